@@ -1,0 +1,88 @@
+"""CERVIS: Community Event Registration and Volunteer Information System."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, render_template
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = dict(
+    SESSION_COOKIE_SECURE=True,
+    SESSION_COOKIE_HTTPONLY=True,
+    SESSION_COOKIE_SAMESITE="Lax",
+    WTF_CSRF_TIME_LIMIT=None,  # the session itself expires; a form left open keeps working
+    MAX_CONTENT_LENGTH=10 * 1024 * 1024,
+    MAIL_SERVER=None,
+    MAIL_PORT=587,
+    MAIL_USERNAME=None,
+    MAIL_PASSWORD=None,
+    MAIL_USE_TLS=True,
+    MAIL_USE_SSL=False,
+    MAIL_SENDER="cervis@localhost",
+    BASE_URL="http://127.0.0.1:5000",
+    CONFIRMATION_UNDO_MINUTES=10,
+)
+
+
+def create_app(test_config=None):
+    instance = Path((test_config or {}).get("INSTANCE_PATH")
+                    or os.environ.get("CERVIS_INSTANCE_PATH", ROOT / "instance")).resolve()
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("CERVIS")
+        if os.environ.get("DATABASE_URL"):
+            app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    else:
+        app.config.from_mapping(test_config)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'cervis.db'}")
+    app.config.setdefault("OUTBOX_DIR", str(instance / "outbox"))
+    app.config.setdefault("DOCUMENTS_DIR", str(instance / "documents"))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+
+    from . import db, auth, security, views, cli
+    from .admin import bp as admin_bp
+    from .leader import bp as leader_bp
+    from .volunteer import bp as volunteer_bp
+
+    db.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    views.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(volunteer_bp)
+    app.register_blueprint(leader_bp)
+    app.register_blueprint(admin_bp)
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _error_page)
+    return app
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    return render_template("error.html", code=code, error=error), code
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key kept in instance/ so sessions survive restarts; never one in the code."""
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made earlier, or by another worker starting at the same moment
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,75 @@
+"""Command-line tools: create-admin, demo, unlock. (init-db lives with the database.)"""
+import click
+from flask import current_app
+
+from . import passwords
+from .db import database, init_db
+from .models import AuditLog, Organisation, Throttle, User
+
+
+def init_app(app):
+    app.cli.add_command(create_admin)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(unlock_command)
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--first-name", required=True, help="The administrator's first name.")
+@click.option("--last-name", default="", help="The administrator's last name.")
+@click.option("--password", help="Their password; asked for (twice, hidden) when not given.")
+def create_admin(email, first_name, last_name, password):
+    """Create the first administrator of a fresh install."""
+    init_db()
+    email = email.strip().lower()
+    with database.connection_context():
+        if User.by_email(email):
+            raise click.ClickException(f"There is already an account for {email}.")
+        user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), is_admin=True)
+        org = Organisation.current()
+        while True:
+            if password is None:
+                password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+            found = passwords.problems(password, user, org)
+            if not found:
+                break
+            message = "Password refused: " + " ".join(found)
+            if not click.get_text_stream("stdin").isatty():
+                raise click.ClickException(message)
+            click.echo(message, err=True)
+            password = None
+        with database.atomic():
+            user.password_hash = passwords.hash_password(password)
+            user.save()
+            AuditLog.record(None, "create-admin", user, after={"email": email})
+    click.echo(f"Administrator {email} created. Log in at {current_app.config['BASE_URL']}/login")
+
+
+@click.command("demo")
+def demo_command():
+    """Load a fictional charity to try every step, and print its logins."""
+    from .demo import load
+
+    init_db()
+    with database.connection_context():
+        logins = load()
+    click.echo("Demo organisation ready. Log in at " + current_app.config["BASE_URL"] + "/login with:")
+    for role, email, password in logins:
+        click.echo(f"  {role:<14} {email:<32} {password}")
+
+
+@click.command("unlock")
+@click.argument("email")
+def unlock_command(email):
+    """Let an account locked by failed log-ins try again now."""
+    with database.connection_context():
+        unlock(email)
+    click.echo(f"{email} unlocked.")
+
+
+def unlock(email, actor=None):
+    email = email.strip().lower()
+    with database.atomic():
+        Throttle.clear(f"login-email:{email}")
+        Throttle.clear(f"reset-email:{email}")
+        AuditLog.record(actor, "unlock", User.by_email(email), after={"email": email})

@@ -1,0 +1,89 @@
+"""The database: one peewee proxy, initialised from DATABASE_URL, connected per request."""
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+import click
+import peewee
+from flask import current_app
+from playhouse.db_url import connect
+
+database = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000, "synchronous": "normal"}
+
+
+def utcnow():
+    """Naive UTC: what every DateTimeField stores."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database
+
+
+def is_sqlite():
+    return isinstance(database.obj, peewee.SqliteDatabase)
+
+
+@contextmanager
+def write_transaction():
+    """A transaction that takes the write lock at once, so check-then-write cannot race.
+
+    SQLite: BEGIN IMMEDIATE. PostgreSQL: callers lock the rows they check with FOR UPDATE.
+    """
+    if is_sqlite():
+        with database.atomic("IMMEDIATE") as tx:
+            yield tx
+    else:
+        with database.atomic() as tx:
+            yield tx
+
+
+def for_update(query):
+    """SELECT ... FOR UPDATE where the database has it (SQLite's IMMEDIATE lock covers it)."""
+    return query if is_sqlite() else query.for_update()
+
+
+def open_database(url):
+    if url.startswith("sqlite"):
+        db = connect(url, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    else:
+        db = connect(url)
+    database.initialize(db)
+    return db
+
+
+def init_app(app):
+    open_database(app.config["DATABASE_URL"])
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_appcontext
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+    @app.cli.command("init-db")
+    def init_db_command():
+        """Create the tables and seed the lists; safe to run on every start."""
+        init_db()
+        click.echo(f"Database ready: {current_app.config['DATABASE_URL']}")
+
+
+def all_models():
+    from . import models
+
+    return models.ALL
+
+
+def init_db():
+    """Idempotent: creates missing tables, applies migrations, seeds empty lists."""
+    from . import migrations, models
+
+    with database.connection_context():
+        database.create_tables(all_models(), safe=True)
+        migrations.apply()
+        models.seed_lists()

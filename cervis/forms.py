@@ -1,0 +1,33 @@
+"""Forms shared across areas. Labels keep the volunteer guide's wording."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+
+class EmptyForm(FlaskForm):
+    """For button-only actions: the form carries nothing but its CSRF token."""
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail Address", validators=[DataRequired("Please enter your e-mail address.")])
+    password = PasswordField("Password", validators=[DataRequired("Please enter your password.")])
+    remember = BooleanField("Remember my profile")
+
+
+class ResetForm(FlaskForm):
+    email = EmailField("E-mail:", validators=[
+        DataRequired("Please enter your e-mail address."), Email("Please enter a valid e-mail address.")])
+    first_name = StringField("First Name:", validators=[DataRequired("Please enter your first name.")])
+
+
+class NewPasswordForm(FlaskForm):
+    new_password = PasswordField("New Password:*", validators=[
+        DataRequired("Please choose a new password."), Length(max=128)])
+    confirm = PasswordField("Confirm New Password:*", validators=[
+        DataRequired("Please enter the new password again."),
+        EqualTo("new_password", "The two passwords are not the same.")])
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField("Current Password:*", validators=[
+        DataRequired("Please enter your current password.")])

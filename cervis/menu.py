@@ -1,0 +1,59 @@
+"""The portal menus, in the guide's words. An item shows only once its page exists: never a dead link."""
+from flask import current_app
+
+VOLUNTEER = [
+    ("Registration Management", [
+        ("Sign up / Apply for an Upcoming Opportunity", "volunteer.signup"),
+        ("View or Cancel Registration for an Upcoming Opportunity", "volunteer.registrations"),
+        ("Record or Update Service Project Activity", "volunteer.service"),
+    ]),
+    ("Profile Management", [
+        ("View or Update Volunteer Profile Information", "volunteer.profile"),
+        ("View Posted Documents", "volunteer.documents"),
+    ]),
+    ("Report Management", [
+        ("View or Print Volunteer Activity History", "volunteer.history"),
+    ]),
+    ("Account Management", [
+        ("Change Password", "auth.change_password"),
+    ]),
+]
+
+LEADER = [
+    ("Group Management", [
+        ("Leader Home", "leader.home"),
+        ("Groups, Roles and Members", "leader.groups"),
+        ("Opportunities and Slots", "leader.opportunities"),
+    ]),
+]
+
+ADMIN = [
+    ("Administration", [
+        ("Administrator Home", "admin.home"),
+        ("Organisation Settings", "admin.settings"),
+        ("Lists", "admin.lists"),
+        ("People", "admin.people"),
+        ("Posted Documents", "admin.documents"),
+        ("Audit Log", "admin.audit"),
+        ("Outbox", "admin.outbox"),
+    ]),
+]
+
+
+def _existing(sections):
+    views = current_app.view_functions
+    shown = []
+    for title, items in sections:
+        items = [(label, endpoint) for label, endpoint in items if endpoint in views]
+        if items:
+            shown.append((title, items))
+    return shown
+
+
+def menus_for(user):
+    sections = _existing(VOLUNTEER)
+    if user.is_leader or user.is_admin:
+        sections += _existing(LEADER)
+    if user.is_admin:
+        sections += _existing(ADMIN)
+    return sections

@@ -1,0 +1,30 @@
+"""Schema changes after the first release, applied in order by init-db.
+
+Each migration is a function of a playhouse.migrate migrator; its number is kept in
+the SchemaVersion table so it runs once. Append new ones to MIGRATIONS, never edit old ones.
+"""
+import peewee
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+from .db import BaseModel, database, is_sqlite
+
+
+class SchemaVersion(BaseModel):
+    version = peewee.IntegerField()
+
+
+MIGRATIONS = []  # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
+
+
+def apply():
+    database.create_tables([SchemaVersion], safe=True)
+    row = SchemaVersion.select().first()
+    if row is None:
+        # A fresh database is created at the newest schema: nothing to migrate.
+        SchemaVersion.create(version=len(MIGRATIONS))
+        return
+    migrator = SqliteMigrator(database) if is_sqlite() else PostgresqlMigrator(database)
+    for number in range(row.version, len(MIGRATIONS)):
+        with database.atomic():
+            migrate(*MIGRATIONS[number](migrator))
+            SchemaVersion.update(version=number + 1).execute()

@@ -1,0 +1,48 @@
+"""Who changed what, and the counters behind rate limits."""
+import json
+from datetime import timedelta
+
+import peewee
+
+from ..db import BaseModel, utcnow
+from .people import User
+
+
+class AuditLog(BaseModel):
+    actor = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    at = peewee.DateTimeField(default=utcnow, index=True)
+    action = peewee.CharField()
+    object_type = peewee.CharField(default="")
+    object_id = peewee.IntegerField(null=True)
+    before = peewee.TextField(default="")
+    after = peewee.TextField(default="")
+
+    @classmethod
+    def record(cls, actor, action, obj=None, before=None, after=None):
+        return cls.create(
+            actor=actor if getattr(actor, "id", None) else None,
+            action=action,
+            object_type=type(obj).__name__ if obj is not None else "",
+            object_id=getattr(obj, "id", None),
+            before=json.dumps(before, default=str, sort_keys=True) if before is not None else "",
+            after=json.dumps(after, default=str, sort_keys=True) if after is not None else "",
+        )
+
+
+class Throttle(BaseModel):
+    """One row per failed attempt, keyed like 'login-email:alice@example.org'."""
+
+    key = peewee.CharField(index=True)
+    at = peewee.DateTimeField(default=utcnow)
+
+    @classmethod
+    def count(cls, key, window: timedelta):
+        return cls.select().where(cls.key == key, cls.at > utcnow() - window).count()
+
+    @classmethod
+    def hit(cls, key):
+        cls.create(key=key)
+
+    @classmethod
+    def clear(cls, key):
+        cls.delete().where(cls.key == key).execute()

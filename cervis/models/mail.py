@@ -1,0 +1,29 @@
+"""The outbox: every email is a row first, sent later by the scheduler, exactly once."""
+import peewee
+
+from ..db import BaseModel, utcnow
+from .people import User
+
+QUEUED, SENDING, SENT, FAILED, WITHDRAWN = "queued", "sending", "sent", "failed", "withdrawn"
+
+
+class Email(BaseModel):
+    kind = peewee.CharField()
+    to_addr = peewee.CharField()
+    to_name = peewee.CharField(default="")
+    user = peewee.ForeignKeyField(User, null=True, backref="emails", on_delete="SET NULL")
+    subject = peewee.CharField()
+    body_text = peewee.TextField()
+    body_html = peewee.TextField(default="")
+    urgent = peewee.BooleanField(default=False)
+    message_id = peewee.CharField(unique=True)
+    status = peewee.CharField(default=QUEUED, index=True)
+    send_after = peewee.DateTimeField(default=utcnow, index=True)  # UTC; later for an undo window
+    attempts = peewee.IntegerField(default=0)
+    last_error = peewee.TextField(default="")
+    claimed_at = peewee.DateTimeField(null=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    sent_at = peewee.DateTimeField(null=True)
+    # What the email is about, so an undo can withdraw it before it goes.
+    subject_type = peewee.CharField(default="")
+    subject_id = peewee.IntegerField(null=True)

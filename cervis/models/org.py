@@ -1,0 +1,69 @@
+"""The organisation's settings and the lists an administrator edits."""
+import peewee
+
+from ..db import BaseModel
+
+
+class Organisation(BaseModel):
+    """One row: the charity running this install."""
+
+    name = peewee.CharField(default="Our Charity")
+    short_name = peewee.CharField(default="CERVIS")
+    contact_email = peewee.CharField(default="")
+    contact_phone = peewee.CharField(default="")
+    contact_hours = peewee.CharField(default="")
+    timezone = peewee.CharField(default="Europe/London")
+    terms_text = peewee.TextField(default="")
+    privacy_text = peewee.TextField(default="")
+    session_timeout = peewee.IntegerField(default=30)  # minutes without activity
+    guide_password_rule = peewee.BooleanField(default=False)  # 1 upper, 1 lower, 1 digit
+    verify_generation = peewee.IntegerField(default=1)  # bump to make everyone verify again
+
+    @classmethod
+    def current(cls):
+        org = cls.select().order_by(cls.id).first()
+        return org if org is not None else cls.create()
+
+
+class ListItem(BaseModel):
+    name = peewee.CharField(unique=True)
+    position = peewee.IntegerField(default=0)
+
+    @classmethod
+    def ordered(cls):
+        return cls.select().order_by(cls.position, cls.name)
+
+
+class Allergen(ListItem):
+    pass
+
+
+class PlaceOfWorship(ListItem):
+    starred = peewee.BooleanField(default=False)  # the answers that are not a place
+
+
+class Frequency(ListItem):
+    pass
+
+
+class InterestCategory(ListItem):
+    pass
+
+
+ALLERGENS = ["None", "Celery", "Gluten", "Crustaceans", "Eggs", "Fish", "Lupin", "Milk",
+             "Molluscs", "Mustard", "Tree nuts", "Peanuts", "Sesame", "Soya", "Sulphites"]
+STARRED_PLACES = ["I don't belong to a place of worship", "I prefer not to say",
+                  "My place of worship isn't on this list", "Unknown"]
+FREQUENCIES = ["Weekly", "Fortnightly", "Monthly", "Occasionally"]
+INTERESTS = ["Night shelter", "Cooking", "Support centre", "Fundraising"]
+
+
+def seed_lists():
+    Organisation.current()
+    for model, names in ((Allergen, ALLERGENS), (Frequency, FREQUENCIES), (InterestCategory, INTERESTS)):
+        if not model.select().exists():
+            model.insert_many([{"name": n, "position": i} for i, n in enumerate(names)]).execute()
+    if not PlaceOfWorship.select().exists():
+        PlaceOfWorship.insert_many(
+            [{"name": n, "position": i, "starred": True} for i, n in enumerate(STARRED_PLACES)]
+        ).execute()

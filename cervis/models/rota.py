@@ -1,0 +1,121 @@
+"""Opportunities (activities), slots (shifts) and registrations (offers and assignments)."""
+import peewee
+
+from ..db import BaseModel, utcnow
+from .org import InterestCategory
+from .people import Group, User
+
+PENDING, REGISTERED, NOT_REQUIRED, CANCELLED = "pending", "registered", "not_required", "cancelled"
+STATUSES = (PENDING, REGISTERED, NOT_REQUIRED, CANCELLED)
+
+
+class Role(BaseModel):
+    """A job on a shift at one venue: Cook, Reserve, Shift Asst, SL..."""
+
+    group = peewee.ForeignKeyField(Group, backref="roles", on_delete="CASCADE")
+    name = peewee.CharField()
+    default_capacity = peewee.IntegerField(default=1)
+    is_shift_leader = peewee.BooleanField(default=False)
+    is_reserve = peewee.BooleanField(default=False)
+    position = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("group", "name"), True),)
+
+
+class Opportunity(BaseModel):
+    group = peewee.ForeignKeyField(Group, backref="opportunities", on_delete="CASCADE")
+    name = peewee.CharField()
+    description = peewee.TextField(default="")
+    location = peewee.TextField(default="")
+    private_code = peewee.CharField(null=True, unique=True)
+    live_from = peewee.DateTimeField(default=utcnow)  # UTC; hidden from volunteers before
+    offer_deadline = peewee.DateTimeField(null=True)  # UTC
+    min_age = peewee.IntegerField(null=True)
+    cancelled_at = peewee.DateTimeField(null=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+class OpportunityInterest(BaseModel):
+    opportunity = peewee.ForeignKeyField(Opportunity, backref="interest_links", on_delete="CASCADE")
+    category = peewee.ForeignKeyField(InterestCategory, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("opportunity", "category"), True),)
+
+
+class Slot(BaseModel):
+    opportunity = peewee.ForeignKeyField(Opportunity, backref="slots", on_delete="CASCADE")
+    role = peewee.ForeignKeyField(Role, backref="slots", on_delete="RESTRICT")
+    starts_at = peewee.DateTimeField(index=True)  # UTC
+    ends_at = peewee.DateTimeField()  # UTC
+    capacity = peewee.IntegerField(default=1)
+    closed = peewee.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("opportunity", "role", "starts_at"), True),)
+
+    @property
+    def hours(self):
+        # Both ends are UTC, so a night across a clock change counts its real hours.
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+class Registration(BaseModel):
+    volunteer = peewee.ForeignKeyField(User, backref="registrations", on_delete="CASCADE")
+    slot = peewee.ForeignKeyField(Slot, backref="registrations", on_delete="CASCADE")
+    status = peewee.CharField(default=PENDING, index=True)
+    note = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+    cancelled_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    cancelled_at = peewee.DateTimeField(null=True)
+    cancel_reason = peewee.TextField(default="")
+
+    class Meta:
+        # One row per volunteer and slot: offering twice is impossible, whatever arrives at once.
+        indexes = ((("volunteer", "slot"), True),)
+
+
+class RegistrationEvent(BaseModel):
+    """Every change of a registration's status, with its time and who made it."""
+
+    registration = peewee.ForeignKeyField(Registration, backref="events", on_delete="CASCADE")
+    status = peewee.CharField()
+    at = peewee.DateTimeField(default=utcnow)
+    by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    note = peewee.TextField(default="")
+
+
+class ServiceRecord(BaseModel):
+    """Service a volunteer records outside the rota."""
+
+    volunteer = peewee.ForeignKeyField(User, backref="service_records", on_delete="CASCADE")
+    group = peewee.ForeignKeyField(Group, null=True, on_delete="SET NULL")
+    day = peewee.DateField()
+    minutes = peewee.IntegerField()  # quarter hours: a multiple of 15
+    description = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+def volunteer_totals(volunteer, now, zone):
+    """The portal's three counters: hours and activities served, days to the next confirmed shift."""
+    from datetime import timezone as tz
+
+    done = (Slot.select(Slot.starts_at, Slot.ends_at).join(Registration)
+            .where(Registration.volunteer == volunteer, Registration.status == REGISTERED,
+                   Slot.ends_at <= now))
+    hours = sum((e - s).total_seconds() for s, e in done.tuples()) / 3600
+    activities = done.count()
+    service = ServiceRecord.select(peewee.fn.COUNT(ServiceRecord.id), peewee.fn.SUM(ServiceRecord.minutes)).where(
+        ServiceRecord.volunteer == volunteer).tuples().get()
+    activities += service[0] or 0
+    hours += (service[1] or 0) / 60
+    upcoming = (Slot.select(peewee.fn.MIN(Slot.starts_at)).join(Registration)
+                .where(Registration.volunteer == volunteer, Registration.status == REGISTERED,
+                       Slot.starts_at > now).scalar())
+    days = 0
+    if upcoming is not None:
+        local = lambda dt: dt.replace(tzinfo=tz.utc).astimezone(zone).date()  # noqa: E731
+        days = (local(upcoming) - local(now)).days
+    return {"hours": round(hours, 2), "activities": activities, "days": days}

@@ -1,0 +1,102 @@
+"""Delivering the outbox: to .eml files in instance/outbox/, or by SMTP when MAIL_SERVER is set."""
+import os
+import smtplib
+from datetime import timedelta, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from pathlib import Path
+
+from flask import current_app
+
+from .db import database, utcnow
+from .models import Email, Organisation
+from .models.mail import FAILED, QUEUED, SENDING, SENT
+
+MAX_ATTEMPTS = 8
+STALE_CLAIM = timedelta(minutes=15)
+
+
+def backoff(attempts):
+    """1, 2, 4 ... minutes, at most 4 hours, between tries."""
+    return timedelta(minutes=min(2 ** (attempts - 1), 240))
+
+
+def build_message(email, org):
+    msg = EmailMessage()
+    msg["Subject"] = email.subject
+    msg["From"] = formataddr((org.name, current_app.config["MAIL_SENDER"]))
+    msg["To"] = formataddr((email.to_name, email.to_addr))
+    if org.contact_email:
+        msg["Reply-To"] = org.contact_email
+    msg["Message-ID"] = email.message_id  # the same on a retry, so a receiver can drop a repeat
+    msg["Date"] = format_datetime(email.created_at.replace(tzinfo=timezone.utc))
+    if email.urgent:
+        msg["Importance"] = "high"
+        msg["X-Priority"] = "1"
+    msg.set_content(email.body_text)
+    if email.body_html:
+        msg.add_alternative(email.body_html, subtype="html")
+    return msg
+
+
+def deliver_to_file(email, msg):
+    folder = Path(current_app.config["OUTBOX_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{email.id:08d}-{email.kind}.eml"
+    if path.exists():
+        return  # written before a crash stopped us marking it sent: never write it twice
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(bytes(msg))
+    os.replace(tmp, path)
+
+
+def deliver_by_smtp(email, msg):
+    cfg = current_app.config
+    cls = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
+    with cls(cfg["MAIL_SERVER"], int(cfg["MAIL_PORT"]), timeout=30) as smtp:
+        if cfg["MAIL_USE_TLS"] and not cfg["MAIL_USE_SSL"]:
+            smtp.starttls()
+        if cfg["MAIL_USERNAME"]:
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+        smtp.send_message(msg)
+
+
+def _claim(email_id, now):
+    """Queued to sending in one UPDATE: of two runners at once, only one gets each email."""
+    return Email.update(status=SENDING, claimed_at=now).where(
+        Email.id == email_id, Email.status == QUEUED).execute() == 1
+
+
+def send_due(now=None, limit=100):
+    """Send every email whose time has come; returns how many were sent."""
+    now = now or utcnow()
+    deliver = deliver_by_smtp if current_app.config.get("MAIL_SERVER") else deliver_to_file
+    org = Organisation.current()
+    # A claim older than STALE_CLAIM was cut off by a crash: try again, with the same Message-ID.
+    Email.update(status=QUEUED).where(Email.status == SENDING, Email.claimed_at < now - STALE_CLAIM).execute()
+    due = (Email.select(Email.id).where(Email.status == QUEUED, Email.send_after <= now)
+           .order_by(Email.urgent.desc(), Email.send_after, Email.id).limit(limit))
+    sent = 0
+    for (email_id,) in due.tuples():
+        if not _claim(email_id, now):
+            continue
+        email = Email.get_by_id(email_id)
+        try:
+            deliver(email, build_message(email, org))
+        except Exception as exc:  # any failure: keep the email, try later
+            attempts = email.attempts + 1
+            Email.update(status=FAILED if attempts >= MAX_ATTEMPTS else QUEUED, attempts=attempts,
+                         last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                         send_after=now + backoff(attempts)).where(Email.id == email_id).execute()
+            continue
+        Email.update(status=SENT, sent_at=utcnow(), attempts=email.attempts + 1,
+                     last_error="").where(Email.id == email_id).execute()
+        sent += 1
+    return sent
+
+
+def retry(email):
+    """An administrator's 'Send again' for a failed email."""
+    with database.atomic():
+        Email.update(status=QUEUED, attempts=0, send_after=utcnow()).where(
+            Email.id == email.id, Email.status == FAILED).execute()

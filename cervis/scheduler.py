@@ -1,0 +1,109 @@
+"""The in-process scheduler: sends the outbox and (later) reminders.
+
+Jobs are plain functions of (app, now) so tests call them directly. Exactly one process
+runs them, whatever the number of web workers: the one that holds the scheduler lock
+(a file lock beside an SQLite database, an advisory lock on PostgreSQL). The others try
+again every minute, so a restarted worker takes over.
+"""
+import atexit
+import fcntl
+import logging
+import os
+import sys
+from pathlib import Path
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from . import outbox
+from .db import database, is_sqlite, utcnow
+
+log = logging.getLogger(__name__)
+PG_LOCK_ID = 0x434552564953  # "CERVIS"
+JOBS = []  # (function of (app, now), seconds between runs)
+
+
+def job(seconds):
+    def register(fn):
+        JOBS.append((fn, seconds))
+        return fn
+    return register
+
+
+@job(seconds=20)
+def send_emails(app, now=None):
+    with app.app_context(), database.connection_context():
+        return outbox.send_due(now or utcnow())
+
+
+class SchedulerLock:
+    def __init__(self, app):
+        self.app, self.handle, self.pg_conn = app, None, None
+
+    def acquire(self):
+        with self.app.app_context():
+            return self._acquire_sqlite() if is_sqlite() else self._acquire_pg()
+
+    def _acquire_sqlite(self):
+        handle = open(Path(self.app.instance_path) / "scheduler.lock", "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self.handle = handle  # held open for the life of the process
+        return True
+
+    def _acquire_pg(self):
+        import psycopg2  # only on the PostgreSQL path
+
+        conn = psycopg2.connect(self.app.config["DATABASE_URL"])
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(%s)", (PG_LOCK_ID,))
+            if cur.fetchone()[0]:
+                self.pg_conn = conn  # the lock lives as long as this connection
+                return True
+        conn.close()
+        return False
+
+
+def start(app):
+    """Start the scheduler in this process; the jobs run only while it holds the lock."""
+    lock = SchedulerLock(app)
+    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+
+    def run_jobs_when_leader():
+        if lock.handle is None and lock.pg_conn is None and not lock.acquire():
+            return
+        for fn, seconds in JOBS:
+            if not scheduler.get_job(fn.__name__):
+                scheduler.add_job(fn, "interval", seconds=seconds, args=[app], id=fn.__name__,
+                                  next_run_time=utcnow_aware())
+        log.info("CERVIS scheduler running in process %s", os.getpid())
+
+    scheduler.add_job(run_jobs_when_leader, "interval", minutes=1, id="leader",
+                      next_run_time=utcnow_aware())
+    scheduler.start()
+    atexit.register(lambda: scheduler.shutdown(wait=False))
+    return scheduler
+
+
+def utcnow_aware():
+    from datetime import timezone
+    return utcnow().replace(tzinfo=timezone.utc)
+
+
+def start_if_serving(app):
+    """Start in a serving process only: `flask run` or a WSGI server, never another CLI command."""
+    if app.config.get("TESTING") or os.environ.get("CERVIS_SCHEDULER") == "0":
+        return None
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.info_name != "run":
+        return None  # init-db, demo, create-admin...
+    if ctx is not None and app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        return None  # the reloader's watcher process; its child serves
+    if "pytest" in sys.modules:
+        return None
+    return start(app)

@@ -1,0 +1,48 @@
+"""UTC in the database, the organisation's time zone on the page."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import g
+
+from .db import utcnow  # noqa: F401  (re-exported: the one clock)
+
+
+def org_zone():
+    from .models import Organisation
+
+    if "org_zone" not in g:
+        g.org_zone = ZoneInfo(Organisation.current().timezone)
+    return g.org_zone
+
+
+def to_local(dt: datetime, zone=None) -> datetime:
+    return dt.replace(tzinfo=timezone.utc).astimezone(zone or org_zone())
+
+
+def to_utc(local: datetime, zone=None) -> datetime:
+    """A naive wall-clock time in the organisation's zone, as naive UTC."""
+    aware = local.replace(tzinfo=zone or org_zone())
+    return aware.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _hm(dt):
+    return dt.strftime("%I:%M %p").lstrip("0")
+
+
+def slot_when(starts_at, ends_at, zone=None) -> str:
+    """'Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM', as the guide writes it."""
+    s, e = to_local(starts_at, zone), to_local(ends_at, zone)
+    text = f"{s:%a}, {s:%b} {s.day}, {s.year} - {_hm(s)} to {_hm(e)}"
+    if e.date() != s.date():
+        text += f" ({e:%a})"
+    return text
+
+
+def local_date(dt, zone=None) -> str:
+    d = to_local(dt, zone)
+    return f"{d:%a}, {d:%b} {d.day}, {d.year}"
+
+
+def local_datetime(dt, zone=None) -> str:
+    d = to_local(dt, zone)
+    return f"{d:%a}, {d:%b} {d.day}, {d.year} {_hm(d)}"

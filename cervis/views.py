@@ -1,0 +1,52 @@
+"""Pages every visitor may see, and what every template is given."""
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from . import timeutil
+from .menu import menus_for
+from .forms import EmptyForm
+from .models import Organisation
+
+bp = Blueprint("views", __name__)
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    from .auth import home_for
+
+    return redirect(home_for(current_user))
+
+
+@bp.route("/terms")
+def terms():
+    return render_template("terms.html", title="Terms and Conditions", text=Organisation.current().terms_text)
+
+
+@bp.route("/privacy")
+def privacy():
+    org = Organisation.current()
+    return render_template("terms.html", title=f"{org.short_name} Privacy Policy for Volunteers",
+                           text=org.privacy_text)
+
+
+@bp.route("/contact")
+def contact():
+    return render_template("contact.html", org=Organisation.current())
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _everywhere():
+        from .auth import idle_delay  # noqa: F401  (templates call it)
+
+        return {"org": Organisation.current(), "empty_form": EmptyForm(), "idle_delay": idle_delay,
+                "menus_for": menus_for, "has_page": lambda endpoint: endpoint in app.view_functions}
+
+    app.jinja_env.filters["slot_when"] = lambda slot: timeutil.slot_when(slot.starts_at, slot.ends_at)
+    app.jinja_env.filters["hours"] = lambda h: f"{h:g}"
+    app.jinja_env.filters["local_date"] = timeutil.local_date
+    app.jinja_env.filters["local_datetime"] = timeutil.local_datetime
