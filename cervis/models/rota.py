@@ -35,6 +35,9 @@ class Opportunity(BaseModel):
     cancelled_at = peewee.DateTimeField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
 
+    def is_live(self, now):
+        return self.cancelled_at is None and self.live_from <= now
+
 
 class OpportunityInterest(BaseModel):
     opportunity = peewee.ForeignKeyField(Opportunity, backref="interest_links", on_delete="CASCADE")
@@ -59,6 +62,26 @@ class Slot(BaseModel):
     def hours(self):
         # Both ends are UTC, so a night across a clock change counts its real hours.
         return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+    def registered_count(self):
+        return self.registrations.where(Registration.status == REGISTERED).count()
+
+    def spots_available(self):
+        """Capacity minus registered volunteers: pending offers use up no spot."""
+        return max(self.capacity - self.registered_count(), 0)
+
+    def is_closed(self, now):
+        """Closed by a leader, past its opportunity's offer deadline, or already started."""
+        deadline = self.opportunity.offer_deadline
+        return (self.closed or self.starts_at <= now or (deadline is not None and deadline <= now)
+                or self.opportunity.cancelled_at is not None)
+
+    def state(self, now, registered=None):
+        """'Closed', 'Full' or the number of spots left, as the "Spots Available" column shows it."""
+        if self.is_closed(now):
+            return "Closed"
+        left = self.capacity - (self.registered_count() if registered is None else registered)
+        return "Full" if left <= 0 else left
 
 
 class Registration(BaseModel):

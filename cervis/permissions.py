@@ -1,0 +1,86 @@
+"""Fetch an object for this user, or fail: the one place that decides who may touch what.
+
+Every view that takes an id goes through one of these, so changing an id in a URL or a
+form can never reach another volunteer's or another group's data.
+"""
+from flask import abort
+
+from .models import Group, Membership, Opportunity, Registration, Slot, User
+
+
+def groups_led_by(user):
+    """The groups this user leads; an administrator leads them all."""
+    if user.is_admin:
+        return Group.select().order_by(Group.name)
+    return user.led_groups()
+
+
+def leads(user, group):
+    group_id = getattr(group, "id", group)
+    return user.is_admin or Membership.select().where(
+        Membership.user == user, Membership.group == group_id, Membership.is_leader == True  # noqa: E712
+    ).exists()
+
+
+def group_for_leader(user, group_id):
+    group = Group.get_or_none(Group.id == group_id)
+    if group is None:
+        abort(404)
+    if not leads(user, group):
+        abort(403)
+    return group
+
+
+def opportunity_for_leader(user, opportunity_id):
+    opportunity = Opportunity.get_or_none(Opportunity.id == opportunity_id)
+    if opportunity is None:
+        abort(404)
+    if not leads(user, opportunity.group_id):
+        abort(403)
+    return opportunity
+
+
+def slot_for_leader(user, slot_id):
+    slot = Slot.select(Slot, Opportunity).join(Opportunity).where(Slot.id == slot_id).first()
+    if slot is None:
+        abort(404)
+    if not leads(user, slot.opportunity.group_id):
+        abort(403)
+    return slot
+
+
+def registration_for_leader(user, registration_id):
+    reg = (Registration.select(Registration, Slot, Opportunity).join(Slot).join(Opportunity)
+           .where(Registration.id == registration_id).first())
+    if reg is None:
+        abort(404)
+    if not leads(user, reg.slot.opportunity.group_id):
+        abort(403)
+    return reg
+
+
+def household_ids(user):
+    """The volunteer and the family members they register for."""
+    return [user.id] + [u.id for u in User.select(User.id).where(User.family_of == user)]
+
+
+def registration_for_volunteer(user, registration_id):
+    """A registration of this volunteer or their family; 404 otherwise (never say it exists)."""
+    reg = Registration.get_or_none(Registration.id == registration_id,
+                                   Registration.volunteer.in_(household_ids(user)))
+    if reg is None:
+        abort(404)
+    return reg
+
+
+def member_for_leader(user, volunteer_id):
+    """A volunteer in one of the groups this user leads (any volunteer, for an administrator)."""
+    volunteer = User.get_or_none(User.id == volunteer_id)
+    if volunteer is None:
+        abort(404)
+    if user.is_admin:
+        return volunteer
+    led = Membership.select(Membership.group).where(Membership.user == user, Membership.is_leader == True)  # noqa: E712
+    if not Membership.select().where(Membership.user == volunteer, Membership.group.in_(led)).exists():
+        abort(403)
+    return volunteer
