@@ -65,6 +65,11 @@ def create_app(test_config=None):
     app.register_blueprint(leader_bp)
     app.register_blueprint(admin_bp)
 
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
     return app

@@ -1,0 +1,128 @@
+"""A fictional charity to try every step: no real names, e-mails or phone numbers."""
+import random
+from datetime import date, datetime, time, timedelta
+
+from . import passwords
+from .db import database, utcnow
+from .models import (PENDING, REGISTERED, Frequency, Group, InterestCategory, Membership,
+                     Opportunity, OpportunityInterest, Organisation, PlaceOfWorship, Profile,
+                     ProfileAllergen, Allergen, Registration, RegistrationEvent, Role, Slot, User)
+from .timeutil import to_utc
+
+PASSWORD = "Winter nights 2026"
+TEMP = "FirstLogin2345"
+ROLES = [("Cook", 1), ("Reserve", 2), ("Shift Asst", 2), ("SL", 1)]
+VENUES = [
+    ("Brookside Church Hall", "12 Brook Lane, Exampleton EX1 2AB", 3),  # Thursdays
+    ("Millfield Community Centre", "4 Mill Road, Exampleton EX2 3CD", 0),  # Mondays
+]
+VOLUNTEERS = ["Alex Ashdown", "Bea Brightwell", "Cal Chen", "Dana Duarte", "Eli Evans", "Fern Foster",
+              "Gus Greenway", "Hana Hughes", "Ivo Ivanov", "Jo Jennings", "Kit Kowalski", "Lou Lambert"]
+
+
+def load():
+    """Create the demo organisation once; return the logins as (role, e-mail, password)."""
+    logins = [("administrator", "admin@example.org", PASSWORD), ("group leader", "leader@example.org", PASSWORD),
+              ("volunteer", "alex@example.org", PASSWORD), ("first login", "newcomer@example.org", TEMP)]
+    if User.by_email("admin@example.org"):
+        return logins
+    rng = random.Random(2026)
+    with database.atomic():
+        _organisation()
+        groups = [_venue(name, address) for name, address, _ in VENUES]
+        password_hash = passwords.hash_password(PASSWORD)
+        admin = _person("Ada Admin", "admin@example.org", password_hash, is_admin=True)
+        leader = _person("Lee Leader", "leader@example.org", password_hash)
+        Membership.create(user=leader, group=groups[0], is_leader=True)
+        Membership.create(user=leader, group=groups[1], is_leader=True)
+        volunteers = [_person(n, f"{n.split()[0].lower()}@example.org", password_hash) for n in VOLUNTEERS]
+        for i, v in enumerate(volunteers):
+            Membership.create(user=v, group=groups[i % 2])
+            if i % 3 == 0:
+                Membership.create(user=v, group=groups[(i + 1) % 2])
+        newcomer = User.create(email="newcomer@example.org", first_name="Nell", last_name="Newcomer",
+                               temp_password_hash=passwords.hash_password(TEMP),
+                               temp_password_expires=utcnow() + timedelta(days=30))
+        Membership.create(user=newcomer, group=groups[0])
+        for group, (_, _, weekday) in zip(groups, VENUES):
+            _opportunity(group, weekday, [v for v in volunteers if v.memberships.where(
+                Membership.group == group).exists()], leader, rng)
+        _ = admin
+    return logins
+
+
+def _organisation():
+    org = Organisation.current()
+    org.name, org.short_name = "Exampleton Night Shelter Trust", "ENST"
+    org.contact_email, org.contact_phone = "volunteers@example.org", "01632 960000"
+    org.contact_hours = "Mon - Fri 9am - 5pm"
+    org.terms_text = ("Volunteers follow the shelter's safeguarding policy and the instructions of the shift leader."
+                      "\n\nPlease tell us as early as you can if you cannot come.")
+    org.privacy_text = ("We keep your details to organise volunteering and to keep guests and volunteers safe. "
+                        "Only coordinators who need them see your allergies and emergency contact."
+                        "\n\nAsk us at any time to see or delete what we hold.")
+    org.save()
+    for i, name in enumerate(["St Example's, Exampleton", "Exampleton Friends Meeting House"]):
+        PlaceOfWorship.get_or_create(name=name, defaults={"position": 10 + i})
+
+
+def _venue(name, address):
+    group = Group.create(name=name, address=address, description="Winter night shelter venue.")
+    for i, (role, capacity) in enumerate(ROLES):
+        Role.create(group=group, name=role, default_capacity=capacity, position=i,
+                    is_reserve=role == "Reserve", is_shift_leader=role == "SL")
+    return group
+
+
+def _person(full_name, email, password_hash, **kw):
+    first, last = full_name.split(" ", 1)
+    user = User.create(email=email, first_name=first, last_name=last, password_hash=password_hash,
+                       verified_generation=Organisation.current().verify_generation, **kw)
+    if not kw.get("is_admin"):
+        now = utcnow()
+        profile = Profile.create(user=user, frequency=Frequency.select().order_by(Frequency.position).first(),
+                                 mobile=f"07700 900{user.id:03d}", postcode="EX1 2AB",
+                                 address="1 Example Street, Exampleton",
+                                 emergency_name="A. Friend", emergency_phone="07700 900999",
+                                 postal_mailings=False, supporter_emails=True, linked_organisation=False,
+                                 birth_date=date(1980 + user.id % 20, 1 + user.id % 12, 1 + user.id % 27),
+                                 terms_accepted_at=now, privacy_accepted_at=now)
+        ProfileAllergen.create(profile=profile, allergen=Allergen.get(Allergen.name == "None"))
+    return user
+
+
+def _opportunity(group, weekday, members, leader, rng):
+    """Two months of 6:00 PM to 9:00 PM nights on one weekday, some Full, some Closed, offers waiting."""
+    today = date.today()
+    opp = Opportunity.create(group=group, name=f"Night Shelter - {group.name}", location=group.address,
+                             description="Evening shift: set up, cook and share a meal, settle guests for the night.",
+                             live_from=utcnow() - timedelta(days=1))
+    OpportunityInterest.create(opportunity=opp, category=InterestCategory.get(InterestCategory.name == "Night shelter"))
+    roles = list(group.roles.order_by(Role.position))
+    day = today + timedelta(days=(weekday - today.weekday()) % 7)
+    for week in range(9):
+        night = day + timedelta(weeks=week)
+        for role in roles:
+            slot = Slot.create(opportunity=opp, role=role, capacity=role.default_capacity,
+                               starts_at=to_utc(datetime.combine(night, time(18)), _zone()),
+                               ends_at=to_utc(datetime.combine(night, time(21)), _zone()),
+                               closed=(week == 5 and role.name == "Cook"))
+            _fill(slot, members, leader, rng, full=(week < 2 and role.name in ("Cook", "SL")))
+
+
+def _fill(slot, members, leader, rng, full):
+    takers = rng.sample(members, k=min(len(members), slot.capacity + 2))
+    for i, volunteer in enumerate(takers):
+        status = REGISTERED if (full and i < slot.capacity) else PENDING
+        if status == PENDING and rng.random() < 0.5:
+            continue
+        reg = Registration.create(volunteer=volunteer, slot=slot, status=status,
+                                  note="Happy to cook if needed." if rng.random() < 0.2 else "")
+        RegistrationEvent.create(registration=reg, status=PENDING, by=volunteer)
+        if status == REGISTERED:
+            RegistrationEvent.create(registration=reg, status=REGISTERED, by=leader)
+
+
+def _zone():
+    from zoneinfo import ZoneInfo
+    return ZoneInfo(Organisation.current().timezone)
