@@ -1,9 +1,11 @@
 """Log in, sign out, passwords, the idle timeout, and who may open what."""
+import hashlib
 import time
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template,
+from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template,
                    request, session, url_for)
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -18,11 +20,17 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 
 SAME_MESSAGE = "The e-mail address or password is not right. Please try again."
+LOCKED_ACCOUNT = ("Too many failed log-ins. This account is locked for 15 minutes; "
+                  "please wait, reset your password, or contact us.")
+LOCKED_ADDRESS = ("Too many failed log-ins from this network. Please wait 15 minutes and try again, "
+                  "or contact us.")
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS = 5, 50
 RESET_WINDOW = timedelta(hours=1)
 RESET_PER_ACCOUNT, RESET_PER_ADDRESS = 3, 10
 TEMP_VALID = timedelta(hours=1)
+# A new account's first password: the welcome e-mail may wait days before it is read.
+WELCOME_VALID = timedelta(days=7)
 WARN_SECONDS = 120
 # Pages a volunteer may open before changing a temporary password or verifying their profile.
 ALWAYS_OPEN = {"static", "auth.logout", "auth.idle", "auth.stay", "auth.strength", "views.terms",
@@ -37,6 +45,9 @@ def init_app(app):
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "error"
     login_manager.session_protection = None  # the per-user token does this job, across networks
+    # Each request decides who is logged in afresh, even where an app context outlives a request
+    # (tests, CLI): a user cached in g must never answer for the next request.
+    app.before_request(lambda: g.pop("_login_user", None) and None)
     app.before_request(_idle_and_forced_steps)
 
 
@@ -55,8 +66,8 @@ def _unauthorized():
     return to_login()
 
 
-def to_login():
-    url = url_for("auth.login")
+def _go(url):
+    """Send the browser elsewhere: HX-Redirect for htmx (a swap would put a page in a fragment)."""
     if is_htmx():
         response = make_response("", 200)
         response.headers["HX-Redirect"] = url
@@ -64,7 +75,12 @@ def to_login():
     return redirect(url, code=303)
 
 
+def to_login():
+    return _go(url_for("auth.login"))
+
+
 def _idle_and_forced_steps():
+    """Before every request of a signed-in user: the idle timeout, then any step they must take first."""
     if request.endpoint in (None, "static") or not current_user.is_authenticated:
         return None
     org = Organisation.current()
@@ -75,15 +91,27 @@ def _idle_and_forced_steps():
         flash(f"You were signed out because there was no activity for {org.session_timeout} minutes. "
               "Please log in again.", "error")
         return to_login()
-    if not is_background():
+    if not is_background():  # the page's own idle check is not the volunteer doing anything
         session["seen"] = now
-    if request.endpoint in ALWAYS_OPEN:
+    step = _required_step(current_user, org)
+    if step is None or request.endpoint in ALWAYS_OPEN or _part_of(step, request.endpoint):
         return None
-    if current_user.must_change_password and request.endpoint != "auth.change_password":
-        return redirect(url_for("auth.change_password"))
-    if (not current_user.must_change_password and current_user.needs_profile(org)
-            and request.endpoint not in ("volunteer.profile", "auth.change_password")):
-        return redirect(url_for("volunteer.profile"))
+    return _go(url_for(step))
+
+
+def _part_of(step, endpoint):
+    if step == "volunteer.profile":
+        # The profile page's own fragments, and Change Password, which its menu offers.
+        return endpoint.startswith("volunteer.profile") or endpoint == "auth.change_password"
+    return endpoint == step
+
+
+def _required_step(user, org=None):
+    """The page this user must finish before anything else opens, or None."""
+    if user.must_change_password:
+        return "auth.change_password"
+    if user.needs_profile(org) and "volunteer.profile" in current_app.view_functions:
+        return "volunteer.profile"
     return None
 
 
@@ -113,6 +141,11 @@ def home_for(user):
     if user.is_leader:
         return url_for("leader.home")
     return url_for("volunteer.home")
+
+
+def _next_page(user):
+    step = _required_step(user)
+    return url_for(step) if step else home_for(user)
 
 
 def _client_address():
@@ -152,10 +185,10 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         account_key, address_key = f"login-email:{email}", f"login-addr:{_client_address()}"
-        if (Throttle.count(account_key, LOGIN_WINDOW) >= LOGIN_PER_ACCOUNT
-                or Throttle.count(address_key, LOGIN_WINDOW) >= LOGIN_PER_ADDRESS):
-            error, status = ("Too many failed log-ins. This account is locked for 15 minutes; "
-                             "please wait, reset your password, or contact us."), 429
+        if Throttle.count(account_key, LOGIN_WINDOW) >= LOGIN_PER_ACCOUNT:
+            error, status = LOCKED_ACCOUNT, 429
+        elif Throttle.count(address_key, LOGIN_WINDOW) >= LOGIN_PER_ADDRESS:
+            error, status = LOCKED_ADDRESS, 429
         else:
             user, used_temp = _authenticate(email, form.password.data)
             if user is None:
@@ -164,12 +197,12 @@ def login():
                     Throttle.hit(address_key)
                 error, status = SAME_MESSAGE, 401
             else:
-                return _logged_in(user, used_temp, form.remember.data)
+                return _logged_in(user, used_temp, form.remember.data, form.password.data)
     form.password.data = ""
     return render_template("auth/login.html", form=form, org=org, error=error), status
 
 
-def _logged_in(user, used_temp, remember):
+def _logged_in(user, used_temp, remember, password):
     with database.atomic():
         Throttle.clear(f"login-email:{user.email}")
         if used_temp:
@@ -177,10 +210,13 @@ def _logged_in(user, used_temp, remember):
             user.temp_password_hash = None
             user.temp_password_expires = None
             user.must_change_password = True
+            user.end_sessions()  # a reset, once used, signs out every other session
+            user.save()
+        elif passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
             user.save()
     start_session(user)
-    response = redirect(url_for("auth.change_password") if user.must_change_password else home_for(user),
-                        code=303)
+    response = redirect(_next_page(user), code=303)
     if remember:
         response.set_cookie("remember_email", user.email, max_age=365 * 86400, httponly=True,
                             secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")
@@ -219,19 +255,25 @@ def reset():
             user = User.by_email(email)
             if user and user.active and user.first_name.strip().lower() == form.first_name.data.strip().lower():
                 issue_temporary_password(user)
+            else:
+                passwords.hash_password(passwords.temporary_password())  # the same time taken either way
         flash("If that e-mail address and first name match an account, a temporary password is on its "
               "way. It works once, for one hour; until you use it, your old password still works.", "success")
         return redirect(url_for("auth.login"), code=303)
     return render_template("auth/reset.html", form=form, org=org)
 
 
-def issue_temporary_password(user, kind="temporary-password"):
-    """Store a one-hour temporary password's hash and queue the email that carries it."""
+def issue_temporary_password(user, kind="temporary-password", valid=None):
+    """Store a temporary password's hash and queue the email that carries it.
+
+    It lasts `valid`; by default one hour, or WELCOME_VALID for a welcome (its e-mail says so).
+    """
+    valid = valid or (WELCOME_VALID if kind == "welcome" else TEMP_VALID)
     temp = passwords.temporary_password()
     user.temp_password_hash = passwords.hash_password(temp)
-    user.temp_password_expires = utcnow() + TEMP_VALID
+    user.temp_password_expires = utcnow() + valid
     user.save()
-    link = url_for("auth.temporary_link", token=_link_token(user), _external=True)
+    link = emails.absolute("auth.temporary_link", token=_link_token(user))
     emails.temporary_password(user, temp, link, kind=kind)
 
 
@@ -239,19 +281,25 @@ def _serializer():
     return URLSafeTimedSerializer(current_app.secret_key, salt="temporary-password")
 
 
+def _fingerprint(temp_hash):
+    # Ties the link to this temporary password (once used or replaced, the link is dead)
+    # without putting any of its hash in a URL.
+    return hashlib.sha256(temp_hash.encode()).hexdigest()[:32]
+
+
 def _link_token(user):
-    # Tied to this temporary password: once it is used or replaced, the link is dead.
-    return _serializer().dumps({"u": user.id, "t": user.temp_password_hash[-24:]})
+    return _serializer().dumps({"u": user.id, "t": _fingerprint(user.temp_password_hash)})
 
 
 def _user_from_link(token):
     try:
-        data = _serializer().loads(token, max_age=int(TEMP_VALID.total_seconds()))
+        # The stored expiry, checked below, is the real limit; this only bounds any link.
+        data = _serializer().loads(token, max_age=int(max(TEMP_VALID, WELCOME_VALID).total_seconds()))
     except BadSignature:
         return None
-    user = User.get_or_none(User.id == data.get("u"))
-    if (user is None or not user.active or not user.temp_password_hash
-            or user.temp_password_hash[-24:] != data.get("t") or user.temp_password_expires <= utcnow()):
+    user = User.get_or_none(User.id == data.get("u")) if isinstance(data, dict) else None
+    if (user is None or not user.active or not user.temp_password_hash or not user.temp_password_expires
+            or _fingerprint(user.temp_password_hash) != data.get("t") or user.temp_password_expires <= utcnow()):
         return None
     return user
 
@@ -277,10 +325,11 @@ def change_password():
     user = current_user._get_current_object()
     form = NewPasswordForm() if user.must_change_password else ChangePasswordForm()
     if form.validate_on_submit():
-        if not user.must_change_password and not passwords.verify_password(
-                user.password_hash, form.current_password.data):
+        current_ok = user.must_change_password or passwords.verify_password(
+            user.password_hash, form.current_password.data)
+        if not current_ok:
             form.current_password.errors.append("That is not your current password.")
-        elif _acceptable(form, user):
+        if _acceptable(form, user) and current_ok:  # every problem at once, not one per try
             _set_password(user, form.new_password.data)
             return _after_change(user)
     return _change_page(form, user, status=400 if form.is_submitted() else 200)
@@ -304,11 +353,9 @@ def _set_password(user, password):
 
 
 def _after_change(user):
-    start_session(user)
+    start_session(user)  # this session goes on, with the new token; every other one has ended
     flash("Your password has been changed.", "success")
-    if user.needs_profile():
-        return redirect(url_for("volunteer.profile"), code=303)
-    return redirect(home_for(user), code=303)
+    return redirect(_next_page(user), code=303)
 
 
 def _change_page(form, user, status=200):
@@ -316,7 +363,7 @@ def _change_page(form, user, status=200):
         getattr(form, field).data = ""
     org = Organisation.current()
     return render_template("auth/change_password.html", form=form, user=user, org=org,
-                           rule=passwords.rule_text(org)), status
+                           rule=passwords.rule_text(org), max_length=passwords.MAX_LENGTH), status
 
 
 @bp.route("/password/strength", methods=["POST"])
@@ -325,8 +372,8 @@ def strength():
     user = current_user if current_user.is_authenticated else _user_from_link(request.form.get("token", ""))
     if user is None:
         return "", 204
-    score, label = passwords.strength(request.form.get("new_password", ""), user, Organisation.current())
-    return render_template("auth/_strength.html", score=score, label=label)
+    score, label, hint = passwords.strength(request.form.get("new_password", ""), user, Organisation.current())
+    return render_template("auth/_strength.html", score=score, label=label, hint=hint)
 
 
 @bp.route("/session/idle")
@@ -341,10 +388,14 @@ def idle():
 @bp.route("/session/stay", methods=["POST"])
 @login_required
 def stay():
-    """Any request counts as activity; this one exists so the pink prompt has a button."""
+    """The pink prompt's button: always activity, whatever headers the prompt passed down."""
+    session["seen"] = time.time()
     if is_htmx():
         return idle()
-    return redirect(request.referrer or home_for(current_user), code=303)
+    back = urlsplit(request.referrer or "")
+    same_site = back.netloc == request.host and back.path.startswith("/")
+    return redirect(back.path + (f"?{back.query}" if back.query else "") if same_site
+                    else home_for(current_user), code=303)
 
 
 def idle_delay(remaining):

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from .passwords import MAX_LENGTH, TOO_LONG
+
 
 class EmptyForm(FlaskForm):
     """For button-only actions: the form carries nothing but its CSRF token."""
@@ -14,15 +16,21 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Remember my profile")
 
 
+def _strip(value):
+    # A phone's keyboard often adds a space after a word: never let it make an address "invalid".
+    return value.strip() if isinstance(value, str) else value
+
+
 class ResetForm(FlaskForm):
-    email = EmailField("E-mail:", validators=[
+    email = EmailField("E-mail:", filters=[_strip], validators=[
         DataRequired("Please enter your e-mail address."), Email("Please enter a valid e-mail address.")])
-    first_name = StringField("First Name:", validators=[DataRequired("Please enter your first name.")])
+    first_name = StringField("First Name:", filters=[_strip],
+                             validators=[DataRequired("Please enter your first name.")])
 
 
 class NewPasswordForm(FlaskForm):
     new_password = PasswordField("New Password:*", validators=[
-        DataRequired("Please choose a new password."), Length(max=128)])
+        DataRequired("Please choose a new password."), Length(max=MAX_LENGTH, message=TOO_LONG)])
     confirm = PasswordField("Confirm New Password:*", validators=[
         DataRequired("Please enter the new password again."),
         EqualTo("new_password", "The two passwords are not the same.")])

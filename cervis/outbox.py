@@ -1,4 +1,5 @@
 """Delivering the outbox: to .eml files in instance/outbox/, or by SMTP when MAIL_SERVER is set."""
+import hashlib
 import os
 import smtplib
 from datetime import timedelta, timezone
@@ -42,7 +43,9 @@ def build_message(email, org):
 def deliver_to_file(email, msg):
     folder = Path(current_app.config["OUTBOX_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{email.id:08d}-{email.kind}.eml"
+    # The Message-ID in the name: an outbox folder kept across a fresh database never hides a new email.
+    tag = hashlib.sha256(email.message_id.encode()).hexdigest()[:12]
+    path = folder / f"{email.id:08d}-{email.kind}-{tag}.eml"
     if path.exists():
         return  # written before a crash stopped us marking it sent: never write it twice
     tmp = path.with_suffix(".tmp")
@@ -77,22 +80,28 @@ def send_due(now=None, limit=100):
     due = (Email.select(Email.id).where(Email.status == QUEUED, Email.send_after <= now)
            .order_by(Email.urgent.desc(), Email.send_after, Email.id).limit(limit))
     sent = 0
-    for (email_id,) in due.tuples():
+    for (email_id,) in list(due.tuples()):  # read first: the loop updates the rows it selected
         if not _claim(email_id, now):
             continue
         email = Email.get_by_id(email_id)
         try:
             deliver(email, build_message(email, org))
         except Exception as exc:  # any failure: keep the email, try later
-            attempts = email.attempts + 1
-            Email.update(status=FAILED if attempts >= MAX_ATTEMPTS else QUEUED, attempts=attempts,
-                         last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                         send_after=now + backoff(attempts)).where(Email.id == email_id).execute()
+            _failed(email, exc, now)
             continue
         Email.update(status=SENT, sent_at=utcnow(), attempts=email.attempts + 1,
                      last_error="").where(Email.id == email_id).execute()
         sent += 1
     return sent
+
+
+def _failed(email, exc, now):
+    """Try again after a back-off; give up after MAX_ATTEMPTS, or at once when the address is refused."""
+    attempts = email.attempts + 1
+    final = attempts >= MAX_ATTEMPTS or isinstance(exc, smtplib.SMTPRecipientsRefused)
+    Email.update(status=FAILED if final else QUEUED, attempts=attempts,
+                 last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                 send_after=now + backoff(attempts)).where(Email.id == email.id).execute()
 
 
 def retry(email):

@@ -9,10 +9,19 @@ from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH, MAX_LENGTH = 10, 128
+# zxcvbn refuses more than 72 characters and slows down with length; the rest adds nothing to the meter.
+SCORED_LENGTH = 64
 GUIDE_RULE = ("Your password must contain between {min} and {max} characters and must contain "
               "at least 1 uppercase character, 1 lowercase character, and 1 number!")
 PLAIN_RULE = ("Your password must contain between {min} and {max} characters. Long phrases are "
               "good; common passwords, your name, your e-mail and our name are not allowed.")
+TOO_SHORT = f"Your password must be at least {MIN_LENGTH} characters long."
+TOO_LONG = f"Your password must be at most {MAX_LENGTH} characters long."
+COMMON = "This is one of the most common passwords, which are guessed first. Please choose another."
+HAS_NAME = "Your password must not contain your name."
+HAS_EMAIL = "Your password must not contain your e-mail address."
+HAS_ORG = "Your password must not contain the organisation's name."
+NEEDS_MIX = "Your password must contain at least 1 uppercase character, 1 lowercase character, and 1 number."
 
 _hasher = PasswordHasher()
 STRENGTH_LABELS = ["Very Weak", "Weak", "Fair", "Good", "Strong"]
@@ -29,6 +38,14 @@ def verify_password(stored: str | None, password: str) -> bool:
         return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """True when the hash was made with weaker settings than today's: rehash at the next log-in."""
+    try:
+        return _hasher.check_needs_rehash(stored)
+    except (InvalidHashError, ValueError):
+        return True
 
 
 def temporary_password() -> str:
@@ -48,40 +65,53 @@ def rule_text(org) -> str:
     return template.format(min=MIN_LENGTH, max=MAX_LENGTH)
 
 
+def _words(*values):
+    # Three letters or more: shorter fragments would refuse half the dictionary.
+    return [v.strip().lower() for v in values if v and len(v.strip()) >= 3]
+
+
 def _personal_words(user, org):
-    words = [user.first_name, user.last_name, org.name, org.short_name]
-    if user.email:
-        local, _, domain = user.email.partition("@")
-        words += [user.email, local, domain.split(".")[0]]
-    return [w.lower() for w in words if w and len(w) >= 3]
+    """(word, reason) pairs: what a password must not contain, and why it is refused."""
+    email = (user.email or "").lower()
+    org_name = org.name or ""
+    pairs = [(w, HAS_NAME) for w in _words(user.first_name, user.last_name)]
+    pairs += [(w, HAS_EMAIL) for w in _words(email, email.partition("@")[0])]
+    pairs += [(w, HAS_ORG) for w in _words(org_name, org_name.replace(" ", ""), org.short_name)]
+    return pairs
+
+
+def _is_common(lowered):
+    # "Password123!" is "password" with the usual decoration: guessed just as fast.
+    return lowered in common_passwords() or lowered.rstrip("0123456789!?.*#$@ ") in common_passwords()
 
 
 def problems(password: str, user, org) -> list[str]:
-    """Why this password is refused; empty when it is acceptable."""
+    """Why this password is refused, one clear reason each; empty when it is acceptable."""
     found = []
     if len(password) < MIN_LENGTH:
-        found.append(f"It must be at least {MIN_LENGTH} characters long.")
+        found.append(TOO_SHORT)
     if len(password) > MAX_LENGTH:
-        found.append(f"It must be at most {MAX_LENGTH} characters long.")
+        found.append(TOO_LONG)
     lowered = password.lower()
-    if lowered in common_passwords() or lowered.strip("0123456789!") in common_passwords():
-        found.append("It is one of the most common passwords, which are guessed first.")
-    for word in _personal_words(user, org):
-        if word in lowered:
-            found.append("It must not contain your name, your e-mail or our organisation's name.")
-            break
+    if _is_common(lowered):
+        found.append(COMMON)
+    for word, reason in _personal_words(user, org):
+        if word in lowered and reason not in found:
+            found.append(reason)
     if org.guide_password_rule and not (
         re.search(r"[A-Z]", password) and re.search(r"[a-z]", password) and re.search(r"\d", password)
     ):
-        found.append("It must contain at least 1 uppercase character, 1 lowercase character, and 1 number.")
+        found.append(NEEDS_MIX)
     return found
 
 
-def strength(password: str, user, org) -> tuple[int, str]:
-    """A 0-4 score and its label for the meter; a refused password never scores above Weak."""
+def strength(password: str, user, org) -> tuple[int, str, str]:
+    """A 0-4 score, its label and the first reason it would be refused, for the meter."""
     if not password:
-        return 0, ""
-    score = zxcvbn(password[:MAX_LENGTH], user_inputs=_personal_words(user, org))["score"]
-    if problems(password, user, org):
-        score = min(score, 1)
-    return score, STRENGTH_LABELS[score]
+        return 0, "", ""
+    words = [word for word, _ in _personal_words(user, org)]
+    score = zxcvbn(password[:SCORED_LENGTH], user_inputs=words)["score"]
+    found = problems(password, user, org)
+    if found:
+        score = min(score, 1)  # a refused password never looks acceptable
+    return score, STRENGTH_LABELS[score], found[0] if found else ""

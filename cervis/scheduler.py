@@ -10,6 +10,7 @@ import fcntl
 import logging
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -20,6 +21,7 @@ from .db import database, is_sqlite, utcnow
 log = logging.getLogger(__name__)
 PG_LOCK_ID = 0x434552564953  # "CERVIS"
 JOBS = []  # (function of (app, now), seconds between runs)
+THROTTLE_KEPT = timedelta(days=1)  # longer than every rate-limit window in cervis.auth
 
 
 def job(seconds):
@@ -33,6 +35,16 @@ def job(seconds):
 def send_emails(app, now=None):
     with app.app_context(), database.connection_context():
         return outbox.send_due(now or utcnow())
+
+
+@job(seconds=3600)
+def prune_throttles(app, now=None):
+    """Failed attempts older than any rate-limit window count for nothing: drop them."""
+    from .models import Throttle
+
+    with app.app_context(), database.connection_context():
+        cutoff = (now or utcnow()) - THROTTLE_KEPT
+        return Throttle.delete().where(Throttle.at < cutoff).execute()
 
 
 class SchedulerLock:
@@ -69,11 +81,15 @@ class SchedulerLock:
 
 def start(app):
     """Start the scheduler in this process; the jobs run only while it holds the lock."""
+    from . import reminders  # noqa: F401  (its job registers itself)
+
     lock = SchedulerLock(app)
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
 
     def run_jobs_when_leader():
-        if lock.handle is None and lock.pg_conn is None and not lock.acquire():
+        if lock.handle is not None or lock.pg_conn is not None:
+            return  # already running the jobs
+        if not lock.acquire():
             return
         for fn, seconds in JOBS:
             if not scheduler.get_job(fn.__name__):
