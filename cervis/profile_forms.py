@@ -1,0 +1,214 @@
+"""The volunteer profile and family-member forms, and how their answers reach the database.
+
+Labels keep the volunteer guide's words; "WHC" in them is the organisation's short name.
+"""
+import calendar
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+
+from .models import Allergen, Frequency, Group, Membership, PlaceOfWorship, ProfileAllergen, ProfilePlace
+from .timeutil import org_zone, to_local, utcnow
+
+PLACEHOLDER_BIRTH_DATE = date(1875, 1, 1)  # where the guide's three selects start
+EARLIEST_YEAR = 1900
+YES_NO = [SelectChoice("", "Please select"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+PHONE = Regexp(r"^\+?[0-9 ()\-]{10,20}$", message="Please enter a phone number, like 07700 900123.")
+# Outward code, optional space, inward code: "HP11 2AB", "W1A 1AA".
+POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes: the template lays them out in the .checks grid."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", int)
+        super().__init__(label, validators, **kwargs)
+
+
+def today():
+    return to_local(utcnow(), org_zone()).date()
+
+
+class BirthDateAndAllergies:
+    """Fields a volunteer and a family member both answer."""
+
+    birth_month = SelectField("Month", validate_choice=False,
+                              choices=[SelectChoice(str(m), calendar.month_name[m]) for m in range(1, 13)])
+    birth_day = SelectField("Day", validate_choice=False, choices=[SelectChoice(str(d), f"{d:02d}") for d in range(1, 32)])
+    birth_year = SelectField("Year", validate_choice=False)
+    allergens = MultiCheckboxField("Volunteer Allergies and Intolerances:")
+    groups = MultiCheckboxField("Groups I Would Like to Join:*")
+
+    def setup_shared(self, member):
+        """Fill the lists from the database; `member` is whose memberships are shown."""
+        years = [str(y) for y in range(today().year, EARLIEST_YEAR - 1, -1)]
+        self.birth_year.choices = [SelectChoice(y, y) for y in years + [str(PLACEHOLDER_BIRTH_DATE.year)]]
+        self.allergens.choices = [SelectChoice(a.id, a.name) for a in Allergen.ordered()]
+        self.none_allergen_ids = {a.id for a in Allergen.ordered() if a.name.strip().lower() == "none"}
+        memberships = list(Membership.select().where(Membership.user == member)) if member.id else []
+        self.led_group_ids = {m.group_id for m in memberships if m.is_leader}
+        member_of = {m.group_id for m in memberships}
+        offered = Group.select().where(Group.open_to_join | Group.id.in_(member_of or [0])).order_by(Group.name)
+        self.groups.choices = [SelectChoice(g.id, g.name) for g in offered]
+
+    def birth_date(self):
+        """The chosen date, or None when the selects do not make a real one."""
+        try:
+            return date(int(self.birth_year.data), int(self.birth_month.data), int(self.birth_day.data))
+        except (TypeError, ValueError):
+            return None
+
+    def validate_birth_year(self, field):
+        try:
+            year, month, day = int(field.data), int(self.birth_month.data), int(self.birth_day.data)
+        except (TypeError, ValueError):
+            raise ValidationError("Please select the month, day and year of birth.")
+        if not 1 <= month <= 12:
+            raise ValidationError("Please select the month of birth.")
+        if (year, month, day) == (PLACEHOLDER_BIRTH_DATE.year, 1, 1):
+            raise ValidationError("Please select the birth date: January 01 1875 is only where the list starts.")
+        if year < EARLIEST_YEAR:
+            raise ValidationError(f"Please select a birth year from {EARLIEST_YEAR} onwards.")
+        if self.birth_date() is None:
+            raise ValidationError(f"{calendar.month_name[month]} {day:02d} {year} is not a real date. "
+                                  "Please select the birth date again.")
+        if self.birth_date() > today():
+            raise ValidationError("The birth date cannot be in the future.")
+
+    def validate_allergens(self, field):
+        chosen = set(field.data or [])
+        if chosen & self.none_allergen_ids and chosen - self.none_allergen_ids:
+            raise ValidationError('Please tick either "None" or the allergies and intolerances, not both.')
+
+    def validate_groups(self, field):
+        if self.groups.choices and not (set(field.data or []) | self.led_group_ids):
+            raise ValidationError("Please tick at least one group to join.")
+
+    def shared_data(self, profile, member):
+        """The form's starting values for an existing profile and member."""
+        born = profile.birth_date or PLACEHOLDER_BIRTH_DATE
+        return dict(birth_month=str(born.month), birth_day=str(born.day), birth_year=str(born.year),
+                    allergens=[a.id for a in profile.allergens()] if profile.id else [],
+                    groups=[g.id for g in member.groups()] if member.id else [])
+
+
+class ProfileForm(BirthDateAndAllergies, FlaskForm):
+    frequency = SelectField("Preferred Frequency of Volunteering:*", coerce=int,
+                            validators=[DataRequired("Please select how often you would like to volunteer.")])
+    mobile = TelField("Mobile Phone:*", filters=[_strip], validators=[
+        DataRequired("Please enter your mobile phone number."), PHONE])
+    address = TextAreaField("Address:*", filters=[_strip], validators=[
+        DataRequired("Please enter your address."), Length(max=500)])
+    postcode = StringField("Postcode:*", filters=[_strip, lambda v: v.upper() if v else v], validators=[
+        DataRequired("Please enter your postcode.")])
+    emergency_name = StringField("Emergency Contact Name:*", filters=[_strip], validators=[
+        DataRequired("Please enter the name of someone we can call in an emergency."), Length(max=120)])
+    emergency_phone = TelField("Emergency Contact Phone:*", filters=[_strip], validators=[
+        DataRequired("Please enter your emergency contact's phone number."), PHONE])
+    postal_mailings = SelectField(choices=YES_NO, validators=[DataRequired("Please select Yes or No.")])
+    supporter_emails = SelectField(choices=YES_NO, validators=[DataRequired("Please select Yes or No.")])
+    places = MultiCheckboxField("Volunteer Places of worship:")
+    linked_organisation = SelectField("Linked to Supporting Organisation:*", choices=YES_NO,
+                                      validators=[DataRequired("Please select Yes or No.")])
+    linked_organisation_name = StringField("Name of Supporting Organisation:", filters=[_strip],
+                                           validators=[Length(max=200)])
+    accept_terms = BooleanField("I have read, understand, and accept the following terms & conditions:",
+                                validators=[DataRequired("Please accept the terms & conditions.")])
+    accept_privacy = BooleanField(validators=[DataRequired("Please accept the privacy policy.")])
+
+    def setup(self, user, org):
+        self.setup_shared(user)
+        short = org.short_name
+        self.postal_mailings.label.text = f"I Would Like to Receive {short} Supporter postal mailings:*"
+        self.supporter_emails.label.text = f"I Would Like to Receive {short} Supporter E-mails:*"
+        self.accept_privacy.label.text = f"I have read, understand, and accept the {short} Privacy Policy for Volunteers"
+        self.frequency.choices = [SelectChoice(0, "Please select")] + [SelectChoice(f.id, f.name) for f in Frequency.ordered()]
+        # Starred answers ("I prefer not to say"...) come first, shown with their "*" as in the guide.
+        places = PlaceOfWorship.select().order_by(PlaceOfWorship.starred.desc(), PlaceOfWorship.position,
+                                                  PlaceOfWorship.name)
+        self.places.choices = [SelectChoice(p.id, f"*{p.name}" if p.starred else p.name) for p in places]
+        return self
+
+    def validate_postcode(self, field):
+        if field.data and not POSTCODE.match(field.data):
+            raise ValidationError("Please enter a UK postcode, like HP11 2AB.")
+
+    def validate_linked_organisation_name(self, field):
+        if self.linked_organisation.data == "yes" and not field.data:
+            raise ValidationError("Please enter the name of the supporting organisation.")
+
+
+def yes_no(value):
+    return "" if value is None else ("yes" if value else "no")
+
+
+def profile_data(form, profile, user, verifying):
+    """The starting values: what the volunteer told us before; acceptances again when re-verifying."""
+    data = form.shared_data(profile, user)
+    data.update(
+        frequency=profile.frequency_id or 0, mobile=profile.mobile, address=profile.address,
+        postcode=profile.postcode, emergency_name=profile.emergency_name,
+        emergency_phone=profile.emergency_phone, postal_mailings=yes_no(profile.postal_mailings),
+        supporter_emails=yes_no(profile.supporter_emails),
+        linked_organisation=yes_no(profile.linked_organisation),
+        linked_organisation_name=profile.linked_organisation_name,
+        places=[p.id for p in profile.places()] if profile.id else [],
+        accept_terms=bool(profile.terms_accepted_at) and not verifying,
+        accept_privacy=bool(profile.privacy_accepted_at) and not verifying,
+    )
+    return data
+
+
+class FamilyMemberForm(BirthDateAndAllergies, FlaskForm):
+    first_name = StringField("First Name:*", filters=[_strip], validators=[
+        DataRequired("Please enter their first name."), Length(max=80)])
+    last_name = StringField("Last Name:*", filters=[_strip], validators=[
+        DataRequired("Please enter their last name."), Length(max=80)])
+
+
+def save_lists(form, profile, member):
+    """Allergies and groups; inside the caller's transaction, once the profile is saved."""
+    ProfileAllergen.delete().where(ProfileAllergen.profile == profile).execute()
+    for allergen_id in form.allergens.data:
+        ProfileAllergen.create(profile=profile, allergen=allergen_id)
+    set_groups(member, set(form.groups.data), {c.value for c in form.groups.choices})
+
+
+def set_places(profile, place_ids):
+    ProfilePlace.delete().where(ProfilePlace.profile == profile).execute()
+    for place_id in place_ids:
+        ProfilePlace.create(profile=profile, place=place_id)
+
+
+def set_groups(member, chosen, offered):
+    """Join the ticked groups; leave the unticked ones, except where this person is a leader."""
+    current = {m.group_id for m in Membership.select().where(Membership.user == member)}
+    for group_id in sorted((chosen & offered) - current):
+        Membership.create(user=member, group=group_id)
+    (Membership.delete()
+     .where(Membership.user == member, Membership.group.in_(list(offered - chosen) or [0]),
+            Membership.is_leader == False)  # noqa: E712
+     .execute())
+
+
+def snapshot(profile, member):
+    """What the audit log keeps of a profile: enough to see what changed."""
+    return dict(
+        name=member.name, frequency=profile.frequency_id, mobile=profile.mobile, address=profile.address,
+        postcode=profile.postcode, emergency_name=profile.emergency_name,
+        emergency_phone=profile.emergency_phone, postal_mailings=profile.postal_mailings,
+        supporter_emails=profile.supporter_emails, linked_organisation=profile.linked_organisation,
+        linked_organisation_name=profile.linked_organisation_name, birth_date=profile.birth_date,
+        allergens=[a.name for a in profile.allergens()] if profile.id else [],
+        places=[p.name for p in profile.places()] if profile.id else [],
+        groups=[g.name for g in member.groups()] if member.id else [],
+    )
