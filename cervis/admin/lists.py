@@ -1,0 +1,182 @@
+"""Lists: the choices volunteers pick from (allergens, places of worship, interests, frequencies).
+
+An item in use is never removed (its answers would vanish from volunteers' profiles): the
+administrator is told where it is used and may rename it instead.
+"""
+from flask import abort, make_response, render_template, request, url_for
+from flask_wtf import FlaskForm
+from peewee import IntegrityError, fn
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..auth import admin_required
+from ..db import database
+from ..htmx import done, is_htmx, vary
+from ..models import Allergen, AuditLog, Frequency, InterestCategory, PlaceOfWorship
+from . import bp
+from .paging import me
+
+KINDS = {
+    "allergens": (Allergen, "Allergies and Intolerances",
+                  "Volunteers tick the ones that apply to them. “None” is always offered."),
+    "places": (PlaceOfWorship, "Places of worship",
+               "Starred answers (shown with *) are the ones that are not a place, such as “I prefer not to say”."),
+    "interests": (InterestCategory, "Interest categories",
+                  "Opportunities are tagged with these, so volunteers can search by interest."),
+    "frequencies": (Frequency, "Preferred frequencies", "How often a volunteer would like to serve."),
+}
+PROTECTED = {("allergens", "None"): "“None” is what volunteers with no allergies choose, so it cannot be {}."}
+# What a reference to a list item means to an administrator, by the referring model's name.
+USES = {"ProfileAllergen": "volunteer profile", "ProfilePlace": "volunteer profile", "Profile": "volunteer profile",
+        "OpportunityInterest": "opportunity"}
+
+
+class ItemForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Please enter a name."),
+                                           Length(max=100, message="Please keep it under 100 characters.")])
+    starred = BooleanField("Starred")
+
+
+def model_for(kind):
+    if kind not in KINDS:
+        abort(404)
+    return KINDS[kind][0]
+
+
+def item_for(kind, item_id):
+    item = model_for(kind).get_or_none(id=item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def describe(kind, item):
+    data = {"name": item.name, "position": item.position}
+    if kind == "places":
+        data["starred"] = item.starred
+    return data
+
+
+def uses_of(item):
+    """How many records refer to this item, as words ("2 volunteer profiles"), or an empty list."""
+    found = []
+    for field, model in type(item)._meta.backrefs.items():
+        count = model.select().where(field == item.id).count()
+        if count:
+            noun = USES.get(model.__name__, "record")
+            found.append(f"{count} {noun}{'' if count == 1 else 's'}")
+    return found
+
+
+def section_context(kind):
+    model, title, hint = KINDS[kind]
+    return dict(kind=kind, title=title, hint=hint, entries=list(model.ordered()))
+
+
+@bp.route("/lists")
+@admin_required
+def lists():
+    return render_template("admin/lists.html", sections=[section_context(k) for k in KINDS], errors={})
+
+
+def _answer(kind, message, category="success"):
+    return done("admin/_list_section.html", url_for("admin.lists") + f"#list-{kind}", message, category,
+                errors={}, oob=True, **section_context(kind))
+
+
+def _refused(kind, key, message, typed=""):
+    """A refusal shown beside the field: the section (htmx, 422) or the whole page (400)."""
+    errors = {key: (message, typed)}
+    if is_htmx():
+        html = render_template("admin/_list_section.html", errors=errors, oob=True,
+                               message="Nothing was changed: please see below.", category="error",
+                               **section_context(kind))
+        return vary(make_response(html, 422))
+    sections = [section_context(k) for k in KINDS]
+    return render_template("admin/lists.html", sections=sections, errors=errors), 400
+
+
+def _name_problem(model, form, item_id=None):
+    if not form.validate():
+        return form.name.errors[0]
+    name = form.name.data.strip()
+    same = model.select().where(fn.LOWER(model.name) == name.lower())
+    if item_id is not None:
+        same = same.where(model.id != item_id)
+    return f"“{name}” is already in this list." if same.exists() else None
+
+
+@bp.route("/lists/<kind>/add", methods=["POST"])
+@admin_required
+def list_add(kind):
+    model, form = model_for(kind), ItemForm()
+    problem = _name_problem(model, form)
+    if problem:
+        return _refused(kind, (kind, "new"), problem, form.name.data or "")
+    last = model.select(fn.MAX(model.position)).scalar()
+    extra = {"starred": form.starred.data} if kind == "places" else {}
+    try:
+        with database.atomic():
+            item = model.create(name=form.name.data.strip(), position=(last if last is not None else -1) + 1, **extra)
+            AuditLog.record(me(), "list-add", item, after=describe(kind, item))
+    except IntegrityError:  # added by someone else a moment ago
+        return _refused(kind, (kind, "new"), f"“{form.name.data.strip()}” is already in this list.", form.name.data)
+    return _answer(kind, f"“{item.name}” has been added.")
+
+
+@bp.route("/lists/<kind>/<int:item_id>", methods=["POST"])
+@admin_required
+def list_rename(kind, item_id):
+    item, form = item_for(kind, item_id), ItemForm()
+    if (kind, item.name) in PROTECTED and form.name.data and form.name.data.strip() != item.name:
+        return _refused(kind, (kind, item.id), PROTECTED[(kind, item.name)].format("renamed"), form.name.data)
+    problem = _name_problem(type(item), form, item.id)
+    if problem:
+        return _refused(kind, (kind, item.id), problem, form.name.data or "")
+    before = describe(kind, item)
+    item.name = form.name.data.strip()
+    if kind == "places":
+        item.starred = form.starred.data
+    if describe(kind, item) == before:
+        return _answer(kind, "Nothing was changed.")
+    with database.atomic():
+        item.save()
+        AuditLog.record(me(), "list-rename", item, before=before, after=describe(kind, item))
+    return _answer(kind, f"“{before['name']}” has been saved as “{item.name}”."
+                   if before["name"] != item.name else f"“{item.name}” has been saved.")
+
+
+@bp.route("/lists/<kind>/<int:item_id>/move", methods=["POST"])
+@admin_required
+def list_move(kind, item_id):
+    item = item_for(kind, item_id)
+    step = -1 if request.form.get("direction") == "up" else 1
+    with database.atomic():
+        order = [i.id for i in type(item).ordered()]
+        here = order.index(item.id)
+        there = here + step
+        if not 0 <= there < len(order):
+            return _answer(kind, f"“{item.name}” is already {'first' if step < 0 else 'last'}.")
+        order[here], order[there] = order[there], order[here]
+        # Rewrite every position: older lists may hold ties, which make "up" and "down" ambiguous.
+        for position, other_id in enumerate(order):
+            type(item).update(position=position).where(type(item).id == other_id).execute()
+        AuditLog.record(me(), "list-move", item, before={"position": here}, after={"position": there})
+    return _answer(kind, f"“{item.name}” has been moved {'up' if step < 0 else 'down'}.")
+
+
+@bp.route("/lists/<kind>/<int:item_id>/remove", methods=["POST"])
+@admin_required
+def list_remove(kind, item_id):
+    item = item_for(kind, item_id)
+    if (kind, item.name) in PROTECTED:
+        return _refused(kind, (kind, item.id), PROTECTED[(kind, item.name)].format("removed"), item.name)
+    with database.atomic():
+        uses = uses_of(item)
+        if not uses:
+            AuditLog.record(me(), "list-remove", item, before=describe(kind, item))
+            item.delete_instance()
+    if uses:
+        return _refused(kind, (kind, item.id), f"“{item.name}” is in use ({', '.join(uses)}), so it cannot be "
+                        "removed. You can rename it instead.", item.name)
+    return _answer(kind, f"“{item.name}” has been removed.")

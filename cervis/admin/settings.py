@@ -1,0 +1,76 @@
+"""Organisation Settings: the charity's name, contact details, time zone, texts and security switches."""
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from ..auth import admin_required
+from ..db import database
+from ..models import AuditLog, Organisation
+from . import bp
+from .paging import me
+
+FIELDS = ["name", "short_name", "contact_email", "contact_phone", "contact_hours", "timezone",
+          "terms_text", "privacy_text", "session_timeout", "guide_password_rule"]
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class SettingsForm(FlaskForm):
+    name = StringField("Organisation name", validators=[
+        DataRequired("Please enter the organisation's name."), Length(max=200)])
+    short_name = StringField("Short name", validators=[
+        DataRequired("Please enter a short name."), Length(max=30, message="Please keep it under 30 characters.")])
+    contact_email = StringField("Contact e-mail", validators=[Optional(), Length(max=200)])
+    contact_phone = StringField("Contact phone", validators=[Optional(), Length(max=50)])
+    contact_hours = StringField("Contact hours", validators=[Optional(), Length(max=100)])
+    timezone = StringField("Time zone", validators=[DataRequired("Please enter a time zone.")])
+    terms_text = TextAreaField("Terms and conditions")
+    privacy_text = TextAreaField("Privacy policy for volunteers")
+    session_timeout = IntegerField("Session timeout (minutes)", validators=[
+        DataRequired("Please enter a number of minutes between 5 and 240."),
+        NumberRange(5, 240, "Please enter a number of minutes between 5 and 240.")])
+    guide_password_rule = BooleanField(
+        "Passwords must contain at least 1 uppercase character, 1 lowercase character, and 1 number "
+        "(the rule in the volunteer guide)")
+
+    def validate_contact_email(self, field):
+        if field.data and not EMAIL.match(field.data.strip()):
+            raise ValidationError("Please enter a valid e-mail address, like volunteers@example.org.")
+
+    def validate_timezone(self, field):
+        try:
+            ZoneInfo((field.data or "").strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError("That is not a time zone we know. Please use a name like Europe/London.")
+
+
+def snapshot(org):
+    return {name: getattr(org, name) for name in FIELDS}
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_required
+def settings():
+    org = Organisation.current()
+    form = SettingsForm(obj=org)
+    if form.validate_on_submit():
+        before = snapshot(org)
+        for name in FIELDS:
+            value = getattr(form, name).data
+            setattr(org, name, value.strip() if isinstance(value, str) else value)
+        after = snapshot(org)
+        changed = [name for name in FIELDS if before[name] != after[name]]
+        if changed:
+            with database.atomic():
+                org.save()
+                AuditLog.record(me(), "settings-change", org,
+                                before={n: before[n] for n in changed}, after={n: after[n] for n in changed})
+            flash("Organisation settings saved.", "success")
+        else:
+            flash("Nothing was changed.", "success")
+        return redirect(url_for("admin.settings"), code=303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/settings.html", form=form), status
