@@ -4,7 +4,7 @@ Templates: templates/emails/<kind>-subject.txt, <kind>-body.txt and <kind>-body.
 """
 import uuid
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 
 from .db import utcnow
 from .models import Email, Organisation
@@ -35,8 +35,14 @@ def to_user(kind, user, **context):
 
 
 def absolute(endpoint, **values):
-    """A link for an email: built from BASE_URL, since the scheduler has no request."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """A link for an email: from BASE_URL, never from the request's Host header (which a visitor
+    chooses), and built the same way inside the scheduler, where there is no request."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        with current_app.test_request_context():
+            path = url_for(endpoint, **values)
+    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def temporary_password(user, temp, link, kind="temporary-password"):
@@ -46,3 +52,76 @@ def temporary_password(user, temp, link, kind="temporary-password"):
 
 def password_changed(user):
     return to_user("password-changed", user)
+
+
+# The rota board's emails (cervis/rota.py) -------------------------------------------------------
+
+def _rota_inbox(volunteer):
+    """Who reads a volunteer's rota emails: themselves, or the parent of a family member."""
+    if volunteer.email:
+        return volunteer
+    parent = volunteer.family_of if volunteer.family_of_id else None
+    return parent if parent is not None and parent.email else None
+
+
+def _rota_email(kind, volunteer, about, send_after=None, **context):
+    inbox = _rota_inbox(volunteer)
+    if inbox is None:
+        return None  # nobody to write to: the change still shows on the board and the portal
+    other = volunteer.name if inbox.id != volunteer.id else ""
+    return to_user(kind, inbox, about=about, send_after=send_after, for_other=other, **context)
+
+
+def _rota_details(registration, leader):
+    """What every rota email about one slot says: event, date, role, links, and who to ask."""
+    from .calendar_links import links
+    from .cancellation import cancel_url
+    from .models import Profile
+    from .timeutil import slot_when
+
+    slot, profile = registration.slot, None
+    if leader is not None:
+        profile = Profile.get_or_none(Profile.user == leader.id)
+    return dict(event_name=slot.opportunity.name, when=slot_when(slot.starts_at, slot.ends_at),
+                role="Reserve" if slot.role.is_reserve else slot.role.name,
+                calendar=links(registration), cancel_link=cancel_url(registration),
+                location=slot.opportunity.location or slot.opportunity.group.address,
+                leader=leader, leader_phone=profile.mobile if profile else "")
+
+
+def rota_confirmation(registration, leader, send_after=None):
+    """The guide's "Next Steps" confirmation; send_after leaves the leader an undo window."""
+    return _rota_email("confirmation", registration.volunteer, registration, send_after,
+                       **_rota_details(registration, leader))
+
+
+def rota_called_up(registration, leader):
+    """A Reserve is needed: "another confirmation email with the role you're now needed for"."""
+    return _rota_email("called-up", registration.volunteer, registration,
+                       **_rota_details(registration, leader))
+
+
+def rota_change_of_plan(registration, leader):
+    """An undo after the confirmation went: the volunteer's offer is pending again."""
+    return _rota_email("confirmation-withdrawn", registration.volunteer, registration,
+                       **_rota_details(registration, leader))
+
+
+def rota_removed(registration, leader, reason):
+    return _rota_email("removed", registration.volunteer, registration, reason=reason,
+                       **_rota_details(registration, leader))
+
+
+def rota_not_required(volunteer, registrations, about=None, send_after=None):
+    """One email listing every slot the volunteer is not required for."""
+    from .timeutil import slot_when
+
+    shifts = [{"event_name": r.slot.opportunity.name, "when": slot_when(r.slot.starts_at, r.slot.ends_at),
+               "role": r.slot.role.name} for r in registrations]
+    return _rota_email("not-required", volunteer, about, send_after, shifts=shifts)
+
+
+def opportunity_cancelled(user, opportunity, message, shifts):
+    """An opportunity a volunteer offered for or was registered to has been cancelled by its leader."""
+    return to_user("opportunity-cancelled", user, opportunity=opportunity, message=message, shifts=shifts,
+                   about=opportunity)

@@ -1,5 +1,5 @@
 """The one switch between a fragment for htmx and a full page or redirect for a plain form."""
-from flask import flash, redirect, render_template, request
+from flask import flash, make_response, redirect, render_template, request
 
 
 def is_htmx():
@@ -19,7 +19,7 @@ def vary(response):
 def done(fragment, location, message=None, category="success", **context):
     """After a successful action: the fragment (with its banner) to htmx, else flash and 303."""
     if is_htmx():
-        return vary(render_template(fragment, message=message, category=category, **context))
+        return vary(make_response(render_template(fragment, message=message, category=category, **context)))
     if message:
         flash(message, category)
     return vary(redirect(location, code=303))

@@ -23,6 +23,8 @@ LEADER = [
     ("Group Management", [
         ("Leader Home", "leader.home"),
         ("Groups, Roles and Members", "leader.groups"),
+        ("Add Volunteer", "leader.member_new"),
+        ("Import Volunteers", "leader.import_volunteers"),
         ("Opportunities and Slots", "leader.opportunities"),
     ]),
 ]

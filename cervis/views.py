@@ -43,7 +43,7 @@ def init_app(app):
     def _everywhere():
         from .auth import idle_delay  # noqa: F401  (templates call it)
 
-        return {"org": Organisation.current(), "empty_form": EmptyForm(), "idle_delay": idle_delay,
+        return {"org": Organisation.current(), "empty_form": EmptyForm(formdata=None), "idle_delay": idle_delay,
                 "menus_for": menus_for, "has_page": lambda endpoint: endpoint in app.view_functions}
 
     app.jinja_env.filters["slot_when"] = lambda slot: timeutil.slot_when(slot.starts_at, slot.ends_at)

@@ -1,17 +1,21 @@
 """All models, importable from one place."""
 from .audit import AuditLog, Throttle
+from .completion import RotaCompletion
 from .docs import Document
 from .mail import Email
+from .notes import LeaderNote
 from .org import (Allergen, Frequency, InterestCategory, Organisation, PlaceOfWorship,
                   seed_lists)
 from .people import Group, Membership, Profile, ProfileAllergen, ProfilePlace, User
 from .rota import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Opportunity,
                    OpportunityInterest, Registration, RegistrationEvent, Role, ServiceRecord, Slot)
+from .unlock import OpportunityUnlock
 
 ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        User, Group, Membership, Profile, ProfileAllergen, ProfilePlace,
        Role, Opportunity, OpportunityInterest, Slot, Registration, RegistrationEvent, ServiceRecord,
-       Email, Document, AuditLog, Throttle]
+       OpportunityUnlock,
+       Email, Document, AuditLog, Throttle, RotaCompletion, LeaderNote]
 
 __all__ = [m.__name__ for m in ALL] + [
     "seed_lists", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]

@@ -28,6 +28,8 @@ class User(UserMixin, BaseModel):
     family_of = peewee.ForeignKeyField("self", null=True, backref="family", on_delete="CASCADE")
     verified_generation = peewee.IntegerField(default=0)
     created_at = peewee.DateTimeField(default=utcnow)
+    # When this leader last marked the cancellations on Leader Home as seen.
+    leader_seen_at = peewee.DateTimeField(null=True)
 
     @property
     def name(self):

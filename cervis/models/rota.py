@@ -94,6 +94,7 @@ class Registration(BaseModel):
     cancelled_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
     cancelled_at = peewee.DateTimeField(null=True)
     cancel_reason = peewee.TextField(default="")
+    reminded_at = peewee.DateTimeField(null=True)  # the reminder email before the shift was queued
 
     class Meta:
         # One row per volunteer and slot: offering twice is impossible, whatever arrives at once.

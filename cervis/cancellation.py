@@ -1,0 +1,215 @@
+"""Cancelling a registration: the rules, the signed e-mail link, and telling the group's leaders.
+
+The guide's FAQ "How can I cancel a shift?": a volunteer cancels on CERVIS as soon as they can
+"so that a reserve can be contacted"; close to the shift (once the 24-48 hour reminder has gone)
+they should call their shift leader as well.
+"""
+from collections import defaultdict
+from datetime import timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from . import emails
+from .db import for_update, utcnow, write_transaction
+from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Opportunity, Organisation,
+                     Profile, Registration, RegistrationEvent, Role, Slot, User)
+from .permissions import household_ids
+from .timeutil import local_datetime, org_zone, slot_when, to_local
+
+CALL_THE_SHIFT_LEADER = timedelta(hours=48)
+ACTIVE = (PENDING, REGISTERED)
+_SALT = "cancel-registration"
+
+STATUS_LABELS = {PENDING: "Pending", REGISTERED: "Registered", NOT_REQUIRED: "Not Required",
+                 CANCELLED: "Cancelled"}
+
+
+# The signed link in acknowledgement and confirmation e-mails ------------------------------------
+
+def _serializer():
+    return URLSafeSerializer(current_app.secret_key, salt=_SALT)
+
+
+def cancel_token(registration):
+    return _serializer().dumps({"r": registration.id})
+
+
+def cancel_url(registration):
+    """The "Cancel Registration" link for one registration: works without logging in."""
+    return emails.absolute("volunteer.cancel_link", token=cancel_token(registration))
+
+
+def registration_from_token(token):
+    """The registration a link was made for, or None for a forged, mangled or stale token."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return None
+    reg_id = data.get("r") if isinstance(data, dict) else None
+    if not isinstance(reg_id, int):
+        return None
+    return with_shift(Registration.select()).where(Registration.id == reg_id).first()
+
+
+# What a volunteer sees --------------------------------------------------------------------------
+
+def with_shift(query):
+    """Registrations joined to their slot, role, opportunity and volunteer: one query per page."""
+    return (query.select_extend(Slot, Role, Opportunity, User)
+            .join(Slot).join(Role).switch(Slot).join(Opportunity)
+            .switch(Registration).join(User, on=Registration.volunteer))
+
+
+def upcoming_for(user, now):
+    """The household's "Current Registration Activity": slots not yet over, still pending or registered,
+    of opportunities still running (a cancelled one is past activity: nothing is left to cancel)."""
+    query = Registration.select().where(Registration.volunteer.in_(household_ids(user)),
+                                        Registration.status.in_(ACTIVE))
+    query = with_shift(query).where(Slot.ends_at > now, Opportunity.cancelled_at.is_null())
+    return list(query.order_by(Slot.starts_at, User.first_name))
+
+
+def past_for(user, now, page=1, per_page=50):
+    """Past registration activity, newest first: slots that are over, or cancelled / not required."""
+    query = Registration.select().where(Registration.volunteer.in_(household_ids(user)))
+    query = with_shift(query).where((Slot.ends_at <= now) | Registration.status.not_in(ACTIVE)
+                                    | Opportunity.cancelled_at.is_null(False))
+    return list(query.order_by(Slot.starts_at.desc(), User.first_name).paginate(page, per_page + 1))
+
+
+def status_label(registration):
+    """'Pending', 'Registered' or 'Registered (Reserve)', as the volunteer's list shows it."""
+    label = STATUS_LABELS.get(registration.status, registration.status.title())
+    if registration.status == REGISTERED and registration.slot.role.is_reserve:
+        label += " (Reserve)"
+    return label
+
+
+def past_status(registration, now, household):
+    """(status, detail) for the past activity list; a reason shows only when the household gave it."""
+    reg = registration
+    if reg.status == CANCELLED:
+        detail = f"Cancelled {local_datetime(reg.cancelled_at)}" if reg.cancelled_at else ""
+        if reg.cancel_reason and reg.cancelled_by_id in household:
+            detail += f". Reason: {reg.cancel_reason}"
+        return "Cancelled", detail
+    if reg.slot.opportunity.cancelled_at is not None:
+        return "Opportunity Cancelled", ""
+    if reg.status == PENDING and reg.slot.ends_at <= now:
+        return "Pending", "Your offer was not confirmed before the shift."
+    return status_label(reg), ""
+
+
+def has_started(registration, now):
+    return registration.slot.starts_at <= now
+
+
+def is_close(registration, now):
+    """Within 48 hours of the start: the volunteer should call the shift leader too."""
+    return registration.slot.starts_at - now <= CALL_THE_SHIFT_LEADER
+
+
+def why_not_cancellable(registration, now):
+    """None when the volunteer may still cancel, else the sentence that says why not."""
+    if registration.status == CANCELLED:
+        return "This registration has already been cancelled."
+    if registration.status == NOT_REQUIRED:
+        return "You are not required for this shift, so there is nothing to cancel."
+    if registration.slot.opportunity.cancelled_at is not None:
+        return "This opportunity has been cancelled, so there is nothing to cancel."
+    if has_started(registration, now):
+        return ("This shift has already started, so it can no longer be cancelled here. "
+                "Please contact your shift leader or group leader directly.")
+    return None
+
+
+def shift_leader(registration):
+    """(name, mobile) of the shift leader that night, or None: a volunteer registered in a shift
+    leader role for the same opportunity and the same start date."""
+    slot = registration.slot
+    zone = org_zone()
+    day = to_local(slot.starts_at, zone).date()
+    # A wide window in UTC, then the exact local date: a night's slots all start on one evening.
+    rows = (Registration.select(Registration, Slot, User)
+            .join(Slot).join(Role).switch(Registration).join(User, on=Registration.volunteer)
+            .where(Slot.opportunity == slot.opportunity_id, Role.is_shift_leader == True,  # noqa: E712
+                   Registration.status == REGISTERED,
+                   Registration.volunteer != registration.volunteer_id,
+                   Slot.starts_at.between(slot.starts_at - timedelta(days=1),
+                                          slot.starts_at + timedelta(days=1)))
+            .order_by(Slot.starts_at, User.first_name))
+    for row in rows:
+        if to_local(row.slot.starts_at, zone).date() == day:
+            profile = Profile.get_or_none(Profile.user == row.volunteer_id)
+            return {"name": row.volunteer.name, "phone": profile.mobile if profile else ""}
+    return None
+
+
+def close_ones(registrations, now):
+    """The selected registrations within 48 hours, each with its shift leader, for the warning."""
+    return [(reg, shift_leader(reg)) for reg in registrations if is_close(reg, now)]
+
+
+# Cancelling -------------------------------------------------------------------------------------
+
+def cancel(registration_ids, by, reason="", now=None, via=""):
+    """Cancel these registrations in one transaction and queue the e-mail to their group leaders.
+
+    Re-reads each row under the write lock, so two clicks (or a click and an e-mail link) at
+    once cancel it once. Returns the registrations cancelled now; the others were already
+    cancelled, not required, or started by the time the lock was taken.
+    """
+    now = now or utcnow()
+    reason = (reason or "").strip()
+    with write_transaction():
+        query = with_shift(Registration.select()).where(Registration.id.in_(list(registration_ids)))
+        done = []
+        for reg in for_update(query):
+            if why_not_cancellable(reg, now) is not None:
+                continue
+            reg.was = reg.status
+            reg.status, reg.cancelled_by, reg.cancelled_at = CANCELLED, by, now
+            reg.cancel_reason, reg.updated_at = reason, now
+            reg.save()
+            RegistrationEvent.create(registration=reg, status=CANCELLED, at=now, by=by,
+                                     note=" ".join(filter(None, [via, reason])))
+            done.append(reg)
+        _tell_leaders(done, by, reason, now)
+    return done
+
+
+def _tell_leaders(cancelled, by, reason, now):
+    """One e-mail per leader of each group, urgent when any shift starts within 48 hours."""
+    by_group = defaultdict(list)
+    for reg in cancelled:
+        by_group[reg.slot.opportunity.group].append(reg)
+    for group, regs in by_group.items():
+        shifts = [_shift_summary(reg) for reg in regs]
+        urgent = any(is_close(reg, now) for reg in regs)
+        context = dict(group=group, shifts=shifts, by=by, reason=reason)
+        leaders = list(group.leaders())
+        for leader in leaders:
+            if leader.email:
+                emails.queue("cancellation-leader", leader.email, leader.name, user=leader,
+                             urgent=urgent, about=regs[0], user_first=leader.first_name, **context)
+        if not leaders:
+            # Someone must hear of it, so a reserve can be called: the charity's own address.
+            org = Organisation.current()
+            if org.contact_email:
+                emails.queue("cancellation-leader", org.contact_email, org.name, urgent=urgent,
+                             about=regs[0], user_first=org.name, **context)
+
+
+def _shift_summary(reg):
+    slot = reg.slot
+    leader = shift_leader(reg)
+    return {"volunteer": reg.volunteer.name, "opportunity": slot.opportunity.name,
+            "role": slot.role.name, "when": slot_when(slot.starts_at, slot.ends_at),
+            "registered": slot.registered_count(), "capacity": slot.capacity,
+            "was": STATUS_LABELS[reg.was],
+            "shift_leader": leader}
+
+
+__all__ = ["cancel_url", "cancel_token", "registration_from_token", "upcoming_for", "past_for",
+           "status_label", "past_status", "why_not_cancellable", "is_close", "shift_leader", "close_ones", "cancel"]

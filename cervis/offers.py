@@ -1,0 +1,369 @@
+"""Offering shifts: which opportunities a volunteer sees, whether they may offer for a slot, offer().
+
+The guide's "Offering Shifts": a volunteer (or the parent registering a family member) picks an
+opportunity of their groups, ticks slots and clicks "Register". An offer is a pending
+registration: it uses up no spot until a group leader accepts it.
+"""
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import peewee
+from peewee import fn
+
+from . import emails
+from .cancellation import cancel_url, status_label
+from .db import database, for_update, utcnow, write_transaction
+from .models import (CANCELLED, PENDING, REGISTERED, Group, Membership, Opportunity,
+                     OpportunityInterest, OpportunityUnlock, Profile, Registration,
+                     RegistrationEvent, Role, Slot)
+from .timeutil import org_zone, slot_when, to_local, to_utc
+
+NOTE_MAX = 1000
+
+
+class NotAllowed(Exception):
+    """A slot of an opportunity this volunteer cannot see: only a crafted form sends one."""
+
+
+# Who sees what ----------------------------------------------------------------------------------
+
+def _people(volunteer):
+    """A family member shares the account holder's groups and codes: they volunteer together."""
+    return [volunteer.id] + ([volunteer.family_of_id] if volunteer.family_of_id else [])
+
+
+def visible_group_ids(volunteer):
+    query = Membership.select(Membership.group).where(Membership.user.in_(_people(volunteer)))
+    return {gid for (gid,) in query.tuples()}
+
+
+def unlocked_ids(volunteer):
+    query = (OpportunityUnlock.select(OpportunityUnlock.opportunity)
+             .where(OpportunityUnlock.user.in_(_people(volunteer))))
+    return {oid for (oid,) in query.tuples()}
+
+
+def _is_private(opportunity):
+    return bool(opportunity.private_code)
+
+
+def visible_opportunities(volunteer, now):
+    """Live opportunities of the volunteer's groups; a private one only once its code was entered."""
+    public = Opportunity.private_code.is_null() | (Opportunity.private_code == "")
+    return (Opportunity.select(Opportunity, Group).join(Group)
+            .where(Opportunity.group.in_(visible_group_ids(volunteer)),
+                   Opportunity.cancelled_at.is_null(), Opportunity.live_from <= now,
+                   public | Opportunity.id.in_(unlocked_ids(volunteer))))
+
+
+def can_see(volunteer, opportunity, now, groups=None, unlocked=None):
+    """The test behind visible_opportunities() for one opportunity (pass the sets when checking many)."""
+    groups = visible_group_ids(volunteer) if groups is None else groups
+    unlocked = unlocked_ids(volunteer) if unlocked is None else unlocked
+    return (opportunity.is_live(now) and opportunity.group_id in groups
+            and (not _is_private(opportunity) or opportunity.id in unlocked))
+
+
+def unlock(volunteer, code, now=None):
+    """The opportunity with this private registration code, now shown to the volunteer, who joins
+    its group; None when no opportunity has that code."""
+    code = (code or "").strip().lower()
+    if not code:
+        return None
+    opportunity = (Opportunity.select().where(fn.LOWER(Opportunity.private_code) == code,
+                                              Opportunity.cancelled_at.is_null()).first())
+    if opportunity is None:
+        return None
+    with database.atomic():
+        Membership.insert(user=volunteer, group=opportunity.group_id).on_conflict_ignore().execute()
+        OpportunityUnlock.insert(user=volunteer, opportunity=opportunity,
+                                 at=now or utcnow()).on_conflict_ignore().execute()
+    return opportunity
+
+
+# Step 2: the list of opportunities ----------------------------------------------------------------
+
+def _registered():
+    """How many volunteers a slot has registered: a column for the slot queries below."""
+    other = Registration.alias()
+    return (other.select(fn.COUNT(other.id))
+            .where(other.slot == Slot.id, other.status == REGISTERED)).alias("n_registered")
+
+
+def _day_range(day, zone):
+    start = to_utc(datetime.combine(day, time()), zone)
+    return start, to_utc(datetime.combine(day + timedelta(days=1), time()), zone)
+
+
+def date_range(first, last, zone=None):
+    """'Oct 9 - Nov 27, 2025', as the guide writes an opportunity's dates."""
+    a, b = to_local(first, zone).date(), to_local(last, zone).date()
+    if a == b:
+        return f"{a:%b} {a.day}, {a.year}"
+    if a.year == b.year:
+        return f"{a:%b} {a.day} - {b:%b} {b.day}, {b.year}"
+    return f"{a:%b} {a.day}, {a.year} - {b:%b} {b.day}, {b.year}"
+
+
+@dataclass
+class Listing:
+    """One opportunity under "Step 2", with its dates and the spots left in its open slots."""
+
+    opportunity: Opportunity
+    first: datetime
+    last: datetime
+    slots: int = 0
+    available: int = 0
+
+    def dates(self, zone=None):
+        return date_range(self.first, self.last, zone)
+
+    @property
+    def location(self):
+        return self.opportunity.location or self.opportunity.group.name
+
+
+def open_opportunities(volunteer, now, zone=None, interest=None, group=None, day=None, keyword=None):
+    """Step 2 "Select an Available Opportunity Below": live, before their offer deadline, with a
+    slot still to come; narrowed by the search's interest, location (group), date and keyword."""
+    zone = zone or org_zone()
+    query = visible_opportunities(volunteer, now).where(
+        Opportunity.offer_deadline.is_null() | (Opportunity.offer_deadline > now))
+    if interest:
+        query = query.where(Opportunity.id.in_(
+            OpportunityInterest.select(OpportunityInterest.opportunity)
+            .where(OpportunityInterest.category == interest)))
+    if group:
+        query = query.where(Opportunity.group == group)
+    if keyword:
+        query = query.where(Opportunity.name.contains(keyword) | Opportunity.description.contains(keyword)
+                            | Opportunity.location.contains(keyword) | Group.name.contains(keyword))
+    if day:
+        start, end = _day_range(day, zone)
+        query = query.where(Opportunity.id.in_(Slot.select(Slot.opportunity).where(
+            Slot.starts_at >= start, Slot.starts_at < end, Slot.ends_at > now)))
+    opportunities = {o.id: o for o in query}
+    return _listings(opportunities, now)
+
+
+def listing(opportunity, now):
+    """One opportunity's dates and spots left, for its details; None once its slots are over."""
+    return next(iter(_listings({opportunity.id: opportunity}, now)), None)
+
+
+def _listings(opportunities, now):
+    slots = (Slot.select(Slot.id, Slot.opportunity, Slot.starts_at, Slot.capacity, Slot.closed,
+                         _registered())
+             .where(Slot.opportunity.in_(list(opportunities)), Slot.ends_at > now))
+    found = {}
+    for slot in slots:
+        slot.opportunity = opportunities[slot.opportunity_id]
+        item = found.setdefault(slot.opportunity_id,
+                                Listing(slot.opportunity, slot.starts_at, slot.starts_at))
+        item.first, item.last = min(item.first, slot.starts_at), max(item.last, slot.starts_at)
+        item.slots += 1
+        state = slot.state(now, slot.n_registered)
+        item.available += state if isinstance(state, int) else 0
+    return sorted(found.values(), key=lambda i: (i.first, i.opportunity.name.lower()))
+
+
+# "Show Opportunity Calendar" ----------------------------------------------------------------------
+
+def month_calendar(volunteer, now, year, month, zone=None):
+    """Weeks (Monday first) of (day, [(opportunity, number of slots)]) for the month view."""
+    zone = zone or org_zone()
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    start, _ = _day_range(weeks[0][0], zone)
+    _, end = _day_range(weeks[-1][-1], zone)
+    ids = [item.opportunity.id for item in open_opportunities(volunteer, now, zone)]
+    slots = (Slot.select(Slot.starts_at, Opportunity).join(Opportunity)
+             .where(Slot.opportunity.in_(ids), Slot.starts_at >= start, Slot.starts_at < end,
+                    Slot.ends_at > now)
+             .order_by(Slot.starts_at, Opportunity.name))
+    by_day = {}
+    for slot in slots:
+        day = to_local(slot.starts_at, zone).date()
+        counts = by_day.setdefault(day, {})
+        entry = counts.setdefault(slot.opportunity.id, [slot.opportunity, 0])
+        entry[1] += 1
+    return [[(day, [tuple(e) for e in by_day.get(day, {}).values()]) for day in week]
+            for week in weeks]
+
+
+# Step 3: the slot table ---------------------------------------------------------------------------
+
+@dataclass
+class SlotRow:
+    """One row of "Select an Available Slot Below"."""
+
+    slot: Slot
+    state: object  # "Closed", "Full" or the number of spots left: the "Spots Available" column
+    status: str = None  # "Pending", "Registered"...: already offered, shown instead of a box
+    why_not: str = None  # why this volunteer cannot offer (the minimum age), shown instead of a box
+
+    @property
+    def refusal(self):
+        """None when the box can be ticked, else what stops it."""
+        return self.status or (self.state if isinstance(self.state, str) else None) or self.why_not
+
+
+def _birth_date(volunteer):
+    profile = Profile.get_or_none(Profile.user == volunteer)
+    return profile.birth_date if profile else None
+
+
+def age_refusal(volunteer, slot, birth_date, zone=None):
+    """Why a volunteer cannot offer for an age-limited slot: too young that day, or age unknown."""
+    minimum = slot.opportunity.min_age
+    if not minimum:
+        return None
+    if birth_date is None:
+        # Safeguarding: an unknown age is not taken as old enough.
+        return (f"{volunteer.first_name}'s birth date is needed to check the minimum age of "
+                f"{minimum}: please add it to the volunteer profile.")
+    age = Profile(birth_date=birth_date).age_on(to_local(slot.starts_at, zone).date())
+    if age < minimum:
+        return f"Volunteers must be {minimum} or over on the day of this slot."
+    return None
+
+
+def _row(volunteer, slot, now, registration, birth_date, zone):
+    status = None
+    if registration is not None and registration.status != CANCELLED:
+        registration.slot = slot
+        status = status_label(registration)
+    return SlotRow(slot, slot.state(now, slot.n_registered), status,
+                   age_refusal(volunteer, slot, birth_date, zone))
+
+
+def slot_rows(volunteer, opportunity, now, day=None, zone=None):
+    """The opportunity's slots not yet over (on one local day, from the calendar), in time order."""
+    zone = zone or org_zone()
+    query = (Slot.select(Slot, Role, _registered()).join(Role)
+             .where(Slot.opportunity == opportunity, Slot.ends_at > now)
+             .order_by(Slot.starts_at, Role.position, Role.name))
+    if day:
+        start, end = _day_range(day, zone)
+        query = query.where(Slot.starts_at >= start, Slot.starts_at < end)
+    mine = {r.slot_id: r for r in Registration.select().where(
+        Registration.volunteer == volunteer,
+        Registration.slot.in_(Slot.select(Slot.id).where(Slot.opportunity == opportunity)))}
+    birth_date = _birth_date(volunteer)
+    rows = []
+    for slot in query:
+        slot.opportunity = opportunity
+        rows.append(_row(volunteer, slot, now, mine.get(slot.id), birth_date, zone))
+    return rows
+
+
+# "Register" ---------------------------------------------------------------------------------------
+
+@dataclass
+class OfferResult:
+    saved: list = field(default_factory=list)  # registrations now pending
+    already: list = field(default_factory=list)  # slots offered before: pending or registered
+    refused: list = field(default_factory=list)  # (slot, "Full" / "Closed" / the reason)
+    email: object = None
+
+
+def offer(actor, volunteer, slot_ids, note="", now=None):
+    """Offer the volunteer for these slots in one transaction, with one acknowledgement e-mail.
+
+    Re-checks every slot under the write lock: one that became Full or Closed while the
+    volunteer was choosing is refused and named, the others are still saved. Raises NotAllowed,
+    saving nothing, when any slot is not one the volunteer can see.
+    """
+    now = now or utcnow()
+    ids = sorted({int(i) for i in slot_ids})
+    note = (note or "").strip()[:NOTE_MAX]
+    result = OfferResult()
+    if not ids:
+        return result
+    birth_date, zone = _birth_date(volunteer), org_zone()
+    with write_transaction():
+        slots = _locked_slots(volunteer, ids, now)
+        mine = {r.slot_id: r for r in Registration.select().where(
+            Registration.volunteer == volunteer, Registration.slot.in_(ids))}
+        for slot in slots:
+            row = _row(volunteer, slot, now, mine.get(slot.id), birth_date, zone)
+            _offer_one(actor, volunteer, row, mine.get(slot.id), note, now, result)
+        if result.saved:
+            _join_groups(volunteer, result.saved)
+            result.email = acknowledge(volunteer, result.saved, note)
+    return result
+
+
+def _locked_slots(volunteer, ids, now):
+    # Lock the rows first (PostgreSQL; SQLite's IMMEDIATE lock already holds the database), then
+    # count their registrations: FOR UPDATE does not mix with the count's aggregate.
+    list(for_update(Slot.select(Slot.id).where(Slot.id.in_(ids)).order_by(Slot.id)))  # one lock order
+    slots = list(Slot.select(Slot, Role, Opportunity, Group, _registered())
+                 .join(Role).switch(Slot).join(Opportunity).join(Group)
+                 .where(Slot.id.in_(ids)).order_by(Slot.starts_at, Role.position, Role.name))
+    groups, unlocked = visible_group_ids(volunteer), unlocked_ids(volunteer)
+    if len(slots) != len(ids) or not all(can_see(volunteer, s.opportunity, now, groups, unlocked)
+                                         for s in slots):
+        raise NotAllowed()
+    return slots
+
+
+def _offer_one(actor, volunteer, row, registration, note, now, result):
+    if row.status is not None and registration.status in (PENDING, REGISTERED):
+        result.already.append(row.slot)
+        return
+    if row.refusal is not None:
+        result.refused.append((row.slot, row.refusal))
+        return
+    if registration is None:
+        try:
+            with database.atomic():
+                registration = Registration.create(volunteer=volunteer, slot=row.slot, note=note,
+                                                   status=PENDING, created_at=now, updated_at=now)
+        except peewee.IntegrityError:  # PostgreSQL: the same offer committed a moment earlier
+            result.already.append(row.slot)
+            return
+    else:
+        # A cancelled offer is offered again: the same row reopens (one row per volunteer and slot).
+        registration.status, registration.note, registration.updated_at = PENDING, note, now
+        registration.cancelled_by = registration.cancelled_at = registration.reminded_at = None
+        registration.cancel_reason = ""
+        registration.save()
+    RegistrationEvent.create(registration=registration, status=PENDING, at=now, by=actor, note=note)
+    registration.slot = row.slot
+    result.saved.append(registration)
+
+
+def _join_groups(volunteer, registrations):
+    """A family member offered through the account holder's group becomes its member, so the
+    group's leaders see them (and their allergies) like any other volunteer."""
+    for group_id in {r.slot.opportunity.group_id for r in registrations}:
+        Membership.insert(user=volunteer, group=group_id).on_conflict_ignore().execute()
+
+
+def acknowledge(volunteer, registrations, note=""):
+    """One e-mail listing the new offers, each with its own "Cancel Registration" link."""
+    recipient = volunteer if volunteer.email else volunteer.family_of
+    if recipient is None or not recipient.email:
+        return None
+    shifts = [_shift(r) for r in sorted(registrations, key=lambda r: r.slot.starts_at)]
+    return emails.to_user("offer-acknowledgement", recipient, volunteer=volunteer,
+                          for_family=recipient.id != volunteer.id, shifts=shifts, note=note,
+                          about=registrations[0])
+
+
+def _shift(registration):
+    slot = registration.slot
+    opportunity = slot.opportunity
+    return {"opportunity": opportunity.name, "when": slot_when(slot.starts_at, slot.ends_at),
+            "role": slot.role.name, "hours": f"{slot.hours:g}",
+            "location": opportunity.location or opportunity.group.name,
+            "address": opportunity.group.address, "cancel_url": cancel_url(registration)}
+
+
+def parse_day(text):
+    """A date from a form or link (YYYY-MM-DD), or None."""
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None

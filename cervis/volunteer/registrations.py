@@ -1,0 +1,101 @@
+"""View or Cancel Registration for an Upcoming Opportunity, and the past registration activity."""
+from flask import abort, make_response, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length
+
+from .. import cancellation
+from ..db import utcnow
+from ..htmx import done, is_htmx, vary
+from ..models import Registration, Slot
+from ..permissions import household_ids
+from . import bp
+
+NOTHING_SELECTED = ("Please select the registration(s) you want to cancel, "
+                    "then click “Cancel selected registration(s)”.")
+PER_PAGE = 50
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Reason for Canceling (Optional)", validators=[
+        Length(max=1000, message="Please keep the reason under 1,000 characters.")])
+
+
+def _rows(user, now):
+    return [{"reg": reg, "status": cancellation.status_label(reg),
+             "close": cancellation.is_close(reg, now), "started": reg.slot.starts_at <= now}
+            for reg in cancellation.upcoming_for(user, now)]
+
+
+def _answer(form, status=200, message=None, category="success", **context):
+    """The current list: the fragment (with its banner) to htmx, else the whole page."""
+    user = current_user._get_current_object()
+    context.update(form=form, rows=_rows(user, utcnow()), message=message, category=category)
+    if is_htmx():
+        # htmx swaps only 2xx answers: a refusal still comes back 200, its banner says what went wrong.
+        return vary(make_response(render_template("volunteer/_registrations.html", **context)))
+    return render_template("volunteer/registrations.html", **context), status
+
+
+@bp.route("/registrations", methods=["GET", "POST"])
+@login_required
+def registrations():
+    form = ReasonForm()
+    if request.method == "GET":
+        return _answer(form)
+    selected = _selected(current_user._get_current_object())
+    if not form.validate_on_submit():
+        return _answer(form, status=400, chosen={r.id for r in selected})
+    if not selected:
+        return _answer(form, status=400, message=NOTHING_SELECTED, category="error")
+    now = utcnow()
+    warnings = cancellation.close_ones(selected, now)
+    if warnings and request.form.get("confirm") != "1":
+        return _answer(form, confirm=selected, warnings=warnings)
+    cancelled = cancellation.cancel([r.id for r in selected], by=current_user._get_current_object(),
+                                    reason=form.reason.data, now=now)
+    if not cancelled:
+        return _answer(ReasonForm(formdata=None), status=409, category="error",
+                       message="Nothing was cancelled: the registration had already been cancelled "
+                               "or its shift has started.")
+    return done("volunteer/_registrations.html", url_for("volunteer.registrations"),
+                _cancelled_message(cancelled), form=ReasonForm(formdata=None),
+                rows=_rows(current_user, utcnow()))
+
+
+def _selected(user):
+    """The ticked registrations, each one this volunteer's or their family's; any other id is a 404."""
+    raw = request.form.getlist("registration")
+    if not all(value.isdigit() for value in raw):
+        abort(404)
+    ids = {int(value) for value in raw}
+    if not ids:
+        return []
+    query = Registration.select().where(Registration.id.in_(ids),
+                                        Registration.volunteer.in_(household_ids(user)))
+    found = list(cancellation.with_shift(query).order_by(Slot.starts_at))
+    if len(found) != len(ids):
+        abort(404)
+    return found
+
+
+def _cancelled_message(cancelled):
+    count = len(cancelled)
+    what = "Your registration has been cancelled" if count == 1 else f"{count} registrations have been cancelled"
+    return f"{what}. The group leader has been told, so that a reserve can be contacted."
+
+
+@bp.route("/registrations/past")
+@login_required
+def past_registrations():
+    page = request.args.get("page", 1, type=int) or 1
+    if page < 1:
+        abort(404)
+    user = current_user._get_current_object()
+    now = utcnow()
+    regs = cancellation.past_for(user, now, page=page, per_page=PER_PAGE)
+    more = len(regs) > PER_PAGE
+    household = household_ids(user)
+    rows = [(reg, *cancellation.past_status(reg, now, household)) for reg in regs[:PER_PAGE]]
+    return render_template("volunteer/past_registrations.html", rows=rows, page=page, more=more)

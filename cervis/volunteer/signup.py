@@ -1,0 +1,152 @@
+"""Sign up / Apply for an Upcoming Opportunity: Step 1 (who), Step 2 (which opportunity), Step 3 (which slots).
+
+The rules (what a volunteer sees, who may offer for what) live in cervis.offers; these views
+only fetch what is asked for this user, call one of them, and answer htmx or a plain form.
+"""
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from .. import offers
+from ..db import utcnow
+from ..htmx import is_htmx, vary
+from ..models import Opportunity, OpportunityInterest
+from ..timeutil import slot_when
+from . import bp
+from .signup_find import search_filters, volunteer_for
+
+SUBMITTED = Markup(
+    "<strong>Registration Request Submitted Successfully.</strong> Please check your E-mail for "
+    "additional details. If you would like to sign up for an additional opportunity, please select "
+    'one from the "Select an Available Opportunity" section below or click "Portal Home" for more '
+    "options.")
+NOTHING_TICKED = 'Please tick at least one slot, then click "Register".'
+NO_OPPORTUNITY = 'Please select an opportunity under "Step 2: Select an Available Opportunity Below".'
+NOTE_TOO_LONG = f"Please keep the note under {offers.NOTE_MAX:,} characters."
+ALREADY = "You have already offered for the selected slot(s): nothing else was needed."
+
+
+def opportunity_for(volunteer, opportunity_id, now):
+    """An opportunity this volunteer may see; 404 otherwise, so a hidden one never shows it exists."""
+    opportunity = None
+    if str(opportunity_id or "").isdigit():
+        opportunity = Opportunity.get_or_none(Opportunity.id == int(opportunity_id))
+    if opportunity is None or not offers.can_see(volunteer, opportunity, now):
+        abort(404)
+    return opportunity
+
+
+def _fragment(template, **context):
+    # htmx swaps only 2xx answers: a refusal comes back 200 too, its red banner says what went wrong.
+    return vary(make_response(render_template(template, **context)))
+
+
+def _page(template, status=200, **context):
+    return vary(make_response(render_template(template, **context), status))
+
+
+@bp.route("/signup")
+@login_required
+def signup():
+    user = current_user._get_current_object()
+    volunteer = volunteer_for(user, request.args.get("volunteer"))
+    return _signup_page(user, volunteer, selected=request.args.get("opportunity", type=int))
+
+
+def _signup_page(user, volunteer, selected=None, status=200, error=None, notes=None):
+    search, filters = search_filters(volunteer, request.args)
+    context = dict(volunteer=volunteer, household=user.household(), selected=selected,
+                   listings=offers.open_opportunities(volunteer, utcnow(), **filters),
+                   search=search, searching=bool(filters) or bool(search.errors),
+                   error=error, notes=notes or {}, message=error, category="error")
+    if is_htmx() and request.headers.get("HX-Target") == "opportunities":
+        return _fragment("volunteer/_opportunities.html", **context)
+    if is_htmx() and error:
+        return _fragment("volunteer/_slots_error.html", message=error, category="error")
+    return _page("volunteer/signup.html", status, **context)
+
+
+@bp.route("/signup/opportunity/<int:opportunity_id>")
+@login_required
+def signup_details(opportunity_id):
+    """"Click here to learn more (Optional)": the opportunity's details, in place or as a page."""
+    volunteer = volunteer_for(current_user._get_current_object(), request.args.get("volunteer"))
+    now = utcnow()
+    opportunity = opportunity_for(volunteer, opportunity_id, now)
+    context = dict(volunteer=volunteer, opportunity=opportunity,
+                   listing=offers.listing(opportunity, now),
+                   interests=[link.category.name for link in OpportunityInterest.select()
+                              .where(OpportunityInterest.opportunity == opportunity)])
+    if is_htmx():
+        return _fragment("volunteer/_opportunity_details.html", **context)
+    return _page("volunteer/signup_details.html", **context)
+
+
+@bp.route("/signup/slots")
+@login_required
+def signup_slots():
+    """Step 3: "Select an Available Slot Below" for the chosen opportunity."""
+    user = current_user._get_current_object()
+    volunteer = volunteer_for(user, request.args.get("volunteer"))
+    chosen = request.args.get("choose") or request.args.get("opportunity")
+    notes = {int(k[5:]): v for k, v in request.args.items() if k.startswith("note_") and k[5:].isdigit()}
+    if not chosen:
+        return _signup_page(user, volunteer, status=400, error=NO_OPPORTUNITY, notes=notes)
+    opportunity = opportunity_for(volunteer, chosen, utcnow())
+    note = notes.get(opportunity.id) or request.args.get("note", "")
+    return _slots_answer(volunteer, opportunity, note, offers.parse_day(request.args.get("day")))
+
+
+def _slots_answer(volunteer, opportunity, note, day, status=200, error=None, ticked=()):
+    rows = offers.slot_rows(volunteer, opportunity, utcnow(), day=day)
+    context = dict(volunteer=volunteer, opportunity=opportunity, rows=rows, note=note, day=day,
+                   error=error, ticked=set(ticked),
+                   reasons=list(dict.fromkeys(r.why_not for r in rows if r.why_not and not r.status)))
+    if is_htmx():
+        return _fragment("volunteer/_slots_answer.html", **context)
+    return _page("volunteer/signup_slots.html", status, **context)
+
+
+@bp.route("/signup/slots", methods=["POST"])
+@login_required
+def signup_register():
+    """"Register": one offer per ticked slot, in one transaction, and one acknowledgement e-mail."""
+    user = current_user._get_current_object()
+    now = utcnow()
+    volunteer = volunteer_for(user, request.form.get("volunteer"))
+    opportunity = opportunity_for(volunteer, request.form.get("opportunity"), now)
+    raw = request.form.getlist("slot")
+    if not all(value.isdigit() for value in raw):
+        abort(400)
+    note = request.form.get("note", "").strip()
+    day = offers.parse_day(request.form.get("day"))
+    if not raw or len(note) > offers.NOTE_MAX:
+        error = NOTE_TOO_LONG if raw else NOTHING_TICKED
+        flash(error, "error")
+        return _slots_answer(volunteer, opportunity, note, day, status=400, error=error, ticked=raw)
+    try:
+        result = offers.offer(user, volunteer, raw, note, now)
+    except offers.NotAllowed:
+        abort(403)
+    return _after_offer(volunteer, opportunity, note, day, result)
+
+
+def _after_offer(volunteer, opportunity, note, day, result):
+    if result.refused:
+        flash(_refused_message(result.refused), "error")
+    if result.saved:
+        flash(SUBMITTED, "success")
+        if is_htmx():
+            return _slots_answer(volunteer, opportunity, "", day)
+        return redirect(url_for("volunteer.signup", volunteer=volunteer.id), code=303)
+    if not result.refused:
+        flash(ALREADY, "success")
+    return _slots_answer(volunteer, opportunity, note, day, status=409 if result.refused else 200)
+
+
+def _refused_message(refused):
+    items = "; ".join(f"{slot_when(slot.starts_at, slot.ends_at)} {slot.role.name} ({reason})"
+                      for slot, reason in refused)
+    what = "this slot" if len(refused) == 1 else "these slots"
+    return (f"Sorry, {what} could not be offered: {items}. Slots can fill up or close while you "
+            "are choosing; please choose another.")

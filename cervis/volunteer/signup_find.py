@@ -1,0 +1,153 @@
+"""The three ways to find an opportunity under Step 1: "Show Opportunity Calendar", "Use Private
+Registration Code" and "Search Opportunities by Interest, Location, Date or Keyword".
+
+Each opens in place on the sign-up page (htmx), or as a page of its own without JavaScript.
+"""
+from datetime import date, timedelta
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import DateField, Form, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from .. import offers
+from ..db import utcnow
+from ..htmx import is_htmx, vary
+from ..models import Group, InterestCategory, Throttle, User
+from ..permissions import household_ids
+from ..timeutil import local_datetime, org_zone, to_local
+from . import bp
+
+WRONG_CODE = "That code does not match any opportunity. Please check it with your group leader."
+TOO_MANY_CODES = "Too many codes tried. Please wait an hour, or ask your group leader for the code."
+CODE_WINDOW, CODE_TRIES = timedelta(hours=1), 10
+
+
+class SearchForm(Form):
+    """A GET form: filters for Step 2's list, so a search can be bookmarked or shared."""
+
+    interest = SelectField("Interest", choices=[], default="")
+    group = SelectField("Location", choices=[], default="")
+    date = DateField("Date", validators=[Optional()])
+    q = StringField("Keyword", validators=[Optional(), Length(max=100)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Private Registration Code", validators=[
+        DataRequired("Please enter the code you were given."), Length(max=64)])
+
+
+def volunteer_for(user, volunteer_id):
+    """Step 1's volunteer: the user or one of their family members; 404 for anyone else."""
+    if volunteer_id in (None, ""):
+        return user
+    if not str(volunteer_id).isdigit() or int(volunteer_id) not in household_ids(user):
+        abort(404)
+    return user if int(volunteer_id) == user.id else User.get_by_id(int(volunteer_id))
+
+
+def search_filters(volunteer, args):
+    """The search form (filled from the query string) and the filters it asks for, if valid."""
+    form = SearchForm(args)
+    form.interest.choices = [("", "Any interest")] + [
+        (str(c.id), c.name) for c in InterestCategory.ordered()]
+    groups = Group.select().where(Group.id.in_(offers.visible_group_ids(volunteer))).order_by(Group.name)
+    form.group.choices = [("", "Any location")] + [(str(g.id), g.name) for g in groups]
+    if not any(args.get(name) for name in ("interest", "group", "date", "q")):
+        return form, {}
+    if not form.validate():
+        if form.date.errors:
+            form.date.errors = ["Please enter the date as day, month and year."]
+        return form, {}
+    return form, {"interest": int(form.interest.data) if form.interest.data else None,
+                  "group": int(form.group.data) if form.group.data else None,
+                  "day": form.date.data, "keyword": (form.q.data or "").strip() or None}
+
+
+def _panel(fragment, title, status=200, **context):
+    """The finder's fragment into the sign-up page (htmx), else a page of its own."""
+    context.update(embedded=is_htmx(), panel=fragment, title=title)
+    if is_htmx():
+        # htmx swaps only 2xx answers: the error beside the field says what went wrong.
+        return vary(make_response(render_template(fragment, **context)))
+    return vary(make_response(render_template("volunteer/signup_panel.html", **context), status))
+
+
+@bp.route("/signup/search")
+@login_required
+def signup_search():
+    volunteer = volunteer_for(current_user._get_current_object(), request.args.get("volunteer"))
+    search, _ = search_filters(volunteer, request.args)
+    return _panel("volunteer/_search.html", "Search Opportunities by Interest, Location, Date or Keyword",
+                  volunteer=volunteer, search=search)
+
+
+def _month(text, now, zone):
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        today = to_local(now, zone).date()
+        return today.replace(day=1)
+
+
+@bp.route("/signup/calendar")
+@login_required
+def signup_calendar():
+    volunteer = volunteer_for(current_user._get_current_object(), request.args.get("volunteer"))
+    now, zone = utcnow(), org_zone()
+    month = _month(request.args.get("month"), now, zone)
+    if not 1 <= month.year <= 9998:
+        abort(404)
+    weeks = offers.month_calendar(volunteer, now, month.year, month.month, zone)
+    before = (month - timedelta(days=1)).replace(day=1)
+    after = (month + timedelta(days=31)).replace(day=1)
+    return _panel("volunteer/_calendar.html", "Opportunity Calendar", volunteer=volunteer,
+                  month=month, weeks=weeks, before=before, after=after,
+                  empty=not any(entries for week in weeks for day, entries in week
+                                if day.month == month.month))
+
+
+@bp.route("/signup/code", methods=["GET", "POST"])
+@login_required
+def signup_code():
+    user = current_user._get_current_object()
+    volunteer = volunteer_for(user, request.values.get("volunteer"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        key = f"private-code:{user.id}"
+        if Throttle.count(key, CODE_WINDOW) >= CODE_TRIES:
+            form.code.errors.append(TOO_MANY_CODES)
+            return _code_panel(volunteer, form, status=429)
+        opportunity = offers.unlock(volunteer, form.code.data, utcnow())
+        if opportunity is not None:
+            return _unlocked(volunteer, opportunity)
+        Throttle.hit(key)
+        form.code.errors.append(WRONG_CODE)
+    return _code_panel(volunteer, form, status=400 if form.is_submitted() else 200)
+
+
+def _code_panel(volunteer, form, status=200):
+    return _panel("volunteer/_code.html", "Use Private Registration Code", status,
+                  volunteer=volunteer, form=form)
+
+
+def _unlocked(volunteer, opportunity):
+    """Back to Step 2 with the private opportunity shown and selected, and a green banner."""
+    now = utcnow()
+    listings = offers.open_opportunities(volunteer, now)
+    if not opportunity.is_live(now):
+        message = (f"Thank you: “{opportunity.name}” will be shown under Step 2 from "
+                   f"{local_datetime(opportunity.live_from)}.")
+    elif opportunity.id not in {item.opportunity.id for item in listings}:
+        message = f"“{opportunity.name}” is no longer open for offers."
+    else:
+        message = f"“{opportunity.name}” is now shown under Step 2: choose its time slot(s) below."
+    flash(message, "success")
+    if is_htmx():
+        return vary(make_response(render_template(
+            "volunteer/_code_done.html", volunteer=volunteer, listings=listings,
+            selected=opportunity.id, notes={}, searching=False)))
+    return redirect(url_for("volunteer.signup", volunteer=volunteer.id, opportunity=opportunity.id,
+                            _anchor=f"opp-{opportunity.id}"), code=303)
