@@ -1,13 +1,155 @@
-"""Leader home: each of the leader's groups."""
-from flask import render_template
+"""Leader home: each of the leader's groups, its coming opportunities, and what needs attention first."""
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template, request, url_for
 from flask_login import current_user
+from peewee import JOIN, fn
 
 from ..auth import leader_required
+from ..db import database, utcnow
+from ..htmx import done
+from ..models import (CANCELLED, PENDING, REGISTERED, Group, Opportunity, Registration, Role, Slot,
+                      User)
 from ..permissions import groups_led_by
+from ..timeutil import to_local
 from . import bp
+
+COMING = timedelta(weeks=8)
+SHORT_SOON = timedelta(days=14)
+FIRST_LOOK = timedelta(days=14)  # a leader who never looked sees the last two weeks' cancellations
+
+
+def rota_link(opportunity_id, starts_at):
+    """The rota board at that opportunity and month; the opportunity list until the board exists."""
+    views = current_app.view_functions
+    if "leader.rota" in views:
+        return url_for("leader.rota", opportunity_id=opportunity_id, month=f"{to_local(starts_at):%Y-%m}")
+    if "leader.opportunities" in views:
+        return url_for("leader.opportunities")
+    return None
+
+
+def _live(query, group_ids, now):
+    return query.where(Opportunity.group.in_(group_ids), Opportunity.cancelled_at.is_null(),
+                       Slot.starts_at > now)
+
+
+def coming_opportunities(group_ids, now):
+    """Per group: each opportunity with slots in the next eight weeks, and how full they are."""
+    window = _live(Slot.select(Slot.starts_at, Slot.capacity, Slot.opportunity).join(Opportunity),
+                   group_ids, now).where(Slot.starts_at <= now + COMING)
+    statuses = (_live(Registration.select(Slot.opportunity, Registration.status, fn.COUNT(Registration.id))
+                      .join(Slot).join(Opportunity), group_ids, now)
+                .where(Slot.starts_at <= now + COMING).group_by(Slot.opportunity, Registration.status))
+    counts = {(opp, status): n for opp, status, n in statuses.tuples()}
+    rows = {}
+    for starts_at, capacity, opp_id in window.tuples():
+        row = rows.setdefault(opp_id, {"first": starts_at, "last": starts_at, "slots": 0, "capacity": 0})
+        row["first"], row["last"] = min(row["first"], starts_at), max(row["last"], starts_at)
+        row["slots"] += 1
+        row["capacity"] += capacity
+    by_group = defaultdict(list)
+    for opp in Opportunity.select().where(Opportunity.id.in_(list(rows) or [0])).order_by(Opportunity.name):
+        row = rows[opp.id]
+        row.update(opportunity=opp, link=rota_link(opp.id, row["first"]),
+                   registered=counts.get((opp.id, REGISTERED), 0), pending=counts.get((opp.id, PENDING), 0))
+        by_group[opp.group_id].append(row)
+    for items in by_group.values():
+        items.sort(key=lambda r: r["first"])
+    return by_group
+
+
+def offers_waiting(group_ids, now):
+    """Per group: pending offers in future slots, counted by opportunity and month."""
+    query = _live(Registration.select(Opportunity.group, Opportunity.id, Opportunity.name, Slot.starts_at)
+                  .join(Slot).join(Opportunity), group_ids, now).where(Registration.status == PENDING)
+    counted = {}
+    for group_id, opp_id, name, starts_at in query.tuples():
+        local = to_local(starts_at)
+        key = (group_id, opp_id, local.year, local.month)
+        if key not in counted:
+            counted[key] = {"name": name, "month": f"{local:%B %Y}", "count": 0,
+                            "link": rota_link(opp_id, starts_at), "sort": (local.year, local.month, name)}
+        counted[key]["count"] += 1
+    by_group = defaultdict(list)
+    for (group_id, *_), row in sorted(counted.items(), key=lambda kv: kv[1]["sort"]):
+        by_group[group_id].append(row)
+    return by_group
+
+
+def short_slots(group_ids, now):
+    """Per group: open slots in the next fourteen days with fewer registered volunteers than spots."""
+    filled = fn.COUNT(Registration.id)
+    query = (_live(Slot.select(Slot, Opportunity, Role, filled.alias("filled"))
+                   .join(Opportunity).switch(Slot).join(Role).switch(Slot)
+                   .join(Registration, JOIN.LEFT_OUTER,
+                         on=(Registration.slot == Slot.id) & (Registration.status == REGISTERED)),
+                   group_ids, now)
+             .where(Slot.starts_at <= now + SHORT_SOON, Slot.closed == False)  # noqa: E712
+             .group_by(Slot, Opportunity, Role).having(filled < Slot.capacity)
+             .order_by(Slot.starts_at, Role.position))
+    by_group = defaultdict(list)
+    for slot in query:
+        slot.link = rota_link(slot.opportunity_id, slot.starts_at)
+        by_group[slot.opportunity.group_id].append(slot)
+    return by_group
+
+
+def cancellations_since(group_ids, since):
+    """Registrations cancelled after `since` in these groups, newest first, with their reasons."""
+    canceller = User.alias()
+    query = (Registration.select(Registration, Slot, Opportunity, Role, User, Group, canceller)
+             .join(Slot).join(Opportunity).join(Group).switch(Slot).join(Role)
+             .switch(Registration).join(User, on=Registration.volunteer == User.id)
+             .switch(Registration).join(canceller, JOIN.LEFT_OUTER, on=Registration.cancelled_by == canceller.id)
+             .where(Registration.status == CANCELLED, Registration.cancelled_at > since,
+                    Opportunity.group.in_(group_ids))
+             .order_by(Registration.cancelled_at.desc()).limit(200))
+    found = list(query)
+    for reg in found:
+        reg.link = rota_link(reg.slot.opportunity_id, reg.slot.starts_at)
+    return found
+
+
+def _seen_since(user, now):
+    return user.leader_seen_at or now - FIRST_LOOK
+
+
+def _cancellations_context(user, now):
+    groups = groups_led_by(user).select(Group.id)
+    return {"cancellations": cancellations_since(groups, _seen_since(user, now)),
+            "seen_at": user.leader_seen_at, "looked_at": now.isoformat(timespec="seconds")}
 
 
 @bp.route("/")
 @leader_required
 def home():
-    return render_template("leader/home.html", groups=list(groups_led_by(current_user)))
+    now = utcnow()
+    groups = list(groups_led_by(current_user))
+    ids = [g.id for g in groups]
+    coming, waiting, short = coming_opportunities(ids, now), offers_waiting(ids, now), short_slots(ids, now)
+    context = _cancellations_context(current_user, now)
+    sections = [{"group": g, "coming": coming[g.id], "waiting": waiting[g.id], "short": short[g.id],
+                 "waiting_total": sum(r["count"] for r in waiting[g.id])} for g in groups]
+    totals = {"waiting": sum(s["waiting_total"] for s in sections),
+              "short": sum(len(s["short"]) for s in sections),
+              "cancelled": len(context["cancellations"])}
+    return render_template("leader/home.html", sections=sections, totals=totals, **context)
+
+
+@bp.route("/seen", methods=["POST"])
+@leader_required
+def home_seen():
+    """Mark the cancellations shown as seen: only up to when the page showed them, never later ones."""
+    now = utcnow()
+    try:
+        looked_at = min(datetime.fromisoformat(request.form.get("looked_at", "")), now)
+    except (ValueError, TypeError):  # missing, or a time with a zone: not ours
+        looked_at = now
+    user = current_user._get_current_object()
+    with database.atomic():
+        user.leader_seen_at = max(looked_at, user.leader_seen_at or looked_at)
+        user.save()
+    return done("leader/_home_cancellations.html", url_for("leader.home"),
+                "The cancellations are marked as seen.", **_cancellations_context(user, now))

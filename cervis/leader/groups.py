@@ -1,0 +1,255 @@
+"""Groups (venues) and their roles: administrators create groups and choose leaders; leaders edit their own."""
+import peewee
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from peewee import fn
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..accounts import account_for_email, normal_email
+from ..auth import admin_required, leader_required
+from ..db import database
+from ..htmx import done, is_htmx
+from ..models import AuditLog, Group, Membership, Role, Slot
+from ..permissions import group_for_leader, groups_led_by, leads
+from . import bp
+
+
+class GroupForm(FlaskForm):
+    name = StringField("Group Name", validators=[DataRequired("Please enter the group's name."), Length(max=100)])
+    address = TextAreaField("Address", validators=[Length(max=1000)])
+    description = TextAreaField("Description", validators=[Length(max=5000)])
+    open_to_join = BooleanField("Open to join: volunteers may choose this group on their profile")
+    leaders = TextAreaField("Group Leaders", validators=[Length(max=5000)])
+
+
+class RoleForm(FlaskForm):
+    name = StringField("Role Name", validators=[DataRequired("Please enter the role's name."), Length(max=60)])
+    default_capacity = IntegerField("Default Capacity", default=1, validators=[
+        InputRequired("Please enter how many volunteers a slot of this role needs."),
+        NumberRange(0, 100, "Please enter a number from 0 to 100.")])
+    is_shift_leader = BooleanField("Shift leader role (one per group)")
+    is_reserve = BooleanField("Reserve role")
+    position = IntegerField("Position in Lists", validators=[
+        Optional(), NumberRange(0, 999, "Please enter a number from 0 to 999.")])
+
+
+def group_form(group=None):
+    """The group form; the leaders field only for an administrator, so a leader's crafted field is ignored."""
+    form = GroupForm(obj=group)
+    if not current_user.is_admin:
+        del form.leaders
+    elif group is not None and not form.is_submitted():
+        form.leaders.data = "\n".join(u.email or "" for u in group.leaders())
+    return form
+
+
+def _leader_accounts(form):
+    """The accounts named in the leaders field, or None with the field's errors set."""
+    accounts, missing = [], []
+    for email in dict.fromkeys(normal_email(e) for e in form.leaders.data.replace(",", "\n").split("\n")):
+        account = account_for_email(email) if email else None
+        if account is not None and account.active:
+            accounts.append(account)
+        elif email:
+            missing.append(email)
+    if missing:
+        form.leaders.errors.append("No active account has the e-mail address " + ", ".join(missing) + ".")
+        return None
+    return accounts
+
+
+def _name_taken(form, group=None):
+    query = Group.select().where(fn.LOWER(Group.name) == form.name.data.strip().lower())
+    if group is not None:
+        query = query.where(Group.id != group.id)
+    if query.exists():
+        form.name.errors.append("There is already a group with this name.")
+        return True
+    return False
+
+
+def _details(group):
+    return {"name": group.name, "address": group.address, "description": group.description,
+            "open_to_join": group.open_to_join}
+
+
+def _set_leaders(group, accounts):
+    before = sorted(u.email for u in group.leaders())
+    wanted = {u.id for u in accounts}
+    Membership.update(is_leader=False).where(Membership.group == group, Membership.is_leader == True,  # noqa: E712
+                                             Membership.user.not_in(list(wanted) or [0])).execute()
+    for account in accounts:
+        membership, _ = Membership.get_or_create(user=account, group=group)
+        if not membership.is_leader:
+            membership.is_leader = True
+            membership.save()
+    after = sorted(u.email for u in group.leaders())
+    if before != after:
+        AuditLog.record(current_user._get_current_object(), "group.leaders", group,
+                        before={"leaders": before}, after={"leaders": after})
+
+
+def _save_group(form, group):
+    """Create or update from a validated form; False (with the field errors set) if refused."""
+    accounts = _leader_accounts(form) if "leaders" in form else None
+    if _name_taken(form, group) or ("leaders" in form and accounts is None):
+        return False
+    before = _details(group) if group.id else None
+    group.name, group.address = form.name.data.strip(), form.address.data.strip()
+    group.description, group.open_to_join = form.description.data.strip(), form.open_to_join.data
+    try:
+        with database.atomic():
+            group.save()
+            AuditLog.record(current_user._get_current_object(), "group.update" if before else "group.create",
+                            group, before=before, after=_details(group))
+            if accounts is not None:
+                _set_leaders(group, accounts)
+    except peewee.IntegrityError:
+        form.name.errors.append("There is already a group with this name.")
+        return False
+    return True
+
+
+@bp.route("/groups")
+@leader_required
+def groups():
+    members = dict(Membership.select(Membership.group, fn.COUNT(Membership.id)).group_by(Membership.group).tuples())
+    return render_template("leader/groups.html", groups=list(groups_led_by(current_user)), members=members)
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+@admin_required
+def group_new():
+    form, group = group_form(), Group()
+    if form.validate_on_submit() and _save_group(form, group):
+        flash(f"The group {group.name} has been created.", "success")
+        return redirect(url_for("leader.group", group_id=group.id), code=303)
+    return render_template("leader/group_form.html", form=form, group=None), 400 if form.is_submitted() else 200
+
+
+@bp.route("/groups/<int:group_id>")
+@leader_required
+def group(group_id):
+    group = group_for_leader(current_user, group_id)
+    return render_template("leader/group.html", **_roles_context(group))
+
+
+@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@leader_required
+def group_edit(group_id):
+    group = group_for_leader(current_user, group_id)
+    form = group_form(group)
+    if form.validate_on_submit() and _save_group(form, group):
+        flash("The group's details have been updated.", "success")
+        return redirect(url_for("leader.group", group_id=group.id), code=303)
+    return render_template("leader/group_form.html", form=form, group=group), 400 if form.is_submitted() else 200
+
+
+# Roles ---------------------------------------------------------------------------------------------
+
+def _roles_context(group, form=None):
+    roles = list(group.roles.order_by(Role.position, Role.name))
+    used = dict(Slot.select(Slot.role, fn.COUNT(Slot.id)).where(Slot.role.in_([r.id for r in roles] or [0]))
+                .group_by(Slot.role).tuples())
+    return {"group": group, "roles": roles, "used": used, "role_form": form or RoleForm(formdata=None)}
+
+
+def role_for_leader(user, group, role_id):
+    role = Role.get_or_none(Role.id == role_id)
+    if role is None:
+        abort(404)
+    if role.group_id != group.id or not leads(user, role.group_id):
+        abort(403)
+    return role
+
+
+def _role_refused(form, group, role=None):
+    """Why these role details cannot be saved, written onto the form's fields; False if they can."""
+    others = Role.select().where(Role.group == group)
+    if role is not None:
+        others = others.where(Role.id != role.id)
+    if others.where(fn.LOWER(Role.name) == form.name.data.strip().lower()).exists():
+        form.name.errors.append("This group already has a role with this name.")
+    leader = others.where(Role.is_shift_leader == True).first()  # noqa: E712
+    if form.is_shift_leader.data and leader is not None:
+        form.is_shift_leader.errors.append(
+            f"Only one role per group can be the shift leader: {leader.name} already is.")
+    if form.is_shift_leader.data and form.is_reserve.data:
+        form.is_reserve.errors.append("A role cannot be both the shift leader and a reserve.")
+    return bool(form.name.errors or form.is_shift_leader.errors or form.is_reserve.errors)
+
+
+def _role_details(role):
+    return {"name": role.name, "default_capacity": role.default_capacity, "is_shift_leader": role.is_shift_leader,
+            "is_reserve": role.is_reserve, "position": role.position, "group": role.group_id}
+
+
+def _save_role(form, group, role):
+    before = _role_details(role) if role.id else None
+    role.group, role.name = group, form.name.data.strip()
+    role.default_capacity = form.default_capacity.data
+    role.is_shift_leader, role.is_reserve = form.is_shift_leader.data, form.is_reserve.data
+    if form.position.data is not None:
+        role.position = form.position.data
+    elif role.id is None:
+        role.position = (Role.select(fn.MAX(Role.position)).where(Role.group == group).scalar() or 0) + 1
+    with database.atomic():
+        role.save()
+        AuditLog.record(current_user._get_current_object(), "role.update" if before else "role.create", role,
+                        before=before, after=_role_details(role))
+
+
+def _roles_answer(group, form=None, status=200, message=None, category="success"):
+    """The roles section: the fragment to htmx (a refusal still 200, its banner says why), else the page."""
+    context = _roles_context(group, form)
+    if is_htmx():
+        return render_template("leader/_group_roles.html", message=message, category=category, **context)
+    return render_template("leader/group.html", **context), status
+
+
+@bp.route("/groups/<int:group_id>/roles", methods=["POST"])
+@leader_required
+def role_add(group_id):
+    group = group_for_leader(current_user, group_id)
+    form = RoleForm()
+    if not form.validate_on_submit() or _role_refused(form, group):
+        return _roles_answer(group, form, 400, "The role was not added: please see below.", "error")
+    role = Role()
+    _save_role(form, group, role)
+    return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),
+                f"The role {role.name} has been added.", **_roles_context(group))
+
+
+@bp.route("/groups/<int:group_id>/roles/<int:role_id>", methods=["GET", "POST"])
+@leader_required
+def role_edit(group_id, role_id):
+    group = group_for_leader(current_user, group_id)
+    role = role_for_leader(current_user, group, role_id)
+    form = RoleForm(obj=role)
+    if form.validate_on_submit() and not _role_refused(form, group, role):
+        _save_role(form, group, role)
+        return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),
+                    f"The role {role.name} has been updated.", **_roles_context(group))
+    status = 400 if form.is_submitted() else 200
+    return render_template("leader/group_role.html", group=group, role=role, form=form), status
+
+
+@bp.route("/groups/<int:group_id>/roles/<int:role_id>/remove", methods=["POST"])
+@leader_required
+def role_remove(group_id, role_id):
+    group = group_for_leader(current_user, group_id)
+    role = role_for_leader(current_user, group, role_id)
+    used = Slot.select().where(Slot.role == role).count()
+    if used:
+        message = (f"The role {role.name} cannot be removed: {used} slot{'s' if used != 1 else ''} use it. "
+                   "Keep the role, or change those slots first.")
+        if is_htmx():
+            return _roles_answer(group, message=message, category="error")
+        return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id), message, "error")
+    with database.atomic():
+        AuditLog.record(current_user._get_current_object(), "role.remove", role, before=_role_details(role))
+        role.delete_instance()
+    return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),
+                f"The role {role.name} has been removed.", **_roles_context(group))
