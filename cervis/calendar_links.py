@@ -1,0 +1,91 @@
+""""Add to Calendar: Google Calendar / iCal / Outlook" for a confirmed slot.
+
+Google and Outlook take the event in the link itself. iCal is a small .ics file served from a
+signed link (no login: the volunteer opens it from their email on any device).
+"""
+from datetime import timezone
+from urllib.parse import urlencode
+
+from flask import current_app
+from icalendar import Calendar, Event
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from .db import utcnow
+
+SALT = "ical-registration"
+
+
+def _event_text(registration):
+    slot = registration.slot
+    opportunity = slot.opportunity
+    title = f"{opportunity.name}: {'Reserve' if slot.role.is_reserve else slot.role.name}"
+    location = " ".join((opportunity.location or opportunity.group.address or "").split())
+    return title, location, opportunity.description or ""
+
+
+def google_url(registration):
+    slot = registration.slot
+    title, location, details = _event_text(registration)
+    dates = f"{slot.starts_at:%Y%m%dT%H%M%SZ}/{slot.ends_at:%Y%m%dT%H%M%SZ}"  # stored in UTC
+    query = urlencode({"action": "TEMPLATE", "text": title, "dates": dates, "details": details,
+                       "location": location})
+    return f"https://calendar.google.com/calendar/render?{query}"
+
+
+def outlook_url(registration):
+    slot = registration.slot
+    title, location, details = _event_text(registration)
+    query = urlencode({"path": "/calendar/action/compose", "rru": "addevent", "subject": title,
+                       "startdt": f"{slot.starts_at:%Y-%m-%dT%H:%M:%S}Z",
+                       "enddt": f"{slot.ends_at:%Y-%m-%dT%H:%M:%S}Z", "body": details, "location": location})
+    return f"https://outlook.live.com/calendar/0/deeplink/compose?{query}"
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.secret_key, salt=SALT)
+
+
+def ical_token(registration):
+    return _serializer().dumps(registration.id)
+
+
+def registration_id_from(token):
+    """The registration a signed iCal link names, or None when the link was altered."""
+    try:
+        value = _serializer().loads(token)
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def ical_url(registration):
+    from .emails import absolute
+
+    return absolute("volunteer.ical", token=ical_token(registration))
+
+
+def ics(registration):
+    """The .ics file for one registration, with a stable UID so a second import updates, not doubles."""
+    slot = registration.slot
+    title, location, details = _event_text(registration)
+    calendar = Calendar()
+    calendar.add("prodid", "-//CERVIS//Rota//EN")
+    calendar.add("version", "2.0")
+    event = Event()
+    domain = current_app.config["BASE_URL"].split("//")[-1].split("/")[0] or "cervis.local"
+    event.add("uid", f"registration-{registration.id}@{domain}")
+    event.add("dtstamp", utcnow().replace(tzinfo=timezone.utc))
+    event.add("dtstart", slot.starts_at.replace(tzinfo=timezone.utc))
+    event.add("dtend", slot.ends_at.replace(tzinfo=timezone.utc))
+    event.add("summary", title)
+    if location:
+        event.add("location", location)
+    if details:
+        event.add("description", details)
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def links(registration):
+    return {"google": google_url(registration), "ical": ical_url(registration),
+            "outlook": outlook_url(registration)}

@@ -1,0 +1,206 @@
+"""The rota board: one opportunity and one month, and the buttons a group leader builds it with.
+
+Each button is a plain POST form that htmx enhances: the slot's block swaps itself (and any
+other block showing the same volunteer's numbers), with the green or red banner on top.
+"""
+from flask import abort, make_response, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from .. import rota as rules
+from ..auth import leader_required
+from ..db import utcnow
+from ..htmx import done, is_htmx, vary
+from ..models import RotaCompletion
+from ..permissions import opportunity_for_leader, registration_for_leader, slot_for_leader
+from ..timeutil import slot_when
+from . import bp, rota_board
+
+NO_REASON = "Please give a reason: the volunteer is told it."
+
+
+class RemoveForm(FlaskForm):
+    reason = TextAreaField("Reason for removing (the volunteer is told it)",
+                           validators=[DataRequired(NO_REASON), Length(max=1000)])
+
+
+class AddForm(FlaskForm):
+    volunteer = SelectField("Member of the group", coerce=int, validate_choice=False)
+
+
+class RowUrls:
+    """url_for once per kind of button, not once per button: a month holds hundreds of them."""
+
+    MARK = "2147483647"
+
+    def __init__(self):
+        self._patterns = {}
+
+    def __call__(self, endpoint, **values):
+        [(name, value)] = values.items()
+        key = (endpoint, name)
+        if key not in self._patterns:
+            self._patterns[key] = url_for(endpoint, **{name: int(self.MARK)})
+        return self._patterns[key].replace(self.MARK, str(int(value)))
+
+
+def month_arg(opportunity):
+    text = request.values.get("month")
+    if not text:
+        return rota_board.default_month(opportunity, utcnow())
+    try:
+        return rules.parse_month(text)
+    except ValueError:
+        abort(400)
+
+
+def _board_url(opportunity, day, slot=None):
+    return url_for("leader.rota", opportunity_id=opportunity.id, month=rules.month_key(day),
+                   _anchor=f"slot-{slot.id}" if slot else None)
+
+
+def month_context(opportunity, day):
+    months = rota_board.months_with_slots(opportunity)
+    completion = RotaCompletion.get_or_none(RotaCompletion.opportunity == opportunity.id,
+                                            RotaCompletion.month == rules.month_key(day))
+    return dict(opportunity=opportunity, day=day, month=rules.month_key(day), months=months, row_url=RowUrls(),
+                previous=rules.previous_month(day), next=rules.next_month(day), completion=completion)
+
+
+@bp.route("/opportunities/<int:opportunity_id>/rota")
+@leader_required
+def rota(opportunity_id):
+    opportunity = opportunity_for_leader(current_user, opportunity_id)
+    day = month_arg(opportunity)
+    days = rota_board.build(opportunity, day)
+    return render_template("leader/rota.html", days=days, counts=rota_board.month_counts(opportunity, day, days),
+                           title=f"Rota: {opportunity.name}", **month_context(opportunity, day))
+
+
+def _answer(opportunity, slot, volunteer_id, message, category="success", extra=(), **context):
+    """htmx: this slot's block, the other blocks this volunteer shows in, the counts and banner.
+    A plain form: the banner, and back to the slot on the board."""
+    day = rules.month_of(slot.starts_at)
+    location = _board_url(opportunity, day, slot)
+    if not is_htmx():
+        return done(None, location, message, category)
+    ids = rota_board.affected_slots(opportunity, day, volunteer_id, slot.id, *extra)
+    views = rota_board.slot_views(opportunity, ids)
+    main = next(v for v in views if v.slot.id == slot.id)
+    others = [v for v in views if v.slot.id != slot.id]
+    return done("leader/_rota_answer.html", location, message, category, view=main, others=others,
+                counts=rota_board.month_counts(opportunity, day),
+                **month_context(opportunity, day), **context)
+
+
+def _act(reg, work, success):
+    """Run one rota rule on a registration the leader may touch, and answer."""
+    opportunity = reg.slot.opportunity
+    try:
+        result = work()
+    except rules.Refused as refusal:
+        return _answer(opportunity, reg.slot, reg.volunteer_id, str(refusal), "error")
+    message, extra = success(result)
+    return _answer(opportunity, reg.slot, reg.volunteer_id, message, extra=extra)
+
+
+def _who_when(reg):
+    return f"{reg.volunteer.name}, {reg.slot.role.name} on {slot_when(reg.slot.starts_at, reg.slot.ends_at)}"
+
+
+@bp.route("/registrations/<int:registration_id>/accept", methods=["POST"])
+@leader_required
+def rota_accept(registration_id):
+    reg = registration_for_leader(current_user, registration_id)
+    minutes = rules.undo_minutes()
+    return _act(reg, lambda: rules.accept(reg.id, current_user._get_current_object()),
+                lambda _: (f"Accepted: {_who_when(reg)}. The confirmation email goes in {minutes} "
+                           "minutes; Undo before then and nothing is sent.", ()))
+
+
+@bp.route("/registrations/<int:registration_id>/not-required", methods=["POST"])
+@leader_required
+def rota_not_required(registration_id):
+    reg = registration_for_leader(current_user, registration_id)
+    return _act(reg, lambda: rules.not_required(reg.id, current_user._get_current_object()),
+                lambda _: (f"Not Required: {_who_when(reg)}. The volunteer is emailed in "
+                           f"{rules.undo_minutes()} minutes unless you Undo.", ()))
+
+
+def _undo_message(undone):
+    reg = undone.registration
+    if undone.told:
+        tail = "The confirmation had already gone, so the volunteer is emailed a change of plan."
+    elif undone.withdrawn:
+        tail = "The email waiting to go was withdrawn: nothing was sent."
+    else:
+        tail = "The volunteer had not been emailed about it."
+    return f"Undone: {_who_when(reg)} is pending again. {tail}", ()
+
+
+@bp.route("/registrations/<int:registration_id>/undo", methods=["POST"])
+@leader_required
+def rota_undo(registration_id):
+    reg = registration_for_leader(current_user, registration_id)
+    return _act(reg, lambda: rules.undo(reg.id, current_user._get_current_object()), _undo_message)
+
+
+@bp.route("/registrations/<int:registration_id>/call-up", methods=["POST"])
+@leader_required
+def rota_call_up(registration_id):
+    reg = registration_for_leader(current_user, registration_id)
+    slot_id = request.form.get("slot_id", type=int)
+    if not slot_id:
+        return _answer(reg.slot.opportunity, reg.slot, reg.volunteer_id,
+                       "Choose the role to call this Reserve up to.", "error")
+    target = slot_for_leader(current_user, slot_id)
+    return _act(reg, lambda: rules.call_up(reg.id, target.id, current_user._get_current_object()),
+                lambda new: (f"Called up: {reg.volunteer.name} is now needed as {new.slot.role.name}; "
+                             "they are emailed now.", (target.id,)))
+
+
+@bp.route("/registrations/<int:registration_id>/remove", methods=["GET", "POST"])
+@leader_required
+def rota_remove(registration_id):
+    reg = registration_for_leader(current_user, registration_id)
+    form = RemoveForm(prefix=f"remove-{reg.id}")
+    if form.validate_on_submit():
+        return _act(reg, lambda: rules.remove(reg.id, current_user._get_current_object(), form.reason.data),
+                    lambda _: (f"Removed: {_who_when(reg)}. The volunteer is emailed the reason.", ()))
+    return _form_answer(reg.slot, "leader/rota_remove.html", removing=reg.id, remove_form=form, reg=reg)
+
+
+@bp.route("/slots/<int:slot_id>/add", methods=["GET", "POST"])
+@leader_required
+def rota_add(slot_id):
+    slot = slot_for_leader(current_user, slot_id)
+    form = AddForm(prefix=f"add-{slot.id}")
+    members = rota_board.members(slot.opportunity, slot)
+    form.volunteer.choices = [(0, "Choose a volunteer")] + [(m.id, m.name) for m in members]
+    if form.validate_on_submit():
+        if form.volunteer.data:
+            try:
+                reg = rules.add_to_slot(slot.id, form.volunteer.data, current_user._get_current_object())
+            except rules.Refused as refusal:
+                return _answer(slot.opportunity, slot, form.volunteer.data, str(refusal), "error")
+            return _answer(slot.opportunity, slot, reg.volunteer_id,
+                           f"Added: {_who_when(reg)}. The confirmation email goes in "
+                           f"{rules.undo_minutes()} minutes; Undo before then and nothing is sent.")
+        form.volunteer.errors.append("Choose a member of the group.")
+    return _form_answer(slot, "leader/rota_add.html", adding=True, add_form=form)
+
+
+def _form_answer(slot, page, **context):
+    """GET, or a form with a mistake: htmx shows the form inside the slot's block, else its own page."""
+    opportunity, day = slot.opportunity, rules.month_of(slot.starts_at)
+    failed = request.method == "POST"
+    if is_htmx():
+        view = rota_board.slot_views(opportunity, [slot.id])[0]
+        # 200 even when the form has a mistake: htmx swaps only a success, and the message must show.
+        return vary(make_response(render_template("leader/_rota_answer.html", view=view, others=[],
+                                                  message=None, **month_context(opportunity, day),
+                                                  **context)))
+    page = render_template(page, slot=slot, title="Rota", **month_context(opportunity, day), **context)
+    return vary(make_response(page, 400 if failed else 200))

@@ -1,0 +1,218 @@
+"""What the rota board shows for one opportunity and month, in a handful of grouped queries.
+
+However many dates, roles and offers the month holds: one query for its slots, one for their
+registrations (with each volunteer's profile and preferred frequency), one for the shifts those
+volunteers already have around that month, and one for the group's members when adding.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from peewee import JOIN
+
+from ..models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Frequency, Membership, Opportunity, Profile, Registration,
+                      Role, Slot, User)
+from ..rota import month_bounds, month_of, registered_counts
+from ..timeutil import org_zone, to_local
+
+
+@dataclass
+class Entry:
+    """One registration as its row on the board: plain values, read in one query (no model per row)."""
+
+    id: int
+    volunteer_id: int
+    slot_id: int
+    status: str
+    note: str
+    cancelled_at: object
+    cancel_reason: str
+    name: str
+    phone: str
+    frequency: str
+    month_shifts: int = 0  # registered shifts that month, in any opportunity
+    clash: str = ""  # why accepting would be refused for overlapping, when it would
+
+
+@dataclass
+class SlotView:
+    slot: Slot
+    registered: list = field(default_factory=list)
+    pending: list = field(default_factory=list)
+    not_required: list = field(default_factory=list)
+    cancelled: list = field(default_factory=list)
+    targets: list = field(default_factory=list)  # role slots of the same date, for "Call Up"
+
+    @property
+    def count(self):
+        return len(self.registered)
+
+    @property
+    def full(self):
+        return self.count >= self.slot.capacity
+
+    @property
+    def short(self):
+        return self.slot.capacity - self.count
+
+
+@dataclass
+class Day:
+    date: object
+    slots: list = field(default_factory=list)
+
+
+def month_slots(opportunity, day):
+    start, end = month_bounds(day)
+    return list(Slot.select(Slot, Role).join(Role)
+                .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end)
+                .order_by(Slot.starts_at, Role.position, Role.name))
+
+
+def _entries(slot_ids):
+    """Every registration of these slots, with name, phone and preferred frequency."""
+    rows = (Registration.select(Registration.id, Registration.volunteer.alias("volunteer_id"),
+                                Registration.slot.alias("slot_id"), Registration.status, Registration.note,
+                                Registration.cancelled_at, Registration.cancel_reason, User.first_name,
+                                User.last_name, Profile.mobile, Frequency.name.alias("frequency"))
+            .join(User, on=Registration.volunteer)
+            .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == User.id))
+            .join(Frequency, JOIN.LEFT_OUTER, on=(Profile.frequency == Frequency.id))
+            .where(Registration.slot.in_(slot_ids))
+            .order_by(Registration.created_at, Registration.id).dicts())
+    return [Entry(r["id"], r["volunteer_id"], r["slot_id"], r["status"], r["note"] or "", r["cancelled_at"],
+                  r["cancel_reason"] or "", f"{r['first_name']} {r['last_name'] or ''}".strip(),
+                  r["mobile"] or "", r["frequency"] or "Not given") for r in rows]
+
+
+def phone_of(volunteer):
+    profile = getattr(volunteer, "profile", None)
+    return profile.mobile if profile is not None and profile.mobile else ""
+
+
+def _their_shifts(volunteer_ids, day):
+    """The volunteers' registered slots from a day before the month to a day after it."""
+    start, end = month_bounds(day)
+    if not volunteer_ids:
+        return []
+    return list(Registration.select(Registration.id, Registration.volunteer.alias("volunteer_id"),
+                                    Slot.starts_at, Slot.ends_at, Slot.opportunity.alias("opportunity_id"),
+                                    Role.name.alias("role"), Opportunity.name.alias("opportunity"))
+                .join(Slot).join(Role).switch(Slot).join(Opportunity)
+                .where(Registration.volunteer.in_(volunteer_ids), Registration.status == REGISTERED,
+                       Slot.starts_at >= start - timedelta(days=1), Slot.starts_at < end + timedelta(days=1))
+                .dicts())
+
+
+def _clash(entry, slot, shifts):
+    for other in shifts:
+        if other["id"] != entry.id and other["starts_at"] < slot.ends_at and other["ends_at"] > slot.starts_at:
+            where = "" if other["opportunity_id"] == slot.opportunity_id else f" at {other['opportunity']}"
+            return f"Already registered as {other['role']}{where} at an overlapping time"
+    return ""
+
+
+def build(opportunity, day, only=None):
+    """The month's dates, each with its slots; `only` limits the slots filled in (an htmx answer)."""
+    zone = org_zone()
+    slots = month_slots(opportunity, day)
+    views = {s.id: SlotView(s) for s in slots if only is None or s.id in only}
+    entries = _entries(list(views)) if views else []
+    shifts = defaultdict(list)
+    for other in _their_shifts(list({e.volunteer_id for e in entries}), day):
+        shifts[other["volunteer_id"]].append(other)
+    start, end = month_bounds(day)
+    for entry in entries:
+        view, mine = views[entry.slot_id], shifts[entry.volunteer_id]
+        entry.month_shifts = sum(1 for o in mine if start <= o["starts_at"] < end)
+        if entry.status == PENDING:
+            entry.clash = _clash(entry, view.slot, mine)
+        {REGISTERED: view.registered, PENDING: view.pending, NOT_REQUIRED: view.not_required,
+         CANCELLED: view.cancelled}[entry.status].append(entry)
+    _call_up_targets(slots, views, zone)
+    days = {}
+    for slot in slots:
+        if slot.id in views:
+            local = to_local(slot.starts_at, zone).date()
+            days.setdefault(local, Day(local)).slots.append(views[slot.id])
+    return list(days.values())
+
+
+def _call_up_targets(slots, views, zone):
+    by_date = defaultdict(list)
+    for slot in slots:
+        if not slot.role.is_reserve:
+            by_date[to_local(slot.starts_at, zone).date()].append(slot)
+    for view in views.values():
+        if view.slot.role.is_reserve and view.registered:
+            view.targets = by_date[to_local(view.slot.starts_at, zone).date()]
+
+
+def slot_views(opportunity, slot_ids):
+    """Just these slots, for an answer that swaps them in place."""
+    slots = list(Slot.select(Slot.id, Slot.starts_at).where(Slot.id.in_(list(slot_ids))))
+    if not slots:
+        return []
+    day = month_of(slots[0].starts_at)
+    return [view for d in build(opportunity, day, only=set(slot_ids)) for view in d.slots]
+
+
+def affected_slots(opportunity, day, volunteer_id, *slot_ids):
+    """The slots whose rows show this volunteer's numbers: they are swapped in place too."""
+    start, end = month_bounds(day)
+    mine = (Registration.select(Registration.slot).join(Slot)
+            .where(Registration.volunteer == volunteer_id, Slot.opportunity == opportunity.id,
+                   Slot.starts_at >= start, Slot.starts_at < end,
+                   Registration.status.in_((PENDING, REGISTERED))).tuples())
+    return list(dict.fromkeys([*slot_ids, *(sid for (sid,) in mine)]))
+
+
+def month_counts(opportunity, day, days=None):
+    """The numbers at the top of the board: slots, slots still short, pending offers."""
+    if days is not None:  # the whole month is already built: count what it holds
+        views = [v for d in days for v in d.slots]
+        return {"slots": len(views), "short": sum(1 for v in views if v.short > 0),
+                "pending": sum(len(v.pending) for v in views)}
+    slots = month_slots(opportunity, day)
+    registered = registered_counts([s.id for s in slots])
+    pending = (Registration.select().where(Registration.slot.in_([s.id for s in slots] or [0]),
+                                           Registration.status == PENDING).count())
+    short = sum(1 for s in slots if registered.get(s.id, 0) < s.capacity)
+    return {"slots": len(slots), "short": short, "pending": pending}
+
+
+def members(opportunity, slot):
+    """The group's active members who could be added to this slot (not already registered in it)."""
+    taken = Registration.select(Registration.volunteer).where(Registration.slot == slot.id,
+                                                              Registration.status == REGISTERED)
+    return list(User.select().join(Membership, on=(Membership.user == User.id))
+                .where(Membership.group == opportunity.group_id, User.active == True,  # noqa: E712
+                       User.id.not_in(taken))
+                .order_by(User.first_name, User.last_name))
+
+
+def months_with_slots(opportunity):
+    """The local months that hold any slot of this opportunity, for the month navigation."""
+    zone = org_zone()
+    starts = Slot.select(Slot.starts_at).where(Slot.opportunity == opportunity.id).tuples()
+    return sorted({month_of(s, zone) for (s,) in starts})
+
+
+def default_month(opportunity, now):
+    """The month a leader most likely wants: the first upcoming one with pending offers."""
+    upcoming = (Slot.select(Slot.starts_at).where(Slot.opportunity == opportunity.id, Slot.starts_at >= now)
+                .order_by(Slot.starts_at))
+    first_offer = (upcoming.join(Registration).where(Registration.status == PENDING).first())
+    first = first_offer or upcoming.first()
+    return month_of(first.starts_at if first else now)
+
+
+def rota_rows(opportunity, day):
+    """Every registered volunteer of the month, with slot, role and phone: print and CSV."""
+    start, end = month_bounds(day)
+    return list(Registration.select(Registration, Slot, Role, User, Profile.id, Profile.mobile)
+                .join(Slot).join(Role).switch(Registration).join(User, on=Registration.volunteer)
+                .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == User.id), attr="profile")
+                .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end,
+                       Registration.status == REGISTERED)
+                .order_by(Slot.starts_at, Role.position, Role.name, User.first_name, User.last_name))

@@ -1,0 +1,106 @@
+"""The rota's month as a whole: Complete Rota, and the rota printed or as CSV."""
+import csv
+import io
+from datetime import timedelta
+
+from flask import Response, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from .. import rota as rules
+from ..auth import leader_required
+from ..htmx import done
+from ..models import AuditLog
+from ..permissions import opportunity_for_leader
+from ..timeutil import org_zone, slot_when, to_local
+from . import bp, rota_board
+from .rota import month_arg, month_context
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CompleteForm(FlaskForm):
+    # When the rota was last completed, as the summary showed it: a second press sends nothing.
+    seen = HiddenField()
+
+
+def _completed_message(result, day):
+    if result.already:
+        return "This rota was already completed: nothing was sent again."
+    return (f"Rota completed for {day:%B %Y}: {result.not_required} pending offer(s) marked Not Required "
+            f"({result.emails} \"not required\" email(s)); {result.confirmations} waiting email(s) "
+            "sent now.")
+
+
+@bp.route("/opportunities/<int:opportunity_id>/rota/complete", methods=["GET", "POST"])
+@leader_required
+def rota_complete(opportunity_id):
+    opportunity = opportunity_for_leader(current_user, opportunity_id)
+    day = month_arg(opportunity)
+    form = CompleteForm()
+    context = month_context(opportunity, day)
+    if form.validate_on_submit():
+        result = rules.complete_rota(opportunity, day, current_user._get_current_object(),
+                                     seen=form.seen.data or "")
+        summary = rules.rota_summary(opportunity, day)
+        context["completion"] = summary.completion
+        return done("leader/_rota_complete.html", url_for("leader.rota", opportunity_id=opportunity.id,
+                                                          month=rules.month_key(day)),
+                    _completed_message(result, day), summary=summary,
+                    form=CompleteForm(formdata=None, seen=summary.seen), **context)
+    summary = rules.rota_summary(opportunity, day)
+    form.seen.data = summary.seen
+    return render_template("leader/rota_complete.html", summary=summary, form=form,
+                           title=f"Complete Rota: {opportunity.name}", **context)
+
+
+def _by_week(rows):
+    """[(Monday, [rows])]: one printed page per week."""
+    zone, weeks = org_zone(), {}
+    for reg in rows:
+        local = to_local(reg.slot.starts_at, zone).date()
+        weeks.setdefault(local - timedelta(days=local.weekday()), []).append(reg)
+    return list(weeks.items())
+
+
+@bp.route("/opportunities/<int:opportunity_id>/rota/print")
+@leader_required
+def rota_print(opportunity_id):
+    opportunity = opportunity_for_leader(current_user, opportunity_id)
+    day = month_arg(opportunity)
+    rows = rota_board.rota_rows(opportunity, day)
+    AuditLog.record(current_user._get_current_object(), "rota.print", opportunity,
+                    after={"month": rules.month_key(day), "rows": len(rows)})
+    return render_template("leader/rota_print.html", weeks=_by_week(rows), phone_of=rota_board.phone_of,
+                           title=f"Rota: {opportunity.name}, {day:%B %Y}", **month_context(opportunity, day))
+
+
+def safe_cell(value):
+    """A cell a spreadsheet will show, never run: text starting like a formula gets a leading '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@bp.route("/opportunities/<int:opportunity_id>/rota.csv")
+@leader_required
+def rota_csv(opportunity_id):
+    opportunity = opportunity_for_leader(current_user, opportunity_id)
+    day = month_arg(opportunity)
+    rows = rota_board.rota_rows(opportunity, day)
+    zone, out = org_zone(), io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Date", "Time", "Role", "Name", "Phone"])
+    for reg in rows:
+        slot = reg.slot
+        when = slot_when(slot.starts_at, slot.ends_at, zone)
+        date_text, _, time_text = when.partition(" - ")
+        writer.writerow([safe_cell(v) for v in (date_text, time_text, slot.role.name, reg.volunteer.name,
+                                                rota_board.phone_of(reg.volunteer))])
+    AuditLog.record(current_user._get_current_object(), "rota.csv", opportunity,
+                    after={"month": rules.month_key(day), "rows": len(rows)})
+    name = f"rota-{opportunity.id}-{rules.month_key(day)}.csv"
+    # The BOM lets Excel read accented names as UTF-8.
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "no-store"})

@@ -1,0 +1,383 @@
+"""The rota board's rules: accept, not required, undo, call up, add, remove, complete the rota.
+
+Each action is one transaction that takes the write lock first (cervis.db.write_transaction)
+and re-reads what it checks under that lock, so whatever arrives at once a slot never holds
+more than its capacity and a volunteer is never in two slots at the same time.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from peewee import fn
+
+from . import emails
+from .db import for_update, utcnow, write_transaction
+from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Membership,
+                     Opportunity, Registration, RegistrationEvent, Role, RotaCompletion, Slot, User)
+from .models.mail import QUEUED, SENDING, SENT, WITHDRAWN
+from .timeutil import org_zone, slot_when, to_local, to_utc
+
+CONFIRMING = ("confirmation", "called-up")  # the emails that tell a volunteer "we are counting on you"
+HELD_BACK = CONFIRMING + ("not-required",)  # the ones an undo withdraws while they wait to go
+STATUS_WORDS = {PENDING: "pending", REGISTERED: "registered", NOT_REQUIRED: "not required",
+                CANCELLED: "cancelled"}
+
+
+class Refused(Exception):
+    """An action the rota's rules do not allow; the message says why, for the red banner."""
+
+
+# Months ------------------------------------------------------------------------------------------
+
+def parse_month(text):
+    """'2025-10' as the first day of that month; ValueError for anything else."""
+    day = datetime.strptime(text or "", "%Y-%m").date()
+    if not 2000 <= day.year <= 2100:
+        raise ValueError(text)
+    return day
+
+
+def month_key(day):
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def next_month(day):
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def previous_month(day):
+    return date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)
+
+
+def month_bounds(day, zone=None):
+    """The month's first and last instants in the organisation's zone, as naive UTC."""
+    zone = zone or org_zone()
+    start = datetime(day.year, day.month, 1)
+    end = datetime.combine(next_month(day), datetime.min.time())
+    return to_utc(start, zone), to_utc(end, zone)
+
+
+def month_of(dt, zone=None):
+    local = to_local(dt, zone or org_zone())
+    return date(local.year, local.month, 1)
+
+
+# Checks under the lock ---------------------------------------------------------------------------
+
+def _locked_slot(slot_id):
+    query = (Slot.select(Slot, Role, Opportunity).join(Role).switch(Slot).join(Opportunity)
+             .where(Slot.id == slot_id))
+    slot = for_update(query).first()
+    if slot is None:
+        raise Refused("That slot no longer exists.")
+    return slot
+
+
+def _locked_registration(registration_id):
+    reg = for_update(Registration.select().where(Registration.id == registration_id)).first()
+    if reg is None:
+        raise Refused("That registration no longer exists.")
+    return reg
+
+
+def _lock_volunteer(volunteer_id):
+    # PostgreSQL: one volunteer's actions queue up here, so two overlapping slots cannot both win.
+    return for_update(User.select().where(User.id == volunteer_id)).get()
+
+
+def _check_room(slot, volunteer, ignore=()):
+    """Refuse a Full slot, or a slot overlapping one the volunteer is already registered in."""
+    if slot.opportunity.cancelled_at is not None:
+        raise Refused(f"Not registered: {slot.opportunity.name} has been cancelled.")
+    registered = (Registration.select().where(Registration.slot == slot.id,
+                                              Registration.status == REGISTERED).count())
+    if registered >= slot.capacity:
+        raise Refused(f"Not registered: {slot.role.name} on {slot_when(slot.starts_at, slot.ends_at)} "
+                      f"is Full ({registered} / {slot.capacity}).")
+    clash = (Registration.select(Registration, Slot, Role, Opportunity)
+             .join(Slot).join(Role).switch(Slot).join(Opportunity)
+             .where(Registration.volunteer == volunteer.id, Registration.status == REGISTERED,
+                    Registration.id.not_in(list(ignore) or [0]),
+                    Slot.starts_at < slot.ends_at, Slot.ends_at > slot.starts_at)
+             .first())
+    if clash is not None:
+        other = clash.slot
+        raise Refused(f"Not registered: {volunteer.name} is already registered as {other.role.name} "
+                      f"at {other.opportunity.name} on {slot_when(other.starts_at, other.ends_at)}, "
+                      "which overlaps this slot.")
+
+
+def _change(reg, status, by, now, action, note=""):
+    """Move a registration to a new status, with its history row and the audit entry."""
+    before = reg.status
+    reg.status, reg.updated_at = status, now
+    if status == CANCELLED:
+        reg.cancelled_by, reg.cancelled_at, reg.cancel_reason = by, now, note
+    reg.save()
+    RegistrationEvent.create(registration=reg, status=status, at=now, by=by, note=note)
+    AuditLog.record(by, f"rota.{action}", reg, before={"status": before},
+                    after={"status": status, "slot": reg.slot_id, "volunteer": reg.volunteer_id,
+                           **({"note": note} if note else {})})
+
+
+def undo_minutes():
+    return current_app.config.get("CONFIRMATION_UNDO_MINUTES", 10)
+
+
+def _undo_window():
+    return timedelta(minutes=undo_minutes())
+
+
+def _emails_about(reg, kinds):
+    return Email.select().where(Email.subject_type == "Registration", Email.subject_id == reg.id,
+                                Email.kind.in_(kinds))
+
+
+def _withdraw(reg, kinds=HELD_BACK):
+    """Withdraw this registration's emails still waiting in the outbox; how many were stopped."""
+    return (Email.update(status=WITHDRAWN)
+            .where(Email.subject_type == "Registration", Email.subject_id == reg.id,
+                   Email.kind.in_(kinds), Email.status == QUEUED).execute())
+
+
+# The actions ------------------------------------------------------------------------------------
+
+def accept(registration_id, by, now=None):
+    """Pending to registered; the confirmation waits out the undo window before it goes."""
+    now = now or utcnow()
+    with write_transaction():
+        reg = _locked_registration(registration_id)
+        volunteer = _lock_volunteer(reg.volunteer_id)
+        if reg.status != PENDING:
+            raise Refused(f"Not accepted: this offer is already {STATUS_WORDS[reg.status]}.")
+        reg.slot = _locked_slot(reg.slot_id)
+        _check_room(reg.slot, volunteer, ignore=[reg.id])
+        _change(reg, REGISTERED, by, now, "accept")
+        emails.rota_confirmation(reg, by, send_after=now + _undo_window())
+    return reg
+
+
+def not_required(registration_id, by, now=None):
+    """Pending to not required; its email also waits out the undo window."""
+    now = now or utcnow()
+    with write_transaction():
+        reg = _locked_registration(registration_id)
+        if reg.status != PENDING:
+            raise Refused(f"Not changed: this offer is already {STATUS_WORDS[reg.status]}.")
+        reg.slot = _locked_slot(reg.slot_id)
+        _change(reg, NOT_REQUIRED, by, now, "not-required")
+        emails.rota_not_required(reg.volunteer, [reg], about=reg, send_after=now + _undo_window())
+    return reg
+
+
+@dataclass
+class Undone:
+    registration: Registration
+    was: str
+    withdrawn: int  # emails stopped before they went
+    told: bool  # a "change of plan" email was queued, because the confirmation had already gone
+
+
+def undo(registration_id, by, now=None):
+    """Back to pending. Inside the undo window the waiting email is withdrawn and nothing is sent;
+    after a confirmation has gone, the volunteer gets a short "change of plan" email instead."""
+    now = now or utcnow()
+    with write_transaction():
+        reg = _locked_registration(registration_id)
+        was = reg.status
+        if was not in (REGISTERED, NOT_REQUIRED):
+            raise Refused(f"Nothing to undo: this offer is {STATUS_WORDS[was]}.")
+        reg.slot = _locked_slot(reg.slot_id)
+        # Only the latest confirmation counts: after an earlier undo the volunteer already knows.
+        latest = _emails_about(reg, CONFIRMING).order_by(Email.id.desc()).first()
+        told = was == REGISTERED and latest is not None and latest.status in (SENDING, SENT)
+        withdrawn = _withdraw(reg)
+        _change(reg, PENDING, by, now, "undo", note=f"Undo: was {STATUS_WORDS[was]}")
+        if told:
+            emails.rota_change_of_plan(reg, by)
+    return Undone(reg, was, withdrawn, told)
+
+
+def call_up(registration_id, slot_id, by, now=None):
+    """A registered Reserve moves to a role slot of the same date.
+
+    The reserve registration is cancelled (reason "Called up as ROLE") and the volunteer is
+    registered in the role slot, so both keep their history; the reserve place frees up.
+    """
+    now = now or utcnow()
+    with write_transaction():
+        reserve = _locked_registration(registration_id)
+        volunteer = _lock_volunteer(reserve.volunteer_id)
+        reserve.slot = _locked_slot(reserve.slot_id)
+        if reserve.status != REGISTERED or not reserve.slot.role.is_reserve:
+            raise Refused("Only a registered Reserve can be called up.")
+        target = _locked_slot(slot_id)
+        zone = org_zone()
+        if (target.opportunity_id != reserve.slot.opportunity_id or target.role.is_reserve
+                or to_local(target.starts_at, zone).date() != to_local(reserve.slot.starts_at, zone).date()):
+            raise Refused("A Reserve can only be called up to a role slot on the same date.")
+        _check_room(target, volunteer, ignore=[reserve.id])
+        _change(reserve, CANCELLED, by, now, "call-up", note=f"Called up as {target.role.name}")
+        _withdraw(reserve)  # a confirmation still waiting is replaced by the call-up email
+        reg = _register(volunteer, target, by, now, "call-up")
+        emails.rota_called_up(reg, by)
+    return reg
+
+
+def _register(volunteer, slot, by, now, action):
+    """Register in a slot, reusing the volunteer's earlier row for it (one row per volunteer and slot)."""
+    reg = Registration.get_or_none(Registration.volunteer == volunteer.id, Registration.slot == slot.id)
+    if reg is None:
+        reg = Registration.create(volunteer=volunteer, slot=slot, status=PENDING, created_at=now,
+                                  updated_at=now)
+    reg.slot, reg.volunteer = slot, volunteer
+    reg.cancelled_by = reg.cancelled_at = None
+    reg.cancel_reason = ""
+    _change(reg, REGISTERED, by, now, action)
+    return reg
+
+
+def add_to_slot(slot_id, volunteer_id, by, now=None):
+    """A leader registers a member of the group (someone who phoned in)."""
+    now = now or utcnow()
+    with write_transaction():
+        volunteer = User.get_or_none(User.id == volunteer_id, User.active == True)  # noqa: E712
+        if volunteer is None:
+            raise Refused("Choose a member of the group.")
+        _lock_volunteer(volunteer.id)
+        slot = _locked_slot(slot_id)
+        if not Membership.select().where(Membership.user == volunteer.id,
+                                         Membership.group == slot.opportunity.group_id).exists():
+            raise Refused(f"{volunteer.name} is not a member of this group.")
+        existing = Registration.get_or_none(Registration.volunteer == volunteer.id,
+                                            Registration.slot == slot.id)
+        if existing is not None and existing.status == REGISTERED:
+            raise Refused(f"{volunteer.name} is already registered in this slot.")
+        _check_room(slot, volunteer)
+        reg = _register(volunteer, slot, by, now, "add")
+        emails.rota_confirmation(reg, by, send_after=now + _undo_window())
+    return reg
+
+
+def remove(registration_id, by, reason, now=None):
+    """A registered volunteer taken off the rota, with a reason they are told by email."""
+    now = now or utcnow()
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused("Please give a reason: the volunteer is told it.")
+    with write_transaction():
+        reg = _locked_registration(registration_id)
+        if reg.status != REGISTERED:
+            raise Refused(f"Not removed: this volunteer is {STATUS_WORDS[reg.status]}, not registered.")
+        reg.slot = _locked_slot(reg.slot_id)
+        _withdraw(reg)
+        _change(reg, CANCELLED, by, now, "remove", note=reason)
+        emails.rota_removed(reg, by, reason)
+    return reg
+
+
+# Completing the rota ----------------------------------------------------------------------------
+
+def _month_registrations(opportunity, day, *statuses):
+    start, end = month_bounds(day)
+    query = (Registration.select(Registration, Slot, Role, Opportunity, User)
+             .join(Slot).join(Role).switch(Slot).join(Opportunity)
+             .switch(Registration).join(User, on=Registration.volunteer)
+             .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end))
+    if statuses:
+        query = query.where(Registration.status.in_(statuses))
+    return query.order_by(Slot.starts_at, Role.position, User.first_name)
+
+
+def _unsent_confirmations(opportunity, day):
+    """This month's confirmation and "not required" emails still waiting out their undo window."""
+    ids = _month_registrations(opportunity, day).select(Registration.id)
+    return Email.select().where(Email.subject_type == "Registration", Email.subject_id.in_(ids),
+                                Email.kind.in_(HELD_BACK), Email.status == QUEUED)
+
+
+@dataclass
+class Summary:
+    completion: RotaCompletion | None
+    pending: list
+    volunteers: int  # one "not required" email each
+    confirmations: int  # confirmations still waiting out their undo window, which go at once
+    waiting_not_required: int = 0  # "not required" emails of offers marked one by one, also going at once
+    short: list = field(default_factory=list)  # (slot, registered) still below capacity
+
+    @property
+    def seen(self):
+        """What the leader saw: a second press of the same form finds it changed and sends nothing."""
+        return self.completion.completed_at.isoformat() if self.completion else ""
+
+
+def rota_summary(opportunity, day):
+    """What Complete Rota will do for this month, before the leader confirms."""
+    start, end = month_bounds(day)
+    pending = list(_month_registrations(opportunity, day, PENDING))
+    waiting = dict(_unsent_confirmations(opportunity, day).select(Email.kind, fn.COUNT(Email.id))
+                   .group_by(Email.kind).tuples())
+    slots = (Slot.select(Slot, Role).join(Role)
+             .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end)
+             .order_by(Slot.starts_at, Role.position))
+    counts = registered_counts([s.id for s in slots])
+    short = [(s, counts.get(s.id, 0)) for s in slots if counts.get(s.id, 0) < s.capacity]
+    completion = RotaCompletion.get_or_none(RotaCompletion.opportunity == opportunity.id,
+                                            RotaCompletion.month == month_key(day))
+    return Summary(completion, pending, len({r.volunteer_id for r in pending}),
+                   sum(waiting.get(kind, 0) for kind in CONFIRMING), waiting.get("not-required", 0), short)
+
+
+@dataclass
+class Completed:
+    not_required: int = 0  # offers that became not required
+    emails: int = 0  # "not required" emails queued, one per volunteer
+    confirmations: int = 0  # confirmations sent at once instead of after their window
+    already: bool = False  # pressed twice: nothing was done the second time
+
+
+def complete_rota(opportunity, day, by, now=None, seen=None):
+    """Every pending offer of the month becomes not required (one email per volunteer listing
+    their slots) and every confirmation still waiting goes now. `seen` is the summary's
+    Summary.seen: when the rota was completed since, nothing happens again."""
+    now = now or utcnow()
+    with write_transaction():
+        # PostgreSQL: the opportunity's row queues up two presses, even before any completion row exists.
+        for_update(Opportunity.select().where(Opportunity.id == opportunity.id)).get()
+        completion = for_update(RotaCompletion.select().where(
+            RotaCompletion.opportunity == opportunity.id, RotaCompletion.month == month_key(day))).first()
+        if seen is not None and seen != (completion.completed_at.isoformat() if completion else ""):
+            return Completed(already=True)
+        if completion is None:
+            completion = RotaCompletion.create(opportunity=opportunity, month=month_key(day),
+                                               completed_at=now, by=by)
+        else:
+            completion.completed_at, completion.by = now, by
+            completion.save()
+        result = Completed()
+        result.confirmations = (Email.update(send_after=now)
+                                .where(Email.id.in_(_unsent_confirmations(opportunity, day)
+                                                    .select(Email.id))).execute())
+        by_volunteer = defaultdict(list)
+        for reg in list(_month_registrations(opportunity, day, PENDING)):
+            _change(reg, NOT_REQUIRED, by, now, "not-required", note="Rota completed")
+            by_volunteer[reg.volunteer_id].append(reg)  # by id: User instances hash by identity
+            result.not_required += 1
+        for regs in by_volunteer.values():
+            if emails.rota_not_required(regs[0].volunteer, regs, about=completion, send_after=now):
+                result.emails += 1
+        AuditLog.record(by, "rota.complete", completion, after={
+            "opportunity": opportunity.id, "month": month_key(day), "not_required": result.not_required,
+            "emails": result.emails, "confirmations_now": result.confirmations})
+    return result
+
+
+def registered_counts(slot_ids):
+    """{slot id: registered volunteers}, in one grouped query."""
+    if not slot_ids:
+        return {}
+    rows = (Registration.select(Registration.slot, fn.COUNT(Registration.id))
+            .where(Registration.slot.in_(slot_ids), Registration.status == REGISTERED)
+            .group_by(Registration.slot).tuples())
+    return dict(rows)
