@@ -1,10 +1,11 @@
 """Pages every visitor may see, and what every template is given."""
 from flask import Blueprint, redirect, render_template, url_for
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from flask_login import current_user
 
 from . import timeutil
 from .menu import menus_for
-from .forms import EmptyForm
 from .models import Organisation
 
 bp = Blueprint("views", __name__)
@@ -36,6 +37,11 @@ def contact():
     return render_template("contact.html", org=Organisation.current())
 
 
+def csrf_field():
+    """The CSRF token as a hidden field, first in every form; no id, since a page repeats it."""
+    return Markup(f'<input name="csrf_token" type="hidden" value="{generate_csrf()}">')
+
+
 def init_app(app):
     app.register_blueprint(bp)
 
@@ -43,7 +49,7 @@ def init_app(app):
     def _everywhere():
         from .auth import idle_delay  # noqa: F401  (templates call it)
 
-        return {"org": Organisation.current(), "empty_form": EmptyForm(formdata=None), "idle_delay": idle_delay,
+        return {"org": Organisation.current(), "idle_delay": idle_delay, "csrf_field": csrf_field,
                 "menus_for": menus_for, "has_page": lambda endpoint: endpoint in app.view_functions}
 
     app.jinja_env.filters["slot_when"] = lambda slot: timeutil.slot_when(slot.starts_at, slot.ends_at)
