@@ -1,9 +1,7 @@
 """The rota's month as a whole: Complete Rota, and the rota printed or as CSV."""
-import csv
-import io
 from datetime import timedelta
 
-from flask import Response, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
@@ -13,11 +11,11 @@ from ..auth import leader_required
 from ..htmx import done
 from ..models import AuditLog
 from ..permissions import opportunity_for_leader
+from ..spreadsheet import csv_download
 from ..timeutil import org_zone, slot_when, to_local
 from . import bp, rota_board
 from .rota import month_arg, month_context
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CompleteForm(FlaskForm):
@@ -76,31 +74,19 @@ def rota_print(opportunity_id):
                            title=f"Rota: {opportunity.name}, {day:%B %Y}", **month_context(opportunity, day))
 
 
-def safe_cell(value):
-    """A cell a spreadsheet will show, never run: text starting like a formula gets a leading '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 @bp.route("/opportunities/<int:opportunity_id>/rota.csv")
 @leader_required
 def rota_csv(opportunity_id):
     opportunity = opportunity_for_leader(current_user, opportunity_id)
     day = month_arg(opportunity)
     rows = rota_board.rota_rows(opportunity, day)
-    zone, out = org_zone(), io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Date", "Time", "Role", "Name", "Phone"])
+    zone = org_zone()
+    table = []
     for reg in rows:
         slot = reg.slot
-        when = slot_when(slot.starts_at, slot.ends_at, zone)
-        date_text, _, time_text = when.partition(" - ")
-        writer.writerow([safe_cell(v) for v in (date_text, time_text, slot.role.name, reg.volunteer.name,
-                                                rota_board.phone_of(reg.volunteer))])
+        date_text, _, time_text = slot_when(slot.starts_at, slot.ends_at, zone).partition(" - ")
+        table.append((date_text, time_text, slot.role.name, reg.volunteer.name, rota_board.phone_of(reg.volunteer)))
     AuditLog.record(current_user._get_current_object(), "rota.csv", opportunity,
                     after={"month": rules.month_key(day), "rows": len(rows)})
-    name = f"rota-{opportunity.id}-{rules.month_key(day)}.csv"
-    # The BOM lets Excel read accented names as UTF-8.
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "Cache-Control": "no-store"})
+    return csv_download(f"rota-{opportunity.id}-{rules.month_key(day)}.csv",
+                        ["Date", "Time", "Role", "Name", "Phone"], table)

@@ -1,20 +1,18 @@
 """View or Print Volunteer Activity History: shifts served and service recorded, with a CSV copy."""
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_login import current_user, login_required
 from peewee import JOIN
 
+from ..spreadsheet import csv_download
 from ..models import REGISTERED, Group, Opportunity, Registration, Role, ServiceRecord, Slot
 from ..timeutil import org_zone, slot_when, to_local, to_utc, utcnow
 from . import bp
 
 TITLE = "View or Print Volunteer Activity History"
 # A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -87,24 +85,12 @@ def history():
                            period={k: v.isoformat() for k, v in (("from", start), ("to", end)) if v})
 
 
-def safe_cell(value):
-    """Text a spreadsheet shows as text: a leading quote stops a formula from running."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 @bp.route("/history.csv")
 @login_required
 def history_csv():
     start, end = _period()
     rows, _ = activity_history(current_user.id, utcnow(), start, end)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Date", "Date/Time", "Type", "Activity", "Details", "Group", "Hours"])
-    for a in rows:
-        writer.writerow([safe_cell(v) for v in (a.day.isoformat(), a.when, a.kind, a.name, a.detail,
-                                                a.group, f"{a.hours:g}")])
     name = f"volunteer-activity-history-{to_local(utcnow(), org_zone()):%Y-%m-%d}.csv"
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "Cache-Control": "no-store"})
+    return csv_download(name, ["Date", "Date/Time", "Type", "Activity", "Details", "Group", "Hours"],
+                        [(a.day.isoformat(), a.when, a.kind, a.name, a.detail, a.group, f"{a.hours:g}")
+                         for a in rows])
