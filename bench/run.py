@@ -107,15 +107,18 @@ def main():
             t = time.perf_counter()
             n_regs = build(args.volunteers, args.weeks)
             built = time.perf_counter() - t
-            opp = Opportunity.select().first()
+            volunteer = User.by_email("v1@example.org")
+            opp = Opportunity.select().where(Opportunity.group.in_(
+                Membership.select(Membership.group).where(Membership.user == volunteer))).first()
             month = date.today().strftime("%Y-%m")
     pages = [("volunteer", "Volunteer Portal Home", "/portal/"),
              ("volunteer", "Sign up: opportunities", "/portal/signup"),
-             ("volunteer", "Sign up: slot table", f"/portal/signup/{opp.id}/slots"),
+             ("volunteer", "Sign up: slot table (26 weeks x 4 roles)", f"/portal/signup/slots?opportunity={opp.id}"),
              ("volunteer", "View or Cancel Registration", "/portal/registrations"),
              ("volunteer", "Activity history", "/portal/history"),
              ("leader", "Leader home", "/leader/"),
-             ("leader", "Rota board (one month)", f"/leader/opportunities/{opp.id}/rota?month={month}")]
+             ("leader", "Rota board (one month)", f"/leader/opportunities/{opp.id}/rota?month={month}"),
+             ("leader", "Group members (first page)", f"/leader/groups/{opp.group_id}/members")]
     results = {"volunteers": args.volunteers, "weeks": args.weeks, "registrations": n_regs,
                "build_seconds": round(built, 1), "pages": {}}
     clients = {"volunteer": app.test_client(), "leader": app.test_client()}

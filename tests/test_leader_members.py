@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from conftest import PASSWORD, emails_to, temp_password_in
 from helpers_leader import ADA, HTMX, LEO, OLGA, group, last_audit, member_of, offer, person, slot_in
 
-from cervis.models import (REGISTERED, Allergen, Frequency, LeaderNote, Membership, PlaceOfWorship,
+from cervis.models import (REGISTERED, ServiceRecord, Allergen, Frequency, LeaderNote, Membership, PlaceOfWorship,
                            Profile, ProfileAllergen, ProfilePlace, Registration, User)
 
 
@@ -88,6 +88,19 @@ def test_volunteer_page_shows_their_registrations_in_the_leaders_groups_and_hour
     assert "Registered" in page and "Pending" in page and "Northside Night Shelter" in page
     assert "Southside Soup Run" not in page  # another leader's group
     assert "<strong>3</strong> Hours" in page and "<strong>1</strong> Activities" in page
+
+
+def test_leader_sees_service_activity_recorded_for_their_groups_only(auth, client, db):
+    vera = person("vera@example.org")
+    ServiceRecord.create(volunteer=vera, group=group("Northside"), day=date(2026, 11, 2), minutes=90,
+                         description="Sorted the clothing store")
+    ServiceRecord.create(volunteer=vera, group=group("Southside"), day=date(2026, 11, 3), minutes=60,
+                         description="Soup run flyers")
+    auth.login(LEO)
+    page = client.get(f"/leader/volunteers/{vera.id}").get_data(as_text=True)
+    assert "Service Project Activity" in page
+    assert "Sorted the clothing store" in page and "1.5" in page
+    assert "Soup run flyers" not in page
 
 
 # Leader notes --------------------------------------------------------------------------------------

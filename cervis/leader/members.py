@@ -15,7 +15,7 @@ from ..auth import leader_required
 from ..db import database, utcnow
 from ..htmx import done, is_htmx, vary
 from ..models import (REGISTERED, AuditLog, Frequency, Group, LeaderNote, Membership, Opportunity, Profile,
-                      Registration, Role, Slot, User)
+                      Registration, Role, ServiceRecord, Slot, User)
 from ..models.rota import volunteer_totals
 from ..permissions import group_for_leader, groups_led_by, leads, member_for_leader
 from ..timeutil import org_zone, to_local, to_utc
@@ -176,8 +176,15 @@ def member_note_add(volunteer_id):
                 "The note has been added.", **_notes_context(volunteer))
 
 
+def _service_records(volunteer):
+    """Service the volunteer recorded outside the rota, for the groups this leader can see."""
+    query = (ServiceRecord.select(ServiceRecord, Group).join(Group, JOIN.LEFT_OUTER)
+             .where(ServiceRecord.volunteer == volunteer).order_by(ServiceRecord.day.desc()).limit(200))
+    return list(_only(query, ServiceRecord.group, _visible_groups(current_user)))
+
+
 def member_page_with(volunteer, **override):
-    context = {"registrations": _registrations(volunteer),
+    context = {"registrations": _registrations(volunteer), "service_records": _service_records(volunteer),
                "totals": volunteer_totals(volunteer.id, utcnow(), org_zone()),
                **_profile_context(volunteer), **_groups_context(volunteer), **_notes_context(volunteer),
                **_status_context(volunteer)}
