@@ -3,7 +3,8 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
+from werkzeug.routing import IntegerConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,8 @@ def create_app(test_config=None):
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(DEFAULTS)
+    # Before any route is added: an id too large for the database is a 404, never an overflow error.
+    app.url_map.converters["int"] = BoundedInt
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("CERVIS")
@@ -75,9 +78,26 @@ def create_app(test_config=None):
     return app
 
 
+class BoundedInt(IntegerConverter):
+    """<int:...> in every route: no larger than the largest id a database column holds."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+# When the page itself cannot be drawn (it reads the organisation from the database): plain words.
+FALLBACK_PAGE = ("<!doctype html><html lang=\"en-GB\"><title>Sorry, something went wrong</title>"
+                 "<h1>Sorry, something went wrong</h1><p>Please try again in a few minutes, or contact us.</p></html>")
+
+
 def _error_page(error):
     code = getattr(error, "code", 500) or 500
-    return render_template("error.html", code=code, error=error), code
+    try:
+        return render_template("error.html", code=code, error=error), code
+    except Exception:  # noqa: BLE001  (never a second trace: this answer is the last one)
+        current_app.logger.exception("The error page could not be drawn")
+        return FALLBACK_PAGE, code, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _instance_secret(instance: Path) -> str:

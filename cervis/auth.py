@@ -25,6 +25,8 @@ LOCKED_ACCOUNT = ("Too many failed log-ins. This account is locked for 15 minute
 LOCKED_ADDRESS = ("Too many failed log-ins from this network. Please wait 15 minutes and try again, "
                   "or contact us.")
 LOGIN_WINDOW = timedelta(minutes=15)
+TOO_MANY_CURRENT = ("Too many wrong current passwords. Please wait 15 minutes and try again, "
+                    "or sign out and use “Don't Know Password / Reset Password”.")
 LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS = 5, 50
 RESET_WINDOW = timedelta(hours=1)
 RESET_PER_ACCOUNT, RESET_PER_ADDRESS = 3, 10
@@ -152,16 +154,29 @@ def _client_address():
     return request.remote_addr or "unknown"
 
 
+def _check(stored, password):
+    """verify_password, which costs one hash even with nothing stored (a dummy then)."""
+    if not stored:
+        passwords.verify_password(_DUMMY_HASH, password)
+        return False
+    return passwords.verify_password(stored, password)
+
+
 def _authenticate(email, password):
-    """The user and whether they used a temporary password, or (None, False)."""
+    """The user and whether they used a temporary password, or (None, False).
+
+    A refusal always costs two hashes, whether the account exists, has a password or is waiting
+    on a temporary one: the time taken must not tell which.
+    """
     user = User.by_email(email)
     if user is None or not user.active:
-        passwords.verify_password(_DUMMY_HASH, password)
+        for _ in range(2):
+            _check(None, password)
         return None, False
-    if passwords.verify_password(user.password_hash, password):
+    if _check(user.password_hash, password):
         return user, False
-    if (user.temp_password_hash and user.temp_password_expires and user.temp_password_expires > utcnow()
-            and passwords.verify_password(user.temp_password_hash, password)):
+    temp_valid = user.temp_password_expires is not None and user.temp_password_expires > utcnow()
+    if _check(user.temp_password_hash if temp_valid else None, password):
         return user, True
     return None, False
 
@@ -325,14 +340,29 @@ def change_password():
     user = current_user._get_current_object()
     form = NewPasswordForm() if user.must_change_password else ChangePasswordForm()
     if form.validate_on_submit():
-        current_ok = user.must_change_password or passwords.verify_password(
-            user.password_hash, form.current_password.data)
-        if not current_ok:
-            form.current_password.errors.append("That is not your current password.")
+        current_ok, status = _current_password_ok(user, form)
         if _acceptable(form, user) and current_ok:  # every problem at once, not one per try
             _set_password(user, form.new_password.data)
             return _after_change(user)
+        return _change_page(form, user, status=status)
     return _change_page(form, user, status=400 if form.is_submitted() else 200)
+
+
+def _current_password_ok(user, form):
+    """(right, status): the current password, limited like log-ins, so a session left open on a
+    shared computer cannot be used to guess it and take the account over."""
+    if user.must_change_password:
+        return True, 400
+    key = f"current-password:{user.id}"
+    if Throttle.count(key, LOGIN_WINDOW) >= LOGIN_PER_ACCOUNT:
+        form.current_password.errors.append(TOO_MANY_CURRENT)
+        return False, 429
+    if passwords.verify_password(user.password_hash, form.current_password.data):
+        return True, 400
+    with database.atomic():
+        Throttle.hit(key)
+    form.current_password.errors.append("That is not your current password.")
+    return False, 400
 
 
 def _acceptable(form, user):
@@ -393,7 +423,9 @@ def stay():
     if is_htmx():
         return idle()
     back = urlsplit(request.referrer or "")
-    same_site = back.netloc == request.host and back.path.startswith("/")
+    # "//elsewhere.example/" is a path too, but a browser reads it as another site.
+    same_site = (back.netloc == request.host and back.path.startswith("/")
+                 and not back.path.startswith(("//", "/\\")))
     return redirect(back.path + (f"?{back.query}" if back.query else "") if same_site
                     else home_for(current_user), code=303)
 

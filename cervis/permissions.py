@@ -7,6 +7,21 @@ from flask import abort
 
 from .models import Group, Membership, Opportunity, Registration, Slot, User
 
+# The largest id a database column holds: a larger number (from a URL or a form) is "not found",
+# never an overflow error from the database.
+MAX_ID = 2**63 - 1
+
+
+def as_id(value):
+    """An id from a URL or a form as a positive int, or None ("²" passes isdigit(), yet int() refuses it)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit():
+        number = int(value)
+    else:
+        return None
+    return number if 0 < number <= MAX_ID else None
+
 
 def groups_led_by(user):
     """The groups this user leads; an administrator leads them all."""

@@ -11,6 +11,7 @@ from wtforms.validators import Optional, ValidationError
 from .. import models
 from ..auth import admin_required
 from ..models import AuditLog, User
+from ..permissions import as_id
 from ..timeutil import to_utc
 from . import bp
 from .paging import Page
@@ -45,7 +46,7 @@ def filtered(form):
     if form.actor.data == NOBODY:
         query = query.where(AuditLog.actor.is_null())
     elif form.actor.data:
-        query = query.where(AuditLog.actor == form.actor.data)
+        query = query.where(AuditLog.actor == (as_id(form.actor.data) or 0))  # 0: nobody, for a crafted id
     if form.action.data:
         query = query.where(AuditLog.action == form.action.data)
     if not form.errors:

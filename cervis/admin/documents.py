@@ -17,6 +17,7 @@ from ..db import database
 from ..htmx import done
 from ..models import AuditLog, Document, Group, User
 from ..models.docs import EVERYONE, GROUP, VOLUNTEER
+from ..permissions import as_id
 from . import bp
 from .paging import me
 
@@ -67,11 +68,11 @@ class DocumentForm(FlaskForm):
             SelectChoice(u.id, f"{u.name} ({u.email})") for u in people]
 
     def validate_group(self, field):
-        if self.audience.data == GROUP and not Group.get_or_none(Group.id == field.data):
+        if self.audience.data == GROUP and not Group.get_or_none(Group.id == as_id(field.data)):
             field.errors.append("Please choose the group to post this document to.")
 
     def validate_volunteer(self, field):
-        chosen = User.get_or_none(User.id == field.data, User.active == True)  # noqa: E712
+        chosen = User.get_or_none(User.id == as_id(field.data), User.active == True)  # noqa: E712
         if self.audience.data == VOLUNTEER and chosen is None:
             field.errors.append("Please choose the volunteer to post this document to.")
 

@@ -2,6 +2,8 @@
 from flask import request
 from flask_login import current_user
 
+from ..permissions import as_id
+
 PER_PAGE = 50
 
 
@@ -11,14 +13,15 @@ class Page:
     def __init__(self, query, per_page=PER_PAGE):
         self.total = query.count()
         self.pages = max(1, -(-self.total // per_page))
-        number = request.args.get("page", "1")
-        number = int(number) if number.isdigit() else 1
+        number = as_id(request.args.get("page", "1")) or 1
         self.number = min(max(number, 1), self.pages)
         self.items = list(query.paginate(self.number, per_page))
 
     def args(self, number):
         """The current filters with another page number: for the pager's links."""
-        values = {k: v for k, v in request.args.items() if k != "page"}
+        # Only the filters: never a name url_for() takes itself ("_external", "endpoint", the ids in the URL).
+        reserved = {"page", "endpoint", *(request.view_args or {})}
+        values = {k: v for k, v in request.args.items() if k not in reserved and not k.startswith("_")}
         values["page"] = number
         return values
 

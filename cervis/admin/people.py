@@ -12,13 +12,14 @@ from ..cli import unlock
 from ..db import database, utcnow
 from ..htmx import done, is_htmx, vary
 from ..models import AuditLog, Group, Membership, Organisation, Throttle, User
+from ..permissions import as_id
 from . import bp
 from .paging import Page, me
 
 
 def locked_emails(emails):
     """Which of these addresses are locked out by failed log-ins right now."""
-    keys = {f"login-email:{e}": e for e in emails if e}
+    keys = {Throttle.stored(f"login-email:{e}"): e for e in emails if e}
     if not keys:
         return set()
     rows = (Throttle.select(Throttle.key).where(Throttle.key.in_(list(keys)), Throttle.at > utcnow() - LOGIN_WINDOW)
@@ -102,7 +103,7 @@ def _flags(person):
 @admin_required
 def person_leader(person_id):
     person = person_or_404(person_id)
-    group = Group.get_or_none(Group.id == request.form.get("group", type=int))
+    group = Group.get_or_none(Group.id == as_id(request.form.get("group")))
     if group is None:
         return _answer(person, "Please choose a group.", "error")
     make = request.form.get("leader") == "1"

@@ -17,7 +17,7 @@ from ..htmx import done, is_htmx, vary
 from ..models import (REGISTERED, AuditLog, Frequency, Group, LeaderNote, Membership, Opportunity, Profile,
                       Registration, Role, ServiceRecord, Slot, User)
 from ..models.rota import volunteer_totals
-from ..permissions import group_for_leader, groups_led_by, leads, member_for_leader
+from ..permissions import as_id, group_for_leader, groups_led_by, leads, member_for_leader
 from ..timeutil import org_zone, to_local, to_utc
 from . import bp
 
@@ -258,8 +258,8 @@ def member_reactivate(volunteer_id):
 def _volunteer_form():
     form = VolunteerForm()
     form.groups.choices = [(g.id, g.name) for g in groups_led_by(current_user)]
-    if not form.is_submitted() and request.args.get("group", "").isdigit():
-        form.groups.data = [int(request.args["group"])]
+    if not form.is_submitted() and as_id(request.args.get("group")):
+        form.groups.data = [as_id(request.args["group"])]
     return form
 
 

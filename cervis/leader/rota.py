@@ -14,7 +14,7 @@ from ..auth import leader_required
 from ..db import utcnow
 from ..htmx import done, is_htmx, vary
 from ..models import RotaCompletion
-from ..permissions import opportunity_for_leader, registration_for_leader, slot_for_leader
+from ..permissions import as_id, opportunity_for_leader, registration_for_leader, slot_for_leader
 from ..timeutil import slot_when
 from . import bp, rota_board
 
@@ -151,7 +151,7 @@ def rota_undo(registration_id):
 @leader_required
 def rota_call_up(registration_id):
     reg = registration_for_leader(current_user, registration_id)
-    slot_id = request.form.get("slot_id", type=int)
+    slot_id = as_id(request.form.get("slot_id"))
     if not slot_id:
         return _answer(reg.slot.opportunity, reg.slot, reg.volunteer_id,
                        "Choose the role to call this Reserve up to.", "error")
@@ -180,7 +180,7 @@ def rota_add(slot_id):
     members = rota_board.members(slot.opportunity, slot)
     form.volunteer.choices = [(0, "Choose a volunteer")] + [(m.id, m.name) for m in members]
     if form.validate_on_submit():
-        if form.volunteer.data:
+        if as_id(form.volunteer.data):
             try:
                 reg = rules.add_to_slot(slot.id, form.volunteer.data, current_user._get_current_object())
             except rules.Refused as refusal:

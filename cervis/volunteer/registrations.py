@@ -9,12 +9,13 @@ from .. import cancellation
 from ..db import utcnow
 from ..htmx import done, is_htmx, vary
 from ..models import Registration, Slot
-from ..permissions import household_ids
+from ..permissions import as_id, household_ids
 from . import bp
 
 NOTHING_SELECTED = ("Please select the registration(s) you want to cancel, "
                     "then click “Cancel selected registration(s)”.")
 PER_PAGE = 50
+MAX_PAGE = 100_000
 
 
 class ReasonForm(FlaskForm):
@@ -66,10 +67,9 @@ def registrations():
 
 def _selected(user):
     """The ticked registrations, each one this volunteer's or their family's; any other id is a 404."""
-    raw = request.form.getlist("registration")
-    if not all(value.isdigit() for value in raw):
+    ids = {as_id(value) for value in request.form.getlist("registration")}
+    if None in ids:
         abort(404)
-    ids = {int(value) for value in raw}
     if not ids:
         return []
     query = Registration.select().where(Registration.id.in_(ids),
@@ -89,8 +89,8 @@ def _cancelled_message(cancelled):
 @bp.route("/registrations/past")
 @login_required
 def past_registrations():
-    page = request.args.get("page", 1, type=int) or 1
-    if page < 1:
+    page = as_id(request.args.get("page", "1")) or 1
+    if page > MAX_PAGE:  # a larger one would overflow the query's OFFSET
         abort(404)
     user = current_user._get_current_object()
     now = utcnow()

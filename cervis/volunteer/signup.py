@@ -11,6 +11,7 @@ from .. import offers
 from ..db import utcnow
 from ..htmx import is_htmx, vary
 from ..models import Opportunity, OpportunityInterest
+from ..permissions import as_id
 from ..timeutil import slot_when
 from . import bp
 from .signup_find import search_filters, volunteer_for
@@ -28,9 +29,8 @@ ALREADY = "You have already offered for the selected slot(s): nothing else was n
 
 def opportunity_for(volunteer, opportunity_id, now):
     """An opportunity this volunteer may see; 404 otherwise, so a hidden one never shows it exists."""
-    opportunity = None
-    if str(opportunity_id or "").isdigit():
-        opportunity = Opportunity.get_or_none(Opportunity.id == int(opportunity_id))
+    opportunity_id = as_id(opportunity_id)
+    opportunity = Opportunity.get_or_none(Opportunity.id == opportunity_id) if opportunity_id else None
     if opportunity is None or not offers.can_see(volunteer, opportunity, now):
         abort(404)
     return opportunity
@@ -89,7 +89,7 @@ def signup_slots():
     user = current_user._get_current_object()
     volunteer = volunteer_for(user, request.args.get("volunteer"))
     chosen = request.args.get("choose") or request.args.get("opportunity")
-    notes = {int(k[5:]): v for k, v in request.args.items() if k.startswith("note_") and k[5:].isdigit()}
+    notes = {as_id(k[5:]): v for k, v in request.args.items() if k.startswith("note_") and as_id(k[5:])}
     if not chosen:
         return _signup_page(user, volunteer, status=400, error=NO_OPPORTUNITY, notes=notes)
     opportunity = opportunity_for(volunteer, chosen, utcnow())
@@ -116,7 +116,7 @@ def signup_register():
     volunteer = volunteer_for(user, request.form.get("volunteer"))
     opportunity = opportunity_for(volunteer, request.form.get("opportunity"), now)
     raw = request.form.getlist("slot")
-    if not all(value.isdigit() for value in raw):
+    if not all(as_id(value) for value in raw):
         abort(400)
     note = request.form.get("note", "").strip()
     day = offers.parse_day(request.form.get("day"))

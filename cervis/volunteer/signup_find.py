@@ -15,7 +15,7 @@ from .. import offers
 from ..db import utcnow
 from ..htmx import is_htmx, vary
 from ..models import Group, InterestCategory, Throttle, User
-from ..permissions import household_ids
+from ..permissions import as_id, household_ids
 from ..timeutil import local_datetime, org_zone, to_local
 from . import bp
 
@@ -42,9 +42,10 @@ def volunteer_for(user, volunteer_id):
     """Step 1's volunteer: the user or one of their family members; 404 for anyone else."""
     if volunteer_id in (None, ""):
         return user
-    if not str(volunteer_id).isdigit() or int(volunteer_id) not in household_ids(user):
+    volunteer_id = as_id(volunteer_id)
+    if volunteer_id not in household_ids(user):
         abort(404)
-    return user if int(volunteer_id) == user.id else User.get_by_id(int(volunteer_id))
+    return user if volunteer_id == user.id else User.get_by_id(volunteer_id)
 
 
 def search_filters(volunteer, args):
