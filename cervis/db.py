@@ -4,12 +4,13 @@ from datetime import datetime, timezone
 
 import click
 import peewee
-from flask import current_app
+from flask import abort, current_app, request
 from playhouse.db_url import connect
 
 database = peewee.DatabaseProxy()
 
 SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000, "synchronous": "normal"}
+PG_WRITE_LOCK_ID = 0x43455256495357  # "CERVISW": not the scheduler's lock (cervis.scheduler.PG_LOCK_ID)
 
 
 def utcnow():
@@ -30,13 +31,18 @@ def is_sqlite():
 def write_transaction():
     """A transaction that takes the write lock at once, so check-then-write cannot race.
 
-    SQLite: BEGIN IMMEDIATE. PostgreSQL: callers lock the rows they check with FOR UPDATE.
+    SQLite: BEGIN IMMEDIATE. PostgreSQL: a transaction-scoped advisory lock, the same one for
+    every write_transaction, so they run one at a time as on SQLite: a check sees every earlier
+    action's commit, and two actions that lock rows in different orders (accept locks the offer
+    then its opportunity, Complete Rota the opportunity then its offers) cannot deadlock. Callers
+    still lock the rows they check with for_update(), against writes made outside it.
     """
     if is_sqlite():
         with database.atomic("IMMEDIATE") as tx:
             yield tx
     else:
         with database.atomic() as tx:
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK_ID,))
             yield tx
 
 
@@ -58,6 +64,13 @@ def init_app(app):
     open_database(app.config["DATABASE_URL"])
 
     @app.before_request
+    def _refuse_nul():
+        # PostgreSQL's text cannot hold NUL (psycopg refuses the query): no form or link a person
+        # uses sends one, so refuse it on every database rather than answer 500 on one.
+        if _has_nul(request):
+            abort(400)
+
+    @app.before_request
     def _connect():
         database.connect(reuse_if_open=True)
 
@@ -71,6 +84,11 @@ def init_app(app):
         """Create the tables and seed the lists; safe to run on every start."""
         init_db()
         click.echo(f"Database ready: {current_app.config['DATABASE_URL']}")
+
+
+def _has_nul(req):
+    values = [req.path] + [v for source in (req.args, req.form) for _, vs in source.lists() for v in vs]
+    return any("\x00" in v for v in values)
 
 
 def all_models():

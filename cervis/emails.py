@@ -17,6 +17,7 @@ def queue(kind, to_addr, to_name="", user=None, urgent=False, send_after=None, a
     subject = render_template(f"emails/{kind}-subject.txt", **context).strip()
     if urgent:
         subject = f"URGENT: {subject}"
+    subject = fit_subject(subject)
     domain = (current_app.config["MAIL_SENDER"].rpartition("@")[2] or "cervis.local").strip(">")
     return Email.create(
         kind=kind, to_addr=to_addr, to_name=to_name, user=user, urgent=urgent,
@@ -125,3 +126,14 @@ def opportunity_cancelled(user, opportunity, message, shifts):
     """An opportunity a volunteer offered for or was registered to has been cancelled by its leader."""
     return to_user("opportunity-cancelled", user, opportunity=opportunity, message=message, shifts=shifts,
                    about=opportunity)
+
+
+def fit_subject(subject, limit=255):
+    """At most `limit` characters (Email.subject's column; PostgreSQL refuses longer), cut at a
+    word with an ellipsis: a long opportunity name must not stop its confirmation."""
+    if len(subject) <= limit:
+        return subject
+    cut = subject[:limit - 1]
+    if cut.rfind(" ") > limit - 40:  # a word boundary near the end; else cut inside the long word
+        cut = cut[:cut.rfind(" ")]
+    return cut.rstrip(" -:,") + "…"

@@ -55,6 +55,31 @@ class SchedulerLock:
         with self.app.app_context():
             return self._acquire_sqlite() if is_sqlite() else self._acquire_pg()
 
+    def is_held(self):
+        """Still ours? A PostgreSQL lock dies with its connection (a database restart, a dropped
+        network): then another process may take over, so this one must stop running the jobs."""
+        if self.handle is not None:
+            return True
+        if self.pg_conn is None:
+            return False
+        try:
+            with self.pg_conn.cursor() as cur:
+                cur.execute("SELECT 1")
+            return True
+        except Exception:  # noqa: BLE001  (any driver's "connection lost")
+            self.release()
+            return False
+
+    def release(self):
+        """Give the lock up, as the process's exit would."""
+        for held in (self.handle, self.pg_conn):
+            if held is not None:
+                try:
+                    held.close()
+                except Exception:  # noqa: BLE001  (already broken: nothing left to release)
+                    pass
+        self.handle = self.pg_conn = None
+
     def _acquire_sqlite(self):
         handle = open(Path(self.app.instance_path) / "scheduler.lock", "w")
         try:
@@ -66,9 +91,9 @@ class SchedulerLock:
         return True
 
     def _acquire_pg(self):
-        import psycopg2  # only on the PostgreSQL path
-
-        conn = psycopg2.connect(self.app.config["DATABASE_URL"])
+        # A connection of its own, outside peewee's per-thread ones, made from the same
+        # DATABASE_URL by the same driver (any playhouse.db_url form: postgresql://, +pool, ...).
+        conn = database.obj._connect()
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("SELECT pg_try_advisory_lock(%s)", (PG_LOCK_ID,))
@@ -79,6 +104,22 @@ class SchedulerLock:
         return False
 
 
+def lead(scheduler, lock, app):
+    """Run the jobs in this process while it holds the lock; True while it does (every minute)."""
+    if lock.is_held():
+        return True
+    for fn, _ in JOBS:  # the lock was lost (or never held): another process may run them now
+        if scheduler.get_job(fn.__name__):
+            scheduler.remove_job(fn.__name__)
+    if not lock.acquire():
+        return False
+    for fn, seconds in JOBS:
+        scheduler.add_job(fn, "interval", seconds=seconds, args=[app], id=fn.__name__,
+                          next_run_time=utcnow_aware())
+    log.info("CERVIS scheduler running in process %s", os.getpid())
+    return True
+
+
 def start(app):
     """Start the scheduler in this process; the jobs run only while it holds the lock."""
     from . import reminders  # noqa: F401  (its job registers itself)
@@ -86,18 +127,7 @@ def start(app):
     lock = SchedulerLock(app)
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
 
-    def run_jobs_when_leader():
-        if lock.handle is not None or lock.pg_conn is not None:
-            return  # already running the jobs
-        if not lock.acquire():
-            return
-        for fn, seconds in JOBS:
-            if not scheduler.get_job(fn.__name__):
-                scheduler.add_job(fn, "interval", seconds=seconds, args=[app], id=fn.__name__,
-                                  next_run_time=utcnow_aware())
-        log.info("CERVIS scheduler running in process %s", os.getpid())
-
-    scheduler.add_job(run_jobs_when_leader, "interval", minutes=1, id="leader",
+    scheduler.add_job(lead, "interval", minutes=1, args=[scheduler, lock, app], id="leader",
                       next_run_time=utcnow_aware())
     scheduler.start()
     atexit.register(lambda: scheduler.shutdown(wait=False))

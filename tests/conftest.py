@@ -25,18 +25,37 @@ def hashed(pw):
     return _hashes[pw]
 
 
+# e.g. postgresql://cervis:cervis@127.0.0.1/cervis_test: the suite then runs on that server
+# (every table is dropped and made again for each test). Unset: an SQLite file per test.
+TEST_DATABASE_URL = os.environ.get("CERVIS_TEST_DATABASE_URL")
+
+
+def on_postgresql():
+    return bool(TEST_DATABASE_URL) and TEST_DATABASE_URL.startswith("postgres")
+
+
+def _clean_server_database():
+    from cervis import migrations
+    from cervis.models import ALL
+
+    with database.connection_context():
+        database.drop_tables(ALL + [migrations.SchemaVersion], cascade=True, safe=True)
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
+        "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.db'}",
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://localhost",
     })
     with app.app_context():
+        if TEST_DATABASE_URL:
+            _clean_server_database()
         init_db()
         database.connect(reuse_if_open=True)
         org = Organisation.current()

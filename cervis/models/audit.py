@@ -1,4 +1,5 @@
 """Who changed what, and the counters behind rate limits."""
+import hashlib
 import json
 from datetime import timedelta
 
@@ -35,14 +36,22 @@ class Throttle(BaseModel):
     key = peewee.CharField(index=True)
     at = peewee.DateTimeField(default=utcnow)
 
+    @staticmethod
+    def stored(key):
+        """The key as kept: one too long for the column (an address typed at the log-in page can
+        be any length; PostgreSQL refuses more than 255 characters) is kept as its digest."""
+        if len(key) <= 255:
+            return key
+        return f"{key.partition(':')[0][:100]}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
     @classmethod
     def count(cls, key, window: timedelta):
-        return cls.select().where(cls.key == key, cls.at > utcnow() - window).count()
+        return cls.select().where(cls.key == cls.stored(key), cls.at > utcnow() - window).count()
 
     @classmethod
     def hit(cls, key):
-        cls.create(key=key)
+        cls.create(key=cls.stored(key))
 
     @classmethod
     def clear(cls, key):
-        cls.delete().where(cls.key == key).execute()
+        cls.delete().where(cls.key == cls.stored(key)).execute()
