@@ -6,7 +6,7 @@ or none, and each change is written to the audit log with who made it.
 from email_validator import EmailNotValidError, validate_email
 from peewee import fn
 
-from .auth import issue_temporary_password
+from .password_pages import issue_temporary_password
 from .db import utcnow
 from .models import REGISTERED, AuditLog, Membership, Profile, Registration, Slot, User
 

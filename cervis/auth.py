@@ -1,5 +1,4 @@
-"""Log in, sign out, passwords, the idle timeout, and who may open what."""
-import hashlib
+"""Log in, sign out, the idle timeout, and who may open what. (Passwords: password_pages.py.)"""
 import time
 from datetime import timedelta
 from functools import wraps
@@ -8,11 +7,10 @@ from urllib.parse import urlsplit
 from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template,
                    request, session, url_for)
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from . import emails, passwords
+from . import passwords
 from .db import database, utcnow
-from .forms import ChangePasswordForm, EmptyForm, LoginForm, NewPasswordForm, ResetForm
+from .forms import LoginForm
 from .htmx import is_background, is_htmx
 from .models import Organisation, Throttle, User
 
@@ -25,14 +23,7 @@ LOCKED_ACCOUNT = ("Too many failed log-ins. This account is locked for 15 minute
 LOCKED_ADDRESS = ("Too many failed log-ins from this network. Please wait 15 minutes and try again, "
                   "or contact us.")
 LOGIN_WINDOW = timedelta(minutes=15)
-TOO_MANY_CURRENT = ("Too many wrong current passwords. Please wait 15 minutes and try again, "
-                    "or sign out and use “Don't Know Password / Reset Password”.")
 LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS = 5, 50
-RESET_WINDOW = timedelta(hours=1)
-RESET_PER_ACCOUNT, RESET_PER_ADDRESS = 3, 10
-TEMP_VALID = timedelta(hours=1)
-# A new account's first password: the welcome e-mail may wait days before it is read.
-WELCOME_VALID = timedelta(days=7)
 WARN_SECONDS = 120
 # Pages a volunteer may open before changing a temporary password or verifying their profile.
 ALWAYS_OPEN = {"static", "auth.logout", "auth.idle", "auth.stay", "auth.strength", "views.terms",
@@ -253,159 +244,6 @@ def logout():
     return to_login()
 
 
-@bp.route("/reset", methods=["GET", "POST"])
-def reset():
-    org = Organisation.current()
-    form = ResetForm()
-    if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        keys = (f"reset-email:{email}", f"reset-addr:{_client_address()}")
-        if (Throttle.count(keys[0], RESET_WINDOW) >= RESET_PER_ACCOUNT
-                or Throttle.count(keys[1], RESET_WINDOW) >= RESET_PER_ADDRESS):
-            flash("Too many password reset requests. Please wait an hour, or contact us.", "error")
-            return render_template("auth/reset.html", form=form, org=org), 429
-        with database.atomic():
-            for key in keys:
-                Throttle.hit(key)
-            user = User.by_email(email)
-            if user and user.active and user.first_name.strip().lower() == form.first_name.data.strip().lower():
-                issue_temporary_password(user)
-            else:
-                passwords.hash_password(passwords.temporary_password())  # the same time taken either way
-        flash("If that e-mail address and first name match an account, a temporary password is on its "
-              "way. It works once, for one hour; until you use it, your old password still works.", "success")
-        return redirect(url_for("auth.login"), code=303)
-    return render_template("auth/reset.html", form=form, org=org)
-
-
-def issue_temporary_password(user, kind="temporary-password", valid=None):
-    """Store a temporary password's hash and queue the email that carries it.
-
-    It lasts `valid`; by default one hour, or WELCOME_VALID for a welcome (its e-mail says so).
-    """
-    valid = valid or (WELCOME_VALID if kind == "welcome" else TEMP_VALID)
-    temp = passwords.temporary_password()
-    user.temp_password_hash = passwords.hash_password(temp)
-    user.temp_password_expires = utcnow() + valid
-    user.save()
-    link = emails.absolute("auth.temporary_link", token=_link_token(user))
-    emails.temporary_password(user, temp, link, kind=kind)
-
-
-def _serializer():
-    return URLSafeTimedSerializer(current_app.secret_key, salt="temporary-password")
-
-
-def _fingerprint(temp_hash):
-    # Ties the link to this temporary password (once used or replaced, the link is dead)
-    # without putting any of its hash in a URL.
-    return hashlib.sha256(temp_hash.encode()).hexdigest()[:32]
-
-
-def _link_token(user):
-    return _serializer().dumps({"u": user.id, "t": _fingerprint(user.temp_password_hash)})
-
-
-def _user_from_link(token):
-    try:
-        # The stored expiry, checked below, is the real limit; this only bounds any link.
-        data = _serializer().loads(token, max_age=int(max(TEMP_VALID, WELCOME_VALID).total_seconds()))
-    except BadSignature:
-        return None
-    user = User.get_or_none(User.id == data.get("u")) if isinstance(data, dict) else None
-    if (user is None or not user.active or not user.temp_password_hash or not user.temp_password_expires
-            or _fingerprint(user.temp_password_hash) != data.get("t") or user.temp_password_expires <= utcnow()):
-        return None
-    return user
-
-
-@bp.route("/password/temporary/<token>", methods=["GET", "POST"])
-def temporary_link(token):
-    """The link in the temporary-password email: set a new password without typing the temporary one."""
-    user = _user_from_link(token)
-    if user is None:
-        flash("That link has expired or has already been used. Please ask for a new temporary password.",
-              "error")
-        return redirect(url_for("auth.reset"))
-    form = NewPasswordForm()
-    if form.validate_on_submit() and _acceptable(form, user):
-        _set_password(user, form.new_password.data)
-        return _after_change(user)
-    return _change_page(form, user, status=400 if form.is_submitted() else 200)
-
-
-@bp.route("/password", methods=["GET", "POST"])
-@login_required
-def change_password():
-    user = current_user._get_current_object()
-    form = NewPasswordForm() if user.must_change_password else ChangePasswordForm()
-    if form.validate_on_submit():
-        current_ok, status = _current_password_ok(user, form)
-        if _acceptable(form, user) and current_ok:  # every problem at once, not one per try
-            _set_password(user, form.new_password.data)
-            return _after_change(user)
-        return _change_page(form, user, status=status)
-    return _change_page(form, user, status=400 if form.is_submitted() else 200)
-
-
-def _current_password_ok(user, form):
-    """(right, status): the current password, limited like log-ins, so a session left open on a
-    shared computer cannot be used to guess it and take the account over."""
-    if user.must_change_password:
-        return True, 400
-    key = f"current-password:{user.id}"
-    if Throttle.count(key, LOGIN_WINDOW) >= LOGIN_PER_ACCOUNT:
-        form.current_password.errors.append(TOO_MANY_CURRENT)
-        return False, 429
-    if passwords.verify_password(user.password_hash, form.current_password.data):
-        return True, 400
-    with database.atomic():
-        Throttle.hit(key)
-    form.current_password.errors.append("That is not your current password.")
-    return False, 400
-
-
-def _acceptable(form, user):
-    found = passwords.problems(form.new_password.data, user, Organisation.current())
-    form.new_password.errors.extend(found)
-    return not found
-
-
-def _set_password(user, password):
-    with database.atomic():
-        user.password_hash = passwords.hash_password(password)
-        user.temp_password_hash = None
-        user.temp_password_expires = None
-        user.must_change_password = False
-        user.end_sessions()  # every other session of this account ends here
-        user.save()
-        emails.password_changed(user)
-
-
-def _after_change(user):
-    start_session(user)  # this session goes on, with the new token; every other one has ended
-    flash("Your password has been changed.", "success")
-    return redirect(_next_page(user), code=303)
-
-
-def _change_page(form, user, status=200):
-    for field in ("new_password", "confirm"):
-        getattr(form, field).data = ""
-    org = Organisation.current()
-    return render_template("auth/change_password.html", form=form, user=user, org=org,
-                           rule=passwords.rule_text(org), max_length=passwords.MAX_LENGTH), status
-
-
-@bp.route("/password/strength", methods=["POST"])
-def strength():
-    """The meter under the new password, updated as the volunteer types."""
-    user = current_user if current_user.is_authenticated else _user_from_link(request.form.get("token", ""))
-    if user is None:
-        return "", 204
-    score, label, hint = passwords.strength(request.form.get("new_password", ""), user, Organisation.current())
-    return render_template("auth/_strength.html", score=score, label=label, hint=hint)
-
-
 @bp.route("/session/idle")
 @login_required
 def idle():
@@ -435,5 +273,7 @@ def idle_delay(remaining):
     return max(remaining - WARN_SECONDS, 1) if remaining > WARN_SECONDS else max(remaining + 1, 1)
 
 
-__all__ = ["bp", "init_app", "login_required", "leader_required", "admin_required", "home_for",
-           "EmptyForm", "issue_temporary_password"]
+__all__ = ["bp", "init_app", "login_required", "leader_required", "admin_required", "home_for"]
+
+
+from . import password_pages  # noqa: E402,F401  (its routes join this blueprint)
