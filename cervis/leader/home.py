@@ -12,7 +12,7 @@ from ..htmx import done
 from ..models import (CANCELLED, PENDING, REGISTERED, Group, Opportunity, Registration, Role, Slot,
                       User)
 from ..permissions import groups_led_by
-from ..timeutil import to_local
+from ..timeutil import org_zone, to_local
 from . import bp
 
 COMING = timedelta(weeks=8)
@@ -62,16 +62,19 @@ def coming_opportunities(group_ids, now):
 
 def offers_waiting(group_ids, now):
     """Per group: pending offers in future slots, counted by opportunity and month."""
-    query = _live(Registration.select(Opportunity.group, Opportunity.id, Opportunity.name, Slot.starts_at)
-                  .join(Slot).join(Opportunity), group_ids, now).where(Registration.status == PENDING)
-    counted = {}
-    for group_id, opp_id, name, starts_at in query.tuples():
-        local = to_local(starts_at)
+    # Counted per start time in SQL, then per local month here: one row a night, not one an offer.
+    query = (_live(Registration.select(Opportunity.group, Opportunity.id, Opportunity.name, Slot.starts_at,
+                                       fn.COUNT(Registration.id))
+                   .join(Slot).join(Opportunity), group_ids, now).where(Registration.status == PENDING)
+             .group_by(Opportunity.group, Opportunity.id, Opportunity.name, Slot.starts_at))
+    counted, zone = {}, org_zone()
+    for group_id, opp_id, name, starts_at, offers in query.tuples():
+        local = to_local(starts_at, zone)
         key = (group_id, opp_id, local.year, local.month)
         if key not in counted:
             counted[key] = {"name": name, "month": f"{local:%B %Y}", "count": 0,
                             "link": rota_link(opp_id, starts_at), "sort": (local.year, local.month, name)}
-        counted[key]["count"] += 1
+        counted[key]["count"] += offers
     by_group = defaultdict(list)
     for (group_id, *_), row in sorted(counted.items(), key=lambda kv: kv[1]["sort"]):
         by_group[group_id].append(row)
