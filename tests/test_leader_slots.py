@@ -406,3 +406,21 @@ def test_unknown_slot_is_404(auth, client, db):
     auth.login("leo@example.org")
     assert client.post("/leader/slots/999/close").status_code == 404
     assert client.get("/leader/opportunities/999/slots").status_code == 404
+
+
+def test_closing_a_slot_keeps_a_capacity_changed_meanwhile(auth, client, db, monkeypatch):
+    """Close reads the slot, then saves: only the closed flag may be written back."""
+    from cervis.leader import slots as slot_views
+
+    cook = slot(opportunity(), "Cook", **EVENING)
+    real = slot_views.slot_for_leader
+
+    def read_then_someone_else_edits(user, slot_id):
+        fetched = real(user, slot_id)
+        Slot.update(capacity=7).where(Slot.id == slot_id).execute()
+        return fetched
+
+    monkeypatch.setattr(slot_views, "slot_for_leader", read_then_someone_else_edits)
+    auth.login("leo@example.org")
+    client.post(f"/leader/slots/{cook.id}/close")
+    assert fresh(cook).closed and fresh(cook).capacity == 7

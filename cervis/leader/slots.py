@@ -348,7 +348,7 @@ def _set_closed(slot_id, closed):
     with database.atomic():
         before = slot_snapshot(slot)
         slot.closed = closed
-        slot.save()
+        slot.save(only=[Slot.closed])  # never write back a capacity someone changed meanwhile
         AuditLog.record(_me(), "slot.close" if closed else "slot.reopen", slot,
                         before=before, after=slot_snapshot(slot))
     message = f"{'Slot closed' if closed else 'Slot reopened'}: {label(slot)}."
