@@ -297,6 +297,16 @@ def test_call_up_is_refused_into_a_full_slot_or_another_date(auth, client, db):
     assert fresh(reserve).status == REGISTERED
 
 
+def test_call_up_list_marks_full_role_slots_and_offers_the_others(auth, client, db):
+    offer(vera(), night(5, "Reserve"), status=REGISTERED)
+    cook, assistant = night(5, "Cook", capacity=1), night(5, "Shift Asst")
+    offer(member("Bea"), cook, status=REGISTERED)
+    auth.login(LEO)
+    page = board(client).get_data(as_text=True)
+    assert f'<option value="{cook.id}" disabled>Cook, 6:00 PM to 9:00 PM (Full)</option>' in page
+    assert f'<option value="{assistant.id}">Shift Asst, 6:00 PM to 9:00 PM</option>' in page
+
+
 def test_only_a_registered_reserve_can_be_called_up(auth, client, db):
     reg = offer(vera(), night(5, "Shift Asst"), status=REGISTERED)
     auth.login(LEO)

@@ -41,7 +41,7 @@ class SlotView:
     pending: list = field(default_factory=list)
     not_required: list = field(default_factory=list)
     cancelled: list = field(default_factory=list)
-    targets: list = field(default_factory=list)  # role slots of the same date, for "Call Up"
+    targets: list = field(default_factory=list)  # (role slot of the same date, is it Full), for "Call Up"
 
     @property
     def count(self):
@@ -145,7 +145,13 @@ def _call_up_targets(slots, views, zone):
             by_date[to_local(slot.starts_at, zone).date()].append(slot)
     for view in views.values():
         if view.slot.role.is_reserve and view.registered:
-            view.targets = by_date[to_local(view.slot.starts_at, zone).date()]
+            view.targets = [(t, _is_full(t, views)) for t in by_date[to_local(view.slot.starts_at, zone).date()]]
+
+
+def _is_full(slot, views):
+    """From the board's own counts; a slot outside this answer (an htmx swap of one slot) is asked."""
+    registered = views[slot.id].count if slot.id in views else slot.registered_count()
+    return registered >= slot.capacity
 
 
 def slot_views(opportunity, slot_ids):
