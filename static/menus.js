@@ -6,15 +6,12 @@
       if (d !== except) d.removeAttribute("open");
     });
   }
-  document.addEventListener("toggle", function (e) {
-    if (e.target.matches && e.target.matches("details.dropdown") && e.target.open) closeAll(e.target);
-  }, true);
+  document.addEventListener("click", function (e) {
+    closeAll(e.target.closest("details.dropdown"));
+  });
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Escape") return;
     var open = document.querySelector("details.dropdown[open]");
     if (open) { closeAll(null); open.querySelector("summary").focus(); }
-  });
-  document.addEventListener("click", function (e) {
-    if (!e.target.closest("details.dropdown")) closeAll(null);
   });
 })();
