@@ -108,7 +108,7 @@ def test_deactivated_volunteer_is_signed_out_and_cannot_log_in_until_reactivated
     assert "No (deactivated)" in client.get("/admin/people?q=vera").get_data(as_text=True)
     client.post(f"/admin/people/{vera.id}/active", data={"active": "1"}, headers=HX)
     assert person("vera@example.org").active
-    assert [a.action for a in AuditLog.select().order_by(AuditLog.id)] == ["deactivate", "reactivate"]
+    assert [a.action for a in AuditLog.select().order_by(AuditLog.id)] == ["account.deactivate", "account.reactivate"]
 
 
 def test_admin_unlocks_an_account_locked_by_failed_logins(auth, client, db):

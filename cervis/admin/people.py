@@ -7,6 +7,7 @@ from flask import abort, make_response, render_template, request, url_for
 from flask_login import current_user
 from peewee import fn
 
+from .. import accounts
 from ..auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, admin_required
 from ..cli import unlock
 from ..db import database, utcnow
@@ -151,15 +152,9 @@ def person_active(person_id):
     make = request.form.get("active") == "1"
     if person.id == current_user.id and not make:
         return _answer(person, "You cannot deactivate your own account.", "error")
-    before = _flags(person)
-    with database.atomic():
-        person.active = make
-        if not make:
-            person.end_sessions()  # signed out everywhere, at their next click
-        person.save()
-        if before != _flags(person):
-            AuditLog.record(me(), "reactivate" if make else "deactivate", person,
-                            before=before, after=_flags(person))
+    if person.active != make:
+        with database.atomic():
+            accounts.set_active(me(), person, make)  # the same rule and audit entry as a leader's
     return _answer(person, f"{person.name}'s account has been reactivated." if make
                    else f"{person.name}'s account has been deactivated: they can no longer log in.")
 
