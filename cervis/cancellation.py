@@ -125,7 +125,16 @@ def why_not_cancellable(registration, now):
 
 
 def shift_leader(registration):
-    """(name, mobile) of the shift leader that night, or None: a volunteer registered in a shift
+    """(name, mobile) of the shift leader that night, or None."""
+    row = night_shift_leader(registration)
+    if row is None:
+        return None
+    profile = Profile.get_or_none(Profile.user == row.volunteer_id)
+    return {"name": row.volunteer.name, "phone": profile.mobile if profile else ""}
+
+
+def night_shift_leader(registration):
+    """The shift leader's registration that night, or None: a volunteer registered in a shift
     leader role for the same opportunity and the same start date."""
     slot = registration.slot
     zone = org_zone()
@@ -139,11 +148,7 @@ def shift_leader(registration):
                    Slot.starts_at.between(slot.starts_at - timedelta(days=1),
                                           slot.starts_at + timedelta(days=1)))
             .order_by(Slot.starts_at, User.first_name))
-    for row in rows:
-        if to_local(row.slot.starts_at, zone).date() == day:
-            profile = Profile.get_or_none(Profile.user == row.volunteer_id)
-            return {"name": row.volunteer.name, "phone": profile.mobile if profile else ""}
-    return None
+    return next((row for row in rows if to_local(row.slot.starts_at, zone).date() == day), None)
 
 
 def close_ones(registrations, now):
@@ -176,7 +181,20 @@ def cancel(registration_ids, by, reason="", now=None, via=""):
                                      note=" ".join(filter(None, [via, reason])))
             done.append(reg)
         _tell_leaders(done, by, reason, now)
+        places_given_up([reg for reg in done if reg.was == REGISTERED], now)
     return done
+
+
+# Told of every registered place given up (the registrations, now), inside the transaction that
+# gave it up: cover (cervis/cover.py) listens. A hook, not an import: cover builds on this module.
+PLACE_GIVEN_UP = []
+
+
+def places_given_up(registrations, now):
+    """The one path every cancellation of a registered place takes: the portal, the e-mail link,
+    and a leader's Remove on the rota board."""
+    for listener in PLACE_GIVEN_UP:
+        listener(registrations, now)
 
 
 def _tell_leaders(cancelled, by, reason, now):
@@ -212,4 +230,5 @@ def _shift_summary(reg):
 
 
 __all__ = ["cancel_url", "cancel_token", "registration_from_token", "upcoming_for", "past_for",
-           "status_label", "past_status", "why_not_cancellable", "is_close", "shift_leader", "close_ones", "cancel"]
+           "status_label", "past_status", "why_not_cancellable", "is_close", "shift_leader", "close_ones", "cancel",
+           "places_given_up", "PLACE_GIVEN_UP"]

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from peewee import fn
 
-from . import emails
+from . import cancellation, emails
 from .db import for_update, utcnow, write_transaction
 from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Membership,
                      Opportunity, Registration, RegistrationEvent, Role, RotaCompletion, Slot, User)
@@ -225,6 +225,24 @@ def call_up(registration_id, slot_id, by, now=None):
     return reg
 
 
+def move_in(volunteer_id, slot_id, by, now, action):
+    """Register a volunteer in a role slot by Call Up's rules, inside the caller's write transaction:
+    never overbooked, never two overlapping shifts; their Reserve place that night is given up for it."""
+    volunteer = _lock_volunteer(volunteer_id)
+    target = _locked_slot(slot_id)
+    zone = org_zone()
+    near = (Registration.select(Registration, Slot).join(Slot).join(Role)
+            .where(Registration.volunteer == volunteer.id, Registration.status == REGISTERED,
+                   Role.is_reserve == True, Slot.opportunity == target.opportunity_id,  # noqa: E712
+                   Slot.starts_at.between(target.starts_at - timedelta(days=1), target.starts_at + timedelta(days=1))))
+    reserves = [r for r in near if to_local(r.slot.starts_at, zone).date() == to_local(target.starts_at, zone).date()]
+    _check_room(target, volunteer, ignore=[r.id for r in reserves])
+    for reserve in reserves:
+        _change(reserve, CANCELLED, by, now, action, note=f"Covering as {target.role.name}")
+        _withdraw(reserve)
+    return _register(volunteer, target, by, now, action)
+
+
 def _register(volunteer, slot, by, now, action):
     """Register in a slot, reusing the volunteer's earlier row for it (one row per volunteer and slot)."""
     reg = Registration.get_or_none(Registration.volunteer == volunteer.id, Registration.slot == slot.id)
@@ -274,6 +292,7 @@ def remove(registration_id, by, reason, now=None):
         _withdraw(reg)
         _change(reg, CANCELLED, by, now, "remove", note=reason)
         emails.rota_removed(reg, by, reason)
+        cancellation.places_given_up([reg], now)
     return reg
 
 

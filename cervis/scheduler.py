@@ -15,7 +15,7 @@ from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from . import outbox
+from . import cover, outbox
 from .db import database, is_sqlite, utcnow
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,13 @@ def prune_throttles(app, now=None):
     with app.app_context(), database.connection_context():
         cutoff = (now or utcnow()) - THROTTLE_KEPT
         return Throttle.delete().where(Throttle.at < cutoff).execute()
+
+
+@job(seconds=600)
+def cover_still_open(app, now=None):
+    """The leaders hear of a place still open 12 hours before its shift."""
+    with app.app_context(), database.connection_context():
+        return cover.still_open(now or utcnow())
 
 
 class SchedulerLock:

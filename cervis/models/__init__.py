@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 from .audit import AuditLog, Throttle
 from .completion import RotaCompletion
+from .cover import CoverAsk, CoverRequest
 from .docs import Document
 from .mail import Email
 from .notes import LeaderNote
@@ -15,7 +16,8 @@ ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        User, Group, Membership, Profile, ProfileAllergen, ProfilePlace,
        Role, Opportunity, OpportunityInterest, Slot, Registration, RegistrationEvent, ServiceRecord,
        OpportunityUnlock,
-       Email, Document, AuditLog, Throttle, RotaCompletion, LeaderNote]
+       Email, Document, AuditLog, Throttle, RotaCompletion, LeaderNote,
+       CoverRequest, CoverAsk]
 
 __all__ = [m.__name__ for m in ALL] + [
     "seed_lists", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]
