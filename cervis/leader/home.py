@@ -6,6 +6,7 @@ from flask import current_app, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN, fn
 
+from .. import attendance
 from ..auth import leader_required
 from ..db import database, utcnow
 from ..htmx import done
@@ -125,6 +126,13 @@ def _cancellations_context(user, now):
             "seen_at": user.leader_seen_at, "looked_at": now.isoformat(timespec="seconds")}
 
 
+def _attendance_context(group_ids, now):
+    """Last week's nights whose attendance is not recorded yet, each with its "Who came?" link."""
+    return {"attendance_waiting": [
+        (opp, day, url_for("leader.attendance", opportunity_id=opp.id, day=day.isoformat()))
+        for opp, day in attendance.waiting(group_ids, now)]}
+
+
 @bp.route("/")
 @leader_required
 def home():
@@ -132,7 +140,7 @@ def home():
     groups = list(groups_led_by(current_user))
     ids = [g.id for g in groups]
     coming, waiting, short = coming_opportunities(ids, now), offers_waiting(ids, now), short_slots(ids, now)
-    context = _cancellations_context(current_user, now)
+    context = {**_cancellations_context(current_user, now), **_attendance_context(ids, now)}
     sections = [{"group": g, "coming": coming[g.id], "waiting": waiting[g.id], "short": short[g.id],
                  "waiting_total": sum(r["count"] for r in waiting[g.id])} for g in groups]
     totals = {"waiting": sum(s["waiting_total"] for s in sections),

@@ -9,7 +9,7 @@ from peewee import JOIN, fn
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from .. import accounts
+from .. import accounts, attendance
 from ..admin.paging import Page
 from ..auth import leader_required
 from ..db import database, utcnow
@@ -187,7 +187,8 @@ def member_page_with(volunteer, **override):
     context = {"registrations": _registrations(volunteer), "service_records": _service_records(volunteer),
                "totals": volunteer_totals(volunteer.id, utcnow(), org_zone()),
                **_profile_context(volunteer), **_groups_context(volunteer), **_notes_context(volunteer),
-               **_status_context(volunteer)}
+               **_status_context(volunteer),
+               "attendance": attendance.record_of(volunteer, _visible_groups(current_user))}
     context.update(override)
     return render_template("leader/member.html", **context)
 

@@ -1,4 +1,5 @@
 """All models, importable from one place."""
+from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
 from .completion import RotaCompletion
 from .cover import CoverAsk, CoverRequest
@@ -17,7 +18,7 @@ ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        Role, Opportunity, OpportunityInterest, Slot, Registration, RegistrationEvent, ServiceRecord,
        OpportunityUnlock,
        Email, Document, AuditLog, Throttle, RotaCompletion, LeaderNote,
-       CoverRequest, CoverAsk]
+       CoverRequest, CoverAsk, AttendanceDay, Attendance]
 
 __all__ = [m.__name__ for m in ALL] + [
     "seed_lists", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]

@@ -126,9 +126,9 @@ def volunteer_totals(volunteer, now, zone):
     """The portal's three counters: hours and activities served, days to the next confirmed shift."""
     from datetime import timezone as tz
 
-    done = (Slot.select(Slot.starts_at, Slot.ends_at).join(Registration)
-            .where(Registration.volunteer == volunteer, Registration.status == REGISTERED,
-                   Slot.ends_at <= now))
+    from .attendance import served
+
+    done = Slot.select(Slot.starts_at, Slot.ends_at).where(served(volunteer, now))
     hours = sum((e - s).total_seconds() for s, e in done.tuples()) / 3600
     activities = done.count()
     service = ServiceRecord.select(peewee.fn.COUNT(ServiceRecord.id), peewee.fn.SUM(ServiceRecord.minutes)).where(

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from peewee import JOIN
 
 from ..spreadsheet import csv_download
-from ..models import REGISTERED, Group, Opportunity, Registration, Role, ServiceRecord, Slot
+from ..models import Group, Opportunity, Role, ServiceRecord, Slot
+from ..models.attendance import served
 from ..timeutil import org_zone, slot_when, to_local, to_utc, utcnow
 from . import bp
 
@@ -28,9 +29,8 @@ class Activity:
 
 
 def _shifts(user, now, start, end):
-    query = (Slot.select(Slot, Role, Opportunity, Group).join(Registration).switch(Slot)
-             .join(Role).switch(Slot).join(Opportunity).join(Group)
-             .where(Registration.volunteer == user, Registration.status == REGISTERED, Slot.ends_at <= now))
+    query = (Slot.select(Slot, Role, Opportunity, Group).join(Role).switch(Slot).join(Opportunity).join(Group)
+             .where(served(user, now)))
     if start:
         query = query.where(Slot.starts_at >= to_utc(datetime.combine(start, datetime.min.time())))
     if end:

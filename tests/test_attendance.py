@@ -1,0 +1,114 @@
+"""After the night: "Who came?", and hours that follow what was recorded."""
+from datetime import datetime, timedelta
+
+from conftest import PASSWORD, hashed
+from helpers_rota import ZONE, member, offer, opportunity
+
+from cervis import attendance
+from cervis.db import utcnow
+from cervis.models import REGISTERED, Role, Slot, User
+from cervis.models.attendance import Attendance
+from cervis.models.rota import volunteer_totals
+from cervis.timeutil import to_local, to_utc
+from cervis.volunteer.history import activity_history
+
+HTMX = {"HX-Request": "true"}
+
+
+def nights_ago(days, role):
+    opp = opportunity()
+    day = to_local(utcnow(), ZONE).date() - timedelta(days=days)
+    starts = to_utc(datetime.combine(day, datetime.min.time()) + timedelta(hours=18), ZONE)
+    return Slot.get_or_create(opportunity=opp, role=Role.get(Role.group == opp.group, Role.name == role),
+                              starts_at=starts, defaults={"ends_at": starts + timedelta(hours=3), "capacity": 2})[0]
+
+
+def a_night(days=3):
+    """Vera cooked, Rex assisted and Sue led the night, `days` ago."""
+    vera = User.by_email("vera@example.org")
+    rex = member("Rex")
+    sue = member("Sue")
+    User.update(password_hash=hashed(PASSWORD)).where(User.id == sue.id).execute()
+    regs = {"vera": offer(vera, nights_ago(days, "Cook"), REGISTERED),
+            "rex": offer(rex, nights_ago(days, "Shift Asst"), REGISTERED),
+            "sue": offer(sue, nights_ago(days, "SL"), REGISTERED)}
+    day = to_local(regs["vera"].slot.starts_at, ZONE).date()
+    return regs, f"/leader/opportunities/{opportunity().id}/attendance/{day.isoformat()}"
+
+
+def test_the_nights_shift_leader_records_who_came_and_hours_follow(auth, client, db):
+    regs, url = a_night()
+    auth.login("sue@example.org")
+    page = client.get(url).get_data(as_text=True)
+    assert "Who came?" in page and "Rex Member" in page and "Vera Volunteer" in page
+    assert page.count('value="1" checked') == 3  # Attended by default
+    answer = client.post(url, data={"registration": [r.id for r in regs.values()], f"came-{regs['rex'].id}": "0"})
+    assert answer.status_code == 303
+    marks = {a.volunteer.first_name: a.attended for a in Attendance.select()}
+    assert marks == {"Vera": True, "Rex": False, "Sue": True}
+    now = utcnow()
+    assert volunteer_totals(regs["rex"].volunteer_id, now, ZONE) == {"hours": 0, "activities": 0, "days": 0}
+    assert volunteer_totals(regs["vera"].volunteer_id, now, ZONE)["hours"] == 3
+    assert activity_history(regs["rex"].volunteer_id, now)[1]["activities"] == 0
+    assert 'value="0" checked' in client.get(url).get_data(as_text=True)  # changeable: saved choices show
+
+
+def test_only_that_nights_shift_leader_and_the_groups_leaders_may_open_it(auth, client, db):
+    _, url = a_night()
+    for email, status in (("vera@example.org", 403), ("olga@example.org", 403), ("leo@example.org", 200),
+                          ("ada@example.org", 200)):
+        auth.login(email)
+        assert client.get(url).status_code == status, email
+        auth.logout()
+    auth.login("leo@example.org")
+    assert client.get(url.rsplit("/", 1)[0] + "/not-a-date").status_code == 404
+
+
+def test_someone_who_came_unregistered_is_added_and_counts(auth, client, db):
+    regs, url = a_night()
+    mo = member("Mo")
+    auth.login("leo@example.org")
+    answer = client.post(url, headers=HTMX, data={"registration": [r.id for r in regs.values()],
+                                                   "add_volunteer": mo.id, "add_slot": regs["rex"].slot_id})
+    assert "Attendance saved." in answer.get_data(as_text=True) and "came unregistered" in answer.get_data(as_text=True)
+    assert volunteer_totals(mo.id, utcnow(), ZONE)["activities"] == 1
+    walk_in = Attendance.get(Attendance.volunteer == mo.id)
+    client.post(url, data={"registration": [r.id for r in regs.values()], "walked_in": walk_in.id,
+                           f"walked-{walk_in.id}": "0"})
+    assert volunteer_totals(mo.id, utcnow(), ZONE)["activities"] == 0
+
+
+def test_a_stranger_cannot_be_added_and_nothing_half_happens(auth, client, db):
+    regs, url = a_night()
+    sam = User.by_email("sam@example.org")  # Southside only
+    auth.login("leo@example.org")
+    answer = client.post(url, data={"registration": [r.id for r in regs.values()], f"came-{regs['rex'].id}": "0",
+                                    "add_volunteer": sam.id, "add_slot": regs["rex"].slot_id})
+    assert answer.status_code == 400 and "member of the group" in answer.get_data(as_text=True)
+    assert Attendance.select().count() == 0
+
+
+def test_attendance_is_changeable_for_seven_days_only(auth, client, db):
+    regs, url = a_night(days=9)
+    auth.login("leo@example.org")
+    assert "Save" not in client.get(url).get_data(as_text=True)
+    answer = client.post(url, data={"registration": [regs["rex"].id], f"came-{regs['rex'].id}": "0"})
+    assert answer.status_code == 400 and Attendance.select().count() == 0
+
+
+def test_leader_home_lists_last_weeks_nights_until_recorded(auth, client, db):
+    regs, url = a_night()
+    auth.login("leo@example.org")
+    home = client.get("/leader/").get_data(as_text=True)
+    assert "Nights waiting for “Who came?”" in home and f'href="{url}"' in home
+    client.post(url, data={"registration": [r.id for r in regs.values()]})
+    assert f'href="{url}"' not in client.get("/leader/").get_data(as_text=True)
+    assert attendance.waiting([opportunity().group_id], utcnow()) == []
+
+
+def test_the_member_page_shows_attended_and_missed_shifts(auth, client, db):
+    regs, url = a_night()
+    auth.login("leo@example.org")
+    client.post(url, data={"registration": [r.id for r in regs.values()], f"came-{regs['rex'].id}": "0"})
+    page = client.get(f"/leader/volunteers/{regs['rex'].volunteer_id}").get_data(as_text=True)
+    assert "<strong>0</strong> Attended" in page and "<strong>1</strong> Didn't come" in page
