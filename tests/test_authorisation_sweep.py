@@ -21,7 +21,8 @@ from cervis.models.docs import GROUP, VOLUNTEER
 HTMX = {"HX-Request": "true"}
 # Open without logging in. Tokens are signed (forged ones are tested below); logging out is harmless.
 PUBLIC = {"static", "views.index", "views.terms", "views.privacy", "views.contact", "auth.login", "auth.reset",
-          "auth.logout", "auth.strength", "auth.temporary_link", "volunteer.cancel_link", "volunteer.ical"}
+          "auth.logout", "auth.strength", "auth.temporary_link", "volunteer.cancel_link", "volunteer.ical",
+          "volunteer.cover"}
 # Words that only the other persona's objects carry: none may ever show on Vera's or Leo's screen.
 SECRETS = ("SECRET-OPPORTUNITY", "SECRET-OFFER-NOTE", "SECRETKID", "SECRET-EMERGENCY", "SECRET-ADDRESS",
            "SECRET-SERVICE", "SECRET-DOCUMENT", "SECRET-NOTE", "SECRETROLE", "SECRET-EMAIL")
@@ -54,7 +55,7 @@ def others(app, db):
             "registration_id": registration.id, "role_id": role.id, "volunteer_id": sam.id, "member_id": kid.id,
             "record_id": record.id, "document_id": document.id, "person_id": sam.id, "email_id": email.id,
             "item_id": Allergen.get(name="Peanuts").id, "kind": "allergens", "token": "forged",
-            "filename": "cervis.css"}
+            "filename": "cervis.css", "day": starts.date().isoformat()}
 
 
 def _document(title, **audience):
