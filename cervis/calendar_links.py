@@ -11,8 +11,10 @@ from icalendar import Calendar, Event
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .db import utcnow
+from .timeutil import org_zone, to_local
 
 SALT = "ical-registration"
+EPOCH_MINUTES = 26_800_000  # 2020-12-14: keeps SEQUENCE a small number
 
 
 def _event_text(registration):
@@ -64,26 +66,55 @@ def ical_url(registration):
     return absolute("volunteer.ical", token=ical_token(registration))
 
 
-def ics(registration):
-    """The .ics file for one registration, with a stable UID so a second import updates, not doubles."""
+def domain():
+    return current_app.config["BASE_URL"].split("//")[-1].split("/")[0] or "cervis.local"
+
+
+def uid(registration):
+    """The same for the iCal link, the e-mail attachment and every feed: a second import updates."""
+    return f"registration-{registration.id}@{domain()}"
+
+
+def event(registration, zone=None, cancelled=False, more=""):
+    """One shift as a VEVENT in the organisation's time zone; `more` ends its description."""
     slot = registration.slot
     title, location, details = _event_text(registration)
-    calendar = Calendar()
-    calendar.add("prodid", "-//CERVIS//Rota//EN")
-    calendar.add("version", "2.0")
+    details = "\n\n".join(filter(None, [details, more]))
+    zone = zone or org_zone()
     event = Event()
-    domain = current_app.config["BASE_URL"].split("//")[-1].split("/")[0] or "cervis.local"
-    event.add("uid", f"registration-{registration.id}@{domain}")
+    event.add("uid", uid(registration))
     event.add("dtstamp", utcnow().replace(tzinfo=timezone.utc))
-    event.add("dtstart", slot.starts_at.replace(tzinfo=timezone.utc))
-    event.add("dtend", slot.ends_at.replace(tzinfo=timezone.utc))
+    event.add("dtstart", to_local(slot.starts_at, zone))
+    event.add("dtend", to_local(slot.ends_at, zone))
     event.add("summary", title)
+    # Later changes win in a calendar: the cancellation (made later) replaces the invitation.
+    event.add("sequence", int(registration.updated_at.replace(tzinfo=timezone.utc).timestamp() // 60) - EPOCH_MINUTES)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if location:
         event.add("location", location)
     if details:
         event.add("description", details)
-    calendar.add_component(event)
-    return calendar.to_ical()
+    return event
+
+
+def calendar(events, method=None, name=None):
+    """A VCALENDAR holding these events, with the VTIMEZONE each one's time zone needs."""
+    cal = Calendar()
+    cal.add("prodid", "-//CERVIS//Rota//EN")
+    cal.add("version", "2.0")
+    if method:
+        cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
+    for item in events:
+        cal.add_component(item)
+    cal.add_missing_timezones()
+    return cal
+
+
+def ics(registration):
+    """The .ics file for one registration, with a stable UID so a second import updates, not doubles."""
+    return calendar([event(registration)]).to_ical()
 
 
 def links(registration):

@@ -181,6 +181,9 @@ def cancel(registration_ids, by, reason="", now=None, via=""):
                                      note=" ".join(filter(None, [via, reason])))
             done.append(reg)
         _tell_leaders(done, by, reason, now)
+        for reg in done:
+            if reg.was == REGISTERED:
+                emails.rota_cancelled(reg)
         places_given_up([reg for reg in done if reg.was == REGISTERED], now)
     return done
 

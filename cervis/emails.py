@@ -90,27 +90,40 @@ def _rota_details(registration, leader):
                 leader=leader, leader_phone=profile.mobile if profile else "")
 
 
+def _with_shift(email, registration, method):
+    """The shift as an .ics attachment: REQUEST adds it to the calendar, CANCEL (same UID) removes it."""
+    from .calendars import attach
+
+    return attach(email, registration, method)
+
+
 def rota_confirmation(registration, leader, send_after=None):
     """The guide's "Next Steps" confirmation; send_after leaves the leader an undo window."""
-    return _rota_email("confirmation", registration.volunteer, registration, send_after,
-                       **_rota_details(registration, leader))
+    return _with_shift(_rota_email("confirmation", registration.volunteer, registration, send_after,
+                                   **_rota_details(registration, leader)), registration, "REQUEST")
 
 
 def rota_called_up(registration, leader):
     """A Reserve is needed: "another confirmation email with the role you're now needed for"."""
-    return _rota_email("called-up", registration.volunteer, registration,
-                       **_rota_details(registration, leader))
+    return _with_shift(_rota_email("called-up", registration.volunteer, registration,
+                                   **_rota_details(registration, leader)), registration, "REQUEST")
 
 
 def rota_change_of_plan(registration, leader):
     """An undo after the confirmation went: the volunteer's offer is pending again."""
-    return _rota_email("confirmation-withdrawn", registration.volunteer, registration,
-                       **_rota_details(registration, leader))
+    return _with_shift(_rota_email("confirmation-withdrawn", registration.volunteer, registration,
+                                   **_rota_details(registration, leader)), registration, "CANCEL")
 
 
 def rota_removed(registration, leader, reason):
-    return _rota_email("removed", registration.volunteer, registration, reason=reason,
-                       **_rota_details(registration, leader))
+    return _with_shift(_rota_email("removed", registration.volunteer, registration, reason=reason,
+                                   **_rota_details(registration, leader)), registration, "CANCEL")
+
+
+def rota_cancelled(registration):
+    """A volunteer cancelled a registered place: the calendar update that takes it out."""
+    return _with_shift(_rota_email("registration-cancelled", registration.volunteer, registration,
+                                   **_rota_details(registration, None)), registration, "CANCEL")
 
 
 def rota_not_required(volunteer, registrations, about=None, send_after=None):

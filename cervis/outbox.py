@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import current_app
 
 from .db import database, utcnow
-from .models import Email, Organisation
+from .models import Email, EmailAttachment, Organisation
 from .models.mail import FAILED, QUEUED, SENDING, SENT
 
 MAX_ATTEMPTS = 8
@@ -37,6 +37,10 @@ def build_message(email, org):
     msg.set_content(email.body_text)
     if email.body_html:
         msg.add_alternative(email.body_html, subtype="html")
+    for item in EmailAttachment.select().where(EmailAttachment.email == email.id).order_by(EmailAttachment.id):
+        kind, *params = [part.strip() for part in item.content_type.split(";")]
+        msg.add_attachment(item.content, subtype=kind.split("/")[1], filename=item.filename,
+                           params=dict(p.split("=", 1) for p in params))
     return msg
 
 

@@ -167,7 +167,7 @@ def test_ical_link_gives_the_shift_to_a_calendar_without_logging_in(app, auth, c
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     text = response.get_data(as_text=True)
     assert "BEGIN:VEVENT" in text and "SUMMARY:Northside Night Shelter: Cook" in text
-    assert f"DTSTART:{YEAR}0205T180000Z" in text and f"UID:registration-{reg.id}@localhost" in text
+    assert f"DTSTART;TZID=Europe/London:{YEAR}0205T180000" in text and "BEGIN:VTIMEZONE" in text and f"UID:registration-{reg.id}@localhost" in text
 
 
 def test_ical_link_refuses_a_changed_token_or_a_cancelled_registration(app, client, db):

@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
+from .calendar import CalendarFeed, EmailAttachment
 from .completion import RotaCompletion
 from .cover import CoverAsk, CoverRequest
 from .docs import Document
@@ -18,7 +19,7 @@ ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        Role, Opportunity, OpportunityInterest, Slot, Registration, RegistrationEvent, ServiceRecord,
        OpportunityUnlock,
        Email, Document, AuditLog, Throttle, RotaCompletion, LeaderNote,
-       CoverRequest, CoverAsk, AttendanceDay, Attendance]
+       CoverRequest, CoverAsk, AttendanceDay, Attendance, EmailAttachment, CalendarFeed]
 
 __all__ = [m.__name__ for m in ALL] + [
     "seed_lists", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]

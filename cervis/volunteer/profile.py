@@ -7,6 +7,7 @@ from ..db import utcnow, write_transaction
 from ..models import AuditLog, Organisation, Profile, User
 from ..profile_forms import ProfileForm, profile_data, save_lists, set_places, snapshot
 from . import bp
+from .feeds import feeds_for
 
 VERIFY, UPDATE = "Verify Volunteer Information", "Update Volunteer Information"
 
@@ -31,6 +32,7 @@ def profile():
     return render_template("volunteer/profile.html", form=form, user=user, profile=record,
                            verifying=verifying, first_time=user.verified_generation == 0,
                            button=VERIFY if verifying else UPDATE, family=family_of(user),
+                           feeds=[] if verifying else feeds_for(user),
                            message=message, category="error"), status
 
 

@@ -1,0 +1,138 @@
+"""Calendars: the shift as an .ics with its confirmation and its cancellation, and the feeds.
+
+A feed is a secret address a calendar app polls with no cookie: a volunteer's shifts (and their
+family members'), or for a leader one group's whole rota. It lists recent and coming shifts only,
+so its cost never grows with the years of history behind it.
+"""
+from datetime import timedelta, timezone
+from email.utils import parseaddr
+
+from flask import current_app
+from icalendar import Event, vCalAddress
+
+from . import calendar_links, emails
+from .cancellation import cancel_url
+from .db import database, utcnow
+from .models import (REGISTERED, CalendarFeed, EmailAttachment, Opportunity, Organisation, Registration, Role,
+                     Slot, User)
+from .models.calendar import new_feed_token
+from .permissions import household_ids, leads
+from .timeutil import org_zone, to_local
+
+FEED_PAST = timedelta(days=31)
+FEED_AHEAD = timedelta(days=366)
+FEED_LIMIT = 500
+
+
+# With the e-mails -------------------------------------------------------------------------------
+
+def attach(email, registration, method):
+    """Attach the shift to a queued e-mail: REQUEST puts it in the calendar, CANCEL takes it out."""
+    if email is None:
+        return None
+    event = calendar_links.event(registration, cancelled=method == "CANCEL")
+    org = Organisation.current()
+    event.add("organizer", vCalAddress(f"mailto:{parseaddr(current_app.config['MAIL_SENDER'])[1]}"),
+              parameters={"CN": org.name})
+    event.add("attendee", vCalAddress(f"mailto:{email.to_addr}"),
+              parameters={"CN": email.to_name or email.to_addr, "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"})
+    text = calendar_links.calendar([event], method=method).to_ical().decode()
+    EmailAttachment.create(email=email, filename="shift.ics" if method != "CANCEL" else "cancelled-shift.ics",
+                           content_type=f"text/calendar; method={method}", content=text)
+    return email
+
+
+# The feeds' addresses ---------------------------------------------------------------------------
+
+def feed_of(user, group=None):
+    """The user's feed (group None: their own shifts), made the first time it is asked for."""
+    group_id = getattr(group, "id", group)
+    mine = CalendarFeed.group.is_null() if group_id is None else CalendarFeed.group == group_id
+    feed = CalendarFeed.get_or_none(CalendarFeed.user == user.id, mine)
+    if feed is None:
+        with database.atomic():
+            CalendarFeed.insert(user=user.id, group=group_id, token=new_feed_token()).on_conflict_ignore().execute()
+        feed = CalendarFeed.get(CalendarFeed.user == user.id, mine)
+    return feed
+
+
+def new_address(user, group=None):
+    """"Make a new address": the old one stops at once."""
+    feed = feed_of(user, group)
+    with database.atomic():
+        CalendarFeed.update(token=new_feed_token(), created_at=utcnow()).where(CalendarFeed.id == feed.id).execute()
+    return feed_of(user, group)
+
+
+def feed_url(feed):
+    return emails.absolute("volunteer.feed", token=feed.token)
+
+
+def feed_from(token):
+    """The feed a token names, while its owner may still read it; None otherwise."""
+    feed = (CalendarFeed.select(CalendarFeed, User).join(User)
+            .where(CalendarFeed.token == token, User.active == True).first())  # noqa: E712
+    if feed is None or (feed.group_id is not None and not leads(feed.user, feed.group_id)):
+        return None
+    return feed
+
+
+# The feeds --------------------------------------------------------------------------------------
+
+def _window(query, now):
+    return query.where(Slot.starts_at >= now - FEED_PAST, Slot.starts_at < now + FEED_AHEAD,
+                       Opportunity.cancelled_at.is_null())
+
+
+def personal(user, now=None):
+    """The volunteer's registered shifts and their family members', as an .ics calendar."""
+    now = now or utcnow()
+    regs = _window(Registration.select(Registration, Slot, Role, Opportunity, User)
+                   .join(Slot).join(Role).switch(Slot).join(Opportunity)
+                   .switch(Registration).join(User, on=Registration.volunteer)
+                   .where(Registration.volunteer.in_(household_ids(user)), Registration.status == REGISTERED),
+                   now).order_by(Slot.starts_at).limit(FEED_LIMIT)
+    zone, events = org_zone(), []
+    for reg in regs:
+        more = f"Role: {reg.slot.role.name}"
+        if reg.volunteer_id != user.id:
+            more = f"{reg.volunteer.name}. {more}"
+        if reg.slot.starts_at > now:
+            more += f"\nI can't make it: {cancel_url(reg)}"
+        events.append(calendar_links.event(reg, zone, more=more))
+    return calendar_links.calendar(events, name=f"{Organisation.current().short_name}: my shifts").to_ical()
+
+
+def rota(group, now=None):
+    """One group's whole rota, a slot an event: its role and who is registered (no phone numbers)."""
+    now = now or utcnow()
+    slots = list(_window(Slot.select(Slot, Role, Opportunity).join(Role).switch(Slot).join(Opportunity)
+                         .where(Opportunity.group == group.id), now).order_by(Slot.starts_at).limit(FEED_LIMIT))
+    names = {}
+    for slot_id, first, last in (Registration.select(Registration.slot, User.first_name, User.last_name)
+                                 .join(User, on=Registration.volunteer)
+                                 .where(Registration.slot.in_([s.id for s in slots] or [0]),
+                                        Registration.status == REGISTERED)
+                                 .order_by(User.first_name).tuples()):
+        names.setdefault(slot_id, []).append(f"{first} {last}".strip())
+    zone, events = org_zone(), []
+    for slot in slots:
+        who = names.get(slot.id, [])
+        event = Event()
+        event.add("uid", f"slot-{slot.id}@{calendar_links.domain()}")
+        event.add("dtstamp", now.replace(tzinfo=timezone.utc))
+        event.add("dtstart", to_local(slot.starts_at, zone))
+        event.add("dtend", to_local(slot.ends_at, zone))
+        event.add("summary", f"{slot.opportunity.name}: {slot.role.name} ({len(who)}/{slot.capacity})")
+        event.add("description", "\n".join(who) or "Nobody registered yet")
+        event.add("location", " ".join((slot.opportunity.location or group.address or "").split()))
+        events.append(event)
+    return calendar_links.calendar(events, name=f"{group.name} rota").to_ical()
+
+
+def describe(feed):
+    """What the profile page says about a feed."""
+    if feed.group_id is None:
+        return "Subscribe to my shifts"
+    return f"Subscribe to the {feed.group.name} rota"
+

@@ -1,0 +1,47 @@
+""""Subscribe to my shifts": the secret calendar feed addresses, and the feeds themselves.
+
+A calendar app fetches a feed with no cookie, so the address is the key: "Make a new address"
+replaces it and the old one stops at once.
+"""
+from flask import abort, make_response, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from .. import calendars
+from ..htmx import done
+from ..permissions import as_id, groups_led_by, leads
+from . import bp
+
+
+def feeds_for(user):
+    """The profile's feeds: the volunteer's own, then one per group they lead."""
+    feeds = [calendars.feed_of(user)] + [calendars.feed_of(user, g) for g in groups_led_by(user)]
+    return [{"feed": f, "label": calendars.describe(f), "url": calendars.feed_url(f)} for f in feeds]
+
+
+@bp.route("/feed/<token>.ics")
+def feed(token):
+    found = calendars.feed_from(token)
+    if found is None:
+        abort(404)
+    body = calendars.personal(found.user) if found.group_id is None else calendars.rota(found.group)
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="shifts.ics"'
+    response.headers["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@bp.route("/feed/new", methods=["POST"])
+@login_required
+def feed_new():
+    user = current_user._get_current_object()
+    group = as_id(request.form.get("group"))
+    if not FlaskForm().validate_on_submit() or (group is not None and not leads(user, group)):
+        abort(400 if group is None else 403)
+    calendars.new_address(user, group)
+    return done("volunteer/_calendar_feeds.html", url_for("volunteer.profile") + "#calendar-feeds",
+                "A new address is ready: the old one no longer works. Subscribe again with the new one.",
+                feeds=feeds_for(user))
+
+
