@@ -17,7 +17,7 @@ from .rota import Refused
 from .timeutil import org_zone, to_local, to_utc
 
 CHANGEABLE = timedelta(days=7)  # after the night's date: then the record stands
-WAITING = timedelta(days=7)  # Leader Home lists the nights of the last week still unrecorded
+WAITING = CHANGEABLE + timedelta(days=1)  # Leader Home: the nights still changeable, not yet recorded
 
 
 @dataclass
@@ -73,9 +73,9 @@ def may_record(user, opportunity, day):
 
 
 def changeable(day, now):
-    """From the night's date until seven days after it (local)."""
+    """From the night's date to the end of the seventh day after it (local)."""
     start, _ = bounds(day)
-    return start <= now < bounds(day + CHANGEABLE)[0]
+    return start <= now < bounds(day + CHANGEABLE)[1]
 
 
 def can_add(the_night):

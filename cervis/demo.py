@@ -45,8 +45,9 @@ def load():
                                temp_password_expires=utcnow() + timedelta(days=30))
         Membership.create(user=newcomer, group=groups[0])
         for group, (_, _, weekday) in zip(groups, VENUES):
-            _opportunity(group, weekday, [v for v in volunteers if v.memberships.where(
-                Membership.group == group).exists()], leader, rng)
+            members = [v for v in volunteers if v.memberships.where(Membership.group == group).exists()]
+            opp = _opportunity(group, weekday, members, leader, rng)
+            _nights_to_show(opp, weekday, members, leader, tomorrow=group == groups[0])
         _ = admin
     return logins
 
@@ -108,6 +109,32 @@ def _opportunity(group, weekday, members, leader, rng):
                                ends_at=to_utc(datetime.combine(night, time(21)), _zone()),
                                closed=(week == 5 and role.name == "Cook"))
             _fill(slot, members, leader, rng, full=(week < 2 and role.name in ("Cook", "SL")))
+    return opp
+
+
+def _nights_to_show(opp, weekday, members, leader, tomorrow):
+    """Last week's night, over and waiting for "Who came?"; and, at one venue, a shift tomorrow
+    with a Reserve (cancel a place there to see cover start)."""
+    today = date.today()
+    _filled_night(opp, today - timedelta(days=(today.weekday() - weekday) % 7 or 7), members, leader)
+    if tomorrow:
+        _filled_night(opp, today + timedelta(days=1), members, leader)
+
+
+def _filled_night(opp, day, members, leader):
+    """One 6:00 PM to 9:00 PM night with every role registered: one volunteer a role, one Reserve."""
+    starts, ends = (to_utc(datetime.combine(day, time(hour)), _zone()) for hour in (18, 21))
+    free = [m for m in members if not Registration.select().join(Slot).where(
+        Registration.volunteer == m, Registration.status == REGISTERED, Slot.starts_at == starts).exists()]
+    for role in opp.group.roles.order_by(Role.position):
+        slot, _ = Slot.get_or_create(opportunity=opp, role=role, starts_at=starts,
+                                     defaults={"ends_at": ends, "capacity": role.default_capacity})
+        if not free or slot.registrations.where(Registration.status == REGISTERED).exists():
+            continue
+        volunteer = free.pop(0)
+        reg, _ = Registration.get_or_create(volunteer=volunteer, slot=slot)
+        Registration.update(status=REGISTERED).where(Registration.id == reg.id).execute()
+        RegistrationEvent.create(registration=reg, status=REGISTERED, by=leader)
 
 
 def _fill(slot, members, leader, rng, full):

@@ -89,7 +89,7 @@ def test_a_stranger_cannot_be_added_and_nothing_half_happens(auth, client, db):
 
 
 def test_attendance_is_changeable_for_seven_days_only(auth, client, db):
-    regs, url = a_night(days=9)
+    regs, url = a_night(days=8)
     auth.login("leo@example.org")
     assert "Save" not in client.get(url).get_data(as_text=True)
     answer = client.post(url, data={"registration": [regs["rex"].id], f"came-{regs['rex'].id}": "0"})
