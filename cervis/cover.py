@@ -209,6 +209,8 @@ def take(ask_id, now=None):
         request = _request(request.id)
         if request.slot.starts_at <= now:
             return STARTED
+        if rota.registered_counts([request.slot_id]).get(request.slot_id, 0) >= request.slot.capacity:
+            return COVERED  # a leader filled it on the rota board meanwhile
         volunteer = ask.volunteer
         reg = rota.move_in(volunteer.id, request.slot_id, volunteer, now, "cover")
         CoverRequest.update(covered_at=now, covered_by=volunteer).where(CoverRequest.id == request.id).execute()

@@ -159,3 +159,11 @@ def test_the_rota_board_can_show_who_was_asked_and_when(db):
         ("Rae Member", True), ("Rex Member", True), ("Mo Member", False)]
     assert request["covered_by"] is None and request["opened_at"] is not None
     assert fresh(place).status == CANCELLED
+
+
+def test_a_place_a_leader_filled_on_the_rota_board_is_already_covered(client, db):
+    cook, place = tomorrows_rota()
+    cancellation.cancel([place.id], by=vera())
+    rota.add_to_slot(cook.id, User.by_email("mo@example.org").id, User.by_email(LEO))
+    answer = client.post(link_in(emails_to("rex@example.org", "cover-ask")[0]))
+    assert answer.status_code == 409 and "already covered" in answer.get_data(as_text=True)
