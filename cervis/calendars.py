@@ -9,13 +9,13 @@ from email.utils import parseaddr
 
 from flask import current_app
 from icalendar import Event, vCalAddress
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from . import calendar_links, emails
 from .cancellation import cancel_url
-from .db import database, utcnow
-from .models import (REGISTERED, CalendarFeed, EmailAttachment, Opportunity, Organisation, Registration, Role,
-                     Slot, User)
-from .models.calendar import new_feed_token
+from .db import utcnow, write_transaction
+from .models import (REGISTERED, CalendarFeed, EmailAttachment, Group, Opportunity, Organisation, Registration,
+                     Role, Slot, User)
 from .permissions import household_ids, leads
 from .timeutil import org_zone, to_local
 
@@ -44,37 +44,50 @@ def attach(email, registration, method):
 
 # The feeds' addresses ---------------------------------------------------------------------------
 
-def feed_of(user, group=None):
-    """The user's feed (group None: their own shifts), made the first time it is asked for."""
-    group_id = getattr(group, "id", group)
+def _serializer():
+    return URLSafeSerializer(current_app.secret_key, salt="calendar-feed")
+
+
+def _row(user_id, group_id):
     mine = CalendarFeed.group.is_null() if group_id is None else CalendarFeed.group == group_id
-    feed = CalendarFeed.get_or_none(CalendarFeed.user == user.id, mine)
-    if feed is None:
-        with database.atomic():
-            CalendarFeed.insert(user=user.id, group=group_id, token=new_feed_token()).on_conflict_ignore().execute()
-        feed = CalendarFeed.get(CalendarFeed.user == user.id, mine)
-    return feed
+    return CalendarFeed.get_or_none(CalendarFeed.user == user_id, mine)
+
+
+def feed_url(user, group=None):
+    """The secret address of the user's feed (group None: their own shifts)."""
+    group_id = getattr(group, "id", group)
+    row = _row(user.id, group_id)
+    token = _serializer().dumps([user.id, group_id, row.generation if row else 0])
+    return emails.absolute("volunteer.feed", token=token)
 
 
 def new_address(user, group=None):
     """"Make a new address": the old one stops at once."""
-    feed = feed_of(user, group)
-    with database.atomic():
-        CalendarFeed.update(token=new_feed_token(), created_at=utcnow()).where(CalendarFeed.id == feed.id).execute()
-    return feed_of(user, group)
-
-
-def feed_url(feed):
-    return emails.absolute("volunteer.feed", token=feed.token)
+    group_id = getattr(group, "id", group)
+    with write_transaction():
+        row = _row(user.id, group_id)
+        if row is None:
+            CalendarFeed.create(user=user.id, group=group_id, generation=1)
+        else:
+            CalendarFeed.update(generation=CalendarFeed.generation + 1, created_at=utcnow()).where(
+                CalendarFeed.id == row.id).execute()
+    return feed_url(user, group_id)
 
 
 def feed_from(token):
-    """The feed a token names, while its owner may still read it; None otherwise."""
-    feed = (CalendarFeed.select(CalendarFeed, User).join(User)
-            .where(CalendarFeed.token == token, User.active == True).first())  # noqa: E712
-    if feed is None or (feed.group_id is not None and not leads(feed.user, feed.group_id)):
+    """(user, group or None) a token names, while its owner may still read it; None otherwise."""
+    try:
+        user_id, group_id, generation = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
         return None
-    return feed
+    row = _row(user_id, group_id)
+    user = User.get_or_none(User.id == user_id, User.active == True)  # noqa: E712
+    if user is None or generation != (row.generation if row else 0):
+        return None
+    if group_id is None:
+        return user, None
+    group = Group.get_or_none(Group.id == group_id)
+    return (user, group) if group is not None and leads(user, group) else None
 
 
 # The feeds --------------------------------------------------------------------------------------
@@ -130,9 +143,6 @@ def rota(group, now=None):
     return calendar_links.calendar(events, name=f"{group.name} rota").to_ical()
 
 
-def describe(feed):
-    """What the profile page says about a feed."""
-    if feed.group_id is None:
-        return "Subscribe to my shifts"
-    return f"Subscribe to the {feed.group.name} rota"
-
+def describe(group):
+    """What the profile page calls a feed."""
+    return "Subscribe to my shifts" if group is None else f"Subscribe to the {group.name} rota"

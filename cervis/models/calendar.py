@@ -1,6 +1,4 @@
 """Calendars: files attached to e-mails, and the secret addresses of calendar feeds."""
-import secrets
-
 import peewee
 
 from ..db import BaseModel, utcnow
@@ -17,16 +15,13 @@ class EmailAttachment(BaseModel):
     content = peewee.TextField()
 
 
-def new_feed_token():
-    return secrets.token_urlsafe(24)
-
-
 class CalendarFeed(BaseModel):
-    """A secret feed address: a volunteer's own shifts (group None), or one group's rota for a leader."""
+    """A feed address made new ("Make a new address"): its generation is signed into the address,
+    so every older one stops. No row yet: generation 0, so showing an address writes nothing."""
 
     user = peewee.ForeignKeyField(User, backref="+", on_delete="CASCADE")
-    group = peewee.ForeignKeyField(Group, null=True, backref="+", on_delete="CASCADE")
-    token = peewee.CharField(unique=True, default=new_feed_token)
+    group = peewee.ForeignKeyField(Group, null=True, backref="+", on_delete="CASCADE")  # None: my shifts
+    generation = peewee.IntegerField(default=0)
     created_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:

@@ -15,8 +15,8 @@ from . import bp
 
 def feeds_for(user):
     """The profile's feeds: the volunteer's own, then one per group they lead."""
-    feeds = [calendars.feed_of(user)] + [calendars.feed_of(user, g) for g in groups_led_by(user)]
-    return [{"feed": f, "label": calendars.describe(f), "url": calendars.feed_url(f)} for f in feeds]
+    return [{"group": g, "label": calendars.describe(g), "url": calendars.feed_url(user, g)}
+            for g in [None, *groups_led_by(user)]]
 
 
 @bp.route("/feed/<token>.ics")
@@ -24,7 +24,8 @@ def feed(token):
     found = calendars.feed_from(token)
     if found is None:
         abort(404)
-    body = calendars.personal(found.user) if found.group_id is None else calendars.rota(found.group)
+    user, group = found
+    body = calendars.personal(user) if group is None else calendars.rota(group)
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="shifts.ics"'
