@@ -13,7 +13,18 @@ class SchemaVersion(BaseModel):
     version = peewee.IntegerField()
 
 
-MIGRATIONS = []  # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
+def _rota_indexes(m):
+    """What Leader Home and the rota board ask most: a month's slots, counts by status, recent
+    cancellations. IF NOT EXISTS: create_tables(safe=True) may have made them from the models."""
+    for name, table, columns in (("registration_cancelled_at", "registration", "cancelled_at"),
+                                 ("registration_slot_id_status", "registration", "slot_id, status"),
+                                 ("slot_opportunity_id_starts_at", "slot", "opportunity_id, starts_at")):
+        m.database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})')
+    return []
+
+
+# e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
+MIGRATIONS = [_rota_indexes]
 
 
 def apply():

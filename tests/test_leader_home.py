@@ -117,3 +117,35 @@ def test_a_volunteer_cannot_open_leader_home(auth, client, db):
     auth.login()
     assert client.get("/leader/").status_code == 403
     assert client.post("/leader/seen").status_code == 403
+
+
+def test_leader_home_reads_no_further_back_than_a_month_of_cancellations(auth, client, db):
+    from helpers_leader import slot_in as _slot
+
+    vera = User.by_email("vera@example.org")
+    leo = User.by_email("leo@example.org")
+    leo.leader_seen_at = utcnow() - timedelta(days=400)  # last looked more than a year ago
+    leo.save()
+    _cancelled(vera, _slot(timedelta(days=3)), "Long ago", ago=timedelta(days=60))
+    _cancelled(vera, _slot(timedelta(days=4)), "Last week", ago=timedelta(days=7))
+    auth.login(LEO)
+    page = client.get("/leader/").get_data(as_text=True)
+    assert "Last week" in page and "Long ago" not in page
+
+
+def test_existing_databases_get_the_rota_indexes_on_init_db(app, db):
+    from cervis import migrations
+    from cervis.db import database, init_db
+
+    def names():
+        return {i.name for table in ("registration", "slot") for i in database.get_indexes(table)}
+
+    wanted = {"registration_cancelled_at", "registration_slot_id_status", "slot_opportunity_id_starts_at"}
+    assert wanted <= names()  # a fresh database is made with them
+    for name in wanted:
+        database.execute_sql(f"DROP INDEX {name}")
+    migrations.SchemaVersion.update(version=0).execute()  # as a database made before them
+    migrations.apply()
+    assert wanted <= names()
+    init_db()  # and again on every start: nothing breaks
+    assert wanted <= names()

@@ -19,6 +19,8 @@ from . import bp
 COMING = timedelta(weeks=8)
 SHORT_SOON = timedelta(days=14)
 FIRST_LOOK = timedelta(days=14)  # a leader who never looked sees the last two weeks' cancellations
+LOOK_BACK = timedelta(days=31)  # however long ago they last looked: the page never reads further back
+WAITING_AHEAD = timedelta(days=92)  # offers for this month and the next two: shifts open two months ahead
 
 
 def rota_link(opportunity_id, starts_at):
@@ -66,7 +68,8 @@ def offers_waiting(group_ids, now):
     # Counted per start time in SQL, then per local month here: one row a night, not one an offer.
     query = (_live(Registration.select(Opportunity.group, Opportunity.id, Opportunity.name, Slot.starts_at,
                                        fn.COUNT(Registration.id))
-                   .join(Slot).join(Opportunity), group_ids, now).where(Registration.status == PENDING)
+                   .join(Slot).join(Opportunity), group_ids, now)
+             .where(Registration.status == PENDING, Slot.starts_at <= now + WAITING_AHEAD)
              .group_by(Opportunity.group, Opportunity.id, Opportunity.name, Slot.starts_at))
     counted, zone = {}, org_zone()
     for group_id, opp_id, name, starts_at, offers in query.tuples():
@@ -117,7 +120,7 @@ def cancellations_since(group_ids, since):
 
 
 def _seen_since(user, now):
-    return user.leader_seen_at or now - FIRST_LOOK
+    return max(user.leader_seen_at or now - FIRST_LOOK, now - LOOK_BACK)
 
 
 def _cancellations_context(user, now):

@@ -56,7 +56,7 @@ class Slot(BaseModel):
     closed = peewee.BooleanField(default=False)
 
     class Meta:
-        indexes = ((("opportunity", "role", "starts_at"), True),)
+        indexes = ((("opportunity", "role", "starts_at"), True), (("opportunity", "starts_at"), False))
 
     @property
     def hours(self):
@@ -92,13 +92,13 @@ class Registration(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
     cancelled_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
-    cancelled_at = peewee.DateTimeField(null=True)
+    cancelled_at = peewee.DateTimeField(null=True, index=True)
     cancel_reason = peewee.TextField(default="")
     reminded_at = peewee.DateTimeField(null=True)  # the reminder email before the shift was queued
 
     class Meta:
         # One row per volunteer and slot: offering twice is impossible, whatever arrives at once.
-        indexes = ((("volunteer", "slot"), True),)
+        indexes = ((("volunteer", "slot"), True), (("slot", "status"), False))
 
 
 class RegistrationEvent(BaseModel):
