@@ -12,7 +12,7 @@ from flask import current_app
 from peewee import fn
 
 from . import cancellation, emails
-from .db import for_update, utcnow, write_transaction
+from .db import database, for_update, utcnow, write_transaction
 from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Membership,
                      Opportunity, Registration, RegistrationEvent, Role, RotaCompletion, Slot, User)
 from .models.mail import QUEUED, SENDING, SENT, WITHDRAWN
@@ -143,32 +143,72 @@ def _withdraw(reg, kinds=HELD_BACK):
 
 # The actions ------------------------------------------------------------------------------------
 
+def _accept(registration_id, by, now):
+    """Accept inside the caller's write transaction: the same checks for one offer or many."""
+    reg = _locked_registration(registration_id)
+    volunteer = _lock_volunteer(reg.volunteer_id)
+    if reg.status != PENDING:
+        raise Refused(f"Not accepted: this offer is already {STATUS_WORDS[reg.status]}.")
+    reg.slot = _locked_slot(reg.slot_id)
+    _check_room(reg.slot, volunteer, ignore=[reg.id])
+    _change(reg, REGISTERED, by, now, "accept")
+    emails.rota_confirmation(reg, by, send_after=now + _undo_window())
+    return reg
+
+
+def _not_required(registration_id, by, now):
+    reg = _locked_registration(registration_id)
+    if reg.status != PENDING:
+        raise Refused(f"Not changed: this offer is already {STATUS_WORDS[reg.status]}.")
+    reg.slot = _locked_slot(reg.slot_id)
+    _change(reg, NOT_REQUIRED, by, now, "not-required")
+    emails.rota_not_required(reg.volunteer, [reg], about=reg, send_after=now + _undo_window())
+    return reg
+
+
 def accept(registration_id, by, now=None):
     """Pending to registered; the confirmation waits out the undo window before it goes."""
-    now = now or utcnow()
     with write_transaction():
-        reg = _locked_registration(registration_id)
-        volunteer = _lock_volunteer(reg.volunteer_id)
-        if reg.status != PENDING:
-            raise Refused(f"Not accepted: this offer is already {STATUS_WORDS[reg.status]}.")
-        reg.slot = _locked_slot(reg.slot_id)
-        _check_room(reg.slot, volunteer, ignore=[reg.id])
-        _change(reg, REGISTERED, by, now, "accept")
-        emails.rota_confirmation(reg, by, send_after=now + _undo_window())
-    return reg
+        return _accept(registration_id, by, now or utcnow())
 
 
 def not_required(registration_id, by, now=None):
     """Pending to not required; its email also waits out the undo window."""
+    with write_transaction():
+        return _not_required(registration_id, by, now or utcnow())
+
+
+def accept_selected(registration_ids, by, now=None):
+    """Accept Selected: every ticked offer, or none of them (the first refusal says why)."""
     now = now or utcnow()
     with write_transaction():
-        reg = _locked_registration(registration_id)
-        if reg.status != PENDING:
-            raise Refused(f"Not changed: this offer is already {STATUS_WORDS[reg.status]}.")
-        reg.slot = _locked_slot(reg.slot_id)
-        _change(reg, NOT_REQUIRED, by, now, "not-required")
-        emails.rota_not_required(reg.volunteer, [reg], about=reg, send_after=now + _undo_window())
-    return reg
+        return [_accept(i, by, now) for i in registration_ids]
+
+
+def not_required_selected(registration_ids, by, now=None):
+    """Not Required Selected: every ticked offer, or none of them."""
+    now = now or utcnow()
+    with write_transaction():
+        return [_not_required(i, by, now) for i in registration_ids]
+
+
+def accept_suggestion(registration_ids, by, now=None):
+    """Accept a suggested rota in one transaction: each offer through the same rules as Accept.
+    An offer that changed since the suggestion was made (withdrawn, or its slot filled) is left
+    out and named; the rest are accepted. Returns (accepted, [(registration, reason)])."""
+    now = now or utcnow()
+    accepted, refused = [], []
+    with write_transaction():
+        for registration_id in registration_ids:
+            try:
+                with database.atomic():  # a savepoint: a refusal undoes only its own offer
+                    accepted.append(_accept(registration_id, by, now))
+            except Refused as refusal:
+                reg = (Registration.select(Registration, Slot, Role, User).join(Slot).join(Role)
+                       .switch(Registration).join(User, on=Registration.volunteer)
+                       .where(Registration.id == registration_id).first())
+                refused.append((reg, str(refusal)))
+    return accepted, refused
 
 
 @dataclass
@@ -324,6 +364,14 @@ class Summary:
     confirmations: int  # confirmations still waiting out their undo window, which go at once
     waiting_not_required: int = 0  # "not required" emails of offers marked one by one, also going at once
     short: list = field(default_factory=list)  # (slot, registered) still below capacity
+
+    @property
+    def turned_down(self):
+        """(slot, registered, pending offers) for slots still short whose offers would be turned down."""
+        waiting = defaultdict(int)
+        for reg in self.pending:
+            waiting[reg.slot_id] += 1
+        return [(slot, registered, waiting[slot.id]) for slot, registered in self.short if waiting[slot.id]]
 
     @property
     def seen(self):

@@ -85,3 +85,19 @@ def race(app, press, items):
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def panel(client, slot):
+    """A slot's people, opened in place on the month view (the htmx answer)."""
+    return client.get(f"/leader/slots/{slot.id}/panel", headers=HTMX).get_data(as_text=True)
+
+
+def opened(client, slot, month=MONTH):
+    """The month view with one slot opened: the page without JavaScript."""
+    return board(client, opportunity(slot.opportunity.group.name), month=month, slot=slot.id).get_data(as_text=True)
+
+
+def press(client, slot, do, *offers, htmx=False, **data):
+    """A button of a slot's panel: do="accept" with ticked offers, or "accept:ID" for one row."""
+    return client.post(f"/leader/slots/{slot.id}/act", headers=HTMX if htmx else None,
+                       data={"do": do, "offer": [o.id for o in offers], **data})

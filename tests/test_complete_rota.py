@@ -2,7 +2,8 @@
 for any slots that are still pending"), and the rota printed or downloaded."""
 from datetime import timedelta
 
-from helpers_rota import HTMX, LEO, MONTH, OLGA, YEAR, act, board, fresh, member, night, offer, opportunity, user
+from helpers_rota import (HTMX, LEO, MONTH, OLGA, YEAR, act, board, fresh, member, night, offer, opportunity,
+                          panel, user)
 
 from cervis import outbox
 from cervis.db import utcnow
@@ -32,7 +33,8 @@ def seen_on(page):
 def press_complete(client, opp=None, htmx=False):
     """Open the summary, then confirm it, as a leader does."""
     page = client.get(complete_url(opp)).get_data(as_text=True)
-    return client.post(complete_url(opp), data={"seen": seen_on(page)}, headers=HTMX if htmx else None)
+    return client.post(complete_url(opp), data={"seen": seen_on(page), "knowing": "y"},
+                       headers=HTMX if htmx else None)
 
 
 def test_summary_says_what_will_be_sent_and_which_slots_are_short(auth, client, db):
@@ -91,8 +93,8 @@ def test_pressing_complete_rota_twice_sends_nothing_twice(auth, client, db):
     offer(member("Bea"), night(5, "Cook"))
     auth.login(LEO)
     page = client.get(complete_url()).get_data(as_text=True)
-    first = client.post(complete_url(), data={"seen": seen_on(page)})
-    again = client.post(complete_url(), data={"seen": seen_on(page)}, headers=HTMX)  # the same form, again
+    first = client.post(complete_url(), data={"seen": seen_on(page), "knowing": "y"})
+    again = client.post(complete_url(), data={"seen": seen_on(page), "knowing": "y"}, headers=HTMX)  # the same form, again
     assert first.status_code == 303
     assert "This rota was already completed: nothing was sent again." in again.get_data(as_text=True)
     assert Email.select().where(Email.kind == "not-required").count() == 2
@@ -108,7 +110,7 @@ def test_offers_after_completion_still_reach_the_leader_as_pending(auth, client,
     auth.login(LEO)
     press_complete(client)
     late = offer(member("Bea"), slot, note="Sorry, late again")
-    page = board(client).get_data(as_text=True)
+    page = panel(client, slot)
     assert "Sorry, late again" in page and "Pending offers (1)" in page
     summary = client.get(complete_url()).get_data(as_text=True)
     assert "This rota was completed" in summary and "Offers made since then are still pending" in summary
@@ -203,3 +205,28 @@ def test_other_groups_leader_cannot_print_or_download_the_rota(auth, client, db)
     auth.login(OLGA)
     assert client.get(f"/leader/opportunities/{opp.id}/rota/print?month={MONTH}").status_code == 403
     assert client.get(f"/leader/opportunities/{opp.id}/rota.csv?month={MONTH}").status_code == 403
+
+
+def test_summary_lists_short_slots_whose_offers_would_be_turned_down(auth, client, db):
+    cook, asst = night(5, "Cook"), night(12, "Shift Asst")
+    offer(vera(), cook)
+    offer(member("Bea"), asst, status=REGISTERED)
+    offer(member("Cal"), asst)
+    auth.login(LEO)
+    page = client.get(complete_url()).get_data(as_text=True)
+    assert "Offers for short slots that would be turned down" in page
+    assert f"slot={cook.id}#slot-{cook.id}" in page.replace("&amp;", "&") and "0 / 1, 1 pending offer" in page
+    assert "1 / 2, 1 pending offer" in page and "use Suggest Rota first" in page
+    assert "I know the offers for these 2 short slots will be turned down" in page
+
+
+def test_completing_without_saying_so_turns_nothing_down(auth, client, db):
+    reg = offer(vera(), night(5, "Cook"))
+    auth.login(LEO)
+    page = client.get(complete_url()).get_data(as_text=True)
+    response = client.post(complete_url(), data={"seen": seen_on(page)})
+    assert response.status_code == 400 and "Tick this to turn those offers down" in response.get_data(as_text=True)
+    fragment = client.post(complete_url(), data={"seen": seen_on(page)}, headers=HTMX).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<section id="rota-complete"') and "Tick this to turn those offers down" in fragment
+    assert fresh(reg).status == PENDING and RotaCompletion.select().count() == 0
+    assert press_complete(client).status_code == 303 and fresh(reg).status == NOT_REQUIRED

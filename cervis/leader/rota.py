@@ -3,7 +3,7 @@
 Each button is a plain POST form that htmx enhances: the slot's block swaps itself (and any
 other block showing the same volunteer's numbers), with the green or red banner on top.
 """
-from flask import abort, make_response, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
@@ -58,7 +58,7 @@ def month_arg(opportunity):
 
 def _board_url(opportunity, day, slot=None):
     return url_for("leader.rota", opportunity_id=opportunity.id, month=rules.month_key(day),
-                   _anchor=f"slot-{slot.id}" if slot else None)
+                   slot=slot.id if slot else None, _anchor=f"slot-{slot.id}" if slot else None)
 
 
 def month_context(opportunity, day):
@@ -69,29 +69,56 @@ def month_context(opportunity, day):
                 previous=rules.previous_month(day), next=rules.next_month(day), completion=completion)
 
 
+def _cells_context(opportunity, day, show=None):
+    days, cells = rota_board.month_cells(opportunity, day, show)
+    return dict(days=days, counts=rota_board.month_counts(opportunity, day, cells), show=show)
+
+
+def _panel(opportunity, slot_id):
+    views = rota_board.slot_views(opportunity, [slot_id])
+    return views[0] if views else None
+
+
 @bp.route("/opportunities/<int:opportunity_id>/rota")
 @leader_required
 def rota(opportunity_id):
+    """The month at a glance; ?slot= opens one slot's people in place (the page without JavaScript)."""
     opportunity = opportunity_for_leader(current_user, opportunity_id)
     day = month_arg(opportunity)
-    days = rota_board.build(opportunity, day)
-    return render_template("leader/rota.html", days=days, counts=rota_board.month_counts(opportunity, day, days),
-                           title=f"Rota: {opportunity.name}", **month_context(opportunity, day))
+    show = request.args.get("show") if request.args.get("show") in rota_board.FILTERS else None
+    panel = None
+    slot_id = as_id(request.args.get("slot"))
+    if slot_id:
+        panel = _panel(opportunity, slot_id)
+        if panel is not None and rules.month_of(panel.slot.starts_at) != day:
+            panel = None
+    return render_template("leader/rota.html", panel=panel, title=f"Rota: {opportunity.name}",
+                           **_cells_context(opportunity, day, show), **month_context(opportunity, day))
+
+
+@bp.route("/slots/<int:slot_id>/panel")
+@leader_required
+def rota_panel(slot_id):
+    """One slot's people, opened in place on the month view."""
+    slot = slot_for_leader(current_user, slot_id)
+    opportunity, day = slot.opportunity, rules.month_of(slot.starts_at)
+    if not is_htmx():
+        return redirect(_board_url(opportunity, day, slot), code=303)
+    return vary(make_response(render_template("leader/_rota_panel.html", view=_panel(opportunity, slot.id),
+                                              focus=True, **month_context(opportunity, day))))
 
 
 def _answer(opportunity, slot, volunteer_id, message, category="success", extra=(), **context):
-    """htmx: this slot's block, the other blocks this volunteer shows in, the counts and banner.
-    A plain form: the banner, and back to the slot on the board."""
+    """htmx: the slot's panel with the answer inside it, next to the buttons, and the month's
+    cells and counts that changed. A plain form: the banner, and back to the slot, opened."""
     day = rules.month_of(slot.starts_at)
     location = _board_url(opportunity, day, slot)
     if not is_htmx():
         return done(None, location, message, category)
-    ids = rota_board.affected_slots(opportunity, day, volunteer_id, slot.id, *extra)
-    views = rota_board.slot_views(opportunity, ids)
-    main = next(v for v in views if v.slot.id == slot.id)
-    others = [v for v in views if v.slot.id != slot.id]
-    return done("leader/_rota_answer.html", location, message, category, view=main, others=others,
-                counts=rota_board.month_counts(opportunity, day),
+    _, cells = rota_board.month_cells(opportunity, day)
+    changed = [c for c in cells if c.id in {slot.id, *extra}]
+    return done("leader/_rota_answer.html", location, message, category, view=_panel(opportunity, slot.id),
+                cells=changed, counts=rota_board.month_counts(opportunity, day, cells), focus=True,
                 **month_context(opportunity, day), **context)
 
 
@@ -197,10 +224,9 @@ def _form_answer(slot, page, **context):
     opportunity, day = slot.opportunity, rules.month_of(slot.starts_at)
     failed = request.method == "POST"
     if is_htmx():
-        view = rota_board.slot_views(opportunity, [slot.id])[0]
         # 200 even when the form has a mistake: htmx swaps only a success, and the message must show.
-        return vary(make_response(render_template("leader/_rota_answer.html", view=view, others=[],
-                                                  message=None, **month_context(opportunity, day),
+        return vary(make_response(render_template("leader/_rota_answer.html", view=_panel(opportunity, slot.id),
+                                                  message=None, focus=True, **month_context(opportunity, day),
                                                   **context)))
     page = render_template(page, slot=slot, title="Rota", **month_context(opportunity, day), **context)
     return vary(make_response(page, 400 if failed else 200))

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from ..models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Frequency, Membership, Opportunity, Profile, Registration,
                       Role, Slot, User)
@@ -59,7 +59,8 @@ class SlotView:
 @dataclass
 class Day:
     date: object
-    slots: list = field(default_factory=list)
+    slots: list = field(default_factory=list)  # what is shown: SlotViews, or Cells that pass the filter
+    all: list = field(default_factory=list)
 
 
 def month_slots(opportunity, day):
@@ -173,12 +174,62 @@ def affected_slots(opportunity, day, volunteer_id, *slot_ids):
     return list(dict.fromkeys([*slot_ids, *(sid for (sid,) in mine)]))
 
 
-def month_counts(opportunity, day, days=None):
+@dataclass
+class Cell:
+    """One slot in the month at a glance: counts only, its people load when it is opened."""
+
+    id: int
+    role: str
+    time: str
+    registered: int
+    capacity: int
+    pending: int
+    timed: bool = False  # its date has slots at several times: the cell shows its own
+
+    @property
+    def state(self):
+        """Full, short with offers waiting, or short with none: the cell's colour and its words."""
+        if self.registered >= self.capacity:
+            return "full"
+        return "offers" if self.pending else "short"
+
+
+FILTERS = {"short": lambda c: c.registered < c.capacity, "offers": lambda c: c.pending > 0}
+
+
+def month_cells(opportunity, day, show=None):
+    """The month's dates, each with a cell per slot, in two grouped queries whatever it holds."""
+    zone = org_zone()
+    slots = month_slots(opportunity, day)
+    counts = defaultdict(int)
+    rows = (Registration.select(Registration.slot, Registration.status, fn.COUNT(Registration.id))
+            .where(Registration.slot.in_([s.id for s in slots] or [0]),
+                   Registration.status.in_((PENDING, REGISTERED)))
+            .group_by(Registration.slot, Registration.status).tuples())
+    for slot_id, status, n in rows:
+        counts[(slot_id, status)] = n
+    keep = FILTERS.get(show, lambda c: True)
+    days = {}
+    for slot in slots:
+        local = to_local(slot.starts_at, zone)
+        cell = Cell(slot.id, slot.role.name, f"{local:%H:%M}", counts[(slot.id, REGISTERED)], slot.capacity,
+                    counts[(slot.id, PENDING)])
+        day_ = days.setdefault(local.date(), Day(local.date()))
+        day_.all.append(cell)
+        if keep(cell):
+            day_.slots.append(cell)
+    for d in days.values():
+        timed = len({c.time for c in d.all}) > 1
+        for cell in d.all:
+            cell.timed = timed
+    return [d for d in days.values() if d.slots], [c for d in days.values() for c in d.all]
+
+
+def month_counts(opportunity, day, cells=None):
     """The numbers at the top of the board: slots, slots still short, pending offers."""
-    if days is not None:  # the whole month is already built: count what it holds
-        views = [v for d in days for v in d.slots]
-        return {"slots": len(views), "short": sum(1 for v in views if v.short > 0),
-                "pending": sum(len(v.pending) for v in views)}
+    if cells is not None:  # the month's cells are already read: count what they hold
+        return {"slots": len(cells), "short": sum(1 for c in cells if c.registered < c.capacity),
+                "pending": sum(c.pending for c in cells)}
     slots = month_slots(opportunity, day)
     registered = registered_counts([s.id for s in slots])
     pending = (Registration.select().where(Registration.slot.in_([s.id for s in slots] or [0]),

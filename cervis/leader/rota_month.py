@@ -1,14 +1,14 @@
 """The rota's month as a whole: Complete Rota, and the rota printed or as CSV."""
 from datetime import timedelta
 
-from flask import render_template, url_for
+from flask import make_response, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField
 
 from .. import rota as rules
 from ..auth import leader_required
-from ..htmx import done
+from ..htmx import done, is_htmx, vary
 from ..models import AuditLog
 from ..permissions import opportunity_for_leader
 from ..spreadsheet import csv_download
@@ -21,6 +21,15 @@ from .rota import month_arg, month_context
 class CompleteForm(FlaskForm):
     # When the rota was last completed, as the summary showed it: a second press sends nothing.
     seen = HiddenField()
+    knowing = BooleanField("I know the offers for these short slots will be turned down")
+
+    def confirms(self, summary):
+        """Offers for slots still short are only turned down by a leader who said they know it."""
+        if summary.turned_down and not self.knowing.data:
+            self.knowing.errors = list(self.knowing.errors) + [
+                "Tick this to turn those offers down, or accept them first (or use Suggest Rota)."]
+            return False
+        return True
 
 
 def _completed_message(result, day):
@@ -38,7 +47,7 @@ def rota_complete(opportunity_id):
     day = month_arg(opportunity)
     form = CompleteForm()
     context = month_context(opportunity, day)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.confirms(rules.rota_summary(opportunity, day)):
         result = rules.complete_rota(opportunity, day, current_user._get_current_object(),
                                      seen=form.seen.data or "")
         summary = rules.rota_summary(opportunity, day)
@@ -49,8 +58,12 @@ def rota_complete(opportunity_id):
                     form=CompleteForm(formdata=None, seen=summary.seen), **context)
     summary = rules.rota_summary(opportunity, day)
     form.seen.data = summary.seen
-    return render_template("leader/rota_complete.html", summary=summary, form=form,
+    if is_htmx() and form.is_submitted():  # the summary swaps itself, with the message by the box
+        return vary(make_response(render_template("leader/_rota_complete.html", summary=summary, form=form,
+                                                  **context)))
+    page = render_template("leader/rota_complete.html", summary=summary, form=form,
                            title=f"Complete Rota: {opportunity.name}", **context)
+    return page, 400 if form.is_submitted() else 200
 
 
 def _by_week(rows):

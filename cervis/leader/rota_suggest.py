@@ -1,0 +1,59 @@
+"""Suggest Rota: a proposed rota shown on the month view, then accepted in one go or discarded."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import rota as rules
+from .. import rota_suggestion
+from ..auth import leader_required
+from ..db import utcnow
+from ..models import Registration, Slot
+from ..permissions import as_id, opportunity_for_leader
+from ..timeutil import slot_when
+from . import bp, rota_board
+from .rota import month_arg, month_context
+
+
+@bp.route("/opportunities/<int:opportunity_id>/rota/suggest")
+@leader_required
+def rota_suggest(opportunity_id):
+    """Nothing changes here: the suggestion is computed afresh and only shown."""
+    opportunity = opportunity_for_leader(current_user, opportunity_id)
+    day = month_arg(opportunity)
+    suggestion = rota_suggestion.suggest(opportunity, day, utcnow())
+    days, cells = rota_board.month_cells(opportunity, day)
+    return render_template("leader/rota_suggestion.html", suggestion=suggestion, days=days,
+                           counts=rota_board.month_counts(opportunity, day, cells),
+                           title=f"Suggested rota: {opportunity.name}", **month_context(opportunity, day))
+
+
+def _refusal(reg, reason):
+    if reg is None:
+        return reason
+    return f"{reg.volunteer.name} ({reg.slot.role.name}, {slot_when(reg.slot.starts_at, reg.slot.ends_at)}): {reason}"
+
+
+@bp.route("/opportunities/<int:opportunity_id>/rota/suggestion", methods=["POST"])
+@leader_required
+def rota_accept_suggestion(opportunity_id):
+    opportunity = opportunity_for_leader(current_user, opportunity_id)
+    day = month_arg(opportunity)
+    ids = {as_id(v) for v in request.form.getlist("offer")} - {None}
+    board = url_for("leader.rota", opportunity_id=opportunity.id, month=rules.month_key(day))
+    if not ids:
+        flash("Nothing was accepted: no suggested name was ticked.", "error")
+        return redirect(board, code=303)
+    start, end = rules.month_bounds(day)
+    ours = (Registration.select(Registration.id).join(Slot)
+            .where(Registration.id.in_(list(ids)), Slot.opportunity == opportunity.id,
+                   Slot.starts_at >= start, Slot.starts_at < end))
+    if len(ours) != len(ids):
+        abort(404)  # an offer of another opportunity, month or group is never accepted from here
+    accepted, refused = rules.accept_suggestion(sorted(ids), current_user._get_current_object())
+    if accepted:
+        flash(f"Suggestion accepted: {len(accepted)} offer{'' if len(accepted) == 1 else 's'} accepted. "
+              f"The confirmation emails go in {rules.undo_minutes()} minutes; Undo before then and "
+              "nothing is sent.", "success")
+    if refused:
+        flash("Not accepted, because it changed since the suggestion was made: "
+              + "; ".join(_refusal(reg, reason) for reg, reason in refused), "error")
+    return redirect(board, code=303)
