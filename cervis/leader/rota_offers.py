@@ -29,14 +29,15 @@ def _many(word, rule, regs, by):
 
 
 def _accept(regs, by, slot):  # each action: (the answer, other slots whose cells change)
-    minutes = rules.undo_minutes()
-    return (_many("Accepted", rules.accept_selected, regs, by)
-            + f". The confirmation emails go in {minutes} minutes; Undo before then and nothing is sent."), ()
+    emails = "email goes" if len(regs) == 1 else "emails go"
+    return (_many("Accepted", rules.accept_selected, regs, by) + f". The confirmation {emails} in "
+            f"{rules.undo_minutes()} minutes; Undo before then and nothing is sent."), ()
 
 
 def _not_required(regs, by, slot):
     return (_many("Not Required", rules.not_required_selected, regs, by)
-            + f". The volunteers are emailed in {rules.undo_minutes()} minutes unless you Undo."), ()
+            + f". {'The volunteer is' if len(regs) == 1 else 'The volunteers are'} emailed in "
+            f"{rules.undo_minutes()} minutes unless you Undo."), ()
 
 
 def _undo(regs, by, slot):
