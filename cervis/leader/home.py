@@ -2,7 +2,7 @@
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, g, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN, fn
 
@@ -27,7 +27,10 @@ def rota_link(opportunity_id, starts_at):
     """The rota board at that opportunity and month; the opportunity list until the board exists."""
     views = current_app.view_functions
     if "leader.rota" in views:
-        return url_for("leader.rota", opportunity_id=opportunity_id, month=f"{to_local(starts_at):%Y-%m}")
+        if "rota_link" not in g:  # url_for once a page, not once a row
+            g.rota_link = url_for("leader.rota", opportunity_id=2147483647, month="MONTH")
+        month = f"{to_local(starts_at):%Y-%m}"
+        return g.rota_link.replace("2147483647", str(int(opportunity_id))).replace("MONTH", month)
     if "leader.opportunities" in views:
         return url_for("leader.opportunities")
     return None
@@ -112,7 +115,7 @@ def cancellations_since(group_ids, since):
              .switch(Registration).join(canceller, JOIN.LEFT_OUTER, on=Registration.cancelled_by == canceller.id)
              .where(Registration.status == CANCELLED, Registration.cancelled_at > since,
                     Opportunity.group.in_(group_ids))
-             .order_by(Registration.cancelled_at.desc()).limit(200))
+             .order_by(Registration.cancelled_at.desc()).limit(100))
     found = list(query)
     for reg in found:
         reg.link = rota_link(reg.slot.opportunity_id, reg.slot.starts_at)

@@ -12,7 +12,7 @@ from peewee import JOIN, fn
 
 from ..models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Frequency, Membership, Opportunity, Profile, Registration,
                       Role, Slot, User)
-from ..rota import month_bounds, month_of, registered_counts
+from ..rota import month_bounds, month_of, next_month, registered_counts
 from ..timeutil import org_zone, to_local
 
 
@@ -200,20 +200,23 @@ FILTERS = {"short": lambda c: c.registered < c.capacity, "offers": lambda c: c.p
 def month_cells(opportunity, day, show=None):
     """The month's dates, each with a cell per slot, in two grouped queries whatever it holds."""
     zone = org_zone()
-    slots = month_slots(opportunity, day)
+    start, end = month_bounds(day)
+    month = (Slot.select(Slot.id).where(Slot.opportunity == opportunity.id, Slot.starts_at >= start,
+                                        Slot.starts_at < end))
+    slots = (Slot.select(Slot.id, Slot.starts_at, Slot.capacity, Role.name).join(Role)
+             .where(Slot.id.in_(month)).order_by(Slot.starts_at, Role.position, Role.name).tuples())
     counts = defaultdict(int)
     rows = (Registration.select(Registration.slot, Registration.status, fn.COUNT(Registration.id))
-            .where(Registration.slot.in_([s.id for s in slots] or [0]),
-                   Registration.status.in_((PENDING, REGISTERED)))
+            .where(Registration.slot.in_(month), Registration.status.in_((PENDING, REGISTERED)))
             .group_by(Registration.slot, Registration.status).tuples())
     for slot_id, status, n in rows:
         counts[(slot_id, status)] = n
     keep = FILTERS.get(show, lambda c: True)
     days = {}
-    for slot in slots:
-        local = to_local(slot.starts_at, zone)
-        cell = Cell(slot.id, slot.role.name, f"{local:%H:%M}", counts[(slot.id, REGISTERED)], slot.capacity,
-                    counts[(slot.id, PENDING)])
+    for slot_id, starts_at, capacity, role in slots:  # plain values: no model per cell
+        local = to_local(starts_at, zone)
+        cell = Cell(slot_id, role, f"{local:%H:%M}", counts[(slot_id, REGISTERED)], capacity,
+                    counts[(slot_id, PENDING)])
         day_ = days.setdefault(local.date(), Day(local.date()))
         day_.all.append(cell)
         if keep(cell):
@@ -249,10 +252,16 @@ def members(opportunity, slot):
 
 
 def months_with_slots(opportunity):
-    """The local months that hold any slot of this opportunity, for the month navigation."""
-    zone = org_zone()
-    starts = Slot.select(Slot.starts_at).where(Slot.opportunity == opportunity.id).tuples()
-    return sorted({month_of(s, zone) for (s,) in starts})
+    """The local months from the opportunity's first slot to its last, for the month navigation."""
+    first, last = (Slot.select(fn.MIN(Slot.starts_at), fn.MAX(Slot.starts_at))
+                   .where(Slot.opportunity == opportunity.id).tuples().get())
+    if first is None:
+        return []
+    months, month, last = [], month_of(first), month_of(last)
+    while month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
 
 
 def default_month(opportunity, now):
