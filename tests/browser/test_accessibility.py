@@ -208,9 +208,13 @@ def test_leader_pages_pass_axe(audit, db):
                 "/leader/opportunities", "/leader/opportunities/new", f"/leader/opportunities/{opp.id}/edit",
                 f"/leader/opportunities/{opp.id}/slots", f"/leader/opportunities/{opp.id}/slots/bulk",
                 f"/leader/opportunities/{opp.id}/slots/copy", f"/leader/opportunities/{opp.id}/rota?month={MONTH}",
-                f"/leader/opportunities/{opp.id}/rota/complete?month={MONTH}"):
+                f"/leader/opportunities/{opp.id}/rota/complete?month={MONTH}",
+                f"/leader/opportunities/{opp.id}/rota/suggest?month={MONTH}"):
         audit.visit(url)
     audit.visit(f"/leader/opportunities/{opp.id}/rota?month={MONTH}")
+    cook_slot = Registration.get(Registration.status == NOT_REQUIRED).slot_id
+    audit.page.locator(f"#c{cook_slot}").click()  # the slot's people, opened in place
+    audit.page.locator(f"#slot-{cook_slot}").wait_for()
     more = audit.page.locator("details.rota-more summary").all()
     assert len(more) == 2
     for summary in more:
