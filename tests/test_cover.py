@@ -167,3 +167,16 @@ def test_a_place_a_leader_filled_on_the_rota_board_is_already_covered(client, db
     rota.add_to_slot(cook.id, User.by_email("mo@example.org").id, User.by_email(LEO))
     answer = client.post(link_in(emails_to("rex@example.org", "cover-ask")[0]))
     assert answer.status_code == 409 and "already covered" in answer.get_data(as_text=True)
+
+
+def test_the_rota_board_shows_the_place_as_cover_asked_with_who_was_asked_and_when(auth, client, db):
+    from cervis.timeutil import to_local
+
+    cook, place = tomorrows_rota()
+    cancellation.cancel([place.id], by=vera())
+    auth.login(LEO)
+    month = f"{to_local(cook.starts_at):%Y-%m}"
+    board = client.get(f"/leader/opportunities/{cook.opportunity_id}/rota?month={month}").get_data(as_text=True)
+    assert f'id="c{cook.id}"' in board and "Cover asked</a>" in board
+    panel = client.get(f"/leader/slots/{cook.id}/panel", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<strong>Cover asked</strong>" in panel and "Asked: Rae Member (Reserve)" in panel and "Mo Member" in panel

@@ -129,3 +129,19 @@ def test_board_first_load_carries_counts_not_offers(auth, client, db):
     page = board(client).get_data(as_text=True)
     assert "P1 Member" not in page
     assert page.count('name="csrf_token"') <= 1 and page.count("<form") <= 1
+
+
+def test_dates_that_have_come_link_to_who_came(auth, client, db):
+    from datetime import timedelta
+
+    from helpers_leader import slot_in
+
+    from cervis.timeutil import to_local
+
+    past, coming = slot_in(-timedelta(days=1)), slot_in(timedelta(days=40))
+    auth.login(LEO)
+    for slot in (past, coming):
+        local = to_local(slot.starts_at).date()
+        page = board(client, slot.opportunity, month=f"{local:%Y-%m}").get_data(as_text=True)
+        link = f"/leader/opportunities/{slot.opportunity_id}/attendance/{local.isoformat()}"
+        assert (link in page) == (slot is past)

@@ -10,8 +10,9 @@ from datetime import timedelta
 
 from peewee import JOIN, fn
 
-from ..models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Frequency, Membership, Opportunity, Profile, Registration,
-                      Role, Slot, User)
+from .. import cover
+from ..models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, CoverRequest, Frequency, Membership,
+                      Opportunity, Profile, Registration, Role, Slot, User)
 from ..rota import month_bounds, month_of, next_month, registered_counts
 from ..timeutil import org_zone, to_local
 
@@ -42,6 +43,7 @@ class SlotView:
     not_required: list = field(default_factory=list)
     cancelled: list = field(default_factory=list)
     targets: list = field(default_factory=list)  # (role slot of the same date, is it Full), for "Call Up"
+    cover: list = field(default_factory=list)  # cover asked after a late cancellation (cover.asked_for_slots)
 
     @property
     def count(self):
@@ -131,6 +133,9 @@ def build(opportunity, day, only=None):
         {REGISTERED: view.registered, PENDING: view.pending, NOT_REQUIRED: view.not_required,
          CANCELLED: view.cancelled}[entry.status].append(entry)
     _call_up_targets(slots, views, zone)
+    if only is not None:  # a slot opened in place: who was asked to cover it, and when
+        for slot_id, asked in cover.asked_for_slots(list(views)).items():
+            views[slot_id].cover = asked
     days = {}
     for slot in slots:
         if slot.id in views:
@@ -185,6 +190,7 @@ class Cell:
     capacity: int
     pending: int
     timed: bool = False  # its date has slots at several times: the cell shows its own
+    cover: bool = False  # a place given up at short notice, cover asked and not yet found
 
     @property
     def state(self):
@@ -211,12 +217,14 @@ def month_cells(opportunity, day, show=None):
             .group_by(Registration.slot, Registration.status).tuples())
     for slot_id, status, n in rows:
         counts[(slot_id, status)] = n
+    asking = {sid for (sid,) in CoverRequest.select(CoverRequest.slot)
+              .where(CoverRequest.slot.in_(month), CoverRequest.covered_at.is_null()).tuples()}
     keep = FILTERS.get(show, lambda c: True)
     days = {}
     for slot_id, starts_at, capacity, role in slots:  # plain values: no model per cell
         local = to_local(starts_at, zone)
         cell = Cell(slot_id, role, f"{local:%H:%M}", counts[(slot_id, REGISTERED)], capacity,
-                    counts[(slot_id, PENDING)])
+                    counts[(slot_id, PENDING)], cover=slot_id in asking)
         day_ = days.setdefault(local.date(), Day(local.date()))
         day_.all.append(cell)
         if keep(cell):
