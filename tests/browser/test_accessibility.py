@@ -248,8 +248,8 @@ def test_admin_pages_pass_axe(audit, db):
 def test_every_navbar_menu_passes_axe_when_open(audit):
     log_in(audit.page, ADA)  # the administrator sees every menu
     audit.page.goto("/admin/")
-    summaries = audit.page.locator("header.navbar summary")
-    assert summaries.count() >= 6
+    summaries = audit.page.locator("header.navbar summary:visible")
+    assert summaries.count() == (2 if audit.width < 400 else 7)  # one menu on a phone, else six and the person
     for i in range(summaries.count()):
         summary = summaries.nth(i)
         summary.click()
