@@ -53,7 +53,7 @@ def create_app(test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
 
-    from . import db, auth, security, views, cli
+    from . import db, auth, security, views, cli, htmx, brand_pages
     from .admin import bp as admin_bp
     from .leader import bp as leader_bp
     from .volunteer import bp as volunteer_bp
@@ -62,6 +62,8 @@ def create_app(test_config=None):
     security.init_app(app)
     auth.init_app(app)
     views.init_app(app)
+    htmx.init_app(app)
+    brand_pages.init_app(app)
     cli.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(volunteer_bp)

@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from . import passwords
 from .db import database, utcnow
-from .models import (PENDING, REGISTERED, Frequency, Group, InterestCategory, Membership,
+from .models import (PENDING, REGISTERED, Branding, Frequency, Group, InterestCategory, Membership,
                      Opportunity, OpportunityInterest, Organisation, PlaceOfWorship, Profile,
                      ProfileAllergen, Allergen, Registration, RegistrationEvent, Role, Slot, User)
 from .timeutil import to_utc
@@ -52,7 +52,18 @@ def load():
     return logins
 
 
+DEMO_LOGO = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" '
+             b'fill="#6b2c91"/><path fill="#fff" d="M32 12 10 31h6v21h12V40h8v12h12V31h6z"/><circle cx="32" cy="30" r="5" '
+             b'fill="#6b2c91"/></svg>')
+
+
 def _organisation():
+    face = Branding.current()
+    face.logo, face.logo_type, face.logo_version = DEMO_LOGO, "svg", 1
+    face.accent = "#6b2c91"
+    face.welcome = ("Welcome, volunteers of Exampleton Night Shelter Trust. Log in to offer for shifts, "
+                    "see your rota and keep your details up to date. Stuck? Call 01632 960000.")
+    face.save()
     org = Organisation.current()
     org.name, org.short_name = "Exampleton Night Shelter Trust", "ENST"
     org.contact_email, org.contact_phone = "volunteers@example.org", "01632 960000"

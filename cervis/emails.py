@@ -86,7 +86,7 @@ def _rota_details(registration, leader):
     return dict(event_name=slot.opportunity.name, when=slot_when(slot.starts_at, slot.ends_at),
                 role="Reserve" if slot.role.is_reserve else slot.role.name,
                 calendar=links(registration), cancel_link=cancel_url(registration),
-                location=slot.opportunity.location or slot.opportunity.group.address,
+                location=slot.opportunity.meeting_location(),
                 leader=leader, leader_phone=profile.mobile if profile else "")
 
 

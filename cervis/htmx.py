@@ -1,5 +1,26 @@
-"""The one switch between a fragment for htmx and a full page or redirect for a plain form."""
-from flask import flash, make_response, redirect, render_template, request
+"""The one switch between a fragment for htmx and a full page or redirect for a plain form, and
+the answer where the finger is.
+
+How to answer an action (the same with or without JavaScript):
+
+    return done("leader/_slot_row.html", url_for("leader.slots", ...), "Slot closed.",
+                target=f"slot-{slot.id}", slot=slot)
+
+and, in the fragment, beside the control that was pressed (inside what htmx swaps):
+
+    {% from "_answer.html" import answer %}
+    {{ answer("slot-" ~ slot.id) }}
+
+htmx gets the fragment: the message appears beside the control (role=status, or role=alert for an
+error), htmx focuses it (it carries autofocus), and a copy replaces the top banner. A plain form
+gets a flash for the top banner and a 303 to location#answer: the page draws the same box where
+answer() is called with that target, and the browser scrolls to it and focuses it (a fragment
+target with tabindex=-1). Without a target the top banner itself is the answer. A view that only
+redirects (a saved form, a new group) calls answered(location, message, target=...) instead.
+"""
+from flask import flash, g, make_response, redirect, render_template, request, session
+
+ANSWER = "answer"  # the id of the one answer on a page, and the anchor a redirect lands on
 
 
 def is_htmx():
@@ -16,10 +37,54 @@ def vary(response):
     return response
 
 
-def done(fragment, location, message=None, category="success", **context):
-    """After a successful action: the fragment (with its banner) to htmx, else flash and 303."""
-    if is_htmx():
+def done(fragment, location, message=None, category="success", target=None, **context):
+    """After an action: the fragment (its answer beside the control, a copy in the top banner) to
+    htmx, else flash and 303 to the answer on the page at location."""
+    if is_htmx() and fragment:
+        answer_now(message, category, target)
         return vary(make_response(render_template(fragment, message=message, category=category, **context)))
-    if message:
-        flash(message, category)
-    return vary(redirect(location, code=303))
+    return vary(redirect(_remember(location, message, category, target), code=303))
+
+
+def answered(location, message=None, category="success", target=None):
+    """A redirect that answers: the top banner, the answer beside target, landing on it
+    (htmx: a full page load there, by HX-Redirect)."""
+    location = _remember(location, message, category, target)
+    if is_htmx():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = location
+        return vary(response)
+    return redirect(location, code=303)
+
+
+def _remember(location, message, category, target):
+    if not message:
+        return location
+    flash(message, category)
+    session["answer"] = {"message": message, "category": category, "target": target}
+    if target is None and "#" in location:
+        return location  # the caller's own anchor on the item (the rota board's #slot-N)
+    return location.split("#", 1)[0] + "#" + ANSWER
+
+
+def answer_now(message, category="success", target=None):
+    """The answer of a page or fragment drawn by this request itself (no redirect)."""
+    if message:  # no message: the page may still show an answer a redirect brought
+        g.answer = {"message": message, "category": category, "target": target}
+
+
+def pending_answer():
+    """The answer this page shows (taken once, like a flash), or None."""
+    if "answer" not in g:
+        g.answer = session.pop("answer", None)
+    return g.answer
+
+
+def answer_for(target):
+    """The answer to show beside target, if the last action was answered there."""
+    answer = pending_answer()
+    return answer if answer and target and answer.get("target") == target else None
+
+
+def init_app(app):
+    app.jinja_env.globals.update(answer_for=answer_for, pending_answer=pending_answer)

@@ -33,6 +33,7 @@ ADMIN = [
     ("Administration", [
         ("Administrator Home", "admin.home"),
         ("Organisation Settings", "admin.settings"),
+        ("Logo, Colour and Welcome", "admin.branding_page"),
         ("Lists", "admin.lists"),
         ("People", "admin.people"),
         ("Posted Documents", "admin.documents"),

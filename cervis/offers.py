@@ -357,8 +357,7 @@ def _shift(registration):
     opportunity = slot.opportunity
     return {"opportunity": opportunity.name, "when": slot_when(slot.starts_at, slot.ends_at),
             "role": slot.role.name, "hours": f"{slot.hours:g}",
-            "location": opportunity.location or opportunity.group.name,
-            "address": opportunity.group.address, "cancel_url": cancel_url(registration)}
+            "location": opportunity.meeting_location(), "cancel_url": cancel_url(registration)}
 
 
 def parse_day(text):

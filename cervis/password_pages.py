@@ -13,6 +13,7 @@ from . import emails, passwords
 from .auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, _client_address, _next_page, bp, start_session
 from .db import database, utcnow
 from .forms import ChangePasswordForm, NewPasswordForm, ResetForm
+from .htmx import answered
 from .models import Organisation, Throttle, User
 
 RESET_WINDOW = timedelta(hours=1)
@@ -43,9 +44,9 @@ def reset():
                 issue_temporary_password(user)
             else:
                 passwords.hash_password(passwords.temporary_password())  # the same time taken either way
-        flash("If that e-mail address and first name match an account, a temporary password is on its "
-              "way. It works once, for one hour; until you use it, your old password still works.", "success")
-        return redirect(url_for("auth.login"), code=303)
+        return answered(url_for("auth.login"), "If that e-mail address and first name match an account, a temporary "
+                        "password is on its way. It works once, for one hour; until you use it, your old password "
+                        "still works.")
     return render_template("auth/reset.html", form=form, org=org)
 
 
@@ -155,15 +156,17 @@ def _set_password(user, password):
 
 def _after_change(user):
     start_session(user)  # this session goes on, with the new token; every other one has ended
-    flash("Your password has been changed.", "success")
-    return redirect(_next_page(user), code=303)
+    return answered(_next_page(user), "Your password has been changed.")
 
 
 def _change_page(form, user, status=200):
+    org = Organisation.current()
+    # After a refused attempt the meter shows the server's verdict on what was typed: no script needed.
+    typed = form.new_password.data if form.is_submitted() else ""
+    verdict = passwords.strength(typed, user, org) if typed else (0, "", "")
     for field in ("new_password", "confirm"):
         getattr(form, field).data = ""
-    org = Organisation.current()
-    return render_template("auth/change_password.html", form=form, user=user, org=org,
+    return render_template("auth/change_password.html", form=form, user=user, org=org, verdict=verdict,
                            rule=passwords.rule_text(org), max_length=passwords.MAX_LENGTH), status
 
 

@@ -164,6 +164,15 @@ def browser():
         browser.close()
 
 
+def log_in(page, email="vera@example.org", password=PASSWORD):
+    """Log in through the browser's log-in page, and wait until it has moved on."""
+    page.goto("/login")
+    page.get_by_label("E-mail Address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in with E-mail").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
 @pytest.fixture
 def phone(browser, live_server):
     """A page the size of a cheap phone (360 x 740)."""

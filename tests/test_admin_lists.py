@@ -20,7 +20,7 @@ def test_lists_page_shows_the_four_lists_with_their_items(auth, client):
 def test_admin_adds_a_place_of_worship_with_the_star(auth, client, db):
     auth.login("ada@example.org")
     response = client.post("/admin/lists/places/add", data={"name": " All Saints, Bisham ", "starred": "y"})
-    assert response.status_code == 303 and response.headers["Location"].endswith("/admin/lists#list-places")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/admin/lists#answer")
     place = PlaceOfWorship.get(PlaceOfWorship.name == "All Saints, Bisham")
     assert place.starred and names(PlaceOfWorship)[-1] == "All Saints, Bisham"
     log = AuditLog.get(AuditLog.action == "list-add")

@@ -65,7 +65,7 @@ def test_admin_sends_a_failed_email_again(auth, client, db):
     auth.login("ada@example.org")
     response = client.post(f"/admin/outbox/{failed.id}/retry", data={"status": "failed"})
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("/admin/outbox?status=failed")
+    assert response.headers["Location"].split("#")[0].endswith("/admin/outbox?status=failed")
     failed = Email.get_by_id(failed.id)
     assert failed.status == QUEUED and failed.attempts == 0
     log = AuditLog.get(AuditLog.action == "email-retry")
@@ -87,7 +87,7 @@ def test_sending_again_from_the_email_page_returns_there(auth, client, db):
     failed = email("Bounced", status=FAILED)
     auth.login("ada@example.org")
     response = client.post(f"/admin/outbox/{failed.id}/retry", data={"back": "email"})
-    assert response.headers["Location"].endswith(f"/admin/outbox/{failed.id}")
+    assert response.headers["Location"].split("#")[0].endswith(f"/admin/outbox/{failed.id}")
 
 
 def test_an_email_that_did_not_fail_is_not_sent_again(auth, client, db):

@@ -116,7 +116,7 @@ def test_volunteer_cancels_with_a_reason_and_the_group_leader_is_told(auth, clie
     register(User.by_email("sam@example.org"), slot)
     auth.login()
     response = cancel(client, reg, reason="My car has broken down")
-    assert response.status_code == 303 and response.headers["Location"].endswith("/portal/registrations")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/portal/registrations#answer")
     reg = fresh(reg)
     assert reg.status == CANCELLED and reg.cancelled_by_id == vera().id and reg.cancelled_at is not None
     assert reg.cancel_reason == "My car has broken down"

@@ -157,7 +157,7 @@ def test_leader_removes_a_volunteer_from_the_group_and_their_registrations_stay(
     reg = offer(vera, slot_in(timedelta(days=4)), status=REGISTERED)
     auth.login(LEO)
     response = client.post(f"/leader/groups/{north.id}/members/{vera.id}/remove")
-    assert response.status_code == 303 and response.headers["Location"].endswith(f"/leader/groups/{north.id}/members")
+    assert response.status_code == 303 and response.headers["Location"].split("#")[0].endswith(f"/leader/groups/{north.id}/members")
     assert not Membership.select().where(Membership.user == vera, Membership.group == north).exists()
     assert Registration.get_by_id(reg.id).status == REGISTERED
     assert json.loads(last_audit("membership.remove").before)["group"] == "Northside"
@@ -291,7 +291,7 @@ def test_new_volunteer_logs_in_with_the_welcome_password_and_must_choose_their_o
     with app.app_context():
         temp = temp_password_in(emails_to("new.person@example.org", "welcome")[0])
     response = app.test_client().post("/login", data={"email": "new.person@example.org", "password": temp})
-    assert response.status_code == 303 and response.headers["Location"].endswith("/password")
+    assert response.status_code == 303 and response.headers["Location"].split("#")[0].endswith("/password")
 
 
 def test_add_volunteer_refuses_an_email_that_already_has_an_account_whatever_its_case(auth, client, db):

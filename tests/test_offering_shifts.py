@@ -145,7 +145,7 @@ def test_volunteer_offers_two_slots_and_gets_one_email(auth, client, db, clock):
     auth.login()
     response = client.post("/portal/signup/slots", data=register_form(vera, plug, chosen, "Can cook too"))
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/portal/signup?volunteer={vera.id}")
+    assert response.headers["Location"].endswith(f"/portal/signup?volunteer={vera.id}#answer")
     page = text(client.get(response.headers["Location"]))
     assert f"<strong>{SUBMITTED}</strong> {GUIDE_TEXT}" in page
     assert "Step 1: Select a Volunteer" in page

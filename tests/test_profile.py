@@ -35,7 +35,7 @@ def is_ticked(page, name):
 
 def login_as_new_volunteer(auth, client):
     """Nia's first log-in: the temporary password, then a password of her own."""
-    assert auth.login("nia@example.org", TEMP).headers["Location"].endswith("/password")
+    assert auth.login("nia@example.org", TEMP).headers["Location"].split("#")[0].endswith("/password")
     response = client.post("/password", data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 303
     return response
@@ -43,16 +43,16 @@ def login_as_new_volunteer(auth, client):
 
 def test_first_login_goes_from_password_to_profile_and_verifies(auth, client, db):
     response = login_as_new_volunteer(auth, client)
-    assert response.headers["Location"].endswith("/portal/profile")
+    assert response.headers["Location"].split("#")[0].endswith("/portal/profile")
     # Nothing else opens until the profile is verified.
-    assert client.get("/portal/").headers["Location"].endswith("/portal/profile")
+    assert client.get("/portal/").headers["Location"].split("#")[0].endswith("/portal/profile")
     page = client.get("/portal/profile").get_data(as_text=True)
     assert "Verify Volunteer Information" in page and "Update Volunteer Information" not in page
     assert "Family Members" not in page
 
     response = client.post("/portal/profile", data=valid_profile())
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("/portal/")
+    assert response.headers["Location"].split("#")[0].endswith("/portal/")
     home = client.get("/portal/", follow_redirects=True).get_data(as_text=True)
     assert "Volunteer Information Verified Successfully." in home
     nia = User.get(User.email == "nia@example.org")
@@ -72,8 +72,8 @@ def test_volunteer_who_already_changed_password_is_still_asked_for_the_profile(a
     User.create(email="pat@example.org", first_name="Pat", last_name="Prepared",
                 password_hash=hashed(PASSWORD), verified_generation=0)
     assert auth.login("pat@example.org").status_code == 303
-    assert client.get("/portal/").headers["Location"].endswith("/portal/profile")
-    assert client.get("/leader/").headers["Location"].endswith("/portal/profile")
+    assert client.get("/portal/").headers["Location"].split("#")[0].endswith("/portal/profile")
+    assert client.get("/leader/").headers["Location"].split("#")[0].endswith("/portal/profile")
     assert "Verify Volunteer Information" in client.get("/portal/profile").get_data(as_text=True)
 
 
@@ -125,7 +125,12 @@ def test_missing_required_fields_each_get_a_message_and_keep_what_was_typed(auth
                     "Please enter the name of someone we can call in an emergency.",
                     "Please accept the terms &amp; conditions.", "Please accept the privacy policy."):
         assert message in page, message
-    assert page.count("Please select Yes or No.") == 3
+    assert page.count("Please select Yes or No.") == 6  # beside each field, and in the summary above
+    summary = page[page.index('class="banner banner-error error-summary"'):page.index("Fields marked * are required")]
+    assert "11 fields need attention" in summary
+    for link in ('href="#mobile">Mobile Phone: Please enter your mobile phone number.',
+                 'href="#accept_privacy">', 'href="#postal_mailings">', f'href="#groups-'):
+        assert link in summary, link
     # What was typed stays.
     assert 'value="07700 900456"' in page
     assert f'value="{ids(Allergen, "Milk")[0]}" checked' in page
@@ -196,7 +201,7 @@ def test_volunteer_verifies_again_when_the_organisation_asks(auth, client, db):
     first_accepted = Profile.get(Profile.user == vera).terms_accepted_at
     Organisation.update(verify_generation=Organisation.verify_generation + 1).execute()
 
-    assert client.get("/portal/").headers["Location"].endswith("/portal/profile")
+    assert client.get("/portal/").headers["Location"].split("#")[0].endswith("/portal/profile")
     page = client.get("/portal/profile").get_data(as_text=True)
     assert "Verify Volunteer Information" in page
     assert 'value="07700 900123"' in page  # what she told us before is kept
@@ -216,7 +221,7 @@ def test_update_later_says_update_volunteer_information(auth, client, db):
     assert "Update Volunteer Information" in page and "Verify Volunteer Information" not in page
     assert "&lt; Portal Home" in page and "Family Members" in page
     response = client.post("/portal/profile", data=valid_profile(mobile="07700 900999"))
-    assert response.status_code == 303 and response.headers["Location"].endswith("/portal/")
+    assert response.status_code == 303 and response.headers["Location"].split("#")[0].endswith("/portal/")
     assert "Volunteer Information Updated Successfully." in client.get("/portal/").get_data(as_text=True)
     vera = User.get(User.email == "vera@example.org")
     assert Profile.get(Profile.user == vera).mobile == "07700 900999"
@@ -292,7 +297,8 @@ def test_profile_works_on_a_320px_phone(browser, live_server):
         page.wait_for_url("**/portal/profile")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         page.get_by_role("button", name="Verify Volunteer Information").click()
-        assert page.get_by_text("Please enter your mobile phone number.").is_visible()
+        assert page.locator(".field-error", has_text="Please enter your mobile phone number.").is_visible()
+        assert page.evaluate("document.activeElement.id") == "answer"  # the error summary, at the top
         fill_profile(page)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         page.get_by_role("button", name="Verify Volunteer Information").click()

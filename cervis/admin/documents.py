@@ -3,7 +3,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..auth import admin_required
 from ..db import database
-from ..htmx import done
+from ..htmx import answered, done
 from ..models import AuditLog, Document, Group, User
 from ..models.docs import EVERYONE, GROUP, VOLUNTEER
 from ..permissions import as_id
@@ -141,8 +141,8 @@ def documents():
     if form.validate_on_submit():
         problem = file_problem(form.file.data)
         if problem is None:
-            _post(form)
-            return redirect(url_for("admin.documents"), code=303)
+            doc = _post(form)
+            return answered(url_for("admin.documents"), f"“{doc.title}” has been posted.", target="documents")
         form.file.errors.append(problem)
     status = 400 if form.is_submitted() else 200
     return render_template("admin/documents.html", form=form, documents=all_documents()), status
@@ -165,7 +165,6 @@ def _post(form):
     except Exception:
         (documents_dir() / stored_name).unlink(missing_ok=True)
         raise
-    flash(f"“{doc.title}” has been posted.", "success")
     return doc
 
 
@@ -175,11 +174,12 @@ def document_remove(document_id):
     doc = Document.get_or_none(Document.id == document_id)
     if doc is None:
         return done("admin/_document_removed.html", url_for("admin.documents"),
-                    "That document had already been removed.", "error")
+                    "That document had already been removed.", "error", target="documents",
+                    document_id=document_id)
     with database.atomic():
         AuditLog.record(me(), "document-remove", doc, before=describe(doc))
         doc.delete_instance()
     # After the commit: a failed delete above leaves the file for the row that still needs it.
     (documents_dir() / doc.stored_name).unlink(missing_ok=True)
     return done("admin/_document_removed.html", url_for("admin.documents"),
-                f"“{doc.title}” has been removed.", document_id=document_id)
+                f"“{doc.title}” has been removed.", target="documents", document_id=document_id)

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..auth import admin_required
 from ..db import database
-from ..htmx import done, is_htmx, vary
+from ..htmx import answer_now, done, is_htmx, vary
 from ..models import Allergen, AuditLog, Frequency, InterestCategory, PlaceOfWorship
 from . import bp
 from .paging import me
@@ -81,12 +81,13 @@ def lists():
 
 def _answer(kind, message, category="success"):
     return done("admin/_list_section.html", url_for("admin.lists") + f"#list-{kind}", message, category,
-                errors={}, oob=True, **section_context(kind))
+                target=f"list-{kind}", errors={}, oob=True, **section_context(kind))
 
 
 def _refused(kind, key, message, typed=""):
     """A refusal shown beside the field: the section (htmx, 422) or the whole page (400)."""
     errors = {key: (message, typed)}
+    answer_now("Nothing was changed: please see below.", "error", f"list-{kind}")
     if is_htmx():
         html = render_template("admin/_list_section.html", errors=errors, oob=True,
                                message="Nothing was changed: please see below.", category="error",

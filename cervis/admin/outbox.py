@@ -64,11 +64,11 @@ def outbox_retry(email_id):
             else url_for("admin.outbox", status=request.form.get("status") or None))
     if email.status != FAILED:
         return done("admin/_outbox_row.html", back, "Only a failed email can be sent again.", "error",
-                    email=email, labels=LABELS)
+                    target=f"email-{email.id}", email=email, labels=LABELS)
     before = {"status": email.status, "attempts": email.attempts, "last_error": email.last_error}
     with database.atomic():
         delivery.retry(email)
         AuditLog.record(me(), "email-retry", email, before=before, after={"status": QUEUED})
     email = Email.get_by_id(email.id)
     return done("admin/_outbox_row.html", back, f"The email to {email.to_addr} will be sent again shortly.",
-                email=email, labels=LABELS)
+                target=f"email-{email.id}", email=email, labels=LABELS)

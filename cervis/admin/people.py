@@ -93,7 +93,7 @@ def person(person_id):
 
 def _answer(person, message, category="success"):
     return done("admin/_person_actions.html", url_for("admin.person", person_id=person.id), message, category,
-                **person_context(person))
+                target="person-actions", **person_context(person))
 
 
 def _flags(person):
@@ -182,4 +182,4 @@ def people_verify():
                         after={"verify_generation": org.verify_generation})
     return done("admin/_verify.html", url_for("admin.people"),
                 "Every volunteer will be asked to verify their profile at their next login.",
-                counts=verify_counts(org))
+                target="verify", counts=verify_counts(org))

@@ -2,13 +2,14 @@
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth import admin_required
 from ..db import database
+from ..htmx import answered
 from ..models import AuditLog, Organisation
 from . import bp
 from .paging import me
@@ -68,9 +69,7 @@ def settings():
                 org.save()
                 AuditLog.record(me(), "settings-change", org,
                                 before={n: before[n] for n in changed}, after={n: after[n] for n in changed})
-            flash("Organisation settings saved.", "success")
-        else:
-            flash("Nothing was changed.", "success")
-        return redirect(url_for("admin.settings"), code=303)
+        return answered(url_for("admin.settings"), "Organisation settings saved." if changed else "Nothing was changed.",
+                        target="settings-save")
     status = 400 if form.is_submitted() else 200
     return render_template("admin/settings.html", form=form), status

@@ -1,6 +1,6 @@
 """Groups (venues) and their roles: administrators create groups and choose leaders; leaders edit their own."""
 import peewee
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import fn
@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..accounts import account_for_email, normal_email
 from ..auth import admin_required, leader_required
 from ..db import database
-from ..htmx import done, is_htmx
+from ..htmx import answer_now, answered, done, is_htmx
 from ..models import AuditLog, Group, Membership, Role, Slot
 from ..permissions import group_for_leader, groups_led_by, leads
 from . import bp
@@ -124,8 +124,7 @@ def groups():
 def group_new():
     form, group = group_form(), Group()
     if form.validate_on_submit() and _save_group(form, group):
-        flash(f"The group {group.name} has been created.", "success")
-        return redirect(url_for("leader.group", group_id=group.id), code=303)
+        return answered(url_for("leader.group", group_id=group.id), f"The group {group.name} has been created.")
     return render_template("leader/group_form.html", form=form, group=None), 400 if form.is_submitted() else 200
 
 
@@ -142,8 +141,7 @@ def group_edit(group_id):
     group = group_for_leader(current_user, group_id)
     form = group_form(group)
     if form.validate_on_submit() and _save_group(form, group):
-        flash("The group's details have been updated.", "success")
-        return redirect(url_for("leader.group", group_id=group.id), code=303)
+        return answered(url_for("leader.group", group_id=group.id), "The group's details have been updated.")
     return render_template("leader/group_form.html", form=form, group=group), 400 if form.is_submitted() else 200
 
 
@@ -204,6 +202,7 @@ def _save_role(form, group, role):
 def _roles_answer(group, form=None, status=200, message=None, category="success"):
     """The roles section: the fragment to htmx (a refusal still 200, its banner says why), else the page."""
     context = _roles_context(group, form)
+    answer_now(message, category, "roles")
     if is_htmx():
         return render_template("leader/_group_roles.html", message=message, category=category, **context)
     return render_template("leader/group.html", **context), status
@@ -219,7 +218,7 @@ def role_add(group_id):
     role = Role()
     _save_role(form, group, role)
     return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),
-                f"The role {role.name} has been added.", **_roles_context(group))
+                f"The role {role.name} has been added.", target="roles", **_roles_context(group))
 
 
 @bp.route("/groups/<int:group_id>/roles/<int:role_id>", methods=["GET", "POST"])
@@ -231,7 +230,7 @@ def role_edit(group_id, role_id):
     if form.validate_on_submit() and not _role_refused(form, group, role):
         _save_role(form, group, role)
         return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),
-                    f"The role {role.name} has been updated.", **_roles_context(group))
+                    f"The role {role.name} has been updated.", target="roles", **_roles_context(group))
     status = 400 if form.is_submitted() else 200
     return render_template("leader/group_role.html", group=group, role=role, form=form), status
 
@@ -247,9 +246,10 @@ def role_remove(group_id, role_id):
                    "Keep the role, or change those slots first.")
         if is_htmx():
             return _roles_answer(group, message=message, category="error")
-        return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id), message, "error")
+        return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id), message, "error",
+                    target="roles")
     with database.atomic():
         AuditLog.record(current_user._get_current_object(), "role.remove", role, before=_role_details(role))
         role.delete_instance()
     return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),
-                f"The role {role.name} has been removed.", **_roles_context(group))
+                f"The role {role.name} has been removed.", target="roles", **_roles_context(group))

@@ -169,4 +169,5 @@ def home_seen():
         user.leader_seen_at = max(looked_at, user.leader_seen_at or looked_at)
         user.save()
     return done("leader/_home_cancellations.html", url_for("leader.home"),
-                "The cancellations are marked as seen.", **_cancellations_context(user, now))
+                "The cancellations are marked as seen.", target="cancellations",
+                **_cancellations_context(user, now))

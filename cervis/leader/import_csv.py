@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 import peewee
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -21,6 +21,7 @@ from wtforms import HiddenField
 from .. import accounts
 from ..auth import leader_required
 from ..db import database
+from ..htmx import answered
 from ..models import AuditLog, Group, Membership, User
 from ..permissions import groups_led_by
 from . import bp
@@ -234,8 +235,8 @@ def import_confirm():
         text = form.csv_text.data or ""
         rows = check_rows(read_rows(text), current_user)
     except ImportProblem as problem:
-        flash(f"Nothing was imported: {problem} Please upload the file again.", "error")
-        return redirect(url_for("leader.import_volunteers"), code=303)
+        return answered(url_for("leader.import_volunteers"),
+                        f"Nothing was imported: {problem} Please upload the file again.", "error")
     if any(r.problems for r in rows):
         return _preview(rows, text, message="Nothing was imported: some rows have problems. "
                                             "Please correct them in your file and upload it again.")
@@ -249,8 +250,7 @@ def import_confirm():
     except peewee.IntegrityError:  # someone added one of these addresses meanwhile
         return _preview(check_rows(read_rows(text), current_user), text, status=409,
                         message="Nothing was imported: an account changed while importing. Please check and try again.")
-    flash(_summary(created, joined), "success")
-    return redirect(url_for("leader.import_volunteers"), code=303)
+    return answered(url_for("leader.import_volunteers"), _summary(created, joined))
 
 
 def _summary(created, joined):

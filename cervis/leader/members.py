@@ -2,7 +2,7 @@
 from datetime import datetime
 
 import peewee
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, make_response, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import JOIN, fn
@@ -13,7 +13,7 @@ from .. import accounts, attendance
 from ..admin.paging import Page
 from ..auth import leader_required
 from ..db import database, utcnow
-from ..htmx import done, is_htmx, vary
+from ..htmx import answered, done, is_htmx, vary
 from ..models import (REGISTERED, AuditLog, Frequency, Group, LeaderNote, Membership, Opportunity, Profile,
                       Registration, Role, ServiceRecord, Slot, User)
 from ..models.rota import volunteer_totals
@@ -173,7 +173,7 @@ def member_note_add(volunteer_id):
         AuditLog.record(current_user._get_current_object(), "note.add", note,
                         after={"volunteer": volunteer.id, "group": note.group_id, "text": note.text})
     return done("leader/_member_notes.html", url_for("leader.member", volunteer_id=volunteer.id) + "#notes",
-                "The note has been added.", **_notes_context(volunteer))
+                "The note has been added.", target="notes", **_notes_context(volunteer))
 
 
 def _service_records(volunteer):
@@ -203,19 +203,13 @@ def member_remove(group_id, volunteer_id):
     volunteer, here = membership.user, url_for("leader.member", volunteer_id=volunteer_id)
     if membership.is_leader and not current_user.is_admin:
         return done("leader/_member_groups.html", here, "Only an administrator can remove a group leader.",
-                    "error", **_groups_context(volunteer))
+                    "error", target="member-groups", **_groups_context(volunteer))
     with database.atomic():
         accounts.remove_membership(current_user._get_current_object(), membership)
     message = f"{volunteer.name} has been removed from {group.name}. Their registrations stay."
     if current_user.is_admin or leads_any(volunteer):
-        return done("leader/_member_groups.html", here, message, **_groups_context(volunteer))
-    flash(message, "success")  # no longer one of this leader's volunteers: back to the group's list
-    back = url_for("leader.members", group_id=group.id)
-    if is_htmx():
-        response = make_response("", 200)
-        response.headers["HX-Redirect"] = back
-        return vary(response)
-    return redirect(back, code=303)
+        return done("leader/_member_groups.html", here, message, target="member-groups", **_groups_context(volunteer))
+    return answered(url_for("leader.members", group_id=group.id), message)  # no longer one of theirs: the list
 
 
 def leads_any(volunteer):
@@ -228,7 +222,8 @@ def _change_status(volunteer_id, active):
     here = url_for("leader.member", volunteer_id=volunteer.id)
     refusal = _status_refusal(volunteer)
     if refusal:
-        return done("leader/_member_status.html", here, refusal, "error", **_status_context(volunteer))
+        return done("leader/_member_status.html", here, refusal, "error", target="account-status",
+                    **_status_context(volunteer))
     with database.atomic():
         accounts.set_active(current_user._get_current_object(), volunteer, active)
     if active:
@@ -239,7 +234,7 @@ def _change_status(volunteer_id, active):
         if ahead:
             message += (f" They are still registered for {ahead} coming shift{'s' if ahead != 1 else ''}:"
                         " please find cover on the rota.")
-    return done("leader/_member_status.html", here, message, **_status_context(volunteer))
+    return done("leader/_member_status.html", here, message, target="account-status", **_status_context(volunteer))
 
 
 @bp.route("/volunteers/<int:volunteer_id>/deactivate", methods=["POST"])
@@ -295,8 +290,8 @@ def member_new():
         except peewee.IntegrityError:  # the same address added at the same moment elsewhere
             form.email.errors.append("There is already an account with this e-mail address.")
         else:
-            flash(f"The account for {user.name} has been created. A welcome e-mail with a temporary password "
-                  f"is on its way to {user.email}.", "success")
-            return redirect(url_for("leader.member", volunteer_id=user.id), code=303)
+            return answered(url_for("leader.member", volunteer_id=user.id),
+                            f"The account for {user.name} has been created. A welcome e-mail with a temporary "
+                            f"password is on its way to {user.email}.")
     return render_template("leader/member_new.html", form=form), 400 if form.is_submitted() else 200
 

@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import datetime, time
 
 import peewee
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import (DateField, IntegerField, SelectField, SelectMultipleField, StringField,
@@ -15,6 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import emails
 from ..auth import leader_required
 from ..db import database, for_update, utcnow, write_transaction
+from ..htmx import answered
 from ..models import (CANCELLED, PENDING, REGISTERED, AuditLog, InterestCategory, Opportunity,
                       OpportunityInterest, Registration, RegistrationEvent, Role, Slot, User)
 from ..permissions import groups_led_by, opportunity_for_leader
@@ -169,8 +170,8 @@ def opportunity_new():
         abort(403)
     opportunity = Opportunity()
     if form.validate_on_submit() and not _problems(form, None) and _store(form, opportunity, "opportunity.create"):
-        flash(f"Opportunity \u201c{opportunity.name}\u201d created. Now add its slots.", "success")
-        return redirect(url_for("leader.slots", opportunity_id=opportunity.id), code=303)
+        return answered(url_for("leader.slots", opportunity_id=opportunity.id),
+                        f"Opportunity \u201c{opportunity.name}\u201d created. Now add its slots.", target="slot-add")
     return _form_page(form, None)
 
 
@@ -179,13 +180,13 @@ def opportunity_new():
 def opportunity_edit(opportunity_id):
     opportunity = opportunity_for_leader(current_user, opportunity_id)
     if opportunity.cancelled_at is not None:
-        flash("This opportunity was cancelled, so it can no longer be changed.", "error")
-        return redirect(url_for("leader.opportunities"), code=303)
+        return answered(url_for("leader.opportunities"),
+                        "This opportunity was cancelled, so it can no longer be changed.", "error")
     form = _form_for(opportunity)
     if (form.validate_on_submit() and not _problems(form, opportunity)
             and _store(form, opportunity, "opportunity.edit")):
-        flash(f"Opportunity \u201c{opportunity.name}\u201d updated.", "success")
-        return redirect(url_for("leader.slots", opportunity_id=opportunity.id), code=303)
+        return answered(url_for("leader.slots", opportunity_id=opportunity.id),
+                        f"Opportunity \u201c{opportunity.name}\u201d updated.")
     return _form_page(form, opportunity)
 
 
@@ -257,8 +258,7 @@ def cancel_opportunity(opportunity, actor, message):
 def opportunity_cancel(opportunity_id):
     opportunity = opportunity_for_leader(current_user, opportunity_id)
     if opportunity.cancelled_at is not None:
-        flash("This opportunity is already cancelled.", "error")
-        return redirect(url_for("leader.opportunities"), code=303)
+        return answered(url_for("leader.opportunities"), "This opportunity is already cancelled.", "error")
     form = CancelForm()
     registrations = list(active_registrations(opportunity))
     if form.validate_on_submit():
@@ -280,8 +280,6 @@ def _cancelled(opportunity, message):
         told = None if opportunity.cancelled_at else cancel_opportunity(
             opportunity, current_user._get_current_object(), message)
     if told is None:
-        flash("This opportunity is already cancelled.", "error")
-    else:
-        flash(f"Opportunity \u201c{opportunity.name}\u201d cancelled."
-              + (f" {told} volunteer{'s' if told != 1 else ''} will be e-mailed." if told else ""), "success")
-    return redirect(url_for("leader.opportunities"), code=303)
+        return answered(url_for("leader.opportunities"), "This opportunity is already cancelled.", "error")
+    return answered(url_for("leader.opportunities"), f"Opportunity \u201c{opportunity.name}\u201d cancelled."
+                    + (f" {told} volunteer{'s' if told != 1 else ''} will be e-mailed." if told else ""))

@@ -3,7 +3,7 @@ copy a month to the next, change a slot's capacity, close, reopen or delete it."
 from datetime import date
 
 import peewee
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
@@ -14,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import slot_builder
 from ..auth import leader_required
 from ..db import database, for_update, write_transaction
-from ..htmx import done, is_htmx, vary
+from ..htmx import answered, done, is_htmx, vary
 from ..models import PENDING, REGISTERED, AuditLog, Registration, Role, Slot
 from ..permissions import opportunity_for_leader, slot_for_leader
 from ..timeutil import org_zone, slot_when, to_local
@@ -170,24 +170,19 @@ def _slots_url(opportunity_id):
 def _refuse_cancelled(opportunity):
     if opportunity.cancelled_at is None:
         return None
-    flash("This opportunity was cancelled, so no slots can be added to it.", "error")
-    return redirect(_slots_url(opportunity.id), code=303)
+    return answered(_slots_url(opportunity.id), "This opportunity was cancelled, so no slots can be added to it.",
+                    "error")
 
 
 def _created(opportunity, made):
     """After "Create N Slots": back to the slot list, by a full page load for htmx too."""
     if made is None:
-        flash("Another leader added slots at the same moment. Please check the list and try again.", "error")
+        message, category = "Another leader added slots at the same moment. Please check the list and try again.", "error"
     elif made:
-        flash(f"{len(made)} slot{'s' if len(made) != 1 else ''} created.", "success")
+        message, category = f"{len(made)} slot{'s' if len(made) != 1 else ''} created.", "success"
     else:
-        flash("No new slots: they all exist already.", "success")
-    location = _slots_url(opportunity.id)
-    if is_htmx():
-        response = make_response("", 200)
-        response.headers["HX-Redirect"] = location
-        return vary(response)
-    return redirect(location, code=303)
+        message, category = "No new slots: they all exist already.", "success"
+    return answered(_slots_url(opportunity.id), message, category, target="slot-list")
 
 
 @bp.route("/opportunities/<int:opportunity_id>/slots", methods=["GET", "POST"])
@@ -214,10 +209,8 @@ def _add_one(opportunity, form, roles):
     made = create_slots(opportunity, planned, _me())
     when = f"{slot_when(planned[0].starts_at, planned[0].ends_at)} {role.name}"
     if made:
-        flash(f"Slot added: {when}.", "success")
-    else:
-        flash(f"That slot already exists: {when}.", "error")
-    return redirect(_slots_url(opportunity.id), code=303)
+        return answered(_slots_url(opportunity.id), f"Slot added: {when}.", target="slot-add")
+    return answered(_slots_url(opportunity.id), f"That slot already exists: {when}.", "error", target="slot-add")
 
 
 @bp.route("/opportunities/<int:opportunity_id>/slots/bulk", methods=["GET", "POST"])
@@ -273,8 +266,7 @@ def slots_copy(opportunity_id):
     patterns = [_pattern_of(slot, zone) for slot in opportunity.slots]
     months = sorted({(p.day.year, p.day.month) for p in patterns})
     if not months:
-        flash("This opportunity has no slots to copy yet.", "error")
-        return redirect(_slots_url(opportunity.id), code=303)
+        return answered(_slots_url(opportunity.id), "This opportunity has no slots to copy yet.", "error")
     year, month = _month_choice(request.values.get("month"), months)
     planned = slot_builder.to_planned(slot_builder.copy_month(patterns, year, month), zone,
                                       role_order=[role.id for role in roles])
@@ -288,7 +280,8 @@ def slots_copy(opportunity_id):
 
 
 def _row_done(slot_id, location, message, category="success"):
-    return done("leader/_slot_row_done.html", location, message, category, slot=slot_rows(slot_id=slot_id))
+    return done("leader/_slot_row_done.html", location, message, category, target=f"slot-{slot_id}",
+                slot=slot_rows(slot_id=slot_id))
 
 
 @bp.route("/slots/<int:slot_id>")
@@ -368,4 +361,4 @@ def slot_delete(slot_id):
     if offered:
         return _row_done(slot.id, location, "This slot cannot be deleted because volunteers have offered "
                          "for it. Close it instead, so nobody else can offer.", "error")
-    return done("leader/_slot_deleted.html", location, f"Slot deleted: {what}.")
+    return done("leader/_slot_deleted.html", location, f"Slot deleted: {what}.", target="slot-list", slot_id=slot_id)

@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
+from .branding import Branding
 from .calendar import CalendarFeed, EmailAttachment
 from .completion import RotaCompletion
 from .cover import CoverAsk, CoverRequest
@@ -19,7 +20,7 @@ ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        Role, Opportunity, OpportunityInterest, Slot, Registration, RegistrationEvent, ServiceRecord,
        OpportunityUnlock,
        Email, Document, AuditLog, Throttle, RotaCompletion, LeaderNote,
-       CoverRequest, CoverAsk, AttendanceDay, Attendance, EmailAttachment, CalendarFeed]
+       CoverRequest, CoverAsk, AttendanceDay, Attendance, EmailAttachment, CalendarFeed, Branding]
 
 __all__ = [m.__name__ for m in ALL] + [
     "seed_lists", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]

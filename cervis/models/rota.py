@@ -35,6 +35,13 @@ class Opportunity(BaseModel):
     cancelled_at = peewee.DateTimeField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
 
+    def meeting_location(self):
+        """Where volunteers meet, as the guide prints it: the venue's name above its address, once."""
+        if self.location.strip():
+            return self.location.strip()
+        group = self.group
+        return "\n".join(part for part in (group.name, (group.address or "").strip()) if part)
+
     def is_live(self, now):
         return self.cancelled_at is None and self.live_from <= now
 
@@ -123,7 +130,8 @@ class ServiceRecord(BaseModel):
 
 
 def volunteer_totals(volunteer, now, zone):
-    """The portal's three counters: hours and activities served, days to the next confirmed shift."""
+    """The portal's three counters: hours and activities served, days to the next confirmed shift
+    (0: today; None: none booked)."""
     from datetime import timezone as tz
 
     from .attendance import served
@@ -138,7 +146,7 @@ def volunteer_totals(volunteer, now, zone):
     upcoming = (Slot.select(peewee.fn.MIN(Slot.starts_at)).join(Registration)
                 .where(Registration.volunteer == volunteer, Registration.status == REGISTERED,
                        Slot.starts_at > now).scalar())
-    days = 0
+    days = None
     if upcoming is not None:
         local = lambda dt: dt.replace(tzinfo=tz.utc).astimezone(zone).date()  # noqa: E731
         days = (local(upcoming) - local(now)).days

@@ -7,6 +7,7 @@ from flask import render_template
 
 from .. import cancellation
 from ..db import utcnow
+from ..htmx import answer_now
 from . import bp
 from .registrations import ReasonForm
 
@@ -47,5 +48,6 @@ def cancel_link(token):
 
 
 def _page(token, reg, form, status=200, **context):
+    answer_now(context.get("message"), context.get("category", "success"))  # the banner at the top of this short page
     return render_template("volunteer/cancel_link.html", token=token, reg=reg, form=form,
                            title="Cancel Registration", **context), status

@@ -2,12 +2,12 @@
 
 Each is a volunteer with their own profile; only the volunteer who added them may see or change them.
 """
-from flask import abort, redirect, render_template, url_for, flash
+from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..db import database, utcnow
 from ..forms import EmptyForm
-from ..htmx import done
+from ..htmx import answered, done
 from ..models import PENDING, REGISTERED, AuditLog, Organisation, Profile, Registration, Slot, User
 from ..profile_forms import FamilyMemberForm, save_lists, snapshot
 from . import bp
@@ -44,12 +44,12 @@ def _member_page(member, record, adding):
                                first_name=member.first_name, last_name=member.last_name))
     if form.validate_on_submit():
         _save_member(form, member, record, adding)
-        flash(f"Family Member {'Added' if adding else 'Updated'} Successfully: {member.name}.", "success")
-        return redirect(url_for("volunteer.profile") + "#family", code=303)
+        return answered(url_for("volunteer.profile"),
+                        f"Family Member {'Added' if adding else 'Updated'} Successfully: {member.name}.",
+                        target="family")
     failed = form.is_submitted()
-    return render_template("volunteer/family_member.html", form=form, member=member, adding=adding,
-                           message="Please correct the fields marked below." if failed else None,
-                           category="error"), 400 if failed else 200
+    return render_template("volunteer/family_member.html", form=form, member=member,
+                           adding=adding), 400 if failed else 200
 
 
 def _save_member(form, member, record, adding):
@@ -96,4 +96,4 @@ def family_remove(member_id):
             member.delete_instance()
             message, category = f"Family Member Removed Successfully: {member.name}.", "success"
     return done("volunteer/_profile_family.html", url_for("volunteer.profile") + "#family", message,
-                category, family=family_of(parent), oob=True)
+                category, target="family", family=family_of(parent), oob=True)

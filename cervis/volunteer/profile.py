@@ -1,9 +1,10 @@
 """View or Update Volunteer Profile Information, and "Verify Volunteer Information" at first login."""
-from flask import flash, redirect, render_template, request
+from flask import render_template, request
 from flask_login import current_user, login_required
 
 from ..auth import home_for
 from ..db import utcnow, write_transaction
+from ..htmx import answered
 from ..models import AuditLog, Organisation, Profile, User
 from ..profile_forms import ProfileForm, profile_data, save_lists, set_places, snapshot
 from . import bp
@@ -24,16 +25,13 @@ def profile():
         form.process(data=profile_data(form, record, user, verifying))
     if form.validate_on_submit():
         save_profile(form, record, user, org, verifying)
-        flash("Volunteer Information Verified Successfully." if verifying
-              else "Volunteer Information Updated Successfully.", "success")
-        return redirect(home_for(user), code=303)
+        return answered(home_for(user), "Volunteer Information Verified Successfully." if verifying
+                        else "Volunteer Information Updated Successfully.")
     status = 400 if form.is_submitted() else 200
-    message = "Please correct the fields marked below." if form.is_submitted() else None
     return render_template("volunteer/profile.html", form=form, user=user, profile=record,
                            verifying=verifying, first_time=user.verified_generation == 0,
                            button=VERIFY if verifying else UPDATE, family=family_of(user),
-                           feeds=[] if verifying else feeds_for(user),
-                           message=message, category="error"), status
+                           feeds=[] if verifying else feeds_for(user)), status
 
 
 def family_of(user):

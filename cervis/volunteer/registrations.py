@@ -7,7 +7,7 @@ from wtforms.validators import Length
 
 from .. import cancellation
 from ..db import utcnow
-from ..htmx import done, is_htmx, vary
+from ..htmx import answer_now, done, is_htmx, vary
 from ..models import Registration, Slot
 from ..permissions import as_id, household_ids
 from . import bp
@@ -33,6 +33,7 @@ def _answer(form, status=200, message=None, category="success", **context):
     """The current list: the fragment (with its banner) to htmx, else the whole page."""
     user = current_user._get_current_object()
     context.update(form=form, rows=_rows(user, utcnow()), message=message, category=category)
+    answer_now(message, category, "registrations")
     if is_htmx():
         # htmx swaps only 2xx answers: a refusal still comes back 200, its banner says what went wrong.
         return vary(make_response(render_template("volunteer/_registrations.html", **context)))
@@ -61,7 +62,7 @@ def registrations():
                        message="Nothing was cancelled: the registration had already been cancelled "
                                "or its shift has started.")
     return done("volunteer/_registrations.html", url_for("volunteer.registrations"),
-                _cancelled_message(cancelled), form=ReasonForm(formdata=None),
+                _cancelled_message(cancelled), target="registrations", form=ReasonForm(formdata=None),
                 rows=_rows(current_user, utcnow()))
 
 

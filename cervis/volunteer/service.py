@@ -96,7 +96,7 @@ def _render(user, form, record=None, status=200):
 
 
 def _saved(user, message):
-    response = done("volunteer/_service.html", url_for("volunteer.service"), message,
+    response = done("volunteer/_service.html", url_for("volunteer.service"), message, target="service-form",
                     form=_form(user), record=None, records=_records(user))
     if is_htmx():
         response.headers["HX-Push-Url"] = url_for("volunteer.service")
@@ -145,4 +145,5 @@ def service_delete(record_id):
     with database.atomic():
         record.delete_instance()
     return done("volunteer/_service_deleted.html", url_for("volunteer.service"),
-                "Your service project activity has been deleted.", records=_records(user))
+                "Your service project activity has been deleted.", target="service-records",
+                records=_records(user))

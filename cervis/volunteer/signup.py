@@ -3,13 +3,13 @@
 The rules (what a volunteer sees, who may offer for what) live in cervis.offers; these views
 only fetch what is asked for this user, call one of them, and answer htmx or a plain form.
 """
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from .. import offers
 from ..db import utcnow
-from ..htmx import is_htmx, vary
+from ..htmx import answer_now, answered, is_htmx, vary
 from ..models import Opportunity, OpportunityInterest
 from ..permissions import as_id
 from ..timeutil import slot_when
@@ -123,6 +123,7 @@ def signup_register():
     if not raw or len(note) > offers.NOTE_MAX:
         error = NOTE_TOO_LONG if raw else NOTHING_TICKED
         flash(error, "error")
+        answer_now(error, "error", "register")
         return _slots_answer(volunteer, opportunity, note, day, status=400, error=error, ticked=raw)
     try:
         result = offers.offer(user, volunteer, raw, note, now)
@@ -132,16 +133,19 @@ def signup_register():
 
 
 def _after_offer(volunteer, opportunity, note, day, result):
+    """The answer beside Register; a plain form goes back to the list of opportunities, whose
+    top banner (the guide's "section below") is then the answer."""
     if result.refused:
         flash(_refused_message(result.refused), "error")
-    if result.saved:
-        flash(SUBMITTED, "success")
-        if is_htmx():
-            return _slots_answer(volunteer, opportunity, "", day)
-        return redirect(url_for("volunteer.signup", volunteer=volunteer.id), code=303)
-    if not result.refused:
-        flash(ALREADY, "success")
-    return _slots_answer(volunteer, opportunity, note, day, status=409 if result.refused else 200)
+        answer_now(_refused_message(result.refused), "error", "register")
+    if result.saved and not is_htmx():
+        return answered(url_for("volunteer.signup", volunteer=volunteer.id), SUBMITTED)
+    if result.saved or not result.refused:
+        flash(SUBMITTED if result.saved else ALREADY, "success")
+        if not result.refused:
+            answer_now(SUBMITTED if result.saved else ALREADY, "success", "register")
+    status = 409 if result.refused and not result.saved else 200
+    return _slots_answer(volunteer, opportunity, "" if result.saved else note, day, status=status)
 
 
 def _refused_message(refused):

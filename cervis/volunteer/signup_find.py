@@ -5,7 +5,7 @@ Each opens in place on the sign-up page (htmx), or as a page of its own without 
 """
 from datetime import date, timedelta
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, Form, SelectField, StringField
@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from .. import offers
 from ..db import utcnow
-from ..htmx import is_htmx, vary
+from ..htmx import answer_now, answered, is_htmx, vary
 from ..models import Group, InterestCategory, Throttle, User
 from ..permissions import as_id, household_ids
 from ..timeutil import local_datetime, org_zone, to_local
@@ -145,10 +145,13 @@ def _unlocked(volunteer, opportunity):
         message = f"“{opportunity.name}” is no longer open for offers."
     else:
         message = f"“{opportunity.name}” is now shown under Step 2: choose its time slot(s) below."
+    listed = opportunity.id in {item.opportunity.id for item in listings}
+    target = f"opp-{opportunity.id}" if listed else None  # beside it in Step 2, else the top banner
+    if not is_htmx():
+        return answered(url_for("volunteer.signup", volunteer=volunteer.id, opportunity=opportunity.id),
+                        message, target=target)
     flash(message, "success")
-    if is_htmx():
-        return vary(make_response(render_template(
-            "volunteer/_code_done.html", volunteer=volunteer, listings=listings,
-            selected=opportunity.id, notes={}, searching=False)))
-    return redirect(url_for("volunteer.signup", volunteer=volunteer.id, opportunity=opportunity.id,
-                            _anchor=f"opp-{opportunity.id}"), code=303)
+    answer_now(message, "success", target)
+    return vary(make_response(render_template(
+        "volunteer/_code_done.html", volunteer=volunteer, listings=listings,
+        selected=opportunity.id, notes={}, searching=False)))

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import PASSWORD
+from conftest import log_in
 from helpers_rota import MONTH, member, night, offer, opportunity, user
 
 import cervis.auth
@@ -88,13 +88,6 @@ TAB_STOP = """(() => { const el = document.activeElement;
 REPEATED_IDS = """(() => { const seen = {}; document.querySelectorAll('[id]').forEach(el => {
   seen[el.id] = (seen[el.id] || 0) + 1; }); return Object.keys(seen).filter(id => seen[id] > 1); })()"""
 
-
-def log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("E-mail Address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in with E-mail").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def readable(violation):

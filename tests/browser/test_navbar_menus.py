@@ -1,7 +1,7 @@
 """The black bar: one row no taller than 56 px on a phone, the guide's drop-downs in one row at
 1,280 px for every role, one menu open at a time with or without JavaScript."""
 import pytest
-from conftest import PASSWORD
+from conftest import log_in
 from playwright.sync_api import expect
 
 PEOPLE = {"vera@example.org": 4, "leo@example.org": 5, "ada@example.org": 6}  # drop-downs each sees
@@ -10,13 +10,6 @@ BAR = """(() => { const bar = document.querySelector('header.navbar');
     .map(el => Math.round(el.getBoundingClientRect().top));
   return {height: bar.getBoundingClientRect().height, rows: new Set(tops).size}; })()"""
 
-
-def log_in(page, email="vera@example.org"):
-    page.goto("/login")
-    page.get_by_label("E-mail Address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in with E-mail").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def open_menus(page):

@@ -1,0 +1,35 @@
+"""Volunteer Portal Home's counters: "Days" reads "Today", a number, or "None booked"."""
+from datetime import timedelta
+
+from helpers_rota import opportunity, user
+
+from cervis.db import utcnow
+from cervis.models import PENDING, REGISTERED, Registration, Role, Slot
+
+
+def booked_in(hours_ahead, status=REGISTERED):
+    opp = opportunity()
+    starts = utcnow() + timedelta(hours=hours_ahead)
+    slot = Slot.create(opportunity=opp, role=Role.get(Role.group == opp.group, Role.name == "Cook"),
+                       starts_at=starts, ends_at=starts + timedelta(hours=1), capacity=1)
+    Registration.create(volunteer=user("vera@example.org"), slot=slot, status=status)
+
+
+def days_box(client):
+    page = client.get("/portal/").get_data(as_text=True)
+    return page[page.index('class="counters"'):page.index("counters-caption")]
+
+
+def test_days_reads_none_booked_when_no_shift_is_confirmed(auth, client, db):
+    auth.login()
+    booked_in(30, status=PENDING)
+    assert "<strong>None booked</strong>" in days_box(client)
+
+
+def test_days_reads_today_or_the_number_of_days_to_the_next_shift(auth, client, db):
+    auth.login()
+    booked_in(24 * 3 + 1)
+    assert "<strong>3</strong> Days" in days_box(client) or "<strong>4</strong> Days" in days_box(client)
+    booked_in(0.2)  # a few minutes from now: the same day, except just before local midnight
+    box = days_box(client)
+    assert "<strong>Today</strong>" in box or "<strong>1</strong> Day<" in box
