@@ -168,7 +168,7 @@ def test_removing_with_htmx_sends_the_leader_back_to_the_list(auth, client, db):
     vera, north = person("vera@example.org"), group("Northside")
     auth.login(LEO)
     response = client.post(f"/leader/groups/{north.id}/members/{vera.id}/remove", headers=HTMX)
-    assert response.headers["HX-Redirect"] == f"/leader/groups/{north.id}/members"
+    assert response.headers["HX-Redirect"] == f"/leader/groups/{north.id}/members#answer"
 
 
 def test_administrator_removing_one_membership_stays_on_the_volunteers_page(auth, client, db):

@@ -60,7 +60,7 @@ def test_reset_page_answers_the_same_whether_or_not_they_matched(client, db):
         response = ask_for_reset(client, email, first)
         login_page = client.get("/login").get_data(as_text=True)
         answers.append((response.status_code, response.headers["Location"], SAME_ANSWER in login_page))
-    assert answers[0] == answers[1] == answers[2] == (303, "/login", True)
+    assert answers[0] == answers[1] == answers[2] == (303, "/login#answer", True)
     assert len(emails_to("vera@example.org", "temporary-password")) == 1
     assert emails_to("nobody@example.org") == []
 

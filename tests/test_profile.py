@@ -294,7 +294,7 @@ def test_profile_works_on_a_320px_phone(browser, live_server):
         page.get_by_label("New Password:*", exact=True).fill(NEW_PASSWORD)
         page.get_by_label("Confirm New Password:*").fill(NEW_PASSWORD)
         page.get_by_role("button", name="Change Password").click()
-        page.wait_for_url("**/portal/profile")
+        page.wait_for_url("**/portal/profile*")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         page.get_by_role("button", name="Verify Volunteer Information").click()
         assert page.locator(".field-error", has_text="Please enter your mobile phone number.").is_visible()
@@ -302,7 +302,7 @@ def test_profile_works_on_a_320px_phone(browser, live_server):
         fill_profile(page)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         page.get_by_role("button", name="Verify Volunteer Information").click()
-        page.wait_for_url("**/portal/")
+        page.wait_for_url("**/portal/*")
         assert page.get_by_text("Volunteer Information Verified Successfully.").is_visible()
     finally:
         context.close()

@@ -55,6 +55,8 @@ def _uploaded_logo(form):
         except branding.LogoProblem as problem:
             form.logo.errors = [str(problem)]
             return None
+        finally:
+            upload.close()  # a large upload is a temporary file: closed now, not whenever
     return ("", None) if form.remove_logo.data else None
 
 
