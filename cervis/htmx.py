@@ -41,7 +41,8 @@ def done(fragment, location, message=None, category="success", target=None, **co
     """After an action: the fragment (its answer beside the control, a copy in the top banner) to
     htmx, else flash and 303 to the answer on the page at location."""
     if is_htmx() and fragment:
-        answer_now(message, category, target)
+        if target:  # without one (not yet adopted), the banner above the page answers, unfocused as before
+            answer_now(message, category, target)
         return vary(make_response(render_template(fragment, message=message, category=category, **context)))
     return vary(redirect(_remember(location, message, category, target), code=303))
 

@@ -47,7 +47,7 @@ def test_the_nights_shift_leader_records_who_came_and_hours_follow(auth, client,
     marks = {a.volunteer.first_name: a.attended for a in Attendance.select()}
     assert marks == {"Vera": True, "Rex": False, "Sue": True}
     now = utcnow()
-    assert volunteer_totals(regs["rex"].volunteer_id, now, ZONE) == {"hours": 0, "activities": 0, "days": 0}
+    assert volunteer_totals(regs["rex"].volunteer_id, now, ZONE) == {"hours": 0, "activities": 0, "days": None}
     assert volunteer_totals(regs["vera"].volunteer_id, now, ZONE)["hours"] == 3
     assert activity_history(regs["rex"].volunteer_id, now)[1]["activities"] == 0
     assert 'value="0" checked' in client.get(url).get_data(as_text=True)  # changeable: saved choices show

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 
 from .. import attendance as rules
 from ..db import utcnow
-from ..htmx import done
+from ..htmx import answer_now, done
 from ..models import Opportunity
 from ..permissions import as_id
 from ..rota import Refused
@@ -45,9 +45,11 @@ def attendance(opportunity_id, day):
                          didnt_come={i for i in _ids("registration") if request.form.get(f"came-{i}") == "0"},
                          gone={i for i in _ids("walked_in") if request.form.get(f"walked-{i}") == "0"},
                          add=added if added[0] else None)
-            return done("leader/_attendance.html", here, "Attendance saved.", **_context(opportunity, day))
+            return done("leader/_attendance.html", here, "Attendance saved.", target="attendance",
+                        **_context(opportunity, day))
         except Refused as exc:
             message = str(exc)
+            answer_now(message, "error", "attendance")
     status = 400 if form.is_submitted() else 200
     return render_template("leader/attendance.html", message=message, category="error",
                            **_context(opportunity, day)), status

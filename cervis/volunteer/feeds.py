@@ -43,6 +43,6 @@ def feed_new():
     calendars.new_address(user, group)
     return done("volunteer/_calendar_feeds.html", url_for("volunteer.profile") + "#calendar-feeds",
                 "A new address is ready: the old one no longer works. Subscribe again with the new one.",
-                feeds=feeds_for(user))
+                target="calendar-feeds", feeds=feeds_for(user))
 
 
