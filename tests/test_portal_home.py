@@ -1,4 +1,5 @@
-"""Volunteer Portal Home's counters: "Days" reads "Today", a number, or "None booked"."""
+"""Small things a volunteer reads on a phone: "Days" on Portal Home reads "Today", a number or "None booked";
+the emails name the meeting venue above its address, once."""
 from datetime import timedelta
 
 from helpers_rota import opportunity, user
@@ -33,3 +34,12 @@ def test_days_reads_today_or_the_number_of_days_to_the_next_shift(auth, client, 
     booked_in(0.2)  # a few minutes from now: the same day, except just before local midnight
     box = days_box(client)
     assert "<strong>Today</strong>" in box or "<strong>1</strong> Day<" in box
+
+
+def test_the_meeting_location_names_the_venue_above_its_address_once(db):
+    opp = opportunity()
+    assert opp.meeting_location() == "The HUB\nEaston Street, High Wycombe HP11 1NJ"  # written out by the leader
+    opp.location = opp.group.address
+    assert opp.meeting_location() == "Northside\n1 North Street"  # only the street: the venue's name above it
+    opp.location = ""
+    assert opp.meeting_location() == "Northside\n1 North Street"

@@ -37,10 +37,11 @@ class Opportunity(BaseModel):
 
     def meeting_location(self):
         """Where volunteers meet, as the guide prints it: the venue's name above its address, once."""
-        if self.location.strip():
-            return self.location.strip()
-        group = self.group
-        return "\n".join(part for part in (group.name, (group.address or "").strip()) if part)
+        group, text = self.group, self.location.strip()
+        address = (group.address or "").strip()
+        if text and text != address:
+            return text  # the leader wrote it out, as "The HUB" above its street
+        return "\n".join(part for part in (group.name, address) if part)  # the venue is the group
 
     def is_live(self, now):
         return self.cancelled_at is None and self.live_from <= now
