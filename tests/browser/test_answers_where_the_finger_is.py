@@ -1,5 +1,5 @@
-"""The answer where the finger is (cervis/htmx.py), on a 360 x 740 phone, with and without
-JavaScript: after each action the message is inside the screen and has the focus, for the
+"""The answer where the finger is (cervis/htmx.py), on a 360 x 740 phone and a 1,280 x 800 screen,
+with and without JavaScript: after each action the message is inside the screen and has the focus, for the
 volunteer (Register, Cancel, record service), the leader (close a slot far down the list) and
 the administrator (rename a list item, save the settings)."""
 import pytest
@@ -23,10 +23,12 @@ def assert_answered(page, words):
     assert not problem, f"{words}: {problem}"
 
 
-@pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
+@pytest.fixture(params=[(360, 740, True), (360, 740, False), (1280, 800, True), (1280, 800, False)],
+                ids=["360-javascript", "360-no-javascript", "1280-javascript", "1280-no-javascript"])
 def phone_js(request, browser, live_server):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server,
-                                  java_script_enabled=request.param)
+    width, height, javascript = request.param
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server,
+                                  java_script_enabled=javascript)
     yield context
     context.close()
 
