@@ -26,11 +26,11 @@ def test_admin_renames_a_list_item_in_place_and_sees_the_green_banner(phone):
     box = phone.get_by_label("Name of Monthly")
     box.fill("Once a month")
     phone.get_by_role("button", name="Save Monthly").click()
-    phone.get_by_text("“Monthly” has been saved as “Once a month”.").wait_for()
+    phone.locator("#answer", has_text="“Monthly” has been saved as “Once a month”.").wait_for()  # beside the button
     assert phone.url.endswith("/admin/lists")  # swapped in place, no page load
     assert Frequency.get_or_none(Frequency.name == "Once a month") is not None
     phone.get_by_role("button", name="Remove Once a month").click()
-    phone.get_by_text("“Once a month” has been removed.").wait_for()
+    phone.locator("#answer", has_text="“Once a month” has been removed.").wait_for()
     assert Frequency.get_or_none(Frequency.name == "Once a month") is None
     assert fits_the_screen(phone)
 
@@ -43,7 +43,7 @@ def test_admin_sends_a_failed_email_again_and_the_row_updates(phone):
     phone.goto("/admin/outbox")
     assert fits_the_screen(phone)
     phone.get_by_role("button", name="Send again to vera@example.org").click()
-    phone.get_by_text("The email to vera@example.org will be sent again shortly.").wait_for()
+    phone.locator("#answer", has_text="The email to vera@example.org will be sent again shortly.").wait_for()
     row = phone.locator(f"#email-{failed.id}")
     row.get_by_text("Queued").wait_for()
     assert Email.get_by_id(failed.id).status == QUEUED

@@ -40,7 +40,7 @@ def test_new_volunteer_logs_in_changes_temporary_password_and_completes_profile(
 
 def complete_profile(page):
     page.get_by_role("button", name="Verify Volunteer Information").click()
-    page.get_by_text("Please correct the fields marked below.").wait_for()  # nothing filled in yet
+    page.locator("#answer", has_text="Please correct the fields marked below.").wait_for()  # nothing filled in yet
     assert fits_the_screen(page)
     fill_profile(page)
     page.get_by_role("button", name="Verify Volunteer Information").click()
