@@ -13,5 +13,6 @@ class Branding(BaseModel):
 
     @classmethod
     def current(cls):
+        """The row, or an unsaved default one: showing a page never writes (saving it inserts it)."""
         row = cls.select().order_by(cls.id).first()
-        return row if row is not None else cls.create()
+        return row if row is not None else cls()
