@@ -7,6 +7,7 @@ Hours served (the portal's counters, the activity history) follow what was recor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask import url_for
 from peewee import fn
 
 from .db import utcnow, write_transaction
@@ -135,7 +136,22 @@ def waiting(group_ids, now):
                    Registration.status == REGISTERED, Slot.starts_at >= now - WAITING, Slot.ends_at <= now)
             .distinct().tuples())
     nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}
-    nights = {n for n in nights if changeable(n[1], now)}
+    return _unrecorded({n for n in nights if changeable(n[1], now)})
+
+
+def led_nights(user, now):
+    """Nights this volunteer led as shift leader, over and still changeable, not yet recorded:
+    [(opportunity, local date)] for the portal home. Bounded by the week, not history."""
+    zone = org_zone()
+    rows = (Slot.select(Slot.opportunity, Slot.starts_at).join(Registration).switch(Slot).join(Role)
+            .where(Registration.volunteer == user.id, Registration.status == REGISTERED,
+                   Role.is_shift_leader == True, Slot.starts_at >= now - WAITING, Slot.ends_at <= now)  # noqa: E712
+            .tuples())
+    nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}
+    return _unrecorded({n for n in nights if changeable(n[1], now)})
+
+
+def _unrecorded(nights):
     if not nights:
         return []
     done = set(AttendanceDay.select(AttendanceDay.opportunity, AttendanceDay.day)
@@ -143,6 +159,12 @@ def waiting(group_ids, now):
                       AttendanceDay.day >= min(d for _, d in nights)).tuples())
     opportunities = {o.id: o for o in Opportunity.select().where(Opportunity.id.in_({o for o, _ in nights}))}
     return [(opportunities[o], d) for o, d in sorted(nights - done, key=lambda n: (n[1], n[0]))]
+
+
+def with_links(nights):
+    """[(opportunity, date, the "Who came?" address)] for a list of nights."""
+    return [(opp, day, url_for("leader.attendance", opportunity_id=opp.id, day=day.isoformat()))
+            for opp, day in nights]
 
 
 def record_of(volunteer, group_ids=None, limit=20):

@@ -112,3 +112,14 @@ def test_the_member_page_shows_attended_and_missed_shifts(auth, client, db):
     client.post(url, data={"registration": [r.id for r in regs.values()], f"came-{regs['rex'].id}": "0"})
     page = client.get(f"/leader/volunteers/{regs['rex'].volunteer_id}").get_data(as_text=True)
     assert "<strong>0</strong> Attended" in page and "<strong>1</strong> Didn't come" in page
+
+
+def test_the_shift_leader_finds_the_night_on_the_portal_home_until_recorded(auth, client, db):
+    regs, url = a_night()
+    auth.login("sue@example.org")
+    assert f'href="{url}"' in client.get("/portal/").get_data(as_text=True)
+    client.post(url, data={"registration": [r.id for r in regs.values()]})
+    assert f'href="{url}"' not in client.get("/portal/").get_data(as_text=True)
+    auth.logout()
+    auth.login("vera@example.org")  # she cooked, she did not lead
+    assert "Who came?" not in client.get("/portal/").get_data(as_text=True)

@@ -134,9 +134,7 @@ def _cancellations_context(user, now):
 
 def _attendance_context(group_ids, now):
     """Last week's nights whose attendance is not recorded yet, each with its "Who came?" link."""
-    return {"attendance_waiting": [
-        (opp, day, url_for("leader.attendance", opportunity_id=opp.id, day=day.isoformat()))
-        for opp, day in attendance.waiting(group_ids, now)]}
+    return {"attendance_waiting": attendance.with_links(attendance.waiting(group_ids, now))}
 
 
 @bp.route("/")

@@ -2,6 +2,7 @@
 from flask import render_template
 from flask_login import current_user, login_required
 
+from .. import attendance
 from ..db import utcnow
 from ..models.rota import volunteer_totals
 from ..timeutil import org_zone
@@ -11,5 +12,7 @@ from . import bp
 @bp.route("/")
 @login_required
 def home():
-    totals = volunteer_totals(current_user.id, utcnow(), org_zone())
-    return render_template("volunteer/home.html", totals=totals)
+    now = utcnow()
+    totals = volunteer_totals(current_user.id, now, org_zone())
+    led = attendance.with_links(attendance.led_nights(current_user, now))  # nights they led: "Who came?"
+    return render_template("volunteer/home.html", totals=totals, attendance_waiting=led)
