@@ -1,14 +1,15 @@
 """Calendars: the shift as an .ics with its confirmation, a cancellation's update, and the feeds.
 Every file is parsed back with icalendar."""
 import email
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from helpers_rota import member, night, offer, user
+from helpers_rota import ZONE, member, night, offer, user
 from icalendar import Calendar
 
 from cervis import calendars, cancellation, outbox, rota
 from cervis.db import utcnow
+from cervis.timeutil import to_utc
 from cervis.models import PENDING, REGISTERED, Email, Membership, Slot, User
 from test_cancelling import register, shift
 
@@ -115,3 +116,16 @@ def test_a_leader_gets_the_groups_whole_rota_with_names_and_roles_but_no_phones(
 def test_a_volunteer_cannot_make_a_feed_for_a_group_they_do_not_lead(auth, client, db):
     auth.login()
     assert client.post("/portal/feed/new", data={"group": Slot.select().count() or 1}).status_code == 403
+
+
+def test_a_night_across_the_spring_clock_change_keeps_its_local_times_in_the_feed(app, db):
+    vera = user("vera@example.org")
+    cook = shift("Cook")
+    start = to_utc(datetime(2027, 3, 27, 20), ZONE)  # Saturday 8 PM GMT; the clocks go forward at 1 AM
+    Slot.update(starts_at=start, ends_at=to_utc(datetime(2027, 3, 28, 8), ZONE)).where(Slot.id == cook.id).execute()
+    register(vera, cook)
+    with app.test_request_context():
+        event = only_event(Calendar.from_ical(calendars.personal(vera, now=datetime(2027, 3, 1))))
+    assert (event.decoded("DTSTART").hour, event.decoded("DTEND").hour) == (20, 8)
+    real = [event.decoded(name).astimezone(timezone.utc) for name in ("DTSTART", "DTEND")]
+    assert real[1] - real[0] == timedelta(hours=11)  # an hour shorter: the clocks went forward
