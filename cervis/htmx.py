@@ -12,11 +12,14 @@ and, in the fragment, beside the control that was pressed (inside what htmx swap
     {{ answer("slot-" ~ slot.id) }}
 
 htmx gets the fragment: the message appears beside the control (role=status, or role=alert for an
-error), htmx focuses it (it carries autofocus), and a copy replaces the top banner. A plain form
-gets a flash for the top banner and a 303 to location#answer: the page draws the same box where
-answer() is called with that target, and the browser scrolls to it and focuses it (a fragment
-target with tabindex=-1). Without a target the top banner itself is the answer. A view that only
-redirects (a saved form, a new group) calls answered(location, message, target=...) instead.
+error), htmx focuses it (it carries autofocus), and a copy replaces the top banner (no role there:
+announced once). A plain form gets a flash for the top banner and a 303 to location#answer: the
+page draws the same box where answer() is called with that target, and the browser scrolls to it
+and focuses it (a fragment target with tabindex=-1). Without a target a redirect's top banner is
+the answer, and an htmx answer keeps the old unfocused banner. A view that only redirects (a saved
+form, a new group) calls answered(location, message, target=...); one that draws a page or
+fragment itself (a refusal, 4xx) calls answer_now(message, category, target) before rendering.
+A form sent back with mistakes uses error_summary(form) from _form.html: the same id, focused.
 """
 from flask import flash, g, make_response, redirect, render_template, request, session
 
