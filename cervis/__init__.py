@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask, current_app, render_template
 from werkzeug.routing import IntegerConverter
 
-ROOT = Path(__file__).resolve().parent.parent
+from .configuration import instance_folder, read_booleans, shipped_folder
 
 DEFAULTS = dict(
     SESSION_COOKIE_SECURE=True,
@@ -27,14 +27,13 @@ DEFAULTS = dict(
 
 
 def create_app(test_config=None):
-    instance = Path((test_config or {}).get("INSTANCE_PATH")
-                    or os.environ.get("CERVIS_INSTANCE_PATH", ROOT / "instance")).resolve()
+    instance = instance_folder(test_config)
     app = Flask(
         __name__,
         instance_path=str(instance),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(shipped_folder("templates")),
+        static_folder=str(shipped_folder("static")),
     )
     app.config.from_mapping(DEFAULTS)
     # Before any route is added: an id too large for the database is a 404, never an overflow error.
@@ -46,6 +45,7 @@ def create_app(test_config=None):
             app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     else:
         app.config.from_mapping(test_config)
+    read_booleans(app.config)
     instance.mkdir(parents=True, exist_ok=True)
     app.config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'cervis.db'}")
     app.config.setdefault("OUTBOX_DIR", str(instance / "outbox"))

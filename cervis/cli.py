@@ -1,6 +1,7 @@
 """Command-line tools: create-admin, demo, unlock. (init-db lives with the database.)"""
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from . import passwords
 from .db import database, init_db
@@ -46,12 +47,23 @@ def create_admin(email, first_name, last_name, password):
 
 
 @click.command("demo")
-def demo_command():
-    """Load a fictional charity to try every step, and print its logins."""
-    from .demo import load
+@click.option("--force", is_flag=True, help="Load it even into a database with a charity's own data.")
+@with_appcontext
+def demo_command(force):
+    """Load a fictional charity to try every step, and print its logins.
+
+    Refuses a database that holds an organisation or accounts of its own, unless --force.
+    """
+    from .demo import load, not_the_demos
 
     init_db()
     with database.connection_context():
+        found = not_the_demos()
+        if found and not force:
+            raise click.ClickException(
+                f"This database ({current_app.config['DATABASE_URL']}) already holds {' and '.join(found)}. "
+                "The demo would rename the organisation and add fictional people to it. "
+                "Use an empty instance (CERVIS_INSTANCE_PATH), or add --force to load it anyway.")
         logins = load()
     click.echo("Demo organisation ready. Log in at " + current_app.config["BASE_URL"] + "/login with:")
     for role, email, password in logins:

@@ -9,7 +9,10 @@ from playhouse.db_url import connect
 
 database = peewee.DatabaseProxy()
 
-SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000, "synchronous": "normal"}
+# synchronous=full: an offer acknowledged is on the disk, even when the Pi's power is pulled.
+# secure_delete: an erased volunteer's words are overwritten, not left in free pages.
+SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000, "synchronous": "full",
+                  "secure_delete": 1}
 PG_WRITE_LOCK_ID = 0x43455256495357  # "CERVISW": not the scheduler's lock (cervis.scheduler.PG_LOCK_ID)
 
 

@@ -18,6 +18,21 @@ VENUES = [
 ]
 VOLUNTEERS = ["Alex Ashdown", "Bea Brightwell", "Cal Chen", "Dana Duarte", "Eli Evans", "Fern Foster",
               "Gus Greenway", "Hana Hughes", "Ivo Ivanov", "Jo Jennings", "Kit Kowalski", "Lou Lambert"]
+ORG_NAME = "Exampleton Night Shelter Trust"
+EMAILS = {"admin@example.org", "leader@example.org", "newcomer@example.org",
+          *(f"{n.split()[0].lower()}@example.org" for n in VOLUNTEERS)}
+
+
+def not_the_demos():
+    """What this database holds that the demo did not make: reasons to leave it alone."""
+    found = []
+    org = Organisation.select().order_by(Organisation.id).first()
+    if org is not None and org.name not in (Organisation.name.default, ORG_NAME):
+        found.append(f"the organisation {org.name!r}")
+    others = User.select().where(User.email.is_null(True) | User.email.not_in(EMAILS)).count()
+    if others:
+        found.append(f"{others} account{'s' if others != 1 else ''} that the demo did not make")
+    return found
 
 
 def load():
@@ -65,7 +80,7 @@ def _organisation():
                     "see your rota and keep your details up to date. Stuck? Call 01632 960000.")
     face.save()
     org = Organisation.current()
-    org.name, org.short_name = "Exampleton Night Shelter Trust", "ENST"
+    org.name, org.short_name = ORG_NAME, "ENST"
     org.contact_email, org.contact_phone = "volunteers@example.org", "01632 960000"
     org.contact_hours = "Mon - Fri 9am - 5pm"
     org.terms_text = ("Volunteers follow the shelter's safeguarding policy and the instructions of the shift leader."

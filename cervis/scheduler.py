@@ -148,7 +148,7 @@ def utcnow_aware():
 
 def start_if_serving(app):
     """Start in a serving process only: `flask run` or a WSGI server, never another CLI command."""
-    if app.config.get("TESTING") or os.environ.get("CERVIS_SCHEDULER") == "0":
+    if app.config.get("TESTING") or not app.config.get("SCHEDULER", True):
         return None
     import click
 

@@ -237,7 +237,7 @@ def test_scheduler_starts_under_flask_run_and_a_wsgi_server(app, started, monkey
     with click.Context(click.Command("run"), info_name="run"):
         assert scheduler.start_if_serving(app) == "scheduler"
     assert scheduler.start_if_serving(app) == "scheduler"  # waitress-serve: no click at all
-    monkeypatch.setenv("CERVIS_SCHEDULER", "0")
+    app.config["SCHEDULER"] = False  # CERVIS_SCHEDULER=false (tests/test_configuration.py)
     assert scheduler.start_if_serving(app) is None  # switched off by the operator
     assert len(started) == 2
 
