@@ -1,4 +1,4 @@
-"""Command-line tools: create-admin, demo, unlock. (init-db lives with the database.)"""
+"""Command-line tools: create-admin, demo, unlock, backup, restore. (init-db lives with the database.)"""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -12,6 +12,8 @@ def init_app(app):
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_command)
     app.cli.add_command(unlock_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-admin")
@@ -85,3 +87,40 @@ def unlock(email, actor=None):
         Throttle.clear(f"login-email:{email}")
         Throttle.clear(f"reset-email:{email}")
         AuditLog.record(actor, "unlock", User.by_email(email), after={"email": email})
+
+
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=True, writable=True))
+@with_appcontext
+def backup_command(path):
+    """Write one archive: the database (a consistent copy, checked), secret key, config.py and documents.
+
+    PATH is a file or a folder; without it the archive goes to instance/backups/.
+    """
+    from . import backups
+
+    try:
+        made = backups.make(path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written: {made}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Restore even though CERVIS seems to be running.")
+@with_appcontext
+def restore_command(path, force):
+    """Check a backup archive and restore it into this (stopped) instance.
+
+    What was there before is moved to instance/before-restore-<time>/, never deleted.
+    """
+    from . import backups
+
+    try:
+        manifest, aside = backups.restore(path, force=force)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the backup made at {manifest.get('made_at', '?')} UTC.")
+    click.echo(f"The files it replaced are in {aside}.")
+    click.echo("Start CERVIS again (sudo systemctl start cervis)" + (", or restart it now." if force else "."))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from . import cover, outbox
+from . import backups, cover, outbox
 from .db import database, is_sqlite, utcnow
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,10 @@ def cover_still_open(app, now=None):
     """The leaders hear of a place still open 12 hours before its shift."""
     with app.app_context(), database.connection_context():
         return cover.still_open(now or utcnow())
+
+
+# Hourly: each finds for itself whether its work is due (tonight's backup).
+JOBS.append((backups.nightly, 3600))
 
 
 class SchedulerLock:

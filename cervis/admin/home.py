@@ -1,7 +1,9 @@
 """Administrator home."""
 from flask import render_template
 
+from .. import backups
 from ..auth import admin_required
+from ..db import is_sqlite, utcnow
 from ..menu import ADMIN, _existing
 from ..models import Email, Group, User
 from ..models.mail import FAILED, QUEUED
@@ -17,4 +19,7 @@ def home():
         "queued": Email.select().where(Email.status == QUEUED).count(),
         "failed": Email.select().where(Email.status == FAILED).count(),
     }
-    return render_template("admin/home.html", counts=counts, sections=_existing(ADMIN))
+    last_backup = backups.latest() if is_sqlite() else None
+    return render_template("admin/home.html", counts=counts, sections=_existing(ADMIN),
+                           on_sqlite=is_sqlite(), last_backup=last_backup,
+                           backup_overdue=backups.is_overdue(utcnow(), last_backup))

@@ -1,0 +1,236 @@
+"""Backups: one archive holding a consistent copy of the database, the secret key, config.py and
+the posted documents; made on demand, nightly by the scheduler, and restored into a stopped instance.
+
+SQLite only: a PostgreSQL server is backed up with pg_dump (README, "Backups").
+"""
+import fcntl
+import io
+import json
+import os
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from .db import utcnow
+
+KEPT = 14  # nightly archives kept in instance/backups/
+NIGHT_STARTS = 2  # local hour from which tonight's backup is due
+PREFIX, SUFFIX = "cervis-", ".tar.gz"
+STAMP = "%Y%m%dT%H%M%SZ"
+DATABASE, MANIFEST, DOCUMENTS = "cervis.db", "MANIFEST.json", "documents"
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done safely; the message says why and what to do."""
+
+
+def folder(app=None):
+    return Path((app or current_app).instance_path) / "backups"
+
+
+def database_file(app=None):
+    url = (app or current_app).config["DATABASE_URL"]
+    if not url.startswith("sqlite:///"):
+        raise BackupError("This install runs on PostgreSQL: back it up with pg_dump (README, \"Backups\").")
+    return Path(url[len("sqlite:///"):])
+
+
+def make(path=None, now=None):
+    """Write the archive (to instance/backups/ unless given a path) and return its path."""
+    now = now or utcnow()
+    source = database_file()
+    target = Path(path) if path else folder() / f"{PREFIX}{now.strftime(STAMP)}{SUFFIX}"
+    if target.is_dir():
+        target = target / f"{PREFIX}{now.strftime(STAMP)}{SUFFIX}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        copy = Path(work) / DATABASE
+        _copy_database(source, copy)
+        manifest = {"made_at": now.isoformat(), "format": 1, "integrity": _integrity(copy)}
+        partial = Path(work) / "archive.part"
+        with tarfile.open(partial, "w:gz") as tar:
+            _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1).encode())
+            tar.add(copy, DATABASE)
+            for name in ("secret_key", "config.py"):
+                if (Path(current_app.instance_path) / name).is_file():
+                    tar.add(Path(current_app.instance_path) / name, name)
+            documents = Path(current_app.config["DOCUMENTS_DIR"])
+            if documents.is_dir():
+                tar.add(documents, DOCUMENTS)
+        os.chmod(partial, 0o600)  # it holds the secret key and everyone's personal data
+        os.replace(partial, target)  # never half an archive under the final name
+    return target
+
+
+def _copy_database(source, copy):
+    """SQLite's online backup: a consistent copy while offers keep arriving."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(copy)
+    try:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+    finally:
+        dst.close()
+        src.close()
+    if _integrity(copy) != "ok":
+        raise BackupError("The copy of the database failed its integrity check; nothing was written.")
+
+
+def _integrity(path):
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return "; ".join(row[0] for row in conn.execute("PRAGMA integrity_check"))
+    finally:
+        conn.close()
+
+
+def _add_bytes(tar, name, data):
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = len(data), 0o600, int(datetime.now().timestamp())
+    tar.addfile(info, io.BytesIO(data))
+
+
+def archives(app=None):
+    """This instance's archives, newest first, as (made at UTC, path)."""
+    found = []
+    for path in folder(app).glob(f"{PREFIX}*{SUFFIX}"):
+        try:
+            found.append((datetime.strptime(path.name[len(PREFIX):-len(SUFFIX)], STAMP), path))
+        except ValueError:
+            continue  # someone else's file: neither counted nor pruned
+    return sorted(found, reverse=True)
+
+
+def latest(app=None):
+    found = archives(app)
+    return found[0][0] if found else None
+
+
+def prune(app=None, kept=KEPT):
+    for _, path in archives(app)[kept:]:
+        path.unlink(missing_ok=True)
+
+
+def due(now, zone, last):
+    """Tonight's backup is due once the night has started (02:00 local) and none was made since."""
+    local = now.replace(tzinfo=timezone.utc).astimezone(zone)
+    night = local.replace(hour=NIGHT_STARTS, minute=0, second=0, microsecond=0)
+    if local < night:
+        night -= timedelta(days=1)
+    night_utc = night.astimezone(timezone.utc).replace(tzinfo=None)
+    return last is None or last < night_utc
+
+
+def is_overdue(now, last):
+    """The administrators' warning: no backup from the last two days."""
+    return last is None or now - last > timedelta(days=2)
+
+
+def nightly(app, now=None):
+    """The scheduler's job (hourly): make tonight's archive if due, keep the last KEPT."""
+    from .db import database, is_sqlite
+    from .models import Organisation
+
+    now = now or utcnow()
+    with app.app_context():
+        if not is_sqlite():
+            return None
+        with database.connection_context():
+            zone = ZoneInfo(Organisation.current().timezone)
+        if not due(now, zone, latest()):
+            return None
+        made = make(now=now)
+        prune()
+        current_app.logger.info("Backup written: %s", made)
+        return made
+
+
+
+def check(archive):
+    """The archive's manifest, once every member is a plain file or folder with a safe name and the
+    database inside passes its integrity check."""
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            members = {m.name: m for m in tar.getmembers()}
+            for name, member in members.items():
+                if not (member.isfile() or member.isdir()) or _unsafe(name):
+                    raise BackupError(f"{archive} holds {name!r}, which no CERVIS backup holds.")
+            if MANIFEST not in members or DATABASE not in members:
+                raise BackupError(f"{archive} is not a CERVIS backup (no {MANIFEST} or {DATABASE}).")
+            manifest = json.load(tar.extractfile(MANIFEST))
+            with tempfile.TemporaryDirectory() as work:
+                copy = Path(work) / DATABASE
+                copy.write_bytes(tar.extractfile(DATABASE).read())
+                if _integrity(copy) != "ok":
+                    raise BackupError(f"The database in {archive} fails its integrity check.")
+    except (OSError, tarfile.TarError, ValueError) as error:
+        raise BackupError(f"{archive} cannot be read as a CERVIS backup: {error}") from error
+    return manifest
+
+
+def _unsafe(name):
+    parts = Path(name).parts
+    return name.startswith("/") or ".." in parts or not parts
+
+
+def seems_running(app=None):
+    """Why this instance looks in use (a reason), or None."""
+    app = app or current_app
+    lock = Path(app.instance_path) / "scheduler.lock"
+    if lock.exists():
+        with open(lock, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return "CERVIS is running (a process holds its scheduler lock)"
+    wal = Path(f"{database_file(app)}-wal")
+    if wal.exists() and wal.stat().st_size:
+        return "the database is open (its write-ahead log is not empty)"
+    return None
+
+
+def restore(archive, force=False, now=None):
+    """Put the archive's database, key, settings and documents in place; what was there before is
+    moved into instance/before-restore-<time>/ (returned), never deleted."""
+    manifest = check(archive)
+    reason = seems_running()
+    if reason and not force:
+        raise BackupError(f"Not restored: {reason}. Stop it first (sudo systemctl stop cervis), "
+                          "or add --force to restore anyway and restart it at once.")
+    instance = Path(current_app.instance_path)
+    documents, database = Path(current_app.config["DOCUMENTS_DIR"]), database_file()
+    aside = Path(tempfile.mkdtemp(prefix=f"before-restore-{(now or utcnow()).strftime(STAMP)}-", dir=instance))
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), instance / "secret_key",
+                 instance / "config.py", documents):
+        if path.exists():
+            shutil.move(path, aside / path.name)
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar.getmembers():
+            target = _place(member.name, instance, documents, database)
+            if target is None:
+                continue
+            if member.isdir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as out:
+                shutil.copyfileobj(tar.extractfile(member), out)
+            os.chmod(target, 0o600)
+    return manifest, aside
+
+
+def _place(name, instance, documents, database):
+    """Where an archive member goes: never outside the instance's own files."""
+    if name == DATABASE:
+        return database
+    if name in ("secret_key", "config.py"):
+        return instance / name
+    if name == DOCUMENTS or name.startswith(DOCUMENTS + "/"):
+        return documents.joinpath(*Path(name).parts[1:])
+    return None
