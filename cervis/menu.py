@@ -38,6 +38,7 @@ ADMIN = [
         ("People", "admin.people"),
         ("Posted Documents", "admin.documents"),
         ("Audit Log", "admin.audit"),
+        ("Data Protection", "admin.data_protection"),
         ("Outbox", "admin.outbox"),
     ]),
 ]

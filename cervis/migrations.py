@@ -24,7 +24,10 @@ def _rota_indexes(m):
 
 
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
-MIGRATIONS = [_rota_indexes]
+MIGRATIONS = [
+    _rota_indexes,
+    lambda m: [m.add_column("organisation", "retention_years", peewee.IntegerField(default=3))],
+]
 
 
 def apply():

@@ -44,12 +44,16 @@ def build_message(email, org):
     return msg
 
 
-def deliver_to_file(email, msg):
-    folder = Path(current_app.config["OUTBOX_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
+def eml_path(email):
+    """Where an email is written without a mail server (and where an erasure looks for it)."""
     # The Message-ID in the name: an outbox folder kept across a fresh database never hides a new email.
     tag = hashlib.sha256(email.message_id.encode()).hexdigest()[:12]
-    path = folder / f"{email.id:08d}-{email.kind}-{tag}.eml"
+    return Path(current_app.config["OUTBOX_DIR"]) / f"{email.id:08d}-{email.kind}-{tag}.eml"
+
+
+def deliver_to_file(email, msg):
+    path = eml_path(email)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         return  # written before a crash stopped us marking it sent: never write it twice
     tmp = path.with_suffix(".tmp")

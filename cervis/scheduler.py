@@ -15,7 +15,7 @@ from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from . import backups, cover, outbox
+from . import backups, cover, outbox, privacy
 from .db import database, is_sqlite, utcnow
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,9 @@ def cover_still_open(app, now=None):
         return cover.still_open(now or utcnow())
 
 
-# Hourly: each finds for itself whether its work is due (tonight's backup).
+# Hourly: each finds for itself whether its work is due (tonight's backup, this month's reminder).
 JOBS.append((backups.nightly, 3600))
+JOBS.append((privacy.monthly_reminder, 3600))
 
 
 class SchedulerLock:

@@ -1,7 +1,7 @@
 """Administrator home."""
 from flask import render_template
 
-from .. import backups
+from .. import backups, privacy
 from ..auth import admin_required
 from ..db import is_sqlite, utcnow
 from ..menu import ADMIN, _existing
@@ -22,4 +22,5 @@ def home():
     last_backup = backups.latest() if is_sqlite() else None
     return render_template("admin/home.html", counts=counts, sections=_existing(ADMIN),
                            on_sqlite=is_sqlite(), last_backup=last_backup,
+                           erasure_requests=privacy.open_requests().count(),
                            backup_overdue=backups.is_overdue(utcnow(), last_backup))

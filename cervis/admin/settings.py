@@ -15,7 +15,7 @@ from . import bp
 from .paging import me
 
 FIELDS = ["name", "short_name", "contact_email", "contact_phone", "contact_hours", "timezone",
-          "terms_text", "privacy_text", "session_timeout", "guide_password_rule"]
+          "terms_text", "privacy_text", "session_timeout", "guide_password_rule", "retention_years"]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -33,6 +33,9 @@ class SettingsForm(FlaskForm):
     session_timeout = IntegerField("Session timeout (minutes)", validators=[
         DataRequired("Please enter a number of minutes between 5 and 240."),
         NumberRange(5, 240, "Please enter a number of minutes between 5 and 240.")])
+    retention_years = IntegerField("Keep an inactive volunteer's data for (years)", validators=[
+        DataRequired("Please enter a number of years between 1 and 20."),
+        NumberRange(1, 20, "Please enter a number of years between 1 and 20.")])
     guide_password_rule = BooleanField(
         "Passwords must contain at least 1 uppercase character, 1 lowercase character, and 1 number "
         "(the rule in the volunteer guide)")

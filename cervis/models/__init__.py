@@ -11,6 +11,7 @@ from .notes import LeaderNote
 from .org import (Allergen, Frequency, InterestCategory, Organisation, PlaceOfWorship,
                   seed_lists)
 from .people import Group, Membership, Profile, ProfileAllergen, ProfilePlace, User
+from .privacy import Erasure, RetentionReminder
 from .rota import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Opportunity,
                    OpportunityInterest, Registration, RegistrationEvent, Role, ServiceRecord, Slot)
 from .unlock import OpportunityUnlock
@@ -20,7 +21,8 @@ ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        Role, Opportunity, OpportunityInterest, Slot, Registration, RegistrationEvent, ServiceRecord,
        OpportunityUnlock,
        Email, Document, AuditLog, Throttle, RotaCompletion, LeaderNote,
-       CoverRequest, CoverAsk, AttendanceDay, Attendance, EmailAttachment, CalendarFeed, Branding]
+       CoverRequest, CoverAsk, AttendanceDay, Attendance, EmailAttachment, CalendarFeed, Branding,
+       Erasure, RetentionReminder]
 
 __all__ = [m.__name__ for m in ALL] + [
     "seed_lists", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]

@@ -18,6 +18,7 @@ class Organisation(BaseModel):
     session_timeout = peewee.IntegerField(default=30)  # minutes without activity
     guide_password_rule = peewee.BooleanField(default=False)  # 1 upper, 1 lower, 1 digit
     verify_generation = peewee.IntegerField(default=1)  # bump to make everyone verify again
+    retention_years = peewee.IntegerField(default=3)  # inactive this long: listed for erasure
 
     @classmethod
     def current(cls):

@@ -1,0 +1,43 @@
+"""Data Protection: erasure requests, volunteers past the retention time, and erasing one."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms.validators import DataRequired
+
+from .. import erasure, privacy
+from ..auth import admin_required
+from ..models import Organisation, Registration
+from . import bp
+from .paging import me
+from .people import person_or_404
+
+
+class EraseForm(FlaskForm):
+    understood = BooleanField("I understand that this cannot be undone.",
+                              validators=[DataRequired("Please tick to confirm: an erasure cannot be undone.")])
+
+
+@bp.route("/data-protection")
+@admin_required
+def data_protection():
+    org = Organisation.current()
+    return render_template("admin/data_protection.html", org=org, requests=list(privacy.open_requests()),
+                           due=privacy.due_for_erasure(org=org))
+
+
+@bp.route("/people/<int:person_id>/erase", methods=["GET", "POST"])
+@admin_required
+def person_erase(person_id):
+    person = person_or_404(person_id)
+    refusal = erasure.refusal(me(), person)
+    form = EraseForm()
+    if refusal is None and form.validate_on_submit():
+        kept = erasure.erase(me(), person)
+        flash(f"{person.name} has been erased. {kept['registrations_kept']} registrations stay on the rota "
+              f"without a name; {kept['future_offers_withdrawn']} future offers were withdrawn.", "success")
+        return redirect(url_for("admin.data_protection"), code=303)
+    household = person.household()
+    status = 400 if (form.is_submitted() or (refusal and request.method == "POST")) else 200
+    return render_template("admin/erase.html", person=person, form=form, refusal=refusal,
+                           family=household[1:], registrations=Registration.select().where(
+                               Registration.volunteer.in_([p.id for p in household])).count()), status

@@ -1,0 +1,36 @@
+"""Download My Data (everything held about me and my family members) and asking to be erased."""
+import json
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from .. import privacy
+from ..timeutil import utcnow
+from . import bp
+
+
+@bp.route("/profile/my-data")
+@login_required
+def my_data():
+    user = current_user._get_current_object()
+    return render_template("volunteer/my_data.html", data=privacy.held_about(user),
+                           asked=privacy.requested_by(user))
+
+
+@bp.route("/profile/my-data.json")
+@login_required
+def my_data_json():
+    now = utcnow()
+    body = json.dumps(privacy.held_about(current_user._get_current_object(), now), default=str, indent=1)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="my-data-{now:%Y-%m-%d}.json"',
+        "Cache-Control": "no-store"})
+
+
+@bp.route("/profile/erasure", methods=["POST"])
+@login_required
+def ask_to_erase():
+    privacy.ask_to_erase(current_user._get_current_object())
+    flash("Your request to erase your data has been sent to the administrators. "
+          "They will erase it and tell you, or get in touch if something stops them.", "success")
+    return redirect(url_for("volunteer.my_data"), code=303)
