@@ -153,7 +153,10 @@ def test_an_erased_volunteer_leaves_no_trace_in_the_database_files_yet_the_rota_
 
 def test_a_volunteer_asks_to_be_erased_and_the_administrators_see_it(client, auth, db):
     auth.login("vera@example.org")
-    answer = client.post("/portal/profile/erasure")
+    refused = client.post("/portal/profile/erasure")
+    assert refused.status_code == 400 and "Please tick to confirm" in refused.get_data(as_text=True)
+    assert not Erasure.select().exists()
+    answer = client.post("/portal/profile/erasure", data={"understood": "y"})
     assert answer.status_code == 303
     assert "You have asked us to erase your data" in client.get("/portal/profile/my-data").get_data(as_text=True)
     auth.logout()

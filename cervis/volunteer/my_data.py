@@ -3,18 +3,27 @@ import json
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms.validators import DataRequired
 
 from .. import privacy
 from ..timeutil import utcnow
 from . import bp
 
 
+class AskToEraseForm(FlaskForm):
+    understood = BooleanField("I understand that once my data is erased I can no longer log in, "
+                              "and it cannot be undone.",
+                              validators=[DataRequired("Please tick to confirm that you want your data erased.")])
+
+
 @bp.route("/profile/my-data")
 @login_required
-def my_data():
+def my_data(form=None):
     user = current_user._get_current_object()
     return render_template("volunteer/my_data.html", data=privacy.held_about(user),
-                           asked=privacy.requested_by(user))
+                           asked=privacy.requested_by(user), form=form or AskToEraseForm(formdata=None))
 
 
 @bp.route("/profile/my-data.json")
@@ -30,6 +39,9 @@ def my_data_json():
 @bp.route("/profile/erasure", methods=["POST"])
 @login_required
 def ask_to_erase():
+    form = AskToEraseForm()
+    if not form.validate_on_submit():
+        return my_data(form), 400
     privacy.ask_to_erase(current_user._get_current_object())
     flash("Your request to erase your data has been sent to the administrators. "
           "They will erase it and tell you, or get in touch if something stops them.", "success")

@@ -196,7 +196,8 @@ def test_volunteer_pages_pass_axe(audit, db):
     for url in (f"/portal/signup/slots?volunteer={vera.id}&opportunity={opp.id}",
                 f"/portal/signup/opportunity/{opp.id}", "/portal/signup/calendar", "/portal/signup/search",
                 "/portal/signup/code", "/portal/registrations", "/portal/registrations/past",
-                "/portal/service", "/portal/history", "/portal/documents", "/portal/profile/family/new"):
+                "/portal/service", "/portal/history", "/portal/documents", "/portal/profile/family/new",
+                "/portal/profile/my-data"):
         audit.visit(url)
     audit.send_empty("/password", "Change Password")
     audit.send_empty("/portal/service", "Record Service Project Activity")
@@ -245,7 +246,8 @@ def test_admin_pages_pass_axe(audit, db):
     log_in(audit.page, ADA)
     failed = Email.get(Email.status == FAILED)
     for url in ("/admin/", "/admin/settings", "/admin/branding", "/admin/lists", "/admin/people", f"/admin/people/{user(VERA).id}",
-                "/admin/documents", "/admin/outbox", f"/admin/outbox/{failed.id}", "/admin/audit"):
+                "/admin/documents", "/admin/outbox", f"/admin/outbox/{failed.id}", "/admin/audit",
+                "/admin/data-protection", f"/admin/people/{user(VERA).id}/erase"):
         audit.visit(url)
     audit.visit("/admin/lists")
     audit.page.get_by_label("Name of Monthly").fill("Fortnightly")
