@@ -1,5 +1,6 @@
 """Download My Data (everything held about me and my family members) and asking to be erased."""
 import json
+from datetime import date, datetime
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -8,7 +9,7 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from .. import privacy
-from ..timeutil import utcnow
+from ..timeutil import local_datetime, utcnow
 from . import bp
 
 
@@ -22,8 +23,21 @@ class AskToEraseForm(FlaskForm):
 @login_required
 def my_data(form=None):
     user = current_user._get_current_object()
-    return render_template("volunteer/my_data.html", data=privacy.held_about(user),
+    return render_template("volunteer/my_data.html", data=privacy.held_about(user), shown=shown,
                            asked=privacy.requested_by(user), form=form or AskToEraseForm(formdata=None))
+
+
+def shown(value):
+    """A value as the page shows it: times in the organisation's zone, yes/no, a dash for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return local_datetime(value)
+    if isinstance(value, date):
+        return f"{value:%a}, {value:%b} {value.day}, {value.year}"
+    return value
 
 
 @bp.route("/profile/my-data.json")
