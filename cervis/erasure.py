@@ -1,8 +1,8 @@
 """Erasing a volunteer (UK GDPR's right to erasure), with the family members they registered.
 
-What stays is what keeps the rota's past right: their registrations, on a nameless account
-("Erased volunteer"), without notes or reasons, so each past slot still counts its people and
-hours. Everything that says who they were goes: profile, e-mail, phone, notes, memberships,
+What stays is what keeps the rota's past right: their registrations and attendance, on a nameless
+account ("Erased volunteer"), without notes or reasons, so each past slot still counts its people
+and hours. Everything that says who they were goes: profile, e-mail, phone, notes, memberships,
 their emails and documents, the audit log's copies of their data (the log keeps the fact of the
 erasure). SQLite overwrites what it deletes (secure_delete) and the write-ahead log is emptied
 after, so the words are not left in the database's files either.
@@ -15,9 +15,9 @@ from flask import current_app
 
 from . import outbox
 from .db import database, is_sqlite, utcnow, write_transaction
-from .models import (CANCELLED, PENDING, REGISTERED, AuditLog, Document, Email, Erasure, LeaderNote,
-                     Membership, OpportunityUnlock, Profile, Registration, RegistrationEvent,
-                     ServiceRecord, Slot, Throttle, User)
+from .models import (CANCELLED, PENDING, REGISTERED, AuditLog, CalendarFeed, CoverAsk, Document, Email,
+                     EmailAttachment, Erasure, LeaderNote, Membership, OpportunityUnlock, Profile,
+                     Registration, RegistrationEvent, ServiceRecord, Slot, Throttle, User)
 from .models.docs import VOLUNTEER
 from .models.people import new_token
 
@@ -115,6 +115,8 @@ def _delete_personal_rows(people, ids):
                   Profile.delete().where(Profile.user.in_(ids)),
                   Membership.delete().where(Membership.user.in_(ids)),
                   LeaderNote.delete().where(LeaderNote.volunteer.in_(ids)),
+                  CoverAsk.delete().where(CoverAsk.volunteer.in_(ids)),
+                  CalendarFeed.delete().where(CalendarFeed.user.in_(ids)),
                   OpportunityUnlock.delete().where(OpportunityUnlock.user.in_(ids))):
         query.execute()
     for address in addresses:
@@ -129,6 +131,7 @@ def _redact_mentions(marks):
         return
     pattern = re.compile("|".join(re.escape(m) for m in marks), re.IGNORECASE)
     for model, fields in ((Email, ("subject", "body_text", "body_html", "to_name")),
+                          (EmailAttachment, ("filename", "content")),
                           (AuditLog, ("before", "after")), (LeaderNote, ("text",)),
                           (RegistrationEvent, ("note",)), (Registration, ("note", "cancel_reason"))):
         mentions = None
@@ -139,8 +142,8 @@ def _redact_mentions(marks):
         for row in model.select().where(mentions):
             changes = {f: pattern.sub(REDACTED, getattr(row, f)) for f in fields}
             model.update(**changes).where(model.id == row.id).execute()
-            if model is Email:
-                outbox.eml_path(row).unlink(missing_ok=True)  # the written copy said it too
+            if model in (Email, EmailAttachment):
+                outbox.eml_path(row if model is Email else row.email).unlink(missing_ok=True)  # its copy too
 
 
 def _wipe_people(ids, now):

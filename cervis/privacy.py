@@ -10,9 +10,9 @@ import peewee
 
 from . import emails
 from .db import database, utcnow, write_transaction
-from .models import (AuditLog, Document, Email, Erasure, Group, LeaderNote, Membership, Opportunity,
-                     OpportunityUnlock, Organisation, Profile, Registration, RegistrationEvent,
-                     RetentionReminder, Role, ServiceRecord, Slot, User)
+from .models import (Attendance, AuditLog, CalendarFeed, CoverAsk, CoverRequest, Document, Email, Erasure,
+                     Group, LeaderNote, Membership, Opportunity, OpportunityUnlock, Organisation, Profile,
+                     Registration, RegistrationEvent, RetentionReminder, Role, ServiceRecord, Slot, User)
 from .models.docs import VOLUNTEER
 
 
@@ -48,6 +48,14 @@ def _person(p):
         "service_records": [{"day": s.day, "minutes": s.minutes, "description": s.description,
                              "group": s.group.name if s.group_id else None}
                             for s in p.service_records.order_by(ServiceRecord.day)],
+        "attendance": [{"opportunity": a.slot.opportunity.name, "role": a.slot.role.name, "starts": a.slot.starts_at,
+                        "came": a.attended, "registered": a.registration_id is not None}
+                       for a in Attendance.select().join(Slot).where(Attendance.volunteer == p)
+                       .order_by(Slot.starts_at)],
+        "asked_to_cover": [{"opportunity": c.request.slot.opportunity.name, "starts": c.request.slot.starts_at,
+                            "asked": c.asked_at, "as_reserve": c.reserve, "you_covered": c.request.covered_by_id == p.id}
+                           for c in CoverAsk.select().where(CoverAsk.volunteer == p).order_by(CoverAsk.asked_at)],
+        "calendar_feed_addresses_made": CalendarFeed.select().where(CalendarFeed.user == p).count(),
         "private_opportunities_unlocked": [{"opportunity": u.opportunity.name, "at": u.at}
                                            for u in p.unlocks.order_by(OpportunityUnlock.at)],
         "notes_by_group_leaders": [{"group": n.group.name, "written": n.created_at, "text": n.text}

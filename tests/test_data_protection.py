@@ -12,10 +12,11 @@ from test_profile import valid_profile
 
 from cervis import emails, outbox, privacy
 from cervis.db import database, utcnow
-from cervis.models import (CANCELLED, PENDING, REGISTERED, Allergen, AuditLog, Document, Email, Erasure,
-                           Group, LeaderNote, Membership, Opportunity, PlaceOfWorship, Profile,
-                           ProfileAllergen, ProfilePlace, Registration, RegistrationEvent, Role,
-                           ServiceRecord, Slot, Throttle, User)
+from cervis.models import (CANCELLED, PENDING, REGISTERED, Allergen, Attendance, AuditLog, CalendarFeed,
+                           CoverAsk, CoverRequest, Document, Email, EmailAttachment, Erasure, Group,
+                           LeaderNote, Membership, Opportunity, PlaceOfWorship, Profile, ProfileAllergen,
+                           ProfilePlace, Registration, RegistrationEvent, Role, ServiceRecord, Slot,
+                           Throttle, User)
 from cervis.models.docs import VOLUNTEER
 
 # Words only Zeb and his daughter carry: after the erasure none may be anywhere on the disk.
@@ -54,8 +55,12 @@ def _arrange_zeb(app):
         ProfileAllergen.create(profile=profile, allergen=Allergen.get(Allergen.name == "Sesame"))
         ProfilePlace.create(profile=profile, place=PlaceOfWorship.get(PlaceOfWorship.name == "I prefer not to say"))
     past, future, cancelled = _slot(north, -30), _slot(north, 10), _slot(north, -60, "Cook")
-    _register(zeb, past, REGISTERED, by=leo, note=ZEB["note"])
+    came = _register(zeb, past, REGISTERED, by=leo, note=ZEB["note"])
     _register(kid, past, REGISTERED, by=leo)
+    Attendance.create(slot=past, volunteer=zeb, registration=came, attended=True)
+    given_up = _register(leo, future, CANCELLED)
+    CoverAsk.create(request=CoverRequest.create(slot=future, registration=given_up), volunteer=zeb, reserve=True)
+    CalendarFeed.create(user=zeb, generation=2)
     _register(zeb, future, PENDING, note=ZEB["note"])
     _register(zeb, cancelled, CANCELLED, cancel_reason=ZEB["reason"], cancelled_at=utcnow() - timedelta(days=61))
     ServiceRecord.create(volunteer=zeb, group=north, day=utcnow().date() - timedelta(days=5), minutes=90,
@@ -64,10 +69,12 @@ def _arrange_zeb(app):
     with app.test_request_context():
         emails.to_user("password-changed", zeb)
         outbox.send_due(utcnow() + timedelta(seconds=1))  # written to instance/outbox/ as an .eml file
-        Email.create(kind="cancellation-leader", to_addr=leo.email, user=leo,
-                     subject=f"{ZEB['first']} {ZEB['last']} cancelled",
-                     body_text=f"{ZEB['first']} {ZEB['last']} ({ZEB['mobile']}) cannot come.",
-                     message_id=f"<{secrets.token_hex(8)}@test>")
+        to_leo = Email.create(kind="cancellation-leader", to_addr=leo.email, user=leo,
+                              subject=f"{ZEB['first']} {ZEB['last']} cancelled",
+                              body_text=f"{ZEB['first']} {ZEB['last']} ({ZEB['mobile']}) cannot come.",
+                              message_id=f"<{secrets.token_hex(8)}@test>")
+        EmailAttachment.create(email=to_leo, filename="shift.ics", content_type="text/calendar",
+                               content=f"BEGIN:VCALENDAR\nATTENDEE;CN={ZEB['first']} {ZEB['last']}\nEND:VCALENDAR")
     folder = Path(app.config["DOCUMENTS_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "zeb-stored").write_bytes(f"Letter to {ZEB['first']} {ZEB['last']}".encode())
@@ -100,6 +107,8 @@ def test_volunteer_downloads_everything_held_about_them_and_their_family_as_json
     offered = next(r for r in me["registrations"] if r["note"] == ZEB["note"] and r["status"] == REGISTERED)
     assert [e["status"] for e in offered["history"]] == [PENDING, REGISTERED]
     assert daughter["registrations"][0]["status"] == REGISTERED
+    assert me["attendance"][0]["came"] is True and me["asked_to_cover"][0]["as_reserve"] is True
+    assert me["calendar_feed_addresses_made"] == 1
     assert me["service_records"][0]["minutes"] == 90 and me["notes_by_group_leaders"][0]["text"] == ZEB["leader_note"]
     assert [e["subject"] for e in data["emails"]] == ["Your WHC CERVIS password was changed"]
     assert data["documents_posted_to_you"][0]["title"].startswith("DBS letter")
@@ -140,6 +149,10 @@ def test_an_erased_volunteer_leaves_no_trace_in_the_database_files_yet_the_rota_
 
     database.connect(reuse_if_open=True)  # the request closed this thread's connection
     assert past.registered_count() == 2  # the past night still had two people
+    assert Attendance.get(Attendance.slot == past).volunteer_id == zeb.id  # and he came
+    assert not CoverAsk.select().where(CoverAsk.volunteer == zeb).exists()
+    assert not CalendarFeed.select().where(CalendarFeed.user == zeb).exists()
+    assert EmailAttachment.get().content.count("[erased]") == 1
     erased = User.get_by_id(zeb.id)
     assert (erased.name, erased.email, erased.active) == ("Erased volunteer", None, False)
     assert Registration.get(Registration.slot == future).status == CANCELLED  # no longer holds a place
