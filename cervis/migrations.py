@@ -23,11 +23,15 @@ def _rota_indexes(m):
     return []
 
 
+def _retention_years(m):
+    """Organisation Settings' retention time; only where it is missing, so a second run does nothing."""
+    if "retention_years" in {c.name for c in m.database.get_columns("organisation")}:
+        return []
+    return [m.add_column("organisation", "retention_years", peewee.IntegerField(default=3))]
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
-MIGRATIONS = [
-    _rota_indexes,
-    lambda m: [m.add_column("organisation", "retention_years", peewee.IntegerField(default=3))],
-]
+MIGRATIONS = [_rota_indexes, _retention_years]
 
 
 def apply():

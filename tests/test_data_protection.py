@@ -14,7 +14,7 @@ from cervis import emails, outbox, privacy
 from cervis.db import database, utcnow
 from cervis.models import (CANCELLED, PENDING, REGISTERED, Allergen, Attendance, AuditLog, CalendarFeed,
                            CoverAsk, CoverRequest, Document, Email, EmailAttachment, Erasure, Group,
-                           LeaderNote, Membership, Opportunity, PlaceOfWorship, Profile, ProfileAllergen,
+                           LeaderNote, Membership, Opportunity, Organisation, PlaceOfWorship, Profile, ProfileAllergen,
                            ProfilePlace, Registration, RegistrationEvent, Role, ServiceRecord, Slot,
                            Throttle, User)
 from cervis.models.docs import VOLUNTEER
@@ -244,3 +244,14 @@ def test_the_profile_says_why_allergies_and_places_of_worship_are_asked_and_who_
     assert answer.status_code == 303
     profile = Profile.get(Profile.user == vera)
     assert list(profile.allergens()) == [] and [p.name for p in profile.places()] == ["I prefer not to say"]
+
+
+def test_a_database_made_before_the_retention_setting_gets_it_on_init_db(app, db):
+    from cervis import migrations
+    from cervis.db import init_db
+
+    database.execute_sql('ALTER TABLE "organisation" DROP COLUMN "retention_years"')
+    migrations.SchemaVersion.update(version=1).execute()  # as a database made before it
+    init_db()
+    assert Organisation.current().retention_years == 3
+    init_db()  # and again on every start: nothing breaks
