@@ -128,7 +128,7 @@ def test_complete_rota_with_htmx_swaps_the_summary(auth, client, db):
     assert body.lstrip().startswith('<section id="rota-complete"')
     assert "banner-success" in body and "1 pending offer(s) marked Not Required" in body
     assert "This rota was completed" in body
-    answer = body.index('slot-answer" role="status" tabindex="-1" autofocus')
+    answer = body.index('id="answer" class="answer banner banner-success" role="status" tabindex="-1" autofocus')
     assert answer < body.index('<button type="submit" class="primary">Complete Rota')  # beside the button
 
 

@@ -131,7 +131,7 @@ def test_accept_with_htmx_swaps_the_slot_and_updates_counts_in_place(auth, clien
     assert f'<a id="c{cook.id}" class="cell full"' in body  # the month's cell, swapped out of band
     assert f'id="c{other.id}"' not in body  # only what changed
     assert 'id="rota-counts"' in body and 'id="banners"' in body and "banner-success" in body
-    answer = body.index('class="banner banner-success slot-answer" role="status" tabindex="-1" autofocus')
+    answer = body.index('id="answer" class="answer banner banner-success" role="status" tabindex="-1" autofocus')
     assert answer < body.index("</article>")  # the answer is inside the slot, next to its buttons
     assert "Accepted: Vera Volunteer" in body
     assert fresh(reg).status == REGISTERED and fresh(later).status == PENDING
@@ -143,11 +143,11 @@ def test_accept_with_a_plain_form_goes_back_to_the_slot_with_a_green_banner(auth
     auth.login(LEO)
     response = act(client, "accept", reg)
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/rota?month={MONTH}&slot={cook.id}#slot-{cook.id}")
+    assert response.headers["Location"].endswith(f"/rota?month={MONTH}&slot={cook.id}#answer")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "banner-success" in page and "Accepted: Vera Volunteer" in page
     slot_block = page[page.index(f'<article class="slot" id="slot-{cook.id}"'):]
-    assert "slot-answer" in slot_block and "Accepted: Vera Volunteer" in slot_block  # beside the slot too
+    assert 'id="answer"' in slot_block and "Accepted: Vera Volunteer" in slot_block  # beside the slot too
     assert fresh(reg).status == REGISTERED
 
 
@@ -297,7 +297,7 @@ def test_call_up_with_a_plain_form_redirects(auth, client, db):
     cook = night(5, "Cook")
     auth.login(LEO)
     response = act(client, "call-up", reserve, slot_id=cook.id)
-    assert response.status_code == 303 and response.headers["Location"].endswith(f"#slot-{reserve.slot_id}")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"slot={reserve.slot_id}#answer")
 
 
 def test_call_up_is_refused_into_a_full_slot_or_another_date(auth, client, db):
@@ -466,7 +466,7 @@ def test_leader_builds_the_rota_on_a_phone_without_a_page_reload(phone, db):
     phone.locator(f"#c{cook.id}").click()  # the month's cell opens the slot's people below its date
     block = phone.locator(f"#slot-{cook.id}")
     block.get_by_role("button", name="Accept Vera Volunteer").click()
-    answer = block.locator(".slot-answer")
+    answer = block.locator("#answer")
     answer.get_by_text("Accepted: Vera Volunteer").wait_for()
     assert answer.evaluate("el => el === document.activeElement")  # focus is on the answer
     assert answer.evaluate("el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
@@ -477,7 +477,7 @@ def test_leader_builds_the_rota_on_a_phone_without_a_page_reload(phone, db):
     block.get_by_role("link", name="Remove Vera Volunteer").click()
     phone.get_by_label("Reason for removing").fill("Double booked")
     phone.locator(f"#slot-{cook.id}").get_by_role("button", name="Remove Vera Volunteer").click()
-    phone.locator(f"#slot-{cook.id} .slot-answer").get_by_text("Removed: Vera Volunteer").wait_for()
+    phone.locator(f"#slot-{cook.id} #answer").get_by_text("Removed: Vera Volunteer").wait_for()
     assert "0 / 1" in phone.locator(f"#slot-{cook.id} .slot-count").inner_text()
     assert phone.evaluate("window.stillTheSamePage === true")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -82,7 +82,7 @@ def test_not_required_selected_and_a_rows_own_button(auth, client, db):
     press(client, asst, "not-required", bea, cal)
     assert [fresh(r).status for r in (bea, cal, dee)] == [NOT_REQUIRED, NOT_REQUIRED, PENDING]
     response = press(client, asst, f"accept:{dee.id}", bea)  # the row's button wins over the ticks
-    assert response.status_code == 303 and response.headers["Location"].endswith(f"#slot-{asst.id}")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"slot={asst.id}#answer")
     assert fresh(dee).status == REGISTERED and fresh(bea).status == NOT_REQUIRED
 
 
@@ -91,7 +91,7 @@ def test_nothing_ticked_says_so_next_to_the_buttons(auth, client, db):
     offer(vera(), asst)
     auth.login(LEO)
     body = press(client, asst, "accept", htmx=True).get_data(as_text=True)
-    assert "Tick at least one offer first." in body and "slot-answer" in body
+    assert "Tick at least one offer first." in body and body.index('id="answer"') < body.index("</article>")
 
 
 def test_bulk_actions_are_refused_on_another_groups_offers(auth, client, db):

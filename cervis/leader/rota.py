@@ -114,11 +114,13 @@ def _answer(opportunity, slot, volunteer_id, message, category="success", extra=
     cells and counts that changed. A plain form: the banner, and back to the slot, opened."""
     day = rules.month_of(slot.starts_at)
     location = _board_url(opportunity, day, slot)
+    target = f"slot-{slot.id}"  # the answer shows inside the slot (cervis/htmx.py)
     if not is_htmx():
-        return done(None, location, message, category)
+        return done(None, location, message, category, target=target)
     _, cells = rota_board.month_cells(opportunity, day)
     changed = [c for c in cells if c.id in {slot.id, *extra}]
-    return done("leader/_rota_answer.html", location, message, category, view=_panel(opportunity, slot.id),
+    return done("leader/_rota_answer.html", location, message, category, target=target,
+                view=_panel(opportunity, slot.id),
                 cells=changed, counts=rota_board.month_counts(opportunity, day, cells), focus=True,
                 **month_context(opportunity, day), **context)
 

@@ -54,7 +54,7 @@ def rota_complete(opportunity_id):
         context["completion"] = summary.completion
         return done("leader/_rota_complete.html", url_for("leader.rota", opportunity_id=opportunity.id,
                                                           month=rules.month_key(day)),
-                    _completed_message(result, day), summary=summary,
+                    _completed_message(result, day), target="rota-complete", summary=summary,
                     form=CompleteForm(formdata=None, seen=summary.seen), **context)
     summary = rules.rota_summary(opportunity, day)
     form.seen.data = summary.seen

@@ -47,7 +47,7 @@ def test_a_leader_builds_the_demo_month_in_at_most_ten_taps(app, phone):
     if knowing.count():
         tap(knowing)
     tap(phone.get_by_role("button", name="Complete Rota"))
-    phone.locator("#rota-complete .slot-answer").get_by_text("Rota completed for").wait_for()  # beside the button
+    phone.locator("#rota-complete #answer").get_by_text("Rota completed for").wait_for()  # beside the button
     assert tap.count <= 10
 
     with app.app_context(), database.connection_context():
