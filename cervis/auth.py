@@ -190,19 +190,18 @@ def login():
     error, status = None, 200
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        account_key, address_key = f"login-email:{email}", f"login-addr:{_client_address()}"
-        if Throttle.count(account_key, LOGIN_WINDOW) >= LOGIN_PER_ACCOUNT:
-            error, status = LOCKED_ACCOUNT, 429
-        elif Throttle.count(address_key, LOGIN_WINDOW) >= LOGIN_PER_ADDRESS:
-            error, status = LOCKED_ADDRESS, 429
+        account_key = f"login-email:{email}"
+        blocked, reserved = Throttle.reserve(
+            [(account_key, LOGIN_PER_ACCOUNT), (f"login-addr:{_client_address()}", LOGIN_PER_ADDRESS)],
+            LOGIN_WINDOW)
+        if blocked is not None:
+            error, status = (LOCKED_ACCOUNT if blocked == account_key else LOCKED_ADDRESS), 429
         else:
             user, used_temp = _authenticate(email, form.password.data)
             if user is None:
-                with database.atomic():
-                    Throttle.hit(account_key)
-                    Throttle.hit(address_key)
                 error, status = SAME_MESSAGE, 401
             else:
+                Throttle.release(reserved)
                 return _logged_in(user, used_temp, form.remember.data, form.password.data)
     form.password.data = ""
     return render_template("auth/login.html", form=form, org=org, error=error), status

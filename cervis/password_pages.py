@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from . import emails, passwords
 from .auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, _client_address, _next_page, bp, start_session
-from .db import database, utcnow
+from .db import database, utcnow, write_transaction
 from .forms import ChangePasswordForm, NewPasswordForm, ResetForm
 from .htmx import answered
 from .models import Organisation, Throttle, User
@@ -31,14 +31,12 @@ def reset():
     form = ResetForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        keys = (f"reset-email:{email}", f"reset-addr:{_client_address()}")
-        if (Throttle.count(keys[0], RESET_WINDOW) >= RESET_PER_ACCOUNT
-                or Throttle.count(keys[1], RESET_WINDOW) >= RESET_PER_ADDRESS):
+        blocked, _ = Throttle.reserve([(f"reset-email:{email}", RESET_PER_ACCOUNT),
+                                       (f"reset-addr:{_client_address()}", RESET_PER_ADDRESS)], RESET_WINDOW)
+        if blocked is not None:
             flash("Too many password reset requests. Please wait an hour, or contact us.", "error")
             return render_template("auth/reset.html", form=form, org=org), 429
-        with database.atomic():
-            for key in keys:
-                Throttle.hit(key)
+        with write_transaction():
             user = User.by_email(email)
             if user and user.active and user.first_name.strip().lower() == form.first_name.data.strip().lower():
                 issue_temporary_password(user)
@@ -125,14 +123,13 @@ def _current_password_ok(user, form):
     shared computer cannot be used to guess it and take the account over."""
     if user.must_change_password:
         return True, 400
-    key = f"current-password:{user.id}"
-    if Throttle.count(key, LOGIN_WINDOW) >= LOGIN_PER_ACCOUNT:
+    blocked, reserved = Throttle.reserve([(f"current-password:{user.id}", LOGIN_PER_ACCOUNT)], LOGIN_WINDOW)
+    if blocked is not None:
         form.current_password.errors.append(TOO_MANY_CURRENT)
         return False, 429
     if passwords.verify_password(user.password_hash, form.current_password.data):
+        Throttle.release(reserved)
         return True, 400
-    with database.atomic():
-        Throttle.hit(key)
     form.current_password.errors.append("That is not your current password.")
     return False, 400
 

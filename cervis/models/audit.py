@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import peewee
 
-from ..db import BaseModel, utcnow
+from ..db import BaseModel, utcnow, write_transaction
 from .people import User
 
 
@@ -31,7 +31,12 @@ class AuditLog(BaseModel):
 
 
 class Throttle(BaseModel):
-    """One row per failed attempt, keyed like 'login-email:alice@example.org'."""
+    """One row per attempt, keyed like 'login-email:alice@example.org'.
+
+    An attempt is reserved (counted and recorded in one write transaction) before the slow check
+    it guards, so guesses sent in parallel cannot all read the same count; one that turns out
+    right gives its reservation back.
+    """
 
     key = peewee.CharField(index=True)
     at = peewee.DateTimeField(default=utcnow)
@@ -51,6 +56,22 @@ class Throttle(BaseModel):
     @classmethod
     def hit(cls, key):
         cls.create(key=cls.stored(key))
+
+    @classmethod
+    def reserve(cls, limits, window: timedelta):
+        """Count one attempt against each (key, limit): (None, ids) when every key is under its
+        limit, all recorded at once; else (the first key at its limit, []) and nothing recorded."""
+        with write_transaction():
+            for key, limit in limits:
+                if cls.count(key, window) >= limit:
+                    return key, []
+            return None, [cls.create(key=cls.stored(key)).id for key, _ in limits]
+
+    @classmethod
+    def release(cls, ids):
+        """Give back reserved attempts that turned out right."""
+        if ids:
+            cls.delete().where(cls.id.in_(ids)).execute()
 
     @classmethod
     def clear(cls, key):

@@ -117,14 +117,14 @@ def signup_code():
     volunteer = volunteer_for(user, request.values.get("volunteer"))
     form = CodeForm()
     if form.validate_on_submit():
-        key = f"private-code:{user.id}"
-        if Throttle.count(key, CODE_WINDOW) >= CODE_TRIES:
+        blocked, reserved = Throttle.reserve([(f"private-code:{user.id}", CODE_TRIES)], CODE_WINDOW)
+        if blocked is not None:
             form.code.errors.append(TOO_MANY_CODES)
             return _code_panel(volunteer, form, status=429)
         opportunity = offers.unlock(volunteer, form.code.data, utcnow())
         if opportunity is not None:
+            Throttle.release(reserved)
             return _unlocked(volunteer, opportunity)
-        Throttle.hit(key)
         form.code.errors.append(WRONG_CODE)
     return _code_panel(volunteer, form, status=400 if form.is_submitted() else 200)
 
