@@ -1,6 +1,6 @@
 """Creating volunteer accounts and switching them off: the rules Add Volunteer and the import share.
 
-Callers hold the transaction (`with database.atomic():`), so an import creates every account
+Callers hold the transaction (`with write_transaction():`), so an import creates every account
 or none, and each change is written to the audit log with who made it.
 """
 from email_validator import EmailNotValidError, validate_email

@@ -9,7 +9,7 @@ from flask import (Blueprint, abort, current_app, flash, g, make_response, redir
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
 from . import passwords
-from .db import database, utcnow
+from .db import utcnow, write_transaction
 from .forms import LoginForm
 from .htmx import is_background, is_htmx
 from .models import Organisation, Throttle, User
@@ -208,7 +208,7 @@ def login():
 
 
 def _logged_in(user, used_temp, remember, password):
-    with database.atomic():
+    with write_transaction():
         Throttle.clear(f"login-email:{user.email}")
         if used_temp:
             # Valid once: from now on only a new password of their own opens the portal.
@@ -234,7 +234,7 @@ def _logged_in(user, used_temp, remember, password):
 def logout():
     if current_user.is_authenticated:
         user = current_user._get_current_object()
-        with database.atomic():
+        with write_transaction():
             user.end_sessions()
             user.save()
         logout_user()

@@ -4,7 +4,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import passwords
-from .db import database, init_db
+from .db import database, init_db, write_transaction
 from .models import AuditLog, Organisation, Throttle, User
 
 
@@ -41,7 +41,7 @@ def create_admin(email, first_name, last_name, password):
                 raise click.ClickException(message)
             click.echo(message, err=True)
             password = None
-        with database.atomic():
+        with write_transaction():
             user.password_hash = passwords.hash_password(password)
             user.save()
             AuditLog.record(None, "create-admin", user, after={"email": email})
@@ -83,7 +83,7 @@ def unlock_command(email):
 
 def unlock(email, actor=None):
     email = email.strip().lower()
-    with database.atomic():
+    with write_transaction():
         Throttle.clear(f"login-email:{email}")
         Throttle.clear(f"reset-email:{email}")
         AuditLog.record(actor, "unlock", User.by_email(email), after={"email": email})

@@ -3,7 +3,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from . import passwords
-from .db import database, utcnow
+from .db import database, utcnow, write_transaction
 from .models import (PENDING, REGISTERED, Branding, Frequency, Group, InterestCategory, Membership,
                      Opportunity, OpportunityInterest, Organisation, PlaceOfWorship, Profile,
                      ProfileAllergen, Allergen, Registration, RegistrationEvent, Role, Slot, User)
@@ -42,7 +42,7 @@ def load():
     if User.by_email("admin@example.org"):
         return logins
     rng = random.Random(2026)
-    with database.atomic():
+    with write_transaction():
         _organisation()
         groups = [_venue(name, address) for name, address, _ in VENUES]
         password_hash = passwords.hash_password(PASSWORD)

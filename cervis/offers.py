@@ -75,7 +75,7 @@ def unlock(volunteer, code, now=None):
                                               Opportunity.cancelled_at.is_null()).first())
     if opportunity is None:
         return None
-    with database.atomic():
+    with write_transaction():
         Membership.insert(user=volunteer, group=opportunity.group_id).on_conflict_ignore().execute()
         OpportunityUnlock.insert(user=volunteer, opportunity=opportunity,
                                  at=now or utcnow()).on_conflict_ignore().execute()
@@ -317,7 +317,7 @@ def _offer_one(actor, volunteer, row, registration, note, now, result):
         return
     if registration is None:
         try:
-            with database.atomic():
+            with write_transaction():
                 registration = Registration.create(volunteer=volunteer, slot=row.slot, note=note,
                                                    status=PENDING, created_at=now, updated_at=now)
         except peewee.IntegrityError:  # PostgreSQL: the same offer committed a moment earlier

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from .db import database, utcnow
+from .db import utcnow, write_transaction
 from .models import Email, EmailAttachment, Organisation
 from .models.mail import FAILED, QUEUED, SENDING, SENT
 
@@ -114,6 +114,6 @@ def _failed(email, exc, now):
 
 def retry(email):
     """An administrator's 'Send again' for a failed email."""
-    with database.atomic():
+    with write_transaction():
         Email.update(status=QUEUED, attempts=0, send_after=utcnow()).where(
             Email.id == email.id, Email.status == FAILED).execute()

@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from . import emails, passwords
 from .auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, _client_address, _next_page, bp, start_session
-from .db import database, utcnow, write_transaction
+from .db import utcnow, write_transaction
 from .forms import ChangePasswordForm, NewPasswordForm, ResetForm
 from .htmx import answered
 from .models import Organisation, Throttle, User
@@ -141,7 +141,7 @@ def _acceptable(form, user):
 
 
 def _set_password(user, password):
-    with database.atomic():
+    with write_transaction():
         user.password_hash = passwords.hash_password(password)
         user.temp_password_hash = None
         user.temp_password_expires = None

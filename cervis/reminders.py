@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from . import emails
 from .cancellation import cancel_url, shift_leader
-from .db import database, utcnow
+from .db import database, utcnow, write_transaction
 from .models import REGISTERED, Opportunity, Registration, Slot, User
 from .scheduler import job
 
@@ -22,8 +22,10 @@ def send_reminders(now=None):
     """Queue one reminder per confirmed registration due; returns how many."""
     now = now or utcnow()
     queued = 0
-    for reg in due(now):
-        with database.atomic():
+    # Read all first: a cursor still open holds an old snapshot, and a write begun from it after
+    # anyone else's commit fails at once with "database is locked" (the busy timeout cannot help).
+    for reg in list(due(now)):
+        with write_transaction():
             # Claimed in the same transaction as the email row: never two reminders, never none.
             claimed = Registration.update(reminded_at=now).where(
                 Registration.id == reg.id, Registration.reminded_at.is_null()).execute()

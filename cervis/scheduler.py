@@ -13,6 +13,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from . import backups, cover, outbox, privacy
@@ -137,13 +138,21 @@ def start(app):
     from . import reminders  # noqa: F401  (its job registers itself)
 
     lock = SchedulerLock(app)
-    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    scheduler = make_scheduler()
 
     scheduler.add_job(lead, "interval", minutes=1, args=[scheduler, lock, app], id="leader",
                       next_run_time=utcnow_aware())
     scheduler.start()
     atexit.register(lambda: scheduler.shutdown(wait=False))
     return scheduler
+
+
+def make_scheduler():
+    """One worker thread: jobs run one after another, never two writing at once (at a start every
+    job is due together); each job's read-then-write takes the write lock, as a request's does."""
+    return BackgroundScheduler(timezone="UTC", executors={"default": ThreadPoolExecutor(max_workers=1)},
+                               job_defaults={"coalesce": True, "max_instances": 1,
+                                             "misfire_grace_time": None})
 
 
 def utcnow_aware():

@@ -3,11 +3,9 @@ so the limits hold however many arrive together (log-in per account and per addr
 reset, the current password on Change Password, private registration codes)."""
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 from conftest import PASSWORD
+from helpers_parallel import post_at_once, session_cookie
 
 from cervis import auth as auth_module
 from cervis import offers, password_pages
@@ -15,38 +13,6 @@ from cervis.models import Email, Opportunity, User
 from cervis.volunteer import signup_find
 
 AT_ONCE = 16
-
-
-def _post_at_once(url, forms, cookie=None):
-    """POST every form at the same moment, one thread each; the status codes."""
-    barrier, codes = threading.Barrier(len(forms)), []
-
-    def send(form):
-        request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), method="POST")
-        if cookie:
-            request.add_header("Cookie", cookie)
-        barrier.wait()
-        try:
-            with OPENER.open(request, timeout=60) as response:
-                codes.append(response.status)
-        except urllib.error.HTTPError as error:
-            codes.append(error.code)
-
-    threads = [threading.Thread(target=send, args=(form,)) for form in forms]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert len(codes) == len(forms), "a request hung"
-    return codes
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 def _counting(monkeypatch, module, name):
@@ -64,15 +30,10 @@ def _counting(monkeypatch, module, name):
     return calls
 
 
-def _session_cookie(client, email="vera@example.org"):
-    client.post("/login", data={"email": email, "password": PASSWORD})
-    return f"session={client.get_cookie('session').value}"
-
-
 def test_parallel_guessing_checks_at_most_five_passwords_for_one_account(live_server, monkeypatch):
     checked = _counting(monkeypatch, auth_module, "_authenticate")
-    codes = _post_at_once(f"{live_server}/login",
-                          [{"email": "vera@example.org", "password": f"guess {n}"} for n in range(AT_ONCE)])
+    codes = post_at_once(f"{live_server}/login",
+                         [{"email": "vera@example.org", "password": f"guess {n}"} for n in range(AT_ONCE)])
     assert len(checked) <= auth_module.LOGIN_PER_ACCOUNT
     assert codes.count(429) == AT_ONCE - len(checked) and codes.count(401) == len(checked)
 
@@ -80,42 +41,42 @@ def test_parallel_guessing_checks_at_most_five_passwords_for_one_account(live_se
 def test_parallel_guessing_from_one_address_is_limited_across_accounts(live_server, monkeypatch):
     monkeypatch.setattr(auth_module, "LOGIN_PER_ADDRESS", 4)
     checked = _counting(monkeypatch, auth_module, "_authenticate")
-    codes = _post_at_once(f"{live_server}/login",
-                          [{"email": f"someone{n}@example.org", "password": "guess"} for n in range(AT_ONCE)])
+    codes = post_at_once(f"{live_server}/login",
+                         [{"email": f"someone{n}@example.org", "password": "guess"} for n in range(AT_ONCE)])
     assert len(checked) <= 4 and codes.count(429) == AT_ONCE - len(checked)
 
 
 def test_parallel_right_password_still_logs_in_and_gives_its_attempt_back(live_server, client, db):
-    codes = _post_at_once(f"{live_server}/login",
-                          [{"email": "vera@example.org", "password": PASSWORD}] * 3)
+    codes = post_at_once(f"{live_server}/login",
+                         [{"email": "vera@example.org", "password": PASSWORD}] * 3)
     assert codes == [303, 303, 303]
     assert client.post("/login", data={"email": "vera@example.org", "password": PASSWORD}).status_code == 303
 
 
 def test_parallel_password_resets_send_at_most_three_temporary_passwords(live_server, db):
-    codes = _post_at_once(f"{live_server}/reset",
-                          [{"email": "vera@example.org", "first_name": "Vera"}] * AT_ONCE)
+    codes = post_at_once(f"{live_server}/reset",
+                         [{"email": "vera@example.org", "first_name": "Vera"}] * AT_ONCE)
     sent = Email.select().where(Email.to_addr == "vera@example.org", Email.kind == "temporary-password").count()
     assert sent <= password_pages.RESET_PER_ACCOUNT
     assert codes.count(429) == AT_ONCE - password_pages.RESET_PER_ACCOUNT
 
 
 def test_parallel_guessing_of_the_current_password_checks_at_most_five(live_server, client, monkeypatch):
-    cookie = _session_cookie(client)
+    cookie = session_cookie(client)
     checked = _counting(monkeypatch, password_pages.passwords, "verify_password")
     forms = [{"current_password": f"guess {n}", "new_password": "a brand new phrase here",
               "confirm": "a brand new phrase here"} for n in range(AT_ONCE)]
-    codes = _post_at_once(f"{live_server}/password", forms, cookie=cookie)
+    codes = post_at_once(f"{live_server}/password", forms, cookie=cookie)
     assert len(checked) <= auth_module.LOGIN_PER_ACCOUNT
     assert codes.count(429) == AT_ONCE - len(checked)
 
 
 def test_parallel_guessing_of_private_codes_checks_at_most_the_limit(live_server, client, db, monkeypatch):
     monkeypatch.setattr(signup_find, "CODE_TRIES", 4)
-    cookie = _session_cookie(client)
+    cookie = session_cookie(client)
     vera = User.by_email("vera@example.org")
     checked = _counting(monkeypatch, offers, "unlock")
-    codes = _post_at_once(f"{live_server}/portal/signup/code",
+    codes = post_at_once(f"{live_server}/portal/signup/code",
                           [{"volunteer": vera.id, "code": f"GUESS{n}"} for n in range(AT_ONCE)], cookie=cookie)
     assert len(checked) <= 4 and codes.count(429) == AT_ONCE - len(checked)
     assert not Opportunity.select().exists()

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..auth import admin_required
-from ..db import database
+from ..db import write_transaction
 from ..htmx import answered, done
 from ..models import AuditLog, Document, Group, User
 from ..models.docs import EVERYONE, GROUP, VOLUNTEER
@@ -154,7 +154,7 @@ def _post(form):
     ext = clean_filename(upload.filename).rpartition(".")[2].lower()
     audience = form.audience.data
     try:
-        with database.atomic():
+        with write_transaction():
             doc = Document.create(
                 title=form.title.data.strip(), filename=clean_filename(upload.filename),
                 stored_name=stored_name, content_type=KINDS[ext][0], size=size, audience=audience,
@@ -176,7 +176,7 @@ def document_remove(document_id):
         return done("admin/_document_removed.html", url_for("admin.documents"),
                     "That document had already been removed.", "error", target="documents",
                     document_id=document_id)
-    with database.atomic():
+    with write_transaction():
         AuditLog.record(me(), "document-remove", doc, before=describe(doc))
         doc.delete_instance()
     # After the commit: a failed delete above leaves the file for the row that still needs it.

@@ -10,7 +10,7 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..auth import admin_required
-from ..db import database
+from ..db import write_transaction
 from ..htmx import answer_now, done, is_htmx, vary
 from ..models import Allergen, AuditLog, Frequency, InterestCategory, PlaceOfWorship
 from . import bp
@@ -114,10 +114,10 @@ def list_add(kind):
     problem = _name_problem(model, form)
     if problem:
         return _refused(kind, (kind, "new"), problem, form.name.data or "")
-    last = model.select(fn.MAX(model.position)).scalar()
     extra = {"starred": form.starred.data} if kind == "places" else {}
     try:
-        with database.atomic():
+        with write_transaction():
+            last = model.select(fn.MAX(model.position)).scalar()
             item = model.create(name=form.name.data.strip(), position=(last if last is not None else -1) + 1, **extra)
             AuditLog.record(me(), "list-add", item, after=describe(kind, item))
     except IntegrityError:  # added by someone else a moment ago
@@ -140,7 +140,7 @@ def list_rename(kind, item_id):
         item.starred = form.starred.data
     if describe(kind, item) == before:
         return _answer(kind, "Nothing was changed.")
-    with database.atomic():
+    with write_transaction():
         item.save()
         AuditLog.record(me(), "list-rename", item, before=before, after=describe(kind, item))
     return _answer(kind, f"“{before['name']}” has been saved as “{item.name}”."
@@ -152,7 +152,7 @@ def list_rename(kind, item_id):
 def list_move(kind, item_id):
     item = item_for(kind, item_id)
     step = -1 if request.form.get("direction") == "up" else 1
-    with database.atomic():
+    with write_transaction():
         order = [i.id for i in type(item).ordered()]
         here = order.index(item.id)
         there = here + step
@@ -172,7 +172,7 @@ def list_remove(kind, item_id):
     item = item_for(kind, item_id)
     if (kind, item.name) in PROTECTED:
         return _refused(kind, (kind, item.id), PROTECTED[(kind, item.name)].format("removed"), item.name)
-    with database.atomic():
+    with write_transaction():
         uses = uses_of(item)
         if not uses:
             AuditLog.record(me(), "list-remove", item, before=describe(kind, item))

@@ -5,7 +5,7 @@ from flask import abort, render_template, request, url_for
 
 from .. import outbox as delivery
 from ..auth import admin_required
-from ..db import database
+from ..db import write_transaction
 from ..htmx import done
 from ..models import AuditLog, Email
 from ..models.mail import FAILED, QUEUED, SENDING, SENT, WITHDRAWN
@@ -66,7 +66,7 @@ def outbox_retry(email_id):
         return done("admin/_outbox_row.html", back, "Only a failed email can be sent again.", "error",
                     target=f"email-{email.id}", email=email, labels=LABELS)
     before = {"status": email.status, "attempts": email.attempts, "last_error": email.last_error}
-    with database.atomic():
+    with write_transaction():
         delivery.retry(email)
         AuditLog.record(me(), "email-retry", email, before=before, after={"status": QUEUED})
     email = Email.get_by_id(email.id)

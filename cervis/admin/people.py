@@ -10,7 +10,7 @@ from peewee import fn
 from .. import accounts
 from ..auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, admin_required
 from ..cli import unlock
-from ..db import database, utcnow
+from ..db import utcnow, write_transaction
 from ..htmx import done, is_htmx, vary
 from ..models import AuditLog, Group, Membership, Organisation, Throttle, User
 from ..permissions import as_id
@@ -108,7 +108,7 @@ def person_leader(person_id):
     if group is None:
         return _answer(person, "Please choose a group.", "error")
     make = request.form.get("leader") == "1"
-    with database.atomic():
+    with write_transaction():
         membership = Membership.get_or_none(Membership.user == person, Membership.group == group)
         before = {"group": group.name, "member": membership is not None,
                   "leader": bool(membership and membership.is_leader)}
@@ -135,7 +135,7 @@ def person_admin(person_id):
         return _answer(person, "You cannot remove your own administrator rights. "
                                "Another administrator can do this for you.", "error")
     before = _flags(person)
-    with database.atomic():
+    with write_transaction():
         person.is_admin = make
         person.save()
         if before != _flags(person):
@@ -153,7 +153,7 @@ def person_active(person_id):
     if person.id == current_user.id and not make:
         return _answer(person, "You cannot deactivate your own account.", "error")
     if person.active != make:
-        with database.atomic():
+        with write_transaction():
             accounts.set_active(me(), person, make)  # the same rule and audit entry as a leader's
     return _answer(person, f"{person.name}'s account has been reactivated." if make
                    else f"{person.name}'s account has been deactivated: they can no longer log in.")
@@ -174,7 +174,7 @@ def person_unlock(person_id):
 def people_verify():
     org = Organisation.current()
     before = {"verify_generation": org.verify_generation}
-    with database.atomic():
+    with write_transaction():
         Organisation.update(verify_generation=Organisation.verify_generation + 1).where(
             Organisation.id == org.id).execute()
         org = Organisation.get_by_id(org.id)

@@ -8,7 +8,7 @@ from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth import admin_required
-from ..db import database
+from ..db import write_transaction
 from ..htmx import answered
 from ..models import AuditLog, Organisation
 from . import bp
@@ -68,7 +68,7 @@ def settings():
         after = snapshot(org)
         changed = [name for name in FIELDS if before[name] != after[name]]
         if changed:
-            with database.atomic():
+            with write_transaction():
                 org.save()
                 AuditLog.record(me(), "settings-change", org,
                                 before={n: before[n] for n in changed}, after={n: after[n] for n in changed})

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..accounts import account_for_email, normal_email
 from ..auth import admin_required, leader_required
-from ..db import database
+from ..db import write_transaction
 from ..htmx import answer_now, answered, done, is_htmx
 from ..models import AuditLog, Group, Membership, Role, Slot
 from ..permissions import group_for_leader, groups_led_by, leads
@@ -100,7 +100,7 @@ def _save_group(form, group):
     group.name, group.address = form.name.data.strip(), form.address.data.strip()
     group.description, group.open_to_join = form.description.data.strip(), form.open_to_join.data
     try:
-        with database.atomic():
+        with write_transaction():
             group.save()
             AuditLog.record(current_user._get_current_object(), "group.update" if before else "group.create",
                             group, before=before, after=_details(group))
@@ -193,7 +193,7 @@ def _save_role(form, group, role):
         role.position = form.position.data
     elif role.id is None:
         role.position = (Role.select(fn.MAX(Role.position)).where(Role.group == group).scalar() or 0) + 1
-    with database.atomic():
+    with write_transaction():
         role.save()
         AuditLog.record(current_user._get_current_object(), "role.update" if before else "role.create", role,
                         before=before, after=_role_details(role))
@@ -248,7 +248,7 @@ def role_remove(group_id, role_id):
             return _roles_answer(group, message=message, category="error")
         return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id), message, "error",
                     target="roles")
-    with database.atomic():
+    with write_transaction():
         AuditLog.record(current_user._get_current_object(), "role.remove", role, before=_role_details(role))
         role.delete_instance()
     return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),

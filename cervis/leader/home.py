@@ -8,7 +8,7 @@ from peewee import JOIN, fn
 
 from .. import attendance
 from ..auth import leader_required
-from ..db import database, utcnow
+from ..db import utcnow, write_transaction
 from ..htmx import done
 from ..models import (CANCELLED, PENDING, REGISTERED, Group, Opportunity, Registration, Role, Slot,
                       User)
@@ -163,7 +163,7 @@ def home_seen():
     except (ValueError, TypeError):  # missing, or a time with a zone: not ours
         looked_at = now
     user = current_user._get_current_object()
-    with database.atomic():
+    with write_transaction():
         user.leader_seen_at = max(looked_at, user.leader_seen_at or looked_at)
         user.save()
     return done("leader/_home_cancellations.html", url_for("leader.home"),

@@ -20,7 +20,7 @@ from wtforms import HiddenField
 
 from .. import accounts
 from ..auth import leader_required
-from ..db import database
+from ..db import write_transaction
 from ..htmx import answered
 from ..models import AuditLog, Group, Membership, User
 from ..permissions import groups_led_by
@@ -242,7 +242,7 @@ def import_confirm():
                                             "Please correct them in your file and upload it again.")
     actor = current_user._get_current_object()
     try:
-        with database.atomic():
+        with write_transaction():
             created, joined = import_rows(actor, rows)
             if created or joined:
                 AuditLog.record(actor, "volunteers.import", None, after={

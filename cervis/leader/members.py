@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from .. import accounts, attendance
 from ..admin.paging import Page
 from ..auth import leader_required
-from ..db import database, utcnow
+from ..db import utcnow, write_transaction
 from ..htmx import answered, done, is_htmx, vary
 from ..models import (REGISTERED, AuditLog, Frequency, Group, LeaderNote, Membership, Opportunity, Profile,
                       Registration, Role, ServiceRecord, Slot, User)
@@ -167,7 +167,7 @@ def member_note_add(volunteer_id):
         if is_htmx():
             return render_template("leader/_member_notes.html", **_notes_context(volunteer, form))
         return member_page_with(volunteer, note_form=form), 400
-    with database.atomic():
+    with write_transaction():
         note = LeaderNote.create(volunteer=volunteer, group=form.group.data, author=current_user.id,
                                  text=form.text.data.strip())
         AuditLog.record(current_user._get_current_object(), "note.add", note,
@@ -204,7 +204,7 @@ def member_remove(group_id, volunteer_id):
     if membership.is_leader and not current_user.is_admin:
         return done("leader/_member_groups.html", here, "Only an administrator can remove a group leader.",
                     "error", target="member-groups", **_groups_context(volunteer))
-    with database.atomic():
+    with write_transaction():
         accounts.remove_membership(current_user._get_current_object(), membership)
     message = f"{volunteer.name} has been removed from {group.name}. Their registrations stay."
     if current_user.is_admin or leads_any(volunteer):
@@ -224,7 +224,7 @@ def _change_status(volunteer_id, active):
     if refusal:
         return done("leader/_member_status.html", here, refusal, "error", target="account-status",
                     **_status_context(volunteer))
-    with database.atomic():
+    with write_transaction():
         accounts.set_active(current_user._get_current_object(), volunteer, active)
     if active:
         message = f"{volunteer.name} has been reactivated and can log in again."
@@ -284,7 +284,7 @@ def member_new():
     if form.is_submitted() and not _volunteer_refused(form) and valid:
         groups = list(Group.select().where(Group.id.in_(form.groups.data or [0])).order_by(Group.name))
         try:
-            with database.atomic():
+            with write_transaction():
                 user = accounts.create_volunteer(current_user._get_current_object(), form.email.data,
                                                  form.first_name.data, form.last_name.data, form.phone.data, groups)
         except peewee.IntegrityError:  # the same address added at the same moment elsewhere

@@ -14,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import emails
 from ..auth import leader_required
-from ..db import database, for_update, utcnow, write_transaction
+from ..db import for_update, utcnow, write_transaction
 from ..htmx import answered
 from ..models import (CANCELLED, PENDING, REGISTERED, AuditLog, InterestCategory, Opportunity,
                       OpportunityInterest, Registration, RegistrationEvent, Role, Slot, User)
@@ -193,7 +193,7 @@ def opportunity_edit(opportunity_id):
 def _store(form, opportunity, action):
     """Save with its audit row in one transaction; False if another opportunity took the code meanwhile."""
     try:
-        with database.atomic():
+        with write_transaction():
             before = snapshot(opportunity) if opportunity.id else None
             _save(form, opportunity)
             AuditLog.record(current_user._get_current_object(), action, opportunity, before=before,

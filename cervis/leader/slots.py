@@ -13,7 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import slot_builder
 from ..auth import leader_required
-from ..db import database, for_update, write_transaction
+from ..db import for_update, write_transaction
 from ..htmx import answered, done, is_htmx, vary
 from ..models import PENDING, REGISTERED, AuditLog, Registration, Role, Slot
 from ..permissions import opportunity_for_leader, slot_for_leader
@@ -338,7 +338,7 @@ def slot_reopen(slot_id):
 
 def _set_closed(slot_id, closed):
     slot = slot_for_leader(current_user, slot_id)
-    with database.atomic():
+    with write_transaction():
         before = slot_snapshot(slot)
         slot.closed = closed
         slot.save(only=[Slot.closed])  # never write back a capacity someone changed meanwhile

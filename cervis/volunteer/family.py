@@ -5,7 +5,7 @@ Each is a volunteer with their own profile; only the volunteer who added them ma
 from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..db import database, utcnow
+from ..db import utcnow, write_transaction
 from ..forms import EmptyForm
 from ..htmx import answered, done
 from ..models import PENDING, REGISTERED, AuditLog, Organisation, Profile, Registration, Slot, User
@@ -54,7 +54,7 @@ def _member_page(member, record, adding):
 
 def _save_member(form, member, record, adding):
     parent = current_user._get_current_object()
-    with database.atomic():
+    with write_transaction():
         before = None if adding else snapshot(record, member)
         member.first_name, member.last_name = form.first_name.data, form.last_name.data
         if adding:
@@ -85,7 +85,7 @@ def family_remove(member_id):
     member = member_for_parent(parent, member_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    with database.atomic():
+    with write_transaction():
         if has_upcoming_shifts(member):
             # Removing them would silently empty a place on a rota: the leader must hear of it first.
             message, category = (f"{member.name} still has upcoming registrations. Please cancel them "

@@ -9,7 +9,7 @@ from peewee import JOIN
 from wtforms import DateField, DecimalField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..db import database
+from ..db import write_transaction
 from ..htmx import done, is_htmx, vary
 from ..models import Group, ServiceRecord
 from ..timeutil import org_zone, to_local, utcnow
@@ -115,7 +115,7 @@ def service():
     user = current_user._get_current_object()
     form = _form(user)
     if form.validate_on_submit():
-        with database.atomic():
+        with write_transaction():
             record = ServiceRecord(volunteer=user)
             _fill(record, form)
             record.save()
@@ -130,7 +130,7 @@ def service_edit(record_id):
     record = _record_for(user, record_id)
     form = _form(user, record)
     if form.validate_on_submit():
-        with database.atomic():
+        with write_transaction():
             _fill(record, form)
             record.save()
         return _saved(user, "Your service project activity has been updated.")
@@ -142,7 +142,7 @@ def service_edit(record_id):
 def service_delete(record_id):
     user = current_user._get_current_object()
     record = _record_for(user, record_id)
-    with database.atomic():
+    with write_transaction():
         record.delete_instance()
     return done("volunteer/_service_deleted.html", url_for("volunteer.service"),
                 "Your service project activity has been deleted.", target="service-records",
