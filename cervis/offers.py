@@ -267,12 +267,13 @@ class OfferResult:
     email: object = None
 
 
-def offer(actor, volunteer, slot_ids, note="", now=None):
+def offer(actor, volunteer, slot_ids, note="", now=None, opportunity=None):
     """Offer the volunteer for these slots in one transaction, with one acknowledgement e-mail.
 
     Re-checks every slot under the write lock: one that became Full or Closed while the
     volunteer was choosing is refused and named, the others are still saved. Raises NotAllowed,
-    saving nothing, when any slot is not one the volunteer can see.
+    saving nothing, when any slot is not one the volunteer can see, or (given `opportunity`,
+    the one the form names) not one of its slots.
     """
     now = now or utcnow()
     ids = sorted({int(i) for i in slot_ids})
@@ -283,6 +284,8 @@ def offer(actor, volunteer, slot_ids, note="", now=None):
     birth_date, zone = _birth_date(volunteer), org_zone()
     with write_transaction():
         slots = _locked_slots(volunteer, ids, now)
+        if opportunity is not None and any(s.opportunity_id != opportunity.id for s in slots):
+            raise NotAllowed()
         mine = {r.slot_id: r for r in Registration.select().where(
             Registration.volunteer == volunteer, Registration.slot.in_(ids))}
         for slot in slots:

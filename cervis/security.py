@@ -1,4 +1,5 @@
 """CSRF on every POST and the response headers that keep pages strict."""
+from flask import request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -22,6 +23,10 @@ def init_app(app):
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("SESSION_COOKIE_SECURE"):
             h.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static":
+            # Any page may answer htmx with a fragment and a browser with the whole page: a cache
+            # (or the back button) must never hand one out for the other.
+            response.vary.add("HX-Request")
         if response.mimetype == "text/html":
             # Pages hold personal data: never from a shared cache, never from the back button after sign-out.
             h.setdefault("Cache-Control", "no-store")

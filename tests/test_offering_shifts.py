@@ -269,6 +269,18 @@ def test_crafted_post_for_another_groups_slot_is_refused(auth, client, db, clock
     assert client.get("/portal/signup", query_string={"volunteer": sam.id}).status_code == 404
 
 
+def test_a_slot_of_another_opportunity_of_the_same_group_is_refused_in_a_register(auth, client, db, clock):
+    plug, lunch = plug_in(), opportunity("Sunday Lunch")
+    other = slot(lunch, local(2025, 10, 12, 12), "Cook")
+    vera = person(VERA)
+    auth.login()
+    mixed = register_form(vera, plug, [slot_of(plug, OCT_9, "Cook"), other])
+    assert client.post("/portal/signup/slots", data=mixed).status_code == 403
+    assert client.post("/portal/signup/slots", data=register_form(vera, plug, [other])).status_code == 403
+    assert offers_of(vera) == [] and emails_to(VERA) == []
+    assert client.post("/portal/signup/slots", data=register_form(vera, lunch, [other])).status_code == 303
+
+
 def test_private_code_reveals_the_opportunity_and_joins_its_group(auth, client, db, clock):
     hidden = opportunity("Christmas Lunch", "Southside", private_code="XMAS25")
     lunch = slot(hidden, local(2025, 12, 25, 12), "Cook", capacity=4)

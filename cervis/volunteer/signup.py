@@ -126,7 +126,7 @@ def signup_register():
         answer_now(error, "error", "register")
         return _slots_answer(volunteer, opportunity, note, day, status=400, error=error, ticked=raw)
     try:
-        result = offers.offer(user, volunteer, raw, note, now)
+        result = offers.offer(user, volunteer, raw, note, now, opportunity=opportunity)
     except offers.NotAllowed:
         abort(403)
     return _after_offer(volunteer, opportunity, note, day, result)
