@@ -25,6 +25,7 @@ LOCKED_ADDRESS = ("Too many failed log-ins from this network. Please wait 15 min
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS = 5, 50
 WARN_SECONDS = 120
+_clock = time.time  # the session clock, which tests stop
 # Pages a volunteer may open before changing a temporary password or verifying their profile.
 ALWAYS_OPEN = {"static", "auth.logout", "auth.idle", "auth.stay", "auth.strength", "views.terms",
                "views.privacy", "views.contact"}
@@ -77,12 +78,12 @@ def _idle_and_forced_steps():
     if request.endpoint in (None, "static") or not current_user.is_authenticated:
         return None
     org = Organisation.current()
-    now = time.time()
-    if now - session.get("seen", 0) > org.session_timeout * 60:
+    now = _clock()
+    ended = _ended_because(org, now)
+    if ended:
         logout_user()
         session.clear()
-        flash(f"You were signed out because there was no activity for {org.session_timeout} minutes. "
-              "Please log in again.", "error")
+        flash(f"You were signed out because {ended}. Please log in again.", "error")
         return to_login()
     if not is_background():  # the page's own idle check is not the volunteer doing anything
         session["seen"] = now
@@ -90,6 +91,16 @@ def _idle_and_forced_steps():
     if step is None or request.endpoint in ALWAYS_OPEN or _part_of(step, request.endpoint):
         return None
     return _go(url_for(step))
+
+
+def _ended_because(org, now):
+    """Why this session is over, or None: idle too long, or (however busy) signed in too long."""
+    if now - session.get("seen", 0) > org.session_timeout * 60:
+        return f"there was no activity for {org.session_timeout} minutes"
+    # A session from before this limit existed starts counting now, rather than ending at once.
+    if now - session.setdefault("started", now) > org.session_lifetime * 3600:
+        return f"you have been signed in for {org.session_lifetime} hours"
+    return None
 
 
 def _part_of(step, endpoint):
@@ -175,7 +186,7 @@ def _authenticate(email, password):
 def start_session(user):
     session.clear()
     login_user(user)
-    session["seen"] = time.time()
+    session["seen"] = session["started"] = _clock()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -248,7 +259,7 @@ def logout():
 def idle():
     """Polled in the background: the pink warning when the session is about to end."""
     timeout = Organisation.current().session_timeout * 60
-    remaining = int(timeout - (time.time() - session.get("seen", 0)))
+    remaining = int(timeout - (_clock() - session.get("seen", 0)))
     return render_template("_idle.html", remaining=remaining, warn=remaining <= WARN_SECONDS)
 
 
@@ -256,7 +267,7 @@ def idle():
 @login_required
 def stay():
     """The pink prompt's button: always activity, whatever headers the prompt passed down."""
-    session["seen"] = time.time()
+    session["seen"] = _clock()
     if is_htmx():
         return idle()
     back = urlsplit(request.referrer or "")

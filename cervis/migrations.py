@@ -30,8 +30,15 @@ def _retention_years(m):
     return [m.add_column("organisation", "retention_years", peewee.IntegerField(default=3))]
 
 
+def _session_lifetime(m):
+    """The absolute session lifetime, in hours; a column already there (made by create_tables) stays."""
+    if "session_lifetime" in {c.name for c in m.database.get_columns("organisation")}:
+        return []
+    return [m.add_column("organisation", "session_lifetime", peewee.IntegerField(default=12))]
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
-MIGRATIONS = [_rota_indexes, _retention_years]
+MIGRATIONS = [_rota_indexes, _retention_years, _session_lifetime]
 
 
 def apply():

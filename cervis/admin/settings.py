@@ -15,7 +15,8 @@ from . import bp
 from .paging import me
 
 FIELDS = ["name", "short_name", "contact_email", "contact_phone", "contact_hours", "timezone",
-          "terms_text", "privacy_text", "session_timeout", "guide_password_rule", "retention_years"]
+          "terms_text", "privacy_text", "session_timeout", "session_lifetime", "guide_password_rule",
+          "retention_years"]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -33,6 +34,9 @@ class SettingsForm(FlaskForm):
     session_timeout = IntegerField("Session timeout (minutes)", validators=[
         DataRequired("Please enter a number of minutes between 5 and 240."),
         NumberRange(5, 240, "Please enter a number of minutes between 5 and 240.")])
+    session_lifetime = IntegerField("Session lifetime (hours)", validators=[
+        DataRequired("Please enter a number of hours between 1 and 168."),
+        NumberRange(1, 168, "Please enter a number of hours between 1 and 168.")])
     retention_years = IntegerField("Keep an inactive volunteer's data for (years)", validators=[
         DataRequired("Please enter a number of years between 1 and 20."),
         NumberRange(1, 20, "Please enter a number of years between 1 and 20.")])

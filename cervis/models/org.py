@@ -16,6 +16,7 @@ class Organisation(BaseModel):
     terms_text = peewee.TextField(default="")
     privacy_text = peewee.TextField(default="")
     session_timeout = peewee.IntegerField(default=30)  # minutes without activity
+    session_lifetime = peewee.IntegerField(default=12)  # hours from log-in, however busy
     guide_password_rule = peewee.BooleanField(default=False)  # 1 upper, 1 lower, 1 digit
     verify_generation = peewee.IntegerField(default=1)  # bump to make everyone verify again
     retention_years = peewee.IntegerField(default=3)  # inactive this long: listed for erasure
