@@ -1,9 +1,26 @@
 """Forms shared across areas. Labels keep the volunteer guide's wording."""
+import unicodedata
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from .passwords import MAX_LENGTH, TOO_LONG
+
+
+ONE_LINE = "Please keep this to one line, without line breaks, tabs or other control characters."
+
+
+def has_control(text):
+    """A line break, tab or other control character: never in a name, a title or a subject (they
+    reach e-mail headers, where a line break cannot be written)."""
+    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text or "")
+
+
+def single_line(form, field):
+    """The validator of every single-line field."""
+    if isinstance(field.data, str) and has_control(field.data):
+        raise ValidationError(ONE_LINE)
 
 
 class EmptyForm(FlaskForm):
@@ -11,7 +28,7 @@ class EmptyForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail Address", validators=[DataRequired("Please enter your e-mail address.")])
+    email = EmailField("E-mail Address", validators=[DataRequired("Please enter your e-mail address."), single_line])
     password = PasswordField("Password", validators=[DataRequired("Please enter your password.")])
     remember = BooleanField("Remember my profile")
 
@@ -23,9 +40,9 @@ def _strip(value):
 
 class ResetForm(FlaskForm):
     email = EmailField("E-mail:", filters=[_strip], validators=[
-        DataRequired("Please enter your e-mail address."), Email("Please enter a valid e-mail address.")])
+        DataRequired("Please enter your e-mail address."), Email("Please enter a valid e-mail address."), single_line])
     first_name = StringField("First Name:", filters=[_strip],
-                             validators=[DataRequired("Please enter your first name.")])
+                             validators=[DataRequired("Please enter your first name."), single_line])
 
 
 class NewPasswordForm(FlaskForm):

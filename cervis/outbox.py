@@ -93,7 +93,12 @@ def send_due(now=None, limit=100):
             continue
         email = Email.get_by_id(email_id)
         try:
-            deliver(email, build_message(email, org))
+            msg = build_message(email, org)
+        except Exception as exc:  # noqa: BLE001  (it will build no better in an hour)
+            _unbuildable(email, exc)
+            continue
+        try:
+            deliver(email, msg)
         except Exception as exc:  # any failure: keep the email, try later
             _failed(email, exc, now)
             continue
@@ -110,6 +115,14 @@ def _failed(email, exc, now):
     Email.update(status=FAILED if final else QUEUED, attempts=attempts,
                  last_error=f"{type(exc).__name__}: {exc}"[:2000],
                  send_after=now + backoff(attempts)).where(Email.id == email.id).execute()
+
+
+def _unbuildable(email, exc):
+    """An email that cannot even be written (a line break in a name, say) fails at once, with the
+    reason on the Outbox page; retrying would only delay the news for hours."""
+    Email.update(status=FAILED, attempts=email.attempts + 1,
+                 last_error=f"This email could not be built, so it was not sent: {type(exc).__name__}: {exc}"[:2000]
+                 ).where(Email.id == email.id).execute()
 
 
 def retry(email):

@@ -11,6 +11,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
+from .forms import single_line
 from .models import Allergen, Frequency, Group, Membership, PlaceOfWorship, ProfileAllergen, ProfilePlace
 from .timeutil import org_zone, to_local, utcnow
 
@@ -105,22 +106,22 @@ class ProfileForm(BirthDateAndAllergies, FlaskForm):
     frequency = SelectField("Preferred Frequency of Volunteering:*", coerce=int,
                             validators=[DataRequired("Please select how often you would like to volunteer.")])
     mobile = TelField("Mobile Phone:*", filters=[_strip], validators=[
-        DataRequired("Please enter your mobile phone number."), PHONE])
+        DataRequired("Please enter your mobile phone number."), PHONE, single_line])
     address = TextAreaField("Address:*", filters=[_strip], validators=[
         DataRequired("Please enter your address."), Length(max=500)])
     postcode = StringField("Postcode:*", filters=[_strip, lambda v: v.upper() if v else v], validators=[
-        DataRequired("Please enter your postcode.")])
+        DataRequired("Please enter your postcode."), single_line])
     emergency_name = StringField("Emergency Contact Name:*", filters=[_strip], validators=[
-        DataRequired("Please enter the name of someone we can call in an emergency."), Length(max=120)])
+        DataRequired("Please enter the name of someone we can call in an emergency."), Length(max=120), single_line])
     emergency_phone = TelField("Emergency Contact Phone:*", filters=[_strip], validators=[
-        DataRequired("Please enter your emergency contact's phone number."), PHONE])
+        DataRequired("Please enter your emergency contact's phone number."), PHONE, single_line])
     postal_mailings = SelectField(choices=YES_NO, validators=[DataRequired("Please select Yes or No.")])
     supporter_emails = SelectField(choices=YES_NO, validators=[DataRequired("Please select Yes or No.")])
     places = MultiCheckboxField("Volunteer Places of worship:")
     linked_organisation = SelectField("Linked to Supporting Organisation:*", choices=YES_NO,
                                       validators=[DataRequired("Please select Yes or No.")])
     linked_organisation_name = StringField("Name of Supporting Organisation:", filters=[_strip],
-                                           validators=[Length(max=200)])
+                                           validators=[Length(max=200), single_line])
     accept_terms = BooleanField("I have read, understand, and accept the following terms & conditions:",
                                 validators=[DataRequired("Please accept the terms & conditions.")])
     accept_privacy = BooleanField(validators=[DataRequired("Please accept the privacy policy.")])
@@ -170,9 +171,9 @@ def profile_data(form, profile, user, verifying):
 
 class FamilyMemberForm(BirthDateAndAllergies, FlaskForm):
     first_name = StringField("First Name:*", filters=[_strip], validators=[
-        DataRequired("Please enter their first name."), Length(max=80)])
+        DataRequired("Please enter their first name."), Length(max=80), single_line])
     last_name = StringField("Last Name:*", filters=[_strip], validators=[
-        DataRequired("Please enter their last name."), Length(max=80)])
+        DataRequired("Please enter their last name."), Length(max=80), single_line])
 
 
 def save_lists(form, profile, member):

@@ -12,6 +12,7 @@ from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from ..forms import single_line
 from ..auth import admin_required
 from ..db import write_transaction
 from ..htmx import answered, done
@@ -51,7 +52,8 @@ AUDIENCES = [SelectChoice(EVERYONE, "Everyone"), SelectChoice(GROUP, "One group"
 
 class DocumentForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Please give the document a title."),
-                                             Length(max=200, message="Please keep the title under 200 characters.")])
+                                             Length(max=200, message="Please keep the title under 200 characters."),
+                                             single_line])
     file = FileField("File", render_kw={"accept": ",".join(f".{ext}" for ext in KINDS)}, validators=[
         FileRequired("Please choose a file to upload."),
         FileSize(MAX_BYTES, message="That file is larger than 10 MB. Please upload a smaller one.")])

@@ -9,6 +9,7 @@ from peewee import IntegrityError, fn
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import single_line
 from ..auth import admin_required
 from ..db import write_transaction
 from ..htmx import answer_now, done, is_htmx, vary
@@ -33,7 +34,7 @@ USES = {"ProfileAllergen": "volunteer profile", "ProfilePlace": "volunteer profi
 
 class ItemForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Please enter a name."),
-                                           Length(max=100, message="Please keep it under 100 characters.")])
+                                           Length(max=100, message="Please keep it under 100 characters."), single_line])
     starred = BooleanField("Starred")
 
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import single_line
 from ..auth import admin_required
 from ..db import write_transaction
 from ..htmx import answered
@@ -22,13 +23,14 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class SettingsForm(FlaskForm):
     name = StringField("Organisation name", validators=[
-        DataRequired("Please enter the organisation's name."), Length(max=200)])
+        DataRequired("Please enter the organisation's name."), Length(max=200), single_line])
     short_name = StringField("Short name", validators=[
-        DataRequired("Please enter a short name."), Length(max=30, message="Please keep it under 30 characters.")])
-    contact_email = StringField("Contact e-mail", validators=[Optional(), Length(max=200)])
-    contact_phone = StringField("Contact phone", validators=[Optional(), Length(max=50)])
-    contact_hours = StringField("Contact hours", validators=[Optional(), Length(max=100)])
-    timezone = StringField("Time zone", validators=[DataRequired("Please enter a time zone.")])
+        DataRequired("Please enter a short name."), Length(max=30, message="Please keep it under 30 characters."),
+        single_line])
+    contact_email = StringField("Contact e-mail", validators=[Optional(), Length(max=200), single_line])
+    contact_phone = StringField("Contact phone", validators=[Optional(), Length(max=50), single_line])
+    contact_hours = StringField("Contact hours", validators=[Optional(), Length(max=100), single_line])
+    timezone = StringField("Time zone", validators=[DataRequired("Please enter a time zone."), single_line])
     terms_text = TextAreaField("Terms and conditions")
     privacy_text = TextAreaField("Privacy policy for volunteers")
     session_timeout = IntegerField("Session timeout (minutes)", validators=[

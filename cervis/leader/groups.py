@@ -7,6 +7,7 @@ from peewee import fn
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import single_line
 from ..accounts import account_for_email, normal_email
 from ..auth import admin_required, leader_required
 from ..db import write_transaction
@@ -17,7 +18,7 @@ from . import bp
 
 
 class GroupForm(FlaskForm):
-    name = StringField("Group Name", validators=[DataRequired("Please enter the group's name."), Length(max=100)])
+    name = StringField("Group Name", validators=[DataRequired("Please enter the group's name."), Length(max=100), single_line])
     address = TextAreaField("Address", validators=[Length(max=1000)])
     description = TextAreaField("Description", validators=[Length(max=5000)])
     open_to_join = BooleanField("Open to join: volunteers may choose this group on their profile")
@@ -25,7 +26,7 @@ class GroupForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    name = StringField("Role Name", validators=[DataRequired("Please enter the role's name."), Length(max=60)])
+    name = StringField("Role Name", validators=[DataRequired("Please enter the role's name."), Length(max=60), single_line])
     default_capacity = IntegerField("Default Capacity", default=1, validators=[
         InputRequired("Please enter how many volunteers a slot of this role needs."),
         NumberRange(0, 100, "Please enter a number from 0 to 100.")])

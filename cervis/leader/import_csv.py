@@ -21,6 +21,7 @@ from wtforms import HiddenField
 from .. import accounts
 from ..auth import leader_required
 from ..db import write_transaction
+from ..forms import has_control
 from ..htmx import answered
 from ..models import AuditLog, Group, Membership, User
 from ..permissions import groups_led_by
@@ -134,6 +135,8 @@ def _row_problems(row, known, led, is_admin):
         problems.append("Missing last name")
     if max(len(row.first_name), len(row.last_name)) > accounts.NAME_MAX or len(row.phone) > accounts.PHONE_MAX:
         problems.append("Name or phone too long")
+    if any(has_control(value) for value in (row.email, row.first_name, row.last_name, row.phone)):
+        problems.append("A line break or other control character in the e-mail address, name or phone")
     for name in row.group_names:
         group = known.get(name.lower())
         if group is None:

@@ -13,6 +13,7 @@ from .. import accounts, attendance
 from ..admin.paging import Page
 from ..auth import leader_required
 from ..db import utcnow, write_transaction
+from ..forms import single_line
 from ..htmx import answered, done, is_htmx, vary
 from ..models import (REGISTERED, AuditLog, Frequency, Group, LeaderNote, Membership, Opportunity, Profile,
                       Registration, Role, ServiceRecord, Slot, User)
@@ -23,12 +24,12 @@ from . import bp
 
 
 class VolunteerForm(FlaskForm):
-    email = EmailField("E-mail Address", validators=[DataRequired("Please enter the e-mail address."), Length(max=254)])
+    email = EmailField("E-mail Address", validators=[DataRequired("Please enter the e-mail address."), Length(max=254), single_line])
     first_name = StringField("First Name", validators=[
-        DataRequired("Please enter the first name."), Length(max=accounts.NAME_MAX)])
+        DataRequired("Please enter the first name."), Length(max=accounts.NAME_MAX), single_line])
     last_name = StringField("Last Name", validators=[
-        DataRequired("Please enter the last name."), Length(max=accounts.NAME_MAX)])
-    phone = TelField("Phone", validators=[Optional(), Length(max=accounts.PHONE_MAX)])
+        DataRequired("Please enter the last name."), Length(max=accounts.NAME_MAX), single_line])
+    phone = TelField("Phone", validators=[Optional(), Length(max=accounts.PHONE_MAX), single_line])
     groups = SelectMultipleField("Groups", coerce=int, validate_choice=False)
 
 

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import single_line
 from .. import emails
 from ..auth import leader_required
 from ..db import for_update, utcnow, write_transaction
@@ -42,10 +43,10 @@ def time_field(label, *validators):
 class OpportunityForm(FlaskForm):
     group = SelectField("Group", coerce=int, validators=[DataRequired("Please choose a group.")])
     name = StringField("Opportunity Name", validators=[
-        DataRequired("Please enter the opportunity's name."), Length(max=200)])
+        DataRequired("Please enter the opportunity's name."), Length(max=200), single_line])
     description = TextAreaField("Description", validators=[Length(max=5000)])
     location = TextAreaField("Meeting Location", validators=[Length(max=1000)])
-    private_code = StringField("Private Registration Code (optional)", validators=[Length(max=64)])
+    private_code = StringField("Private Registration Code (optional)", validators=[Length(max=64), single_line])
     interests = SelectMultipleField("Interest Categories", coerce=int, widget=ListWidget(prefix_label=False),
                                     option_widget=CheckboxInput())
     live_date = date_field("Date", InputRequired("Please enter the date it goes live."))

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, Form, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import single_line
 from .. import offers
 from ..db import utcnow
 from ..htmx import answer_now, answered, is_htmx, vary
@@ -30,12 +31,12 @@ class SearchForm(Form):
     interest = SelectField("Interest", choices=[], default="")
     group = SelectField("Location", choices=[], default="")
     date = DateField("Date", validators=[Optional()])
-    q = StringField("Keyword", validators=[Optional(), Length(max=100)])
+    q = StringField("Keyword", validators=[Optional(), Length(max=100), single_line])
 
 
 class CodeForm(FlaskForm):
     code = StringField("Private Registration Code", validators=[
-        DataRequired("Please enter the code you were given."), Length(max=64)])
+        DataRequired("Please enter the code you were given."), Length(max=64), single_line])
 
 
 def volunteer_for(user, volunteer_id):
