@@ -52,8 +52,9 @@ class SettingsForm(FlaskForm):
 
     def validate_timezone(self, field):
         try:
+            # OSError: a name too long for a file name (the zones are files) is simply not a zone.
             ZoneInfo((field.data or "").strip())
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ValidationError("That is not a time zone we know. Please use a name like Europe/London.")
 
 

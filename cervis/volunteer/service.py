@@ -27,7 +27,8 @@ class QuarterHours(DecimalField):
 
 
 class ServiceForm(FlaskForm):
-    day = DateField("Date", validators=[InputRequired("Please enter the date you served.")])
+    day = DateField("Date", validators=[InputRequired("Please enter the date you served.")],
+                    invalid_value_message="Please enter a real date, like 2025-10-09.")
     group = SelectField("Group", coerce=int, validate_choice=False)
     hours = QuarterHours("Hours", places=2, validators=[InputRequired("Please enter the hours you served.")],
                          render_kw={"step": "0.25", "min": "0.25", "max": "24", "inputmode": "decimal"})
@@ -36,6 +37,8 @@ class ServiceForm(FlaskForm):
         Length(max=1000, message="Please keep this under 1,000 characters.")])
 
     def validate_day(self, field):
+        if field.data is None:
+            return  # not a date at all: that message is already beside the field
         today = to_local(utcnow(), org_zone()).date()
         if field.data > today:
             raise ValidationError("The date cannot be in the future: record service once you have given it.")
