@@ -50,7 +50,7 @@ def _arrange():
             "registration_id": registration.id, "person_id": vic.id, "kind": "frequencies",
             "token": "not-a-token", "item_id": Frequency.get(Frequency.name == "Weekly").id,
             "document_id": MISSING_ID, "member_id": child.id, "record_id": record.id, "role_id": role.id,
-            "email_id": email.id}
+            "email_id": email.id, "day": start.date().isoformat()}
 
 
 def _sign_in(client, endpoint):
@@ -89,7 +89,7 @@ def _requests(app, client, rule, ids, rng):
     """Every malformed request for one route: (method, url, data, headers)."""
     with app.test_request_context():
         from flask import url_for
-        url = url_for(rule.endpoint, **{a: ids[a] for a in rule.arguments})
+        url = url_for(rule.endpoint, **{a: ids.get(a, 1) for a in rule.arguments})
         missing = url_for(rule.endpoint, **{a: MISSING_ID if a.endswith("_id") else "zzz" for a in rule.arguments})
     names = _names(client, url) if "GET" in rule.methods else COMMON_NAMES
     for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
