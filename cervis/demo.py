@@ -3,7 +3,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from . import passwords
-from .db import database, utcnow, write_transaction
+from .db import utcnow, write_transaction
 from .models import (PENDING, REGISTERED, Branding, Frequency, Group, InterestCategory, Membership,
                      Opportunity, OpportunityInterest, Organisation, PlaceOfWorship, Profile,
                      ProfileAllergen, Allergen, Registration, RegistrationEvent, Role, Slot, User)
