@@ -9,6 +9,7 @@ from wtforms.validators import Length, ValidationError
 from .. import branding
 from ..auth import admin_required
 from ..db import write_transaction
+from ..forms import single_line
 from ..htmx import answered
 from ..models import AuditLog, Branding
 from . import bp
@@ -18,7 +19,7 @@ from .paging import me
 class BrandingForm(FlaskForm):
     logo = FileField("Logo (PNG or SVG, at most 512 KB)")
     remove_logo = BooleanField("Remove the logo")
-    accent = StringField("Accent colour", filters=[lambda v: (v or "").strip().lower()])
+    accent = StringField("Accent colour", filters=[lambda v: (v or "").strip().lower()], validators=[single_line])
     welcome = TextAreaField("Welcome on the log-in page", filters=[lambda v: (v or "").strip()],
                             validators=[Length(max=500, message="Please keep the welcome under 500 characters.")])
 
