@@ -57,7 +57,20 @@ def _load_user(user_id):
 @login_manager.unauthorized_handler
 def _unauthorized():
     flash(login_manager.login_message, "error")
+    if request.method == "GET" and not is_htmx():
+        # An email's link (a month's slots) opens where it pointed once logged in.
+        return _go(url_for("auth.login", next=request.full_path.rstrip("?")))
     return to_login()
+
+
+def safe_next(target):
+    """A path on this site to go to after log-in, or None: never another site ("//evil", "/\\evil")."""
+    target = (target or "").strip()
+    parts = urlsplit(target)
+    if (not target.startswith("/") or target.startswith(("//", "/\\")) or parts.scheme or parts.netloc
+            or any(c in target for c in "\r\n\\")):
+        return None
+    return target
 
 
 def _go(url):
@@ -213,12 +226,14 @@ def login():
                 error, status = SAME_MESSAGE, 401
             else:
                 Throttle.release(reserved)
-                return _logged_in(user, used_temp, form.remember.data, form.password.data)
+                return _logged_in(user, used_temp, form.remember.data, form.password.data,
+                                  safe_next(request.args.get("next")))
     form.password.data = ""
-    return render_template("auth/login.html", form=form, org=org, error=error), status
+    return render_template("auth/login.html", form=form, org=org, error=error,
+                           next=safe_next(request.args.get("next"))), status
 
 
-def _logged_in(user, used_temp, remember, password):
+def _logged_in(user, used_temp, remember, password, next_url=None):
     with write_transaction():
         Throttle.clear(f"login-email:{user.email}")
         if used_temp:
@@ -232,7 +247,8 @@ def _logged_in(user, used_temp, remember, password):
             user.password_hash = passwords.hash_password(password)
             user.save()
     start_session(user)
-    response = redirect(_next_page(user), code=303)
+    step = _required_step(user)
+    response = redirect(url_for(step) if step else next_url or home_for(user), code=303)
     if remember:
         response.set_cookie("remember_email", user.email, max_age=365 * 86400, httponly=True,
                             secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")

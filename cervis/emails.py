@@ -4,16 +4,20 @@ Templates: templates/emails/<kind>-subject.txt, <kind>-body.txt and <kind>-body.
 """
 import uuid
 
+import peewee
 from flask import current_app, has_request_context, render_template, url_for
 
-from .db import utcnow
+from .db import database, utcnow
+from .email_openings import opening
 from .models import Email, Organisation
 
 
-def queue(kind, to_addr, to_name="", user=None, urgent=False, send_after=None, about=None, **context):
+def queue(kind, to_addr, to_name="", user=None, urgent=False, send_after=None, about=None, key=None,
+          from_name="", reply_to="", **context):
     org = Organisation.current()
     context.update(org=org, to_name=to_name, urgent=urgent,
                    home_url=current_app.config["BASE_URL"].rstrip("/") + "/")
+    context.setdefault("opening", opening(kind, org))
     subject = render_template(f"emails/{kind}-subject.txt", **context).strip()
     if urgent:
         subject = f"URGENT: {subject}"
@@ -28,7 +32,18 @@ def queue(kind, to_addr, to_name="", user=None, urgent=False, send_after=None, a
         send_after=send_after or utcnow(),
         subject_type=type(about).__name__ if about is not None else "",
         subject_id=getattr(about, "id", None),
+        key=key, from_name=from_name, reply_to=reply_to,
     )
+
+
+def once(key, kind, user, **context):
+    """A job's email, queued only if no email with this key ever was: a second run, a restart or a
+    second scheduler finds the key taken (the unique index decides) and queues nothing. None then."""
+    try:
+        with database.atomic():  # a savepoint inside the caller's transaction
+            return to_user(kind, user, key=key, **context)
+    except peewee.IntegrityError:
+        return None
 
 
 def to_user(kind, user, **context):
@@ -98,8 +113,16 @@ def _with_shift(email, registration, method):
 
 
 def rota_confirmation(registration, leader, send_after=None):
-    """The guide's "Next Steps" confirmation; send_after leaves the leader an undo window."""
+    """The guide's "Next Steps" confirmation; send_after leaves the leader an undo window.
+
+    Confirmed less than 24 hours before the shift, no reminder will follow (cervis.reminders):
+    the confirmation itself says the shift is soon and names that night's shift leader."""
+    from .cancellation import shift_leader
+    from .reminders import SOON
+
+    soon = registration.slot.starts_at - (send_after or utcnow()) < SOON
     return _with_shift(_rota_email("confirmation", registration.volunteer, registration, send_after,
+                                   soon=soon, shift_leader=shift_leader(registration) if soon else None,
                                    **_rota_details(registration, leader)), registration, "REQUEST")
 
 

@@ -37,8 +37,43 @@ def _session_lifetime(m):
     return [m.add_column("organisation", "session_lifetime", peewee.IntegerField(default=12))]
 
 
+def _email_keys_and_announcements(m):
+    """Email.key (unique: a job's email is queued once), a leader's name and Reply-To on an email,
+    the deadline reminder setting, and when each slot was made (announcements wait for a batch)."""
+    from .db import utcnow
+
+    _already_announced(utcnow())
+    return [m.add_column("email", "key", peewee.CharField(null=True)),
+            m.add_index("email", ("key",), True),
+            m.add_column("email", "from_name", peewee.CharField(default="")),
+            m.add_column("email", "reply_to", peewee.CharField(default="")),
+            m.add_column("organisation", "deadline_reminder_days", peewee.IntegerField(default=3)),
+            m.add_column("slot", "created_at", peewee.DateTimeField(default=utcnow))]
+
+
+def _already_announced(now):
+    """Months live before announcements existed were told about by hand: never announce them again."""
+    from zoneinfo import ZoneInfo
+
+    from .announcements import month_of
+    from .models import Announcement, Opportunity, Organisation, Slot
+
+    # Only the columns that exist before this migration's own.
+    zone = ZoneInfo(Organisation.select(Organisation.timezone).order_by(Organisation.id).scalar()
+                    or "Europe/London")
+    rows = (Slot.select(Slot.id, Slot.opportunity, Slot.starts_at).join(Opportunity)
+            .where(Opportunity.live_from <= now, Slot.starts_at > now).tuples())
+    newest = {}
+    for slot_id, opportunity_id, starts_at in rows:
+        key = (opportunity_id, month_of(starts_at, zone))
+        newest[key] = max(newest.get(key, 0), slot_id)
+    for (opportunity_id, month), upto in newest.items():
+        Announcement.insert(opportunity=opportunity_id, month=month, kind="before", upto_slot=upto,
+                            key=f"before:{opportunity_id}:{month}", at=now).on_conflict_ignore().execute()
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
-MIGRATIONS = [_rota_indexes, _retention_years, _session_lifetime]
+MIGRATIONS = [_rota_indexes, _retention_years, _session_lifetime, _email_keys_and_announcements]
 
 
 def apply():

@@ -237,8 +237,9 @@ def _row(volunteer, slot, now, registration, birth_date, zone):
                    age_refusal(volunteer, slot, birth_date, zone))
 
 
-def slot_rows(volunteer, opportunity, now, day=None, zone=None):
-    """The opportunity's slots not yet over (on one local day, from the calendar), in time order."""
+def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
+    """The opportunity's slots not yet over (on one local day, from the calendar, or in one local
+    month, from an announcement's link), in time order."""
     zone = zone or org_zone()
     query = (Slot.select(Slot, Role, _registered()).join(Role)
              .where(Slot.opportunity == opportunity, Slot.ends_at > now)
@@ -246,6 +247,10 @@ def slot_rows(volunteer, opportunity, now, day=None, zone=None):
     if day:
         start, end = _day_range(day, zone)
         query = query.where(Slot.starts_at >= start, Slot.starts_at < end)
+    elif month:
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        query = query.where(Slot.starts_at >= _day_range(month, zone)[0],
+                            Slot.starts_at < _day_range(following, zone)[0])
     mine = {r.slot_id: r for r in Registration.select().where(
         Registration.volunteer == volunteer,
         Registration.slot.in_(Slot.select(Slot.id).where(Slot.opportunity == opportunity)))}
@@ -364,6 +369,11 @@ def _shift(registration):
 
 
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9998, 12, 31)  # a day's range in UTC stays in range
+
+
+def parse_month(text):
+    """The first day of a month from a link (YYYY-MM), or None."""
+    return parse_day(f"{(text or '').strip()}-01") if len((text or "").strip()) == 7 else None
 
 
 def parse_day(text):

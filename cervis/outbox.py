@@ -25,9 +25,12 @@ def backoff(attempts):
 def build_message(email, org):
     msg = EmailMessage()
     msg["Subject"] = email.subject
-    msg["From"] = formataddr((org.name, current_app.config["MAIL_SENDER"]))
+    sender = f"{email.from_name} via {org.short_name}" if email.from_name else org.name
+    msg["From"] = formataddr((sender, current_app.config["MAIL_SENDER"]))
     msg["To"] = formataddr((email.to_name, email.to_addr))
-    if org.contact_email:
+    if email.reply_to:
+        msg["Reply-To"] = formataddr((email.from_name, email.reply_to))
+    elif org.contact_email:
         msg["Reply-To"] = org.contact_email
     msg["Message-ID"] = email.message_id  # the same on a retry, so a receiver can drop a repeat
     msg["Date"] = format_datetime(email.created_at.replace(tzinfo=timezone.utc))

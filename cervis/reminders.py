@@ -1,13 +1,31 @@
-"""The reminder email before a confirmed shift (the guide: "approximately 24-48 hours before")."""
+"""The reminder email before a confirmed shift: the guide's "approximately 24-48 hours before".
+
+It goes 48 hours before the shift (real hours, whatever the clocks do that weekend). A shift
+confirmed less than 24 hours before it starts gets none: its confirmation says it is soon and
+names the shift leader. After the Pi was switched off the reminder still goes, late, as long as
+the shift has not started.
+"""
 from datetime import timedelta
+
+from flask import current_app
+from peewee import fn
 
 from . import emails
 from .cancellation import cancel_url, shift_leader
 from .db import database, utcnow, write_transaction
-from .models import REGISTERED, Opportunity, Registration, Slot, User
+from .models import REGISTERED, Opportunity, Registration, RegistrationEvent, Slot, User
 from .scheduler import job
 
 REMIND_BEFORE = timedelta(hours=48)
+SOON = timedelta(hours=24)  # confirmed this close to the start: the confirmation says it instead
+
+
+def confirmed_at(registration):
+    """When the registration last became registered (its newest 'registered' event)."""
+    at = (RegistrationEvent.select(fn.MAX(RegistrationEvent.at))
+          .where(RegistrationEvent.registration == registration.id,
+                 RegistrationEvent.status == REGISTERED).scalar())
+    return at or registration.updated_at
 
 
 def due(now):
@@ -21,23 +39,28 @@ def due(now):
 def send_reminders(now=None):
     """Queue one reminder per confirmed registration due; returns how many."""
     now = now or utcnow()
+    undo = timedelta(minutes=current_app.config["CONFIRMATION_UNDO_MINUTES"])
     queued = 0
     # Read all first: a cursor still open holds an old snapshot, and a write begun from it after
     # anyone else's commit fails at once with "database is locked" (the busy timeout cannot help).
     for reg in list(due(now)):
+        confirmed = confirmed_at(reg)
+        if reg.slot.starts_at - confirmed < SOON:
+            continue  # its confirmation said so
         with write_transaction():
             # Claimed in the same transaction as the email row: never two reminders, never none.
             claimed = Registration.update(reminded_at=now).where(
                 Registration.id == reg.id, Registration.reminded_at.is_null()).execute()
-            if not claimed:
-                continue
             recipient = reg.volunteer.family_of or reg.volunteer
-            if not recipient.email:
+            if not claimed or not recipient.email:
                 continue
-            emails.to_user("shift-reminder", recipient, reg=reg, slot=reg.slot, volunteer=reg.volunteer,
-                           opportunity=reg.slot.opportunity, role=reg.slot.role,
-                           leader=shift_leader(reg), cancel_link=cancel_url(reg), about=reg)
-            queued += 1
+            # Never ahead of the confirmation, which waits out the leader's undo window.
+            sent = emails.once(f"shift-reminder:{reg.id}:{confirmed:%Y%m%d%H%M%S}", "shift-reminder",
+                               recipient, send_after=max(now, confirmed + undo),
+                               reg=reg, slot=reg.slot, volunteer=reg.volunteer,
+                               opportunity=reg.slot.opportunity, role=reg.slot.role,
+                               leader=shift_leader(reg), cancel_link=cancel_url(reg), about=reg)
+            queued += sent is not None
     return queued
 
 

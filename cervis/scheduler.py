@@ -135,7 +135,7 @@ def lead(scheduler, lock, app):
 
 def start(app):
     """Start the scheduler in this process; the jobs run only while it holds the lock."""
-    from . import reminders  # noqa: F401  (its job registers itself)
+    from . import announcements, reminders  # noqa: F401  (their jobs register themselves)
 
     lock = SchedulerLock(app)
     scheduler = make_scheduler()

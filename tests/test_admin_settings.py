@@ -7,7 +7,8 @@ from cervis.models import AuditLog, Organisation
 def settings(**changes):
     values = {"name": "Wycombe Example Connection", "short_name": "WHC", "contact_email": "help@example.org",
               "contact_phone": "01234 567890", "contact_hours": "", "timezone": "Europe/London",
-              "terms_text": "", "privacy_text": "", "session_timeout": "30", "retention_years": "3"}
+              "terms_text": "", "privacy_text": "", "session_timeout": "30", "retention_years": "3",
+              "deadline_reminder_days": "3"}
     values.update(changes)
     return {k: v for k, v in values.items() if v is not None}
 
@@ -75,3 +76,13 @@ def test_saving_without_changes_writes_no_audit_entry(auth, client, db):
     auth.login("ada@example.org")
     client.post("/admin/settings", data=settings())
     assert not AuditLog.select().where(AuditLog.action == "settings-change").exists()
+
+
+def test_offer_deadline_reminder_days_are_set_here_and_zero_switches_them_off(auth, client, db):
+    auth.login("ada@example.org")
+    assert client.post("/admin/settings", data=settings(deadline_reminder_days="0")).status_code == 303
+    assert Organisation.current().deadline_reminder_days == 0
+    response = client.post("/admin/settings", data=settings(deadline_reminder_days="-1", short_name="Typed"))
+    assert response.status_code == 400
+    assert "Please enter a number of days between 0 and 14" in response.text
+    assert 'value="Typed"' in response.text

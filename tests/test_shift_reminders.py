@@ -1,5 +1,5 @@
 """The guide's "Next Steps": a reminder email before each confirmed shift, naming the shift leader."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from cervis.db import utcnow
 from cervis.models import (CANCELLED, PENDING, REGISTERED, Email, Group, Opportunity, Profile,
@@ -57,3 +57,91 @@ def test_family_members_reminder_goes_to_the_parent(app, db):
     mail = Email.get(Email.kind == "shift-reminder")
     assert mail.to_addr == "vera@example.org"
     assert "Viv Volunteer's shift" in mail.body_text
+
+
+# A controlled clock: 48 real hours before the shift, whatever the clocks do that weekend ----------
+
+def _confirmed(email, start, confirmed, role="Cook"):
+    from cervis.models import RegistrationEvent
+
+    north = Group.get(Group.name == "Northside")
+    opp = Opportunity.create(group=north, name="Night Shelter", live_from=confirmed - timedelta(days=30))
+    slot = Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == role),
+                       starts_at=start, ends_at=start + timedelta(hours=12), capacity=2)
+    reg = Registration.create(volunteer=User.by_email(email), slot=slot, status=REGISTERED, updated_at=confirmed)
+    RegistrationEvent.create(registration=reg, status=REGISTERED, at=confirmed)
+    return reg
+
+
+def _reminders_at(app, now):
+    with app.test_request_context():
+        return send_reminders(now)
+
+
+def test_reminder_on_the_weekend_the_clocks_go_forward(app, db):
+    # Monday 29 March 2027, 7 PM BST = 18:00 UTC; the clocks went forward at 1 AM on Sunday 28th.
+    start = datetime(2027, 3, 29, 18, 0)
+    _confirmed("vera@example.org", start, confirmed=datetime(2027, 3, 1))
+    assert _reminders_at(app, start - timedelta(hours=48, minutes=5)) == 0
+    assert _reminders_at(app, start - timedelta(hours=47, minutes=55)) == 1
+    mail = Email.get(Email.kind == "shift-reminder")
+    assert "Mon, Mar 29, 2027 - 7:00 PM to 7:00 AM (Tue)" in mail.body_text
+    assert mail.subject.endswith("Mon, Mar 29, 2027")
+
+
+def test_reminder_on_the_weekend_the_clocks_go_back(app, db):
+    # Monday 1 November 2027, 7 PM GMT = 19:00 UTC; the clocks went back at 2 AM on Sunday 31 October.
+    start = datetime(2027, 11, 1, 19, 0)
+    _confirmed("vera@example.org", start, confirmed=datetime(2027, 10, 1))
+    assert _reminders_at(app, start - timedelta(hours=48, minutes=5)) == 0
+    assert _reminders_at(app, start - timedelta(hours=47, minutes=55)) == 1
+    assert "Mon, Nov 1, 2027 - 7:00 PM to 7:00 AM (Tue)" in Email.get(Email.kind == "shift-reminder").body_text
+
+
+def test_night_across_the_clock_change_is_reminded_48_real_hours_before(app, db):
+    # Saturday 30 October 2027, 8 PM BST (19:00 UTC), twelve real hours to 7 AM GMT, the clocks going back at 2 AM.
+    start = datetime(2027, 10, 30, 19, 0)
+    _confirmed("vera@example.org", start, confirmed=datetime(2027, 10, 1))
+    assert _reminders_at(app, datetime(2027, 10, 28, 18, 55)) == 0
+    assert _reminders_at(app, datetime(2027, 10, 28, 19, 5)) == 1
+    assert "Sat, Oct 30, 2027 - 8:00 PM to 7:00 AM (Sun)" in Email.get(Email.kind == "shift-reminder").body_text
+
+
+def test_after_the_pi_was_off_a_reminder_still_goes_before_the_shift_but_never_after_it_started(app, db):
+    start = datetime(2027, 2, 3, 19, 0)
+    _confirmed("vera@example.org", start, confirmed=datetime(2027, 1, 10))
+    _confirmed("leo@example.org", start - timedelta(days=1), confirmed=datetime(2027, 1, 10))
+    # Off from Monday morning to Wednesday 9 AM: Leo's Tuesday shift has started, Vera's is tonight.
+    assert _reminders_at(app, datetime(2027, 2, 3, 9, 0)) == 1
+    assert [e.to_addr for e in Email.select().where(Email.kind == "shift-reminder")] == ["vera@example.org"]
+
+
+def test_shift_confirmed_less_than_a_day_before_gets_no_reminder_its_confirmation_says_it_is_soon(app, db):
+    from cervis import rota
+
+    now = datetime(2027, 2, 3, 9, 0)
+    start = now + timedelta(hours=10)
+    _confirmed("leo@example.org", start, confirmed=datetime(2027, 1, 10), role="SL")
+    Profile.update(mobile="07700 900123").where(Profile.user == User.by_email("leo@example.org")).execute()
+    reg = _confirmed("vera@example.org", start, confirmed=now)
+    reg.status = PENDING
+    reg.save()
+    with app.test_request_context():
+        rota.accept(reg.id, User.by_email("leo@example.org"), now=now)
+    confirmation = Email.get(Email.kind == "confirmation", Email.to_addr == "vera@example.org")
+    assert "Your shift is soon: Wed, Feb 3, 2027 - 7:00 PM to 7:00 AM (Thu)." in confirmation.body_text
+    assert "Your shift leader that night is Leo Leader (07700 900123)." in confirmation.body_text
+    assert _reminders_at(app, now + timedelta(minutes=20)) == 1  # Leo's, confirmed weeks ago
+    assert not Email.select().where(Email.kind == "shift-reminder", Email.to_addr == "vera@example.org").exists()
+
+
+def test_a_confirmation_days_ahead_does_not_say_soon(app, db):
+    from cervis import rota
+
+    now = datetime(2027, 2, 1, 9, 0)
+    reg = _confirmed("vera@example.org", now + timedelta(days=3), confirmed=now)
+    reg.status = PENDING
+    reg.save()
+    with app.test_request_context():
+        rota.accept(reg.id, User.by_email("leo@example.org"), now=now)
+    assert "soon" not in Email.get(Email.kind == "confirmation").body_text

@@ -11,9 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import slot_builder
+from .. import announcements, slot_builder
 from ..auth import leader_required
-from ..db import for_update, write_transaction
+from ..db import for_update, utcnow, write_transaction
 from ..htmx import answered, done, is_htmx, vary
 from ..models import PENDING, REGISTERED, AuditLog, Registration, Role, Slot
 from ..permissions import opportunity_for_leader, slot_for_leader
@@ -198,7 +198,8 @@ def slots(opportunity_id):
         if form.validate():
             return _add_one(opportunity, form, {role.id: role for role in roles})
     return render_template("leader/slots.html", opportunity=opportunity, slots=slot_rows(opportunity.id),
-                           form=form, roles=roles), 400 if request.method == "POST" else 200
+                           form=form, roles=roles, announced=announcements.history(opportunity),
+                           going_live=opportunity.live_from > utcnow()), 400 if request.method == "POST" else 200
 
 
 def _add_one(opportunity, form, roles):

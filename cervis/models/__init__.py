@@ -1,4 +1,5 @@
 """All models, importable from one place."""
+from .announce import Announcement, AnnouncementOptOut, EmailOpening
 from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
 from .branding import Branding
@@ -22,7 +23,8 @@ ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        OpportunityUnlock,
        Email, Document, AuditLog, Throttle, RotaCompletion, LeaderNote,
        CoverRequest, CoverAsk, AttendanceDay, Attendance, EmailAttachment, CalendarFeed, Branding,
-       Erasure, RetentionReminder]
+       Erasure, RetentionReminder,
+       Announcement, AnnouncementOptOut, EmailOpening]
 
 __all__ = [m.__name__ for m in ALL] + [
     "seed_lists", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]

@@ -27,3 +27,9 @@ class Email(BaseModel):
     # What the email is about, so an undo can withdraw it before it goes.
     subject_type = peewee.CharField(default="")
     subject_id = peewee.IntegerField(null=True)
+    # What a job decided to send, e.g. "shift-reminder:412": unique, so a second run, a restart or
+    # a second scheduler cannot queue it again (NULL for emails a person's action sends).
+    key = peewee.CharField(null=True, unique=True)
+    # A leader's own message: their name on it, and replies go to them.
+    from_name = peewee.CharField(default="")
+    reply_to = peewee.CharField(default="")

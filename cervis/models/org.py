@@ -20,6 +20,7 @@ class Organisation(BaseModel):
     guide_password_rule = peewee.BooleanField(default=False)  # 1 upper, 1 lower, 1 digit
     verify_generation = peewee.IntegerField(default=1)  # bump to make everyone verify again
     retention_years = peewee.IntegerField(default=3)  # inactive this long: listed for erasure
+    deadline_reminder_days = peewee.IntegerField(default=3)  # before an offer deadline; 0 = none
 
     @classmethod
     def current(cls):

@@ -62,6 +62,7 @@ class Slot(BaseModel):
     ends_at = peewee.DateTimeField()  # UTC
     capacity = peewee.IntegerField(default=1)
     closed = peewee.BooleanField(default=False)
+    created_at = peewee.DateTimeField(default=utcnow)  # announcements wait until a batch has settled
 
     class Meta:
         indexes = ((("opportunity", "role", "starts_at"), True), (("opportunity", "starts_at"), False))

@@ -8,6 +8,7 @@ from ..htmx import answered
 from ..models import AuditLog, Organisation, Profile, User
 from ..profile_forms import ProfileForm, profile_data, save_lists, set_places, snapshot
 from . import bp
+from .announcement_settings import announcement_choices
 from .feeds import feeds_for
 
 VERIFY, UPDATE = "Verify Volunteer Information", "Update Volunteer Information"
@@ -31,7 +32,8 @@ def profile():
     return render_template("volunteer/profile.html", form=form, user=user, profile=record,
                            verifying=verifying, first_time=user.verified_generation == 0,
                            button=VERIFY if verifying else UPDATE, family=family_of(user),
-                           feeds=[] if verifying else feeds_for(user)), status
+                           feeds=[] if verifying else feeds_for(user),
+                           announce=announcement_choices(user)), status
 
 
 def family_of(user):

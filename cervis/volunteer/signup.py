@@ -98,9 +98,10 @@ def signup_slots():
 
 
 def _slots_answer(volunteer, opportunity, note, day, status=200, error=None, ticked=()):
-    rows = offers.slot_rows(volunteer, opportunity, utcnow(), day=day)
+    month = None if day else offers.parse_month(request.values.get("month"))  # an announcement's link
+    rows = offers.slot_rows(volunteer, opportunity, utcnow(), day=day, month=month)
     context = dict(volunteer=volunteer, opportunity=opportunity, rows=rows, note=note, day=day,
-                   error=error, ticked=set(ticked),
+                   month=month, error=error, ticked=set(ticked),
                    reasons=list(dict.fromkeys(r.why_not for r in rows if r.why_not and not r.status)))
     if is_htmx():
         return _fragment("volunteer/_slots_answer.html", **context)

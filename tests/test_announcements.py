@@ -1,0 +1,169 @@
+"""Shift bookings launched and the offer deadline: the scheduler's jobs, driven by a controlled clock."""
+import threading
+from datetime import datetime, timedelta
+
+from cervis import announcements, scheduler
+from cervis.models import (PENDING, Announcement, AnnouncementOptOut, Email, Group, Membership,
+                           Opportunity, Organisation, Registration, Role, Slot, User)
+from conftest import _user, emails_to
+
+# 10 January 2027, noon UTC (GMT): February's night shelter goes live at 6 PM.
+NOW = datetime(2027, 1, 10, 12, 0)
+GO_LIVE = datetime(2027, 1, 10, 18, 0)
+LAUNCHED = "shift-bookings-launched"
+
+
+def night_shelter(live_from=GO_LIVE, deadline=datetime(2027, 1, 25, 18, 0), days=(1, 2), group="Northside",
+                  created=NOW - timedelta(days=1), **kw):
+    north = Group.get(Group.name == group)
+    opp = Opportunity.create(group=north, name="Night Shelter", live_from=live_from,
+                             offer_deadline=deadline, **kw)
+    add_slots(opp, days, created)
+    return opp
+
+
+def add_slots(opp, days, created, month=2):
+    made = []
+    for day in days:
+        start = datetime(2027, month, day, 19, 0)
+        for name in ("Cook", "Reserve"):
+            role = Role.get(Role.group == opp.group_id, Role.name == name)
+            made.append(Slot.create(opportunity=opp, role=role, starts_at=start, ends_at=start + timedelta(hours=12),
+                                    capacity=2, created_at=created))
+    return made
+
+
+def run(app, now):
+    """What the scheduler's job does, at this time."""
+    return len(announcements.announce_due(now)) + announcements.remind_deadlines(now)
+
+
+def kinds(address):
+    return [e.kind for e in emails_to(address)]
+
+
+def test_month_going_live_sends_each_member_one_email(app, db):
+    opp = night_shelter()
+    assert run(app, NOW) == 0  # not live yet
+    assert run(app, GO_LIVE + timedelta(minutes=5)) == 1
+    assert run(app, GO_LIVE + timedelta(minutes=10)) == 0  # never twice
+    assert kinds("vera@example.org") == [LAUNCHED]
+    assert kinds("leo@example.org") == [LAUNCHED]
+    assert kinds("sam@example.org") == []  # Southside
+    mail = emails_to("vera@example.org")[0]
+    assert mail.subject == "Shift bookings launched: Night Shelter, February 2027"
+    assert "4 slots: Cook (2), Reserve (2)" in mail.body_text
+    assert "Offer deadline: Mon, Jan 25, 2027 6:00 PM" in mail.body_text
+    assert f"http://localhost/portal/signup/slots?opportunity={opp.id}&month=2027-02" in mail.body_text
+    assert mail.key == f"{LAUNCHED}:{opp.id}:2027-02:{mail.user_id}"
+    row = Announcement.get()
+    assert (row.month, row.recipients, row.slots) == ("2027-02", 2, 4)
+
+
+def test_a_later_batch_sends_one_short_email_at_most_once_a_day(app, db):
+    opp = night_shelter(live_from=NOW - timedelta(days=2))
+    run(app, NOW)
+    added = NOW + timedelta(hours=2)
+    add_slots(opp, (3, 4, 5), added)
+    assert run(app, added + timedelta(minutes=5)) == 0  # the leader may still be adding
+    assert run(app, added + timedelta(minutes=15)) == 0  # announced today already: waits
+    next_day = NOW + timedelta(days=1, minutes=5)
+    assert run(app, next_day) == 1
+    assert run(app, next_day + timedelta(hours=1)) == 0
+    assert kinds("vera@example.org") == [LAUNCHED, "more-shifts-added"]
+    more = emails_to("vera@example.org", "more-shifts-added")[0]
+    assert more.subject == "More shifts added: Night Shelter, February 2027"
+    assert "6 slots: Cook (3), Reserve (3)" in more.body_text
+
+
+def test_a_new_month_added_to_a_live_opportunity_is_launched(app, db):
+    opp = night_shelter(live_from=NOW - timedelta(days=2))
+    run(app, NOW)
+    add_slots(opp, (1, 2), NOW, month=3)  # "Copy to Next Month"
+    run(app, NOW + timedelta(minutes=30))
+    assert [e.subject for e in emails_to("vera@example.org")] == [
+        "Shift bookings launched: Night Shelter, February 2027",
+        "Shift bookings launched: Night Shelter, March 2027"]
+
+
+def test_volunteer_who_switched_announcements_off_hears_nothing(app, db):
+    vera = User.by_email("vera@example.org")
+    AnnouncementOptOut.create(user=vera, group=Group.get(Group.name == "Northside"))
+    night_shelter()
+    run(app, GO_LIVE + timedelta(hours=1))
+    assert kinds("vera@example.org") == []
+    assert kinds("leo@example.org") == [LAUNCHED]
+
+
+def test_inactive_members_and_private_opportunities(app, db):
+    _user("ina@example.org", "Ina", "Inactive", active=False)
+    Membership.create(user=User.by_email("ina@example.org"), group=Group.get(Group.name == "Northside"))
+    night_shelter(private_code="secret")
+    run(app, GO_LIVE + timedelta(hours=1))
+    assert kinds("ina@example.org") == []
+    assert kinds("vera@example.org") == []  # has not entered the code
+
+
+def test_deadline_reminder_goes_three_days_before_to_members_who_offered_nothing(app, db):
+    opp = night_shelter(live_from=NOW - timedelta(days=2))
+    first = Slot.select().where(Slot.opportunity == opp).order_by(Slot.id).first()
+    Registration.create(volunteer=User.by_email("leo@example.org"), slot=first, status=PENDING)
+    run(app, NOW)
+    deadline = opp.offer_deadline
+    assert run(app, deadline - timedelta(days=3, minutes=10)) == 0
+    assert run(app, deadline - timedelta(days=3) + timedelta(minutes=1)) == 1
+    assert run(app, deadline - timedelta(days=2)) == 0
+    assert kinds("vera@example.org") == [LAUNCHED, "offer-deadline"]
+    assert kinds("leo@example.org") == [LAUNCHED]
+    reminder = emails_to("vera@example.org", "offer-deadline")[0]
+    assert f"opportunity={opp.id}&month=2027-02" in reminder.body_text
+
+
+def test_deadline_reminder_setting_zero_switches_it_off(app, db):
+    Organisation.update(deadline_reminder_days=0).execute()
+    opp = night_shelter(live_from=NOW - timedelta(days=2))
+    run(app, opp.offer_deadline - timedelta(days=1))
+    assert kinds("vera@example.org") == [LAUNCHED]
+
+
+def test_after_a_night_switched_off_what_is_still_useful_goes(app, db):
+    """Off from 5 PM to 9 AM: February's go-live passed (it still goes); another opportunity's
+    deadline passed in the night (no reminder: too late)."""
+    night_shelter()
+    missed = night_shelter(live_from=NOW - timedelta(days=20), deadline=NOW + timedelta(hours=10), days=(8,))
+    Announcement.create(opportunity=missed, month="2027-02", key="done", upto_slot=10**6, at=NOW - timedelta(days=20))
+    run(app, NOW + timedelta(hours=21))
+    assert kinds("vera@example.org") == [LAUNCHED]
+
+
+def test_two_schedulers_at_once_send_each_email_once(app, db):
+    for i in range(12):
+        Membership.create(user=_user(f"v{i}@example.org", f"V{i}", "Volunteer"),
+                          group=Group.get(Group.name == "Northside"))
+    opp = night_shelter()
+    at = opp.offer_deadline - timedelta(days=2)  # live, and within the deadline reminder's days
+    start = threading.Barrier(2)
+    errors = []
+
+    def scheduler_process():
+        try:
+            start.wait()
+            announcements.announce(app, at)  # as the scheduler calls it: its own connection
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=scheduler_process) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert Email.select().where(Email.kind == LAUNCHED).count() == 14
+    assert Email.select().where(Email.kind == "offer-deadline").count() == 14
+    assert Announcement.select().count() == 1
+
+
+def test_the_scheduler_runs_the_announcement_job(app):
+    import cervis.announcements  # noqa: F401
+
+    assert announcements.announce in [fn for fn, _ in scheduler.JOBS]
