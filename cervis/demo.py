@@ -63,6 +63,7 @@ def load():
             members = [v for v in volunteers if v.memberships.where(Membership.group == group).exists()]
             opp = _opportunity(group, weekday, members, leader, rng)
             _nights_to_show(opp, weekday, members, leader, tomorrow=group == groups[0])
+        _month_cycle(groups, leader)
         _ = admin
     return logins
 
@@ -70,6 +71,35 @@ def load():
 DEMO_LOGO = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" '
              b'fill="#6b2c91"/><path fill="#fff" d="M32 12 10 31h6v21h12V40h8v12h12V31h6z"/><circle cx="32" cy="30" r="5" '
              b'fill="#6b2c91"/></svg>')
+
+
+def _month_cycle(groups, leader):
+    """The month's cycle: Brookside's open months were announced yesterday; its next month goes
+    live in two hours (the scheduler announces it then); Millfield's offer deadline is in three
+    days (the scheduler reminds whoever has offered nothing)."""
+    from .announcements import audience, open_months
+    from .models import Announcement
+
+    now, zone = utcnow(), _zone()
+    brookside = Opportunity.get(Opportunity.group == groups[0])
+    people = len(audience(brookside))
+    for month, slots in open_months(brookside, now, zone).items():
+        Announcement.create(opportunity=brookside, month=month, key=f"launched:{brookside.id}:{month}",
+                            upto_slot=max(s[0] for s in slots), slots=len(slots), recipients=people,
+                            at=now - timedelta(days=1))
+    Opportunity.update(offer_deadline=now + timedelta(days=3)).where(Opportunity.group == groups[1]).execute()
+    last = Slot.select(Slot.starts_at).where(Slot.opportunity == brookside).order_by(Slot.starts_at.desc()).scalar()
+    first = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    upcoming = Opportunity.create(group=groups[0], name=f"Night Shelter - {groups[0].name}, {first:%B %Y}",
+                                  location=groups[0].address, live_from=now + timedelta(hours=2),
+                                  offer_deadline=now + timedelta(days=16), description=brookside.description)
+    night = first + timedelta(days=(VENUES[0][2] - first.weekday()) % 7)
+    while night.month == first.month:
+        for role in groups[0].roles.order_by(Role.position):
+            Slot.create(opportunity=upcoming, role=role, capacity=role.default_capacity,
+                        starts_at=to_utc(datetime.combine(night, time(18)), zone),
+                        ends_at=to_utc(datetime.combine(night, time(21)), zone), created_at=now - timedelta(hours=1))
+        night += timedelta(weeks=1)
 
 
 def _organisation():

@@ -2,6 +2,18 @@
 from .models import EmailOpening
 
 DEFAULTS = {
+    # Kinds whose first paragraph is ours and fixed; the other kinds have none unless an
+    # administrator writes one (it then comes before their first paragraph).
+    "confirmation": "Thank you for volunteering to serve with {organisation}.",
+    "offer-acknowledgement": "Thank you for offering to serve with {organisation}.",
+    "confirmation-withdrawn": (
+        "A change of plan: please disregard the confirmation we sent you for the shift below. You are "
+        "not registered for it at the moment; your offer is pending again, and we will email you as "
+        "soon as the rota is settled."),
+    "removed": ("We have had to cancel your registration for the shift below, so you are no longer "
+                "registered for it and we will not be expecting you."),
+    "welcome": ("Thank you for volunteering with {organisation}. Your CERVIS account is ready: this is "
+                "where you offer shifts and keep your details up to date."),
     "shift-bookings-launched": (
         "Shift bookings are open for the month below. Please offer for the shifts you can do before "
         "the offer deadline; your group leaders then make the rota, and you will receive a "

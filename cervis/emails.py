@@ -12,8 +12,8 @@ from .email_openings import opening
 from .models import Email, Organisation
 
 
-def queue(kind, to_addr, to_name="", user=None, urgent=False, send_after=None, about=None, key=None,
-          from_name="", reply_to="", **context):
+def render(kind, to_name="", urgent=False, **context):
+    """(subject, text, html) of one email: what queue() stores, and the administrators' preview."""
     org = Organisation.current()
     context.update(org=org, to_name=to_name, urgent=urgent,
                    home_url=current_app.config["BASE_URL"].rstrip("/") + "/")
@@ -21,13 +21,17 @@ def queue(kind, to_addr, to_name="", user=None, urgent=False, send_after=None, a
     subject = render_template(f"emails/{kind}-subject.txt", **context).strip()
     if urgent:
         subject = f"URGENT: {subject}"
-    subject = fit_subject(subject)
+    return (fit_subject(subject), render_template(f"emails/{kind}-body.txt", **context),
+            render_template(f"emails/{kind}-body.html", **context))
+
+
+def queue(kind, to_addr, to_name="", user=None, urgent=False, send_after=None, about=None, key=None,
+          from_name="", reply_to="", **context):
+    subject, text, html = render(kind, to_name, urgent, **context)
     domain = (current_app.config["MAIL_SENDER"].rpartition("@")[2] or "cervis.local").strip(">")
     return Email.create(
         kind=kind, to_addr=to_addr, to_name=to_name, user=user, urgent=urgent,
-        subject=subject,
-        body_text=render_template(f"emails/{kind}-body.txt", **context),
-        body_html=render_template(f"emails/{kind}-body.html", **context),
+        subject=subject, body_text=text, body_html=html,
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
         send_after=send_after or utcnow(),
         subject_type=type(about).__name__ if about is not None else "",

@@ -40,6 +40,7 @@ ADMIN = [
         ("Audit Log", "admin.audit"),
         ("Data Protection", "admin.data_protection"),
         ("Outbox", "admin.outbox"),
+        ("Emails", "admin.emails"),
     ]),
 ]
 

@@ -80,11 +80,11 @@ def test_volunteer_switches_announcements_off_for_a_group(auth, client, db):
     assert "Tell me when new shifts open" in page
     north = Group.get(Group.name == "Northside")
     assert f'name="group" value="{north.id}" checked' in page
-    response = client.post("/portal/profile/announcements", data={}, headers=HTMX)
+    response = client.post("/portal/profile/announcements", data={"shown": str(north.id)}, headers=HTMX)
     assert "Your choice of emails about new shifts is saved." in response.text
     assert f'name="group" value="{north.id}">' in response.text
     assert AnnouncementOptOut.select().where(AnnouncementOptOut.user == User.by_email("vera@example.org")).exists()
-    response = client.post("/portal/profile/announcements", data={"group": str(north.id)})
+    response = client.post("/portal/profile/announcements", data={"shown": str(north.id), "group": str(north.id)})
     assert response.status_code == 303
     assert not AnnouncementOptOut.select().exists()
 

@@ -23,8 +23,12 @@ def announcement_choices(user):
 def profile_announcements():
     user = current_user._get_current_object()
     wanted = {as_id(value) for value in request.form.getlist("group")}
+    # Only the groups the form showed: one joined since (in another tab) keeps its announcements.
+    shown = {as_id(value) for value in request.form.getlist("shown")}
     with write_transaction():
         for group, _ in announcement_choices(user):
+            if group.id not in shown:
+                continue
             if group.id in wanted:
                 AnnouncementOptOut.delete().where(AnnouncementOptOut.user == user,
                                                   AnnouncementOptOut.group == group).execute()

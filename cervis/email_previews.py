@@ -1,0 +1,79 @@
+"""Every kind of email with sample data, for the administrators' preview: nothing is saved or sent.
+
+The samples are plain objects shaped like what each email function passes its templates; a kind
+added later without a sample still appears, with a note instead of a preview.
+"""
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace as Sample
+
+from flask import current_app
+
+from . import emails
+from .db import utcnow
+
+WHEN = "Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM"
+LINK = "/portal/cancel/sample-link"
+
+
+def kinds():
+    """Every kind that has templates: templates/emails/<kind>-subject.txt."""
+    folder = Path(current_app.template_folder) / "emails"
+    return sorted(p.name[:-len("-subject.txt")] for p in folder.glob("*-subject.txt"))
+
+
+def _base():
+    start = utcnow().replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=7)
+    group = Sample(name="Northside", address="1 North Street")
+    opportunity = Sample(id=0, name="Night Shelter", location="1 North Street", group=group,
+                         offer_deadline=start - timedelta(days=3))
+    volunteer = Sample(name="Vera Volunteer", first_name="Vera", family_of_id=None, email="vera@example.org")
+    leader = Sample(name="Leo Leader", first_name="Leo", email="leo@example.org", phone="07700 900123")
+    slot = Sample(starts_at=start, ends_at=start + timedelta(hours=12), opportunity=opportunity)
+    rota = dict(event_name="Night Shelter", when=WHEN, role="Cook", cancel_link=LINK, location="1 North Street",
+                leader=leader, leader_phone="07700 900123", for_other="",
+                calendar={"google": "https://calendar.google.com/...", "ical": "/calendar/sample.ics",
+                          "outlook": "https://outlook.live.com/..."})
+    announcement = dict(opportunity=opportunity, group=group, month=f"{start:%B %Y}", slots=24,
+                        roles=[("Cook", 8), ("Reserve", 8), ("Shift Asst", 8)], link="/portal/signup/slots",
+                        deadline="Mon, Oct 6, 2025 6:00 PM", profile_link="/portal/profile#announcements")
+    return dict(group=group, opportunity=opportunity, volunteer=volunteer, leader=leader, slot=slot,
+                rota=rota, announcement=announcement)
+
+
+def sample(kind):
+    """The context for one kind, or None when there is no sample for it yet."""
+    b = _base()
+    shift = {"opportunity": "Night Shelter", "when": WHEN, "role": "Cook", "hours": "12", "event_name": "Night Shelter",
+             "location": "1 North Street", "address": "1 North Street", "cancel_url": LINK, "who": "",
+             "volunteer": "Vera Volunteer", "registered": 1, "capacity": 2, "was": "Registered",
+             "shift_leader": {"name": "Leo Leader", "phone": "07700 900123"}}
+    samples = {
+        "confirmation": dict(b["rota"], soon=False, shift_leader=None),
+        "called-up": b["rota"], "confirmation-withdrawn": b["rota"], "removed": dict(b["rota"], reason="Double booked"),
+        "not-required": dict(shifts=[shift], for_other=""),
+        "offer-acknowledgement": dict(volunteer=b["volunteer"], for_family=False, shifts=[shift], note=""),
+        "opportunity-cancelled": dict(opportunity=b["opportunity"], message="The hall is closed for repairs.",
+                                      shifts=[shift]),
+        "cancellation-leader": dict(group=b["group"], shifts=[shift], by=b["volunteer"], reason="Unwell"),
+        "shift-reminder": dict(slot=b["slot"], volunteer=b["volunteer"], opportunity=b["opportunity"],
+                               role=Sample(name="Cook"), leader=b["leader"], cancel_link=LINK, reg=None),
+        "password-changed": {}, "temporary-password": dict(temp="Sample2345abc", link="/password/temporary/sample"),
+        "welcome": dict(temp="Sample2345abc", link="/password/temporary/sample"),
+        "shift-bookings-launched": b["announcement"], "more-shifts-added": dict(b["announcement"], slots=3),
+        "offer-deadline": b["announcement"],
+        "leader-message": dict(subject="Thank you", message="Thank you all for last week.\n\nSee you soon.",
+                               leader=b["leader"]),
+    }
+    return samples.get(kind)
+
+
+def preview(kind):
+    """(subject, text, html) with sample data, or None when this kind has no sample yet."""
+    context = sample(kind)
+    if context is None:
+        return None
+    return emails.render(kind, "Vera Volunteer", user_first="Vera", **context)
+
+
+__all__ = ["kinds", "sample", "preview"]

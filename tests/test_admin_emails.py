@@ -1,0 +1,56 @@
+"""Administrators read every kind of email with sample data and rewrite its opening paragraph."""
+from cervis import email_previews
+from cervis.models import AuditLog, EmailOpening
+from conftest import emails_to
+
+
+def test_every_kind_of_email_has_a_preview_with_sample_data(app, auth, client, db):
+    auth.login("ada@example.org")
+    page = client.get("/admin/emails").text
+    with app.test_request_context():
+        kinds = email_previews.kinds()
+    assert {"confirmation", "shift-reminder", "shift-bookings-launched", "offer-deadline", "leader-message"} <= set(kinds)
+    for kind in kinds:
+        assert f"/admin/emails/{kind}" in page
+        preview = client.get(f"/admin/emails/{kind}")
+        assert preview.status_code == 200, kind
+        assert "Vera" in preview.text or "There is no sample" in preview.text, kind
+    assert "Shift bookings launched: Night Shelter" in client.get("/admin/emails/shift-bookings-launched").text
+
+
+def test_admin_rewrites_an_opening_and_the_next_email_says_it(app, auth, client, db):
+    auth.login("ada@example.org")
+    page = client.get("/admin/emails/confirmation").text
+    assert "Thank you for volunteering to serve with {organisation}." in page
+    response = client.post("/admin/emails/confirmation", data={"text": "Thank you, {organisation} needs you!"})
+    assert response.status_code == 303
+    page = client.get("/admin/emails/confirmation").text
+    assert "Changed by Ada Admin" in page
+    assert "Thank you, Wycombe Example Connection needs you!" in page  # the preview follows
+    row = EmailOpening.get(EmailOpening.kind == "confirmation")
+    assert row.changed_by.email == "ada@example.org"
+    assert AuditLog.get(AuditLog.action == "email.opening").after
+    # Ours again: the row goes.
+    client.post("/admin/emails/confirmation", data={"text": "Thank you for volunteering to serve with {organisation}."})
+    assert not EmailOpening.select().exists()
+
+
+def test_an_opening_for_a_kind_without_one_comes_before_its_first_paragraph(app, auth, client, db):
+    from cervis import emails
+    from cervis.models import User
+
+    auth.login("ada@example.org")
+    client.post("/admin/emails/password-changed", data={"text": "Hello from the office."})
+    with app.test_request_context():
+        emails.password_changed(User.by_email("vera@example.org"))
+    body = emails_to("vera@example.org", "password-changed")[0].body_text
+    assert body.startswith("Vera,\n\nHello from the office.\n\nThe password of your")
+
+
+def test_only_administrators_open_the_email_pages(auth, client, db):
+    auth.login("leo@example.org")
+    assert client.get("/admin/emails").status_code == 403
+    assert client.post("/admin/emails/confirmation", data={"text": "x"}).status_code == 403
+    auth.logout()
+    auth.login("ada@example.org")
+    assert client.get("/admin/emails/no-such-kind").status_code == 404
