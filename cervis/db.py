@@ -105,8 +105,14 @@ def init_db():
     from . import migrations, models
 
     with database.connection_context():
-        database.create_tables(all_models(), safe=True)
+        # New tables first (a migration may fill one), then the migrations, then every index the
+        # models name. Not create_tables over existing tables before their migrations: an index on
+        # a column a migration has yet to add would fail (PostgreSQL), or on SQLite index the
+        # quoted name as a constant string.
+        existing = set(database.get_tables())
+        database.create_tables([m for m in all_models() if m._meta.table_name not in existing])
         migrations.apply()
+        database.create_tables(all_models(), safe=True)
         models.seed_lists()
         # Fresh statistics for the query planner: without them SQLite reads a month's counts through
         # the low-selectivity status index (0.5 s at the benchmark's scale) instead of the slot's (1 ms).
