@@ -62,6 +62,10 @@ def sample(kind):
         "welcome": dict(temp="Sample2345abc", link="/password/temporary/sample"),
         "shift-bookings-launched": b["announcement"], "more-shifts-added": dict(b["announcement"], slots=3),
         "offer-deadline": b["announcement"],
+        "registration-cancelled": b["rota"],
+        "cover-ask": dict(b["rota"], link="/cover/sample-link"),
+        "cover-leaders": dict(b["rota"], news="opened", volunteer="Vera Volunteer", asked=3,
+                              reserves=[("Sam Southsider", "07700 900456")], board="/leader/rota"),
         "leader-message": dict(subject="Thank you", message="Thank you all for last week.\n\nSee you soon.",
                                leader=b["leader"]),
     }

@@ -61,11 +61,11 @@ def test_family_members_reminder_goes_to_the_parent(app, db):
 
 # A controlled clock: 48 real hours before the shift, whatever the clocks do that weekend ----------
 
-def _confirmed(email, start, confirmed, role="Cook"):
+def _confirmed(email, start, confirmed, role="Cook", opp=None):
     from cervis.models import RegistrationEvent
 
     north = Group.get(Group.name == "Northside")
-    opp = Opportunity.create(group=north, name="Night Shelter", live_from=confirmed - timedelta(days=30))
+    opp = opp or Opportunity.create(group=north, name="Night Shelter", live_from=confirmed - timedelta(days=30))
     slot = Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == role),
                        starts_at=start, ends_at=start + timedelta(hours=12), capacity=2)
     reg = Registration.create(volunteer=User.by_email(email), slot=slot, status=REGISTERED, updated_at=confirmed)
@@ -121,9 +121,9 @@ def test_shift_confirmed_less_than_a_day_before_gets_no_reminder_its_confirmatio
 
     now = datetime(2027, 2, 3, 9, 0)
     start = now + timedelta(hours=10)
-    _confirmed("leo@example.org", start, confirmed=datetime(2027, 1, 10), role="SL")
+    night = _confirmed("leo@example.org", start, confirmed=datetime(2027, 1, 10), role="SL").slot.opportunity
     Profile.update(mobile="07700 900123").where(Profile.user == User.by_email("leo@example.org")).execute()
-    reg = _confirmed("vera@example.org", start, confirmed=now)
+    reg = _confirmed("vera@example.org", start, confirmed=now, opp=night)
     reg.status = PENDING
     reg.save()
     with app.test_request_context():
