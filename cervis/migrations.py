@@ -43,12 +43,18 @@ def _email_keys_and_announcements(m):
     from .db import utcnow
 
     _already_announced(utcnow())
-    return [m.add_column("email", "key", peewee.CharField(null=True)),
-            m.add_index("email", ("key",), True),
-            m.add_column("email", "from_name", peewee.CharField(default="")),
-            m.add_column("email", "reply_to", peewee.CharField(default="")),
-            m.add_column("organisation", "deadline_reminder_days", peewee.IntegerField(default=3)),
-            m.add_column("slot", "created_at", peewee.DateTimeField(default=utcnow))]
+    # Only what is missing: run again over a database that has it (as a test of the migrations
+    # before it does), it changes nothing.
+    have = {(t, c.name) for t in ("email", "organisation", "slot") for c in m.database.get_columns(t)}
+    added = [(t, c, f) for t, c, f in (
+        ("email", "key", peewee.CharField(null=True)), ("email", "from_name", peewee.CharField(default="")),
+        ("email", "reply_to", peewee.CharField(default="")),
+        ("organisation", "deadline_reminder_days", peewee.IntegerField(default=3)),
+        ("slot", "created_at", peewee.DateTimeField(default=utcnow))) if (t, c) not in have]
+    ops = [m.add_column(t, c, f) for t, c, f in added]
+    if ("email", "key") not in have or "email_key" not in {i.name for i in m.database.get_indexes("email")}:
+        ops.append(m.add_index("email", ("key",), True))
+    return ops
 
 
 def _already_announced(now):
