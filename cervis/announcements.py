@@ -141,7 +141,7 @@ def announce_due(now=None):
     """Announce every month that went live or got new slots; returns the announcements made."""
     now = now or utcnow()
     zone, made = org_zone(), []
-    for opportunity in live_opportunities(now):
+    for opportunity in list(live_opportunities(now)):  # read first: no cursor open across writes
         told = _told(opportunity)
         for month, slots in open_months(opportunity, now, zone).items():
             if max(created for _, _, created in slots) > now - SETTLE:
@@ -215,7 +215,7 @@ def remind_deadlines(now=None):
         return 0
     zone, queued = org_zone(), 0
     window = Opportunity.offer_deadline.is_null(False) & (Opportunity.offer_deadline <= now + timedelta(days=days))
-    for opportunity in live_opportunities(now, window):
+    for opportunity in list(live_opportunities(now, window)):
         stamp = f"{opportunity.offer_deadline:%Y%m%d%H%M}"  # a moved deadline reminds again
         for month, slots in open_months(opportunity, now, zone).items():
             offered = _offered(opportunity, month, zone)
