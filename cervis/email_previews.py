@@ -72,6 +72,12 @@ def sample(kind):
     return samples.get(kind)
 
 
+SAMPLED = ("confirmation", "called-up", "confirmation-withdrawn", "removed", "not-required", "offer-acknowledgement",
+           "opportunity-cancelled", "cancellation-leader", "shift-reminder", "password-changed",
+           "temporary-password", "welcome", "shift-bookings-launched", "more-shifts-added", "offer-deadline",
+           "registration-cancelled", "cover-ask", "cover-leaders", "leader-message")
+
+
 def preview(kind):
     """(subject, text, html) with sample data, or None when this kind has no sample yet."""
     context = sample(kind)
@@ -80,4 +86,4 @@ def preview(kind):
     return emails.render(kind, "Vera Volunteer", user_first="Vera", **context)
 
 
-__all__ = ["kinds", "sample", "preview"]
+__all__ = ["kinds", "sample", "preview", "SAMPLED"]

@@ -9,12 +9,16 @@ def test_every_kind_of_email_has_a_preview_with_sample_data(app, auth, client, d
     page = client.get("/admin/emails").text
     with app.test_request_context():
         kinds = email_previews.kinds()
+        assert all(email_previews.sample(kind) is not None for kind in email_previews.SAMPLED)
     assert {"confirmation", "shift-reminder", "shift-bookings-launched", "offer-deadline", "leader-message"} <= set(kinds)
     for kind in kinds:
         assert f"/admin/emails/{kind}" in page
         preview = client.get(f"/admin/emails/{kind}")
         assert preview.status_code == 200, kind
-        assert "Vera" in preview.text, kind  # a sample for every kind
+        # A kind added since the samples were written shows a note instead of failing.
+        assert "Vera" in preview.text or "There is no sample" in preview.text, kind
+        if kind in email_previews.SAMPLED:
+            assert "Vera" in preview.text, kind
     assert "Shift bookings launched: Night Shelter" in client.get("/admin/emails/shift-bookings-launched").text
 
 
