@@ -106,7 +106,10 @@ def _rota_details(registration, leader):
                 role="Reserve" if slot.role.is_reserve else slot.role.name,
                 calendar=links(registration), cancel_link=cancel_url(registration),
                 location=slot.opportunity.meeting_location(),
-                leader=leader, leader_phone=profile.mobile if profile else "")
+                leader=leader, leader_phone=profile.mobile if profile else "",
+                # "contact me by replying to this email": the reply reaches the leader who signs it.
+                from_name=leader.name if leader is not None and leader.email else "",
+                reply_to=leader.email if leader is not None and leader.email else "")
 
 
 def _with_shift(email, registration, method):

@@ -56,3 +56,4 @@ def init_app(app):
     app.jinja_env.filters["hours"] = lambda h: f"{h:g}"
     app.jinja_env.filters["local_date"] = timeutil.local_date
     app.jinja_env.filters["local_datetime"] = timeutil.local_datetime
+    app.jinja_env.filters["local_day"] = lambda dt: timeutil.to_local(dt).date()

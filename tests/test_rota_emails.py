@@ -56,6 +56,17 @@ def test_confirmation_email_keeps_the_guides_words(app, auth, client, db):
     assert (email.subject_type, email.subject_id) == ("Registration", reg.id)
 
 
+def test_a_reply_to_the_confirmation_reaches_the_leader_who_signs_it(app, auth, client, db):
+    from cervis.models import Organisation
+    from cervis.outbox import build_message
+
+    accepted(auth, client, "Cook")
+    email = the("confirmation")
+    assert (email.from_name, email.reply_to) == ("Leo Leader", "leo@example.org")
+    built = build_message(email, Organisation.current())
+    assert built["Reply-To"] == "Leo Leader <leo@example.org>"
+
+
 def test_a_reserve_confirmation_says_reserve(auth, client, db):
     accepted(auth, client, "Reserve")
     assert "Additional Event Details: Reserve" in the("confirmation").body_text

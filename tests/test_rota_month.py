@@ -145,3 +145,15 @@ def test_dates_that_have_come_link_to_who_came(auth, client, db):
         page = board(client, slot.opportunity, month=f"{local:%Y-%m}").get_data(as_text=True)
         link = f"/leader/opportunities/{slot.opportunity_id}/attendance/{local.isoformat()}"
         assert (link in page) == (slot is past)
+
+
+def test_a_slot_with_people_registered_links_to_send_email_to_everyone_registered_that_date(auth, client, db):
+    cook = night(5, "Cook")
+    offer(vera(), cook, status=REGISTERED)
+    auth.login(LEO)
+    fragment = panel(client, cook)
+    assert "Send E-mail to Selected" in fragment
+    url = [part for part in fragment.split('"') if "/message?" in part][0].replace("&amp;", "&")
+    page = client.get(url).get_data(as_text=True)
+    assert "Vera Volunteer" in page and 'name="subject"' in page
+    assert f"slot%3D{cook.id}" in url or f"slot={cook.id}" in url  # back to the slot afterwards
