@@ -10,12 +10,13 @@ from wtforms.validators import DataRequired, Length
 
 from .. import messages
 from ..auth import leader_required
+from ..forms import single_line
 from ..permissions import as_id, group_for_leader, opportunity_for_leader
 from . import bp
 
 
 class MessageForm(FlaskForm):
-    subject = StringField("Subject", validators=[DataRequired("Please write a subject."), Length(max=200)])
+    subject = StringField("Subject", validators=[DataRequired("Please write a subject."), Length(max=200), single_line])
     message = TextAreaField("Message", validators=[DataRequired("Please write the message."), Length(max=10000)])
 
 
