@@ -1,140 +1,180 @@
-"""Benchmark: build a large, realistic charity and measure the pages people wait for.
+"""The benchmark of issue 9: a large charity, served as the README deploys it, driven like people do.
 
-    python3 bench/run.py [--volunteers 3000] [--weeks 26] [--requests 200]
+    python3 bench/run.py                  # 1/100, 1/10 and full scale; full also pinned to one core
+    python3 bench/run.py --scales 0.01    # a quick look
+    python3 bench/run.py --label before   # keeps bench/results/before.md beside latest.md
 
-Reports per page: median and 95th-percentile latency, requests per second (one thread,
-in-process, so it measures our code and the database, not the network), and the peak memory
-of the process. Results are printed and written to bench/results/latest.json.
+Builds (once, kept in bench/data/) the charity of bench/build.py at each scale, serves it with
+waitress (one process, 8 threads, the scheduler running) on 127.0.0.1, and from this process
+logs in as real users and requests each page of bench/pages.py, interleaved with a bare route
+(the floor). Reports per page: the server's CPU per request (its own counters), p50/p99 at 1
+and 8 clients, requests per second, each also as a ratio to the floor; bytes raw and as sent;
+SQL statements per request at 1/100 and full scale; the server's peak RSS, its start-up time;
+errors and "database is locked" in its log, overbooked slots. Writes bench/results/latest.json,
+latest.md and cpu-by-scale.png.
 """
 import argparse
 import json
-import random
-import resource
-import statistics
+import re
 import sys
-import tempfile
 import time
-from datetime import date, datetime, time as dtime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from cervis import create_app, passwords  # noqa: E402
-from cervis.db import database, init_db, utcnow  # noqa: E402
-from cervis.models import (PENDING, REGISTERED, Group, Membership, Opportunity, Profile,  # noqa: E402
-                           Registration, Role, Slot, User)
-from cervis.timeutil import to_utc  # noqa: E402
+from bench import report  # noqa: E402
+from bench.build import ensure, fresh_instance, scale_name  # noqa: E402
+from bench.client import Client  # noqa: E402
+from bench.measure import FloorTask, Task, eight_clients, one_client  # noqa: E402
+from bench.pages import (accept_targets, complete_targets, overbooked, pages, register_batches,  # noqa: E402
+                         registerers)
+from bench.serve import Server  # noqa: E402
 
-PASSWORD = "bench password for everyone"
-ROLES = [("Cook", 1), ("Reserve", 2), ("Shift Asst", 3), ("SL", 1)]
-
-
-def build(volunteers, weeks, groups=8):
-    rng = random.Random(1)
-    from zoneinfo import ZoneInfo
-    zone = ZoneInfo("Europe/London")
-    pw = passwords.hash_password(PASSWORD)
-    with database.atomic():
-        gs = []
-        for g in range(groups):
-            group = Group.create(name=f"Venue {g}")
-            for i, (name, cap) in enumerate(ROLES):
-                Role.create(group=group, name=name, default_capacity=cap, position=i,
-                            is_reserve=name == "Reserve", is_shift_leader=name == "SL")
-            gs.append(group)
-        users = [dict(email=f"v{i}@example.org", first_name=f"Vol{i}", last_name="Bench",
-                      password_hash=pw, verified_generation=1) for i in range(volunteers)]
-        for chunk in range(0, len(users), 500):
-            User.insert_many(users[chunk:chunk + 500]).execute()
-        ids = [u.id for u in User.select(User.id)]
-        Membership.insert_many([dict(user=i, group=gs[n % groups]) for n, i in enumerate(ids)]).execute()
-        Profile.insert_many([dict(user=i, mobile="07700 900000") for i in ids]).execute()
-        leader = User.create(email="leader@example.org", first_name="Lead", last_name="Bench",
-                             password_hash=pw, verified_generation=1)
-        for group in gs:
-            Membership.create(user=leader, group=group, is_leader=True)
-        start = date.today() - timedelta(weeks=weeks // 2)
-        regs = []
-        for group in gs:
-            opp = Opportunity.create(group=group, name=f"Night Shelter {group.name}",
-                                     live_from=utcnow() - timedelta(days=400))
-            members = [m.user_id for m in group.memberships]
-            for w in range(weeks):
-                night = start + timedelta(weeks=w, days=group.id % 7)
-                for role in group.roles:
-                    slot = Slot.create(opportunity=opp, role=role, capacity=role.default_capacity,
-                                       starts_at=to_utc(datetime.combine(night, dtime(18)), zone),
-                                       ends_at=to_utc(datetime.combine(night, dtime(21)), zone))
-                    for n, v in enumerate(rng.sample(members, k=min(len(members), role.default_capacity + 6))):
-                        regs.append(dict(volunteer=v, slot=slot.id,
-                                         status=REGISTERED if n < role.default_capacity else PENDING))
-        for chunk in range(0, len(regs), 1000):
-            Registration.insert_many(regs[chunk:chunk + 1000]).execute()
-    return len(regs)
+RESULTS = ROOT / "bench" / "results"
+ACTIONS = ("register", "accept", "complete")
+ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"')
 
 
-def measure(client, url, n):
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - t)
-        assert response.status_code == 200, (url, response.status_code)
-    times.sort()
-    return {"url": url, "median_ms": round(statistics.median(times) * 1000, 2),
-            "p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 2),
-            "per_second": round(n / sum(times), 1)}
+class Run:
+    """One server on one copy of the data, and the logged-in clients the pages need."""
+
+    def __init__(self, bench, server, n1, each8, concurrent):
+        self.bench, self.server, self.facts = bench, server, bench.facts
+        self.n1, self.each8, self.concurrent = n1, each8, concurrent
+        self.db = server.instance / "cervis.db"
+        self.password = self.facts["password"]
+        self.sessions = {}
+
+    def clients(self, email, count):
+        pool = self.sessions.setdefault(email, [])
+        while len(pool) < count:
+            client = Client(self.server.port)
+            for attempt in range(3):  # a log-in refused by a locked database (the server log counts it)
+                try:
+                    client.login(email, self.password)
+                    break
+                except RuntimeError:
+                    if attempt == 2:
+                        raise
+                    time.sleep(3)
+            pool.append(client)
+        return pool[:count]
+
+    def page_tasks(self, page, count):
+        """(clients, tasks) for `count` clients of this page; the first is the one-client run's."""
+        people = self.facts["people"]
+        need = self.n1 + self.each8
+        if page.action == "register":
+            emails = registerers(self.db, self.facts, count)
+            return ([self.clients(e, 1)[0] for e in emails],
+                    [Task(page, register_batches(self.db, self.facts, e)[:need]) for e in emails])
+        if page.action == "accept":
+            targets = accept_targets(self.db, self.facts, need * count)
+            return self.clients(people["leader"], count), [Task(page, targets[i::count]) for i in range(count)]
+        if page.action == "complete":
+            by_leader = complete_targets(self.db, self.facts)
+            leaders = [people["leader"]] + [e for e in people["leader_all"] if e != people["leader"]]
+            leaders = leaders[:count] if count > 1 else leaders[:1]
+            targets = [by_leader.get(e, []) for e in leaders]
+            if count == 1 and targets[0]:
+                # The smallest month first, as a warm-up (templates compiled), then the largest.
+                targets[0] = targets[0][-1:] + targets[0][:-1]
+            return [self.clients(e, 1)[0] for e in leaders], [Task(page, t) for t in targets]
+        if page.action == "login":
+            return ([Client(self.server.port) for _ in range(count)],
+                    [Task(page, email=people[page.who], password=self.password) for _ in range(count)])
+        return self.clients(people[page.who], count), [Task(page) for _ in range(count)]
+
+    def measure(self, page):
+        """The page's row, or None when this scale has nothing left for its action to act on."""
+        floor_client = self.clients(self.facts["people"]["volunteer_20"], 1)[0]
+        clients, tasks = self.page_tasks(page, 1)
+        n1 = min(self.n1, len(tasks[0].targets)) if page.action in ACTIONS else self.n1
+        if n1 == 0:
+            return None
+        row = {"page": page.name, "limits": page.limits}
+        row["floor_1"] = one_client(self.server, floor_client, FloorTask(), self.n1)
+        warm = 1 if page.action == "complete" and n1 > 1 else None
+        row["one"] = one_client(self.server, clients[0], tasks[0], n1 - (warm or 0), warmup=warm)
+        if self.concurrent:
+            row["floor_8"] = eight_clients(self.clients(self.facts["people"]["volunteer_20"], 8),
+                                           [FloorTask() for _ in range(8)], self.each8)
+            clients, tasks = self.page_tasks(page, 8)
+            each = min([self.each8] + [len(t.targets) for t in tasks]) if page.action in ACTIONS else self.each8
+            if each:
+                row["eight"] = eight_clients(clients, tasks, each)
+        row["peak_rss_mb"] = self.server.peak_rss_mb()  # so far: which page raised it
+        return row
+
+    def first_load(self, path, email):
+        """A page and everything it loads (stylesheet, scripts, icon), as sent: a phone's first visit."""
+        client = Client(self.server.port)
+        client.login(email, self.password)
+        page = client.get(path)
+        assets = sorted(set(ASSET.findall(page.text)))
+        sizes = {a: len(client.get(a).sent) for a in assets}
+        fresh = Client(self.server.port)
+        favicon = fresh.get("/favicon.ico")
+        total = len(page.sent) + sum(sizes.values()) + (len(favicon.sent) if favicon.status == 200 else 0)
+        return {"page": len(page.sent), "assets": sizes, "favicon": favicon.status, "total_sent": total}
 
 
-def login(client, email):
-    r = client.post("/login", data={"email": email, "password": PASSWORD})
-    assert r.status_code == 303, r.status_code
+def serve_and_measure(bench, pin=None, concurrent=True, n1=30, each8=8, log=print, label="latest"):
+    instance = fresh_instance(bench, f"{label}-run-pinned" if pin is not None else f"{label}-run")
+    with Server(instance, pin_core=pin) as server:
+        log(f"  server up in {server.startup_seconds:.2f} s (pid {server.pid}, port {server.port}), "
+            f"{server.peak_rss_mb():.0f} MB")
+        run = Run(bench, server, n1, each8, concurrent)
+        rows = []
+        for page in pages(bench.facts):
+            row = run.measure(page)
+            if row is None:
+                log(f"  {page.name}: nothing left to act on at this scale")
+                continue
+            log(f"  {page.name}: {row['one']['cpu_ms']:.1f} ms CPU, p50 {row['one']['p50_ms']:.1f} ms, "
+                f"peak {row['peak_rss_mb']:.0f} MB"
+                + (f", p99 at 8: {row['eight']['p99_ms']:.0f} ms" if "eight" in row else ""))
+            rows.append(row)
+        result = {"scale": bench.scale, "pinned": pin is not None, "startup_s": server.startup_seconds,
+                  "rows": rows, "first_load": run.first_load(
+                      rows and pages(bench.facts)[2].path, bench.facts["people"]["volunteer_20"])}
+        result["peak_rss_mb"] = server.peak_rss_mb()
+    result["log"] = server.log_problems()
+    result["overbooked"] = overbooked(instance / "cervis.db")
+    return result
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--volunteers", type=int, default=3000)
-    ap.add_argument("--weeks", type=int, default=26)
-    ap.add_argument("--requests", type=int, default=200)
+    ap = argparse.ArgumentParser(description="Issue 9's benchmark (see the module docstring).")
+    ap.add_argument("--scales", default="0.01,0.1,1", help="comma-separated; the largest gets the full run")
+    ap.add_argument("--no-pin", action="store_true", help="skip the run held to one core")
+    ap.add_argument("--n", type=int, default=30, help="requests per page at one client")
+    ap.add_argument("--label", default="latest", help="the results' file name (before, latest)")
     args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="cervis-bench-"))
-    app = create_app({"TESTING": False, "SECRET_KEY": "bench", "INSTANCE_PATH": str(tmp),
-                      "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "SESSION_COOKIE_SECURE": False,
-                      "WTF_CSRF_ENABLED": False})
-    with app.app_context():
-        init_db()
-        with database.connection_context():
-            t = time.perf_counter()
-            n_regs = build(args.volunteers, args.weeks)
-            built = time.perf_counter() - t
-            volunteer = User.by_email("v1@example.org")
-            opp = Opportunity.select().where(Opportunity.group.in_(
-                Membership.select(Membership.group).where(Membership.user == volunteer))).first()
-            month = date.today().strftime("%Y-%m")
-    pages = [("volunteer", "Volunteer Portal Home", "/portal/"),
-             ("volunteer", "Sign up: opportunities", "/portal/signup"),
-             ("volunteer", "Sign up: slot table (26 weeks x 4 roles)", f"/portal/signup/slots?opportunity={opp.id}"),
-             ("volunteer", "View or Cancel Registration", "/portal/registrations"),
-             ("volunteer", "Activity history", "/portal/history"),
-             ("leader", "Leader home", "/leader/"),
-             ("leader", "Rota board (one month)", f"/leader/opportunities/{opp.id}/rota?month={month}"),
-             ("leader", "Group members (first page)", f"/leader/groups/{opp.group_id}/members")]
-    results = {"volunteers": args.volunteers, "weeks": args.weeks, "registrations": n_regs,
-               "build_seconds": round(built, 1), "pages": {}}
-    clients = {"volunteer": app.test_client(), "leader": app.test_client()}
-    login(clients["volunteer"], "v1@example.org")
-    login(clients["leader"], "leader@example.org")
-    for who, name, url in pages:
-        status = clients[who].get(url).status_code
-        if status != 200:
-            results["pages"][name] = {"url": url, "error": status}
-            continue
-        results["pages"][name] = measure(clients[who], url, args.requests)
-    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(results, indent=2))
-    print(json.dumps(results, indent=2))
+    scales = sorted(float(s) for s in args.scales.split(","))
+    benches = {s: ensure(s) for s in scales}
+    from bench.queries import count
+    results = {"scales": {}, "queries": {}}
+    for s in (scales[0], scales[-1]):
+        print(f"SQL statements per request at {scale_name(s)}")
+        results["queries"][scale_name(s)] = count(benches[s], name=f"{args.label}-queries")
+    for s in scales[:-1]:
+        print(f"{scale_name(s)}: one client")
+        results["scales"][scale_name(s)] = serve_and_measure(benches[s], concurrent=False, n1=max(10, args.n // 2),
+                                                                label=args.label)
+    top = benches[scales[-1]]
+    print(f"{scale_name(top.scale)}: one and eight clients")
+    results["main"] = serve_and_measure(top, n1=args.n, label=args.label)
+    results["scales"][scale_name(top.scale)] = results["main"]
+    if not args.no_pin:
+        print(f"{scale_name(top.scale)}: held to one core (taskset -c 0)")
+        results["pinned"] = serve_and_measure(top, pin=0, n1=args.n, label=args.label)
+    results["facts"] = {k: top.facts[k] for k in ("counts", "largest", "build_seconds")}
+    RESULTS.mkdir(exist_ok=True)
+    report.write(results, RESULTS, args.label)
+    print((RESULTS / f"{args.label}.md").read_text())
 
 
 if __name__ == "__main__":
