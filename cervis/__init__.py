@@ -53,12 +53,13 @@ def create_app(test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
 
-    from . import db, auth, security, views, cli, htmx, brand_pages
+    from . import assets, db, auth, security, views, cli, htmx, brand_pages
     from .admin import bp as admin_bp
     from .leader import bp as leader_bp
     from .volunteer import bp as volunteer_bp
 
     db.init_app(app)
+    assets.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     views.init_app(app)
@@ -74,6 +75,10 @@ def create_app(test_config=None):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    if app.config.get("BENCH_FLOOR"):
+        # bench/: the cheapest answer this server can give, measured beside every page. Off unless asked.
+        app.add_url_rule("/_bench/floor", "bench_floor", lambda: "ok")
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)

@@ -26,11 +26,10 @@ LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS = 5, 50
 WARN_SECONDS = 120
 _clock = time.time  # the session clock, which tests stop
+SEEN_STEP = 60  # seconds: how finely the idle clock restarts
 # Pages a volunteer may open before changing a temporary password or verifying their profile.
 ALWAYS_OPEN = {"static", "auth.logout", "auth.idle", "auth.stay", "auth.strength", "views.terms",
                "views.privacy", "views.contact"}
-# A dummy hash, so an unknown e-mail costs the same time as a wrong password.
-_DUMMY_HASH = passwords.hash_password("not a real password at all")
 
 
 def init_app(app):
@@ -40,9 +39,14 @@ def init_app(app):
     login_manager.login_message_category = "error"
     login_manager.session_protection = None  # the per-user token does this job, across networks
     # Each request decides who is logged in afresh, even where an app context outlives a request
-    # (tests, CLI): a user cached in g must never answer for the next request.
-    app.before_request(lambda: g.pop("_login_user", None) and None)
+    # (tests, CLI): a user (or organisation) cached in g must never answer for the next request.
+    app.before_request(_forget_cached)
     app.before_request(_idle_and_forced_steps)
+
+
+def _forget_cached():
+    for name in ("_login_user", "org", "org_zone"):
+        g.pop(name, None)
 
 
 @login_manager.user_loader
@@ -98,7 +102,9 @@ def _idle_and_forced_steps():
         session.clear()
         flash(f"You were signed out because {ended}. Please log in again.", "error")
         return to_login()
-    if not is_background():  # the page's own idle check is not the volunteer doing anything
+    if not is_background() and now - session.get("seen", 0) >= SEEN_STEP:
+        # The page's own idle check is not the volunteer doing anything. Written at most once a
+        # minute: an unchanged session is not signed and sent again with every answer.
         session["seen"] = now
     step = _required_step(current_user, org)
     if step is None or request.endpoint in ALWAYS_OPEN or _part_of(step, request.endpoint):
@@ -172,7 +178,7 @@ def _client_address():
 def _check(stored, password):
     """verify_password, which costs one hash even with nothing stored (a dummy then)."""
     if not stored:
-        passwords.verify_password(_DUMMY_HASH, password)
+        passwords.verify_password(passwords.dummy_hash(), password)
         return False
     return passwords.verify_password(stored, password)
 

@@ -61,13 +61,15 @@ def with_shift(query):
             .switch(Registration).join(User, on=Registration.volunteer))
 
 
-def upcoming_for(user, now):
+def upcoming_for(user, now, page=None, per_page=50):
     """The household's "Current Registration Activity": slots not yet over, still pending or registered,
-    of opportunities still running (a cancelled one is past activity: nothing is left to cancel)."""
+    of opportunities still running (a cancelled one is past activity: nothing is left to cancel).
+    With a page: that page, soonest first, and one more row when another page follows."""
     query = Registration.select().where(Registration.volunteer.in_(household_ids(user)),
                                         Registration.status.in_(ACTIVE))
     query = with_shift(query).where(Slot.ends_at > now, Opportunity.cancelled_at.is_null())
-    return list(query.order_by(Slot.starts_at, User.first_name))
+    query = query.order_by(Slot.starts_at, User.first_name, Registration.id)
+    return list(query if page is None else _page_and_one(query, page, per_page))
 
 
 def past_for(user, now, page=1, per_page=50):
@@ -75,7 +77,13 @@ def past_for(user, now, page=1, per_page=50):
     query = Registration.select().where(Registration.volunteer.in_(household_ids(user)))
     query = with_shift(query).where((Slot.ends_at <= now) | Registration.status.not_in(ACTIVE)
                                     | Opportunity.cancelled_at.is_null(False))
-    return list(query.order_by(Slot.starts_at.desc(), User.first_name).paginate(page, per_page + 1))
+    return list(_page_and_one(query.order_by(Slot.starts_at.desc(), User.first_name, Registration.id), page, per_page))
+
+
+def _page_and_one(query, page, per_page):
+    """The page's rows and the first of the next page, if any (peewee's paginate() would count
+    pages of per_page + 1 and skip a row at every page)."""
+    return query.limit(per_page + 1).offset((page - 1) * per_page)
 
 
 def status_label(registration):

@@ -78,8 +78,15 @@ def _already_announced(now):
                             key=f"before:{opportunity_id}:{month}", at=now).on_conflict_ignore().execute()
 
 
+def _drop_status_index(m):
+    """See Registration.status: SQLite without statistics chose it and read every pending offer."""
+    m.database.execute_sql('DROP INDEX IF EXISTS "registration_status"')
+    return []
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
-MIGRATIONS = [_rota_indexes, _retention_years, _session_lifetime, _email_keys_and_announcements]
+MIGRATIONS = [_rota_indexes, _retention_years, _session_lifetime, _email_keys_and_announcements,
+              _drop_status_index]
 
 
 def apply():

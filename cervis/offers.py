@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import peewee
-from peewee import fn
+from peewee import Case, fn
 
 from . import emails
 from .cancellation import cancel_url, status_label
@@ -153,19 +153,31 @@ def listing(opportunity, now):
 
 
 def _listings(opportunities, now):
-    slots = (Slot.select(Slot.id, Slot.opportunity, Slot.starts_at, Slot.capacity, Slot.closed,
-                         _registered())
-             .where(Slot.opportunity.in_(list(opportunities)), Slot.ends_at > now))
-    found = {}
-    for slot in slots:
-        slot.opportunity = opportunities[slot.opportunity_id]
-        item = found.setdefault(slot.opportunity_id,
-                                Listing(slot.opportunity, slot.starts_at, slot.starts_at))
-        item.first, item.last = min(item.first, slot.starts_at), max(item.last, slot.starts_at)
-        item.slots += 1
-        state = slot.state(now, slot.n_registered)
-        item.available += state if isinstance(state, int) else 0
-    return sorted(found.values(), key=lambda i: (i.first, i.opportunity.name.lower()))
+    """Two grouped queries: a listing's figures, never a model per slot (an opportunity may have hundreds).
+    Spots left = open places minus registered volunteers (a slot never holds more than its capacity)."""
+    if not opportunities:
+        return []
+    is_open = (Slot.closed == False) & (Slot.starts_at > now)  # noqa: E712
+    ids = list(opportunities)
+    rows = (Slot.select(Slot.opportunity, fn.MIN(Slot.starts_at), fn.MAX(Slot.starts_at), fn.COUNT(Slot.id),
+                        fn.SUM(Case(None, [(is_open, Slot.capacity)], 0)))
+            .where(Slot.opportunity.in_(ids), Slot.ends_at > now).group_by(Slot.opportunity).tuples())
+    taken = dict(Registration.select(Slot.opportunity, fn.COUNT(Registration.id)).join(Slot)
+                 .where(Slot.opportunity.in_(ids), is_open, Registration.status == REGISTERED)
+                 .group_by(Slot.opportunity).tuples())
+    found = []
+    for opportunity_id, first, last, count, places in rows:
+        opportunity = opportunities[opportunity_id]
+        closed = opportunity.cancelled_at is not None or (
+            opportunity.offer_deadline is not None and opportunity.offer_deadline <= now)
+        available = 0 if closed else max(int(places or 0) - taken.get(opportunity_id, 0), 0)
+        found.append(Listing(opportunity, _as_datetime(first), _as_datetime(last), count, available))
+    return sorted(found, key=lambda i: (i.first, i.opportunity.name.lower()))
+
+
+def _as_datetime(value):
+    # An aggregate comes back as SQLite stored it (text); PostgreSQL gives a datetime already.
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 # "Show Opportunity Calendar" ----------------------------------------------------------------------

@@ -1,12 +1,12 @@
 """Password hashing and the password rule (NIST SP 800-63B / OWASP ASVS 5.0)."""
+import os
 import re
 import secrets
+import threading
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH, MAX_LENGTH = 10, 128
 # zxcvbn refuses more than 72 characters and slows down with length; the rest adds nothing to the meter.
@@ -23,21 +23,35 @@ HAS_EMAIL = "Your password must not contain your e-mail address."
 HAS_ORG = "Your password must not contain the organisation's name."
 NEEDS_MIX = "Your password must contain at least 1 uppercase character, 1 lowercase character, and 1 number."
 
-_hasher = PasswordHasher()
+# argon2id with OWASP's low-memory setting (7 MiB, 5 passes, 1 lane): as strong against a GPU as
+# their 19 to 46 MiB ones, and a Raspberry Pi can take eight log-ins at once. Hashes made with
+# other settings are upgraded at the next log-in (needs_rehash).
+_hasher = PasswordHasher(time_cost=5, memory_cost=7 * 1024, parallelism=1)
+# Never more hashes at once than cores: more would only queue inside, each holding its memory.
+_hashing = threading.BoundedSemaphore(os.cpu_count() or 1)
 STRENGTH_LABELS = ["Very Weak", "Weak", "Fair", "Good", "Strong"]
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hashing:
+        return _hasher.hash(password)
 
 
 def verify_password(stored: str | None, password: str) -> bool:
     if not stored or not password:
         return False
     try:
-        return _hasher.verify(stored, password)
+        with _hashing:
+            return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    """What an unknown e-mail is checked against, so it costs what a wrong password does; made at
+    the first log-in that needs it, with today's settings, never at start-up."""
+    return hash_password("not a real password at all")
 
 
 def needs_rehash(stored: str) -> bool:
@@ -56,7 +70,10 @@ def temporary_password() -> str:
 
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset:
-    # zxcvbn ships 30,000 passwords from real breaches, offline.
+    # zxcvbn ships 30,000 passwords from real breaches, offline. Imported when first needed: its
+    # dictionaries take a third of a second to load, and most requests never look at a password.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
@@ -109,6 +126,8 @@ def strength(password: str, user, org) -> tuple[int, str, str]:
     """A 0-4 score, its label and the first reason it would be refused, for the meter."""
     if not password:
         return 0, "", ""
+    from zxcvbn import zxcvbn
+
     words = [word for word, _ in _personal_words(user, org)]
     score = zxcvbn(password[:SCORED_LENGTH], user_inputs=words)["score"]
     found = problems(password, user, org)

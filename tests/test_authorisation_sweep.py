@@ -20,8 +20,8 @@ from cervis.models.docs import GROUP, VOLUNTEER
 
 HTMX = {"HX-Request": "true"}
 # Open without logging in. Tokens are signed (forged ones are tested below); logging out is harmless.
-PUBLIC = {"static", "views.index", "views.terms", "views.privacy", "views.contact", "auth.login", "auth.reset",
-          "auth.logout", "auth.strength", "auth.temporary_link", "volunteer.cancel_link", "volunteer.ical",
+PUBLIC = {"static", "favicon", "views.index", "views.terms", "views.privacy", "views.contact", "auth.login",
+          "auth.reset", "auth.logout", "auth.strength", "auth.temporary_link", "volunteer.cancel_link", "volunteer.ical",
           "volunteer.cover", "volunteer.feed", "brand.logo", "brand.stylesheet", "brand.manifest"}
 # Words that only the other persona's objects carry: none may ever show on Vera's or Leo's screen.
 SECRETS = ("SECRET-OPPORTUNITY", "SECRET-OFFER-NOTE", "SECRETKID", "SECRET-EMERGENCY", "SECRET-ADDRESS",

@@ -1,5 +1,6 @@
 """The organisation's settings and the lists an administrator edits."""
 import peewee
+from flask import g, has_app_context
 
 from ..db import BaseModel
 
@@ -24,8 +25,15 @@ class Organisation(BaseModel):
 
     @classmethod
     def current(cls):
+        """The row, read once per request (cervis.auth forgets it when the next request starts)."""
+        cached = g.get("org") if has_app_context() else None
+        if cached is not None:
+            return cached
         org = cls.select().order_by(cls.id).first()
-        return org if org is not None else cls.create()
+        org = org if org is not None else cls.create()
+        if has_app_context():
+            g.org = org
+        return org
 
 
 class ListItem(BaseModel):

@@ -48,7 +48,10 @@ class User(UserMixin, BaseModel):
 
     @property
     def is_leader(self):
-        return self.memberships.where(Membership.is_leader == True).exists()  # noqa: E712
+        # Asked by the menus, the leader pages' guard and home_for: one query per loaded user.
+        if "_is_leader" not in self.__dict__:
+            self.__dict__["_is_leader"] = self.memberships.where(Membership.is_leader == True).exists()  # noqa: E712
+        return self.__dict__["_is_leader"]
 
     def led_groups(self):
         return (Group.select().join(Membership)

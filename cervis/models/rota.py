@@ -96,7 +96,9 @@ class Slot(BaseModel):
 class Registration(BaseModel):
     volunteer = peewee.ForeignKeyField(User, backref="registrations", on_delete="CASCADE")
     slot = peewee.ForeignKeyField(Slot, backref="registrations", on_delete="CASCADE")
-    status = peewee.CharField(default=PENDING, index=True)
+    # No index of its own: four values over hundreds of thousands of rows, and SQLite (without
+    # statistics) would pick it over the slot's index and read every pending offer ever made.
+    status = peewee.CharField(default=PENDING)
     note = peewee.TextField(default="")
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)

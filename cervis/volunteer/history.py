@@ -2,10 +2,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
 from peewee import JOIN
 
+from ..permissions import as_id
 from ..spreadsheet import csv_download
 from ..models import Group, Opportunity, Role, ServiceRecord, Slot
 from ..models.attendance import served
@@ -13,6 +14,7 @@ from ..timeutil import org_zone, slot_when, to_local, to_utc, utcnow
 from . import bp
 
 TITLE = "View or Print Volunteer Activity History"
+MAX_PAGE = 100_000
 # A spreadsheet runs a cell that starts with one of these as a formula.
 
 
@@ -28,13 +30,30 @@ class Activity:
     sort_key: datetime
 
 
-def _shifts(user, now, start, end):
-    query = (Slot.select(Slot, Role, Opportunity, Group).join(Role).switch(Slot).join(Opportunity).join(Group)
-             .where(served(user, now)))
+PER_PAGE = 50
+
+
+def _shift_query(user, now, start, end, *columns):
+    query = Slot.select(*columns).where(served(user, now))
     if start:
         query = query.where(Slot.starts_at >= to_utc(datetime.combine(start, datetime.min.time())))
     if end:
         query = query.where(Slot.starts_at < to_utc(datetime.combine(end + timedelta(days=1), datetime.min.time())))
+    return query
+
+
+def _service_query(user, start, end, *columns):
+    query = ServiceRecord.select(*columns).where(ServiceRecord.volunteer == user)
+    if start:
+        query = query.where(ServiceRecord.day >= start)
+    if end:
+        query = query.where(ServiceRecord.day <= end)
+    return query
+
+
+def _shifts(user, now, start, end, limit):
+    query = (_shift_query(user, now, start, end, Slot, Role, Opportunity, Group).join(Role).switch(Slot)
+             .join(Opportunity).join(Group).order_by(Slot.starts_at.desc()).limit(limit))
     zone = org_zone()
     for slot in query:
         yield Activity(day=to_local(slot.starts_at, zone).date(), kind="Shift", name=slot.opportunity.name,
@@ -42,13 +61,9 @@ def _shifts(user, now, start, end):
                        when=slot_when(slot.starts_at, slot.ends_at, zone), sort_key=slot.starts_at)
 
 
-def _service(user, start, end):
-    query = (ServiceRecord.select(ServiceRecord, Group).join(Group, join_type=JOIN.LEFT_OUTER)
-             .where(ServiceRecord.volunteer == user))
-    if start:
-        query = query.where(ServiceRecord.day >= start)
-    if end:
-        query = query.where(ServiceRecord.day <= end)
+def _service(user, start, end, limit):
+    query = (_service_query(user, start, end, ServiceRecord, Group).join(Group, join_type=JOIN.LEFT_OUTER)
+             .order_by(ServiceRecord.day.desc(), ServiceRecord.id.desc()).limit(limit))
     for record in query:
         yield Activity(day=record.day, kind="Service Project", name="Service Project Activity",
                        detail=record.description, group=record.group.name if record.group else "",
@@ -56,13 +71,27 @@ def _service(user, start, end):
                        sort_key=datetime.combine(record.day, datetime.max.time()))
 
 
-def activity_history(user, now, start=None, end=None):
-    """(activities newest first, totals): hours, activities, and days = distinct local dates served."""
-    rows = sorted([*_shifts(user, now, start, end), *_service(user, start, end)],
+def _totals(user, now, start, end):
+    """Hours, activities, and days = distinct local dates served, over the whole period: from two
+    narrow queries, whatever the page shows."""
+    zone = org_zone()
+    shifts = list(_shift_query(user, now, start, end, Slot.starts_at, Slot.ends_at).tuples())
+    service = list(_service_query(user, start, end, ServiceRecord.day, ServiceRecord.minutes).tuples())
+    hours = sum((e - s).total_seconds() for s, e in shifts) / 3600 + sum(m for _, m in service) / 60
+    days = {to_local(s, zone).date() for s, _ in shifts} | {d for d, _ in service}
+    return {"hours": round(hours, 2), "activities": len(shifts) + len(service), "days": len(days)}
+
+
+def activity_history(user, now, start=None, end=None, page=None, per_page=PER_PAGE):
+    """(activities newest first, totals, whether more follow): one page of them, or every one
+    (page None, for the CSV)."""
+    limit = page * per_page + 1 if page else -1
+    rows = sorted([*_shifts(user, now, start, end, limit), *_service(user, start, end, limit)],
                   key=lambda a: a.sort_key, reverse=True)
-    totals = {"hours": round(sum(a.hours for a in rows), 2), "activities": len(rows),
-              "days": len({a.day for a in rows})}
-    return rows, totals
+    more = bool(page) and len(rows) > page * per_page
+    if page:
+        rows = rows[(page - 1) * per_page:page * per_page]
+    return rows, _totals(user, now, start, end), more
 
 
 def _period():
@@ -79,8 +108,11 @@ def _period():
 @login_required
 def history():
     start, end = _period()
-    rows, totals = activity_history(current_user.id, utcnow(), start, end)
-    return render_template("volunteer/history.html", title=TITLE, rows=rows, totals=totals,
+    page = as_id(request.args.get("page", "1")) or 1
+    if page > MAX_PAGE:  # a larger one would overflow the query's LIMIT
+        abort(404)
+    rows, totals, more = activity_history(current_user.id, utcnow(), start, end, page=page)
+    return render_template("volunteer/history.html", title=TITLE, rows=rows, totals=totals, page=page, more=more,
                            start=start, end=end, printed=to_local(utcnow(), org_zone()),
                            period={k: v.isoformat() for k, v in (("from", start), ("to", end)) if v})
 
@@ -89,7 +121,7 @@ def history():
 @login_required
 def history_csv():
     start, end = _period()
-    rows, _ = activity_history(current_user.id, utcnow(), start, end)
+    rows, _, _ = activity_history(current_user.id, utcnow(), start, end)
     name = f"volunteer-activity-history-{to_local(utcnow(), org_zone()):%Y-%m-%d}.csv"
     return csv_download(name, ["Date", "Date/Time", "Type", "Activity", "Details", "Group", "Hours"],
                         [(a.day.isoformat(), a.when, a.kind, a.name, a.detail, a.group, f"{a.hours:g}")

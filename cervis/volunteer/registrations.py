@@ -23,16 +23,27 @@ class ReasonForm(FlaskForm):
         Length(max=1000, message="Please keep the reason under 1,000 characters.")])
 
 
-def _rows(user, now):
+def _page():
+    page = as_id(request.values.get("page", "1")) or 1
+    if page > MAX_PAGE:  # a larger one would overflow the query's OFFSET
+        abort(404)
+    return page
+
+
+def _rows(user, now, page=1):
+    """One page of the list (a volunteer may have offered for hundreds of nights) and whether more follow."""
+    regs = cancellation.upcoming_for(user, now, page=page, per_page=PER_PAGE)
     return [{"reg": reg, "status": cancellation.status_label(reg),
              "close": cancellation.is_close(reg, now), "started": reg.slot.starts_at <= now}
-            for reg in cancellation.upcoming_for(user, now)]
+            for reg in regs[:PER_PAGE]], len(regs) > PER_PAGE
 
 
 def _answer(form, status=200, message=None, category="success", **context):
     """The current list: the fragment (with its banner) to htmx, else the whole page."""
     user = current_user._get_current_object()
-    context.update(form=form, rows=_rows(user, utcnow()), message=message, category=category)
+    page = _page()
+    rows, more = _rows(user, utcnow(), page)
+    context.update(form=form, rows=rows, page=page, more=more, message=message, category=category)
     answer_now(message, category, "registrations")
     if is_htmx():
         # htmx swaps only 2xx answers: a refusal still comes back 200, its banner says what went wrong.
@@ -61,9 +72,11 @@ def registrations():
         return _answer(ReasonForm(formdata=None), status=409, category="error",
                        message="Nothing was cancelled: the registration had already been cancelled "
                                "or its shift has started.")
-    return done("volunteer/_registrations.html", url_for("volunteer.registrations"),
+    page = _page()
+    rows, more = _rows(current_user, utcnow(), page)
+    return done("volunteer/_registrations.html", url_for("volunteer.registrations", page=page if page > 1 else None),
                 _cancelled_message(cancelled), target="registrations", form=ReasonForm(formdata=None),
-                rows=_rows(current_user, utcnow()))
+                rows=rows, page=page, more=more)
 
 
 def _selected(user):
@@ -90,9 +103,7 @@ def _cancelled_message(cancelled):
 @bp.route("/registrations/past")
 @login_required
 def past_registrations():
-    page = as_id(request.args.get("page", "1")) or 1
-    if page > MAX_PAGE:  # a larger one would overflow the query's OFFSET
-        abort(404)
+    page = _page()
     user = current_user._get_current_object()
     now = utcnow()
     regs = cancellation.past_for(user, now, page=page, per_page=PER_PAGE)

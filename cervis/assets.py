@@ -1,0 +1,67 @@
+"""What a phone downloads besides the page: static files under content-hashed names, kept for a
+year, everything compressed, and /favicon.ico.
+
+url_for("static", filename="cervis.css") gives /static/cervis.<hash>.css: a changed file gets a new
+name, so a browser may keep each one for a year without asking again. The plain name still works.
+Compression (Brotli, zstd or gzip, as the browser's Accept-Encoding allows) is flask-compress's.
+"""
+import hashlib
+from pathlib import Path
+
+from flask import send_from_directory
+from flask_compress import Compress
+
+YEAR = 365 * 24 * 3600
+FAVICON = "icon.svg"  # the house icon base.html links; /favicon.ico for browsers that ask anyway
+
+
+def hashed_names(folder: Path):
+    """{file name: name with the first 10 hex digits of its SHA-256 before the extension}."""
+    names = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(folder).as_posix()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            stem, dot, ext = name.rpartition(".")
+            names[name] = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+    return names
+
+
+def init_app(app):
+    folder = Path(app.static_folder)
+    names = hashed_names(folder)
+    real = {hashed: name for name, hashed in names.items()}
+
+    @app.url_defaults
+    def _hashed(endpoint, values):
+        if endpoint == "static" and values.get("filename") in names:
+            values["filename"] = names[values["filename"]]
+
+    def static(filename):
+        if filename in real:
+            response = _whole(send_from_directory(folder, real[filename], max_age=YEAR))
+            response.cache_control.public = True
+            response.cache_control.immutable = True
+            return response
+        return _whole(send_from_directory(folder, filename))
+
+    app.view_functions["static"] = static
+    app.add_url_rule("/favicon.ico", "favicon", lambda: _whole(send_from_directory(folder, FAVICON, max_age=86400)))
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript", "application/javascript",
+                                                 "application/json", "image/svg+xml", "text/calendar", "text/csv"])
+    # Streamed answers stay as they are: flask-compress's streaming leaves the file open.
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    Compress(app)
+
+
+def _whole(response):
+    """A static file read at once and closed, so it is compressed whole (static files are small)."""
+    if response.direct_passthrough:
+        wrapper = response.response
+        try:
+            data = b"".join(wrapper)
+        finally:
+            getattr(wrapper, "close", lambda: None)()
+        response.direct_passthrough = False
+        response.set_data(data)
+    return response
