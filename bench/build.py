@@ -3,7 +3,8 @@
 Full scale: 20 groups, 5,000 volunteers, two years of nightly slots (one year past, one ahead)
 in 4 roles = 58,400 slots in two-month opportunities, 400,000 registrations, 1,000,000 audit
 rows, 200,000 emails. `scale` 0.01 and 0.1 build 1/100 and 1/10 of it. Built once into
-bench/data/<scale>/pristine.db (git-ignored) and kept; every run works on a copy.
+bench/data/v<VERSION>-scale-<scale>/pristine.db (git-ignored) and kept; every run works on a copy.
+Passwords are hashed with the app's settings of the day of the build.
 
     from bench.build import ensure, fresh_instance
     bench = ensure(1.0)                 # builds if missing (about 2 minutes at full scale)
@@ -34,7 +35,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "bench" / "data"
-VERSION = 1  # bump when the data's shape changes: older builds are rebuilt
+VERSION = 2  # bump when the data's shape changes (2: passwords hashed with today's argon2 settings)
 PASSWORD = "Bench nights in winter 2026"
 ZONE = ZoneInfo("Europe/London")
 ROLES = [("Cook", 1, False, False), ("Reserve", 2, True, False), ("Shift Asst", 3, False, False),
@@ -61,7 +62,7 @@ def scale_name(scale):
 
 
 def folder_for(scale, root=DATA):
-    return Path(root) / f"scale-{scale:g}"
+    return Path(root) / f"v{VERSION}-scale-{scale:g}"
 
 
 def bench_config(instance, **extra):
