@@ -41,6 +41,7 @@ def init_app(app):
     # Each request decides who is logged in afresh, even where an app context outlives a request
     # (tests, CLI): a user (or organisation) cached in g must never answer for the next request.
     app.before_request(_forget_cached)
+    app.teardown_request(lambda exc: _forget_cached())
     app.before_request(_idle_and_forced_steps)
 
 

@@ -1,6 +1,6 @@
 """The organisation's settings and the lists an administrator edits."""
 import peewee
-from flask import g, has_app_context
+from flask import g, has_request_context
 
 from ..db import BaseModel
 
@@ -25,13 +25,14 @@ class Organisation(BaseModel):
 
     @classmethod
     def current(cls):
-        """The row, read once per request (cervis.auth forgets it when the next request starts)."""
-        cached = g.get("org") if has_app_context() else None
+        """The row, read once per request (cervis.auth forgets it as each request starts and ends);
+        outside a request, read every time."""
+        cached = g.get("org") if has_request_context() else None
         if cached is not None:
             return cached
         org = cls.select().order_by(cls.id).first()
         org = org if org is not None else cls.create()
-        if has_app_context():
+        if has_request_context():
             g.org = org
         return org
 
