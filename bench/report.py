@@ -63,7 +63,8 @@ def _median(values):
 
 def summary(result):
     log, load = result["log"], result["first_load"]
-    return (f"Start-up to the first answer: {result['startup_s']:.2f} s. Peak server RSS: "
+    cpu = f" ({result['startup_cpu_s']:.2f} s of CPU)" if "startup_cpu_s" in result else ""
+    return (f"Start-up to the first answer: {result['startup_s']:.2f} s{cpu}. Peak server RSS: "
             f"{result['peak_rss_mb']:.0f} MB. Server log: {log['errors']} errors, {log['database_locked']} "
             f"\"database is locked\". Overbooked slots: {result['overbooked']}. First load of the slot table, "
             f"everything included: {load['total_sent'] / 1024:.1f} KB as sent (favicon: {load['favicon']}).")

@@ -138,6 +138,7 @@ def serve_and_measure(bench, pin=None, concurrent=True, n1=30, each8=8, log=prin
                 + (f", p99 at 8: {row['eight']['p99_ms']:.0f} ms" if "eight" in row else ""))
             rows.append(row)
         result = {"scale": bench.scale, "pinned": pin is not None, "startup_s": server.startup_seconds,
+                  "startup_cpu_s": server.startup_cpu_seconds,
                   "rows": rows, "first_load": run.first_load(
                       rows and pages(bench.facts)[2].path, bench.facts["people"]["volunteer_20"])}
         result["peak_rss_mb"] = server.peak_rss_mb()

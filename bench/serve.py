@@ -58,6 +58,7 @@ class Server:
                     raise RuntimeError("the server did not answer within 60 s")
                 time.sleep(0.01)
         self.startup_seconds = time.perf_counter() - started
+        self.startup_cpu_seconds = self.cpu_ns() / 1e9  # what starting cost, however busy the machine
         return self
 
     @property
