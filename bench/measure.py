@@ -57,7 +57,7 @@ class Task:
             return client.post(f"/leader/registrations/{target}/accept", {}, htmx=True)
         opportunity, month = target[:2]
         return client.post(f"/leader/opportunities/{opportunity}/rota/complete?month={month}",
-                           {"month": month, "seen": self.seen}, htmx=True)
+                           {"month": month, "seen": self.seen, "knowing": "y"}, htmx=True)
 
     def check(self, answer):
         if self.page.action == "login":
