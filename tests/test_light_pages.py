@@ -32,12 +32,12 @@ def test_static_files_have_names_that_change_with_them_and_are_kept_a_year(clien
     names = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
     assert len(names) >= 4  # stylesheet, htmx, our script, the favicon
     for name in names:
-        assert re.search(r"\.[0-9a-f]{10}\.(css|js|svg)$", name), name
+        assert re.search(r"\.[0-9a-f]{10}\.(css|js|svg|png)$", name), name
         response = client.get(name, headers=BROWSER)
         assert response.status_code == 200
         assert "immutable" in response.headers["Cache-Control"] and "max-age=31536000" in response.headers[
             "Cache-Control"]
-        if not name.endswith(".svg"):
+        if name.endswith((".css", ".js")):
             assert response.headers["Content-Encoding"] == "br"
         response.close()
     plain = client.get("/static/cervis.css")  # the unhashed name still works, without the long cache
