@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import single_line
 from ..auth import admin_required
@@ -42,8 +42,8 @@ class SettingsForm(FlaskForm):
     retention_years = IntegerField("Keep an inactive volunteer's data for (years)", validators=[
         DataRequired("Please enter a number of years between 1 and 20."),
         NumberRange(1, 20, "Please enter a number of years between 1 and 20.")])
+    # No InputRequired: a form sent without the field (an older page) keeps the current value.
     deadline_reminder_days = IntegerField("Offer deadline reminder (days before)", validators=[
-        InputRequired("Please enter a number of days between 0 and 14 (0: no reminder)."),
         NumberRange(0, 14, "Please enter a number of days between 0 and 14 (0: no reminder).")],
         render_kw={"inputmode": "numeric"})
     guide_password_rule = BooleanField(
