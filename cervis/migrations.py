@@ -97,7 +97,18 @@ def apply():
         SchemaVersion.create(version=len(MIGRATIONS))
         return
     migrator = SqliteMigrator(database) if is_sqlite() else PostgresqlMigrator(database)
-    for number in range(row.version, len(MIGRATIONS)):
-        with database.atomic():
-            migrate(*MIGRATIONS[number](migrator))
-            SchemaVersion.update(version=number + 1).execute()
+    # SQLite rebuilds a table to add a NOT NULL column: with foreign keys on, dropping the old
+    # "slot" cascades to every registration. Off during migrations (only outside a transaction),
+    # checked afterwards, on again whatever happens.
+    if is_sqlite():
+        database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        for number in range(row.version, len(MIGRATIONS)):
+            with database.atomic():
+                migrate(*MIGRATIONS[number](migrator))
+                SchemaVersion.update(version=number + 1).execute()
+        if is_sqlite() and database.execute_sql("PRAGMA foreign_key_check").fetchall():
+            raise RuntimeError("a migration left rows pointing at nothing: restore the backup")
+    finally:
+        if is_sqlite():
+            database.execute_sql("PRAGMA foreign_keys = ON")

@@ -6,8 +6,8 @@ import pytest
 
 from cervis import announcements, migrations
 from cervis.db import database, init_db, utcnow
-from cervis.models import (Announcement, AnnouncementOptOut, Email, EmailOpening, Group, Opportunity,
-                           Organisation, Role, Slot)
+from cervis.models import (Announcement, AnnouncementOptOut, Email, EmailOpening, Group, Membership,
+                           Opportunity, Organisation, Registration, Role, Slot, User)
 from conftest import on_postgresql
 
 ADDED = [("email", "key"), ("email", "from_name"), ("email", "reply_to"),
@@ -26,6 +26,9 @@ def test_init_db_upgrades_a_database_from_before_the_announcements(app):
             assert [i.sql for i in database.get_indexes("email") if i.name == "email_key"] == [
                 'CREATE UNIQUE INDEX "email_key" ON "email" ("key")']
             assert Email.select().count() == 3
+            # The slot table is rebuilt to add created_at: its registrations must survive it.
+            assert Registration.select().count() == 2 and Membership.select().count() >= 4
+            assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
             assert announcements.announce_due(utcnow() + timedelta(hours=1)) == []  # it was live before
 
 
@@ -33,8 +36,10 @@ def _the_old_schema():
     north = Group.get(Group.name == "Northside")
     opp = Opportunity.create(group=north, name="Night Shelter", live_from=utcnow() - timedelta(days=1))
     start = utcnow() + timedelta(days=10)
-    Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == "Cook"),
-                starts_at=start, ends_at=start + timedelta(hours=12))
+    slot = Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == "Cook"),
+                       starts_at=start, ends_at=start + timedelta(hours=12))
+    for email in ("vera@example.org", "leo@example.org"):
+        Registration.create(volunteer=User.by_email(email), slot=slot)
     for i in range(3):
         Email.create(kind="welcome", to_addr="a@example.org", subject="s", body_text="b", message_id=f"<{i}@t>")
     database.execute_sql('DROP INDEX "email_key"')
