@@ -68,6 +68,7 @@ def sample(kind):
                               reserves=[("Sam Southsider", "07700 900456")], board="/leader/rota"),
         "leader-message": dict(subject="Thank you", message="Thank you all for last week.\n\nSee you soon.",
                                leader=b["leader"]),
+        "data-protection-reminder": dict(due=4, asked=1, years=3, link="/admin/data-protection"),
     }
     return samples.get(kind)
 
@@ -75,7 +76,7 @@ def sample(kind):
 SAMPLED = ("confirmation", "called-up", "confirmation-withdrawn", "removed", "not-required", "offer-acknowledgement",
            "opportunity-cancelled", "cancellation-leader", "shift-reminder", "password-changed",
            "temporary-password", "welcome", "shift-bookings-launched", "more-shifts-added", "offer-deadline",
-           "registration-cancelled", "cover-ask", "cover-leaders", "leader-message")
+           "registration-cancelled", "cover-ask", "cover-leaders", "leader-message", "data-protection-reminder")
 
 
 def preview(kind):
