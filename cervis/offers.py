@@ -13,7 +13,7 @@ from peewee import Case, fn
 
 from . import emails
 from .cancellation import cancel_url, status_label
-from .db import database, for_update, utcnow, write_transaction
+from .db import for_update, utcnow, write_transaction
 from .models import (CANCELLED, PENDING, REGISTERED, Group, Membership, Opportunity,
                      OpportunityInterest, OpportunityUnlock, Profile, Registration,
                      RegistrationEvent, Role, Slot)

@@ -71,7 +71,7 @@ def month_context(opportunity, day):
 
 def _cells_context(opportunity, day, show=None):
     days, cells = rota_board.month_cells(opportunity, day, show)
-    return dict(days=days, counts=rota_board.month_counts(opportunity, day, cells), show=show,
+    return dict(days=days, counts=rota_board.month_counts(cells), show=show,
                 today=to_local(utcnow()).date())
 
 
@@ -121,7 +121,7 @@ def _answer(opportunity, slot, volunteer_id, message, category="success", extra=
     changed = [c for c in cells if c.id in {slot.id, *extra}]
     return done("leader/_rota_answer.html", location, message, category, target=target,
                 view=_panel(opportunity, slot.id),
-                cells=changed, counts=rota_board.month_counts(opportunity, day, cells), focus=True,
+                cells=changed, counts=rota_board.month_counts(cells), focus=True,
                 **month_context(opportunity, day), **context)
 
 

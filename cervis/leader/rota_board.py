@@ -13,7 +13,7 @@ from peewee import JOIN, fn
 from .. import cover
 from ..models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, CoverRequest, Frequency, Membership,
                       Opportunity, Profile, Registration, Role, Slot, User)
-from ..rota import month_bounds, month_of, next_month, registered_counts
+from ..rota import month_bounds, month_of, next_month
 from ..timeutil import org_zone, to_local
 
 
@@ -169,16 +169,6 @@ def slot_views(opportunity, slot_ids):
     return [view for d in build(opportunity, day, only=set(slot_ids)) for view in d.slots]
 
 
-def affected_slots(opportunity, day, volunteer_id, *slot_ids):
-    """The slots whose rows show this volunteer's numbers: they are swapped in place too."""
-    start, end = month_bounds(day)
-    mine = (Registration.select(Registration.slot).join(Slot)
-            .where(Registration.volunteer == volunteer_id, Slot.opportunity == opportunity.id,
-                   Slot.starts_at >= start, Slot.starts_at < end,
-                   Registration.status.in_((PENDING, REGISTERED))).tuples())
-    return list(dict.fromkeys([*slot_ids, *(sid for (sid,) in mine)]))
-
-
 @dataclass
 class Cell:
     """One slot in the month at a glance: counts only, its people load when it is opened."""
@@ -236,17 +226,10 @@ def month_cells(opportunity, day, show=None):
     return [d for d in days.values() if d.slots], [c for d in days.values() for c in d.all]
 
 
-def month_counts(opportunity, day, cells=None):
-    """The numbers at the top of the board: slots, slots still short, pending offers."""
-    if cells is not None:  # the month's cells are already read: count what they hold
-        return {"slots": len(cells), "short": sum(1 for c in cells if c.registered < c.capacity),
-                "pending": sum(c.pending for c in cells)}
-    slots = month_slots(opportunity, day)
-    registered = registered_counts([s.id for s in slots])
-    pending = (Registration.select().where(Registration.slot.in_([s.id for s in slots] or [0]),
-                                           Registration.status == PENDING).count())
-    short = sum(1 for s in slots if registered.get(s.id, 0) < s.capacity)
-    return {"slots": len(slots), "short": short, "pending": pending}
+def month_counts(cells):
+    """The numbers at the top of the board, from the month's cells: slots, still short, pending offers."""
+    return {"slots": len(cells), "short": sum(1 for c in cells if c.registered < c.capacity),
+            "pending": sum(c.pending for c in cells)}
 
 
 def members(opportunity, slot):

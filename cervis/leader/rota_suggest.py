@@ -22,7 +22,7 @@ def rota_suggest(opportunity_id):
     suggestion = rota_suggestion.suggest(opportunity, day, utcnow())
     days, cells = rota_board.month_cells(opportunity, day)
     return render_template("leader/rota_suggestion.html", suggestion=suggestion, days=days,
-                           counts=rota_board.month_counts(opportunity, day, cells),
+                           counts=rota_board.month_counts(cells),
                            title=f"Suggested rota: {opportunity.name}", **month_context(opportunity, day))
 
 
