@@ -5,6 +5,7 @@ import tarfile
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import on_postgresql
@@ -182,3 +183,14 @@ def test_administrators_see_the_last_backup_and_a_warning_when_none_for_two_days
         backups.make()
     page = client.get("/admin/").get_data(as_text=True)
     assert "No backup from the last two days" not in page and "Last backup:" in page
+
+
+@pytest.mark.skipif(on_postgresql(), reason="SQLite's backup; PostgreSQL uses pg_dump")
+def test_backups_wait_for_the_night_unless_overdue(app):
+    london = ZoneInfo("Europe/London")
+    noon, three_am = datetime(2026, 1, 10, 12, 0), datetime(2026, 1, 10, 3, 0)
+    assert not backups.due(noon, london, None)  # a fresh install by day: its first night
+    assert backups.due(three_am, london, None)
+    assert not backups.due(datetime(2026, 1, 10, 9, 0), london, datetime(2026, 1, 9, 3, 0))  # last night's
+    assert backups.due(noon, london, noon - timedelta(days=3))  # overdue: at once, even by day
+    assert not backups.due(three_am + timedelta(hours=1), london, three_am)
