@@ -84,9 +84,17 @@ def _drop_status_index(m):
     return []
 
 
+def _activity_indexes(m):
+    """Each person's latest action and registration change, for the retention reminder."""
+    for name, table, columns in (("auditlog_actor_id_at", "auditlog", "actor_id, at"),
+                                 ("registration_volunteer_id_updated_at", "registration", "volunteer_id, updated_at")):
+        m.database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})')
+    return []
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
 MIGRATIONS = [_rota_indexes, _retention_years, _session_lifetime, _email_keys_and_announcements,
-              _drop_status_index]
+              _drop_status_index, _activity_indexes]
 
 
 def apply():

@@ -136,23 +136,22 @@ def open_requests():
 # Retention -------------------------------------------------------------------------------------
 
 def last_activity():
-    """{volunteer id: the latest thing they (or their family members) did}; family rolled up."""
-    owner = peewee.fn.COALESCE(User.family_of, User.id)
-    sources = [
-        User.select(owner, User.created_at),
-        Profile.select(owner, Profile.updated_at).join(User, on=(Profile.user == User.id)),
-        (Registration.select(owner, peewee.fn.MAX(Registration.updated_at))
-         .join(User, on=(Registration.volunteer == User.id)).group_by(owner)),
-        (Registration.select(owner, peewee.fn.MAX(Slot.starts_at)).join(User, on=(Registration.volunteer == User.id))
-         .switch(Registration).join(Slot).group_by(owner)),
-        (ServiceRecord.select(owner, peewee.fn.MAX(ServiceRecord.created_at))
-         .join(User, on=(ServiceRecord.volunteer == User.id)).group_by(owner)),
-        (AuditLog.select(owner, peewee.fn.MAX(AuditLog.at)).join(User, on=(AuditLog.actor == User.id))
-         .group_by(owner)),
+    """{volunteer id: the latest thing they (or their family members) did}; family rolled up.
+
+    A few index seeks a person (AuditLog(actor, at), Registration(volunteer, updated_at)), never
+    the whole history: a million audit rows cost what a thousand do."""
+    latest_of = [
+        Profile.select(Profile.updated_at).where(Profile.user == User.id),
+        Registration.select(peewee.fn.MAX(Registration.updated_at)).where(Registration.volunteer == User.id),
+        (Slot.select(peewee.fn.MAX(Slot.starts_at)).join(Registration)
+         .where(Registration.volunteer == User.id)),
+        ServiceRecord.select(peewee.fn.MAX(ServiceRecord.created_at)).where(ServiceRecord.volunteer == User.id),
+        AuditLog.select(peewee.fn.MAX(AuditLog.at)).where(AuditLog.actor == User.id),
     ]
-    latest = {}
-    for query in sources:
-        for user_id, at in query.tuples():
+    query = User.select(peewee.fn.COALESCE(User.family_of, User.id), User.created_at, *latest_of)
+    latest, as_time = {}, User.created_at.python_value  # a subquery's answer comes back as text
+    for user_id, *times in query.tuples():
+        for at in map(as_time, times):
             if at is not None and (user_id not in latest or at > latest[user_id]):
                 latest[user_id] = at
     return latest

@@ -109,7 +109,8 @@ class Registration(BaseModel):
 
     class Meta:
         # One row per volunteer and slot: offering twice is impossible, whatever arrives at once.
-        indexes = ((("volunteer", "slot"), True), (("slot", "status"), False))
+        indexes = ((("volunteer", "slot"), True), (("slot", "status"), False),
+                   (("volunteer", "updated_at"), False))  # privacy.last_activity: one seek a person
 
 
 class RegistrationEvent(BaseModel):
