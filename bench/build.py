@@ -35,7 +35,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "bench" / "data"
-VERSION = 2  # bump when the data's shape changes (2: passwords hashed with today's argon2 settings)
+VERSION = 3  # bump when the data's shape changes (2: passwords hashed with today's argon2 settings;
+# 3: the rota's emails name their registration, as the app's do)
 PASSWORD = "Bench nights in winter 2026"
 ZONE = ZoneInfo("Europe/London")
 ROLES = [("Cook", 1, False, False), ("Reserve", 2, True, False), ("Shift Asst", 3, False, False),
@@ -424,17 +425,19 @@ class _Builder:
     def emails(self):
         from cervis.models import Email
 
-        kinds = ["acknowledgement", "confirmation", "not-required", "shift-reminder", "password-changed"]
+        # As the app writes them: the rota's emails are about one registration (an undo finds them so).
+        kinds = ["offer-acknowledgement", "confirmation", "not-required", "shift-reminder", "password-changed"]
         rows, span = [], (self.now - datetime.combine(self.first_night, dtime())).total_seconds()
         ids = self.ids(Email, self.target["emails"])
         for eid in ids:
-            uid = self.rng.choice(self.volunteers)
-            at = _text(self.now - timedelta(seconds=self.rng.random() * span))
+            reg = self.rng.choice(self.regs)
             kind = kinds[eid % len(kinds)]
+            uid, about = (reg[1], "Registration") if kind != "password-changed" else (self.rng.choice(self.volunteers), "")
+            at = _text(self.now - timedelta(seconds=self.rng.random() * span))
             rows.append((eid, kind, self.email_of[uid], uid, f"Night shelter: {kind}", "Thank you for volunteering.",
-                         f"<bench-{eid}@bench.example.org>", "sent", at, 1, at, at))
+                         f"<bench-{eid}@bench.example.org>", "sent", at, 1, at, at, about, reg[0] if about else None))
         self.put(Email, ["id", "kind", "to_addr", "user", "subject", "body_text", "message_id", "status",
-                         "send_after", "attempts", "created_at", "sent_at"], rows)
+                         "send_after", "attempts", "created_at", "sent_at", "subject_type", "subject_id"], rows)
 
     def audit(self):
         from cervis.models import AuditLog

@@ -46,7 +46,7 @@ def init_app(app):
 
 
 def _forget_cached():
-    for name in ("_login_user", "org", "org_zone"):
+    for name in ("_login_user", "org", "org_zone", "brand_face"):
         g.pop(name, None)
 
 

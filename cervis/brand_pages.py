@@ -33,7 +33,7 @@ def logo():
 
 @bp.route("/brand.css")
 def stylesheet():
-    accent = Branding.current().accent
+    accent = Branding.face().accent
     css = (f":root {{ --link: {accent}; --accent: {accent}; }}\n"
            f".navbar {{ border-bottom: 4px solid {accent}; }}\n") if accent else ""
     response = make_response(css)
@@ -43,7 +43,7 @@ def stylesheet():
 
 @bp.route("/manifest.webmanifest")
 def manifest():
-    org, brand = Organisation.current(), Branding.current()
+    org, brand = Organisation.current(), Branding.face()
     if brand.logo_type:
         icons = [{"src": url_for("brand.logo", v=brand.logo_version), "type": TYPES[brand.logo_type],
                   "sizes": "any" if brand.logo_type == "svg" else "512x512", "purpose": "any"}]
@@ -65,4 +65,4 @@ def version(brand):
 
 def init_app(app):
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(brand=Branding.current, brand_version=version)
+    app.jinja_env.globals.update(brand=Branding.face, brand_version=version)

@@ -3,41 +3,72 @@
 Templates: templates/emails/<kind>-subject.txt, <kind>-body.txt and <kind>-body.html.
 """
 import uuid
+from datetime import datetime
+from typing import NamedTuple
 
 import peewee
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, url_for
 
-from .db import database, utcnow
+from .db import database, insert_rows, utcnow
 from .email_openings import opening
-from .models import Email, Organisation
+from .models import Branding, Email, Organisation
+
+
+class Letters:
+    """Emails of one kind, with what they share read once: the organisation, its face, the
+    opening paragraph, the compiled templates and the context processors' values. Complete Rota
+    writes hundreds at once (one per volunteer not required)."""
+
+    PARTS = ("subject.txt", "body.txt", "body.html")
+
+    def __init__(self, kind):
+        org, face = Organisation.current(), Branding.face()
+        self.kind = kind
+        self.templates = [current_app.jinja_env.get_template(f"emails/{kind}-{part}") for part in self.PARTS]
+        self.shared = {}
+        current_app.update_template_context(self.shared)  # what render_template would add to each
+        self.shared.update(org=org, brand=lambda: face, opening=opening(kind, org),
+                           home_url=current_app.config["BASE_URL"].rstrip("/") + "/")
+        self.domain = (current_app.config["MAIL_SENDER"].rpartition("@")[2] or "cervis.local").strip(">")
+
+    def render(self, to_name="", urgent=False, **context):
+        """(subject, text, html) of one email."""
+        subject, text, html = (t.render({**self.shared, "to_name": to_name, "urgent": urgent, **context})
+                               for t in self.templates)
+        subject = subject.strip()
+        return fit_subject(f"URGENT: {subject}" if urgent else subject), text, html
+
+    def row(self, to_addr, to_name="", user=None, urgent=False, send_after=None, about=None, key=None,
+            from_name="", reply_to="", **context):
+        """An Email row's values, rendered, not yet saved."""
+        subject, text, html = self.render(to_name, urgent, **context)
+        return dict(kind=self.kind, to_addr=to_addr, to_name=to_name, user=user, urgent=urgent,
+                    subject=subject, body_text=text, body_html=html,
+                    message_id=f"<{uuid.uuid4().hex}@{self.domain}>", send_after=send_after or utcnow(),
+                    subject_type=type(about).__name__ if about is not None else "",
+                    subject_id=getattr(about, "id", None), key=key, from_name=from_name, reply_to=reply_to)
 
 
 def render(kind, to_name="", urgent=False, **context):
     """(subject, text, html) of one email: what queue() stores, and the administrators' preview."""
-    org = Organisation.current()
-    context.update(org=org, to_name=to_name, urgent=urgent,
-                   home_url=current_app.config["BASE_URL"].rstrip("/") + "/")
-    context.setdefault("opening", opening(kind, org))
-    subject = render_template(f"emails/{kind}-subject.txt", **context).strip()
-    if urgent:
-        subject = f"URGENT: {subject}"
-    return (fit_subject(subject), render_template(f"emails/{kind}-body.txt", **context),
-            render_template(f"emails/{kind}-body.html", **context))
+    return Letters(kind).render(to_name, urgent, **context)
 
 
 def queue(kind, to_addr, to_name="", user=None, urgent=False, send_after=None, about=None, key=None,
           from_name="", reply_to="", **context):
-    subject, text, html = render(kind, to_name, urgent, **context)
-    domain = (current_app.config["MAIL_SENDER"].rpartition("@")[2] or "cervis.local").strip(">")
-    return Email.create(
-        kind=kind, to_addr=to_addr, to_name=to_name, user=user, urgent=urgent,
-        subject=subject, body_text=text, body_html=html,
-        message_id=f"<{uuid.uuid4().hex}@{domain}>",
-        send_after=send_after or utcnow(),
-        subject_type=type(about).__name__ if about is not None else "",
-        subject_id=getattr(about, "id", None),
-        key=key, from_name=from_name, reply_to=reply_to,
-    )
+    return Email.create(**Letters(kind).row(to_addr, to_name, user, urgent, send_after, about, key,
+                                            from_name, reply_to, **context))
+
+
+def queue_all(rows):
+    """Rows of Letters.row(), saved in one prepared statement (with the columns' defaults, as
+    Email.create would); how many."""
+    if rows:
+        defaults = {f.name: d() if callable(d) else d for f, d in Email._meta.defaults.items()}
+        rows = [{**defaults, **r} for r in rows]
+        fields = [Email._meta.fields[name] for name in rows[0]]
+        insert_rows(Email, fields, [tuple(r.values()) for r in rows])
+    return len(rows)
 
 
 def once(key, kind, user, **context):
@@ -156,13 +187,30 @@ def rota_cancelled(registration):
                                    **_rota_details(registration, None)), registration, "CANCEL")
 
 
-def rota_not_required(volunteer, registrations, about=None, send_after=None):
-    """One email listing every slot the volunteer is not required for."""
-    from .timeutil import slot_when
+class Shift(NamedTuple):
+    """One slot as a "not required" email lists it."""
+    event_name: str
+    starts_at: datetime
+    ends_at: datetime
+    role: str
 
-    shifts = [{"event_name": r.slot.opportunity.name, "when": slot_when(r.slot.starts_at, r.slot.ends_at),
-               "role": r.slot.role.name} for r in registrations]
-    return _rota_email("not-required", volunteer, about, send_after, shifts=shifts)
+
+def rota_not_required(shifts_of, about=None, send_after=None):
+    """One email to each volunteer listing every slot they are not required for ({volunteer:
+    [Shift]}); Complete Rota's hundreds are rendered and saved together. How many were queued."""
+    from .timeutil import org_zone, slot_when
+
+    letters, rows, zone = Letters("not-required"), [], org_zone()
+    for volunteer, shifts in shifts_of.items():
+        inbox = _rota_inbox(volunteer)
+        if inbox is None:
+            continue  # nobody to write to: the change still shows on the board and the portal
+        listed = [{"event_name": s.event_name, "when": slot_when(s.starts_at, s.ends_at, zone), "role": s.role}
+                  for s in shifts]
+        rows.append(letters.row(inbox.email, inbox.name, user=inbox.id, about=about, send_after=send_after,
+                                user_first=inbox.first_name, shifts=listed,
+                                for_other=volunteer.name if inbox.id != volunteer.id else ""))
+    return queue_all(rows)
 
 
 def opportunity_cancelled(user, opportunity, message, shifts):

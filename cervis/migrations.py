@@ -84,9 +84,11 @@ def _drop_status_index(m):
     return []
 
 
-def _activity_indexes(m):
-    """Each person's latest action and registration change, for the retention reminder."""
+def _history_indexes(m):
+    """Lookups that read all history without them: each person's latest action and registration
+    change (the retention reminder), a registration's emails (undo, Complete Rota)."""
     for name, table, columns in (("auditlog_actor_id_at", "auditlog", "actor_id, at"),
+                                 ("email_subject_type_subject_id", "email", "subject_type, subject_id"),
                                  ("registration_volunteer_id_updated_at", "registration", "volunteer_id, updated_at")):
         m.database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})')
     return []
@@ -94,7 +96,7 @@ def _activity_indexes(m):
 
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
 MIGRATIONS = [_rota_indexes, _retention_years, _session_lifetime, _email_keys_and_announcements,
-              _drop_status_index, _activity_indexes]
+              _drop_status_index, _history_indexes]
 
 
 def apply():

@@ -121,16 +121,14 @@ def _change(reg, status, by, now, action, note=""):
                            **({"note": note} if note else {})})
 
 
-def _change_many(regs, status, by, now, note=""):
-    """_change for Complete Rota's hundreds of offers: a few statements, not three each. Their
-    audit entry is the one rota.complete entry, which lists them."""
-    for chunk in chunked([r.id for r in regs], 500):
+def _change_many(ids, status, by, now, note=""):
+    """_change for Complete Rota's hundreds of offers (by id): a few statements, not three each.
+    Their audit entry is the one rota.complete entry, which lists them."""
+    for chunk in chunked(ids, 500):
         Registration.update(status=status, updated_at=now).where(Registration.id.in_(chunk)).execute()
-    for reg in regs:
-        reg.status, reg.updated_at = status, now
     insert_rows(RegistrationEvent, [RegistrationEvent.registration, RegistrationEvent.status, RegistrationEvent.at,
                                     RegistrationEvent.by, RegistrationEvent.note],
-                [(reg.id, status, now, by, note) for reg in regs])
+                [(reg_id, status, now, by, note) for reg_id in ids])
 
 
 def undo_minutes():
@@ -174,7 +172,7 @@ def _not_required(registration_id, by, now):
         raise Refused(f"Not changed: this offer is already {STATUS_WORDS[reg.status]}.")
     reg.slot = _locked_slot(reg.slot_id)
     _change(reg, NOT_REQUIRED, by, now, "not-required")
-    emails.rota_not_required(reg.volunteer, [reg], about=reg, send_after=now + _undo_window())
+    emails.rota_not_required({reg.volunteer: [_shift(reg.slot)]}, about=reg, send_after=now + _undo_window())
     return reg
 
 
@@ -416,10 +414,9 @@ class Completed:
     already: bool = False  # pressed twice: nothing was done the second time
 
 
-# What the "not required" email and its history rows read of each offer: not every column of five tables.
-_NOT_REQUIRED_EMAIL_NEEDS = (Registration.id, Registration.status, Registration.slot, Registration.volunteer,
-                             Slot.id, Slot.starts_at, Slot.ends_at, Role.id, Role.name, Opportunity.id,
-                             Opportunity.name, User.id, User.email, User.first_name, User.last_name, User.family_of)
+def _shift(slot):
+    """What a "not required" email says of one slot."""
+    return emails.Shift(slot.opportunity.name, slot.starts_at, slot.ends_at, slot.role.name)
 
 
 def complete_rota(opportunity, day, by, now=None, seen=None):
@@ -444,19 +441,23 @@ def complete_rota(opportunity, day, by, now=None, seen=None):
         result.confirmations = (Email.update(send_after=now)
                                 .where(Email.id.in_(_unsent_confirmations(opportunity, day)
                                                     .select(Email.id))).execute())
-        pending = list(_month_registrations(opportunity, day, PENDING).select(*_NOT_REQUIRED_EMAIL_NEEDS))
-        _change_many(pending, NOT_REQUIRED, by, now, note="Rota completed")
-        by_volunteer = defaultdict(list)
-        for reg in pending:
-            by_volunteer[reg.volunteer_id].append(reg)  # by id: User instances hash by identity
+        # Plain rows, not five models each: hundreds of offers, read for their ids and the emails' words.
+        pending = list(_month_registrations(opportunity, day, PENDING).select(
+            Registration.id, Registration.volunteer, Opportunity.name, Slot.starts_at, Slot.ends_at, Role.name).tuples())
+        ids = [reg_id for reg_id, *_ in pending]
+        _change_many(ids, NOT_REQUIRED, by, now, note="Rota completed")
+        shifts = defaultdict(list)
+        for _, volunteer_id, *shift in pending:
+            shifts[volunteer_id].append(emails.Shift(*shift))
+        volunteers = (User.select(User.id, User.email, User.first_name, User.last_name, User.family_of)
+                      .where(User.id.in_(list(shifts)))) if shifts else []
         result.not_required = len(pending)
-        for regs in by_volunteer.values():
-            if emails.rota_not_required(regs[0].volunteer, regs, about=completion, send_after=now):
-                result.emails += 1
+        result.emails = emails.rota_not_required({v: shifts[v.id] for v in volunteers}, about=completion,
+                                                 send_after=now)
         AuditLog.record(by, "rota.complete", completion, after={
             "opportunity": opportunity.id, "month": month_key(day), "not_required": result.not_required,
             "emails": result.emails, "confirmations_now": result.confirmations,
-            "not_required_ids": [reg.id for reg in pending]})
+            "not_required_ids": ids})
     return result
 
 

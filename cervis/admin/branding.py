@@ -1,6 +1,6 @@
 """Logo, Colour and Welcome: the organisation's face on the log-in page, the black bar, the emails,
 the favicon and the home-screen icon."""
-from flask import render_template, url_for
+from flask import g, render_template, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
@@ -70,4 +70,5 @@ def _save(face, form, logo):
             face.logo_type, face.logo = logo[0], logo[1]
             face.logo_version += 1
         face.save()
+        g.pop("brand_face", None)  # this answer already draws the new face
         AuditLog.record(me(), "branding-change", face, before=before, after=describe(face))

@@ -47,7 +47,8 @@ def rota_complete(opportunity_id):
     day = month_arg(opportunity)
     form = CompleteForm()
     context = month_context(opportunity, day)
-    if form.validate_on_submit() and form.confirms(rules.rota_summary(opportunity, day)):
+    # A ticked box has said it all: the summary (every pending offer of the month) is read only to ask.
+    if form.validate_on_submit() and (form.knowing.data or form.confirms(rules.rota_summary(opportunity, day))):
         result = rules.complete_rota(opportunity, day, current_user._get_current_object(),
                                      seen=form.seen.data or "")
         summary = rules.rota_summary(opportunity, day)

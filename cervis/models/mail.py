@@ -33,3 +33,7 @@ class Email(BaseModel):
     # A leader's own message: their name on it, and replies go to them.
     from_name = peewee.CharField(default="")
     reply_to = peewee.CharField(default="")
+
+    class Meta:
+        # An undo finds its registration's emails among every email ever sent in one seek.
+        indexes = ((("subject_type", "subject_id"), False),)
