@@ -64,6 +64,9 @@ def _median(values):
 def summary(result):
     log, load = result["log"], result["first_load"]
     cpu = f" ({result['startup_cpu_s']:.2f} s of CPU)" if "startup_cpu_s" in result else ""
+    if "first_jobs_cpu_s" in result:
+        cpu += (f"; the scheduler's first round of jobs then took {result['first_jobs_cpu_s']:.2f} s of CPU "
+                f"({result['first_jobs_s']:.1f} s), before any page was measured")
     return (f"Start-up to the first answer: {result['startup_s']:.2f} s{cpu}. Peak server RSS: "
             f"{result['peak_rss_mb']:.0f} MB. Server log: {log['errors']} errors, {log['database_locked']} "
             f"\"database is locked\". Overbooked slots: {result['overbooked']}. First load of the slot table, "

@@ -125,7 +125,7 @@ def serve_and_measure(bench, pin=None, concurrent=True, n1=30, each8=8, log=prin
     instance = fresh_instance(bench, f"{label}-run-pinned" if pin is not None else f"{label}-run")
     with Server(instance, pin_core=pin) as server:
         log(f"  server up in {server.startup_seconds:.2f} s (pid {server.pid}, port {server.port}), "
-            f"{server.peak_rss_mb():.0f} MB")
+            f"{server.peak_rss_mb():.0f} MB; its first jobs took {server.settle_cpu_seconds:.1f} s CPU")
         run = Run(bench, server, n1, each8, concurrent)
         rows = []
         for page in pages(bench.facts):
@@ -139,6 +139,7 @@ def serve_and_measure(bench, pin=None, concurrent=True, n1=30, each8=8, log=prin
             rows.append(row)
         result = {"scale": bench.scale, "pinned": pin is not None, "startup_s": server.startup_seconds,
                   "startup_cpu_s": server.startup_cpu_seconds,
+                  "first_jobs_cpu_s": server.settle_cpu_seconds, "first_jobs_s": server.settle_seconds,
                   "rows": rows, "first_load": run.first_load(
                       rows and pages(bench.facts)[2].path, bench.facts["people"]["volunteer_20"])}
         result["peak_rss_mb"] = server.peak_rss_mb()

@@ -75,10 +75,16 @@ def deliver_by_smtp(email, msg):
         smtp.send_message(msg)
 
 
-def _claim(email_id, now):
-    """Queued to sending in one UPDATE: of two runners at once, only one gets each email."""
-    return Email.update(status=SENDING, claimed_at=now).where(
-        Email.id == email_id, Email.status == QUEUED).execute() == 1
+def _claim(email_ids, now):
+    """Queued to sending in one UPDATE (one commit for the batch, not one an email): of two runners
+    at once, only one gets each email. The ids this runner claimed, in the order given."""
+    if not email_ids:
+        return []
+    Email.update(status=SENDING, claimed_at=now).where(
+        Email.id.in_(email_ids), Email.status == QUEUED).execute()
+    mine = {i for (i,) in Email.select(Email.id).where(Email.id.in_(email_ids), Email.status == SENDING,
+                                                          Email.claimed_at == now).tuples()}
+    return [i for i in email_ids if i in mine]
 
 
 def send_due(now=None, limit=100):
@@ -91,9 +97,7 @@ def send_due(now=None, limit=100):
     due = (Email.select(Email.id).where(Email.status == QUEUED, Email.send_after <= now)
            .order_by(Email.urgent.desc(), Email.send_after, Email.id).limit(limit))
     sent = 0
-    for (email_id,) in list(due.tuples()):  # read first: the loop updates the rows it selected
-        if not _claim(email_id, now):
-            continue
+    for email_id in _claim([i for (i,) in due.tuples()], now):
         email = Email.get_by_id(email_id)
         try:
             msg = build_message(email, org)
