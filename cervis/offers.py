@@ -253,7 +253,9 @@ def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
     """The opportunity's slots not yet over (on one local day, from the calendar, or in one local
     month, from an announcement's link), in time order."""
     zone = zone or org_zone()
-    query = (Slot.select(Slot, Role, _registered()).join(Role)
+    # The columns the table shows, no more: a two-month opportunity has hundreds of rows.
+    query = (Slot.select(Slot.id, Slot.opportunity, Slot.role, Slot.starts_at, Slot.ends_at, Slot.capacity,
+                         Slot.closed, Role.id, Role.name, _registered()).join(Role)
              .where(Slot.opportunity == opportunity, Slot.ends_at > now)
              .order_by(Slot.starts_at, Role.position, Role.name))
     if day:

@@ -1,5 +1,6 @@
 """UTC in the database, the organisation's time zone on the page."""
 from datetime import datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import g
@@ -31,6 +32,11 @@ def _hm(dt):
 
 def slot_when(starts_at, ends_at, zone=None) -> str:
     """'Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM', as the guide writes it."""
+    return _slot_when(starts_at, ends_at, zone or org_zone())
+
+
+@lru_cache(maxsize=4096)  # a night's roles share their times: a two-month table says 60, not 240
+def _slot_when(starts_at, ends_at, zone):
     s, e = to_local(starts_at, zone), to_local(ends_at, zone)
     text = f"{s:%a}, {s:%b} {s.day}, {s.year} - {_hm(s)} to {_hm(e)}"
     if e.date() != s.date():

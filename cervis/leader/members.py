@@ -76,7 +76,10 @@ def _member_facts(group, users, now):
 def members(group_id):
     group = group_for_leader(current_user, group_id)
     q = request.args.get("q", "").strip()[:100]
-    query = (User.select(User, Membership, Profile, Frequency)
+    # What the table shows, no more (not password hashes, allergies or every profile field).
+    query = (User.select(User.id, User.email, User.first_name, User.last_name, User.active, Membership.id,
+                         Membership.is_leader, Profile.id, Profile.mobile, Profile.frequency, Frequency.id,
+                         Frequency.name)
              .join(Membership, attr="membership").switch(User)
              .join(Profile, JOIN.LEFT_OUTER, attr="profile").join(Frequency, JOIN.LEFT_OUTER)
              .where(Membership.group == group).order_by(User.first_name, User.last_name, User.id))
