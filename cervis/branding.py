@@ -9,10 +9,6 @@ It is served with a CSP that forbids scripts and loads anyway (cervis/views.py).
 import io
 import re
 
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
-from PIL import Image, UnidentifiedImageError
-
 MAX_BYTES = 512 * 1024
 MAX_SIDE = 512  # a larger PNG is scaled down to fit
 MAX_PIXELS = 4096 * 4096  # refused before decoding: a small file can claim a huge canvas
@@ -44,6 +40,8 @@ def check_logo(data, filename):
 
 
 def _clean_png(data):
+    from PIL import Image, UnidentifiedImageError  # only when a logo is uploaded: Pillow is large
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format != "PNG" or image.width * image.height > MAX_PIXELS:
@@ -59,6 +57,9 @@ def _clean_png(data):
 
 
 def _checked_svg(data):
+    from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
+
     try:
         root = ElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:

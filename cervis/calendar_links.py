@@ -7,7 +7,6 @@ from datetime import timezone
 from urllib.parse import urlencode
 
 from flask import current_app
-from icalendar import Calendar, Event
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .db import utcnow
@@ -80,6 +79,8 @@ def event(registration, zone=None, cancelled=False, more=""):
     slot = registration.slot
     title, location, details = _event_text(registration)
     details = "\n\n".join(filter(None, [details, more]))
+    from icalendar import Event  # loaded with the first calendar, not at start-up (a few MB, 25 ms)
+
     zone = zone or org_zone()
     event = Event()
     event.add("uid", uid(registration))
@@ -99,6 +100,8 @@ def event(registration, zone=None, cancelled=False, more=""):
 
 def calendar(events, method=None, name=None):
     """A VCALENDAR holding these events, with the VTIMEZONE each one's time zone needs."""
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", "-//CERVIS//Rota//EN")
     cal.add("version", "2.0")

@@ -8,7 +8,6 @@ from datetime import timedelta, timezone
 from email.utils import parseaddr
 
 from flask import current_app
-from icalendar import Event, vCalAddress
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from . import calendar_links, emails
@@ -30,6 +29,8 @@ def attach(email, registration, method):
     """Attach the shift to a queued e-mail: REQUEST puts it in the calendar, CANCEL takes it out."""
     if email is None:
         return None
+    from icalendar import vCalAddress  # icalendar loads when a calendar is made, not at start-up
+
     event = calendar_links.event(registration, cancelled=method == "CANCEL")
     org = Organisation.current()
     event.add("organizer", vCalAddress(f"mailto:{parseaddr(current_app.config['MAIL_SENDER'])[1]}"),
@@ -128,6 +129,8 @@ def rota(group, now=None):
                                         Registration.status == REGISTERED)
                                  .order_by(User.first_name).tuples()):
         names.setdefault(slot_id, []).append(f"{first} {last}".strip())
+    from icalendar import Event
+
     zone, events = org_zone(), []
     for slot in slots:
         who = names.get(slot.id, [])

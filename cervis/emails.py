@@ -200,7 +200,7 @@ def rota_not_required(shifts_of, about=None, send_after=None):
     [Shift]}); Complete Rota's hundreds are rendered and saved together. How many were queued."""
     from .timeutil import org_zone, slot_when
 
-    letters, rows, zone = Letters("not-required"), [], org_zone()
+    letters, rows, zone, queued = Letters("not-required"), [], org_zone(), 0
     for volunteer, shifts in shifts_of.items():
         inbox = _rota_inbox(volunteer)
         if inbox is None:
@@ -210,7 +210,10 @@ def rota_not_required(shifts_of, about=None, send_after=None):
         rows.append(letters.row(inbox.email, inbox.name, user=inbox.id, about=about, send_after=send_after,
                                 user_first=inbox.first_name, shifts=listed,
                                 for_other=volunteer.name if inbox.id != volunteer.id else ""))
-    return queue_all(rows)
+        if len(rows) == 100:  # saved as they are written: a few hundred bodies never held at once
+            queued += queue_all(rows)
+            rows = []
+    return queued + queue_all(rows)
 
 
 def opportunity_cancelled(user, opportunity, message, shifts):
