@@ -35,8 +35,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "bench" / "data"
-VERSION = 3  # bump when the data's shape changes (2: passwords hashed with today's argon2 settings;
-# 3: the rota's emails name their registration, as the app's do)
+VERSION = 4  # bump when the data's shape changes (2: passwords hashed with today's argon2 settings;
+# 3: the rota's emails name their registration, as the app's do; 4: months announced)
 PASSWORD = "Bench nights in winter 2026"
 ZONE = ZoneInfo("Europe/London")
 ROLES = [("Cook", 1, False, False), ("Reserve", 2, True, False), ("Shift Asst", 3, False, False),
@@ -300,11 +300,27 @@ class _Builder:
                 self.night_slots[(gid, n)] = here
         self.put(Opportunity, ["id", "group", "name", "live_from"], opportunities.values())
         self.put(Slot, ["id", "opportunity", "role", "starts_at", "ends_at", "capacity"], slot_rows)
+        self.announced(slot_rows, live_from)
         # The slot table's two-month opportunity: group 0's next block that is wholly ahead.
         ahead = [(block, row[0]) for (gid, block), row in opportunities.items()
                  if gid == self.group_ids[0] and date(block[0], block[1] * 2 + 1, 1) > self.today]
         self.two_month_opportunity = min(ahead)[1] if ahead else max(
             row[0] for (gid, _), row in opportunities.items() if gid == self.group_ids[0])
+
+    def announced(self, slot_rows, at):
+        """Each month was announced when it opened, as cervis.announcements does: a first start must
+        not announce two years of months to every member again (30,000 emails, 90 s of CPU)."""
+        from cervis.models import Announcement
+
+        newest, counts = {}, {}
+        for sid, oid, _, start, _, _ in slot_rows:
+            local = datetime.fromisoformat(start).replace(tzinfo=timezone.utc).astimezone(ZONE)
+            key = (oid, local.strftime("%Y-%m"))
+            newest[key] = max(newest.get(key, 0), sid)
+            counts[key] = counts.get(key, 0) + 1
+        self.put(Announcement, ["opportunity", "month", "kind", "key", "upto_slot", "slots", "recipients", "at"],
+                 ((oid, month, "launched", f"launched:{oid}:{month}", upto, counts[(oid, month)], 0, at)
+                  for (oid, month), upto in newest.items()))
 
     # Registrations -------------------------------------------------------------------------------
 
