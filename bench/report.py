@@ -83,7 +83,7 @@ def markdown(results):
              f"{facts['counts']['AuditLog']:,} audit rows, {facts['counts']['Email']:,} emails "
              f"(built in {facts['build_seconds']} s). Largest group-month: {facts['largest']['slots']} slots, "
              f"{facts['largest']['pending']} pending offers.", "",
-             "Server: waitress, one process, 8 threads, the scheduler running.", "",
+             "Server: waitress, one process, 4 threads, the scheduler running.", "",
              table(main, results["queries"], small, large), "", summary(main)]
     if "pinned" in results:
         parts += ["", "Held to one core (`taskset -c 0`):", "",

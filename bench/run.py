@@ -5,7 +5,7 @@
     python3 bench/run.py --label before   # keeps bench/results/before.md beside latest.md
 
 Builds (once, kept in bench/data/) the charity of bench/build.py at each scale, serves it with
-waitress (one process, 8 threads, the scheduler running) on 127.0.0.1, and from this process
+waitress (one process, 4 threads, the scheduler running) on 127.0.0.1, and from this process
 logs in as real users and requests each page of bench/pages.py, interleaved with a bare route
 (the floor). Reports per page: the server's CPU per request (its own counters), p50/p99 at 1
 and 8 clients, requests per second, each also as a ratio to the floor; bytes raw and as sent;

@@ -1,4 +1,4 @@
-"""The server under test: waitress as the README deploys it (one process, 8 threads, the scheduler).
+"""The server under test: waitress as the README deploys it (one process, 4 threads, the scheduler).
 
 Bound to 127.0.0.1 on a free port, with the bare floor route switched on (BENCH_FLOOR), and
 stopped when the run ends. Its own counters come from /proc: CPU time summed over its
@@ -36,7 +36,7 @@ class Server:
                    PYTHONPATH=str(ROOT))
         env.pop("CERVIS_SCHEDULER", None)
         command = [sys.executable, "-m", "waitress", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--threads", "8", "app:app"]
+                   "--threads", "4", "app:app"]
         if self.pin_core is not None:
             command = ["taskset", "-c", str(self.pin_core)] + command
         log = open(self.log_path, "w")

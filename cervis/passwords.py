@@ -27,8 +27,10 @@ NEEDS_MIX = "Your password must contain at least 1 uppercase character, 1 lowerc
 # their 19 to 46 MiB ones, and a Raspberry Pi can take eight log-ins at once. Hashes made with
 # other settings are upgraded at the next log-in (needs_rehash).
 _hasher = PasswordHasher(time_cost=5, memory_cost=7 * 1024, parallelism=1)
-# Never more hashes at once than cores: more would only queue inside, each holding its memory.
-_hashing = threading.BoundedSemaphore(os.cpu_count() or 1)
+# Hashes at once: half the cores (at least one), never more than the cores. More would only queue
+# inside, each holding its 7 MiB; and a burst of log-ins (after an announcement) leaves the other
+# cores to the pages.
+_hashing = threading.BoundedSemaphore(max(1, (os.cpu_count() or 1) // 2))
 STRENGTH_LABELS = ["Very Weak", "Weak", "Fair", "Good", "Strong"]
 
 
