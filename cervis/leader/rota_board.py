@@ -65,8 +65,12 @@ class Day:
     all: list = field(default_factory=list)
 
 
-def month_slots(opportunity, day):
+def month_slots(opportunity, day, around=None):
+    """The month's slots; with `around` (start times), only those within a day of them: enough for a
+    slot opened in place, whose Reserve's Call Up lists that date's other slots."""
     start, end = month_bounds(day)
+    if around:
+        start, end = max(start, min(around) - timedelta(days=1)), min(end, max(around) + timedelta(days=1))
     return list(Slot.select(Slot, Role).join(Role)
                 .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end)
                 .order_by(Slot.starts_at, Role.position, Role.name))
@@ -115,10 +119,11 @@ def _clash(entry, slot, shifts):
     return ""
 
 
-def build(opportunity, day, only=None):
-    """The month's dates, each with its slots; `only` limits the slots filled in (an htmx answer)."""
+def build(opportunity, day, only=None, around=None):
+    """The month's dates, each with its slots; `only` limits the slots filled in (an htmx answer),
+    `around` the slots read to those within a day of these start times."""
     zone = org_zone()
-    slots = month_slots(opportunity, day)
+    slots = month_slots(opportunity, day, around)
     views = {s.id: SlotView(s) for s in slots if only is None or s.id in only}
     entries = _entries(list(views)) if views else []
     shifts = defaultdict(list)
@@ -166,7 +171,8 @@ def slot_views(opportunity, slot_ids):
     if not slots:
         return []
     day = month_of(slots[0].starts_at)
-    return [view for d in build(opportunity, day, only=set(slot_ids)) for view in d.slots]
+    return [view for d in build(opportunity, day, only=set(slot_ids), around=[s.starts_at for s in slots])
+            for view in d.slots]
 
 
 @dataclass
