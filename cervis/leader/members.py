@@ -5,7 +5,7 @@ import peewee
 from flask import abort, make_response, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -57,13 +57,21 @@ def _search(query, text):
 def _member_facts(group, users, now):
     """Shifts registered this month and the last shift served (both in this group), and all their groups."""
     ids = [u.id for u in users] or [0]
-    served = (Registration.select(Registration.volunteer, fn.COUNT(Registration.id)).join(Slot).join(Opportunity)
-              .where(Opportunity.group == group, Registration.volunteer.in_(ids), Registration.status == REGISTERED))
     start, end = _this_month(now)
-    this_month = dict(served.where(Slot.starts_at >= start, Slot.starts_at < end)
-                      .group_by(Registration.volunteer).tuples())
-    last = dict(served.select(Registration.volunteer, fn.MAX(Slot.starts_at)).where(Slot.starts_at <= now)
-                .group_by(Registration.volunteer).tuples())
+    # One pass over these members' registrations (from the volunteer's side: a page of members,
+    # not every past slot of the group) gives both columns.
+    rows = (Registration.select(Registration.volunteer,
+                                fn.MAX(Case(None, [(Slot.starts_at <= now, Slot.starts_at)])),
+                                fn.SUM(Case(None, [((Slot.starts_at >= start) & (Slot.starts_at < end), 1)], 0)))
+            .join(Slot).join(Opportunity)
+            .where(Opportunity.group == group, Registration.volunteer.in_(ids), Registration.status == REGISTERED)
+            .group_by(Registration.volunteer).tuples())
+    this_month, last = {}, {}
+    for user_id, last_served, month_count in rows:
+        if last_served is not None:
+            last[user_id] = Slot.starts_at.python_value(last_served)  # a CASE comes back as text
+        if month_count:
+            this_month[user_id] = month_count
     groups = {}
     for user_id, name in (Membership.select(Membership.user, Group.name).join(Group)
                           .where(Membership.user.in_(ids)).order_by(Group.name).tuples()):

@@ -141,9 +141,9 @@ def volunteer_totals(volunteer, now, zone):
 
     from .attendance import served
 
-    done = Slot.select(Slot.starts_at, Slot.ends_at).where(served(volunteer, now))
-    hours = sum((e - s).total_seconds() for s, e in done.tuples()) / 3600
-    activities = done.count()
+    done = list(Slot.select(Slot.starts_at, Slot.ends_at).where(served(volunteer, now)).tuples())
+    hours = sum((e - s).total_seconds() for s, e in done) / 3600
+    activities = len(done)
     service = ServiceRecord.select(peewee.fn.COUNT(ServiceRecord.id), peewee.fn.SUM(ServiceRecord.minutes)).where(
         ServiceRecord.volunteer == volunteer).tuples().get()
     activities += service[0] or 0
