@@ -85,12 +85,11 @@ def _drop_status_index(m):
 
 
 def _history_indexes(m):
-    """Lookups that read all history without them: each person's latest action and registration
-    change (the retention reminder), a registration's emails (undo, Complete Rota), the outbox's
-    next emails (every 20 seconds)."""
+    """Lookups that read all history without them: each person's latest action (the retention
+    reminder), a registration's emails (undo, Complete Rota), the outbox's next emails (every 20
+    seconds)."""
     for name, table, columns in (("auditlog_actor_id_at", "auditlog", "actor_id, at"),
-                                 ("email_subject_type_subject_id", "email", "subject_type, subject_id"),
-                                 ("registration_volunteer_id_updated_at", "registration", "volunteer_id, updated_at")):
+                                 ("email_subject_type_subject_id", "email", "subject_type, subject_id")):
         m.database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})')
     m.database.execute_sql('CREATE INDEX IF NOT EXISTS "email_outbox" ON "email" '
                            '("status", "urgent" DESC, "send_after", "id")')
