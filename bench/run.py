@@ -7,7 +7,8 @@
 Builds (once, kept in bench/data/) the charity of bench/build.py at each scale, serves it with
 waitress (one process, 4 threads, the scheduler running) on 127.0.0.1, and from this process
 logs in as real users and requests each page of bench/pages.py, interleaved with a bare route
-(the floor). Reports per page: the server's CPU per request (its own counters), p50/p99 at 1
+(the floor). Reports per page: the server's CPU per request (its own counters, per thread: the
+scheduler's thread, named cervis-jobs, is counted apart), p50/p99 at 1
 and 8 clients, requests per second, each also as a ratio to the floor; bytes raw and as sent;
 SQL statements per request at 1/100 and full scale; the server's peak RSS, its start-up time;
 errors and "database is locked" in its log, overbooked slots. Writes bench/results/latest.json,
@@ -148,6 +149,7 @@ def serve_and_measure(bench, pin=None, concurrent=True, n1=30, each8=8, log=prin
                   "rows": rows, "first_load": run.first_load(
                       rows and pages(bench.facts)[2].path, bench.facts["people"]["volunteer_20"])}
         result["peak_rss_mb"] = server.peak_rss_mb()
+        result["jobs_cpu_s"] = (server.cpu_ns() - server.cpu_ns(pages_only=True)) / 1e9
     result["log"] = server.log_problems()
     result["overbooked"] = overbooked(instance / "cervis.db")
     return result
