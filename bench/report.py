@@ -64,12 +64,12 @@ def _median(values):
 def summary(result):
     log, load = result["log"], result["first_load"]
     cpu = f" ({result['startup_cpu_s']:.2f} s of CPU)" if "startup_cpu_s" in result else ""
-    if "jobs_cpu_s" in result:
-        cpu += (f"; through the run the scheduler's thread (cervis-jobs: sending the emails the actions "
-                f"queued, reminders), whose CPU no page's figure includes, used {result['jobs_cpu_s']:.1f} s")
     if "first_jobs_cpu_s" in result:
         cpu += (f"; the scheduler's first round of jobs then took {result['first_jobs_cpu_s']:.2f} s of CPU "
                 f"({result['first_jobs_s']:.1f} s), before any page was measured")
+    if "jobs_cpu_s" in result:
+        cpu += (f". Through the run the scheduler's thread (cervis-jobs: sending the emails the actions "
+                f"queued, reminders), whose CPU no page's figure includes, used {result['jobs_cpu_s']:.1f} s")
     return (f"Start-up to the first answer: {result['startup_s']:.2f} s{cpu}. Peak server RSS: "
             f"{result['peak_rss_mb']:.0f} MB. Server log: {log['errors']} errors, {log['database_locked']} "
             f"\"database is locked\". Overbooked slots: {result['overbooked']}. First load of the slot table, "
