@@ -2,7 +2,8 @@
 
 Templates: templates/emails/<kind>-subject.txt, <kind>-body.txt and <kind>-body.html.
 """
-import uuid
+import secrets
+import time
 from datetime import datetime
 from typing import NamedTuple
 
@@ -44,9 +45,15 @@ class Letters:
         subject, text, html = self.render(to_name, urgent, **context)
         return dict(kind=self.kind, to_addr=to_addr, to_name=to_name, user=user, urgent=urgent,
                     subject=subject, body_text=text, body_html=html,
-                    message_id=f"<{uuid.uuid4().hex}@{self.domain}>", send_after=send_after or utcnow(),
+                    message_id=message_id(self.domain), send_after=send_after or utcnow(),
                     subject_type=type(about).__name__ if about is not None else "",
                     subject_id=getattr(about, "id", None), key=key, from_name=from_name, reply_to=reply_to)
+
+
+def message_id(domain):
+    """Unique, and in the order made (the clock first, then randomness): a batch of emails adds to
+    the end of the unique index rather than to hundreds of its pages."""
+    return f"<{time.time_ns():x}.{secrets.token_hex(8)}@{domain}>"
 
 
 def render(kind, to_name="", urgent=False, **context):

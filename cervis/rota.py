@@ -442,8 +442,13 @@ def complete_rota(opportunity, day, by, now=None, seen=None):
                                 .where(Email.id.in_(_unsent_confirmations(opportunity, day)
                                                     .select(Email.id))).execute())
         # Plain rows, not five models each: hundreds of offers, read for their ids and the emails' words.
-        pending = list(_month_registrations(opportunity, day, PENDING).select(
-            Registration.id, Registration.volunteer, Opportunity.name, Slot.starts_at, Slot.ends_at, Role.name).tuples())
+        start, end = month_bounds(day)
+        pending = list(Registration.select(Registration.id, Registration.volunteer, Opportunity.name,
+                                           Slot.starts_at, Slot.ends_at, Role.name)
+                       .join(Slot).join(Role).switch(Slot).join(Opportunity)
+                       .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end,
+                              Registration.status == PENDING)
+                       .order_by(Slot.starts_at, Role.position).tuples())
         ids = [reg_id for reg_id, *_ in pending]
         _change_many(ids, NOT_REQUIRED, by, now, note="Rota completed")
         shifts = defaultdict(list)
