@@ -255,7 +255,7 @@ def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
     zone = zone or org_zone()
     # The columns the table shows, no more: a two-month opportunity has hundreds of rows.
     query = (Slot.select(Slot.id, Slot.opportunity, Slot.role, Slot.starts_at, Slot.ends_at, Slot.capacity,
-                         Slot.closed, Role.id, Role.name, _registered()).join(Role)
+                         Slot.closed, Role.id, Role.name, Role.is_reserve, _registered()).join(Role)
              .where(Slot.opportunity == opportunity, Slot.ends_at > now)
              .order_by(Slot.starts_at, Role.position, Role.name))
     if day:

@@ -9,7 +9,7 @@ from helpers_offering import (HTMX, family_member, fill, has_box, local, member,
                               slots_page, stop_clock, text)
 
 from cervis import cancellation
-from cervis.models import (CANCELLED, PENDING, InterestCategory, OpportunityInterest,
+from cervis.models import (CANCELLED, PENDING, REGISTERED, InterestCategory, OpportunityInterest,
                            OpportunityUnlock, Registration, RegistrationEvent)
 
 VERA = "vera@example.org"
@@ -98,6 +98,18 @@ def test_slot_table_shows_full_and_closed_slots_without_a_box(auth, client, db, 
     assert re.search(r"6:00 PM to 9:00 PM SL</td>\s*<td class=\"spots\">Closed</td>", page)
     assert re.search(r"6:00 PM to 9:00 PM Reserve</label></td>\s*<td class=\"spots\">2</td>", page)
     assert not has_box(page, cook) and not has_box(page, closed) and has_box(page, reserve)
+
+
+def test_slot_table_says_which_slots_i_have_offered_for_and_am_registered_to(auth, client, db, clock):
+    plug = plug_in()
+    cook, reserve = slot_of(plug, OCT_9, "Cook"), slot_of(plug, OCT_9, "Reserve")
+    Registration.create(volunteer=person(VERA), slot=cook, status=PENDING)
+    Registration.create(volunteer=person(VERA), slot=reserve, status=REGISTERED)
+    auth.login()
+    page = text(slots_page(client, person(VERA), plug))
+    assert re.search(r'<span class="status">Pending</span>\s*</td>\s*<td>[^<]*Cook</td>', page)
+    assert re.search(r'<span class="status">Registered \(Reserve\)</span>\s*</td>\s*<td>[^<]*Reserve</td>', page)
+    assert not has_box(page, cook) and not has_box(page, reserve)
 
 
 def test_slot_table_loads_in_place_with_htmx_and_as_a_page(auth, client, db, clock):
