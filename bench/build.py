@@ -35,8 +35,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "bench" / "data"
-VERSION = 4  # bump when the data's shape changes (2: passwords hashed with today's argon2 settings;
-# 3: the rota's emails name their registration, as the app's do; 4: months announced)
+VERSION = 5  # bump when the data's shape changes (2: passwords hashed with today's argon2 settings;
+# 3: the rota's emails name their registration, as the app's do; 4: months announced;
+# 5: registration ids in the order offers were made)
 PASSWORD = "Bench nights in winter 2026"
 ZONE = ZoneInfo("Europe/London")
 ROLES = [("Cook", 1, False, False), ("Reserve", 2, True, False), ("Shift Asst", 3, False, False),
@@ -342,7 +343,10 @@ class _Builder:
                 busy = taken.get((gid, n), set())
                 k = max(0, min(round(self.rng.gauss(want, 2)), len(self.members[gid]) * 2 // 3))
                 rows += self._night(gid, n, pools[gid], busy, k)
-        self.rng.shuffle(rows)  # registrations were made in no order of slot
+        # Ids in the order the offers were made (20 to 60 days before each night, so a month's offers
+        # interleave with the next month's), as a live database numbers them; not shuffled across two
+        # years, which put one month's offers on every page of the table and its indexes.
+        rows.sort(key=lambda row: row[3])
         ids = self.ids(Registration, len(rows))
         self.regs = [(rid, *row) for rid, row in zip(ids, rows)]
         self.put(Registration, ["id", "volunteer", "slot", "status", "created_at", "updated_at", "reminded_at"],
