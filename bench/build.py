@@ -35,9 +35,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "bench" / "data"
-VERSION = 5  # bump when the data's shape changes (2: passwords hashed with today's argon2 settings;
+VERSION = 6  # bump when the data's shape changes (2: passwords hashed with today's argon2 settings;
 # 3: the rota's emails name their registration, as the app's do; 4: months announced;
-# 5: registration ids in the order offers were made)
+# 5: registration ids in the order offers were made; 6: 1/100 has two months ahead)
 PASSWORD = "Bench nights in winter 2026"
 ZONE = ZoneInfo("Europe/London")
 ROLES = [("Cook", 1, False, False), ("Reserve", 2, True, False), ("Shift Asst", 3, False, False),
@@ -104,15 +104,18 @@ def fresh_instance(bench, name="run"):
     return instance
 
 
-def largest_group_month(database):
-    """(opportunity id, 'YYYY-MM', slots, pending offers) of the group-month with most pending offers.
+def largest_group_month(database, group):
+    """(opportunity id, 'YYYY-MM', slots, pending offers) of the group's month with most pending
+    offers: the group the benchmark's leader leads (people['leader'], group 0), whichever group's
+    month would be largest on the day of the build.
 
     Months are the organisation's local months (Europe/London); the builder's slots start at 6 PM
     local, so the UTC date of a start is its local date."""
     row = database.execute_sql(
         "SELECT s.opportunity_id, substr(s.starts_at, 1, 7) AS m, COUNT(DISTINCT s.id),"
-        " SUM(r.status = 'pending') AS p FROM slot s LEFT JOIN registration r ON r.slot_id = s.id"
-        " GROUP BY s.opportunity_id, m ORDER BY p DESC, s.opportunity_id LIMIT 1").fetchone()
+        " SUM(r.status = 'pending') AS p FROM slot s JOIN opportunity o ON o.id = s.opportunity_id"
+        " LEFT JOIN registration r ON r.slot_id = s.id WHERE o.group_id = ?"
+        " GROUP BY s.opportunity_id, m ORDER BY p DESC, s.opportunity_id LIMIT 1", (group,)).fetchone()
     return {"opportunity": row[0], "month": row[1], "slots": row[2], "pending": row[3]}
 
 
@@ -131,7 +134,7 @@ def _build(scale, folder, log):
             database.execute_sql("PRAGMA cache_size = -400000")  # the indexes' pages stay in memory
             with database.atomic():
                 facts = _Builder(scale, database, log).run()
-            facts["largest"] = largest_group_month(database)
+            facts["largest"] = largest_group_month(database, facts["big_group"])
             database.execute_sql("PRAGMA journal_mode = WAL")
         database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     for leftover in ("outbox", "documents", "secret_key"):
@@ -171,7 +174,10 @@ class _Builder:
         self.target = {k: round(FULL[k] * scale) for k in ("registrations", "audit", "emails")}
         self.now = datetime.now(timezone.utc).replace(tzinfo=None)
         self.today = self.now.date()
-        self.first_night = self.today - timedelta(days=self.nights // 2)
+        # Half the nights ahead, and at least two months: on the 1st of a month this month's rota is
+        # complete, and the smallest charity (73 nights) must still have next month's to offer for.
+        ahead = max(self.nights // 2, min(self.nights, 62))
+        self.first_night = self.today - timedelta(days=self.nights - ahead)
         self.next_id = {}
         self.registered_on, self.held = {}, {}  # night -> registered volunteers; slot -> registered
         self.counts = {}
