@@ -11,7 +11,6 @@ import shutil
 import sqlite3
 import tarfile
 import tempfile
-import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -154,20 +153,10 @@ def nightly(app, now=None):
             zone = ZoneInfo(Organisation.current().timezone)
         if not due(now, zone, latest()):
             return None
-        _in_the_background()
-        made = make(now=now)
+        made = make(now=now)  # on the scheduler's thread, which runs niced (cervis.scheduler)
         prune()
         current_app.logger.info("Backup written: %s", made)
         return made
-
-
-def _in_the_background():
-    """The scheduler's thread yields the cores to the pages while it copies and compresses (Linux
-    sets one thread's niceness). The thread keeps it for its later jobs: background work all."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    except (AttributeError, OSError):
-        pass  # not Linux: the backup simply runs at the server's priority
 
 
 def check(archive):

@@ -2,6 +2,7 @@
 import hashlib
 import os
 import smtplib
+import time
 from datetime import timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -15,6 +16,7 @@ from .models.mail import FAILED, QUEUED, SENDING, SENT
 
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=15)
+PAUSE = 0.002  # seconds between two emails of a batch: 100 emails take 0.2 s longer, pages none
 
 
 def backoff(attempts):
@@ -112,6 +114,7 @@ def send_due(now=None, limit=100):
         Email.update(status=SENT, sent_at=utcnow(), attempts=email.attempts + 1,
                      last_error="").where(Email.id == email_id).execute()
         sent += 1
+        time.sleep(PAUSE)  # a page waiting for Python's lock gets it now, not after the whole batch
     return sent
 
 

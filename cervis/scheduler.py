@@ -11,6 +11,7 @@ import fcntl
 import logging
 import os
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -158,12 +159,15 @@ def make_scheduler():
 
 
 def _name_thread():
-    """The jobs' thread is "cervis-jobs" to the system (top -H, /proc): its CPU is told apart from
-    the pages' (bench/ measures a request without the emails the scheduler sends meanwhile)."""
+    """The jobs' thread is "cervis-jobs" to the system (top -H, /proc), so its CPU is told apart
+    from the pages' (bench/ times a request without the emails sent meanwhile), and it runs at a
+    lower priority: everything it does can wait a moment for a person's page (Linux sets one
+    thread's niceness)."""
     try:
         ctypes.CDLL("libc.so.6").prctl(15, b"cervis-jobs", 0, 0, 0)  # PR_SET_NAME
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
     except (OSError, AttributeError):
-        pass  # not Linux: the name only helps to read the counters
+        pass  # not Linux: the name and the priority only help there
 
 
 def utcnow_aware():
