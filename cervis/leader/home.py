@@ -91,13 +91,16 @@ def offers_waiting(group_ids, now):
 def short_slots(group_ids, now):
     """Per group: open slots in the next fourteen days with fewer registered volunteers than spots."""
     filled = fn.COUNT(Registration.id)
-    query = (_live(Slot.select(Slot, Opportunity, Role, filled.alias("filled"))
+    # What the table shows, no more: Leader Home is the page a leader opens most.
+    query = (_live(Slot.select(Slot.id, Slot.starts_at, Slot.ends_at, Slot.capacity, Slot.opportunity, Slot.role,
+                               Opportunity.id, Opportunity.name, Opportunity.group, Role.id, Role.name,
+                               filled.alias("filled"))
                    .join(Opportunity).switch(Slot).join(Role).switch(Slot)
                    .join(Registration, JOIN.LEFT_OUTER,
                          on=(Registration.slot == Slot.id) & (Registration.status == REGISTERED)),
                    group_ids, now)
              .where(Slot.starts_at <= now + SHORT_SOON, Slot.closed == False)  # noqa: E712
-             .group_by(Slot, Opportunity, Role).having(filled < Slot.capacity)
+             .group_by(Slot.id, Opportunity.id, Role.id).having(filled < Slot.capacity)
              .order_by(Slot.starts_at, Role.position))
     by_group = defaultdict(list)
     for slot in query:
@@ -109,7 +112,11 @@ def short_slots(group_ids, now):
 def cancellations_since(group_ids, since):
     """Registrations cancelled after `since` in these groups, newest first, with their reasons."""
     canceller = User.alias()
-    query = (Registration.select(Registration, Slot, Opportunity, Role, User, Group, canceller)
+    query = (Registration.select(Registration.id, Registration.volunteer, Registration.slot, Registration.cancel_reason,
+                                 Registration.cancelled_at, Registration.cancelled_by, Slot.id, Slot.starts_at,
+                                 Slot.ends_at, Slot.opportunity, Slot.role, Opportunity.id, Opportunity.name,
+                                 Opportunity.group, Role.id, Role.name, User.id, User.first_name, User.last_name,
+                                 Group.id, Group.name, canceller.id, canceller.first_name, canceller.last_name)
              .join(Slot).join(Opportunity).join(Group).switch(Slot).join(Role)
              .switch(Registration).join(User, on=Registration.volunteer == User.id)
              .switch(Registration).join(canceller, JOIN.LEFT_OUTER, on=Registration.cancelled_by == canceller.id)
