@@ -83,6 +83,19 @@ def test_cancellations_since_the_leader_last_looked_show_with_their_reasons(auth
     assert re.search(r'id="cancelled-count">1<', page)
 
 
+def test_a_cancellation_shows_its_shift_group_and_who_cancelled_it(auth, client, db):
+    shift = slot_in(timedelta(days=5), "Cook", opportunity="Winter Shelter")
+    _cancelled(person("vera@example.org"), shift, "", by=person(LEO))
+    auth.login(LEO)
+    page = client.get("/leader/").get_data(as_text=True)
+    row = re.search(r'<td data-label="Volunteer">Vera Volunteer</td>.*?</tr>', page, re.S).group(0)
+    with client.application.test_request_context():
+        from cervis.timeutil import slot_when
+        assert slot_when(shift.starts_at, shift.ends_at) in row
+    assert "Winter Shelter · Cook" in row and ">Northside<" in row and "No reason given" in row
+    assert f"by {person(LEO).name}" in row
+
+
 def test_mark_as_seen_hides_those_cancellations_but_not_later_ones(auth, client, db):
     vera = person("vera@example.org")
     _cancelled(vera, slot_in(timedelta(days=5)), "My car broke down")
