@@ -213,6 +213,7 @@ class SlotRow:
     state: object  # "Closed", "Full" or the number of spots left: the "Spots Available" column
     status: str = None  # "Pending", "Registered"...: already offered, shown instead of a box
     why_not: str = None  # why this volunteer cannot offer (the minimum age), shown instead of a box
+    when: str = ""  # 'Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM'
 
     @property
     def refusal(self):
@@ -246,7 +247,7 @@ def _row(volunteer, slot, now, registration, birth_date, zone):
         registration.slot = slot
         status = status_label(registration)
     return SlotRow(slot, slot.state(now, slot.n_registered), status,
-                   age_refusal(volunteer, slot, birth_date, zone))
+                   age_refusal(volunteer, slot, birth_date, zone), slot_when(slot.starts_at, slot.ends_at, zone))
 
 
 def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
