@@ -20,7 +20,6 @@ from .models import (CANCELLED, NOT_REQUIRED, AuditLog, Announcement, Announceme
                      Membership, Opportunity, OpportunityUnlock, Organisation, Registration, Role,
                      Slot, User)
 from .models.announce import BY_HAND, LAUNCHED, MORE
-from .scheduler import job
 from .timeutil import local_datetime, org_zone, to_local
 
 SETTLE = timedelta(minutes=10)  # a leader adding slots one by one gets them all into one email
@@ -229,7 +228,6 @@ def remind_deadlines(now=None):
     return queued
 
 
-@job(seconds=300)
 def announce(app, now=None):
     with app.app_context(), database.connection_context():
         return len(announce_due(now)) + remind_deadlines(now)

@@ -14,7 +14,6 @@ from . import emails
 from .cancellation import cancel_url, shift_leader
 from .db import database, utcnow, write_transaction
 from .models import REGISTERED, Opportunity, Registration, RegistrationEvent, Slot, User
-from .scheduler import job
 
 REMIND_BEFORE = timedelta(hours=48)
 SOON = timedelta(hours=24)  # confirmed this close to the start: the confirmation says it instead
@@ -64,7 +63,6 @@ def send_reminders(now=None):
     return queued
 
 
-@job(seconds=600)
 def remind(app, now=None):
     with app.app_context(), database.connection_context():
         return send_reminders(now)

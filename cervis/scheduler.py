@@ -18,7 +18,7 @@ from pathlib import Path
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from . import backups, cover, outbox, privacy
+from . import announcements, backups, cover, outbox, privacy, reminders
 from .db import database, is_sqlite, utcnow
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,9 @@ def cover_still_open(app, now=None):
         return cover.still_open(now or utcnow())
 
 
+# The jobs of other modules: the scheduler imports them, they never import the scheduler.
+JOBS.append((announcements.announce, 300))  # months newly open, more shifts, offer deadlines near
+JOBS.append((reminders.remind, 600))  # the day-before reminder of each shift
 # Hourly: each finds for itself whether its work is due (tonight's backup, this month's reminder).
 JOBS.append((backups.nightly, 3600))
 JOBS.append((privacy.monthly_reminder, 3600))
@@ -137,8 +140,6 @@ def lead(scheduler, lock, app):
 
 def start(app):
     """Start the scheduler in this process; the jobs run only while it holds the lock."""
-    from . import announcements, reminders  # noqa: F401  (their jobs register themselves)
-
     lock = SchedulerLock(app)
     scheduler = make_scheduler()
 
