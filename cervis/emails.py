@@ -122,12 +122,20 @@ def _rota_inbox(volunteer):
     return parent if parent is not None and parent.email else None
 
 
-def _rota_email(kind, volunteer, about, send_after=None, **context):
+def _rota_row(letters, volunteer, about, send_after=None, **context):
+    """A rota email's row, to the volunteer or to the parent who reads a family member's; None
+    when nobody can read it (the change still shows on the board and the portal)."""
     inbox = _rota_inbox(volunteer)
     if inbox is None:
-        return None  # nobody to write to: the change still shows on the board and the portal
-    other = volunteer.name if inbox.id != volunteer.id else ""
-    return to_user(kind, inbox, about=about, send_after=send_after, for_other=other, **context)
+        return None
+    return letters.row(inbox.email, inbox.name, user=inbox, about=about, send_after=send_after,
+                       user_first=inbox.first_name, for_other=volunteer.name if inbox.id != volunteer.id else "",
+                       **context)
+
+
+def _rota_email(kind, volunteer, about, send_after=None, **context):
+    row = _rota_row(Letters(kind), volunteer, about, send_after, **context)
+    return Email.create(**row) if row is not None else None
 
 
 def _rota_details(registration, leader):
@@ -209,14 +217,11 @@ def rota_not_required(shifts_of, about=None, send_after=None):
 
     letters, rows, zone, queued = Letters("not-required"), [], org_zone(), 0
     for volunteer, shifts in shifts_of.items():
-        inbox = _rota_inbox(volunteer)
-        if inbox is None:
-            continue  # nobody to write to: the change still shows on the board and the portal
         listed = [{"event_name": s.event_name, "when": slot_when(s.starts_at, s.ends_at, zone), "role": s.role}
                   for s in shifts]
-        rows.append(letters.row(inbox.email, inbox.name, user=inbox.id, about=about, send_after=send_after,
-                                user_first=inbox.first_name, shifts=listed,
-                                for_other=volunteer.name if inbox.id != volunteer.id else ""))
+        row = _rota_row(letters, volunteer, about, send_after, shifts=listed)
+        if row is not None:
+            rows.append(row)
         if len(rows) == 100:  # saved as they are written: a few hundred bodies never held at once
             queued += queue_all(rows)
             rows = []

@@ -348,15 +348,22 @@ def remove(registration_id, by, reason, now=None):
 
 # Completing the rota ----------------------------------------------------------------------------
 
-def _month_registrations(opportunity, day, *statuses):
+def _month_offers(opportunity, day, *statuses):
+    """The month's registrations (of these statuses), with their slot, role and opportunity joined,
+    in time order; select what is needed."""
     start, end = month_bounds(day)
-    query = (Registration.select(Registration, Slot, Role, Opportunity, User)
-             .join(Slot).join(Role).switch(Slot).join(Opportunity)
-             .switch(Registration).join(User, on=Registration.volunteer)
+    query = (Registration.select().join(Slot).join(Role).switch(Slot).join(Opportunity)
              .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end))
     if statuses:
         query = query.where(Registration.status.in_(statuses))
-    return query.order_by(Slot.starts_at, Role.position, User.first_name)
+    return query.order_by(Slot.starts_at, Role.position)
+
+
+def _month_registrations(opportunity, day, *statuses):
+    """The same as models, with their volunteers, by name within a slot."""
+    return (_month_offers(opportunity, day, *statuses).select(Registration, Slot, Role, Opportunity, User)
+            .switch(Registration).join(User, on=Registration.volunteer)
+            .order_by(Slot.starts_at, Role.position, User.first_name))
 
 
 def _unsent_confirmations(opportunity, day):
@@ -442,13 +449,9 @@ def complete_rota(opportunity, day, by, now=None, seen=None):
                                 .where(Email.id.in_(_unsent_confirmations(opportunity, day)
                                                     .select(Email.id))).execute())
         # Plain rows, not five models each: hundreds of offers, read for their ids and the emails' words.
-        start, end = month_bounds(day)
-        pending = list(Registration.select(Registration.id, Registration.volunteer, Opportunity.name,
-                                           Slot.starts_at, Slot.ends_at, Role.name)
-                       .join(Slot).join(Role).switch(Slot).join(Opportunity)
-                       .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end,
-                              Registration.status == PENDING)
-                       .order_by(Slot.starts_at, Role.position).tuples())
+        pending = list(_month_offers(opportunity, day, PENDING).select(
+            Registration.id, Registration.volunteer, Opportunity.name, Slot.starts_at, Slot.ends_at, Role.name)
+            .tuples())
         ids = [reg_id for reg_id, *_ in pending]
         _change_many(ids, NOT_REQUIRED, by, now, note="Rota completed")
         shifts = defaultdict(list)
