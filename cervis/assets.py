@@ -63,8 +63,7 @@ def _packed(response, name):
     """A file that never changes under its name, compressed once at the highest level and then
     served from memory: htmx is 15.3 KB as sent, not 17.4 (Brotli 11, not flask-compress's 4,
     which suits pages made afresh), the stylesheet 5.8, not 7.0. Others are left to flask-compress."""
-    offered = {part.split(";")[0].strip() for part in request.headers.get("Accept-Encoding", "").split(",")
-               if not part.replace(" ", "").endswith("q=0")}
+    offered = _accepted(request.headers.get("Accept-Encoding", ""))
     encoding = "br" if "br" in offered else "gzip" if "gzip" in offered else None
     if encoding is None or response.status_code != 200 or response.mimetype not in PACKABLE:
         return response
@@ -83,6 +82,20 @@ def _packed(response, name):
     if etag:
         response.set_etag(f"{etag}-{encoding}", weak)
     return response
+
+
+def _accepted(header):
+    """The encodings an Accept-Encoding header allows: named, and not with a quality of 0."""
+    allowed = set()
+    for part in header.split(","):
+        name, _, params = part.partition(";")
+        quality = params.strip()[2:] if params.strip().startswith("q=") else "1"
+        try:
+            if float(quality) > 0:
+                allowed.add(name.strip().lower())
+        except ValueError:
+            continue  # a malformed quality: as if not offered
+    return allowed
 
 
 def _whole(response):

@@ -60,6 +60,9 @@ def test_htmx_and_the_stylesheet_are_sent_compressed_at_the_highest_level(app, c
             assert len(sent) == len(smallest) <= len(usual)
             assert accepts in response.headers["ETag"] and "Accept-Encoding" in response.headers["Vary"]
             response.close()
+        refused = client.get(name, headers={"Accept-Encoding": "br;q=0.0, gzip"})  # quality 0: not Brotli
+        assert refused.headers["Content-Encoding"] == "gzip"
+        refused.close()
 
 
 def test_there_is_a_favicon(client):
