@@ -9,12 +9,12 @@ from email.utils import parseaddr
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from peewee import fn
 
 from . import calendar_links, emails
-from .cancellation import cancel_url
 from .db import utcnow, write_transaction
 from .models import (REGISTERED, CalendarFeed, EmailAttachment, Group, Opportunity, Organisation, Registration,
-                     Role, Slot, User)
+                     RegistrationEvent, Role, Slot, User)
 from .permissions import household_ids, leads
 from .timeutil import org_zone, to_local
 
@@ -106,15 +106,26 @@ def personal(user, now=None):
                    .switch(Registration).join(User, on=Registration.volunteer)
                    .where(Registration.volunteer.in_(household_ids(user)), Registration.status == REGISTERED),
                    now).order_by(Slot.starts_at).limit(FEED_LIMIT)
-    zone, events = org_zone(), []
+    regs, zone, events = list(regs), org_zone(), []
+    changes = _changes([reg.id for reg in regs])
+    # A feed is shared more widely than an e-mail (a family calendar): its link asks to log in,
+    # never the e-mail's "I can't make it" link, which cancels without one.
+    portal = emails.absolute("volunteer.registrations")
     for reg in regs:
         more = f"Role: {reg.slot.role.name}"
         if reg.volunteer_id != user.id:
             more = f"{reg.volunteer.name}. {more}"
         if reg.slot.starts_at > now:
-            more += f"\nI can't make it: {cancel_url(reg)}"
-        events.append(calendar_links.event(reg, zone, more=more))
+            more += f"\nView or Cancel Registration (log in): {portal}"
+        events.append(calendar_links.event(reg, zone, more=more, changes=changes.get(reg.id, 0)))
     return calendar_links.calendar(events, name=f"{Organisation.current().short_name}: my shifts").to_ical()
+
+
+def _changes(registration_ids):
+    """{registration id: its SEQUENCE} for a whole feed in one query."""
+    return dict(RegistrationEvent.select(RegistrationEvent.registration, fn.COUNT(RegistrationEvent.id))
+                .where(RegistrationEvent.registration.in_(registration_ids or [0]))
+                .group_by(RegistrationEvent.registration).tuples())
 
 
 def rota(group, now=None):
@@ -136,7 +147,7 @@ def rota(group, now=None):
         who = names.get(slot.id, [])
         event = Event()
         event.add("uid", f"slot-{slot.id}@{calendar_links.domain()}")
-        event.add("dtstamp", now.replace(tzinfo=timezone.utc))
+        event.add("dtstamp", slot.created_at.replace(microsecond=0, tzinfo=timezone.utc))  # the same every fetch
         event.add("dtstart", to_local(slot.starts_at, zone))
         event.add("dtend", to_local(slot.ends_at, zone))
         event.add("summary", f"{slot.opportunity.name}: {slot.role.name} ({len(who)}/{slot.capacity})")

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from cervis import calendars, cancellation, outbox, rota
 from cervis.db import utcnow
 from cervis.timeutil import to_utc
-from cervis.models import PENDING, REGISTERED, Email, Membership, Slot, User
+from cervis.models import PENDING, REGISTERED, Email, EmailAttachment, Group, Membership, Slot, User
 from test_cancelling import register, shift
 
 LEO = "leo@example.org"
@@ -80,7 +80,8 @@ def test_my_feed_lists_my_and_my_familys_registered_shifts_without_a_cookie(app,
     events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
     assert set(events) == {f"registration-{mine.id}@localhost", f"registration-{family.id}@localhost"}
     assert cal.walk("VTIMEZONE") and "Fin Volunteer" in str(events[f"registration-{family.id}@localhost"]["DESCRIPTION"])
-    assert "I can't make it: http://localhost/portal/cancel/" in str(events[f"registration-{mine.id}@localhost"]["DESCRIPTION"])
+    assert ("View or Cancel Registration (log in): http://localhost/portal/registrations"
+            in str(events[f"registration-{mine.id}@localhost"]["DESCRIPTION"]))
     assert str(events[f"registration-{mine.id}@localhost"]["LOCATION"]) == "1 North Street"
 
 
@@ -129,3 +130,59 @@ def test_a_night_across_the_spring_clock_change_keeps_its_local_times_in_the_fee
     assert (event.decoded("DTSTART").hour, event.decoded("DTEND").hour) == (20, 8)
     real = [event.decoded(name).astimezone(timezone.utc) for name in ("DTSTART", "DTEND")]
     assert real[1] - real[0] == timedelta(hours=11)  # an hour shorter: the clocks went forward
+
+
+def test_no_feed_event_carries_a_link_that_cancels_without_logging_in(app, db):
+    """A feed is shared more widely than an e-mail (a family calendar): no cancel token in it."""
+    vera = user("vera@example.org")
+    fin = User.create(first_name="Fin", last_name="Volunteer", family_of=vera)
+    regs = [register(vera, shift("Cook")), register(fin, shift("Shift Asst", starts_in=timedelta(days=3)))]
+    feed = app.test_client().get(calendars.feed_url(vera).removeprefix("http://localhost")).get_data(as_text=True)
+    with app.test_request_context():
+        tokens = [cancellation.cancel_url(r).rsplit("/", 1)[-1] for r in regs]
+    assert "/portal/cancel/" not in feed and not any(token in feed for token in tokens)
+    assert "I can't make it" not in feed
+
+
+def test_undo_and_accept_again_within_a_minute_give_each_file_a_higher_sequence(app, db):
+    vera, leo = user("vera@example.org"), user(LEO)
+    reg = offer(vera, night(5, "Cook"))
+    now = utcnow()
+    rota.accept(reg.id, leo, now=now)
+    outbox.send_due(now + timedelta(hours=1))
+    rota.undo(reg.id, leo, now=now + timedelta(seconds=20))
+    rota.accept(reg.id, leo, now=now + timedelta(seconds=40))
+    files = [Calendar.from_ical(a.content) for a in EmailAttachment.select().order_by(EmailAttachment.id)]
+    assert [str(f["METHOD"]) for f in files] == ["REQUEST", "CANCEL", "REQUEST"]
+    events = [only_event(f) for f in files]
+    sequences = [int(e["SEQUENCE"]) for e in events]
+    assert sequences == sorted(set(sequences)), sequences
+    assert len({e.decoded("DTSTAMP") for e in events}) == 3
+
+
+def test_a_leaders_empty_rota_feed_is_a_valid_calendar(app, db):
+    """RFC 5545 3.6: at least one component, even with no shift to list."""
+    from helpers_calendar import install_icaljs, read_with_icaljs
+
+    leo = user(LEO)
+    group = Group.get(Group.name == "Northside")
+    text = app.test_client().get(calendars.feed_url(leo, group).removeprefix("http://localhost")).get_data(as_text=True)
+    cal = Calendar.from_ical(text)
+    assert cal.walk("VEVENT") == [] and cal.subcomponents, text
+    install_icaljs()
+    assert read_with_icaljs([text]) == [[]]
+
+
+def test_a_calendar_polling_an_unchanged_feed_is_told_304_and_a_change_gives_a_new_etag(app, db):
+    vera = user("vera@example.org")
+    reg = register(vera, shift("Cook"))
+    address, client = calendars.feed_url(vera).removeprefix("http://localhost"), app.test_client()
+    first = client.get(address)
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    again = client.get(address)
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == etag  # DTSTAMP unchanged
+    assert client.get(address, headers={"If-None-Match": etag}).status_code == 304
+    cancellation.cancel([reg.id], by=vera, now=utcnow())
+    changed = client.get(address, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
