@@ -128,18 +128,25 @@ def _changes(registration_ids):
                 .group_by(RegistrationEvent.registration).tuples())
 
 
+def _who(slot_ids):
+    """{slot: the names registered}, {slot: when its registrations last changed} (a cancellation too)."""
+    names = {}
+    for slot_id, first, last in (Registration.select(Registration.slot, User.first_name, User.last_name)
+                                 .join(User, on=Registration.volunteer)
+                                 .where(Registration.slot.in_(slot_ids or [0]), Registration.status == REGISTERED)
+                                 .order_by(User.first_name).tuples()):
+        names.setdefault(slot_id, []).append(f"{first} {last}".strip())
+    changed = dict(Registration.select(Registration.slot, fn.MAX(Registration.updated_at))
+                   .where(Registration.slot.in_(slot_ids or [0])).group_by(Registration.slot).tuples())
+    return names, changed
+
+
 def rota(group, now=None):
     """One group's whole rota, a slot an event: its role and who is registered (no phone numbers)."""
     now = now or utcnow()
     slots = list(_window(Slot.select(Slot, Role, Opportunity).join(Role).switch(Slot).join(Opportunity)
                          .where(Opportunity.group == group.id), now).order_by(Slot.starts_at).limit(FEED_LIMIT))
-    names = {}
-    for slot_id, first, last in (Registration.select(Registration.slot, User.first_name, User.last_name)
-                                 .join(User, on=Registration.volunteer)
-                                 .where(Registration.slot.in_([s.id for s in slots] or [0]),
-                                        Registration.status == REGISTERED)
-                                 .order_by(User.first_name).tuples()):
-        names.setdefault(slot_id, []).append(f"{first} {last}".strip())
+    names, changed = _who([s.id for s in slots])
     from icalendar import Event
 
     zone, events = org_zone(), []
@@ -147,7 +154,9 @@ def rota(group, now=None):
         who = names.get(slot.id, [])
         event = Event()
         event.add("uid", f"slot-{slot.id}@{calendar_links.domain()}")
-        event.add("dtstamp", slot.created_at.replace(microsecond=0, tzinfo=timezone.utc))  # the same every fetch
+        # Its last change, so the same on every fetch until someone offers, is accepted or cancels.
+        stamp = max(filter(None, [slot.created_at, changed.get(slot.id)]))
+        event.add("dtstamp", stamp.replace(microsecond=0, tzinfo=timezone.utc))
         event.add("dtstart", to_local(slot.starts_at, zone))
         event.add("dtend", to_local(slot.ends_at, zone))
         event.add("summary", f"{slot.opportunity.name}: {slot.role.name} ({len(who)}/{slot.capacity})")

@@ -186,3 +186,15 @@ def test_a_calendar_polling_an_unchanged_feed_is_told_304_and_a_change_gives_a_n
     cancellation.cancel([reg.id], by=vera, now=utcnow())
     changed = client.get(address, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_the_rota_feeds_dtstamp_moves_when_someone_is_accepted_and_only_then(app, db):
+    leo, rex = user(LEO), member("Rex")
+    cook = shift("Cook", capacity=1)
+    reg = offer(rex, cook)
+    address, client = calendars.feed_url(leo, cook.opportunity.group).removeprefix("http://localhost"), app.test_client()
+    before = only_event(Calendar.from_ical(client.get(address).get_data())).decoded("DTSTAMP")
+    assert only_event(Calendar.from_ical(client.get(address).get_data())).decoded("DTSTAMP") == before
+    rota.accept(reg.id, leo, now=utcnow() + timedelta(minutes=2))
+    after = only_event(Calendar.from_ical(client.get(address).get_data())).decoded("DTSTAMP")
+    assert after > before
