@@ -82,6 +82,16 @@ def sequence(registration):
     return RegistrationEvent.select().where(RegistrationEvent.registration == registration.id).count()
 
 
+def moment(utc, zone):
+    """A time as the organisation's wall clock, or in UTC where that wall time happens twice or
+    never (01:30 on a clock-change night): clients disagree on those (ical.js takes the other one)."""
+    local = to_local(utc, zone)
+    wall = local.replace(tzinfo=None)
+    if wall.replace(tzinfo=zone, fold=0).utcoffset() != wall.replace(tzinfo=zone, fold=1).utcoffset():
+        return utc.replace(tzinfo=timezone.utc)
+    return local
+
+
 def event(registration, zone=None, cancelled=False, more="", changes=None):
     """One shift as a VEVENT in the organisation's time zone; `more` ends its description.
     `changes`: its SEQUENCE, when the caller counted many at once."""
@@ -95,8 +105,8 @@ def event(registration, zone=None, cancelled=False, more="", changes=None):
     event.add("uid", uid(registration))
     # The time of its last change: the same file on every fetch until the shift changes.
     event.add("dtstamp", registration.updated_at.replace(microsecond=0, tzinfo=timezone.utc))
-    event.add("dtstart", to_local(slot.starts_at, zone))
-    event.add("dtend", to_local(slot.ends_at, zone))
+    event.add("dtstart", moment(slot.starts_at, zone))
+    event.add("dtend", moment(slot.ends_at, zone))
     event.add("summary", title)
     event.add("sequence", sequence(registration) if changes is None else changes)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")

@@ -16,7 +16,7 @@ from .db import utcnow, write_transaction
 from .models import (REGISTERED, CalendarFeed, EmailAttachment, Group, Opportunity, Organisation, Registration,
                      RegistrationEvent, Role, Slot, User)
 from .permissions import household_ids, leads
-from .timeutil import org_zone, to_local
+from .timeutil import org_zone
 
 FEED_PAST = timedelta(days=31)
 FEED_AHEAD = timedelta(days=366)
@@ -157,8 +157,8 @@ def rota(group, now=None):
         # Its last change, so the same on every fetch until someone offers, is accepted or cancels.
         stamp = max(filter(None, [slot.created_at, changed.get(slot.id)]))
         event.add("dtstamp", stamp.replace(microsecond=0, tzinfo=timezone.utc))
-        event.add("dtstart", to_local(slot.starts_at, zone))
-        event.add("dtend", to_local(slot.ends_at, zone))
+        event.add("dtstart", calendar_links.moment(slot.starts_at, zone))
+        event.add("dtend", calendar_links.moment(slot.ends_at, zone))
         event.add("summary", f"{slot.opportunity.name}: {slot.role.name} ({len(who)}/{slot.capacity})")
         event.add("description", "\n".join(who) or "Nobody registered yet")
         event.add("location", " ".join((slot.opportunity.location or group.address or "").split()))

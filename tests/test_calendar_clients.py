@@ -38,13 +38,14 @@ def slot_at(role, start, end, zone):
 
 
 def nights_around_the_changes(zone):
-    """A night shift across each clock change, an evening on the day itself, and a winter and a
-    summer evening."""
+    """A night shift across each clock change, one starting at a wall time the change repeats or
+    skips, an evening on the day itself, and a winter and a summer evening."""
     times = [(datetime(YEAR, 1, 15, 18), datetime(YEAR, 1, 15, 21)),
              (datetime(YEAR, 6, 15, 18), datetime(YEAR, 6, 15, 21))]
     for day in clock_changes(zone, YEAR):
         night = datetime(day.year, day.month, day.day) - timedelta(hours=4)
-        times += [(night, night + timedelta(hours=12)), (night + timedelta(hours=22), night + timedelta(hours=25))]
+        times += [(night, night + timedelta(hours=12)), (night + timedelta(hours=22), night + timedelta(hours=25)),
+                  (night + timedelta(hours=5, minutes=30), night + timedelta(hours=9))]  # from 01:30, twice or never
     return times
 
 
