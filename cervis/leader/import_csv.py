@@ -27,6 +27,7 @@ from ..models import AuditLog, Group, Membership, User
 from ..permissions import groups_led_by
 from . import bp
 
+SEPARATORS = (",", ";", "\t")
 COLUMNS = ("email", "first_name", "last_name", "phone", "groups")
 HEADINGS = {"email": "email", "emailaddress": "email", "firstname": "first_name", "forename": "first_name",
             "givenname": "first_name", "lastname": "last_name", "surname": "last_name",
@@ -100,12 +101,23 @@ def _columns(first):
     return keys
 
 
+def _reader(text):
+    """Rows whatever the spreadsheet wrote: old Mac Excel ends lines with CR alone, and Excel in a
+    comma-decimal locale separates with ";" (a tab-separated export with tabs)."""
+    text = io.StringIO(text, newline=None).read()  # universal newlines: \r\n and \r become \n
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    # The separator that splits the first line into the most cells; a comma on a tie, so a groups
+    # cell "Northside;Southside" in a comma file stays one cell.
+    separator = max(SEPARATORS, key=lambda s: len(next(csv.reader([first], delimiter=s), [])))
+    return csv.reader(io.StringIO(text), delimiter=separator)
+
+
 def read_rows(text):
     """The file's volunteers, one Row per non-empty line; ImportProblem if the file cannot be used."""
     if len(text) > MAX_CHARS:
         raise ImportProblem(f"That file is too large: please split it into files of at most {MAX_ROWS} rows.")
     try:
-        lines = [(n, [c.strip() for c in cells]) for n, cells in enumerate(csv.reader(io.StringIO(text)), 1)]
+        lines = [(n, [c.strip() for c in cells]) for n, cells in enumerate(_reader(text), 1)]
     except csv.Error as error:
         raise ImportProblem(f"That file could not be read as CSV ({error}).") from None
     lines = [(n, cells) for n, cells in lines if any(cells)]
