@@ -14,6 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR = "/_bench/floor"
+# The README's systemd unit's options (tests/test_response_headers.py holds them the same).
+WAITRESS_OPTIONS = ("--threads", "4", "--connection-limit", "200", "--channel-timeout", "15", "--cleanup-interval", "5")
 
 
 def free_port():
@@ -36,7 +38,7 @@ class Server:
                    PYTHONPATH=str(ROOT))
         env.pop("CERVIS_SCHEDULER", None)
         command = [sys.executable, "-m", "waitress", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--threads", "4", "app:app"]
+                   *WAITRESS_OPTIONS, "app:app"]
         if self.pin_core is not None:
             command = ["taskset", "-c", str(self.pin_core)] + command
         log = open(self.log_path, "w")
