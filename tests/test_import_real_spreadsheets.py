@@ -28,7 +28,7 @@ def test_a_file_with_any_spreadsheets_separator_and_line_ends_is_read(separator,
 def test_a_semicolon_file_from_excel_previews_without_a_bad_address(auth, client, db):
     auth.login(LEO)
     page = csv_upload(client, _file(";", "\r\n")).get_data(as_text=True)
-    assert "Bad e-mail address" not in page and "2 new accounts" in page
+    assert "Bad e-mail address" not in page and "2 volunteers to add" in page
 
 
 def test_a_semicolon_file_without_a_heading_keeps_several_groups_in_a_quoted_cell():
@@ -45,7 +45,7 @@ def test_an_old_mac_excel_file_with_cr_line_ends_previews(auth, client, db):
     auth.login(LEO)
     response = csv_upload(client, _file(",", "\r"))
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "new-line character" not in page and "2 new accounts" in page
+    assert response.status_code == 200 and "new-line character" not in page and "2 volunteers to add" in page
     assert person("nora@example.org") is None
 
 
