@@ -35,7 +35,7 @@ HEADINGS = {"email": "email", "emailaddress": "email", "firstname": "first_name"
             "mobilephone": "phone", "telephone": "phone", "group": "groups", "groups": "groups"}
 # Each new account hashes a temporary password (argon2, deliberately slow): keep one import short.
 MAX_ROWS = 300
-BATCH = 20  # rows a write transaction: well under 100 ms of holding the lock, even on a Pi
+BATCH = 5  # rows a write transaction: 20 held the lock 290 ms on a busy 2-core machine (bench/run.py)
 MAX_CHARS = 100_000  # the preview posts the text back: even URL-encoded, inside Flask's 500 kB form limit
 
 
