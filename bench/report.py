@@ -70,6 +70,11 @@ def summary(result):
     if "jobs_cpu_s" in result:
         cpu += (f". Through the run the scheduler's thread (cervis-jobs: sending the emails the actions "
                 f"queued, reminders), whose CPU no page's figure includes, used {result['jobs_cpu_s']:.1f} s")
+    if "write_lock" in result:
+        lock = result["write_lock"]
+        cpu += (f". Longest write-lock hold: {lock['pages_ms']:.0f} ms over the pages, {lock['import_ms']:.0f} ms "
+                f"during a leader's import of 300 new volunteers (answered {lock['import_status']} "
+                f"in {lock['import_s']:.1f} s)")
     return (f"Start-up to the first answer: {result['startup_s']:.2f} s{cpu}. Peak server RSS: "
             f"{result['peak_rss_mb']:.0f} MB. Server log: {log['errors']} errors, {log['database_locked']} "
             f"\"database is locked\". Overbooked slots: {result['overbooked']}. First load of the slot table, "

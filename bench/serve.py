@@ -14,9 +14,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR = "/_bench/floor"
+# The README's systemd unit's options (tests/test_response_headers.py holds them the same).
+WAITRESS_OPTIONS = ("--threads", "4", "--connection-limit", "200", "--channel-timeout", "15", "--cleanup-interval", "5")
 
 
 def free_port():
+    if os.environ.get("CERVIS_BENCH_PORT"):  # a machine shared with other servers gives each its own ports
+        return int(os.environ["CERVIS_BENCH_PORT"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -36,7 +40,7 @@ class Server:
                    PYTHONPATH=str(ROOT))
         env.pop("CERVIS_SCHEDULER", None)
         command = [sys.executable, "-m", "waitress", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--threads", "4", "app:app"]
+                   *WAITRESS_OPTIONS, "app:app"]
         if self.pin_core is not None:
             command = ["taskset", "-c", str(self.pin_core)] + command
         log = open(self.log_path, "w")

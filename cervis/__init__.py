@@ -79,10 +79,19 @@ def create_app(test_config=None):
     if app.config.get("BENCH_FLOOR"):
         # bench/: the cheapest answer this server can give, measured beside every page. Off unless asked.
         app.add_url_rule("/_bench/floor", "bench_floor", lambda: "ok")
+        app.add_url_rule("/_bench/write-lock", "bench_write_lock", _bench_write_lock)
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
     return app
+
+
+def _bench_write_lock():
+    """The longest write-lock hold since the last ask, in ms, and start again (bench/run.py)."""
+    from .db import WriteLockClock
+
+    longest, _ = WriteLockClock.longest, WriteLockClock.reset()
+    return f"{longest * 1000:.1f}"
 
 
 class BoundedInt(IntegerConverter):

@@ -3,19 +3,32 @@
 Callers hold the transaction (`with write_transaction():`), so an import creates every account
 or none, and each change is written to the audit log with who made it.
 """
+import unicodedata
+
 from email_validator import EmailNotValidError, validate_email
 from peewee import fn
 
-from .password_pages import issue_temporary_password
+from .password_pages import issue_temporary_password, make_temporary_password  # noqa: F401 (for the import)
 from .db import utcnow
 from .models import REGISTERED, AuditLog, Membership, Profile, Registration, Slot, User
 
 NAME_MAX, PHONE_MAX = 100, 40
 
 
+# Scripts that are written together in one name: Japanese mixes these three, Korean these two.
+SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK"}
+
+
 def normal_email(text):
-    """How every e-mail address is stored and compared: trimmed, lower case."""
-    return (text or "").strip().lower()
+    """How every e-mail address is stored and compared: trimmed, lower case, and NFKC-normalised,
+    so a fullwidth "ｖｅｒａ" is the same address as "vera"."""
+    return unicodedata.normalize("NFKC", text or "").strip().lower()
+
+
+def _scripts(text):
+    """The alphabets the letters of this text are written in ("LATIN", "CYRILLIC", ...)."""
+    names = (unicodedata.name(c, "").split(" ")[0] for c in text if unicodedata.category(c).startswith("L"))
+    return {SCRIPT_FAMILIES.get(name, name) for name in names}
 
 
 def email_problem(text):
@@ -26,6 +39,11 @@ def email_problem(text):
         validate_email(normal_email(text), check_deliverability=False)
     except EmailNotValidError:
         return "That is not a valid e-mail address."
+    # A Cyrillic "а" in "аlex@example.org" looks like Alex's address and is another account: refuse
+    # a local part or domain label whose letters mix alphabets ("иван@пример.рф", "太郎@例え.jp" are fine).
+    local, _, domain = normal_email(text).rpartition("@")
+    if any(len(_scripts(part)) > 1 for part in [local, *domain.split(".")]):
+        return "That address mixes letters of more than one alphabet: please type it again in one."
     return None
 
 
@@ -34,8 +52,9 @@ def account_for_email(email):
     return User.get_or_none(fn.LOWER(User.email) == normal_email(email))
 
 
-def create_volunteer(actor, email, first_name, last_name, phone="", groups=()):
-    """A new account that must choose its password, with the welcome e-mail queued.
+def create_volunteer(actor, email, first_name, last_name, phone="", groups=(), temporary=None):
+    """A new account that must choose its password, with the welcome e-mail queued; `temporary`
+    is a make_temporary_password() made before the transaction, else one is made inside it.
 
     The volunteer verifies their profile at first login, as the guide describes.
     Raises peewee.IntegrityError if the address was taken meanwhile.
@@ -47,7 +66,7 @@ def create_volunteer(actor, email, first_name, last_name, phone="", groups=()):
         "email": user.email, "name": user.name, "phone": (phone or "").strip(),
         "groups": [g.name for g in groups]})
     add_memberships(actor, user, groups)
-    issue_temporary_password(user, kind="welcome")
+    issue_temporary_password(user, kind="welcome", made=temporary)
     return user
 
 

@@ -8,10 +8,15 @@ It is served with a CSP that forbids scripts and loads anyway (cervis/views.py).
 """
 import io
 import re
+import threading
 
 MAX_BYTES = 512 * 1024
 MAX_SIDE = 512  # a larger PNG is scaled down to fit
-MAX_PIXELS = 4096 * 4096  # refused before decoding: a small file can claim a huge canvas
+# Refused before decoding: a 63 KB file can claim a 4096 × 4096 canvas, 64 MB once decoded. A logo
+# is shown at most 512 wide, so 4 million pixels (2000 × 2000) is plenty, and 16 MB at most decoded.
+MAX_PIXELS = 4_000_000
+MAX_DEPTH = 32  # elements inside elements: a real logo nests a handful, a browser chokes on thousands
+_decoding = threading.Lock()  # one PNG decoded at a time: four uploads at once cost one canvas, not four
 MIN_CONTRAST = 4.5
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -43,13 +48,19 @@ def _clean_png(data):
     from PIL import Image, UnidentifiedImageError  # only when a logo is uploaded: Pillow is large
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != "PNG" or image.width * image.height > MAX_PIXELS:
-                raise LogoProblem("That PNG is too large or not a real PNG image.")
-            image.load()
-            image = image.convert("RGBA")
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only: the size, not the pixels
+            if image.format != "PNG":
+                raise LogoProblem("That file is not a real PNG image.")
+            if image.width * image.height > MAX_PIXELS:
+                raise LogoProblem(f"That PNG is {image.width} × {image.height} pixels: please use one of at most "
+                                  "2000 × 2000 (4 million pixels). It is shown at most 512 pixels wide.")
+            with _decoding:
+                return _scaled(image.convert("RGBA"))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
         raise LogoProblem("That file is not a PNG image we can read.") from exc
+
+
+def _scaled(image):
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
@@ -66,9 +77,19 @@ def _checked_svg(data):
         raise LogoProblem("That SVG could not be read, or it declares a DTD or entities.") from exc
     if root.tag != SVG_NS + "svg":
         raise LogoProblem("That file is not an SVG image.")
+    _check_depth(root)
     for element in root.iter():
         _check_element(element)
     return data
+
+
+def _check_depth(root):
+    level = [(root, 1)]
+    while level:
+        element, depth = level.pop()
+        if depth > MAX_DEPTH:
+            raise LogoProblem(f"The SVG has elements nested more than {MAX_DEPTH} deep: please simplify it.")
+        level.extend((child, depth + 1) for child in element)
 
 
 def _check_element(element):
@@ -79,6 +100,8 @@ def _check_element(element):
         local = name.rpartition("}")[2].lower()
         if local.startswith("on"):
             raise LogoProblem(f"The SVG has an event handler ({local}): a logo may not run scripts.")
+        if "\\" in value:  # a CSS escape (\75 rl( is url( to a browser): no logo needs one
+            raise LogoProblem("The SVG has a CSS escape (a backslash) in an attribute: a logo may not have one.")
         if local == "href" and not LOCAL_REF.match(value.strip()):
             raise LogoProblem("The SVG refers to another file or address: a logo must be self-contained.")
         if URL.search(value) or "javascript:" in value.lower() or "@import" in value.lower():

@@ -48,14 +48,20 @@ def reset():
     return render_template("auth/reset.html", form=form, org=org)
 
 
-def issue_temporary_password(user, kind="temporary-password", valid=None):
-    """Store a temporary password's hash and queue the email that carries it.
+def make_temporary_password():
+    """(password, its hash): the hash is slow on purpose, so callers that can make it before their
+    write transaction (an import's hundreds) do, and the site is not kept waiting behind it."""
+    temp = passwords.temporary_password()
+    return temp, passwords.hash_password(temp)
+
+
+def issue_temporary_password(user, kind="temporary-password", valid=None, made=None):
+    """Store a temporary password's hash (`made` before, or made now) and queue the email that carries it.
 
     It lasts `valid`; by default one hour, or WELCOME_VALID for a welcome (its e-mail says so).
     """
     valid = valid or (WELCOME_VALID if kind == "welcome" else TEMP_VALID)
-    temp = passwords.temporary_password()
-    user.temp_password_hash = passwords.hash_password(temp)
+    temp, user.temp_password_hash = made or make_temporary_password()
     user.temp_password_expires = utcnow() + valid
     user.save()
     link = emails.absolute("auth.temporary_link", token=_link_token(user))

@@ -50,3 +50,15 @@ def test_no_server_header_names_the_server_when_served_as_the_readme_says(app):
         thread.join(timeout=5)
     assert response.status == 200
     assert "server" not in headers and "via" not in headers
+
+
+def test_the_readmes_unit_frees_a_full_connection_table_in_seconds_not_minutes():
+    """Idle keep-alive connections past waitress's limit kept others waiting its default 120 s."""
+    command = re.search(r"ExecStart=\S*waitress-serve (.*) app:app", README.read_text()).group(1).split()
+    parsed = Adjustments.parse_args(command)[0]
+    parsed.pop("help"), parsed.pop("call")
+    options = Adjustments(**parsed)
+    assert options.connection_limit == 200 and options.channel_timeout + options.cleanup_interval <= 30
+    from bench.serve import WAITRESS_OPTIONS
+
+    assert " ".join(WAITRESS_OPTIONS) in " ".join(command)  # the benchmark serves as the README deploys

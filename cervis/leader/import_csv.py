@@ -27,6 +27,7 @@ from ..models import AuditLog, Group, Membership, User
 from ..permissions import groups_led_by
 from . import bp
 
+SEPARATORS = (",", ";", "\t")
 COLUMNS = ("email", "first_name", "last_name", "phone", "groups")
 HEADINGS = {"email": "email", "emailaddress": "email", "firstname": "first_name", "forename": "first_name",
             "givenname": "first_name", "lastname": "last_name", "surname": "last_name",
@@ -34,6 +35,7 @@ HEADINGS = {"email": "email", "emailaddress": "email", "firstname": "first_name"
             "mobilephone": "phone", "telephone": "phone", "group": "groups", "groups": "groups"}
 # Each new account hashes a temporary password (argon2, deliberately slow): keep one import short.
 MAX_ROWS = 300
+BATCH = 5  # rows a write transaction: 20 held the lock 290 ms on a busy 2-core machine (bench/run.py)
 MAX_CHARS = 100_000  # the preview posts the text back: even URL-encoded, inside Flask's 500 kB form limit
 
 
@@ -63,11 +65,23 @@ class Row:
     problems: list = field(default_factory=list)
     account: object = None
     adds: list = field(default_factory=list)
+    for_leader: bool = False  # what a leader (not an administrator) may be told
+    stranger: bool = False  # an account outside the leader's groups: they are never told it exists
+
+    @property
+    def added(self):
+        """A new volunteer as the preview tells it: a leader cannot tell a stranger's account from none."""
+        return self.account is None or self.stranger
 
     @property
     def result(self):
         if self.problems:
             return "; ".join(self.problems)
+        if self.for_leader:
+            if self.added:
+                return "Will be added"
+            return "Is already one of your members" + (": joins " + ", ".join(g.name for g in self.adds)
+                                                       if self.adds else "")
         if self.account is None:
             return "New account, welcome e-mail"
         if self.adds:
@@ -100,12 +114,23 @@ def _columns(first):
     return keys
 
 
+def _reader(text):
+    """Rows whatever the spreadsheet wrote: old Mac Excel ends lines with CR alone, and Excel in a
+    comma-decimal locale separates with ";" (a tab-separated export with tabs)."""
+    text = io.StringIO(text, newline=None).read()  # universal newlines: \r\n and \r become \n
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    # The separator that splits the first line into the most cells; a comma on a tie, so a groups
+    # cell "Northside;Southside" in a comma file stays one cell.
+    separator = max(SEPARATORS, key=lambda s: len(next(csv.reader([first], delimiter=s), [])))
+    return csv.reader(io.StringIO(text), delimiter=separator)
+
+
 def read_rows(text):
     """The file's volunteers, one Row per non-empty line; ImportProblem if the file cannot be used."""
     if len(text) > MAX_CHARS:
         raise ImportProblem(f"That file is too large: please split it into files of at most {MAX_ROWS} rows.")
     try:
-        lines = [(n, [c.strip() for c in cells]) for n, cells in enumerate(csv.reader(io.StringIO(text)), 1)]
+        lines = [(n, [c.strip() for c in cells]) for n, cells in enumerate(_reader(text), 1)]
     except csv.Error as error:
         raise ImportProblem(f"That file could not be read as CSV ({error}).") from None
     lines = [(n, cells) for n, cells in lines if any(cells)]
@@ -156,6 +181,7 @@ def check_rows(rows, user):
     led = {g.id for g in groups_led_by(user)}
     first_line = {}
     for row in rows:
+        row.for_leader = not user.is_admin
         row.problems = _row_problems(row, known, led, user.is_admin)
         email = accounts.normal_email(row.email)
         if email and email in first_line:
@@ -163,21 +189,19 @@ def check_rows(rows, user):
         first_line.setdefault(email, row.line)
     _match_accounts([r for r in rows if not r.problems])
     if not user.is_admin:
-        _refuse_strangers([r for r in rows if not r.problems and r.account is not None], led)
+        _mark_strangers([r for r in rows if not r.problems and r.account is not None], led)
     return rows
 
 
-def _refuse_strangers(rows, led):
-    """A leader may not pull someone else's volunteer into their group: joining would show them
-    that person's allergies and emergency contact. Only an administrator adds existing accounts."""
+def _mark_strangers(rows, led):
+    """A leader may not pull someone else's volunteer into their group (joining would show them
+    that person's allergies and emergency contact), nor learn that an address has an account:
+    such a row reads "Will be added" like a new one, and importing it asks an administrator."""
     ids = [r.account.id for r in rows] or [0]
     ours = {u for (u,) in Membership.select(Membership.user).where(
         Membership.user.in_(ids), Membership.group.in_(list(led) or [0])).tuples()}
     for row in rows:
-        if row.account.id not in ours:
-            row.problems.append("This e-mail address already has an account outside your groups: "
-                                "ask an administrator to add it")
-            row.account = None
+        row.stranger = row.account.id not in ours
 
 
 def _match_accounts(rows):
@@ -192,23 +216,49 @@ def _match_accounts(rows):
                     if row.account else list(row.groups))
 
 
-def import_rows(actor, rows):
-    """Create the new accounts and add the missing memberships; the caller holds the transaction."""
-    created = joined = 0
-    for row in rows:
-        if row.account is None:
-            accounts.create_volunteer(actor, row.email, row.first_name, row.last_name, row.phone, row.groups)
-            created += 1
-        elif row.adds:
-            joined += len(accounts.add_memberships(actor, row.account, row.adds))
-    return created, joined
+@dataclass
+class Tally:
+    done: int = 0  # rows imported
+    created: int = 0
+    joined: int = 0  # memberships added
+    asked: int = 0  # strangers an administrator is asked to add
+
+
+def import_rows(actor, rows, tally):
+    """Create the new accounts, add the missing memberships and ask for strangers, a batch of rows a
+    write transaction, counting into `tally` (the batches before a failure stay imported).
+
+    Every password hash is made first, outside the write lock: 300 of them inside one transaction
+    held the site up for nine seconds. Importing the file again after an IntegrityError finishes
+    the rest, since a row already imported changes nothing.
+    """
+    made = {r.line: accounts.make_temporary_password() for r in rows if r.account is None and not r.stranger}
+    for start in range(0, len(rows), BATCH):
+        batch, counts = rows[start:start + BATCH], Tally()
+        with write_transaction():
+            for row in batch:
+                _import_row(actor, row, made.get(row.line), counts)
+        tally.done, tally.created = tally.done + len(batch), tally.created + counts.created
+        tally.joined, tally.asked = tally.joined + counts.joined, tally.asked + counts.asked
+
+
+def _import_row(actor, row, temporary, counts):
+    if row.stranger:
+        AuditLog.record(actor, "membership.request", row.account, after={"groups": [g.name for g in row.adds]})
+        counts.asked += 1
+    elif row.account is None:
+        accounts.create_volunteer(actor, row.email, row.first_name, row.last_name, row.phone, row.groups,
+                                  temporary=temporary)
+        counts.created += 1
+    else:
+        counts.joined += len(accounts.add_memberships(actor, row.account, row.adds))
 
 
 def _preview(rows, text, status=None, message=None):
     bad = [r for r in rows if r.problems]
-    counts = {"new": sum(1 for r in rows if not r.problems and r.account is None),
-              "joins": sum(1 for r in rows if not r.problems and r.account is not None and r.adds),
-              "unchanged": sum(1 for r in rows if not r.problems and r.account is not None and not r.adds)}
+    good = [r for r in rows if not r.problems]
+    counts = {"new": sum(r.added for r in good), "joins": sum(not r.added and bool(r.adds) for r in good),
+              "unchanged": sum(not r.added and not r.adds for r in good)}
     form = ConfirmForm(formdata=None, csv_text=text)
     page = render_template("leader/import_preview.html", rows=rows, bad=bad, counts=counts, form=form,
                            upload=UploadForm(formdata=None), message=message, category="error")
@@ -243,20 +293,35 @@ def import_confirm():
     if any(r.problems for r in rows):
         return _preview(rows, text, message="Nothing was imported: some rows have problems. "
                                             "Please correct them in your file and upload it again.")
-    actor = current_user._get_current_object()
+    actor, tally = current_user._get_current_object(), Tally()
     try:
-        with write_transaction():
-            created, joined = import_rows(actor, rows)
-            if created or joined:
-                AuditLog.record(actor, "volunteers.import", None, after={
-                    "rows": len(rows), "accounts_created": created, "memberships_added": joined})
+        import_rows(actor, rows, tally)
     except peewee.IntegrityError:  # someone added one of these addresses meanwhile
+        _record(actor, len(rows), tally)
+        done = f"{tally.done} of {len(rows)} rows were imported" if tally.done else "Nothing was imported"
         return _preview(check_rows(read_rows(text), current_user), text, status=409,
-                        message="Nothing was imported: an account changed while importing. Please check and try again.")
-    return answered(url_for("leader.import_volunteers"), _summary(created, joined))
+                        message=f"{done}: an account changed while importing. Please check and try again.")
+    _record(actor, len(rows), tally)
+    return answered(url_for("leader.import_volunteers"), _summary(tally, actor.is_admin))
 
 
-def _summary(created, joined):
+def _record(actor, rows, tally):
+    if tally.created or tally.joined or tally.asked:
+        with write_transaction():
+            AuditLog.record(actor, "volunteers.import", None, after={
+                "rows": rows, "accounts_created": tally.created, "memberships_added": tally.joined,
+                "memberships_requested": tally.asked})
+
+
+def _summary(tally, is_admin):
+    created, joined = tally.created, tally.joined
+    if not is_admin:
+        added = created + tally.asked
+        if not added and not joined:
+            return "Nothing to import: everyone in this file is already one of your members. Nothing was changed."
+        return (f"Import complete: {added} volunteer{'s' if added != 1 else ''} added (a new account is sent "
+                f"a welcome e-mail with a temporary password), and {joined} group "
+                f"membership{'s' if joined != 1 else ''} added to your members.")
     if not created and not joined:
         return "Nothing to import: everyone in this file already has an account and their groups. Nothing was changed."
     return (f"Import complete: {created} new account{'s' if created != 1 else ''} (each is sent a welcome e-mail "

@@ -8,6 +8,7 @@ from wtforms import BooleanField, HiddenField
 
 from .. import rota as rules
 from ..auth import leader_required
+from ..db import write_transaction
 from ..htmx import done, is_htmx, vary
 from ..models import AuditLog
 from ..permissions import opportunity_for_leader
@@ -82,8 +83,9 @@ def rota_print(opportunity_id):
     opportunity = opportunity_for_leader(current_user, opportunity_id)
     day = month_arg(opportunity)
     rows = rota_board.rota_rows(opportunity, day)
-    AuditLog.record(current_user._get_current_object(), "rota.print", opportunity,
-                    after={"month": rules.month_key(day), "rows": len(rows)})
+    with write_transaction():
+        AuditLog.record(current_user._get_current_object(), "rota.print", opportunity,
+                        after={"month": rules.month_key(day), "rows": len(rows)})
     return render_template("leader/rota_print.html", weeks=_by_week(rows), phone_of=rota_board.phone_of,
                            title=f"Rota: {opportunity.name}, {day:%B %Y}", **month_context(opportunity, day))
 
@@ -100,7 +102,8 @@ def rota_csv(opportunity_id):
         slot = reg.slot
         date_text, _, time_text = slot_when(slot.starts_at, slot.ends_at, zone).partition(" - ")
         table.append((date_text, time_text, slot.role.name, reg.volunteer.name, rota_board.phone_of(reg.volunteer)))
-    AuditLog.record(current_user._get_current_object(), "rota.csv", opportunity,
-                    after={"month": rules.month_key(day), "rows": len(rows)})
+    with write_transaction():
+        AuditLog.record(current_user._get_current_object(), "rota.csv", opportunity,
+                        after={"month": rules.month_key(day), "rows": len(rows)})
     return csv_download(f"rota-{opportunity.id}-{rules.month_key(day)}.csv",
                         ["Date", "Time", "Role", "Name", "Phone"], table)

@@ -59,7 +59,8 @@ class Throttle(BaseModel):
 
     @classmethod
     def hit(cls, key):
-        cls.create(key=cls.stored(key))
+        with write_transaction():  # every write under the app's lock: SQLite's own gives up after 10 s
+            cls.create(key=cls.stored(key))
 
     @classmethod
     def reserve(cls, limits, window: timedelta):
@@ -75,8 +76,10 @@ class Throttle(BaseModel):
     def release(cls, ids):
         """Give back reserved attempts that turned out right."""
         if ids:
-            cls.delete().where(cls.id.in_(ids)).execute()
+            with write_transaction():
+                cls.delete().where(cls.id.in_(ids)).execute()
 
     @classmethod
     def clear(cls, key):
-        cls.delete().where(cls.key == cls.stored(key)).execute()
+        with write_transaction():
+            cls.delete().where(cls.key == cls.stored(key)).execute()

@@ -1,0 +1,67 @@
+"""Every write goes through the app's write lock: a write that meets SQLite's own lock instead
+answered 500 "database is locked" while a job held it."""
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from helpers_leader import LEO, slot_in
+
+from cervis import db as cervis_db
+from cervis.db import database, write_transaction
+from cervis.models import Throttle
+
+WRITES = ("insert", "update", "delete", "replace")
+
+
+@pytest.fixture
+def unlocked_writes(monkeypatch):
+    """The write statements run while this thread holds no write lock."""
+    found, real = [], database.obj.execute_sql
+
+    def watched(sql, params=None, *args, **kwargs):
+        if sql.lstrip().lower().startswith(WRITES) and not cervis_db._sqlite_writer.locked():
+            found.append(sql)
+        return real(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(database.obj, "execute_sql", watched)
+    return found
+
+
+def test_giving_back_and_clearing_attempts_waits_for_the_write_lock_held_by_a_job(app, db):
+    with write_transaction():
+        ids = [Throttle.create(key="login-email:vera@example.org").id]
+    held = threading.Event()
+
+    def job():
+        with database.connection_context(), write_transaction():
+            held.set()
+            time.sleep(0.4)
+
+    worker = threading.Thread(target=job)
+    worker.start()
+    held.wait()
+    database.execute_sql("PRAGMA busy_timeout = 20")  # SQLite's wait alone gives up long before the job ends
+    try:
+        Throttle.release(ids)
+        Throttle.clear("login-email:vera@example.org")
+        Throttle.hit("message:1")
+    finally:
+        worker.join()
+    assert Throttle.select().where(Throttle.key == "login-email:vera@example.org").count() == 0
+
+
+def test_logging_in_and_out_writes_only_under_the_write_lock(auth, client, db, unlocked_writes):
+    client.post("/login", data={"email": "vera@example.org", "password": "wrong"})
+    auth.login()
+    client.post("/logout")
+    assert unlocked_writes == []
+
+
+def test_printing_and_downloading_the_rota_write_their_audit_under_the_write_lock(auth, client, db, unlocked_writes):
+    opportunity = slot_in(timedelta(days=3)).opportunity
+    auth.login(LEO)
+    unlocked_writes.clear()  # arranging the slot is not the app's doing
+    assert client.get(f"/leader/opportunities/{opportunity.id}/rota/print").status_code == 200
+    assert client.get(f"/leader/opportunities/{opportunity.id}/rota.csv").status_code == 200
+    assert unlocked_writes == []
