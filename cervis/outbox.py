@@ -30,6 +30,7 @@ def backoff(attempts):
 # The headers are written as given (never re-parsed): the email package's parser decodes an
 # RFC 2047 word such as "=?utf-8?q?Hi=0D=0ABcc:...?=" and its folder then writes the CR/LF raw.
 POLICY = email.policy.SMTP.clone(refold_source="none")
+WRITTEN_BY_A_PERSON = {"leader-message"}
 CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
@@ -64,6 +65,8 @@ def build_message(email, org):
     msg["Date"] = format_datetime(utcnow().replace(tzinfo=timezone.utc))  # sent, not queued
     if email.urgent:
         msg["Importance"] = "high"
+    if email.kind not in WRITTEN_BY_A_PERSON:
+        msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to it
     msg.set_content(email.body_text)
     if email.body_html:
         msg.add_alternative(email.body_html, subtype="html")

@@ -94,3 +94,21 @@ def test_an_email_is_dated_when_sent_not_when_queued_and_has_no_x_priority(db, i
     sent = parsedate_to_datetime(msg["Date"]).replace(tzinfo=None)
     assert abs(sent - utcnow()) < timedelta(minutes=1)
     assert "X-Priority" not in msg and msg["Importance"] == "high"
+
+
+def test_automatic_emails_say_so_and_a_leaders_message_does_not(db, inbox):
+    vera = User.get(User.email == "vera@example.org")
+    emails.queue("password-changed", vera.email, to_name="Vera", user=vera, user_first="Vera")
+    row = emails.queue("password-changed", vera.email, to_name="Vera", user=vera, user_first="Vera")
+    row.kind = "leader-message"
+    row.save()
+    assert outbox.send_due(utcnow()) == 2
+    automatic, written = inbox.received
+    assert automatic["Auto-Submitted"] == "auto-generated"
+    assert "Auto-Submitted" not in written
+
+
+def test_the_html_layout_gives_apples_reformatting_meta_a_content():
+    from pathlib import Path
+    layout = (Path(__file__).parent.parent / "templates/emails/_layout.html").read_text()
+    assert '<meta name="x-apple-disable-message-reformatting" content="">' in layout
