@@ -67,9 +67,10 @@ def build_message(email, org):
         msg["Importance"] = "high"
     if email.kind not in WRITTEN_BY_A_PERSON:
         msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to it
-    msg.set_content(email.body_text)
+    # Quoted-printable: 7-bit clean, whatever the server offers (no BODY=8BITMIME needed).
+    msg.set_content(email.body_text, cte="quoted-printable")
     if email.body_html:
-        msg.add_alternative(email.body_html, subtype="html")
+        msg.add_alternative(email.body_html, subtype="html", cte="quoted-printable")
     for item in EmailAttachment.select().where(EmailAttachment.email == email.id).order_by(EmailAttachment.id):
         kind, *params = [part.strip() for part in item.content_type.split(";")]
         msg.add_attachment(item.content, subtype=kind.split("/")[1], filename=item.filename,

@@ -112,3 +112,13 @@ def test_the_html_layout_gives_apples_reformatting_meta_a_content():
     from pathlib import Path
     layout = (Path(__file__).parent.parent / "templates/emails/_layout.html").read_text()
     assert '<meta name="x-apple-disable-message-reformatting" content="">' in layout
+
+
+def test_bodies_are_quoted_printable_so_no_server_needs_8bitmime(db, inbox):
+    vera = User.get(User.email == "vera@example.org")
+    emails.queue("password-changed", vera.email, to_name="Zoë", user=vera, user_first="Zoë — café")
+    assert outbox.send_due(utcnow()) == 1
+    [msg] = inbox.received
+    parts = [p for p in msg.walk() if p.get_content_maintype() == "text"]
+    assert {p["Content-Transfer-Encoding"] for p in parts} == {"quoted-printable"}
+    assert "Zoë — café" in msg.get_body(("plain",)).get_content()
