@@ -14,7 +14,8 @@ from pathlib import Path
 from flask import current_app
 
 from .db import utcnow, write_transaction
-from .models import Email, EmailAttachment, Organisation
+from .one_click_unsubscribe import BULK, unsubscribe_url
+from .models import Email, EmailAttachment, Opportunity, Organisation
 from .models.mail import FAILED, QUEUED, SENDING, SENT
 
 MAX_ATTEMPTS = 8
@@ -67,6 +68,7 @@ def build_message(email, org):
         msg["Importance"] = "high"
     if email.kind not in WRITTEN_BY_A_PERSON:
         msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to it
+    _list_unsubscribe(msg, email)
     # Quoted-printable: 7-bit clean, whatever the server offers (no BODY=8BITMIME needed).
     msg.set_content(email.body_text, cte="quoted-printable")
     if email.body_html:
@@ -76,6 +78,14 @@ def build_message(email, org):
         msg.add_attachment(item.content, subtype=kind.split("/")[1], filename=item.filename,
                            params=dict(p.split("=", 1) for p in params))
     return msg
+
+
+def _list_unsubscribe(msg, email):
+    """RFC 8058 on a group's bulk emails: mail providers require it of a sender of thousands a day."""
+    if email.kind in BULK and email.user_id and email.subject_type == "Opportunity":
+        group_id = Opportunity.get_by_id(email.subject_id).group_id
+        msg["List-Unsubscribe"] = f"<{unsubscribe_url(email.user_id, group_id)}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
 def eml_path(email):
