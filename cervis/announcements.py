@@ -20,6 +20,7 @@ from .models import (CANCELLED, NOT_REQUIRED, AuditLog, Announcement, Announceme
                      Membership, Opportunity, OpportunityUnlock, Organisation, Registration, Role,
                      Slot, User)
 from .models.announce import BY_HAND, LAUNCHED, MORE
+from .one_click_unsubscribe import unsubscribe_url
 from .timeutil import local_datetime, org_zone, to_local
 
 SETTLE = timedelta(minutes=10)  # a leader adding slots one by one gets them all into one email
@@ -104,6 +105,12 @@ def _context(opportunity, month, slots, zone):
                 about=opportunity)
 
 
+def _tell(key, kind, person, opportunity, context):
+    """One bulk email, with the person's own one-click unsubscribe link."""
+    return emails.once(key, kind, person, unsubscribe_link=unsubscribe_url(person.id, opportunity.group_id),
+                       **context)
+
+
 def _announce(opportunity, month, slots, now, kind, key, by=None):
     """The announcement's row and one email per person; inside the caller's transaction.
     Raises IntegrityError when this announcement (its key) was made already."""
@@ -114,8 +121,8 @@ def _announce(opportunity, month, slots, now, kind, key, by=None):
     batch = {LAUNCHED: "", MORE: f":{row.upto_slot}", BY_HAND: f":by-hand-{row.id}"}[kind]
     context = _context(opportunity, month, slots, zone)
     for person in audience(opportunity):
-        if emails.once(f"{email_kind}:{opportunity.id}:{month}{batch}:{person.id}", email_kind,
-                       person, **context) is not None:
+        if _tell(f"{email_kind}:{opportunity.id}:{month}{batch}:{person.id}", email_kind,
+                 person, opportunity, context) is not None:
             row.recipients += 1
     row.save(only=[Announcement.recipients])
     return row
@@ -134,7 +141,7 @@ def _scheduled(opportunity, month, slots, now, kind, key):
         batch = people[start:start + BATCH]
         with write_transaction():
             for person in batch:
-                emails.once(f"{prefix}:{person.id}", email_kind, person, **context)
+                _tell(f"{prefix}:{person.id}", email_kind, person, opportunity, context)
             told += Email.select().where(Email.key.in_([f"{prefix}:{p.id}" for p in batch])).count()
     try:
         with write_transaction():
@@ -237,9 +244,9 @@ def remind_deadlines(now=None):
             context = _context(opportunity, month, slots, zone)
             with write_transaction():
                 for person in audience(opportunity):
-                    if person.id not in offered and emails.once(
+                    if person.id not in offered and _tell(
                             f"offer-deadline:{opportunity.id}:{month}:{stamp}:{person.id}",
-                            "offer-deadline", person, **context) is not None:
+                            "offer-deadline", person, opportunity, context) is not None:
                         queued += 1
     return queued
 

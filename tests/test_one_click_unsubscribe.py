@@ -42,3 +42,11 @@ def test_an_email_about_a_volunteers_own_account_has_no_unsubscribe(app, db):
     mail = emails.to_user("password-changed", vera)
     msg = outbox.build_message(mail, Organisation.current())
     assert "List-Unsubscribe" not in msg and "List-Unsubscribe-Post" not in msg
+
+
+def test_the_announcement_shows_its_unsubscribe_link_in_text_and_html(app, db):
+    vera, msg = _launched(app)
+    link = str(msg["List-Unsubscribe"]).strip("<>")
+    mail = Email.get(Email.user == vera, Email.kind == "shift-bookings-launched")
+    assert f"unsubscribe from these emails in one click: {link}" in mail.body_text
+    assert f'<a href="{link}">unsubscribe in one click</a>' in mail.body_html
