@@ -16,15 +16,17 @@ import peewee
 
 from . import emails
 from .db import database, utcnow, write_transaction
-from .models import (CANCELLED, NOT_REQUIRED, AuditLog, Announcement, AnnouncementOptOut, Group,
+from .models import (CANCELLED, NOT_REQUIRED, AuditLog, Announcement, AnnouncementOptOut, Email, Group,
                      Membership, Opportunity, OpportunityUnlock, Organisation, Registration, Role,
                      Slot, User)
 from .models.announce import BY_HAND, LAUNCHED, MORE
+from .one_click_unsubscribe import unsubscribe_url
 from .timeutil import local_datetime, org_zone, to_local
 
 SETTLE = timedelta(minutes=10)  # a leader adding slots one by one gets them all into one email
 MORE_GAP = timedelta(days=1)  # "more shifts added": at most once a day
 HAND_GAP = timedelta(hours=1)  # "Announce Now": never twice within an hour
+BATCH = 200  # emails per write transaction: the lock is never held for a whole announcement
 
 
 class TooSoon(Exception):
@@ -103,6 +105,12 @@ def _context(opportunity, month, slots, zone):
                 about=opportunity)
 
 
+def _tell(key, kind, person, opportunity, context):
+    """One bulk email, with the person's own one-click unsubscribe link."""
+    return emails.once(key, kind, person, unsubscribe_link=unsubscribe_url(person.id, opportunity.group_id),
+                       **context)
+
+
 def _announce(opportunity, month, slots, now, kind, key, by=None):
     """The announcement's row and one email per person; inside the caller's transaction.
     Raises IntegrityError when this announcement (its key) was made already."""
@@ -113,17 +121,32 @@ def _announce(opportunity, month, slots, now, kind, key, by=None):
     batch = {LAUNCHED: "", MORE: f":{row.upto_slot}", BY_HAND: f":by-hand-{row.id}"}[kind]
     context = _context(opportunity, month, slots, zone)
     for person in audience(opportunity):
-        if emails.once(f"{email_kind}:{opportunity.id}:{month}{batch}:{person.id}", email_kind,
-                       person, **context) is not None:
+        if _tell(f"{email_kind}:{opportunity.id}:{month}{batch}:{person.id}", email_kind,
+                 person, opportunity, context) is not None:
             row.recipients += 1
     row.save(only=[Announcement.recipients])
     return row
 
 
 def _scheduled(opportunity, month, slots, now, kind, key):
+    """The scheduler's announcement: its emails in batches of BATCH, each batch its own transaction,
+    then its row. A crash between batches leaves no row, so the next run makes it, and each
+    email's key (emails.once) lets none go twice."""
+    upto = max(slot_id for slot_id, _, _ in slots)
+    email_kind = "more-shifts-added" if kind == MORE else "shift-bookings-launched"
+    prefix = f"{email_kind}:{opportunity.id}:{month}" + (f":{upto}" if kind == MORE else "")
+    context = _context(opportunity, month, slots, org_zone())
+    people, told = list(audience(opportunity)), 0
+    for start in range(0, len(people), BATCH):
+        batch = people[start:start + BATCH]
+        with write_transaction():
+            for person in batch:
+                _tell(f"{prefix}:{person.id}", email_kind, person, opportunity, context)
+            told += Email.select().where(Email.key.in_([f"{prefix}:{p.id}" for p in batch])).count()
     try:
         with write_transaction():
-            return _announce(opportunity, month, slots, now, kind, key)
+            return Announcement.create(opportunity=opportunity, month=month, kind=kind, key=key, at=now,
+                                       upto_slot=upto, slots=len(slots), recipients=told)
     except peewee.IntegrityError:
         return None  # another scheduler (or an earlier run) made it
 
@@ -221,9 +244,9 @@ def remind_deadlines(now=None):
             context = _context(opportunity, month, slots, zone)
             with write_transaction():
                 for person in audience(opportunity):
-                    if person.id not in offered and emails.once(
+                    if person.id not in offered and _tell(
                             f"offer-deadline:{opportunity.id}:{month}:{stamp}:{person.id}",
-                            "offer-deadline", person, **context) is not None:
+                            "offer-deadline", person, opportunity, context) is not None:
                         queued += 1
     return queued
 

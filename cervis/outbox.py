@@ -4,6 +4,9 @@ import os
 import smtplib
 import time
 from datetime import timedelta, timezone
+import email.policy
+import re
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
@@ -11,7 +14,8 @@ from pathlib import Path
 from flask import current_app
 
 from .db import utcnow, write_transaction
-from .models import Email, EmailAttachment, Organisation
+from .one_click_unsubscribe import BULK, unsubscribe_url
+from .models import Email, EmailAttachment, Opportunity, Organisation
 from .models.mail import FAILED, QUEUED, SENDING, SENT
 
 MAX_ATTEMPTS = 8
@@ -24,29 +28,64 @@ def backoff(attempts):
     return timedelta(minutes=min(2 ** (attempts - 1), 240))
 
 
+# The headers are written as given (never re-parsed): the email package's parser decodes an
+# RFC 2047 word such as "=?utf-8?q?Hi=0D=0ABcc:...?=" and its folder then writes the CR/LF raw.
+POLICY = email.policy.SMTP.clone(refold_source="none")
+WRITTEN_BY_A_PERSON = {"leader-message"}
+CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def header_text(value):
+    """A user's text as a header value that decodes to exactly that text and nothing more: anything
+    non-ASCII or that looks like an encoded word is itself encoded."""
+    value = CONTROL.sub(" ", value or "").strip()
+    if value.isascii() and "=?" not in value:
+        return value
+    # One word, unfolded: some parsers put a space between two words of a display name.
+    return Header(value, "utf-8", maxlinelen=998).encode()
+
+
+def address(name, addr):
+    name = CONTROL.sub(" ", name or "").strip()
+    if name.isascii() and "=?" not in name:
+        return formataddr((name, addr))
+    return f"{header_text(name)} <{addr}>"
+
+
 def build_message(email, org):
-    msg = EmailMessage()
-    msg["Subject"] = email.subject
+    msg = EmailMessage(policy=POLICY)
+    msg.set_raw("Subject", header_text(email.subject))
     sender = f"{email.from_name} via {org.short_name}" if email.from_name else org.name
-    msg["From"] = formataddr((sender, current_app.config["MAIL_SENDER"]))
-    msg["To"] = formataddr((email.to_name, email.to_addr))
+    msg.set_raw("From", address(sender, current_app.config["MAIL_SENDER"]))
+    msg.set_raw("To", address(email.to_name, email.to_addr))
     if email.reply_to:
-        msg["Reply-To"] = formataddr((email.from_name, email.reply_to))
+        msg.set_raw("Reply-To", address(email.from_name, email.reply_to))
     elif org.contact_email:
-        msg["Reply-To"] = org.contact_email
+        msg.set_raw("Reply-To", address("", org.contact_email))
     msg["Message-ID"] = email.message_id  # the same on a retry, so a receiver can drop a repeat
-    msg["Date"] = format_datetime(email.created_at.replace(tzinfo=timezone.utc))
+    msg["Date"] = format_datetime(utcnow().replace(tzinfo=timezone.utc))  # sent, not queued
     if email.urgent:
         msg["Importance"] = "high"
-        msg["X-Priority"] = "1"
-    msg.set_content(email.body_text)
+    if email.kind not in WRITTEN_BY_A_PERSON:
+        msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to it
+    _list_unsubscribe(msg, email)
+    # Quoted-printable: 7-bit clean, whatever the server offers (no BODY=8BITMIME needed).
+    msg.set_content(email.body_text, cte="quoted-printable")
     if email.body_html:
-        msg.add_alternative(email.body_html, subtype="html")
+        msg.add_alternative(email.body_html, subtype="html", cte="quoted-printable")
     for item in EmailAttachment.select().where(EmailAttachment.email == email.id).order_by(EmailAttachment.id):
         kind, *params = [part.strip() for part in item.content_type.split(";")]
         msg.add_attachment(item.content, subtype=kind.split("/")[1], filename=item.filename,
                            params=dict(p.split("=", 1) for p in params))
     return msg
+
+
+def _list_unsubscribe(msg, email):
+    """RFC 8058 on a group's bulk emails: mail providers require it of a sender of thousands a day."""
+    if email.kind in BULK and email.user_id and email.subject_type == "Opportunity":
+        group_id = Opportunity.get_by_id(email.subject_id).group_id
+        msg["List-Unsubscribe"] = f"<{unsubscribe_url(email.user_id, group_id)}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
 def eml_path(email):

@@ -167,3 +167,27 @@ def test_the_scheduler_runs_the_announcement_job(app):
     import cervis.announcements  # noqa: F401
 
     assert announcements.announce in [fn for fn, _ in scheduler.JOBS]
+
+
+def test_a_crash_half_way_keeps_the_batches_written_and_a_restart_sends_the_rest_once(app, db, monkeypatch):
+    """The write lock is held one batch at a time, not for the whole announcement."""
+    night_shelter()
+    monkeypatch.setattr(announcements, "BATCH", 1)
+    real_once, calls = announcements.emails.once, []
+
+    def crash_on_the_second(*args, **kw):
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+        return real_once(*args, **kw)
+
+    monkeypatch.setattr(announcements.emails, "once", crash_on_the_second)
+    try:
+        run(app, GO_LIVE + timedelta(minutes=5))
+    except RuntimeError:
+        pass
+    assert Email.select().count() == 1  # the first batch was committed before the crash
+    monkeypatch.setattr(announcements.emails, "once", real_once)
+    assert run(app, GO_LIVE + timedelta(minutes=6)) == 1
+    assert kinds("vera@example.org") == [LAUNCHED] and kinds("leo@example.org") == [LAUNCHED]
+    assert Announcement.get().recipients == 2

@@ -1,0 +1,45 @@
+"""The e-mails we write, read by a MIME parser nobody here wrote (npm's mailparser, through Node):
+no injected header, and the names and subject arrive as typed. Skipped when Node or mailparser is
+missing; `npm install mailparser@3` in a folder named by MAILPARSER_DIR (default /tmp/mailparse)."""
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cervis import emails, outbox
+from cervis.models import Organisation, User
+from test_email_headers import KID, SUBJECT
+
+FOLDER = Path(os.environ.get("MAILPARSER_DIR", "/tmp/mailparse"))
+SCRIPT = """
+const {simpleParser} = require('mailparser');
+let data = [];
+process.stdin.on('data', c => data.push(c)).on('end', async () => {
+  const m = await simpleParser(Buffer.concat(data));
+  console.log(JSON.stringify({keys: [...m.headers.keys()], subject: m.subject,
+    to: m.to.value[0].name, from: m.from.value[0].name, text: m.text}));
+});
+"""
+
+
+@pytest.mark.skipif(not shutil.which("node") or not (FOLDER / "node_modules/mailparser").is_dir(),
+                    reason="Node or npm's mailparser not installed")
+def test_mailparser_reads_no_injected_header_and_the_values_as_typed(db):
+    org = Organisation.current()
+    org.short_name = "Shelter"
+    org.save()
+    vera = User.get(User.email == "vera@example.org")
+    row = emails.queue("password-changed", vera.email, to_name=KID, user=vera, user_first="Zoë",
+                       from_name=SUBJECT)
+    row.subject = SUBJECT
+    row.save()
+    raw = bytes(outbox.build_message(row, org))
+    out = subprocess.run(["node", "-e", SCRIPT], input=raw, cwd=FOLDER, capture_output=True, timeout=60,
+                         check=True)
+    parsed = json.loads(out.stdout)
+    assert "bcc" not in parsed["keys"] and "x-injected" not in parsed["keys"]
+    assert (parsed["subject"], parsed["to"], parsed["from"]) == (SUBJECT, KID, f"{SUBJECT} via Shelter")
+    assert "Zoë" in parsed["text"]
