@@ -8,6 +8,9 @@ the fact of the erasure). Other people's emails and records keep every word but 
 e-mail address and phones (cervis/mentions.py), and the .eml copies are written again, not deleted. SQLite overwrites what it deletes (secure_delete) and the write-ahead log is emptied
 after, so the words are not left in the database's files either.
 """
+import hashlib
+import hmac
+import json
 import os
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from .mentions import ERASED_NAME, Mentions
 from .models.people import new_token
 
 ERASED_FIRST, ERASED_LAST = ERASED_NAME.split()
+LOG = "erasures.log"
 
 
 class CannotErase(Exception):
@@ -50,6 +54,12 @@ def erase(actor, volunteer, now=None):
     if reason:
         raise CannotErase(reason)
     now = now or utcnow()
+    kept = _erase(actor, volunteer, now)
+    _log(volunteer, now)
+    return kept
+
+
+def _erase(actor, volunteer, now):
     people = volunteer.household()
     ids = [p.id for p in people]
     mentions = Mentions(people, list(Profile.select().where(Profile.user.in_(ids))))
@@ -65,6 +75,63 @@ def erase(actor, volunteer, now=None):
     _rewrite_copies(rewritten)
     checkpoint()
     return kept
+
+
+# The erasure log ------------------------------------------------------------------------------
+# instance/erasures.log, outside the backups: a line per erasure with the account's id and its
+# e-mail keyed-hashed with the instance's secret (no personal data), so a restore of an older
+# backup erases them again.
+
+def _email_key(email):
+    key = current_app.config["SECRET_KEY"]
+    return hmac.new(key.encode() if isinstance(key, str) else key, email.strip().lower().encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def _log(volunteer, now):
+    line = json.dumps({"user": volunteer.id, "email": _email_key(volunteer.email) if volunteer.email else None,
+                       "erased_at": now.isoformat()}) + "\n"
+    fd = os.open(Path(current_app.instance_path) / LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode())
+        os.fsync(fd)  # an erasure acknowledged is one a restore will repeat
+    finally:
+        os.close(fd)
+
+
+def logged():
+    path = Path(current_app.instance_path) / LOG
+    entries = []
+    for line in (path.read_text().splitlines() if path.exists() else []):
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            continue  # a line cut short by a power cut
+    return entries
+
+
+def erase_again():
+    """After a restore: every logged erasure the restored database does not hold, done again
+    (with the secret the log was written with: the one before the restore). Their account ids."""
+    done = []
+    for entry in logged():
+        person = _logged_person(entry)
+        if person is not None and not is_erased(person):
+            _erase(None, person, utcnow())
+            done.append(person.id)
+    return done
+
+
+def _logged_person(entry):
+    """The account by its e-mail's keyed hash (ids can differ in another database), or by its id
+    for a family member without an e-mail."""
+    if not entry.get("email"):
+        return User.get_or_none(User.id == entry.get("user"), User.email.is_null())
+    by_id = User.get_or_none(User.id == entry.get("user"))
+    if by_id is not None and by_id.email and _email_key(by_id.email) == entry["email"]:
+        return by_id
+    return next((u for u in User.select().where(User.email.is_null(False))
+                 if _email_key(u.email) == entry["email"]), None)
 
 
 def _anonymise_history(ids, now):
