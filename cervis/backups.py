@@ -1,13 +1,11 @@
 """Backups: one archive holding a consistent copy of the database, the secret key, config.py and
-the posted documents; made on demand, nightly by the scheduler, and restored into a stopped instance.
+the posted documents; made on demand and nightly by the scheduler. Restoring one is cervis/restore.py.
 
 SQLite only: a PostgreSQL server is backed up with pg_dump (README, "Backups").
 """
-import fcntl
 import io
 import json
 import os
-import shutil
 import sqlite3
 import tarfile
 import tempfile
@@ -157,87 +155,3 @@ def nightly(app, now=None):
         prune()
         current_app.logger.info("Backup written: %s", made)
         return made
-
-
-def check(archive):
-    """The archive's manifest, once every member is a plain file or folder with a safe name and the
-    database inside passes its integrity check."""
-    try:
-        with tarfile.open(archive, "r:gz") as tar:
-            members = {m.name: m for m in tar.getmembers()}
-            for name, member in members.items():
-                if not (member.isfile() or member.isdir()) or _unsafe(name):
-                    raise BackupError(f"{archive} holds {name!r}, which no CERVIS backup holds.")
-            if MANIFEST not in members or DATABASE not in members:
-                raise BackupError(f"{archive} is not a CERVIS backup (no {MANIFEST} or {DATABASE}).")
-            manifest = json.load(tar.extractfile(MANIFEST))
-            with tempfile.TemporaryDirectory() as work:
-                copy = Path(work) / DATABASE
-                copy.write_bytes(tar.extractfile(DATABASE).read())
-                if _integrity(copy) != "ok":
-                    raise BackupError(f"The database in {archive} fails its integrity check.")
-    except (OSError, tarfile.TarError, ValueError) as error:
-        raise BackupError(f"{archive} cannot be read as a CERVIS backup: {error}") from error
-    return manifest
-
-
-def _unsafe(name):
-    parts = Path(name).parts
-    return name.startswith("/") or ".." in parts or not parts
-
-
-def seems_running(app=None):
-    """Why this instance looks in use (a reason), or None."""
-    app = app or current_app
-    lock = Path(app.instance_path) / "scheduler.lock"
-    if lock.exists():
-        with open(lock, "a") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                return "CERVIS is running (a process holds its scheduler lock)"
-    wal = Path(f"{database_file(app)}-wal")
-    if wal.exists() and wal.stat().st_size:
-        return "the database is open (its write-ahead log is not empty)"
-    return None
-
-
-def restore(archive, force=False, now=None):
-    """Put the archive's database, key, settings and documents in place; what was there before is
-    moved into instance/before-restore-<time>/ (returned), never deleted."""
-    manifest = check(archive)
-    reason = seems_running()
-    if reason and not force:
-        raise BackupError(f"Not restored: {reason}. Stop it first (sudo systemctl stop cervis), "
-                          "or add --force to restore anyway and restart it at once.")
-    instance = Path(current_app.instance_path)
-    documents, database = Path(current_app.config["DOCUMENTS_DIR"]), database_file()
-    aside = Path(tempfile.mkdtemp(prefix=f"before-restore-{(now or utcnow()).strftime(STAMP)}-", dir=instance))
-    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), instance / "secret_key",
-                 instance / "config.py", documents):
-        if path.exists():
-            shutil.move(path, aside / path.name)
-    with tarfile.open(archive, "r:gz") as tar:
-        for member in tar.getmembers():
-            target = _place(member.name, instance, documents, database)
-            if target is None:
-                continue
-            if member.isdir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "wb") as out:
-                shutil.copyfileobj(tar.extractfile(member), out)
-            os.chmod(target, 0o600)
-    return manifest, aside
-
-
-def _place(name, instance, documents, database):
-    """Where an archive member goes: never outside the instance's own files."""
-    if name == DATABASE:
-        return database
-    if name in ("secret_key", "config.py"):
-        return instance / name
-    if name == DOCUMENTS or name.startswith(DOCUMENTS + "/"):
-        return documents.joinpath(*Path(name).parts[1:])
-    return None

@@ -115,12 +115,15 @@ def restore_command(path, force):
 
     What was there before is moved to instance/before-restore-<time>/, never deleted.
     """
-    from . import backups
+    from . import backups, restore
 
     try:
-        manifest, aside = backups.restore(path, force=force)
+        manifest, aside, erased = restore.restore(path, force=force)
     except backups.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored the backup made at {manifest.get('made_at', '?')} UTC.")
     click.echo(f"The files it replaced are in {aside}.")
+    if erased:
+        click.echo(f"Erased again {len(erased)} volunteer{'s' if len(erased) != 1 else ''} erased since "
+                   f"this backup was made (the erasure log, instance/erasures.log): accounts {', '.join(map(str, erased))}.")
     click.echo("Start CERVIS again (sudo systemctl start cervis)" + (", or restart it now." if force else "."))

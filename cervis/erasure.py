@@ -1,14 +1,17 @@
 """Erasing a volunteer (UK GDPR's right to erasure), with the family members they registered.
 
 What stays is what keeps the rota's past right: their registrations and attendance, on a nameless
-account ("Erased volunteer"), without notes or reasons, so each past slot still counts its people
-and hours. Everything that says who they were goes: profile, e-mail, phone, notes, memberships,
-their emails and documents, the audit log's copies of their data (the log keeps the fact of the
-erasure). SQLite overwrites what it deletes (secure_delete) and the write-ahead log is emptied
+account named "Erased volunteer", without notes or reasons, so each past slot still counts its
+people and hours. Everything that says who they were goes: profile, e-mail, phone, notes,
+memberships, the emails to them and documents, the audit log's copies of their data (the log keeps
+the fact of the erasure). Other people's emails and records keep every word but their full name,
+e-mail address and phones (cervis/mentions.py), and the .eml copies are written again, not deleted. SQLite overwrites what it deletes (secure_delete) and the write-ahead log is emptied
 after, so the words are not left in the database's files either.
 """
-import html
-import re
+import hashlib
+import hmac
+import json
+import os
 from pathlib import Path
 
 from flask import current_app
@@ -16,13 +19,14 @@ from flask import current_app
 from . import outbox
 from .db import database, is_sqlite, utcnow, write_transaction
 from .models import (CANCELLED, PENDING, REGISTERED, AuditLog, CalendarFeed, CoverAsk, Document, Email,
-                     EmailAttachment, Erasure, LeaderNote, Membership, OpportunityUnlock, Profile,
+                     EmailAttachment, Erasure, LeaderNote, Membership, OpportunityUnlock, Organisation, Profile,
                      Registration, RegistrationEvent, ServiceRecord, Slot, Throttle, User)
 from .models.docs import VOLUNTEER
+from .mentions import ERASED_NAME, Mentions
 from .models.people import new_token
 
-ERASED_FIRST, ERASED_LAST = "Erased", "volunteer"
-REDACTED = "[erased]"
+ERASED_FIRST, ERASED_LAST = ERASED_NAME.split()
+LOG = "erasures.log"
 
 
 class CannotErase(Exception):
@@ -50,33 +54,84 @@ def erase(actor, volunteer, now=None):
     if reason:
         raise CannotErase(reason)
     now = now or utcnow()
+    kept = _erase(actor, volunteer, now)
+    _log(volunteer, now)
+    return kept
+
+
+def _erase(actor, volunteer, now):
     people = volunteer.household()
     ids = [p.id for p in people]
-    marks = _identifying_words(people)
+    mentions = Mentions(people, list(Profile.select().where(Profile.user.in_(ids))))
     with write_transaction():
         kept = _anonymise_history(ids, now)
         files = _delete_personal_rows(people, ids)
-        _redact_mentions(marks)
+        rewritten = _redact_mentions(mentions)
         _wipe_people(ids, now)
         AuditLog.record(actor, "volunteer.erase", volunteer,
                         after={"family_members": len(ids) - 1, **kept})
     for path in files:
         path.unlink(missing_ok=True)
+    _rewrite_copies(rewritten)
     checkpoint()
     return kept
 
 
-def _identifying_words(people):
-    """What would say who they were, in any text: names, e-mail, phones, addresses."""
-    words = set()
-    for p in people:
-        profile = Profile.get_or_none(Profile.user == p)
-        words |= {p.name, p.first_name, p.last_name, p.email or ""}
-        if profile:
-            words |= {profile.mobile, profile.emergency_phone, profile.emergency_name,
-                      profile.address, profile.postcode}
-    words = {w.strip() for w in words if w and len(w.strip()) >= 2}
-    return sorted(words | {html.escape(w) for w in words}, key=len, reverse=True)
+# The erasure log ------------------------------------------------------------------------------
+# instance/erasures.log, outside the backups: a line per erasure with the account's id and its
+# e-mail keyed-hashed with the instance's secret (no personal data), so a restore of an older
+# backup erases them again.
+
+def _email_key(email):
+    key = current_app.config["SECRET_KEY"]
+    return hmac.new(key.encode() if isinstance(key, str) else key, email.strip().lower().encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def _log(volunteer, now):
+    line = json.dumps({"user": volunteer.id, "email": _email_key(volunteer.email) if volunteer.email else None,
+                       "erased_at": now.isoformat()}) + "\n"
+    fd = os.open(Path(current_app.instance_path) / LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode())
+        os.fsync(fd)  # an erasure acknowledged is one a restore will repeat
+    finally:
+        os.close(fd)
+
+
+def logged():
+    path = Path(current_app.instance_path) / LOG
+    entries = []
+    for line in (path.read_text().splitlines() if path.exists() else []):
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            continue  # a line cut short by a power cut
+    return entries
+
+
+def erase_again():
+    """After a restore: every logged erasure the restored database does not hold, done again
+    (with the secret the log was written with: the one before the restore). Their account ids."""
+    done = []
+    for entry in logged():
+        person = _logged_person(entry)
+        if person is not None and not is_erased(person):
+            _erase(None, person, utcnow())
+            done.append(person.id)
+    return done
+
+
+def _logged_person(entry):
+    """The account by its e-mail's keyed hash (ids can differ in another database), or by its id
+    for a family member without an e-mail."""
+    if not entry.get("email"):
+        return User.get_or_none(User.id == entry.get("user"), User.email.is_null())
+    by_id = User.get_or_none(User.id == entry.get("user"))
+    if by_id is not None and by_id.email and _email_key(by_id.email) == entry["email"]:
+        return by_id
+    return next((u for u in User.select().where(User.email.is_null(False))
+                 if _email_key(u.email) == entry["email"]), None)
 
 
 def _anonymise_history(ids, now):
@@ -124,26 +179,53 @@ def _delete_personal_rows(people, ids):
     return files
 
 
-def _redact_mentions(marks):
-    """Other people's emails and audit entries that name them: the name goes, the rest stays."""
-    strong = [m for m in marks if "@" in m or " " in m.strip() or any(c.isdigit() for c in m)]
-    if not strong:
-        return
-    pattern = re.compile("|".join(re.escape(m) for m in marks), re.IGNORECASE)
-    for model, fields in ((Email, ("subject", "body_text", "body_html", "to_name")),
-                          (EmailAttachment, ("filename", "content")),
-                          (AuditLog, ("before", "after")), (LeaderNote, ("text",)),
-                          (RegistrationEvent, ("note",)), (Registration, ("note", "cancel_reason"))):
-        mentions = None
-        for field in fields:
-            for mark in strong:
-                clause = getattr(model, field).contains(mark)
-                mentions = clause if mentions is None else mentions | clause
-        for row in model.select().where(mentions):
-            changes = {f: pattern.sub(REDACTED, getattr(row, f)) for f in fields}
-            model.update(**changes).where(model.id == row.id).execute()
-            if model in (Email, EmailAttachment):
-                outbox.eml_path(row if model is Email else row.email).unlink(missing_ok=True)  # its copy too
+# Other people's records that can name them; an e-mail's from_name / reply_to are handled apart.
+TEXTS = ((Email, ("subject", "body_text", "body_html")), (EmailAttachment, ("filename", "content")),
+         (AuditLog, ("before", "after")), (LeaderNote, ("text",)), (RegistrationEvent, ("note",)),
+         (Registration, ("note", "cancel_reason")))
+
+
+def _redact_mentions(mentions):
+    """Other people's e-mails and records that name them: their name, address and phone go, every
+    other word stays. Returns the e-mails whose .eml copies must be written again."""
+    rewritten = set()
+    if not mentions.rules:
+        return rewritten
+    for model, fields in TEXTS:
+        wide = list(fields) + (["from_name", "reply_to"] if model is Email else [])
+        query = model.select().where(_holding(model, wide, mentions.fragments))
+        for row in query:
+            theirs = model is Email and (mentions.names_them(row.from_name) or
+                                         row.reply_to.lower() in mentions.addresses)
+            changes = {f: mentions.redact(getattr(row, f), theirs) for f in fields}
+            if theirs:
+                changes.update(from_name="", reply_to="")
+            changes = {f: v for f, v in changes.items() if v != getattr(row, f)}
+            if changes:
+                model.update(**changes).where(model.id == row.id).execute()
+                rewritten.add(row.id if model is Email else getattr(row, "email_id", None))
+    return {i for i in rewritten if i} if rewritten else rewritten
+
+
+def _holding(model, fields, fragments):
+    """Rows that might name them (LIKE on each stored form), for the exact patterns to read."""
+    # LIKE ignores ASCII case already; a balanced tree of ORs, which SQLite's parser can take.
+    fragments = {f.lower() if f.isascii() else f for f in fragments}
+    terms = [getattr(model, field).contains(f) for field in fields for f in sorted(fragments)]
+    while len(terms) > 1:
+        terms = [a | b for a, b in zip(terms[::2], terms[1::2])] + terms[len(terms) // 2 * 2:]
+    return terms[0]
+
+
+def _rewrite_copies(email_ids):
+    """Other people's .eml copies that named them are written again from the redacted rows: kept, not deleted."""
+    org = Organisation.current()
+    for email in Email.select().where(Email.id.in_(list(email_ids) or [0])):
+        path = outbox.eml_path(email)
+        if path.exists():
+            part = path.with_suffix(".tmp")
+            part.write_bytes(bytes(outbox.build_message(email, org)))
+            os.replace(part, path)
 
 
 def _wipe_people(ids, now):

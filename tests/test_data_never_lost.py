@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import on_postgresql
 
-from cervis import backups, offers, scheduler
+from cervis import backups, offers, restore, scheduler
 from cervis.db import database, utcnow
 from cervis.models import Group, Membership, Opportunity, Role, Slot, User
 
@@ -60,7 +60,7 @@ def _restored(tmp_path, name, archive, app):
         original_instance, app.instance_path = app.instance_path, str(other)
         try:
             other.mkdir()
-            backups.restore(archive)
+            restore.restore(archive)
         finally:
             app.config.update(saved)
             app.instance_path = original_instance

@@ -34,7 +34,7 @@ def person_erase(person_id):
     if refusal is None and form.validate_on_submit():
         kept = erasure.erase(me(), person)
         flash(f"{person.name} has been erased. {kept['registrations_kept']} registrations stay on the rota "
-              f"without a name; {kept['future_offers_withdrawn']} future offers were withdrawn.", "success")
+              f"under the name “{erasure.ERASED_NAME}”; {kept['future_offers_withdrawn']} future offers were withdrawn.", "success")
         return redirect(url_for("admin.data_protection"), code=303)
     household = person.household()
     status = 400 if (form.is_submitted() or (refusal and request.method == "POST")) else 200
