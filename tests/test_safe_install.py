@@ -77,10 +77,12 @@ def test_an_installed_wheel_serves_the_login_page_and_its_static_files(tmp_path)
     run = lambda *args, **kw: subprocess.run(args, check=True, capture_output=True, text=True, timeout=300, **kw)  # noqa: E731
     run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "dist"), str(source))
     wheel = next((tmp_path / "dist").glob("cervis-*.whl"))
-    # The dependencies come from this interpreter's site-packages: nothing to download.
-    run(sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(tmp_path / "venv"))
+    # A venv of its own: the wheel brings its dependencies (the tested versions, from pip's cache or
+    # the registry), and nothing leaks in from the interpreter running the tests.
+    run(sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "venv"))
     python = tmp_path / "venv" / "bin" / "python"
-    run(sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index", str(wheel))
+    run(sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "-c", str(REPO / "constraints.txt"),
+        str(wheel))
     shutil.rmtree(source)  # nothing may come from the source tree
     out = run(str(python), "-c", SERVE_LOGIN_PAGE, cwd=tmp_path,
               env={"CERVIS_INSTANCE_PATH": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"})
@@ -90,6 +92,7 @@ def test_an_installed_wheel_serves_the_login_page_and_its_static_files(tmp_path)
 
 SERVE_LOGIN_PAGE = """
 import re, sys
+import sysconfig
 import cervis
 assert cervis.__file__.startswith(sys.prefix), cervis.__file__
 from cervis import create_app
@@ -106,5 +109,17 @@ for asset in assets:
     answer = client.get(asset)
     assert answer.status_code == 200 and len(answer.data) > 100, asset
     answer.close()
+# Every module came from this venv or the standard library, never another site-packages.
+home = (sys.prefix, sysconfig.get_paths()["stdlib"])
+outside = {m.__name__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)
+           and not m.__file__.startswith(home)}
+assert not outside, sorted(outside)
 print("served")
 """
+
+
+def test_cervis_starts_without_loading_the_rota_solver(tmp_path):
+    """OR-Tools (18 MB in memory) is loaded by the first Suggest Rota, not by every start."""
+    check = "import sys, app; assert not {'ortools', 'pandas', 'numpy'} & set(sys.modules), sorted(sys.modules)"
+    subprocess.run([sys.executable, "-c", check], cwd=REPO, check=True, timeout=60,
+                   env={"CERVIS_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
