@@ -366,11 +366,12 @@ def _month_registrations(opportunity, day, *statuses):
             .order_by(Slot.starts_at, Role.position, User.first_name))
 
 
-def _unsent_confirmations(opportunity, day):
-    """This month's confirmation and "not required" emails still waiting out their undo window."""
+def _unsent_confirmations(opportunity, day, now):
+    """This month's confirmation and "not required" emails still waiting out their undo window
+    (not those already released, which only wait for the sender)."""
     ids = _month_registrations(opportunity, day).select(Registration.id)
     return Email.select().where(Email.subject_type == "Registration", Email.subject_id.in_(ids),
-                                Email.kind.in_(HELD_BACK), Email.status == QUEUED)
+                                Email.kind.in_(HELD_BACK), Email.status == QUEUED, Email.send_after > now)
 
 
 @dataclass
@@ -396,11 +397,11 @@ class Summary:
         return self.completion.completed_at.isoformat() if self.completion else ""
 
 
-def rota_summary(opportunity, day):
+def rota_summary(opportunity, day, now=None):
     """What Complete Rota will do for this month, before the leader confirms."""
     start, end = month_bounds(day)
     pending = list(_month_registrations(opportunity, day, PENDING))
-    waiting = dict(_unsent_confirmations(opportunity, day).select(Email.kind, fn.COUNT(Email.id))
+    waiting = dict(_unsent_confirmations(opportunity, day, now or utcnow()).select(Email.kind, fn.COUNT(Email.id))
                    .group_by(Email.kind).tuples())
     slots = (Slot.select(Slot, Role).join(Role)
              .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end)
@@ -446,7 +447,7 @@ def complete_rota(opportunity, day, by, now=None, seen=None):
             completion.save()
         result = Completed()
         result.confirmations = (Email.update(send_after=now)
-                                .where(Email.id.in_(_unsent_confirmations(opportunity, day)
+                                .where(Email.id.in_(_unsent_confirmations(opportunity, day, now)
                                                     .select(Email.id))).execute())
         # Plain rows, not five models each: hundreds of offers, read for their ids and the emails' words.
         pending = list(_month_offers(opportunity, day, PENDING).select(

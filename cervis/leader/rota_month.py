@@ -33,12 +33,19 @@ class CompleteForm(FlaskForm):
         return True
 
 
+NOT_REQUIRED_EMAIL = '"not required" email'
+
+
 def _completed_message(result, day):
     if result.already:
         return "This rota was already completed: nothing was sent again."
-    return (f"Rota completed for {day:%B %Y}: {result.not_required} pending offer(s) marked Not Required "
-            f"({result.emails} \"not required\" email(s)); {result.confirmations} waiting email(s) "
-            "sent now.")
+    return (f"Rota completed for {day:%B %Y}: {_count(result.not_required, 'pending offer')} marked "
+            f"Not Required ({_count(result.emails, NOT_REQUIRED_EMAIL)}); "
+            f"{_count(result.confirmations, 'waiting email')} sent now.")
+
+
+def _count(number, noun):
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @bp.route("/opportunities/<int:opportunity_id>/rota/complete", methods=["GET", "POST"])
