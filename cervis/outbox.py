@@ -35,10 +35,19 @@ WRITTEN_BY_A_PERSON = {"leader-message"}
 CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
+def one_line(value):
+    """A header's text, refused (the email fails at once, with why) if it holds a line break: the
+    forms refuse them, so one here came round them."""
+    value = (value or "").strip()
+    if CONTROL.search(value):
+        raise ValueError(f"a header may not contain a linefeed or other control character: {value!r}")
+    return value
+
+
 def header_text(value):
     """A user's text as a header value that decodes to exactly that text and nothing more: anything
     non-ASCII or that looks like an encoded word is itself encoded."""
-    value = CONTROL.sub(" ", value or "").strip()
+    value = one_line(value)
     if value.isascii() and "=?" not in value:
         return value
     # One word, unfolded: some parsers put a space between two words of a display name.
@@ -46,7 +55,7 @@ def header_text(value):
 
 
 def address(name, addr):
-    name = CONTROL.sub(" ", name or "").strip()
+    name = one_line(name)
     if name.isascii() and "=?" not in name:
         return formataddr((name, addr))
     return f"{header_text(name)} <{addr}>"
