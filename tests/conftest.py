@@ -6,12 +6,13 @@ import shutil
 import threading
 from datetime import timedelta
 
+import peewee
 import pytest
 from werkzeug.serving import make_server
 
 from cervis import create_app
 from cervis import passwords
-from cervis.db import database, init_db, utcnow
+from cervis.db import database, init_db, is_sqlite, utcnow
 from cervis.models import Email, Group, Membership, Organisation, Profile, Role, User
 
 PASSWORD = "correct horse battery staple"
@@ -25,46 +26,130 @@ def hashed(pw):
     return _hashes[pw]
 
 
-# e.g. postgresql://cervis:cervis@127.0.0.1/cervis_test: the suite then runs on that server
-# (every table is dropped and made again for each test). Unset: an SQLite file per test.
+# --database postgresql: the suite runs on a PostgreSQL server this run starts and throws away, or
+# on the server of CERVIS_TEST_DATABASE_URL (e.g. postgresql://cervis@127.0.0.1/postgres, a role that
+# may create databases) when that is set. Every test gets its own copy of one prepared database.
 TEST_DATABASE_URL = os.environ.get("CERVIS_TEST_DATABASE_URL")
+_chosen = {"database": "sqlite"}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--database", choices=("sqlite", "postgresql"), default=None,
+                     help="the database the suite runs on (default sqlite; postgresql starts a throwaway "
+                          "server unless CERVIS_TEST_DATABASE_URL names one)")
+
+
+def pytest_configure(config):
+    given = config.getoption("--database")
+    if given is None and TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgres"):
+        given = "postgresql"
+    _chosen["database"] = given or "sqlite"
+
+
+def pytest_collection_modifyitems(config, items):
+    if on_postgresql():  # the browser tests check pages, which are the same on either database
+        skip = pytest.mark.skip(reason="a browser test: the SQLite run covers it")
+        for item in items:
+            if "browser" in getattr(item, "fixturenames", ()):
+                item.add_marker(skip)
 
 
 def on_postgresql():
-    return bool(TEST_DATABASE_URL) and TEST_DATABASE_URL.startswith("postgres")
+    return _chosen["database"] == "postgresql"
 
 
-def _clean_server_database():
-    from cervis import migrations
-    from cervis.models import ALL
-
-    with database.connection_context():
-        database.drop_tables(ALL + [migrations.SchemaVersion], cascade=True, safe=True)
-
-
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({
+def _test_app(tmp_path, url):
+    return create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.db'}",
+        "DATABASE_URL": url,
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://localhost",
     })
+
+
+class SqliteCopies:
+    """The prepared database is one file; a test's copy is a copy of the file."""
+
+    def __init__(self, folder):
+        self.file = folder / "test.db"
+        self.url = f"sqlite:///{self.file}"
+
+    def copy(self, tmp_path):
+        shutil.copyfile(self.file, tmp_path / "test.db")
+        return f"sqlite:///{tmp_path / 'test.db'}"
+
+    def discard(self):
+        pass
+
+    def close(self):
+        pass
+
+
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory):
+    """The lists, the organisation and the personas, built once a run (init_db's migrations and
+    ANALYZE took most of each test's set-up); every test works on a copy of its own."""
+    folder = tmp_path_factory.mktemp("prepared")
+    server = None
+    if not on_postgresql():
+        copies = SqliteCopies(folder)
+    else:
+        from helpers_postgresql import PostgresqlCopies, Server
+
+        if not TEST_DATABASE_URL:
+            server = Server()
+        copies = PostgresqlCopies(TEST_DATABASE_URL or server.url)
+    copies.made_at = _prepare(_test_app(folder, copies.url))
+    if on_postgresql():
+        from cervis import migrations
+        from cervis.models import ALL
+
+        copies.seal([m._meta.table_name for m in peewee.sort_models(ALL + [migrations.SchemaVersion])])
+    yield copies
+    copies.close()
+    if server:
+        server.stop()
+
+
+def _prepare(app):
+    made_at = utcnow()
     with app.app_context():
-        if TEST_DATABASE_URL:
-            _clean_server_database()
         init_db()
-        database.connect(reuse_if_open=True)
-        org = Organisation.current()
-        org.name, org.short_name = "Wycombe Example Connection", "WHC"
-        org.contact_email, org.contact_phone = "help@example.org", "01234 567890"
-        org.save()
-        _personas()
-        database.close()
+        with database.connection_context():
+            org = Organisation.current()
+            org.name, org.short_name = "Wycombe Example Connection", "WHC"
+            org.contact_email, org.contact_phone = "help@example.org", "01234 567890"
+            org.save()
+            _personas()
+            if is_sqlite():  # everything in the one file that is copied, nothing left in the WAL
+                database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return made_at
+
+
+def _moved_on(since):
+    """The prepared rows were made at `since`: their times move on to now, as if made for this test
+    (a temporary password made an hour before the test would have expired)."""
+    delta = utcnow() - since
+    with database.atomic():
+        for model in (User, Membership, Profile):
+            fields = [f for f in model._meta.sorted_fields if isinstance(f, peewee.DateTimeField)]
+            for row in model.select():
+                for field in fields:
+                    if getattr(row, field.name) is not None:
+                        setattr(row, field.name, getattr(row, field.name) + delta)
+                row.save(only=fields)
+
+
+@pytest.fixture
+def app(tmp_path, prepared):
+    app = _test_app(tmp_path, prepared.copy(tmp_path))
+    with app.app_context(), database.connection_context():
+        _moved_on(prepared.made_at)
     yield app
+    prepared.discard()
 
 
 def _user(email, first, last, **kw):

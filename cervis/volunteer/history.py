@@ -85,7 +85,7 @@ def _totals(user, now, start, end):
 def activity_history(user, now, start=None, end=None, page=None, per_page=PER_PAGE):
     """(activities newest first, totals, whether more follow): one page of them, or every one
     (page None, for the CSV)."""
-    limit = page * per_page + 1 if page else -1
+    limit = page * per_page + 1 if page else None  # None: no LIMIT (SQLite alone reads -1 so)
     rows = sorted([*_shifts(user, now, start, end, limit), *_service(user, start, end, limit)],
                   key=lambda a: a.sort_key, reverse=True)
     more = bool(page) and len(rows) > page * per_page
