@@ -1,5 +1,6 @@
 """Arranging the guide's "Offering Shifts" examples: a clock stopped on a chosen day, and the
 Plug-In opportunity (Thursday evenings, Oct 9 - Nov 27, 2025) with its four roles."""
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -99,7 +100,17 @@ def register_form(volunteer, opp, slots, note=""):
 
 
 def text(response):
-    return response.get_data(as_text=True)
+    return slot_words(response.get_data(as_text=True))
+
+
+WHEN_MARKUP = re.compile(r'<span class="day">([^<]*)</span><span class="time"><span>([^<]*)</span> to '
+                         r'<span>([^<]*)</span></span> <span class="role">([^<]*)</span>')
+
+
+def slot_words(page):
+    """The slot table's rows as the guide prints them: "Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM Cook"
+    (on a phone the same words are laid out under a date heading, the role on a line of its own)."""
+    return WHEN_MARKUP.sub(r"\1\2 to \3 \4", page)
 
 
 def has_box(page, slot_):

@@ -393,3 +393,11 @@ def test_past_registration_activity_lists_ended_cancelled_and_not_required_newes
     with client.application.test_request_context():
         assert page.index(slot_when(recent.slot.starts_at, recent.slot.ends_at)) < page.index(
             slot_when(old.slot.starts_at, old.slot.ends_at))
+
+
+def test_the_cancelled_message_shows_once_beside_the_button(auth, client, db):
+    reg = register(vera(), shift(), PENDING)
+    auth.login()
+    fragment = cancel(client, reg, headers=HTMX).get_data(as_text=True)
+    assert fragment.count("Your registration has been cancelled.") == 1
+    assert '<div id="banners" hx-swap-oob="true"></div>' in fragment  # the top banner emptied

@@ -430,3 +430,42 @@ def test_night_shift_across_the_clock_change_shows_local_times_and_counts_13_hou
     assert offer.slot.hours == 13
     [email] = emails_to(VERA, "offer-acknowledgement")
     assert "Sat, Oct 24, 2026 - 8:00 PM to 8:00 AM (Sun) (13 hours)" in email.body_text
+
+
+# On a phone: one of each button and note box, the slot table grouped by date -------------------
+
+def test_step_3_shows_one_note_box_and_the_slot_table_sends_it(auth, client, db, clock):
+    plug = plug_in()
+    auth.login()
+    chosen = client.get("/portal/signup/slots", headers=HTMX, query_string={
+        "volunteer": person(VERA).id, "choose": plug.id, f"note_{plug.id}": "Happy to cook"})
+    page = text(chosen)
+    # Step 2a's box is above, on the sign-up page: the table sends it, and has none of its own.
+    assert "Step 2a" not in page and f'hx-include="#note-{plug.id}"' in page
+    form = {"volunteer": person(VERA).id, "opportunity": plug.id, f"note_{plug.id}": "Happy to cook",
+            "slot": [slot_of(plug, OCT_9, "Reserve").id]}
+    assert "Step 2a" not in text(client.post("/portal/signup/slots", data=form, headers=HTMX))
+    assert offers_of(person(VERA))[0].note == "Happy to cook"
+
+
+def test_the_choose_button_shows_only_until_an_opportunity_is_selected(auth, client, db, clock):
+    plug_in()
+    auth.login()
+    page = text(client.get("/portal/signup"))
+    assert page.count("Step 2a: (Optional)") == page.count('type="radio" name="opportunity"')
+    assert '<button type="submit" class="primary choose-selected">Choose time slot(s)' in page
+    css = text(client.get(re.search(r'href="(/static/cervis\.[0-9a-f]+\.css)"', page).group(1)))
+    assert "fieldset.opportunities:has(input[type=radio]:checked) .choose-selected { display: none; }" in css
+
+
+def test_slot_table_groups_the_slots_under_their_dates_with_the_role_on_its_own(auth, client, db, clock):
+    plug = plug_in(weeks=2)
+    auth.login()
+    page = slots_page(client, person(VERA), plug).get_data(as_text=True)  # the markup, not text()'s words
+    assert page.count('<tr class="day-heading">') == 2
+    assert '<th colspan="3" scope="rowgroup">Thu, Oct 9, 2025</th>' in page
+    assert ('<span class="day">Thu, Oct 9, 2025 - </span><span class="time"><span>6:00 PM</span> to '
+            '<span>9:00 PM</span></span> <span class="role">Cook</span>') in page
+    assert re.search(r'<button type="submit" class="primary">Register<span class="picked" aria-hidden="true">'
+                     r'</span></button>', page)
+    assert re.search(r'<script src="/static/slot-count\.[0-9a-f]{10}\.js" defer></script>', page)

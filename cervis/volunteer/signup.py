@@ -3,6 +3,8 @@
 The rules (what a volunteer sees, who may offer for what) live in cervis.offers; these views
 only fetch what is asked for this user, call one of them, and answer htmx or a plain form.
 """
+from itertools import groupby
+
 from flask import abort, flash, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -24,7 +26,7 @@ SUBMITTED = Markup(
 NOTHING_TICKED = 'Please tick at least one slot, then click "Register".'
 NO_OPPORTUNITY = 'Please select an opportunity under "Step 2: Select an Available Opportunity Below".'
 NOTE_TOO_LONG = f"Please keep the note under {offers.NOTE_MAX:,} characters."
-ALREADY = "You have already offered for the selected slot(s): nothing else was needed."
+ALREADY = "You have already offered for what you selected: nothing else was needed."
 
 
 def opportunity_for(volunteer, opportunity_id, now):
@@ -93,15 +95,23 @@ def signup_slots():
     if not chosen:
         return _signup_page(user, volunteer, status=400, error=NO_OPPORTUNITY, notes=notes)
     opportunity = opportunity_for(volunteer, chosen, utcnow())
-    note = notes.get(opportunity.id) or request.args.get("note", "")
+    note = _note(opportunity)
     return _slots_answer(volunteer, opportunity, note, offers.parse_day(request.args.get("day")))
+
+
+def _note(opportunity):
+    """The note of Step 2a's box above the table (note_<id>), or of the table's own box."""
+    return request.values.get(f"note_{opportunity.id}", request.values.get("note", ""))
 
 
 def _slots_answer(volunteer, opportunity, note, day, status=200, error=None, ticked=()):
     month = None if day else offers.parse_month(request.values.get("month"))  # an announcement's link
     rows = offers.slot_rows(volunteer, opportunity, utcnow(), day=day, month=month)
-    context = dict(volunteer=volunteer, opportunity=opportunity, rows=rows, note=note, day=day,
+    days = [list(same) for _, same in groupby(rows, key=lambda row: row.when.partition(" - ")[0])]
+    context = dict(volunteer=volunteer, opportunity=opportunity, rows=rows, days=days, note=note, day=day,
                    month=month, error=error, ticked=set(ticked),
+                   # On the sign-up page after Step 3, Step 2a's box is above: the table sends that one.
+                   note_above=is_htmx() and f"note_{opportunity.id}" in request.values,
                    reasons=list(dict.fromkeys(r.why_not for r in rows if r.why_not and not r.status)))
     if is_htmx():
         return _fragment("volunteer/_slots_answer.html", **context)
@@ -119,7 +129,7 @@ def signup_register():
     raw = request.form.getlist("slot")
     if not all(as_id(value) for value in raw):
         abort(400)
-    note = request.form.get("note", "").strip()
+    note = _note(opportunity).strip()
     day = offers.parse_day(request.form.get("day"))
     if not raw or len(note) > offers.NOTE_MAX:
         error = NOTE_TOO_LONG if raw else NOTHING_TICKED
