@@ -3,6 +3,8 @@
 SQLite: each server thread keeps its connection from one request to the next (opening one and
 setting its PRAGMAs cost more than most pages' queries). PostgreSQL: connected per request.
 """
+import fcntl
+import os
 import threading
 import time
 from contextlib import contextmanager
@@ -99,6 +101,53 @@ def insert_rows(model, fields, rows):
     database.cursor().executemany(sql, [tuple(c(v) for c, v in zip(convert, row)) for row in rows])
 
 
+def make_private(app):
+    """The instance folder and what CERVIS keeps there, the service user's alone whatever the umask:
+    folders 0700, the database 0600 before SQLite first opens it (its WAL and SHM take its mode)."""
+    folders = [app.instance_path, app.config["OUTBOX_DIR"], app.config["DOCUMENTS_DIR"],
+               os.path.join(app.instance_path, "backups")]
+    url = app.config["DATABASE_URL"]
+    files = []
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        path = url[len("sqlite:///"):]
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        files = [path, f"{path}-wal", f"{path}-shm"]
+    try:
+        for folder in folders:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            os.chmod(folder, 0o700)
+        for path in filter(os.path.exists, files):
+            os.chmod(path, 0o600)
+    except PermissionError:
+        pass  # another user's install (a check run as someone else): theirs to keep private
+
+
+_running_lock = []  # the open file whose lock says "this instance is serving"
+
+
+def serve_cleanly(app):
+    """In a serving process: hold instance/running.lock (shared, so a restore can tell it runs),
+    stop on SIGTERM (what systemctl stop sends) as on Ctrl-C, and on the way out copy the
+    write-ahead log into the database and close it."""
+    import atexit
+    import signal
+    import sys
+
+    handle = open(os.path.join(app.instance_path, "running.lock"), "a")
+    fcntl.flock(handle, fcntl.LOCK_SH)  # waits while a restore holds it
+    _running_lock.append(handle)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    atexit.register(close_cleanly)
+
+
+def close_cleanly():
+    if is_sqlite():
+        database.connect(reuse_if_open=True)
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    if not database.is_closed():
+        database.close()
+
+
 def open_database(url):
     if url.startswith("sqlite"):
         db = connect(url, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
@@ -109,6 +158,7 @@ def open_database(url):
 
 
 def init_app(app):
+    make_private(app)
     open_database(app.config["DATABASE_URL"])
 
     @app.before_request
