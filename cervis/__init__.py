@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask, current_app, render_template
 from werkzeug.routing import IntegerConverter
 
-from .configuration import instance_folder, read_booleans, shipped_folder
+from .configuration import LOCAL_URL, instance_folder, read_booleans, shipped_folder
 
 DEFAULTS = dict(
     SESSION_COOKIE_SECURE=True,
@@ -21,7 +21,7 @@ DEFAULTS = dict(
     MAIL_USE_TLS=True,
     MAIL_USE_SSL=False,
     MAIL_SENDER="cervis@localhost",
-    BASE_URL="http://127.0.0.1:5000",
+    BASE_URL=LOCAL_URL,
     CONFIRMATION_UNDO_MINUTES=10,
 )
 

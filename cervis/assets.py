@@ -1,5 +1,5 @@
 """What a phone downloads besides the page: static files under content-hashed names, kept for a
-year, everything compressed, and /favicon.ico.
+year, everything compressed (/favicon.ico, drawn from the logo, is brand_pages').
 
 url_for("static", filename="cervis.css") gives /static/cervis.<hash>.css: a changed file gets a new
 name, so a browser may keep each one for a year without asking again. The plain name still works.
@@ -13,7 +13,6 @@ from flask import request, send_from_directory
 from flask_compress import Compress
 
 YEAR = 365 * 24 * 3600
-FAVICON = "icon.svg"  # the house icon base.html links; /favicon.ico for browsers that ask anyway
 
 
 def hashed_names(folder: Path):
@@ -47,7 +46,6 @@ def init_app(app):
         return _whole(send_from_directory(folder, filename))
 
     app.view_functions["static"] = static
-    app.add_url_rule("/favicon.ico", "favicon", lambda: _whole(send_from_directory(folder, FAVICON, max_age=86400)))
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript", "application/javascript",
                                                  "application/json", "image/svg+xml", "text/calendar", "text/csv"])
     # Streamed answers stay as they are: flask-compress's streaming leaves the file open.

@@ -28,8 +28,10 @@ WARN_SECONDS = 120
 _clock = time.time  # the session clock, which tests stop
 SEEN_STEP = 60  # seconds: how finely the idle clock restarts
 # Pages a volunteer may open before changing a temporary password or verifying their profile.
+# The charity's logo, colours and icons dress those first pages too.
 ALWAYS_OPEN = {"static", "auth.logout", "auth.idle", "auth.stay", "auth.strength", "views.terms",
-               "views.privacy", "views.contact"}
+               "views.privacy", "views.contact", "brand.logo", "brand.stylesheet", "brand.manifest",
+               "brand.icon", "brand.favicon"}
 
 
 def init_app(app):

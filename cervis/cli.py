@@ -4,6 +4,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import passwords
+from .configuration import LOCAL_URL
 from .db import database, init_db, write_transaction
 from .models import AuditLog, Organisation, Throttle, User
 
@@ -45,7 +46,15 @@ def create_admin(email, first_name, last_name, password):
             user.password_hash = passwords.hash_password(password)
             user.save()
             AuditLog.record(None, "create-admin", user, after={"email": email})
-    click.echo(f"Administrator {email} created. Log in at {current_app.config['BASE_URL']}/login")
+    click.echo(f"Administrator {email} created. {_where_to_log_in()}")
+
+
+def _where_to_log_in():
+    """The log-in address when BASE_URL is set here; otherwise no address that may be the wrong one."""
+    if current_app.config["BASE_URL"] != LOCAL_URL:
+        return f"Log in at {current_app.config['BASE_URL']}/login"
+    return (f"Log in at /login on the address CERVIS is served at ({LOCAL_URL} for "
+            "`flask --app app run`; set BASE_URL, or CERVIS_BASE_URL, for emails' links and this message).")
 
 
 @click.command("demo")

@@ -9,6 +9,7 @@ BOOLEANS = ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "MAIL_USE_TLS", 
             "PROXY_FIX", "SCHEDULER")
 TRUE = {"1", "true", "yes", "on", "y", "t"}
 FALSE = {"0", "false", "no", "off", "n", "f", ""}
+LOCAL_URL = "http://127.0.0.1:5000"  # `flask --app app run`'s address: BASE_URL until one is set
 
 
 def as_bool(value, name="setting"):

@@ -17,6 +17,11 @@ from .timeutil import org_zone, to_local, utcnow
 
 PLACEHOLDER_BIRTH_DATE = date(1875, 1, 1)  # where the guide's three selects start
 EARLIEST_YEAR = 1900
+def _frequency_id(value):
+    """The chosen frequency's id; 0 for the empty "Please select", which DataRequired refuses."""
+    return int(value) if value not in ("", None) else 0
+
+
 YES_NO = [SelectChoice("", "Please select"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 PHONE = Regexp(r"^\+?[0-9 ()\-]{10,20}$", message="Please enter a phone number, like 07700 900123.")
 # Outward code, optional space, inward code: "HP11 2AB", "W1A 1AA".
@@ -103,7 +108,7 @@ class BirthDateAndAllergies:
 
 
 class ProfileForm(BirthDateAndAllergies, FlaskForm):
-    frequency = SelectField("Preferred Frequency of Volunteering:*", coerce=int,
+    frequency = SelectField("Preferred Frequency of Volunteering:*", coerce=_frequency_id,
                             validators=[DataRequired("Please select how often you would like to volunteer.")])
     mobile = TelField("Mobile Phone:*", filters=[_strip], validators=[
         DataRequired("Please enter your mobile phone number."), PHONE, single_line])
@@ -132,7 +137,7 @@ class ProfileForm(BirthDateAndAllergies, FlaskForm):
         self.postal_mailings.label.text = f"I Would Like to Receive {short} Supporter postal mailings:*"
         self.supporter_emails.label.text = f"I Would Like to Receive {short} Supporter E-mails:*"
         self.accept_privacy.label.text = f"I have read, understand, and accept the {short} Privacy Policy for Volunteers"
-        self.frequency.choices = [SelectChoice(0, "Please select")] + [SelectChoice(f.id, f.name) for f in Frequency.ordered()]
+        self.frequency.choices = [SelectChoice("", "Please select")] + [SelectChoice(f.id, f.name) for f in Frequency.ordered()]
         # Starred answers ("I prefer not to say"...) come first, shown with their "*" as in the guide.
         places = PlaceOfWorship.select().order_by(PlaceOfWorship.starred.desc(), PlaceOfWorship.position,
                                                   PlaceOfWorship.name)

@@ -44,7 +44,7 @@ def test_a_png_logo_is_cleaned_scaled_and_shown_everywhere(auth, client, db):
     assert 'rel="icon" href="/logo?v=1" type="image/png"' in login and "brand.css" in login
     assert "--link: #6b2c91" in client.get("/brand.css?v=x").get_data(as_text=True)
     manifest = client.get("/manifest.webmanifest").get_json()
-    assert manifest["start_url"] == "/portal/" and manifest["icons"][0]["src"] == "/logo?v=1"
+    assert manifest["start_url"] == "/portal/" and manifest["icons"][0]["src"] == "/icon.png?size=192&purpose=any&v=1"
     assert manifest["name"] == "WHC CERVIS" and manifest["display"] == "standalone"
 
 

@@ -69,7 +69,7 @@ def _sign_in(client, endpoint):
 
 def _names(client, url):
     page = client.get(url)
-    html = page.get_data(as_text=True) if page.status_code == 200 else ""
+    html = page.get_data(as_text=True) if page.status_code == 200 and page.mimetype == "text/html" else ""
     found = re.findall(r'<(?:input|select|textarea|button)\b[^>]*\sname="([^"]+)"', html)
     return sorted(set(found) - {"csrf_token"}) or COMMON_NAMES
 

@@ -68,7 +68,7 @@ def test_htmx_and_the_stylesheet_are_sent_compressed_at_the_highest_level(app, c
 def test_there_is_a_favicon(client):
     assert 'rel="icon"' in client.get("/login").get_data(as_text=True)
     icon = client.get("/favicon.ico")
-    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
     icon.close()
 
 
