@@ -20,7 +20,7 @@ from .models import (CANCELLED, NOT_REQUIRED, AuditLog, Announcement, Announceme
                      Membership, Opportunity, OpportunityUnlock, Organisation, Registration, Role,
                      Slot, User)
 from .models.announce import BY_HAND, LAUNCHED, MORE
-from .one_click_unsubscribe import unsubscribe_url
+from .unsubscribe_links import unsubscribe_url
 from .timeutil import local_datetime, org_zone, to_local
 
 SETTLE = timedelta(minutes=10)  # a leader adding slots one by one gets them all into one email

@@ -2,31 +2,20 @@
 List-Unsubscribe header and in the email. A POST with the token switches them off with no log-in
 (the token is the proof, so that POST alone is CSRF-exempt); a GET shows a page asking to confirm
 with a real form. The volunteer switches them back on in their profile."""
-from flask import Blueprint, abort, current_app, render_template, request
-from itsdangerous import BadSignature, URLSafeSerializer
+from flask import Blueprint, abort, render_template, request
+from itsdangerous import BadSignature
 
 from .db import write_transaction
 from .models import AnnouncementOptOut, Group, User
 from .security import csrf
+from .unsubscribe_links import serializer
 
 bp = Blueprint("unsubscribe", __name__)
-_SALT = "one-click-unsubscribe"
-# Bulk kinds only: never an email about a volunteer's own shifts.
-BULK = {"shift-bookings-launched", "more-shifts-added", "offer-deadline"}
-
-
-def _serializer():
-    return URLSafeSerializer(current_app.secret_key, salt=_SALT)
-
-
-def unsubscribe_url(user_id, group_id):
-    path = f"/unsubscribe/{_serializer().dumps([user_id, group_id])}"
-    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def _who(token):
     try:
-        user_id, group_id = _serializer().loads(token)
+        user_id, group_id = serializer().loads(token)
         user, group = User.get_by_id(int(user_id)), Group.get_by_id(int(group_id))
     except (BadSignature, ValueError, TypeError, OverflowError, User.DoesNotExist, Group.DoesNotExist):
         abort(404)

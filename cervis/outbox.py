@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import current_app
 
 from .db import utcnow, write_transaction
-from .one_click_unsubscribe import BULK, unsubscribe_url
+from .unsubscribe_links import BULK, unsubscribe_url
 from .models import Email, EmailAttachment, Opportunity, Organisation
 from .models.mail import FAILED, QUEUED, SENDING, SENT
 
