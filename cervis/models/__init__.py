@@ -13,6 +13,8 @@ from .org import (Allergen, Frequency, InterestCategory, Organisation, PlaceOfWo
                   seed_lists)
 from .people import Group, Membership, Profile, ProfileAllergen, ProfilePlace, User
 from .privacy import Erasure, RetentionReminder
+from .qualifications import (GRANTED, WAITING, Qualification, QualificationGrant,
+                             QualificationOverride, RecordCheck, RoleRequirement)
 from .rota import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Opportunity,
                    OpportunityInterest, Registration, RegistrationEvent, Role, ServiceRecord, Slot)
 from .unlock import OpportunityUnlock
@@ -24,7 +26,8 @@ ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        Email, Document, AuditLog, Throttle, RotaCompletion, LeaderNote,
        CoverRequest, CoverAsk, AttendanceDay, Attendance, EmailAttachment, CalendarFeed, Branding,
        Erasure, RetentionReminder,
-       Announcement, AnnouncementOptOut, EmailOpening]
+       Announcement, AnnouncementOptOut, EmailOpening,
+       Qualification, RoleRequirement, QualificationGrant, RecordCheck, QualificationOverride]
 
 __all__ = [m.__name__ for m in ALL] + [
-    "seed_lists", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]
+    "seed_lists", "GRANTED", "WAITING", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]
