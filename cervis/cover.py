@@ -198,6 +198,15 @@ def state(ask, now):
     return None
 
 
+def refusal(ask, now):
+    """Why the rota's rules would refuse this volunteer the place now (rota.may_take), or None."""
+    try:
+        rota.may_take(ask.request.slot, ask.volunteer, now)
+    except rota.Refused as refused:
+        return str(refused)
+    return None
+
+
 def take(ask_id, now=None):
     """The first tap wins: returns TAKEN, COVERED or STARTED; rota.Refused when the rules say no."""
     now = now or utcnow()

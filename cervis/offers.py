@@ -16,7 +16,7 @@ from .cancellation import cancel_url, status_label
 from .db import for_update, utcnow, write_transaction
 from .models import (CANCELLED, PENDING, REGISTERED, Group, Membership, Opportunity,
                      OpportunityInterest, OpportunityUnlock, Profile, Registration,
-                     RegistrationEvent, Role, Slot)
+                     RegistrationEvent, Role, Slot, User)
 from .timeutil import org_zone, slot_when, to_local, to_utc
 
 NOTE_MAX = 1000
@@ -308,8 +308,11 @@ def offer(actor, volunteer, slot_ids, note="", now=None, opportunity=None):
             raise NotAllowed()
         mine = {r.slot_id: r for r in Registration.select().where(
             Registration.volunteer == volunteer, Registration.slot.in_(ids))}
+        # Re-read under the lock: a family member deactivated since the page was opened offers nothing.
+        active = User.select(User.active).where(User.id == volunteer.id).scalar()
         for slot in slots:
             row = _row(volunteer, slot, now, mine.get(slot.id), birth_date, zone)
+            row.why_not = row.why_not if active else f"{volunteer.name} is no longer active."
             _offer_one(actor, volunteer, row, mine.get(slot.id), note, now, result)
         if result.saved:
             _join_groups(volunteer, result.saved)

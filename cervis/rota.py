@@ -86,10 +86,24 @@ def _lock_volunteer(volunteer_id):
     return for_update(User.select().where(User.id == volunteer_id)).get()
 
 
-def _check_room(slot, volunteer, ignore=()):
-    """Refuse a Full slot, or a slot overlapping one the volunteer is already registered in."""
+def may_take(slot, volunteer, now):
+    """Refuse an inactive volunteer, or a slot of a cancelled opportunity, closed or already started.
+    Every way onto the rota passes here at the moment of taking (under the write lock, with the
+    volunteer and slot just re-read), so a link or a page opened earlier cannot get round it."""
+    if not volunteer.active:
+        raise Refused(f"Not registered: {volunteer.name} is no longer active.")
     if slot.opportunity.cancelled_at is not None:
         raise Refused(f"Not registered: {slot.opportunity.name} has been cancelled.")
+    when = f"{slot.role.name} on {slot_when(slot.starts_at, slot.ends_at)}"
+    if slot.starts_at <= now:
+        raise Refused(f"Not registered: {when} has already started.")
+    if slot.closed:
+        raise Refused(f"Not registered: {when} is closed.")
+
+
+def _check_room(slot, volunteer, now, ignore=()):
+    """may_take, then refuse a Full slot, or a slot overlapping one the volunteer is already registered in."""
+    may_take(slot, volunteer, now)
     registered = (Registration.select().where(Registration.slot == slot.id,
                                               Registration.status == REGISTERED).count())
     if registered >= slot.capacity:
@@ -160,7 +174,7 @@ def _accept(registration_id, by, now):
     if reg.status != PENDING:
         raise Refused(f"Not accepted: this offer is already {STATUS_WORDS[reg.status]}.")
     reg.slot = _locked_slot(reg.slot_id)
-    _check_room(reg.slot, volunteer, ignore=[reg.id])
+    _check_room(reg.slot, volunteer, now, ignore=[reg.id])
     _change(reg, REGISTERED, by, now, "accept")
     emails.rota_confirmation(reg, by, send_after=now + _undo_window())
     return reg
@@ -267,7 +281,7 @@ def call_up(registration_id, slot_id, by, now=None):
         if (target.opportunity_id != reserve.slot.opportunity_id or target.role.is_reserve
                 or to_local(target.starts_at, zone).date() != to_local(reserve.slot.starts_at, zone).date()):
             raise Refused("A Reserve can only be called up to a role slot on the same date.")
-        _check_room(target, volunteer, ignore=[reserve.id])
+        _check_room(target, volunteer, now, ignore=[reserve.id])
         _change(reserve, CANCELLED, by, now, "call-up", note=f"Called up as {target.role.name}")
         _withdraw(reserve)  # a confirmation still waiting is replaced by the call-up email
         reg = _register(volunteer, target, by, now, "call-up")
@@ -286,7 +300,7 @@ def move_in(volunteer_id, slot_id, by, now, action):
                    Role.is_reserve == True, Slot.opportunity == target.opportunity_id,  # noqa: E712
                    Slot.starts_at.between(target.starts_at - timedelta(days=1), target.starts_at + timedelta(days=1))))
     reserves = [r for r in near if to_local(r.slot.starts_at, zone).date() == to_local(target.starts_at, zone).date()]
-    _check_room(target, volunteer, ignore=[r.id for r in reserves])
+    _check_room(target, volunteer, now, ignore=[r.id for r in reserves])
     for reserve in reserves:
         _change(reserve, CANCELLED, by, now, action, note=f"Covering as {target.role.name}")
         _withdraw(reserve)
@@ -313,7 +327,7 @@ def add_to_slot(slot_id, volunteer_id, by, now=None):
         volunteer = User.get_or_none(User.id == volunteer_id, User.active == True)  # noqa: E712
         if volunteer is None:
             raise Refused("Choose a member of the group.")
-        _lock_volunteer(volunteer.id)
+        volunteer = _lock_volunteer(volunteer.id)
         slot = _locked_slot(slot_id)
         if not Membership.select().where(Membership.user == volunteer.id,
                                          Membership.group == slot.opportunity.group_id).exists():
@@ -322,7 +336,7 @@ def add_to_slot(slot_id, volunteer_id, by, now=None):
                                             Registration.slot == slot.id)
         if existing is not None and existing.status == REGISTERED:
             raise Refused(f"{volunteer.name} is already registered in this slot.")
-        _check_room(slot, volunteer)
+        _check_room(slot, volunteer, now)
         reg = _register(volunteer, slot, by, now, "add")
         emails.rota_confirmation(reg, by, send_after=now + _undo_window())
     return reg
