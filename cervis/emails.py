@@ -115,11 +115,14 @@ def password_changed(user):
 # The rota board's emails (cervis/rota.py) -------------------------------------------------------
 
 def _rota_inbox(volunteer):
-    """Who reads a volunteer's rota emails: themselves, or the parent of a family member."""
+    """Who reads a volunteer's rota emails: themselves, or the parent of a family member; nobody
+    for a deactivated volunteer, nor through a deactivated parent."""
+    if not volunteer.active:
+        return None
     if volunteer.email:
         return volunteer
     parent = volunteer.family_of if volunteer.family_of_id else None
-    return parent if parent is not None and parent.email else None
+    return parent if parent is not None and parent.active and parent.email else None
 
 
 def _rota_row(letters, volunteer, about, send_after=None, **context):

@@ -16,27 +16,31 @@ class TooMany(Exception):
 
 
 def inbox(volunteer):
-    """Who reads a volunteer's email: themselves, or the parent of a family member."""
+    """Who reads a volunteer's email: themselves, or the parent of a family member; nobody for a
+    deactivated volunteer, nor for a family member whose parent was deactivated."""
+    if not volunteer.active:
+        return None
     if volunteer.email:
         return volunteer
-    return volunteer.family_of if volunteer.family_of_id and volunteer.family_of.email else None
+    parent = volunteer.family_of if volunteer.family_of_id else None
+    return parent if parent is not None and parent.active and parent.email else None
 
 
 def group_members(group, ids):
-    """Of these ids, the group's members, by name."""
+    """Of these ids, the group's active members, by name."""
     return list(User.select().join(Membership, on=(Membership.user == User.id))
-                .where(Membership.group == group.id, User.id.in_(ids or [0]))
+                .where(Membership.group == group.id, User.id.in_(ids or [0]), User.active == True)  # noqa: E712
                 .order_by(User.first_name, User.last_name, User.id))
 
 
 def registered_on(opportunity, day):
-    """Everyone registered for one of the opportunity's slots on this local date."""
+    """Everyone active registered for one of the opportunity's slots on this local date."""
     zone = org_zone()
     start = to_utc(datetime.combine(day, time()), zone)
     end = to_utc(datetime.combine(day + timedelta(days=1), time()), zone)
     return list(User.select().join(Registration, on=(Registration.volunteer == User.id)).join(Slot)
                 .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end,
-                       Registration.status == REGISTERED)
+                       Registration.status == REGISTERED, User.active == True)  # noqa: E712
                 .distinct().order_by(User.first_name, User.last_name, User.id))
 
 

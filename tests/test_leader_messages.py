@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 
 from cervis import outbox
 from cervis.db import utcnow
-from cervis.models import REGISTERED, AuditLog, Email, Group, Opportunity, Organisation, Registration, Role, Slot, User
+from cervis.models import (REGISTERED, AuditLog, Email, Group, Membership, Opportunity, Organisation, Registration,
+                           Role, Slot, User)
 from conftest import emails_to
 
 
@@ -86,3 +87,46 @@ def test_everyone_registered_on_a_date_and_only_they(auth, client, db):
     empty = client.get(f"/leader/opportunities/{opp.id}/dates/{(start.date() + timedelta(days=1)).isoformat()}/message")
     assert empty.status_code == 303
     assert client.get(f"/leader/opportunities/{opp.id}/dates/not-a-date/message").status_code == 404
+
+
+def test_a_deactivated_member_is_never_written_to_nor_listed(auth, client, db):
+    north = Group.get(Group.name == "Northside")
+    User.update(active=False).where(User.email == "vera@example.org").execute()
+    auth.login("leo@example.org")
+    compose = client.post(f"/leader/groups/{north.id}/message", data={"volunteer": _ids("vera@example.org")})
+    assert compose.status_code == 303  # nobody to write to: Vera is not offered
+    client.post(f"/leader/groups/{north.id}/message", data={
+        "action": "send", "volunteer": _ids("vera@example.org"), "subject": "Hi", "message": "Hello"})
+    assert not emails_to("vera@example.org", "leader-message")
+
+
+def test_a_family_member_is_written_to_through_an_active_parent_only(auth, client, db):
+    from cervis import messages
+
+    north = Group.get(Group.name == "Northside")
+    vera = User.by_email("vera@example.org")
+    kit = User.create(email=None, first_name="Kit", last_name="Volunteer", family_of=vera)
+    kat = User.create(email=None, first_name="Kat", last_name="Volunteer", family_of=vera, active=False)
+    for child in (kit, kat):
+        Membership.create(user=child, group=north)
+    assert [p.first_name for p in messages.group_members(north, [kit.id, kat.id])] == ["Kit"]
+    assert messages.inbox(kit) == vera
+    User.update(active=False).where(User.id == vera.id).execute()
+    assert messages.inbox(User.get_by_id(kit.id)) is None
+    auth.login("leo@example.org")
+    client.post(f"/leader/groups/{north.id}/message", data={
+        "action": "send", "volunteer": [str(kit.id)], "subject": "Hi", "message": "Hello"})
+    assert not emails_to("vera@example.org", "leader-message")
+
+
+def test_a_deactivated_volunteer_registered_on_a_date_is_left_out(auth, client, db):
+    from cervis import messages
+
+    north = Group.get(Group.name == "Northside")
+    opp = Opportunity.create(group=north, name="Night Shelter", live_from=utcnow() - timedelta(days=9))
+    start = datetime.combine(utcnow().date() + timedelta(days=3), datetime.min.time()) + timedelta(hours=19)
+    slot = Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == "Cook"),
+                       starts_at=start, ends_at=start + timedelta(hours=12), capacity=2)
+    Registration.create(volunteer=User.by_email("vera@example.org"), slot=slot, status=REGISTERED)
+    User.update(active=False).where(User.email == "vera@example.org").execute()
+    assert messages.registered_on(opp, start.date()) == []
