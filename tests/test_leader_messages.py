@@ -13,6 +13,16 @@ def _ids(*addresses):
     return [str(User.by_email(a).id) for a in addresses]
 
 
+def _vera_cooks_in_three_days():
+    north = Group.get(Group.name == "Northside")
+    opp = Opportunity.create(group=north, name="Night Shelter", live_from=utcnow() - timedelta(days=9))
+    start = datetime.combine(utcnow().date() + timedelta(days=3), datetime.min.time()) + timedelta(hours=19)
+    slot = Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == "Cook"),
+                       starts_at=start, ends_at=start + timedelta(hours=12), capacity=2)
+    Registration.create(volunteer=User.by_email("vera@example.org"), slot=slot, status=REGISTERED)
+    return opp, start
+
+
 def test_leader_ticks_members_writes_and_each_gets_their_own_email(auth, client, db):
     north = Group.get(Group.name == "Northside")
     auth.login("leo@example.org")
@@ -70,12 +80,7 @@ def test_a_double_click_sends_once_and_the_eleventh_message_in_an_hour_waits(aut
 
 
 def test_everyone_registered_on_a_date_and_only_they(auth, client, db):
-    north = Group.get(Group.name == "Northside")
-    opp = Opportunity.create(group=north, name="Night Shelter", live_from=utcnow() - timedelta(days=9))
-    start = datetime.combine(utcnow().date() + timedelta(days=3), datetime.min.time()) + timedelta(hours=19)
-    slot = Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == "Cook"),
-                       starts_at=start, ends_at=start + timedelta(hours=12), capacity=2)
-    Registration.create(volunteer=User.by_email("vera@example.org"), slot=slot, status=REGISTERED)
+    opp, start = _vera_cooks_in_three_days()
     auth.login("leo@example.org")
     url = f"/leader/opportunities/{opp.id}/dates/{start.date().isoformat()}/message"
     page = client.get(url).text
@@ -122,11 +127,6 @@ def test_a_family_member_is_written_to_through_an_active_parent_only(auth, clien
 def test_a_deactivated_volunteer_registered_on_a_date_is_left_out(auth, client, db):
     from cervis import messages
 
-    north = Group.get(Group.name == "Northside")
-    opp = Opportunity.create(group=north, name="Night Shelter", live_from=utcnow() - timedelta(days=9))
-    start = datetime.combine(utcnow().date() + timedelta(days=3), datetime.min.time()) + timedelta(hours=19)
-    slot = Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == "Cook"),
-                       starts_at=start, ends_at=start + timedelta(hours=12), capacity=2)
-    Registration.create(volunteer=User.by_email("vera@example.org"), slot=slot, status=REGISTERED)
+    opp, start = _vera_cooks_in_three_days()
     User.update(active=False).where(User.email == "vera@example.org").execute()
     assert messages.registered_on(opp, start.date()) == []
