@@ -15,7 +15,7 @@ from ..db import utcnow
 from ..htmx import done, is_htmx, vary
 from ..models import RotaCompletion
 from ..permissions import as_id, opportunity_for_leader, registration_for_leader, slot_for_leader
-from ..timeutil import slot_when, to_local
+from ..timeutil import slot_when
 from . import bp, rota_board
 
 NO_REASON = "Please give a reason: the volunteer is told it."
@@ -71,8 +71,9 @@ def month_context(opportunity, day):
 
 def _cells_context(opportunity, day, show=None):
     days, cells = rota_board.month_cells(opportunity, day, show)
+    now = utcnow()
     return dict(days=days, counts=rota_board.month_counts(cells), show=show,
-                today=to_local(utcnow()).date())
+                who_came={d.date for d in days if d.starts_at <= now})  # from the night's first start
 
 
 def _panel(opportunity, slot_id):

@@ -63,6 +63,7 @@ class Day:
     date: object
     slots: list = field(default_factory=list)  # what is shown: SlotViews, or Cells that pass the filter
     all: list = field(default_factory=list)
+    starts_at: object = None  # UTC: the first slot's start, when "Who came?" opens
 
 
 def month_slots(opportunity, day, around=None):
@@ -221,7 +222,7 @@ def month_cells(opportunity, day, show=None):
         local = to_local(starts_at, zone)
         cell = Cell(slot_id, role, f"{local:%H:%M}", counts[(slot_id, REGISTERED)], capacity,
                     counts[(slot_id, PENDING)], cover=slot_id in asking)
-        day_ = days.setdefault(local.date(), Day(local.date()))
+        day_ = days.setdefault(local.date(), Day(local.date(), starts_at=starts_at))
         day_.all.append(cell)
         if keep(cell):
             day_.slots.append(cell)
