@@ -69,7 +69,8 @@ def sample(kind):
         "cover-leaders": dict(b["rota"], news="opened", volunteer="Vera Volunteer", asked=3,
                               reserves=[("Sam Southsider", "07700 900456")], board="/leader/rota"),
         "leader-message": dict(subject="Thank you", message="Thank you all for last week.\n\nSee you soon.",
-                               leader=b["leader"]),
+                               leader=b["leader"], group=b["group"], unsubscribe_link="/unsubscribe/sample-link",
+                               profile_link="/portal/profile#announcements"),
         "data-protection-reminder": dict(due=4, asked=1, years=3, link="/admin/data-protection"),
     }
     return samples.get(kind)

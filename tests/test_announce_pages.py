@@ -81,7 +81,7 @@ def test_volunteer_switches_announcements_off_for_a_group(auth, client, db):
     north = Group.get(Group.name == "Northside")
     assert f'name="group" value="{north.id}" checked' in page
     response = client.post("/portal/profile/announcements", data={"shown": str(north.id)}, headers=HTMX)
-    assert "Your choice of emails about new shifts is saved." in response.text
+    assert "Your choice of emails from your groups is saved." in response.text
     assert f'name="group" value="{north.id}">' in response.text
     assert AnnouncementOptOut.select().where(AnnouncementOptOut.user == User.by_email("vera@example.org")).exists()
     response = client.post("/portal/profile/announcements", data={"shown": str(north.id), "group": str(north.id)})
