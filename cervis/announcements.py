@@ -8,6 +8,9 @@ month already announced make one short "more shifts added" email, at most once a
 email has a key (cervis.emails.once) and every announcement a unique row, so a second run, a
 restart or a second scheduler sends nothing twice; after the Pi was off, what is still useful
 goes (a month whose slots are still open), what is not does not (a deadline that has passed).
+
+Months that open together (a leader making February to April at once) go in one email naming them
+all: a member gets one "Shift bookings launched", not three in the same minute.
 """
 from collections import Counter
 from datetime import date, timedelta
@@ -27,6 +30,7 @@ SETTLE = timedelta(minutes=10)  # a leader adding slots one by one gets them all
 MORE_GAP = timedelta(days=1)  # "more shifts added": at most once a day
 HAND_GAP = timedelta(hours=1)  # "Announce Now": never twice within an hour
 BATCH = 200  # emails per write transaction: the lock is never held for a whole announcement
+LAUNCHING = "launching"  # an Announcement's kind while its emails are being written
 
 
 class TooSoon(Exception):
@@ -45,6 +49,17 @@ def month_of(dt, zone):
 def month_name(month):
     year, number = (int(part) for part in month.split("-"))
     return f"{date(year, number, 1):%B %Y}"
+
+
+def months_named(months):
+    """'February 2027'; 'February, March and April 2027'; 'December 2026, January 2027'."""
+    years = {}
+    for month in sorted(months):
+        year, number = (int(part) for part in month.split("-"))
+        years.setdefault(year, []).append(f"{date(year, number, 1):%B}")
+    named = [(" and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]) + f" {year}"
+             for year, names in years.items()]
+    return ", ".join(named)
 
 
 def open_months(opportunity, now, zone):
@@ -96,10 +111,12 @@ def roles(slots):
     return [(role, counts[role]) for role in dict.fromkeys(role for _, role, _ in slots)]
 
 
-def _context(opportunity, month, slots, zone):
+def _context(opportunity, months, zone):
+    """What the announcement emails say about one month or several ({month: slots})."""
     deadline = opportunity.offer_deadline
-    return dict(opportunity=opportunity, group=opportunity.group, month=month_name(month),
-                slots=len(slots), roles=roles(slots), link=offer_link(opportunity, month),
+    return dict(opportunity=opportunity, group=opportunity.group, month=months_named(months),
+                months=[dict(month=month_name(month), slots=len(slots), roles=roles(slots),
+                             link=offer_link(opportunity, month)) for month, slots in sorted(months.items())],
                 deadline=local_datetime(deadline, zone) if deadline else None,
                 profile_link=emails.absolute("volunteer.profile", _anchor="announcements"),
                 about=opportunity)
@@ -119,7 +136,7 @@ def _announce(opportunity, month, slots, now, kind, key, by=None):
                               upto_slot=max(slot_id for slot_id, _, _ in slots), slots=len(slots))
     email_kind = "more-shifts-added" if kind == MORE else "shift-bookings-launched"
     batch = {LAUNCHED: "", MORE: f":{row.upto_slot}", BY_HAND: f":by-hand-{row.id}"}[kind]
-    context = _context(opportunity, month, slots, zone)
+    context = _context(opportunity, {month: slots}, zone)
     for person in audience(opportunity):
         if _tell(f"{email_kind}:{opportunity.id}:{month}{batch}:{person.id}", email_kind,
                  person, opportunity, context) is not None:
@@ -128,27 +145,68 @@ def _announce(opportunity, month, slots, now, kind, key, by=None):
     return row
 
 
-def _scheduled(opportunity, month, slots, now, kind, key):
-    """The scheduler's announcement: its emails in batches of BATCH, each batch its own transaction,
-    then its row. A crash between batches leaves no row, so the next run makes it, and each
-    email's key (emails.once) lets none go twice."""
-    upto = max(slot_id for slot_id, _, _ in slots)
-    email_kind = "more-shifts-added" if kind == MORE else "shift-bookings-launched"
-    prefix = f"{email_kind}:{opportunity.id}:{month}" + (f":{upto}" if kind == MORE else "")
-    context = _context(opportunity, month, slots, org_zone())
-    people, told = list(audience(opportunity)), 0
+def _send_all(prefix, email_kind, opportunity, context):
+    """One email per member, in batches of BATCH, each batch its own transaction; how many of
+    them (this run's or an earlier one's) there are. A crash between batches loses none: each
+    email's key (emails.once) lets none go twice when the next run sends the rest."""
+    people, told = audience(opportunity), 0
     for start in range(0, len(people), BATCH):
         batch = people[start:start + BATCH]
         with write_transaction():
             for person in batch:
                 _tell(f"{prefix}:{person.id}", email_kind, person, opportunity, context)
             told += Email.select().where(Email.key.in_([f"{prefix}:{p.id}" for p in batch])).count()
+    return told
+
+
+def _more(opportunity, month, slots, now):
+    """'More shifts added': its emails, then its row (a crash before the row: the next run makes it)."""
+    upto = max(slot_id for slot_id, _, _ in slots)
+    prefix = f"more-shifts-added:{opportunity.id}:{month}:{upto}"
+    told = _send_all(prefix, "more-shifts-added", opportunity, _context(opportunity, {month: slots}, org_zone()))
     try:
         with write_transaction():
-            return Announcement.create(opportunity=opportunity, month=month, kind=kind, key=key, at=now,
-                                       upto_slot=upto, slots=len(slots), recipients=told)
+            return [Announcement.create(opportunity=opportunity, month=month, kind=MORE, at=now, upto_slot=upto,
+                                        key=f"more:{opportunity.id}:{month}:{upto}", slots=len(slots),
+                                        recipients=told)]
     except peewee.IntegrityError:
-        return None  # another scheduler (or an earlier run) made it
+        return []  # another scheduler (or an earlier run) made it
+
+
+def _decide_launch(opportunity, months, now):
+    """The months to launch together, decided once: their rows, LAUNCHING until the emails are
+    written, so a restart sends the same one email (not the months due by then). Nothing when
+    another scheduler decided them first."""
+    try:
+        with write_transaction():
+            for month, slots in months.items():
+                Announcement.create(opportunity=opportunity, month=month, kind=LAUNCHING, at=now,
+                                    key=f"launched:{opportunity.id}:{month}", slots=len(slots),
+                                    upto_slot=max(slot_id for slot_id, _, _ in slots))
+    except peewee.IntegrityError:
+        pass
+
+
+def _launch_decided(now):
+    """Send every launch decided and not yet written (this run's, or one a crash cut short)."""
+    pending = {}
+    for row in Announcement.select().where(Announcement.kind == LAUNCHING).order_by(Announcement.month):
+        pending.setdefault((row.opportunity_id, row.at), []).append(row)
+    made, zone = [], org_zone()
+    for (opportunity_id, _), rows in pending.items():
+        opportunity = Opportunity.select(Opportunity, Group).join(Group).where(Opportunity.id == opportunity_id).get()
+        still = open_months(opportunity, now, zone)
+        months = {row.month: still[row.month] for row in rows if row.month in still}
+        told = 0
+        if months:  # the key names the months decided: the same on a restart, whatever opened since
+            prefix = f"shift-bookings-launched:{opportunity.id}:{'+'.join(row.month for row in rows)}"
+            told = _send_all(prefix, "shift-bookings-launched", opportunity, _context(opportunity, months, zone))
+        with write_transaction():
+            for row in rows:  # of two schedulers, one turns each row LAUNCHED and counts it
+                if Announcement.update(kind=LAUNCHED, recipients=told).where(
+                        Announcement.id == row.id, Announcement.kind == LAUNCHING).execute():
+                    made.append(row)
+    return made
 
 
 def _told(opportunity):
@@ -164,22 +222,20 @@ def announce_due(now=None):
     now = now or utcnow()
     zone, made = org_zone(), []
     for opportunity in list(live_opportunities(now)):  # read first: no cursor open across writes
-        told = _told(opportunity)
+        told, launch = _told(opportunity), {}
         for month, slots in open_months(opportunity, now, zone).items():
             if max(created for _, _, created in slots) > now - SETTLE:
                 continue  # the leader may still be adding to this batch
             if month not in told:
-                row = _scheduled(opportunity, month, slots, now, LAUNCHED, f"launched:{opportunity.id}:{month}")
-            else:
-                upto, last = told[month]
-                new = [slot for slot in slots if slot[0] > upto]
-                if not new or last > now - MORE_GAP:
-                    continue  # nothing new, or told today already: the new slots wait for tomorrow
-                row = _scheduled(opportunity, month, new, now, MORE,
-                                 f"more:{opportunity.id}:{month}:{max(s[0] for s in new)}")
-            if row is not None:
-                made.append(row)
-    return made
+                launch[month] = slots
+                continue
+            upto, last = told[month]
+            new = [slot for slot in slots if slot[0] > upto]
+            if new and last <= now - MORE_GAP:  # else nothing new, or told today: they wait for tomorrow
+                made += _more(opportunity, month, new, now)
+        if launch:
+            _decide_launch(opportunity, launch, now)
+    return _launch_decided(now) + made
 
 
 def announce_by_hand(opportunity, month, by, now=None):
@@ -241,7 +297,7 @@ def remind_deadlines(now=None):
         stamp = f"{opportunity.offer_deadline:%Y%m%d%H%M}"  # a moved deadline reminds again
         for month, slots in open_months(opportunity, now, zone).items():
             offered = _offered(opportunity, month, zone)
-            context = _context(opportunity, month, slots, zone)
+            context = _context(opportunity, {month: slots}, zone)
             with write_transaction():
                 for person in audience(opportunity):
                     if person.id not in offered and _tell(

@@ -34,8 +34,9 @@ def _base():
                 leader=leader, leader_phone="07700 900123", for_other="",
                 calendar={"google": "https://calendar.google.com/...", "ical": "/calendar/sample.ics",
                           "outlook": "https://outlook.live.com/..."})
-    announcement = dict(opportunity=opportunity, group=group, month=f"{start:%B %Y}", slots=24,
-                        roles=[("Cook", 8), ("Reserve", 8), ("Shift Asst", 8)], link="/portal/signup/slots",
+    month = dict(month=f"{start:%B %Y}", slots=24, roles=[("Cook", 8), ("Reserve", 8), ("Shift Asst", 8)],
+                 link="/portal/signup/slots")
+    announcement = dict(opportunity=opportunity, group=group, month=month["month"], months=[month],
                         deadline="Mon, Oct 6, 2025 6:00 PM", profile_link="/portal/profile#announcements")
     return dict(group=group, opportunity=opportunity, volunteer=volunteer, leader=leader, slot=slot,
                 rota=rota, announcement=announcement)
@@ -60,14 +61,16 @@ def sample(kind):
                                role=Sample(name="Cook"), leader=b["leader"], cancel_link=LINK, reg=None),
         "password-changed": {}, "temporary-password": dict(temp="Sample2345abc", link="/password/temporary/sample"),
         "welcome": dict(temp="Sample2345abc", link="/password/temporary/sample"),
-        "shift-bookings-launched": b["announcement"], "more-shifts-added": dict(b["announcement"], slots=3),
+        "shift-bookings-launched": b["announcement"], "more-shifts-added": dict(b["announcement"], months=[
+            dict(b["announcement"]["months"][0], slots=3, roles=[("Cook", 2), ("Reserve", 1)])]),
         "offer-deadline": b["announcement"],
         "registration-cancelled": b["rota"],
         "cover-ask": dict(b["rota"], link="/cover/sample-link"),
         "cover-leaders": dict(b["rota"], news="opened", volunteer="Vera Volunteer", asked=3,
                               reserves=[("Sam Southsider", "07700 900456")], board="/leader/rota"),
         "leader-message": dict(subject="Thank you", message="Thank you all for last week.\n\nSee you soon.",
-                               leader=b["leader"]),
+                               leader=b["leader"], group=b["group"], unsubscribe_link="/unsubscribe/sample-link",
+                               profile_link="/portal/profile#announcements"),
         "data-protection-reminder": dict(due=4, asked=1, years=3, link="/admin/data-protection"),
     }
     return samples.get(kind)

@@ -5,8 +5,9 @@ from datetime import datetime, time, timedelta
 
 from . import emails
 from .db import utcnow, write_transaction
-from .models import REGISTERED, AuditLog, Membership, Registration, Slot, Throttle, User
+from .models import REGISTERED, AuditLog, Group, LeaderMessageOptOut, Membership, Registration, Slot, Throttle, User
 from .timeutil import org_zone, to_local, to_utc
+from .unsubscribe_links import MESSAGES, unsubscribe_url
 
 MESSAGE_WINDOW, MESSAGES_PER_WINDOW = timedelta(hours=1), 10
 
@@ -44,6 +45,32 @@ def registered_on(opportunity, day):
                 .distinct().order_by(User.first_name, User.last_name, User.id))
 
 
+def _stopped(about):
+    """Who stopped these messages: a group's members' readers who unsubscribed from its leaders'
+    messages. Nobody, for a message to those registered on a date: it is about their own shift."""
+    if not isinstance(about, Group):
+        return set()
+    return {u for (u,) in LeaderMessageOptOut.select(LeaderMessageOptOut.user).where(
+        LeaderMessageOptOut.group == about.id).tuples()}
+
+
+def stopped(about, people):
+    """Of these volunteers, those whose reader will not get the message (the compose page says so)."""
+    ids = _stopped(about)
+    return [person for person in people if (inbox(person) or person).id in ids]
+
+
+def _to_members(about, readers):
+    """A message to a group's members is bulk mail: each reader's one-click link, and none to a reader
+    who stopped that group's messages."""
+    if not isinstance(about, Group):
+        return {reader.id: {} for reader in readers}
+    stopped = _stopped(about)
+    profile = emails.absolute("volunteer.profile", _anchor="announcements")
+    return {reader.id: dict(unsubscribe_link=unsubscribe_url(reader.id, about.id, MESSAGES), group=about,
+                            profile_link=profile) for reader in readers if reader.id not in stopped}
+
+
 def send(leader, volunteers, subject, message, about, now=None):
     """One email per reader (a parent reads once for the family); returns how many were queued.
     The same message to the same person twice in a day (a double click) is queued once."""
@@ -52,13 +79,14 @@ def send(leader, volunteers, subject, message, about, now=None):
     digest = hashlib.sha256(f"{subject}\n{message}\n{to_local(now, org_zone()):%Y-%m-%d}".encode()).hexdigest()[:16]
     readers = {reader.id: reader for reader in filter(None, map(inbox, volunteers))}
     with write_transaction():
+        links = _to_members(about, readers.values())
         if Throttle.count(key, MESSAGE_WINDOW) >= MESSAGES_PER_WINDOW:
             raise TooMany()
         Throttle.hit(key)
-        queued = [reader for reader in readers.values() if emails.once(
+        queued = [reader for reader in readers.values() if reader.id in links and emails.once(
             f"leader-message:{leader.id}:{digest}:{reader.id}", "leader-message", reader,
             subject=subject, message=message, leader=leader, about=about,
-            from_name=leader.name, reply_to=leader.email or "")]
+            from_name=leader.name, reply_to=leader.email or "", **links[reader.id])]
         AuditLog.record(leader, "message.send", about, after={
             "subject": subject, "to": sorted(r.id for r in queued), "selected": sorted(v.id for v in volunteers)})
     return len(queued)

@@ -169,9 +169,8 @@ def test_the_scheduler_runs_the_announcement_job(app):
     assert announcements.announce in [fn for fn, _ in scheduler.JOBS]
 
 
-def test_a_crash_half_way_keeps_the_batches_written_and_a_restart_sends_the_rest_once(app, db, monkeypatch):
-    """The write lock is held one batch at a time, not for the whole announcement."""
-    night_shelter()
+def crash_on_the_second_email(app, monkeypatch):
+    """The power goes as the go-live's second batch (of one email) is written; then it comes back."""
     monkeypatch.setattr(announcements, "BATCH", 1)
     real_once, calls = announcements.emails.once, []
 
@@ -181,13 +180,81 @@ def test_a_crash_half_way_keeps_the_batches_written_and_a_restart_sends_the_rest
             raise RuntimeError("power cut")
         return real_once(*args, **kw)
 
-    monkeypatch.setattr(announcements.emails, "once", crash_on_the_second)
-    try:
-        run(app, GO_LIVE + timedelta(minutes=5))
-    except RuntimeError:
-        pass
+    with monkeypatch.context() as power:
+        power.setattr(announcements.emails, "once", crash_on_the_second)
+        try:
+            run(app, GO_LIVE + timedelta(minutes=5))
+        except RuntimeError:
+            pass
+
+
+def test_a_crash_half_way_keeps_the_batches_written_and_a_restart_sends_the_rest_once(app, db, monkeypatch):
+    """The write lock is held one batch at a time, not for the whole announcement."""
+    night_shelter()
+    crash_on_the_second_email(app, monkeypatch)
     assert Email.select().count() == 1  # the first batch was committed before the crash
-    monkeypatch.setattr(announcements.emails, "once", real_once)
     assert run(app, GO_LIVE + timedelta(minutes=6)) == 1
     assert kinds("vera@example.org") == [LAUNCHED] and kinds("leo@example.org") == [LAUNCHED]
     assert Announcement.get().recipients == 2
+
+
+def three_months():
+    """A live opportunity whose February, March and April are open at once."""
+    opp = night_shelter(deadline=None)
+    for month in (3, 4):
+        add_slots(opp, (1,), NOW - timedelta(days=1), month=month)
+    return opp
+
+
+def test_three_open_months_go_live_in_one_email_that_names_them(app, db):
+    opp = three_months()
+    assert run(app, GO_LIVE + timedelta(minutes=5)) == 3  # three months launched
+    assert run(app, GO_LIVE + timedelta(minutes=10)) == 0
+    [mail] = emails_to("vera@example.org")
+    assert mail.subject == "Shift bookings launched: Night Shelter, February, March and April 2027"
+    text = mail.body_text
+    for month, slots in (("February 2027", "4 slots: Cook (2), Reserve (2)"),
+                         ("March 2027", "2 slots: Cook (1), Reserve (1)"), ("April 2027", "2 slots")):
+        assert f"{month}: {slots}" in text
+    for month in ("2027-02", "2027-03", "2027-04"):
+        assert f"opportunity={opp.id}&amp;month={month}" in mail.body_html
+    assert mail.key == f"{LAUNCHED}:{opp.id}:2027-02+2027-03+2027-04:{mail.user_id}"
+    assert [(a.month, a.kind, a.recipients) for a in Announcement.select().order_by(Announcement.month)] == [
+        ("2027-02", "launched", 2), ("2027-03", "launched", 2), ("2027-04", "launched", 2)]
+
+
+def test_months_across_a_new_year_are_named_by_year():
+    assert announcements.months_named(["2026-12", "2027-01", "2027-02"]) == "December 2026, January and February 2027"
+    assert announcements.months_named(["2027-02"]) == "February 2027"
+
+
+def test_a_crash_during_a_three_month_launch_sends_the_rest_once_even_if_a_month_settles_meanwhile(
+        app, db, monkeypatch):
+    opp = three_months()
+    crash_on_the_second_email(app, monkeypatch)
+    add_slots(opp, (1,), GO_LIVE, month=5)  # May, settled by the restart: its own email
+    assert run(app, GO_LIVE + timedelta(minutes=20)) == 4
+    assert [e.subject for e in emails_to("vera@example.org")] == [
+        "Shift bookings launched: Night Shelter, February, March and April 2027",
+        "Shift bookings launched: Night Shelter, May 2027"]
+    assert len(emails_to("leo@example.org")) == 2
+
+
+def test_two_schedulers_at_once_send_one_three_month_email_each(app, db):
+    for i in range(6):
+        Membership.create(user=_user(f"v{i}@example.org", f"V{i}", "Volunteer"),
+                          group=Group.get(Group.name == "Northside"))
+    three_months()
+    start = threading.Barrier(2)
+
+    def scheduler_process():
+        start.wait()
+        announcements.announce(app, GO_LIVE + timedelta(minutes=5))
+
+    threads = [threading.Thread(target=scheduler_process) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Email.select().where(Email.kind == LAUNCHED).count() == 8
+    assert Announcement.select().where(Announcement.kind == "launched").count() == 3

@@ -1,5 +1,5 @@
 """All models, importable from one place."""
-from .announce import Announcement, AnnouncementOptOut, EmailOpening
+from .announce import Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut
 from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
 from .branding import Branding
@@ -26,7 +26,7 @@ ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        Email, Document, AuditLog, Throttle, RotaCompletion, LeaderNote,
        CoverRequest, CoverAsk, AttendanceDay, Attendance, EmailAttachment, CalendarFeed, Branding,
        Erasure, RetentionReminder,
-       Announcement, AnnouncementOptOut, EmailOpening,
+       Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut,
        Qualification, RoleRequirement, QualificationGrant, RecordCheck, QualificationOverride]
 
 __all__ = [m.__name__ for m in ALL] + [
