@@ -1,0 +1,127 @@
+"""Several waitress processes on one database, as a larger charity would serve CERVIS: exactly one of
+them runs the scheduler, and every email its jobs queue or send arrives once. On PostgreSQL each
+worker has an instance folder of its own, as on separate machines, so only the database's lock
+can tell them apart; on SQLite they share the instance folder and its lock file."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from datetime import datetime, timedelta
+from email import message_from_bytes
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from conftest import on_postgresql
+
+from cervis.db import utcnow
+from cervis.models import Email, Group, Opportunity, Role, Slot
+from cervis.models.mail import SENT
+
+ROOT = Path(__file__).resolve().parent.parent
+PORTS = range(19500, 19600)
+WORKERS = 3
+WAITING = 6  # emails people's actions left in the outbox
+SERVE = "import logging, sys; logging.basicConfig(level=logging.INFO); from waitress.runner import run; sys.exit(run())"
+LEADING = "CERVIS scheduler running in process"
+
+
+def _free_ports(count):
+    ports = []
+    for port in PORTS:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)):
+                ports.append(port)
+        if len(ports) == count:
+            return ports
+    raise RuntimeError(f"no {count} free ports in {PORTS.start}-{PORTS.stop - 1}")
+
+
+class MailServer:
+    def __init__(self):
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(message_from_bytes(envelope.content)["Message-ID"])
+        return "250 OK"
+
+
+def _arrange(now):
+    """Emails waiting to go, and a month newly open that the announcement job will tell Vera and Leo of."""
+    for n in range(WAITING):
+        Email.create(kind="message", to_addr=f"person{n}@example.org", subject=f"Waiting {n}",
+                     body_text="Hello", message_id=f"<waiting-{n}@example.org>")
+    north = Group.get(Group.name == "Northside")
+    opp = Opportunity.create(group=north, name="Night Shelter", live_from=now - timedelta(hours=1))
+    start = datetime(now.year + 1, 2, 1, 19)
+    Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == "Cook"),
+                starts_at=start, ends_at=start + timedelta(hours=12), created_at=now - timedelta(days=1))
+
+
+def _start_workers(app, tmp_path, mail_port):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CERVIS_") and k != "DATABASE_URL"}
+    env.update(CERVIS_DATABASE_URL=app.config["DATABASE_URL"], CERVIS_MAIL_SERVER="127.0.0.1",
+               CERVIS_MAIL_PORT=str(mail_port), CERVIS_MAIL_USE_TLS="false", CERVIS_SESSION_COOKIE_SECURE="false")
+    workers = []
+    for n, port in enumerate(_free_ports(WORKERS)):
+        instance = tmp_path / f"machine-{n}" if on_postgresql() else Path(app.instance_path)
+        log = open(tmp_path / f"worker-{n}.log", "wb")
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVE, "--host", "127.0.0.1", f"--port={port}", "--threads", "2", "app:app"],
+            cwd=ROOT, env={**env, "CERVIS_INSTANCE_PATH": str(instance)}, stdout=log, stderr=log)
+        log.close()  # the worker keeps its own copy
+        workers.append((process, port, tmp_path / f"worker-{n}.log"))
+    return workers
+
+
+def _wait_until(done, seconds, workers):
+    deadline = time.monotonic() + seconds
+    while not done():
+        for process, _, log in workers:
+            assert process.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def _answers(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def _stop(workers):
+    for process, _, _ in workers:
+        process.send_signal(signal.SIGTERM)
+    for process, _, _ in workers:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_three_workers_run_one_scheduler_and_send_each_email_once(app, db, tmp_path):
+    _arrange(utcnow())
+    mail = MailServer()
+    controller = Controller(mail, hostname="127.0.0.1", port=_free_ports(1)[0])
+    controller.start()
+    workers = _start_workers(app, tmp_path, controller.port)
+    try:
+        _wait_until(lambda: all(_answers(port) for _, port, _ in workers), 60, workers)
+        # The waiting emails go on the first round; the job's announcements on the next, 20 s on.
+        _wait_until(lambda: len(mail.received) >= WAITING + 2, 90, workers)
+        time.sleep(1)  # time for any second scheduler's duplicate to arrive
+    finally:
+        _stop(workers)
+        controller.stop()
+    leaders = [log.name for _, _, log in workers if LEADING in log.read_text()]
+    assert len(leaders) == 1, leaders
+    queued = [e.message_id for e in Email.select().order_by(Email.id)]
+    assert Email.select().where(Email.kind == "shift-bookings-launched").count() == 2  # Vera and Leo, once each
+    assert Counter(mail.received) == {message_id: 1 for message_id in queued}
+    assert Email.select().where(Email.status != SENT).count() == 0
