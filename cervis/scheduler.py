@@ -17,6 +17,7 @@ from pathlib import Path
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
+from playhouse.pool import PooledDatabase
 
 from . import announcements, backups, cover, outbox, privacy, reminders
 from .db import database, is_sqlite, utcnow
@@ -110,8 +111,11 @@ class SchedulerLock:
 
     def _acquire_pg(self):
         # A connection of its own, outside peewee's per-thread ones, made from the same
-        # DATABASE_URL by the same driver (any playhouse.db_url form: postgresql://, +pool, ...).
-        conn = database.obj._connect()
+        # DATABASE_URL by the same driver (any playhouse.db_url form: postgresql://, +pool, ...),
+        # and outside a pool: one counts each connection it handed out until it is given back, and
+        # this one is closed instead, so every minute's try would use up one of the pages'.
+        db = database.obj
+        conn = super(PooledDatabase, db)._connect() if isinstance(db, PooledDatabase) else db._connect()
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("SELECT pg_try_advisory_lock(%s)", (PG_LOCK_ID,))

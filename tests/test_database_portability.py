@@ -94,6 +94,23 @@ def test_two_workers_on_two_machines_share_one_advisory_lock(app, tmp_path):
 
 
 @postgresql_only
+def test_a_worker_asking_for_the_lock_every_minute_keeps_its_pooled_connections(app, tmp_path):
+    # DATABASE_URL=postgresql+pool://...: the pool counts each connection it handed out until it is
+    # given back, and a lock's connection is closed, never given back.
+    url = app.config["DATABASE_URL"].replace("postgresql://", "postgresql+pool://", 1) + "?max_connections=2"
+    pooled = create_app({**app.config, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path / "pooled")})
+    first, second = scheduler.SchedulerLock(pooled), scheduler.SchedulerLock(pooled)
+    try:
+        assert first.acquire() is True
+        for _minute in range(3):
+            assert second.acquire() is False
+        assert pooled.test_client().get("/login").status_code == 200
+    finally:
+        first.release()
+        second.release()
+
+
+@postgresql_only
 def test_a_leader_that_lost_its_connection_stops_and_another_worker_takes_over(app):
     first, second = scheduler.SchedulerLock(app), scheduler.SchedulerLock(app)
     one, two = BackgroundScheduler(timezone="UTC"), BackgroundScheduler(timezone="UTC")

@@ -12,6 +12,9 @@ from cervis.db import database, write_transaction
 from cervis.models import Throttle
 
 WRITES = ("insert", "update", "delete", "replace")
+# PostgreSQL keeps a bigint advisory lock's key in two 32-bit halves.
+HOLDS_PG_WRITE_LOCK = """SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+                            AND granted AND (classid::bigint << 32 | objid::bigint) = %s"""
 
 
 @pytest.fixture
@@ -19,8 +22,13 @@ def unlocked_writes(monkeypatch):
     """The write statements run while this thread holds no write lock."""
     found, real = [], database.obj.execute_sql
 
+    def holds_write_lock():
+        if cervis_db.is_sqlite():
+            return cervis_db._sqlite_writer.locked()
+        return real(HOLDS_PG_WRITE_LOCK, (cervis_db.PG_WRITE_LOCK_ID,)).fetchone() is not None
+
     def watched(sql, params=None, *args, **kwargs):
-        if sql.lstrip().lower().startswith(WRITES) and not cervis_db._sqlite_writer.locked():
+        if sql.lstrip().lower().startswith(WRITES) and not holds_write_lock():
             found.append(sql)
         return real(sql, params, *args, **kwargs)
 
@@ -41,7 +49,8 @@ def test_giving_back_and_clearing_attempts_waits_for_the_write_lock_held_by_a_jo
     worker = threading.Thread(target=job)
     worker.start()
     held.wait()
-    database.execute_sql("PRAGMA busy_timeout = 20")  # SQLite's wait alone gives up long before the job ends
+    if cervis_db.is_sqlite():  # PostgreSQL waits for a lock until it is free: it has no such limit
+        database.execute_sql("PRAGMA busy_timeout = 20")  # SQLite's wait alone gives up long before the job ends
     try:
         Throttle.release(ids)
         Throttle.clear("login-email:vera@example.org")
