@@ -216,9 +216,9 @@ def held_for_export(user):
                 "proof_waiting": bool(g.proof_path)}
         check = checks.get(g.id)
         if check is not None:
-            item["criminal_record_check"] = {"level": check.level, "certificate_number": check.certificate_number,
-                                             "issued_on": check.issued_on, "cleared": check.cleared,
-                                             "decided_at": check.decided_at}
+            item.update(check_level=dict(LEVELS).get(check.level, check.level),
+                        certificate_number=check.certificate_number, issued_on=check.issued_on,
+                        cleared=check.cleared, decided_at=check.decided_at)
         out.append(item)
     return out
 
