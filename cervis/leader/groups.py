@@ -163,7 +163,8 @@ def _roles_context(group, form=None):
     roles = list(group.roles.order_by(Role.position, Role.name))
     used = dict(Slot.select(Slot.role, fn.COUNT(Slot.id)).where(Slot.role.in_([r.id for r in roles] or [0]))
                 .group_by(Slot.role).tuples())
-    return {"group": group, "roles": roles, "used": used, "role_form": form or RoleForm(formdata=None).with_qualifications()}
+    return {"group": group, "roles": roles, "used": used,
+            "role_form": form or RoleForm(formdata=None).with_qualifications()}
 
 
 def role_for_leader(user, group, role_id):

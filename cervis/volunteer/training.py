@@ -38,7 +38,8 @@ def my_training(user):
     return {"my_training": [{"grant": g, "state": training.state_of(g, today), "check": checks.get(g.id)}
                             for g in grants],
             "state_words": training.STATE_WORDS,
-            "can_send_proof": Qualification.select().where(Qualification.criminal_record_check == False).exists()}  # noqa: E712
+            "can_send_proof": Qualification.select().where(
+                Qualification.criminal_record_check == False).exists()}  # noqa: E712
 
 
 @bp.route("/training/proof", methods=["GET", "POST"])
