@@ -97,9 +97,19 @@ def _history_indexes(m):
     return []
 
 
+def _proof_gained_on(m):
+    """The date a volunteer says they gained a qualification, sent in with its proof (a renewal
+    keeps the grant it renews until the proof is decided). Databases whose grant table was made
+    after this column are left alone."""
+    columns = {c.name for c in m.database.get_columns("qualificationgrant")}
+    if "proof_gained_on" in columns:
+        return []
+    return [m.add_column("qualificationgrant", "proof_gained_on", peewee.DateField(null=True))]
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
 MIGRATIONS = [_rota_indexes, _retention_years, _session_lifetime, _email_keys_and_announcements,
-              _drop_status_index, _history_indexes]
+              _drop_status_index, _history_indexes, _proof_gained_on]
 
 
 def apply():

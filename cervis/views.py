@@ -4,7 +4,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from flask_login import current_user
 
-from . import timeutil
+from . import timeutil, training
 from .menu import menus_for
 from .models import Organisation
 
@@ -53,6 +53,7 @@ def init_app(app):
                 "menus_for": menus_for, "has_page": lambda endpoint: endpoint in app.view_functions}
 
     app.jinja_env.filters["slot_when"] = lambda slot: timeutil.slot_when(slot.starts_at, slot.ends_at)
+    app.jinja_env.filters["needs"] = training.role_needs
     app.jinja_env.filters["hours"] = lambda h: f"{h:g}"
     app.jinja_env.filters["local_date"] = timeutil.local_date
     app.jinja_env.filters["local_datetime"] = timeutil.local_datetime

@@ -5,15 +5,18 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import fn
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from .. import training
 from ..forms import single_line
+from ..profile_forms import MultiCheckboxField
 from ..accounts import account_for_email, normal_email
 from ..auth import admin_required, leader_required
 from ..db import write_transaction
 from ..htmx import answer_now, answered, done, is_htmx
-from ..models import AuditLog, Group, Membership, Role, Slot
-from ..permissions import group_for_leader, groups_led_by, leads
+from ..models import AuditLog, Group, Membership, Qualification, Role, Slot
+from ..permissions import as_id, group_for_leader, groups_led_by, leads
 from . import bp
 
 
@@ -34,6 +37,14 @@ class RoleForm(FlaskForm):
     is_reserve = BooleanField("Reserve role")
     position = IntegerField("Position in Lists", validators=[
         Optional(), NumberRange(0, 999, "Please enter a number from 0 to 999.")])
+    # An id that names no qualification (a crafted form) is dropped, not a refusal.
+    needs = MultiCheckboxField("Needs (all of these)", validate_choice=False, coerce=lambda v: as_id(v) or 0)
+
+    def with_qualifications(self, role=None):
+        self.needs.choices = [SelectChoice(q.id, q.name) for q in Qualification.ordered()]
+        if role is not None and role.id and not self.is_submitted():
+            self.needs.data = [r.qualification_id for r in role.requirements]
+        return self
 
 
 def group_form(group=None):
@@ -152,7 +163,8 @@ def _roles_context(group, form=None):
     roles = list(group.roles.order_by(Role.position, Role.name))
     used = dict(Slot.select(Slot.role, fn.COUNT(Slot.id)).where(Slot.role.in_([r.id for r in roles] or [0]))
                 .group_by(Slot.role).tuples())
-    return {"group": group, "roles": roles, "used": used, "role_form": form or RoleForm(formdata=None)}
+    return {"group": group, "roles": roles, "used": used,
+            "role_form": form or RoleForm(formdata=None).with_qualifications()}
 
 
 def role_for_leader(user, group, role_id):
@@ -182,7 +194,8 @@ def _role_refused(form, group, role=None):
 
 def _role_details(role):
     return {"name": role.name, "default_capacity": role.default_capacity, "is_shift_leader": role.is_shift_leader,
-            "is_reserve": role.is_reserve, "position": role.position, "group": role.group_id}
+            "is_reserve": role.is_reserve, "position": role.position, "group": role.group_id,
+            "needs": training.needs_by_role([role.id]).get(role.id, [])}
 
 
 def _save_role(form, group, role):
@@ -196,6 +209,7 @@ def _save_role(form, group, role):
         role.position = (Role.select(fn.MAX(Role.position)).where(Role.group == group).scalar() or 0) + 1
     with write_transaction():
         role.save()
+        training.set_requirements(role, form.needs.data or [])
         AuditLog.record(current_user._get_current_object(), "role.update" if before else "role.create", role,
                         before=before, after=_role_details(role))
 
@@ -213,7 +227,7 @@ def _roles_answer(group, form=None, status=200, message=None, category="success"
 @leader_required
 def role_add(group_id):
     group = group_for_leader(current_user, group_id)
-    form = RoleForm()
+    form = RoleForm().with_qualifications()
     if not form.validate_on_submit() or _role_refused(form, group):
         return _roles_answer(group, form, 400, "The role was not added: please see below.", "error")
     role = Role()
@@ -227,7 +241,7 @@ def role_add(group_id):
 def role_edit(group_id, role_id):
     group = group_for_leader(current_user, group_id)
     role = role_for_leader(current_user, group, role_id)
-    form = RoleForm(obj=role)
+    form = RoleForm(obj=role).with_qualifications(role)
     if form.validate_on_submit() and not _role_refused(form, group, role):
         _save_role(form, group, role)
         return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),

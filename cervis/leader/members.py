@@ -21,6 +21,7 @@ from ..models.rota import volunteer_totals
 from ..permissions import as_id, group_for_leader, groups_led_by, leads, member_for_leader
 from ..timeutil import org_zone, to_local, to_utc
 from . import bp
+from .training import member_training
 
 
 class VolunteerForm(FlaskForm):
@@ -199,7 +200,7 @@ def member_page_with(volunteer, **override):
     context = {"registrations": _registrations(volunteer), "service_records": _service_records(volunteer),
                "totals": volunteer_totals(volunteer.id, utcnow(), org_zone()),
                **_profile_context(volunteer), **_groups_context(volunteer), **_notes_context(volunteer),
-               **_status_context(volunteer),
+               **_status_context(volunteer), **member_training(volunteer),
                "attendance": attendance.record_of(volunteer, _visible_groups(current_user))}
     context.update(override)
     return render_template("leader/member.html", **context)
