@@ -104,7 +104,7 @@ def main():
 
     app = create_app(bench_config(instance, TESTING=False, WTF_CSRF_ENABLED=False))
     with app.app_context():  # as the README deploys it: init-db before every start
-        from cervis.db import init_db
+        from cervis.migrations import init_db
         init_db()
     app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
     largest = bench.facts["largest"]

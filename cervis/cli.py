@@ -1,20 +1,30 @@
-"""Command-line tools: create-admin, demo, unlock, backup, restore. (init-db lives with the database.)"""
+"""Command-line tools: init-db, create-admin, demo, unlock, backup, restore."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from . import passwords
 from .configuration import LOCAL_URL
-from .db import database, init_db, write_transaction
+from .db import database, write_transaction
+from .migrations import init_db
 from .models import AuditLog, Organisation, Throttle, User
 
 
 def init_app(app):
+    app.cli.add_command(init_db_command)
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_command)
     app.cli.add_command(unlock_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Create the tables and seed the lists; safe to run on every start."""
+    init_db()
+    click.echo(f"Database ready: {current_app.config['DATABASE_URL']}")
 
 
 @click.command("create-admin")
