@@ -100,7 +100,7 @@ def main():
         sys.path.insert(0, str(Path(args.code).resolve()))
     from cervis import create_app
     from cervis.models import Opportunity
-    from cervis.rota import parse_month
+    from cervis.months import parse_month
 
     app = create_app(bench_config(instance, TESTING=False, WTF_CSRF_ENABLED=False))
     with app.app_context():  # as the README deploys it: init-db before every start

@@ -8,6 +8,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from . import models
 from .db import BaseModel, database, is_sqlite
+from .months import month_key, month_of
 
 
 class SchemaVersion(BaseModel):
@@ -62,7 +63,6 @@ def _already_announced(now):
     """Months live before announcements existed were told about by hand: never announce them again."""
     from zoneinfo import ZoneInfo
 
-    from .announcements import month_of
     from .models import Announcement, Opportunity, Organisation, Slot
 
     # Only the columns that exist before this migration's own.
@@ -72,7 +72,7 @@ def _already_announced(now):
             .where(Opportunity.live_from <= now, Slot.starts_at > now).tuples())
     newest = {}
     for slot_id, opportunity_id, starts_at in rows:
-        key = (opportunity_id, month_of(starts_at, zone))
+        key = (opportunity_id, month_key(month_of(starts_at, zone)))
         newest[key] = max(newest.get(key, 0), slot_id)
     for (opportunity_id, month), upto in newest.items():
         Announcement.insert(opportunity=opportunity_id, month=month, kind="before", upto_slot=upto,
