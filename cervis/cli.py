@@ -3,11 +3,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import passwords
+from . import accounts, passwords
 from .configuration import LOCAL_URL
 from .db import database, write_transaction
 from .migrations import init_db
-from .models import AuditLog, Organisation, Throttle, User
+from .models import AuditLog, Organisation, User
 
 
 def init_app(app):
@@ -96,16 +96,8 @@ def demo_command(force):
 def unlock_command(email):
     """Let an account locked by failed log-ins try again now."""
     with database.connection_context():
-        unlock(email)
+        accounts.unlock(email)
     click.echo(f"{email} unlocked.")
-
-
-def unlock(email, actor=None):
-    email = email.strip().lower()
-    with write_transaction():
-        Throttle.clear(f"login-email:{email}")
-        Throttle.clear(f"reset-email:{email}")
-        AuditLog.record(actor, "unlock", User.by_email(email), after={"email": email})
 
 
 @click.command("backup")
