@@ -123,7 +123,8 @@ def largest_group_month(database, group):
 
 def _build(scale, folder, log):
     from cervis import create_app
-    from cervis.db import database, init_db
+    from cervis.db import database
+    from cervis.migrations import init_db
 
     app = create_app(bench_config(folder, DATABASE_URL=f"sqlite:///{folder / 'pristine.db'}"))
     with app.app_context():

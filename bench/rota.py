@@ -100,11 +100,11 @@ def main():
         sys.path.insert(0, str(Path(args.code).resolve()))
     from cervis import create_app
     from cervis.models import Opportunity
-    from cervis.rota import parse_month
+    from cervis.months import parse_month
 
     app = create_app(bench_config(instance, TESTING=False, WTF_CSRF_ENABLED=False))
     with app.app_context():  # as the README deploys it: init-db before every start
-        from cervis.db import init_db
+        from cervis.migrations import init_db
         init_db()
     app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
     largest = bench.facts["largest"]

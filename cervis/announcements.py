@@ -23,8 +23,9 @@ from .models import (CANCELLED, NOT_REQUIRED, AuditLog, Announcement, Announceme
                      Membership, Opportunity, OpportunityUnlock, Organisation, Registration, Role,
                      Slot, User)
 from .models.announce import BY_HAND, LAUNCHED, MORE
+from .months import month_key, month_of
 from .unsubscribe_links import unsubscribe_url
-from .timeutil import local_datetime, org_zone, to_local
+from .timeutil import local_datetime, org_zone
 
 SETTLE = timedelta(minutes=10)  # a leader adding slots one by one gets them all into one email
 MORE_GAP = timedelta(days=1)  # "more shifts added": at most once a day
@@ -39,11 +40,6 @@ class TooSoon(Exception):
     def __init__(self, last):
         super().__init__(last.at)
         self.last = last
-
-
-def month_of(dt, zone):
-    """'2026-12': the organisation's local month of a UTC time."""
-    return to_local(dt, zone).strftime("%Y-%m")
 
 
 def month_name(month):
@@ -72,7 +68,7 @@ def open_months(opportunity, now, zone):
             .order_by(Slot.starts_at, Role.position, Slot.id).tuples())
     months = {}
     for slot_id, starts_at, created_at, role in rows:
-        months.setdefault(month_of(starts_at, zone), []).append((slot_id, role, created_at))
+        months.setdefault(month_key(month_of(starts_at, zone)), []).append((slot_id, role, created_at))
     return months
 
 
@@ -280,7 +276,7 @@ def _offered(opportunity, month, zone):
                    Registration.status.not_in([CANCELLED, NOT_REQUIRED])).tuples())
     offered = set()
     for volunteer, parent, starts_at in rows:
-        if month_of(starts_at, zone) == month:
+        if month_key(month_of(starts_at, zone)) == month:
             offered.update(i for i in (volunteer, parent) if i)
     return offered
 

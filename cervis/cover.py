@@ -16,6 +16,7 @@ from . import cancellation, emails, rota
 from .db import for_update, utcnow, write_transaction
 from .models import (REGISTERED, CoverAsk, CoverRequest, Membership, Opportunity, Organisation,
                      Profile, Registration, Role, Slot, User)
+from .months import month_bounds, month_key, month_of
 from .timeutil import org_zone, slot_when, to_local, to_utc
 
 WINDOW = timedelta(hours=72)
@@ -86,7 +87,7 @@ def free_members(slot, exclude=()):
     """Active members of the group with no shift that night (nor one overlapping this slot) who
     offered for this opportunity in the slot's month."""
     start, end = _night(slot)
-    month_start, month_end = rota.month_bounds(rota.month_of(slot.starts_at))
+    month_start, month_end = month_bounds(month_of(slot.starts_at))
     busy = (Registration.select(Registration.volunteer).join(Slot)
             .where(Registration.status == REGISTERED,
                    ((Slot.starts_at >= start) & (Slot.starts_at < end))
@@ -129,7 +130,7 @@ def _tell_leaders(request, given_up, news, **context):
 def _board_url(slot):
     try:
         return emails.absolute("leader.rota", opportunity_id=slot.opportunity_id,
-                               month=rota.month_key(rota.month_of(slot.starts_at)))
+                               month=month_key(month_of(slot.starts_at)))
     except Exception:  # noqa: BLE001  (no rota board in this build: the e-mail goes without the link)
         return ""
 

@@ -10,10 +10,11 @@ from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from . import emails, passwords
-from .auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, _client_address, _next_page, bp, start_session
+from .auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, bp, start_session
 from .db import utcnow, write_transaction
 from .forms import ChangePasswordForm, NewPasswordForm, ResetForm
 from .htmx import answered
+from .landing import client_address, next_page
 from .models import Organisation, Throttle, User
 
 RESET_WINDOW = timedelta(hours=1)
@@ -32,7 +33,7 @@ def reset():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         blocked, _ = Throttle.reserve([(f"reset-email:{email}", RESET_PER_ACCOUNT),
-                                       (f"reset-addr:{_client_address()}", RESET_PER_ADDRESS)], RESET_WINDOW)
+                                       (f"reset-addr:{client_address()}", RESET_PER_ADDRESS)], RESET_WINDOW)
         if blocked is not None:
             flash("Too many password reset requests. Please wait an hour, or contact us.", "error")
             return render_template("auth/reset.html", form=form, org=org), 429
@@ -159,7 +160,7 @@ def _set_password(user, password):
 
 def _after_change(user):
     start_session(user)  # this session goes on, with the new token; every other one has ended
-    return answered(_next_page(user), "Your password has been changed.")
+    return answered(next_page(user), "Your password has been changed.")
 
 
 def _change_page(form, user, status=200):

@@ -6,7 +6,7 @@ more than its capacity and a volunteer is never in two slots at the same time.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from peewee import chunked, fn
@@ -16,7 +16,8 @@ from .db import database, for_update, insert_rows, utcnow, write_transaction
 from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Membership,
                      Opportunity, Registration, RegistrationEvent, Role, RotaCompletion, Slot, User)
 from .models.mail import QUEUED, SENDING, SENT, WITHDRAWN
-from .timeutil import org_zone, slot_when, to_local, to_utc
+from .months import month_bounds, month_key
+from .timeutil import org_zone, slot_when, to_local
 
 CONFIRMING = ("confirmation", "called-up")  # the emails that tell a volunteer "we are counting on you"
 HELD_BACK = CONFIRMING + ("not-required",)  # the ones an undo withdraws while they wait to go
@@ -26,41 +27,6 @@ STATUS_WORDS = {PENDING: "pending", REGISTERED: "registered", NOT_REQUIRED: "not
 
 class Refused(Exception):
     """An action the rota's rules do not allow; the message says why, for the red banner."""
-
-
-# Months ------------------------------------------------------------------------------------------
-
-def parse_month(text):
-    """'2025-10' as the first day of that month; ValueError for anything else."""
-    day = datetime.strptime(text or "", "%Y-%m").date()
-    if not 2000 <= day.year <= 2100:
-        raise ValueError(text)
-    return day
-
-
-def month_key(day):
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def next_month(day):
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
-def previous_month(day):
-    return date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)
-
-
-def month_bounds(day, zone=None):
-    """The month's first and last instants in the organisation's zone, as naive UTC."""
-    zone = zone or org_zone()
-    start = datetime(day.year, day.month, 1)
-    end = datetime.combine(next_month(day), datetime.min.time())
-    return to_utc(start, zone), to_utc(end, zone)
-
-
-def month_of(dt, zone=None):
-    local = to_local(dt, zone or org_zone())
-    return date(local.year, local.month, 1)
 
 
 # Checks under the lock ---------------------------------------------------------------------------

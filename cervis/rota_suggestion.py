@@ -258,7 +258,8 @@ def read_problem(opportunity, day, now):
     from peewee import JOIN, fn
 
     from .models import PENDING, REGISTERED, Frequency, Profile, Registration, Role, Slot, User
-    from .rota import month_bounds, registered_counts
+    from .months import month_bounds
+    from .rota import registered_counts
 
     start, end = month_bounds(day)
     slots = list(Slot.select(Slot, Role).join(Role)

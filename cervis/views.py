@@ -5,6 +5,7 @@ from markupsafe import Markup
 from flask_login import current_user
 
 from . import timeutil, training
+from .landing import home_for
 from .menu import menus_for
 from .models import Organisation
 
@@ -15,8 +16,6 @@ bp = Blueprint("views", __name__)
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    from .auth import home_for
-
     return redirect(home_for(current_user))
 
 

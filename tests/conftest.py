@@ -12,7 +12,8 @@ from werkzeug.serving import make_server
 
 from cervis import create_app
 from cervis import passwords
-from cervis.db import database, init_db, is_sqlite, utcnow
+from cervis.db import database, is_sqlite, utcnow
+from cervis.migrations import init_db
 from cervis.models import Email, Group, Membership, Organisation, Profile, Role, User
 
 PASSWORD = "correct horse battery staple"

@@ -8,7 +8,7 @@ from cervis import attendance
 from cervis.db import utcnow
 from cervis.models import REGISTERED, Role, Slot, User
 from cervis.models.attendance import Attendance
-from cervis.models.rota import volunteer_totals
+from cervis.models.attendance import volunteer_totals
 from cervis.timeutil import to_local, to_utc
 from cervis.volunteer.history import activity_history
 

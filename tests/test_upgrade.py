@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 
 from cervis import announcements, migrations
-from cervis.db import database, init_db, utcnow
+from cervis.db import database, utcnow
+from cervis.migrations import init_db
 from cervis.models import (Announcement, AnnouncementOptOut, Email, EmailOpening, Group, LeaderMessageOptOut,
                            Membership, Opportunity, Organisation, Registration, Role, Slot, User)
 from conftest import on_postgresql

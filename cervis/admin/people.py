@@ -9,7 +9,6 @@ from peewee import fn
 
 from .. import accounts
 from ..auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, admin_required
-from ..cli import unlock
 from ..db import utcnow, write_transaction
 from ..htmx import done, is_htmx, vary
 from ..models import AuditLog, Group, Membership, Organisation, Throttle, User
@@ -165,7 +164,7 @@ def person_unlock(person_id):
     person = person_or_404(person_id)
     if not person.email:
         return _answer(person, "This person has no login of their own to unlock.", "error")
-    unlock(person.email, me())
+    accounts.unlock(person.email, me())
     return _answer(person, f"{person.name}'s account has been unlocked: they can try to log in again now.")
 
 

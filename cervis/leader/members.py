@@ -17,7 +17,7 @@ from ..forms import single_line
 from ..htmx import answered, done, is_htmx, vary
 from ..models import (REGISTERED, AuditLog, Frequency, Group, LeaderNote, Membership, Opportunity, Profile,
                       Registration, Role, ServiceRecord, Slot, User)
-from ..models.rota import volunteer_totals
+from ..models.attendance import volunteer_totals
 from ..permissions import as_id, group_for_leader, groups_led_by, leads, member_for_leader
 from ..timeutil import org_zone, to_local, to_utc
 from . import bp

@@ -14,6 +14,7 @@ from ..auth import leader_required
 from ..db import utcnow
 from ..htmx import done, is_htmx, vary
 from ..models import RotaCompletion
+from ..months import month_key, month_of, next_month, parse_month, previous_month
 from ..permissions import as_id, opportunity_for_leader, registration_for_leader, slot_for_leader
 from ..timeutil import slot_when
 from . import bp, rota_board
@@ -51,22 +52,22 @@ def month_arg(opportunity):
     if not text:
         return rota_board.default_month(opportunity, utcnow())
     try:
-        return rules.parse_month(text)
+        return parse_month(text)
     except ValueError:
         abort(400)
 
 
 def _board_url(opportunity, day, slot=None):
-    return url_for("leader.rota", opportunity_id=opportunity.id, month=rules.month_key(day),
+    return url_for("leader.rota", opportunity_id=opportunity.id, month=month_key(day),
                    slot=slot.id if slot else None, _anchor=f"slot-{slot.id}" if slot else None)
 
 
 def month_context(opportunity, day):
     months = rota_board.months_with_slots(opportunity)
     completion = RotaCompletion.get_or_none(RotaCompletion.opportunity == opportunity.id,
-                                            RotaCompletion.month == rules.month_key(day))
-    return dict(opportunity=opportunity, day=day, month=rules.month_key(day), months=months, row_url=RowUrls(),
-                previous=rules.previous_month(day), next=rules.next_month(day), completion=completion)
+                                            RotaCompletion.month == month_key(day))
+    return dict(opportunity=opportunity, day=day, month=month_key(day), months=months, row_url=RowUrls(),
+                previous=previous_month(day), next=next_month(day), completion=completion)
 
 
 def _cells_context(opportunity, day, show=None):
@@ -92,7 +93,7 @@ def rota(opportunity_id):
     slot_id = as_id(request.args.get("slot"))
     if slot_id:
         panel = _panel(opportunity, slot_id)
-        if panel is not None and rules.month_of(panel.slot.starts_at) != day:
+        if panel is not None and month_of(panel.slot.starts_at) != day:
             panel = None
     return render_template("leader/rota.html", panel=panel, title=f"Rota: {opportunity.name}",
                            **_cells_context(opportunity, day, show), **month_context(opportunity, day))
@@ -103,7 +104,7 @@ def rota(opportunity_id):
 def rota_panel(slot_id):
     """One slot's people, opened in place on the month view."""
     slot = slot_for_leader(current_user, slot_id)
-    opportunity, day = slot.opportunity, rules.month_of(slot.starts_at)
+    opportunity, day = slot.opportunity, month_of(slot.starts_at)
     if not is_htmx():
         return redirect(_board_url(opportunity, day, slot), code=303)
     return vary(make_response(render_template("leader/_rota_panel.html", view=_panel(opportunity, slot.id),
@@ -113,7 +114,7 @@ def rota_panel(slot_id):
 def _answer(opportunity, slot, volunteer_id, message, category="success", extra=(), **context):
     """htmx: the slot's panel with the answer inside it, next to the buttons, and the month's
     cells and counts that changed. A plain form: the banner, and back to the slot, opened."""
-    day = rules.month_of(slot.starts_at)
+    day = month_of(slot.starts_at)
     location = _board_url(opportunity, day, slot)
     target = f"slot-{slot.id}"  # the answer shows inside the slot (cervis/htmx.py)
     if not is_htmx():
@@ -225,7 +226,7 @@ def rota_add(slot_id):
 
 def _form_answer(slot, page, **context):
     """GET, or a form with a mistake: htmx shows the form inside the slot's block, else its own page."""
-    opportunity, day = slot.opportunity, rules.month_of(slot.starts_at)
+    opportunity, day = slot.opportunity, month_of(slot.starts_at)
     failed = request.method == "POST"
     if is_htmx():
         # 200 even when the form has a mistake: htmx swaps only a success, and the message must show.

@@ -13,7 +13,7 @@ from peewee import JOIN, fn
 from .. import cover
 from ..models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, CoverRequest, Frequency, Membership,
                       Opportunity, Profile, Registration, Role, Slot, User)
-from ..rota import month_bounds, month_of, next_month
+from ..months import month_bounds, month_of, next_month
 from ..timeutil import org_zone, to_local
 
 
