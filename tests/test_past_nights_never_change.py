@@ -31,6 +31,9 @@ def cancel_it(auth, client, opportunity):
 
 def test_cancelling_an_opportunity_keeps_the_nights_already_served(auth, client, db):
     served, coming = served_and_coming()
+    auth.login(LEO)
+    page = client.get(f"/leader/opportunities/{served.slot.opportunity_id}/cancel").get_data(as_text=True)
+    assert "Shifts that have already started stay as they are" in page
     assert cancel_it(auth, client, served.slot.opportunity).status_code == 303
     assert Registration.get_by_id(served.id).status == REGISTERED
     assert Registration.get_by_id(coming.id).status == CANCELLED
