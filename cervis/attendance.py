@@ -13,6 +13,7 @@ from peewee import fn
 from .db import utcnow, write_transaction
 from .models import (REGISTERED, Membership, Opportunity, Registration, Role, Slot, User)
 from .models.attendance import Attendance, AttendanceDay
+from .models.rota import went_ahead
 from .permissions import leads
 from .rota import Refused
 from .timeutil import org_zone, to_local, to_utc
@@ -145,7 +146,7 @@ def waiting(group_ids, now):
     is not recorded yet: [(opportunity, local date)], oldest first. Bounded by the week, not history."""
     zone = org_zone()
     rows = (Slot.select(Slot.opportunity, Slot.starts_at).join(Registration).switch(Slot).join(Opportunity)
-            .where(Opportunity.group.in_(list(group_ids) or [0]), Opportunity.cancelled_at.is_null(),
+            .where(Opportunity.group.in_(list(group_ids) or [0]), went_ahead(),
                    Registration.status == REGISTERED, Slot.starts_at >= now - WAITING, Slot.ends_at <= now)
             .distinct().tuples())
     nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}

@@ -102,7 +102,7 @@ def past_status(registration, now, household):
         if reg.cancel_reason and reg.cancelled_by_id in household:
             detail += f". Reason: {reg.cancel_reason}"
         return "Cancelled", detail
-    if reg.slot.opportunity.cancelled_at is not None:
+    if reg.slot.called_off():
         return "Opportunity Cancelled", ""
     if reg.status == PENDING and reg.slot.ends_at <= now:
         return "Pending", "Your offer was not confirmed before the shift."

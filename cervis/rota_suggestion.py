@@ -267,7 +267,7 @@ def read_problem(opportunity, day, now):
                  .order_by(Slot.starts_at, Role.position, Role.name))
     registered = registered_counts([s.id for s in slots])
     places = [Place(s.id, s.starts_at, s.ends_at, max(s.capacity - registered.get(s.id, 0), 0), _priority(s.role))
-              for s in slots if s.starts_at > now]
+              for s in slots if s.starts_at > now and not s.closed]  # what Accept would take
     rows = (Registration.select(Registration.id, Registration.volunteer, Registration.slot, User.first_name,
                                 User.last_name, Frequency.name)
             .join(User, on=Registration.volunteer)

@@ -117,3 +117,22 @@ def test_register_refuses_a_deactivated_family_member(db):
     kid = User.create(email=None, first_name="Kit", last_name="Volunteer", family_of=vera(), active=False)
     result = offers.offer(vera(), kid, [slot.id])
     assert result.saved == [] and "no longer active" in result.refused[0][1]
+
+
+def test_the_rota_board_says_why_accept_is_refused_beside_the_offer(auth, client, db):
+    slot, reg = _offer()
+    deactivate(vera())
+    auth.login(LEO)
+    answer = client.post(f"/leader/registrations/{reg.id}/accept", headers={"HX-Request": "true"})
+    assert answer.status_code == 200 and "Vera Volunteer is no longer active" in answer.get_data(as_text=True)
+    assert Registration.get_by_id(reg.id).status == PENDING
+
+
+def test_suggest_rota_never_proposes_a_closed_slot(db):
+    from cervis.rota import month_of
+    from cervis.rota_suggestion import suggest
+
+    slot, reg = _offer()
+    close(slot)
+    suggestion = suggest(slot.opportunity, month_of(slot.starts_at), utcnow())
+    assert suggestion.proposed == {} and suggestion.short == []

@@ -13,7 +13,7 @@ from ..forms import single_line
 from ..profile_forms import MultiCheckboxField
 from ..accounts import account_for_email, normal_email
 from ..auth import admin_required, leader_required
-from ..db import write_transaction
+from ..db import utcnow, write_transaction
 from ..htmx import answer_now, answered, done, is_htmx
 from ..models import AuditLog, Group, Membership, Qualification, Role, Slot
 from ..permissions import as_id, group_for_leader, groups_led_by, leads
@@ -189,7 +189,22 @@ def _role_refused(form, group, role=None):
             f"Only one role per group can be the shift leader: {leader.name} already is.")
     if form.is_shift_leader.data and form.is_reserve.data:
         form.is_reserve.errors.append("A role cannot be both the shift leader and a reserve.")
+    if role is not None:
+        _keep_what_past_nights_recorded(form, role)
     return bool(form.name.errors or form.is_shift_leader.errors or form.is_reserve.errors)
+
+
+def _keep_what_past_nights_recorded(form, role):
+    """A role that started slots use keeps its name and kind: the rota, attendance and every
+    volunteer's history of those nights show it (and who led them). Its capacity and place may change."""
+    if not Slot.select().where(Slot.role == role.id, Slot.starts_at <= utcnow()).exists():
+        return
+    why = "Slots that have started use this role, so it stays as their record shows it: add a new role instead."
+    if form.name.data.strip() != role.name:
+        form.name.errors.append(why)
+    for field, was in ((form.is_shift_leader, role.is_shift_leader), (form.is_reserve, role.is_reserve)):
+        if bool(field.data) != was:
+            field.errors.append(why)
 
 
 def _role_details(role):
@@ -255,7 +270,12 @@ def role_edit(group_id, role_id):
 def role_remove(group_id, role_id):
     group = group_for_leader(current_user, group_id)
     role = role_for_leader(current_user, group, role_id)
-    used = Slot.select().where(Slot.role == role).count()
+    with write_transaction():
+        # Counted under the lock: a slot made for the role meanwhile keeps it (and its nights' record).
+        used = Slot.select().where(Slot.role == role).count()
+        if not used:
+            AuditLog.record(current_user._get_current_object(), "role.remove", role, before=_role_details(role))
+            role.delete_instance()
     if used:
         message = (f"The role {role.name} cannot be removed: {used} slot{'s' if used != 1 else ''} use it. "
                    "Keep the role, or change those slots first.")
@@ -263,8 +283,5 @@ def role_remove(group_id, role_id):
             return _roles_answer(group, message=message, category="error")
         return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id), message, "error",
                     target="roles")
-    with write_transaction():
-        AuditLog.record(current_user._get_current_object(), "role.remove", role, before=_role_details(role))
-        role.delete_instance()
     return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),
                 f"The role {role.name} has been removed.", target="roles", **_roles_context(group))

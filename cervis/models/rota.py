@@ -79,6 +79,12 @@ class Slot(BaseModel):
         """Capacity minus registered volunteers: pending offers use up no spot."""
         return max(self.capacity - self.registered_count(), 0)
 
+    def called_off(self):
+        """Cancelled with its opportunity: it had not started when the opportunity was cancelled
+        (a night already under way or served goes on counting)."""
+        cancelled = self.opportunity.cancelled_at
+        return cancelled is not None and self.starts_at > cancelled
+
     def is_closed(self, now):
         """Closed by a leader, past its opportunity's offer deadline, or already started."""
         deadline = self.opportunity.offer_deadline
@@ -91,6 +97,11 @@ class Slot(BaseModel):
             return "Closed"
         left = self.capacity - (self.registered_count() if registered is None else registered)
         return "Full" if left <= 0 else left
+
+
+def went_ahead():
+    """A condition on Slot joined to its Opportunity: the slot was not called off (Slot.called_off)."""
+    return Opportunity.cancelled_at.is_null() | (Slot.starts_at <= Opportunity.cancelled_at)
 
 
 class Registration(BaseModel):
