@@ -93,19 +93,8 @@ def _list_unsubscribe(msg, email):
     """RFC 8058 on a group's bulk emails: mail providers require it of a sender of thousands a day."""
     if email.kind in BULK and email.user_id and email.subject_type == "Opportunity":
         group_id = Opportunity.get_by_id(email.subject_id).group_id
-<<<<<<< Updated upstream
         msg["List-Unsubscribe"] = f"<{unsubscribe_url(email.user_id, group_id)}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-=======
-    elif what == MESSAGES and email.subject_type == "Group":
-        group_id = email.subject_id
-    else:
-        return
-    # Raw: a link longer than a folded line would otherwise be written as an RFC 2047 encoded word,
-    # which no mail provider reads as a URL.
-    msg.set_raw("List-Unsubscribe", f"<{unsubscribe_url(email.user_id, group_id, what)}>")
-    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
->>>>>>> Stashed changes
 
 
 def eml_path(email):
