@@ -13,7 +13,7 @@ from flask import g
 
 from . import proof_files
 from .db import utcnow, write_transaction
-from .models import (GRANTED, NOT_CLEARED, WAITING, AuditLog, Qualification, QualificationGrant,
+from .models import (GRANTED, NOT_CLEARED, WAITING, AuditLog, Membership, Qualification, QualificationGrant,
                      RecordCheck, RoleRequirement)
 
 SOON_DAYS = 60
@@ -167,9 +167,11 @@ def decide(actor, grant, approve):
     proof_files.delete([name])
 
 
-def waiting_among(volunteer_ids):
-    """Grants with proof waiting to be checked, for these volunteers."""
-    return [g for g in grants_of(volunteer_ids) if g.proof_path]
+def proofs_waiting(group):
+    """How many of this group's members have proof waiting to be checked."""
+    members = Membership.select(Membership.user).where(Membership.group == group)
+    return QualificationGrant.select().where(QualificationGrant.volunteer.in_(members),
+                                             QualificationGrant.proof_path.is_null(False)).count()
 
 
 # What roles need ----------------------------------------------------------------------------

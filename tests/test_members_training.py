@@ -71,3 +71,20 @@ def test_bad_filters_show_everything_and_other_groups_are_refused(auth, client, 
     south = Group.get(name="Southside")
     assert client.get(f"/leader/groups/{south.id}/members/training").status_code == 403
     assert client.get(f"/leader/groups/{south.id}/members/training.csv").status_code == 403
+
+
+def test_the_members_page_says_how_many_proofs_wait_and_the_view_shows_them(auth, client, db):
+    arrange()
+    auth.login(LEO)
+    page = client.get(f"/leader/groups/{north().id}/members").get_data(as_text=True)
+    assert "Training and checks (1 waiting to be checked)" in page and "state=waiting" in page
+    waiting = client.get(f"/leader/groups/{north().id}/members/training?state=waiting").get_data(as_text=True)
+    assert "Wes Member" in waiting and "Vera Volunteer" not in waiting
+
+
+def test_an_administrator_reaches_training_and_checks_from_the_person_page(auth, client, db):
+    from cervis.models import User
+    auth.login("ada@example.org")
+    vera = User.by_email("vera@example.org")
+    page = client.get(f"/admin/people/{vera.id}").get_data(as_text=True)
+    assert f"/leader/volunteers/{vera.id}#training" in page

@@ -51,3 +51,9 @@ def test_a_leader_cannot_change_the_list(auth, client, db):
     auth.login("leo@example.org")
     assert client.post("/admin/lists/qualifications/add", data={"name": "Made up"}).status_code == 403
     assert not Qualification.select().exists()
+
+
+def test_a_control_character_in_the_months_is_refused_not_an_error(auth, client, db):
+    auth.login("ada@example.org")
+    response = client.post("/admin/lists/qualifications/add", data={"name": "Safeguarding", "valid_months": "3\x0b6"})
+    assert response.status_code == 400 and not Qualification.select().exists()

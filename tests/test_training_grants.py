@@ -129,3 +129,16 @@ def test_a_grant_lapsing_mid_month_shows_as_expiring(auth, client, db):
     grant("vera@example.org", q["Safeguarding"], expires_on=date.today() + timedelta(days=15))
     auth.login(LEO)
     assert "Expiring within 60 days" in client.get(f"/leader/volunteers/{vera().id}").get_data(as_text=True)
+
+
+def test_a_leader_cannot_record_their_own_training_nor_a_date_to_come(auth, client, db):
+    q = qualifications()
+    leo = User.by_email(LEO)
+    auth.login(LEO)
+    assert client.post(f"/leader/volunteers/{leo.id}/training", data={
+        "qualification": q["Shift leader training"].id, "gained_on": "2026-01-01"}).status_code == 403
+    assert "recorded by another leader" in client.get(f"/leader/volunteers/{leo.id}").get_data(as_text=True)
+    future = client.post(f"/leader/volunteers/{vera().id}/training", data={
+        "qualification": q["Safeguarding"].id, "gained_on": (date.today() + timedelta(days=3)).isoformat()})
+    assert future.status_code == 400 and "in the future" in future.get_data(as_text=True)
+    assert not QualificationGrant.select().exists()

@@ -41,7 +41,7 @@ class ItemForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Please enter a name."),
                                            Length(max=100, message="Please keep it under 100 characters."), single_line])
     starred = BooleanField("Starred")
-    valid_months = StringField("Expires after (months)", filters=[lambda v: (v or "").strip()])
+    valid_months = StringField("Expires after (months)", filters=[lambda v: (v or "").strip()], validators=[single_line])
     criminal_record_check = BooleanField("Criminal-record check")
 
 
@@ -126,7 +126,7 @@ def _refused(kind, key, message, typed=""):
 
 def _name_problem(model, form, item_id=None):
     if not form.validate():
-        return form.name.errors[0]
+        return next(e for f in form for e in f.errors)
     if model is Qualification and months_problem(form.valid_months.data):
         return months_problem(form.valid_months.data)
     name = form.name.data.strip()

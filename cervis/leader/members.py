@@ -9,7 +9,7 @@ from peewee import JOIN, Case, fn
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from .. import accounts, attendance
+from .. import accounts, attendance, training
 from ..admin.paging import Page
 from ..auth import leader_required
 from ..db import utcnow, write_transaction
@@ -93,7 +93,8 @@ def members(group_id):
              .join(Profile, JOIN.LEFT_OUTER, attr="profile").join(Frequency, JOIN.LEFT_OUTER)
              .where(Membership.group == group).order_by(User.first_name, User.last_name, User.id))
     page = Page(_search(query, q))
-    context = {"group": group, "q": q, "page": page, **_member_facts(group, page.items, utcnow())}
+    context = {"group": group, "q": q, "page": page, **_member_facts(group, page.items, utcnow()),
+               "waiting": training.proofs_waiting(group)}
     if is_htmx():
         return vary(make_response(render_template("leader/_members_table.html", **context)))
     return vary(make_response(render_template("leader/members.html", **context)))

@@ -29,10 +29,15 @@ def _in_range(form, field):
         raise ValidationError("Please enter a date between 1950 and 2200.")
 
 
+def _not_future(form, field):
+    if field.data and field.data > date.today():
+        raise ValidationError("The date gained is in the future: please record it once it has been gained.")
+
+
 class GrantForm(FlaskForm):
     qualification = SelectField("Qualification", coerce=lambda v: as_id(v) or 0, validate_choice=False)
     gained_on = DateField("Date gained (for a check: the certificate's issue date)", validators=[
-        DataRequired("Please enter the date gained, like 2026-03-31."), _in_range])
+        DataRequired("Please enter the date gained, like 2026-03-31."), _in_range, _not_future])
     expires_on = DateField("Expires", validators=[Optional(), _in_range])
     never = BooleanField("Never expires")
     note = TextAreaField("Note", validators=[Length(max=1000, message="Please keep the note under 1000 characters.")])
@@ -79,9 +84,17 @@ class GrantForm(FlaskForm):
         return self.expires_on.data or training.default_expiry(qualification, self.gained_on.data)
 
 
+def volunteer_for_recorder(user, volunteer_id):
+    """One of this leader's members, never themselves: a leader's own training is recorded by another."""
+    volunteer = member_for_leader(user, volunteer_id)
+    if volunteer.id == user.id and not user.is_admin:
+        abort(403)
+    return volunteer
+
+
 def grant_for_leader(user, volunteer_id, grant_id):
     """The volunteer (one of this leader's members) and their grant; a check's only for an administrator."""
-    volunteer = member_for_leader(user, volunteer_id)
+    volunteer = volunteer_for_recorder(user, volunteer_id)
     grant = (QualificationGrant.select(QualificationGrant, Qualification).join(Qualification)
              .where(QualificationGrant.id == grant_id, QualificationGrant.volunteer == volunteer).first())
     if grant is None:
@@ -114,7 +127,7 @@ def _save(form, volunteer, grant=None):
 @bp.route("/volunteers/<int:volunteer_id>/training", methods=["GET", "POST"])
 @leader_required
 def training_record(volunteer_id):
-    volunteer = member_for_leader(current_user, volunteer_id)
+    volunteer = volunteer_for_recorder(current_user, volunteer_id)
     form = GrantForm().setup()
     if form.is_submitted() and _save(form, volunteer):
         return answered(_back(volunteer), "The qualification has been recorded.", target="training")
@@ -196,4 +209,5 @@ def member_training(volunteer):
              "words": training.leader_words(g, today) if g.qualification.criminal_record_check else None}
             for g in grants]
     return {"training_rows": rows, "unchecked": unchecked, "state_words": training.STATE_WORDS,
+            "own_training": volunteer.id == current_user.id and not admin,
             "soon": today + timedelta(days=training.SOON_DAYS)}

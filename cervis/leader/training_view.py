@@ -17,12 +17,13 @@ FILTER_STATES = {**training.STATE_WORDS, MISSING: "Not held"}
 
 
 def _chosen():
-    """The qualifications shown (one when filtered) and the state filtered on, from the query string."""
+    """The qualifications shown (one when filtered) and the state filtered on (a member shows when
+    any qualification shown is in it), from the query string."""
     every = list(Qualification.ordered())
     wanted = as_id(request.args.get("qualification", ""))
     shown = [q for q in every if q.id == wanted] or every
     state = request.args.get("state", "")
-    return every, shown, state if state in FILTER_STATES and len(shown) == 1 else ""
+    return every, shown, state if state in FILTER_STATES else ""
 
 
 def _cell(grant, qualification, today):
@@ -44,7 +45,7 @@ def _rows(members, shown, state):
     rows = []
     for member in members:
         cells = [_cell(held.get((member.id, q.id)), q, today) for q in shown]
-        if not state or cells[0][0] == state:
+        if not state or any(cell_state == state for cell_state, _ in cells):
             rows.append({"member": member, "cells": cells})
     return rows
 
