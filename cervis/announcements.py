@@ -195,7 +195,7 @@ def _launch_decided(now):
     made, zone = [], org_zone()
     for (opportunity_id, _), rows in pending.items():
         opportunity = Opportunity.select(Opportunity, Group).join(Group).where(Opportunity.id == opportunity_id).get()
-        still = open_months(opportunity, now, zone)
+        still = open_months(opportunity, now, zone) if opportunity.cancelled_at is None else {}
         months = {row.month: still[row.month] for row in rows if row.month in still}
         told = 0
         if months:  # the key names the months decided: the same on a restart, whatever opened since

@@ -284,3 +284,12 @@ def test_a_reminder_queued_before_the_upgrade_one_a_month_is_not_sent_again(app,
                  message_id="<old@t>", key=f"offer-deadline:{opp.id}:2027-02:{stamp}:{vera.id}")
     assert run(app, opp.offer_deadline - timedelta(days=2)) == 1  # Leo's
     assert len(emails_to("vera@example.org", "offer-deadline")) == 1
+
+
+def test_a_launch_cut_short_is_not_finished_after_its_opportunity_is_cancelled(app, db, monkeypatch):
+    opp = three_months()
+    crash_on_the_second_email(app, monkeypatch)
+    Opportunity.update(cancelled_at=GO_LIVE + timedelta(minutes=6)).where(Opportunity.id == opp.id).execute()
+    run(app, GO_LIVE + timedelta(minutes=10))
+    assert len(emails_to("vera@example.org")) + len(emails_to("leo@example.org")) == 1  # only the one before
+    assert not Announcement.select().where(Announcement.kind == announcements.LAUNCHING).exists()
