@@ -191,7 +191,7 @@ def _launch_decided(now):
     made, zone = [], org_zone()
     for (opportunity_id, _), rows in pending.items():
         opportunity = Opportunity.select(Opportunity, Group).join(Group).where(Opportunity.id == opportunity_id).get()
-        still = open_months(opportunity, now, zone)
+        still = open_months(opportunity, now, zone) if opportunity.cancelled_at is None else {}
         months = {row.month: still[row.month] for row in rows if row.month in still}
         told = 0
         if months:  # the key names the months decided: the same on a restart, whatever opened since
@@ -268,17 +268,45 @@ def history(opportunity, limit=12):
 
 # The offer deadline ------------------------------------------------------------------------------
 
-def _offered(opportunity, month, zone):
-    """Who has offered for a slot of this opportunity and month (a parent for a family member too)."""
+def _offered(opportunity, zone):
+    """{month: who has offered for one of its slots} (a parent for a family member too)."""
     rows = (Registration.select(Registration.volunteer, User.family_of, Slot.starts_at)
             .join(Slot).switch(Registration).join(User, on=(Registration.volunteer == User.id))
             .where(Slot.opportunity == opportunity.id,
                    Registration.status.not_in([CANCELLED, NOT_REQUIRED])).tuples())
-    offered = set()
+    offered = {}
     for volunteer, parent, starts_at in rows:
-        if month_key(month_of(starts_at, zone)) == month:
-            offered.update(i for i in (volunteer, parent) if i)
+        offered.setdefault(month_key(month_of(starts_at, zone)), set()).update(i for i in (volunteer, parent) if i)
     return offered
+
+
+def _reminded_one_a_month(opportunity, stamp, months, people):
+    """Of these people, who got this deadline's reminder as one email a month (before the reminder
+    named every month); by their exact keys, so the unique index answers."""
+    keys = {f"offer-deadline:{opportunity.id}:{month}:{stamp}:{person.id}": person.id
+            for month in months for person in people}
+    return {keys[key] for (key,) in Email.select(Email.key).where(Email.key.in_(list(keys))).tuples()}
+
+
+def _remind(opportunity, now, zone):
+    """One reminder to each member, naming the open months they have offered for none of."""
+    stamp = f"{opportunity.offer_deadline:%Y%m%d%H%M}"  # a moved deadline reminds again
+    months, offered = open_months(opportunity, now, zone), _offered(opportunity, zone)
+    people, contexts, queued = audience(opportunity), {}, 0
+    for start in range(0, len(people), BATCH):
+        batch = people[start:start + BATCH]
+        done = _reminded_one_a_month(opportunity, stamp, months, batch)
+        with write_transaction():
+            for person in batch:
+                todo = tuple(m for m in months if person.id not in offered.get(m, ()))
+                if not todo or person.id in done:
+                    continue
+                if todo not in contexts:
+                    contexts[todo] = _context(opportunity, {m: months[m] for m in todo}, zone)
+                if _tell(f"offer-deadline:{opportunity.id}:{stamp}:{person.id}", "offer-deadline", person,
+                         opportunity, contexts[todo]) is not None:
+                    queued += 1
+    return queued
 
 
 def remind_deadlines(now=None):
@@ -287,20 +315,9 @@ def remind_deadlines(now=None):
     days = Organisation.current().deadline_reminder_days
     if not days:
         return 0
-    zone, queued = org_zone(), 0
+    zone = org_zone()
     window = Opportunity.offer_deadline.is_null(False) & (Opportunity.offer_deadline <= now + timedelta(days=days))
-    for opportunity in list(live_opportunities(now, window)):
-        stamp = f"{opportunity.offer_deadline:%Y%m%d%H%M}"  # a moved deadline reminds again
-        for month, slots in open_months(opportunity, now, zone).items():
-            offered = _offered(opportunity, month, zone)
-            context = _context(opportunity, {month: slots}, zone)
-            with write_transaction():
-                for person in audience(opportunity):
-                    if person.id not in offered and _tell(
-                            f"offer-deadline:{opportunity.id}:{month}:{stamp}:{person.id}",
-                            "offer-deadline", person, opportunity, context) is not None:
-                        queued += 1
-    return queued
+    return sum(_remind(opportunity, now, zone) for opportunity in list(live_opportunities(now, window)))
 
 
 def announce(app, now=None):

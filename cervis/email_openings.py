@@ -20,8 +20,8 @@ DEFAULTS = {
         "confirmation email for each shift you are registered for."),
     "more-shifts-added": "More shifts have been added to a month that is already open for offers.",
     "offer-deadline": (
-        "The offer deadline for the month below is near, and you have not offered for any of its "
-        "shifts yet. If you can help, please offer for the shifts you can do before the deadline."),
+        "The offer deadline for the shifts below is near, and you have not offered for any of them "
+        "yet. If you can help, please offer for the shifts you can do before the deadline."),
 }
 
 

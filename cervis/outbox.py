@@ -102,7 +102,9 @@ def _list_unsubscribe(msg, email):
         group_id = email.subject_id
     else:
         return
-    msg["List-Unsubscribe"] = f"<{unsubscribe_url(email.user_id, group_id, what)}>"
+    # Raw: a link longer than a folded line would otherwise be written as an RFC 2047 encoded word,
+    # which no mail provider reads as a URL.
+    msg.set_raw("List-Unsubscribe", f"<{unsubscribe_url(email.user_id, group_id, what)}>")
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 

@@ -198,9 +198,9 @@ def test_a_crash_half_way_keeps_the_batches_written_and_a_restart_sends_the_rest
     assert Announcement.get().recipients == 2
 
 
-def three_months():
+def three_months(deadline=None):
     """A live opportunity whose February, March and April are open at once."""
-    opp = night_shelter(deadline=None)
+    opp = night_shelter(deadline=deadline)
     for month in (3, 4):
         add_slots(opp, (1,), NOW - timedelta(days=1), month=month)
     return opp
@@ -258,3 +258,38 @@ def test_two_schedulers_at_once_send_one_three_month_email_each(app, db):
         t.join()
     assert Email.select().where(Email.kind == LAUNCHED).count() == 8
     assert Announcement.select().where(Announcement.kind == "launched").count() == 3
+
+
+def test_the_deadline_reminder_of_three_months_is_one_email_naming_the_months_not_offered_for(app, db):
+    opp = three_months(deadline=datetime(2027, 1, 25, 18, 0))
+    february = Slot.select().where(Slot.opportunity == opp).order_by(Slot.id).first()
+    Registration.create(volunteer=User.by_email("leo@example.org"), slot=february, status=PENDING)
+    run(app, GO_LIVE + timedelta(minutes=5))
+    reminder_time = opp.offer_deadline - timedelta(days=3) + timedelta(minutes=1)
+    assert run(app, reminder_time) == 2
+    assert run(app, reminder_time + timedelta(hours=1)) == 0
+    [vera] = emails_to("vera@example.org", "offer-deadline")
+    assert vera.subject == "Offer deadline Mon, Jan 25, 2027 6:00 PM: Night Shelter, February, March and April 2027"
+    [leo] = emails_to("leo@example.org", "offer-deadline")
+    assert leo.subject.endswith("Night Shelter, March and April 2027")
+    assert "month=2027-02" not in leo.body_text and "month=2027-04" in leo.body_text
+
+
+def test_a_reminder_queued_before_the_upgrade_one_a_month_is_not_sent_again(app, db):
+    opp = three_months(deadline=datetime(2027, 1, 25, 18, 0))
+    run(app, GO_LIVE + timedelta(minutes=5))
+    vera = User.by_email("vera@example.org")
+    stamp = f"{opp.offer_deadline:%Y%m%d%H%M}"
+    Email.create(kind="offer-deadline", to_addr=vera.email, user=vera, subject="s", body_text="b",
+                 message_id="<old@t>", key=f"offer-deadline:{opp.id}:2027-02:{stamp}:{vera.id}")
+    assert run(app, opp.offer_deadline - timedelta(days=2)) == 1  # Leo's
+    assert len(emails_to("vera@example.org", "offer-deadline")) == 1
+
+
+def test_a_launch_cut_short_is_not_finished_after_its_opportunity_is_cancelled(app, db, monkeypatch):
+    opp = three_months()
+    crash_on_the_second_email(app, monkeypatch)
+    Opportunity.update(cancelled_at=GO_LIVE + timedelta(minutes=6)).where(Opportunity.id == opp.id).execute()
+    run(app, GO_LIVE + timedelta(minutes=10))
+    assert len(emails_to("vera@example.org")) + len(emails_to("leo@example.org")) == 1  # only the one before
+    assert not Announcement.select().where(Announcement.kind == announcements.LAUNCHING).exists()
