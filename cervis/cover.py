@@ -12,7 +12,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import JOIN
 
-from . import cancellation, emails, rota
+from . import cancellation, emails, rota, rota_emails
 from .db import for_update, utcnow, write_transaction
 from .models import (REGISTERED, CoverAsk, CoverRequest, Membership, Opportunity, Organisation,
                      Profile, Registration, Role, Slot, User)
@@ -216,7 +216,7 @@ def take(ask_id, now=None):
         reg = rota.move_in(volunteer.id, request.slot_id, volunteer, now, "cover")
         CoverRequest.update(covered_at=now, covered_by=volunteer).where(CoverRequest.id == request.id).execute()
         leaders = list(request.slot.opportunity.group.leaders())
-        emails.rota_confirmation(reg, leaders[0] if leaders else None)
+        rota_emails.confirmation(reg, leaders[0] if leaders else None)
         _tell_leaders(request, request.registration, "covered", volunteer=volunteer.name)
     return TAKEN
 
