@@ -10,7 +10,7 @@ import peewee
 
 from . import emails
 from .db import database, utcnow, write_transaction
-from .models import (Attendance, AuditLog, CalendarFeed, CoverAsk, CoverRequest, Document, Email, Erasure,
+from .models import (Attendance, AuditLog, CalendarFeed, CoverAsk, Document, Email, Erasure,
                      Group, LeaderNote, Membership, Opportunity, OpportunityUnlock, Organisation, Profile,
                      Registration, RegistrationEvent, RetentionReminder, Role, ServiceRecord, Slot, User)
 from .models.docs import VOLUNTEER
