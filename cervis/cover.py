@@ -49,7 +49,7 @@ def _open(given_up, now):
     reserves = reserves_that_night(slot)
     members = free_members(slot, exclude={given_up.volunteer_id, *(r.volunteer_id for r in reserves)})
     for volunteer, reserve in [(r.volunteer, True) for r in reserves] + [(m, False) for m in members]:
-        inbox = emails._rota_inbox(volunteer)
+        inbox = volunteer.inbox
         if inbox is None or volunteer.id == given_up.volunteer_id:
             continue
         ask = CoverAsk.create(request=request, volunteer=volunteer, asked_at=now, reserve=reserve)

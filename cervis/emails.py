@@ -115,18 +115,10 @@ def password_changed(user):
 
 # The rota board's emails, handed what they say by cervis/rota_emails.py --------------------------
 
-def _rota_inbox(volunteer):
-    """Who reads a volunteer's rota emails: themselves, or the parent of a family member."""
-    if volunteer.email:
-        return volunteer
-    parent = volunteer.family_of if volunteer.family_of_id else None
-    return parent if parent is not None and parent.email else None
-
-
 def _rota_row(letters, volunteer, about, send_after=None, **context):
     """A rota email's row, to the volunteer or to the parent who reads a family member's; None
     when nobody can read it (the change still shows on the board and the portal)."""
-    inbox = _rota_inbox(volunteer)
+    inbox = volunteer.inbox
     if inbox is None:
         return None
     return letters.row(inbox.email, inbox.name, user=inbox, about=about, send_after=send_after,

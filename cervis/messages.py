@@ -15,13 +15,6 @@ class TooMany(Exception):
     """The leader has sent MESSAGES_PER_WINDOW messages in the last hour."""
 
 
-def inbox(volunteer):
-    """Who reads a volunteer's email: themselves, or the parent of a family member."""
-    if volunteer.email:
-        return volunteer
-    return volunteer.family_of if volunteer.family_of_id and volunteer.family_of.email else None
-
-
 def group_members(group, ids):
     """Of these ids, the group's members, by name."""
     return list(User.select().join(Membership, on=(Membership.user == User.id))
@@ -46,7 +39,7 @@ def send(leader, volunteers, subject, message, about, now=None):
     now = now or utcnow()
     key = f"leader-message:{leader.id}"
     digest = hashlib.sha256(f"{subject}\n{message}\n{to_local(now, org_zone()):%Y-%m-%d}".encode()).hexdigest()[:16]
-    readers = {reader.id: reader for reader in filter(None, map(inbox, volunteers))}
+    readers = {reader.id: reader for reader in filter(None, (v.inbox for v in volunteers))}
     with write_transaction():
         if Throttle.count(key, MESSAGE_WINDOW) >= MESSAGES_PER_WINDOW:
             raise TooMany()

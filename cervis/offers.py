@@ -366,8 +366,8 @@ def _join_groups(volunteer, registrations):
 
 def acknowledge(volunteer, registrations, note=""):
     """One e-mail listing the new offers, each with its own "Cancel Registration" link."""
-    recipient = volunteer if volunteer.email else volunteer.family_of
-    if recipient is None or not recipient.email:
+    recipient = volunteer.inbox
+    if recipient is None:
         return None
     shifts = [_shift(r) for r in sorted(registrations, key=lambda r: r.slot.starts_at)]
     return emails.to_user("offer-acknowledgement", recipient, volunteer=volunteer,

@@ -218,14 +218,6 @@ def active_registrations(opportunity):
             .order_by(Slot.starts_at, Role.position, Registration.id))
 
 
-def _addressee(volunteer):
-    """Family members have no e-mail of their own: the one who registers them hears instead."""
-    if volunteer.email:
-        return volunteer
-    parent = volunteer.family_of if volunteer.family_of_id else None
-    return parent if parent is not None and parent.email else None
-
-
 def cancel_opportunity(opportunity, actor, message):
     """Cancel an opportunity: its registrations end and everyone offered or registered is told."""
     now = utcnow()
@@ -233,7 +225,7 @@ def cancel_opportunity(opportunity, actor, message):
     registrations = list(active_registrations(opportunity))
     letters, addressees = defaultdict(list), {}
     for reg in registrations:
-        addressee = _addressee(reg.volunteer)
+        addressee = reg.volunteer.inbox
         if addressee is not None:
             addressees[addressee.id] = addressee
             who = "" if addressee.id == reg.volunteer_id else reg.volunteer.name

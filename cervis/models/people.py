@@ -36,6 +36,15 @@ class User(UserMixin, BaseModel):
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
+    def inbox(self):
+        """Who reads this person's email: themselves, or the parent of a family member (who has
+        no address of their own); None when nobody can."""
+        if self.email:
+            return self
+        parent = self.family_of if self.family_of_id else None
+        return parent if parent is not None and parent.email else None
+
+    @property
     def is_active(self):
         return self.active
 
