@@ -386,11 +386,6 @@ def _shift(registration):
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9998, 12, 31)  # a day's range in UTC stays in range
 
 
-def parse_month(text):
-    """The first day of a month from a link (YYYY-MM), or None."""
-    return parse_day(f"{(text or '').strip()}-01") if len((text or "").strip()) == 7 else None
-
-
 def parse_day(text):
     """A date from a form or link (YYYY-MM-DD), or None (also for one no rota could be on)."""
     try:
