@@ -15,7 +15,6 @@ errors and "database is locked" in its log, overbooked slots. Writes bench/resul
 latest.md and cpu-by-scale.png.
 """
 import argparse
-import json
 import re
 import sqlite3
 import sys

@@ -10,9 +10,9 @@ import unicodedata
 from email_validator import EmailNotValidError, validate_email
 from peewee import fn
 
-from .password_pages import issue_temporary_password, make_temporary_password  # noqa: F401 (for the import)
 from .db import utcnow, write_transaction
 from .models import REGISTERED, AuditLog, Membership, Profile, Registration, Slot, Throttle, User
+from .temporary_passwords import issue_temporary_password, make_temporary_password  # noqa: F401 (for the import)
 
 NAME_MAX, PHONE_MAX = 100, 40
 

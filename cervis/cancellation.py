@@ -10,7 +10,8 @@ from datetime import timedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from . import emails
+from . import calendars, emails
+from .calendar_links import links
 from .db import for_update, utcnow, write_transaction
 from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Opportunity, Organisation,
                      Profile, Registration, RegistrationEvent, Role, Slot, User)
@@ -141,6 +142,21 @@ def shift_leader(registration):
     return {"name": row.volunteer.name, "phone": profile.mobile if profile else ""}
 
 
+def shift_details(registration, leader):
+    """What every rota email about one slot says: event, date, role, links, and who to ask."""
+    slot, profile = registration.slot, None
+    if leader is not None:
+        profile = Profile.get_or_none(Profile.user == leader.id)
+    return dict(event_name=slot.opportunity.name, when=slot_when(slot.starts_at, slot.ends_at),
+                role="Reserve" if slot.role.is_reserve else slot.role.name,
+                calendar=links(registration), cancel_link=cancel_url(registration),
+                location=slot.opportunity.meeting_location(),
+                leader=leader, leader_phone=profile.mobile if profile else "",
+                # "contact me by replying to this email": the reply reaches the leader who signs it.
+                from_name=leader.name if leader is not None and leader.email else "",
+                reply_to=leader.email if leader is not None and leader.email else "")
+
+
 def night_shift_leader(registration):
     """The shift leader's registration that night, or None: a volunteer registered in a shift
     leader role for the same opportunity and the same start date."""
@@ -191,7 +207,7 @@ def cancel(registration_ids, by, reason="", now=None, via=""):
         _tell_leaders(done, by, reason, now)
         for reg in done:
             if reg.was == REGISTERED:
-                emails.rota_cancelled(reg)
+                calendars.attach(emails.rota_cancelled(reg, shift_details(reg, None)), reg, "CANCEL")
         places_given_up([reg for reg in done if reg.was == REGISTERED], now)
     return done
 
@@ -241,5 +257,6 @@ def _shift_summary(reg):
 
 
 __all__ = ["cancel_url", "cancel_token", "registration_from_token", "upcoming_for", "past_for",
-           "status_label", "past_status", "why_not_cancellable", "is_close", "shift_leader", "close_ones", "cancel",
+           "status_label", "past_status", "why_not_cancellable", "is_close", "shift_leader", "shift_details",
+           "close_ones", "cancel",
            "places_given_up", "PLACE_GIVEN_UP"]

@@ -12,7 +12,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import JOIN
 
-from . import cancellation, emails, rota
+from . import cancellation, emails, rota, rota_emails
 from .db import for_update, utcnow, write_transaction
 from .models import (REGISTERED, CoverAsk, CoverRequest, Membership, Opportunity, Organisation,
                      Profile, Registration, Role, Slot, User)
@@ -49,7 +49,7 @@ def _open(given_up, now):
     reserves = reserves_that_night(slot)
     members = free_members(slot, exclude={given_up.volunteer_id, *(r.volunteer_id for r in reserves)})
     for volunteer, reserve in [(r.volunteer, True) for r in reserves] + [(m, False) for m in members]:
-        inbox = emails._rota_inbox(volunteer)
+        inbox = volunteer.inbox
         if inbox is None or volunteer.id == given_up.volunteer_id:
             continue
         ask = CoverAsk.create(request=request, volunteer=volunteer, asked_at=now, reserve=reserve)
@@ -225,7 +225,7 @@ def take(ask_id, now=None):
         reg = rota.move_in(volunteer.id, request.slot_id, volunteer, now, "cover")
         CoverRequest.update(covered_at=now, covered_by=volunteer).where(CoverRequest.id == request.id).execute()
         leaders = list(request.slot.opportunity.group.leaders())
-        emails.rota_confirmation(reg, leaders[0] if leaders else None)
+        rota_emails.confirmation(reg, leaders[0] if leaders else None)
         _tell_leaders(request, request.registration, "covered", volunteer=volunteer.name)
     return TAKEN
 

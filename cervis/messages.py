@@ -16,17 +16,6 @@ class TooMany(Exception):
     """The leader has sent MESSAGES_PER_WINDOW messages in the last hour."""
 
 
-def inbox(volunteer):
-    """Who reads a volunteer's email: themselves, or the parent of a family member; nobody for a
-    deactivated volunteer, nor for a family member whose parent was deactivated."""
-    if not volunteer.active:
-        return None
-    if volunteer.email:
-        return volunteer
-    parent = volunteer.family_of if volunteer.family_of_id else None
-    return parent if parent is not None and parent.active and parent.email else None
-
-
 def group_members(group, ids):
     """Of these ids, the group's active members, by name."""
     return list(User.select().join(Membership, on=(Membership.user == User.id))
@@ -57,7 +46,7 @@ def _stopped(about):
 def stopped(about, people):
     """Of these volunteers, those whose reader will not get the message (the compose page says so)."""
     ids = _stopped(about)
-    return [person for person in people if (inbox(person) or person).id in ids]
+    return [person for person in people if (person.inbox or person).id in ids]
 
 
 def _to_members(about, readers):
@@ -77,7 +66,7 @@ def send(leader, volunteers, subject, message, about, now=None):
     now = now or utcnow()
     key = f"leader-message:{leader.id}"
     digest = hashlib.sha256(f"{subject}\n{message}\n{to_local(now, org_zone()):%Y-%m-%d}".encode()).hexdigest()[:16]
-    readers = {reader.id: reader for reader in filter(None, map(inbox, volunteers))}
+    readers = {reader.id: reader for reader in filter(None, (v.inbox for v in volunteers))}
     with write_transaction():
         links = _to_members(about, readers.values())
         if Throttle.count(key, MESSAGE_WINDOW) >= MESSAGES_PER_WINDOW:

@@ -7,7 +7,8 @@ import peewee
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from . import models
-from .db import BaseModel, database, is_sqlite
+from .db import BaseModel, database, is_sqlite, utcnow
+from .models import Announcement, Opportunity, Organisation, Slot
 from .months import month_key, month_of
 
 
@@ -42,8 +43,6 @@ def _session_lifetime(m):
 def _email_keys_and_announcements(m):
     """Email.key (unique: a job's email is queued once), a leader's name and Reply-To on an email,
     the deadline reminder setting, and when each slot was made (announcements wait for a batch)."""
-    from .db import utcnow
-
     _already_announced(utcnow())
     # Only what is missing: run again over a database that has it (as a test of the migrations
     # before it does), it changes nothing.
@@ -62,8 +61,6 @@ def _email_keys_and_announcements(m):
 def _already_announced(now):
     """Months live before announcements existed were told about by hand: never announce them again."""
     from zoneinfo import ZoneInfo
-
-    from .models import Announcement, Opportunity, Organisation, Slot
 
     # Only the columns that exist before this migration's own.
     zone = ZoneInfo(Organisation.select(Organisation.timezone).order_by(Organisation.id).scalar()

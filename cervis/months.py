@@ -5,11 +5,13 @@ from .timeutil import org_zone, to_local, to_utc
 
 
 def parse_month(text):
-    """'2025-10' as the first day of that month; ValueError for anything else."""
-    day = datetime.strptime(text or "", "%Y-%m").date()
-    if not 2000 <= day.year <= 2100:
-        raise ValueError(text)
-    return day
+    """'2025-10' (from a link: the rota board's, an announcement's) as the first day of that
+    month; None for anything else, and for a year no rota is in."""
+    try:
+        day = datetime.strptime((text or "").strip(), "%Y-%m").date()
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
 
 
 def month_key(day):

@@ -369,8 +369,8 @@ def _join_groups(volunteer, registrations):
 
 def acknowledge(volunteer, registrations, note=""):
     """One e-mail listing the new offers, each with its own "Cancel Registration" link."""
-    recipient = volunteer if volunteer.email else volunteer.family_of
-    if recipient is None or not recipient.email:
+    recipient = volunteer.inbox
+    if recipient is None:
         return None
     shifts = [_shift(r) for r in sorted(registrations, key=lambda r: r.slot.starts_at)]
     return emails.to_user("offer-acknowledgement", recipient, volunteer=volunteer,
@@ -387,11 +387,6 @@ def _shift(registration):
 
 
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9998, 12, 31)  # a day's range in UTC stays in range
-
-
-def parse_month(text):
-    """The first day of a month from a link (YYYY-MM), or None."""
-    return parse_day(f"{(text or '').strip()}-01") if len((text or "").strip()) == 7 else None
 
 
 def parse_day(text):

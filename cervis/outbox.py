@@ -167,7 +167,7 @@ def send_due(now=None, limit=100):
             continue
         try:
             deliver(email, msg)
-        except Exception as exc:  # any failure: keep the email, try later
+        except Exception as exc:  # noqa: BLE001  (any failure: keep the email, try later)
             _failed(email, exc, now)
             continue
         Email.update(status=SENT, sent_at=utcnow(), attempts=email.attempts + 1,

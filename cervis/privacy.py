@@ -10,7 +10,7 @@ import peewee
 
 from . import emails, training
 from .db import database, utcnow, write_transaction
-from .models import (Attendance, AuditLog, CalendarFeed, CoverAsk, CoverRequest, Document, Email, Erasure,
+from .models import (Attendance, AuditLog, CalendarFeed, CoverAsk, Document, Email, Erasure,
                      Group, LeaderNote, Membership, Opportunity, OpportunityUnlock, Organisation, Profile,
                      QualificationGrant, Registration, RegistrationEvent, RetentionReminder, Role, ServiceRecord, Slot, User)
 from .models.docs import VOLUNTEER

@@ -50,7 +50,7 @@ def send_reminders(now=None):
             # Claimed in the same transaction as the email row: never two reminders, never none.
             claimed = Registration.update(reminded_at=now).where(
                 Registration.id == reg.id, Registration.reminded_at.is_null()).execute()
-            recipient = emails._rota_inbox(reg.volunteer)
+            recipient = reg.volunteer.inbox
             if not claimed or recipient is None:
                 continue
             # Never ahead of the confirmation, which waits out the leader's undo window.

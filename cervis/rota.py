@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask import current_app
 from peewee import chunked, fn
 
-from . import cancellation, emails
+from . import cancellation, emails, rota_emails
 from .db import database, for_update, insert_rows, utcnow, write_transaction
 from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Membership,
                      Opportunity, Registration, RegistrationEvent, Role, RotaCompletion, Slot, User)
@@ -142,7 +142,7 @@ def _accept(registration_id, by, now):
     reg.slot = _locked_slot(reg.slot_id)
     _check_room(reg.slot, volunteer, now, ignore=[reg.id])
     _change(reg, REGISTERED, by, now, "accept")
-    emails.rota_confirmation(reg, by, send_after=now + _undo_window())
+    rota_emails.confirmation(reg, by, send_after=now + _undo_window())
     return reg
 
 
@@ -225,7 +225,7 @@ def undo(registration_id, by, now=None):
         withdrawn = _withdraw(reg)
         _change(reg, PENDING, by, now, "undo", note=f"Undo: was {STATUS_WORDS[was]}")
         if told:
-            emails.rota_change_of_plan(reg, by)
+            rota_emails.change_of_plan(reg, by)
     return Undone(reg, was, withdrawn, told)
 
 
@@ -251,7 +251,7 @@ def call_up(registration_id, slot_id, by, now=None):
         _change(reserve, CANCELLED, by, now, "call-up", note=f"Called up as {target.role.name}")
         _withdraw(reserve)  # a confirmation still waiting is replaced by the call-up email
         reg = _register(volunteer, target, by, now, "call-up")
-        emails.rota_called_up(reg, by)
+        rota_emails.called_up(reg, by)
     return reg
 
 
@@ -304,7 +304,7 @@ def add_to_slot(slot_id, volunteer_id, by, now=None):
             raise Refused(f"{volunteer.name} is already registered in this slot.")
         _check_room(slot, volunteer, now)
         reg = _register(volunteer, slot, by, now, "add")
-        emails.rota_confirmation(reg, by, send_after=now + _undo_window())
+        rota_emails.confirmation(reg, by, send_after=now + _undo_window())
     return reg
 
 
@@ -321,7 +321,7 @@ def remove(registration_id, by, reason, now=None):
         reg.slot = _locked_slot(reg.slot_id)
         _withdraw(reg)
         _change(reg, CANCELLED, by, now, "remove", note=reason)
-        emails.rota_removed(reg, by, reason)
+        rota_emails.removed(reg, by, reason)
         cancellation.places_given_up([reg], now)
     return reg
 

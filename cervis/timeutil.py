@@ -6,11 +6,10 @@ from zoneinfo import ZoneInfo
 from flask import g
 
 from .db import utcnow  # noqa: F401  (re-exported: the one clock)
+from .models import Organisation
 
 
 def org_zone():
-    from .models import Organisation
-
     if "org_zone" not in g:
         g.org_zone = ZoneInfo(Organisation.current().timezone)
     return g.org_zone

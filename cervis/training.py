@@ -212,11 +212,11 @@ def held_for_export(user):
     grants = grants_of([user.id])
     checks = checks_of(grants)
     out = []
-    for g in grants:
-        item = {"qualification": g.qualification.name, "state": STATE_WORDS[state_of(g, date.today())],
-                "gained_on": g.gained_on, "expires_on": g.expires_on, "note": g.note,
-                "proof_waiting": bool(g.proof_path)}
-        check = checks.get(g.id)
+    for grant in grants:
+        item = {"qualification": grant.qualification.name, "state": STATE_WORDS[state_of(grant, date.today())],
+                "gained_on": grant.gained_on, "expires_on": grant.expires_on, "note": grant.note,
+                "proof_waiting": bool(grant.proof_path)}
+        check = checks.get(grant.id)
         if check is not None:
             item.update(check_level=dict(LEVELS).get(check.level, check.level),
                         certificate_number=check.certificate_number, issued_on=check.issued_on,

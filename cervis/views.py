@@ -5,6 +5,7 @@ from markupsafe import Markup
 from flask_login import current_user
 
 from . import timeutil, training
+from .auth import idle_delay
 from .landing import home_for
 from .menu import menus_for
 from .models import Organisation
@@ -46,8 +47,6 @@ def init_app(app):
 
     @app.context_processor
     def _everywhere():
-        from .auth import idle_delay  # noqa: F401  (templates call it)
-
         return {"org": Organisation.current(), "idle_delay": idle_delay, "csrf_field": csrf_field,
                 "menus_for": menus_for, "has_page": lambda endpoint: endpoint in app.view_functions}
 

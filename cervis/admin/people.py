@@ -3,7 +3,7 @@
 An administrator can never take away their own administrator rights or deactivate themselves,
 so there is always someone left who can put a mistake right.
 """
-from flask import abort, make_response, render_template, request, url_for
+from flask import make_response, render_template, request, url_for
 from flask_login import current_user
 from peewee import fn
 
@@ -12,7 +12,7 @@ from ..auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, admin_required
 from ..db import utcnow, write_transaction
 from ..htmx import done, is_htmx, vary
 from ..models import AuditLog, Group, Membership, Organisation, Throttle, User
-from ..permissions import as_id
+from ..permissions import as_id, person_or_404
 from . import bp
 from .paging import Page, me
 
@@ -67,13 +67,6 @@ def people():
         return vary(make_response(render_template("admin/_people_table.html", **context)))
     org = Organisation.current()
     return render_template("admin/people.html", counts=verify_counts(org), **context)
-
-
-def person_or_404(person_id):
-    person = User.get_or_none(User.id == person_id)
-    if person is None:
-        abort(404)
-    return person
 
 
 def person_context(person):

@@ -1,6 +1,6 @@
 """Groups (venues) and their roles: administrators create groups and choose leaders; leaders edit their own."""
 import peewee
-from flask import abort, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import fn
@@ -16,7 +16,7 @@ from ..auth import admin_required, leader_required
 from ..db import utcnow, write_transaction
 from ..htmx import answer_now, answered, done, is_htmx
 from ..models import AuditLog, Group, Membership, Qualification, Role, Slot
-from ..permissions import as_id, group_for_leader, groups_led_by, leads
+from ..permissions import as_id, group_for_leader, groups_led_by, role_for_leader
 from . import bp
 
 
@@ -165,15 +165,6 @@ def _roles_context(group, form=None):
                 .group_by(Slot.role).tuples())
     return {"group": group, "roles": roles, "used": used,
             "role_form": form or RoleForm(formdata=None).with_qualifications()}
-
-
-def role_for_leader(user, group, role_id):
-    role = Role.get_or_none(Role.id == role_id)
-    if role is None:
-        abort(404)
-    if role.group_id != group.id or not leads(user, role.group_id):
-        abort(403)
-    return role
 
 
 def _role_refused(form, group, role=None):

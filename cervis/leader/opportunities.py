@@ -227,7 +227,7 @@ def cancel_opportunity(opportunity, actor, message):
     registrations = list(active_registrations(opportunity, now))
     letters, addressees = defaultdict(list), {}
     for reg in registrations:
-        addressee = emails._rota_inbox(reg.volunteer)
+        addressee = reg.volunteer.inbox
         if addressee is not None:
             addressees[addressee.id] = addressee
             who = "" if addressee.id == reg.volunteer_id else reg.volunteer.name

@@ -51,10 +51,10 @@ def month_arg(opportunity):
     text = request.values.get("month")
     if not text:
         return rota_board.default_month(opportunity, utcnow())
-    try:
-        return parse_month(text)
-    except ValueError:
+    day = parse_month(text)
+    if day is None:
         abort(400)
+    return day
 
 
 def _board_url(opportunity, day, slot=None):

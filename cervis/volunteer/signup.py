@@ -13,6 +13,7 @@ from .. import offers
 from ..db import utcnow
 from ..htmx import answer_now, answered, is_htmx, vary
 from ..models import Opportunity, OpportunityInterest
+from ..months import parse_month
 from ..permissions import as_id
 from ..timeutil import slot_when
 from . import bp
@@ -105,7 +106,7 @@ def _note(opportunity):
 
 
 def _slots_answer(volunteer, opportunity, note, day, status=200, error=None, ticked=()):
-    month = None if day else offers.parse_month(request.values.get("month"))  # an announcement's link
+    month = None if day else parse_month(request.values.get("month"))  # an announcement's link
     rows = offers.slot_rows(volunteer, opportunity, utcnow(), day=day, month=month)
     days = [list(same) for _, same in groupby(rows, key=lambda row: row.when.partition(" - ")[0])]
     context = dict(volunteer=volunteer, opportunity=opportunity, rows=rows, days=days, note=note, day=day,
