@@ -16,16 +16,13 @@ from .db import database, for_update, insert_rows, utcnow, write_transaction
 from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Membership,
                      Opportunity, Registration, RegistrationEvent, Role, RotaCompletion, Slot, User)
 from .models.mail import QUEUED, SENDING, SENT, WITHDRAWN
+from .refused import Refused  # noqa: F401  (rota.Refused to every caller; eligibility raises it too)
 from .timeutil import org_zone, slot_when, to_local, to_utc
 
 CONFIRMING = ("confirmation", "called-up")  # the emails that tell a volunteer "we are counting on you"
 HELD_BACK = CONFIRMING + ("not-required",)  # the ones an undo withdraws while they wait to go
 STATUS_WORDS = {PENDING: "pending", REGISTERED: "registered", NOT_REQUIRED: "not required",
                 CANCELLED: "cancelled"}
-
-
-class Refused(Exception):
-    """An action the rota's rules do not allow; the message says why, for the red banner."""
 
 
 # Months ------------------------------------------------------------------------------------------
