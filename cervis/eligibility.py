@@ -90,7 +90,7 @@ def check_qualified(slot, volunteer, registration=None, override=None, by=None):
     if not reason or registration is None:
         raise Refused(f"Not registered: {volunteer.name} does not have {', '.join(missing)} "
                       f"(valid on {slot_day(slot):%a}, {slot_day(slot):%b} {slot_day(slot).day}), which "
-                      f"{slot.role.name} needs. A leader may accept them anyway with a reason.")
+                      f"{slot.role.name} needs.")
     return record_override(registration, missing, reason[:1000], by)
 
 

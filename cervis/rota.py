@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from peewee import chunked, fn
 
-from . import cancellation, emails
+from . import cancellation, eligibility, emails
 from .db import database, for_update, insert_rows, utcnow, write_transaction
 from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Membership,
                      Opportunity, Registration, RegistrationEvent, Role, RotaCompletion, Slot, User)
@@ -150,14 +150,16 @@ def _withdraw(reg, kinds=HELD_BACK):
 
 # The actions ------------------------------------------------------------------------------------
 
-def _accept(registration_id, by, now):
-    """Accept inside the caller's write transaction: the same checks for one offer or many."""
+def _accept(registration_id, by, now, override=None):
+    """Accept inside the caller's write transaction: the same checks for one offer or many.
+    `override`: a leader's reason for accepting someone without the role's training."""
     reg = _locked_registration(registration_id)
     volunteer = _lock_volunteer(reg.volunteer_id)
     if reg.status != PENDING:
         raise Refused(f"Not accepted: this offer is already {STATUS_WORDS[reg.status]}.")
     reg.slot = _locked_slot(reg.slot_id)
     _check_room(reg.slot, volunteer, ignore=[reg.id])
+    eligibility.check_qualified(reg.slot, volunteer, reg, override, by)
     _change(reg, REGISTERED, by, now, "accept")
     emails.rota_confirmation(reg, by, send_after=now + _undo_window())
     return reg
@@ -173,10 +175,10 @@ def _not_required(registration_id, by, now):
     return reg
 
 
-def accept(registration_id, by, now=None):
+def accept(registration_id, by, now=None, override=None):
     """Pending to registered; the confirmation waits out the undo window before it goes."""
     with write_transaction():
-        return _accept(registration_id, by, now or utcnow())
+        return _accept(registration_id, by, now or utcnow(), override)
 
 
 def not_required(registration_id, by, now=None):
@@ -265,6 +267,7 @@ def call_up(registration_id, slot_id, by, now=None):
                 or to_local(target.starts_at, zone).date() != to_local(reserve.slot.starts_at, zone).date()):
             raise Refused("A Reserve can only be called up to a role slot on the same date.")
         _check_room(target, volunteer, ignore=[reserve.id])
+        eligibility.check_qualified(target, volunteer)
         _change(reserve, CANCELLED, by, now, "call-up", note=f"Called up as {target.role.name}")
         _withdraw(reserve)  # a confirmation still waiting is replaced by the call-up email
         reg = _register(volunteer, target, by, now, "call-up")
@@ -284,6 +287,7 @@ def move_in(volunteer_id, slot_id, by, now, action):
                    Slot.starts_at.between(target.starts_at - timedelta(days=1), target.starts_at + timedelta(days=1))))
     reserves = [r for r in near if to_local(r.slot.starts_at, zone).date() == to_local(target.starts_at, zone).date()]
     _check_room(target, volunteer, ignore=[r.id for r in reserves])
+    eligibility.check_qualified(target, volunteer)
     for reserve in reserves:
         _change(reserve, CANCELLED, by, now, action, note=f"Covering as {target.role.name}")
         _withdraw(reserve)
@@ -320,6 +324,7 @@ def add_to_slot(slot_id, volunteer_id, by, now=None):
         if existing is not None and existing.status == REGISTERED:
             raise Refused(f"{volunteer.name} is already registered in this slot.")
         _check_room(slot, volunteer)
+        eligibility.check_qualified(slot, volunteer)
         reg = _register(volunteer, slot, by, now, "add")
         emails.rota_confirmation(reg, by, send_after=now + _undo_window())
     return reg

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from peewee import JOIN, fn
 
-from .. import cover
+from .. import cover, eligibility
 from ..models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, CoverRequest, Frequency, Membership,
                       Opportunity, Profile, Registration, Role, Slot, User)
 from ..rota import month_bounds, month_of, next_month
@@ -33,6 +33,8 @@ class Entry:
     frequency: str
     month_shifts: int = 0  # registered shifts that month, in any opportunity
     clash: str = ""  # why accepting would be refused for overlapping, when it would
+    training: str = ""  # "Training needed: NAME": what the role needs that they lack on the slot's date
+    override: str = ""  # a leader's reason for accepting them without it
 
 
 @dataclass
@@ -130,6 +132,7 @@ def build(opportunity, day, only=None, around=None):
     for other in _their_shifts(list({e.volunteer_id for e in entries}), day):
         shifts[other["volunteer_id"]].append(other)
     start, end = month_bounds(day)
+    _qualifications(entries, views, zone)
     for entry in entries:
         view, mine = views[entry.slot_id], shifts[entry.volunteer_id]
         entry.month_shifts = sum(1 for o in mine if start <= o["starts_at"] < end)
@@ -147,6 +150,17 @@ def build(opportunity, day, only=None, around=None):
             local = to_local(slot.starts_at, zone).date()
             days.setdefault(local, Day(local)).slots.append(views[slot.id])
     return list(days.values())
+
+
+def _qualifications(entries, views, zone):
+    """Each pending or registered entry's missing training, and the overrides: two queries in all."""
+    live = [e for e in entries if e.status in (PENDING, REGISTERED)]
+    known = eligibility.eligibility({e.volunteer_id for e in live}, {v.slot.role_id for v in views.values()})
+    reasons = eligibility.overridden([e.id for e in live if e.status == REGISTERED]) if known.needs else {}
+    for entry in live:
+        entry.training = eligibility.training_needed(known.missing_for(entry.volunteer_id, views[entry.slot_id].slot,
+                                                                       zone)) or ""
+        entry.override = reasons.get(entry.id, "")
 
 
 def _call_up_targets(slots, views, zone):
