@@ -201,6 +201,7 @@ class Cell:
     pending: int
     timed: bool = False  # its date has slots at several times: the cell shows its own
     cover: bool = False  # a place given up at short notice, cover asked and not yet found
+    lapsed: bool = False  # held by someone whose training will have run out by then ("SL lapsed")
 
     @property
     def state(self):
@@ -229,12 +230,13 @@ def month_cells(opportunity, day, show=None):
         counts[(slot_id, status)] = n
     asking = {sid for (sid,) in CoverRequest.select(CoverRequest.slot)
               .where(CoverRequest.slot.in_(month), CoverRequest.covered_at.is_null()).tuples()}
+    lapsed = {p.slot_id for p in eligibility.lapsed_places(month)}
     keep = FILTERS.get(show, lambda c: True)
     days = {}
     for slot_id, starts_at, capacity, role in slots:  # plain values: no model per cell
         local = to_local(starts_at, zone)
         cell = Cell(slot_id, role, f"{local:%H:%M}", counts[(slot_id, REGISTERED)], capacity,
-                    counts[(slot_id, PENDING)], cover=slot_id in asking)
+                    counts[(slot_id, PENDING)], cover=slot_id in asking, lapsed=slot_id in lapsed)
         day_ = days.setdefault(local.date(), Day(local.date()))
         day_.all.append(cell)
         if keep(cell):
