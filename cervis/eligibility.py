@@ -86,11 +86,10 @@ def check_qualified(slot, volunteer, registration=None, override=None, by=None):
     missing = missing_for(volunteer.id, slot)
     if not missing:
         return None
-    reason = (override or "").strip()
+    reason, day = (override or "").strip(), slot_day(slot)
     if not reason or registration is None:
         raise Refused(f"Not registered: {volunteer.name} does not have {', '.join(missing)} "
-                      f"(valid on {slot_day(slot):%a}, {slot_day(slot):%b} {slot_day(slot).day}), which "
-                      f"{slot.role.name} needs.")
+                      f"(valid on {day:%a}, {day:%b} {day.day}), which {slot.role.name} needs.")
     return record_override(registration, missing, reason[:1000], by)
 
 

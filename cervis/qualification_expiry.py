@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from . import eligibility, emails
 from .db import database, utcnow, write_transaction
-from .models import (GRANTED, Group, Membership, Opportunity, Qualification, QualificationGrant, Role, Slot,
+from .models import (GRANTED, Email, Group, Membership, Opportunity, Qualification, QualificationGrant, Role, Slot,
                      User)
 from .timeutil import org_zone, slot_when, to_local
 
@@ -37,14 +37,21 @@ def _expiring(today, volunteers=None):
     return query if volunteers is None else query.where(QualificationGrant.volunteer.in_(volunteers))
 
 
+def _sent(keys):
+    """The keys already used: an hourly run renders only the emails not yet queued."""
+    return {key for (key,) in Email.select(Email.key).where(Email.key.in_(keys)).tuples()} if keys else set()
+
+
 def tell_volunteers(now=None):
     """Queue each volunteer's 60- and 14-day emails that are due; how many."""
     today, queued = _today(now or utcnow()), 0
-    for grant in list(_expiring(today)):
-        stage, inbox = _stage((grant.expires_on - today).days), emails._rota_inbox(grant.volunteer)
+    due = {f"qualification-expiring:{g.id}:{g.expires_on.isoformat()}:{_stage((g.expires_on - today).days)}": g
+           for g in _expiring(today)}
+    sent = _sent(list(due))
+    for key, grant in ((k, g) for k, g in due.items() if k not in sent):
+        inbox = emails._rota_inbox(grant.volunteer)
         if inbox is None:
             continue
-        key = f"qualification-expiring:{grant.id}:{grant.expires_on.isoformat()}:{stage}"
         with write_transaction():
             sent = emails.once(key, "qualification-expiring", inbox, about=grant, volunteer=grant.volunteer,
                                qualification=grant.qualification.name, expires_on=grant.expires_on,
@@ -111,7 +118,7 @@ def tell_leaders(now=None):
     return queued
 
 
-def remind(app, now=None):
+def expiry_notices(app, now=None):
     """The scheduler's job (hourly): each run finds for itself what is due."""
     with app.app_context(), database.connection_context():
         return tell_volunteers(now) + tell_leaders(now)

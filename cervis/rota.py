@@ -307,8 +307,9 @@ def _register(volunteer, slot, by, now, action):
     return reg
 
 
-def add_to_slot(slot_id, volunteer_id, by, now=None):
-    """A leader registers a member of the group (someone who phoned in)."""
+def add_to_slot(slot_id, volunteer_id, by, now=None, override=None):
+    """A leader registers a member of the group (someone who phoned in); `override`: their reason
+    for adding someone without the role's training, recorded with the place."""
     now = now or utcnow()
     with write_transaction():
         volunteer = User.get_or_none(User.id == volunteer_id, User.active == True)  # noqa: E712
@@ -324,8 +325,10 @@ def add_to_slot(slot_id, volunteer_id, by, now=None):
         if existing is not None and existing.status == REGISTERED:
             raise Refused(f"{volunteer.name} is already registered in this slot.")
         _check_room(slot, volunteer)
-        eligibility.check_qualified(slot, volunteer)
+        if not (override or "").strip():
+            eligibility.check_qualified(slot, volunteer)
         reg = _register(volunteer, slot, by, now, "add")
+        eligibility.check_qualified(slot, volunteer, reg, override, by)  # with a reason: recorded
         emails.rota_confirmation(reg, by, send_after=now + _undo_window())
     return reg
 

@@ -63,7 +63,7 @@ JOBS.append((reminders.remind, 600))  # the day-before reminder of each shift
 # Hourly: each finds for itself whether its work is due (tonight's backup, this month's reminder).
 JOBS.append((backups.nightly, 3600))
 JOBS.append((privacy.monthly_reminder, 3600))
-JOBS.append((qualification_expiry.remind, 3600))  # training running out: the 60- and 14-day emails, the digest
+JOBS.append((qualification_expiry.expiry_notices, 3600))  # training running out: the 60- and 14-day emails, the digest
 
 
 class SchedulerLock:

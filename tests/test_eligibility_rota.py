@@ -91,11 +91,22 @@ def test_call_up_refuses_an_unqualified_reserve(auth, client, sl_rules):
 
 def test_add_volunteer_by_hand_refuses_an_unqualified_member(auth, client, sl_rules):
     slot = night(5, "SL")
+    quinn()
     auth.login(LEO)
+    form = client.get(f"/leader/slots/{slot.id}/add", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f"Vera Volunteer - Training needed: {SAFEGUARDING}, {SL_TRAINING}</option>" in form
+    assert "Quinn Member</option>" in form
     body = client.post(f"/leader/slots/{slot.id}/add", headers={"HX-Request": "true"},
                        data={f"add-{slot.id}-volunteer": vera().id}).get_data(as_text=True)
     assert REFUSAL in body
     assert not Registration.select().where(Registration.slot == slot).exists()
+    body = client.post(f"/leader/slots/{slot.id}/add", headers={"HX-Request": "true"},
+                       data={f"add-{slot.id}-volunteer": vera().id,
+                             f"add-{slot.id}-override": "Phoned in; the only SL free tonight"}).get_data(as_text=True)
+    reg = Registration.get(Registration.slot == slot)
+    assert reg.status == REGISTERED and "Added: Vera Volunteer" in body
+    assert QualificationOverride.get(QualificationOverride.registration == reg).reason.startswith("Phoned in")
+    assert "Accepted without training: Phoned in" in panel(client, slot)
 
 
 def test_a_leader_overrides_with_a_reason_and_the_place_is_marked_and_audited(auth, client, sl_rules):

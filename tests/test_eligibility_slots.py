@@ -29,6 +29,7 @@ def test_an_unqualified_volunteer_sees_training_needed_on_the_sl_slot_and_no_box
     assert NEEDED in page
     assert re.search(r'<a class="status training" href="/portal/profile#training">' + NEEDED, page)
     assert not has_box(page, sl) and has_box(page, cook)
+    assert "Some slots need training or checks you do not hold on their date" in page
 
 
 def test_a_qualified_volunteer_may_tick_the_sl_slot(auth, client, db, clock):

@@ -14,11 +14,13 @@ TODAY = NOON.date()
 
 
 def run(app, now):
-    return qualification_expiry.remind(app, now)
+    return qualification_expiry.expiry_notices(app, now)
 
 
-def test_the_job_is_registered_with_the_scheduler():
-    assert (qualification_expiry.remind, 3600) in scheduler.JOBS
+def test_the_job_is_registered_with_the_scheduler_under_a_name_of_its_own():
+    assert (qualification_expiry.expiry_notices, 3600) in scheduler.JOBS
+    names = [fn.__name__ for fn, _ in scheduler.JOBS]  # the scheduler's job ids
+    assert len(names) == len(set(names))
 
 
 def test_the_volunteer_hears_60_then_14_days_before_and_once_each_across_restarts(app, db):
