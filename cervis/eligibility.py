@@ -34,9 +34,6 @@ class Eligibility:
             return []
         return self.missing(volunteer_id, slot.role_id, slot_day(slot, zone))
 
-    def expires(self, volunteer_id, qualification_id):
-        return self.held.get((volunteer_id, qualification_id), NOT_HELD)
-
 
 def slot_day(slot, zone=None):
     return to_local(slot.starts_at, zone or org_zone()).date()

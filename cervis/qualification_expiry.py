@@ -47,10 +47,10 @@ def tell_volunteers(now=None):
     today, queued = _today(now or utcnow()), 0
     due = {f"qualification-expiring:{g.id}:{g.expires_on.isoformat()}:{_stage((g.expires_on - today).days)}": g
            for g in _expiring(today)}
-    sent = _sent(list(due))
-    for key, grant in ((k, g) for k, g in due.items() if k not in sent):
+    already = _sent(list(due))
+    for key, grant in due.items():
         inbox = emails._rota_inbox(grant.volunteer)
-        if inbox is None:
+        if key in already or inbox is None:
             continue
         with write_transaction():
             sent = emails.once(key, "qualification-expiring", inbox, about=grant, volunteer=grant.volunteer,

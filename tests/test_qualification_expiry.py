@@ -41,6 +41,13 @@ def test_the_volunteer_hears_60_then_14_days_before_and_once_each_across_restart
     assert len(stages) == 2 and "14 days from today" in stages[1].body_text
 
 
+def test_everyone_due_in_one_run_is_told(app, db):
+    for first in ("Ivy", "Gus", "Ada2"):
+        grant(person(first), SAFEGUARDING, expires_on=TODAY + timedelta(days=30))
+    assert qualification_expiry.tell_volunteers(NOON) == 3
+    assert all(len(emails_to(f"{n}@example.org", "qualification-expiring")) == 1 for n in ("ivy", "gus", "ada2"))
+
+
 def test_a_grant_first_seen_ten_days_out_gets_only_the_14_day_email(app, db):
     volunteer = person("Ivy")
     grant(volunteer, SAFEGUARDING, expires_on=TODAY + timedelta(days=10))
