@@ -10,8 +10,8 @@ from datetime import date
 
 from peewee import JOIN, Query
 
-from .models import (GRANTED, REGISTERED, AuditLog, Qualification, QualificationGrant,
-                     QualificationOverride, Registration, RoleRequirement, Slot)
+from .models import (GRANTED, REGISTERED, AuditLog, Opportunity, Qualification, QualificationGrant,
+                     QualificationOverride, Registration, Role, RoleRequirement, Slot, User)
 from .refused import Refused
 from .timeutil import org_zone, to_local
 
@@ -115,25 +115,37 @@ class Lapsed:
     registration_id: int
     volunteer_id: int
     slot_id: int
+    role_id: int
     starts_at: object
-    missing: list
+    ends_at: object
+    role: str
+    opportunity_id: int
+    opportunity: str
+    group_id: int
+    first_name: str
+    last_name: str
+    missing: list = None
+
+    @property
+    def volunteer(self):
+        return f"{self.first_name} {self.last_name or ''}".strip()
 
 
 def lapsed_places(slots):
     """The registered places of these slots (ids or a query of them) whose holder lacks the role's
     training on the slot's date, leaving out those a leader overrode: two queries, however many."""
-    rows = list(Registration.select(Registration.id, Registration.volunteer, Slot.id, Slot.role, Slot.starts_at)
-                .join(Slot)
-                .where(Slot.id.in_(slots), Registration.status == REGISTERED,
-                       Slot.role.in_(RoleRequirement.select(RoleRequirement.role)),
-                       Registration.id.not_in(QualificationOverride.select(QualificationOverride.registration)))
-                .order_by(Slot.starts_at).tuples())
+    rows = [Lapsed(*row) for row in Registration.select(
+        Registration.id, Registration.volunteer, Slot.id, Slot.role, Slot.starts_at, Slot.ends_at, Role.name,
+        Opportunity.id, Opportunity.name, Opportunity.group, User.first_name, User.last_name)
+        .join(Slot).join(Role).switch(Slot).join(Opportunity).switch(Registration)
+        .join(User, on=Registration.volunteer)
+        .where(Slot.id.in_(slots), Registration.status == REGISTERED,
+               Slot.role.in_(RoleRequirement.select(RoleRequirement.role)),
+               Registration.id.not_in(QualificationOverride.select(QualificationOverride.registration)))
+        .order_by(Slot.starts_at, Role.position).tuples()]
     if not rows:
         return []
-    known, zone = eligibility({r[1] for r in rows}, {r[3] for r in rows}), org_zone()
-    found = []
-    for reg_id, volunteer_id, slot_id, role_id, starts_at in rows:
-        missing = known.missing(volunteer_id, role_id, to_local(starts_at, zone).date())
-        if missing:
-            found.append(Lapsed(reg_id, volunteer_id, slot_id, starts_at, missing))
-    return found
+    known, zone = eligibility({r.volunteer_id for r in rows}, {r.role_id for r in rows}), org_zone()
+    for place in rows:
+        place.missing = known.missing(place.volunteer_id, place.role_id, to_local(place.starts_at, zone).date())
+    return [place for place in rows if place.missing]

@@ -78,7 +78,7 @@ def _training_samples(b):
     runs_out = (utcnow() + timedelta(days=14)).date()
     grant = Sample(volunteer=b["volunteer"], qualification=Sample(name="Safeguarding"), expires_on=runs_out)
     place = Sample(when=WHEN, role="SL", opportunity="Night Shelter", volunteer="Vera Volunteer",
-                   missing="Shift leader training")
+                   missing=["Shift leader training"])
     return {"qualification-expiring": dict(volunteer=b["volunteer"], qualification="Safeguarding",
                                            expires_on=runs_out, days=14, link="/portal/profile#training"),
             "qualification-digest": dict(group=b["group"], expiring=[grant], places=[place], link="/leader/")}

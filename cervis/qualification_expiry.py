@@ -5,13 +5,11 @@ get a weekly digest of what runs out in the next 60 days and of rota places alre
 someone whose training will have lapsed by that night. Each email has a key (Email.key is unique),
 so a second run, a restart or a second scheduler never sends one twice.
 """
-from dataclasses import dataclass
 from datetime import timedelta
 
 from . import eligibility, emails
 from .db import database, utcnow, write_transaction
-from .models import (GRANTED, Email, Group, Membership, Opportunity, Qualification, QualificationGrant, Role, Slot,
-                     User)
+from .models import GRANTED, Email, Group, Membership, Opportunity, Qualification, QualificationGrant, Slot, User
 from .timeutil import org_zone, slot_when, to_local
 
 STAGES = (14, 60)  # days before the last valid day, the nearest first
@@ -61,36 +59,15 @@ def tell_volunteers(now=None):
     return queued
 
 
-@dataclass
-class Place:
-    """A lapsed place, in the digest's words."""
-
-    when: str
-    role: str
-    opportunity: str
-    volunteer: str
-    missing: str
-    opportunity_id: int = None
-    starts_at: object = None
-
-
 def lapsed_in_groups(group_ids, now):
     """Upcoming rota places in these groups held by someone without the role's training that night:
-    {group id: [Place]}, in a few queries whatever their number."""
+    {group id: [eligibility.Lapsed]}, each with `when` as the guide writes it; two queries in all."""
     upcoming = (Slot.select(Slot.id).join(Opportunity)
                 .where(Opportunity.group.in_(group_ids), Opportunity.cancelled_at.is_null(), Slot.starts_at > now))
-    lapsed = eligibility.lapsed_places(upcoming)
-    if not lapsed:
-        return {}
-    slots = {s.id: s for s in Slot.select(Slot, Role, Opportunity).join(Role).switch(Slot).join(Opportunity)
-             .where(Slot.id.in_([p.slot_id for p in lapsed]))}
-    names = {u.id: u.name for u in User.select().where(User.id.in_([p.volunteer_id for p in lapsed]))}
     found = {}
-    for place in lapsed:
-        slot = slots[place.slot_id]
-        found.setdefault(slot.opportunity.group_id, []).append(Place(
-            slot_when(slot.starts_at, slot.ends_at), slot.role.name, slot.opportunity.name,
-            names[place.volunteer_id], ", ".join(place.missing), slot.opportunity_id, slot.starts_at))
+    for place in eligibility.lapsed_places(upcoming):
+        place.when = slot_when(place.starts_at, place.ends_at)
+        found.setdefault(place.group_id, []).append(place)
     return found
 
 
