@@ -59,11 +59,14 @@ def tell_volunteers(now=None):
     return queued
 
 
-def lapsed_in_groups(group_ids, now):
-    """Upcoming rota places in these groups held by someone without the role's training that night:
-    {group id: [eligibility.Lapsed]}, each with `when` as the guide writes it; two queries in all."""
+def lapsed_in_groups(group_ids, now, until=None):
+    """Upcoming rota places in these groups (until a time, or all) held by someone without the role's
+    training that night: {group id: [eligibility.Lapsed]}, each with `when` as the guide writes it;
+    two queries in all."""
     upcoming = (Slot.select(Slot.id).join(Opportunity)
                 .where(Opportunity.group.in_(group_ids), Opportunity.cancelled_at.is_null(), Slot.starts_at > now))
+    if until is not None:
+        upcoming = upcoming.where(Slot.starts_at <= until)
     found = {}
     for place in eligibility.lapsed_places(upcoming):
         place.when = slot_when(place.starts_at, place.ends_at)

@@ -115,8 +115,18 @@ def test_the_board_cell_and_leader_home_show_the_lapsed_place(auth, client, db):
     page = board(client).get_data(as_text=True)
     assert page.count("SL lapsed") == 1
     assert f'id="c{after.id}"' in page.split("SL lapsed")[0].rsplit("<a ", 1)[1]
+    assert "SL lapsed" not in client.get("/leader/").get_data(as_text=True)  # beyond the next 8 weeks
+
+
+def test_leader_home_shows_a_lapsed_place_in_the_next_eight_weeks(auth, client, db):
+    from test_cancelling import shift
+
+    sl_needs_training()
+    soon = shift("SL", starts_in=timedelta(days=10), capacity=1)
+    offer(lee(lapses_on=(soon.starts_at - timedelta(days=3)).date()), soon, status=REGISTERED)
+    auth.login(LEO)
     home = client.get("/leader/").get_data(as_text=True)
-    assert "Rota places whose training will have lapsed: 1" in home
+    assert "Rota places whose training will have lapsed (next 8 weeks): 1" in home
     assert f"Lee Member: {SL_TRAINING} not valid" in home and "SL lapsed" in home
 
 

@@ -151,7 +151,8 @@ def home():
     groups = list(groups_led_by(current_user))
     ids = [g.id for g in groups]
     coming, waiting, short = coming_opportunities(ids, now), offers_waiting(ids, now), short_slots(ids, now)
-    lapsed = qualification_expiry.lapsed_in_groups(ids, now) if ids else {}
+    # The next eight weeks, as the coming opportunities: the weekly digest names the later ones.
+    lapsed = qualification_expiry.lapsed_in_groups(ids, now, until=now + COMING) if ids else {}
     for place in (p for places in lapsed.values() for p in places):
         place.link = rota_link(place.opportunity_id, place.starts_at)
     context = {**_cancellations_context(current_user, now), **_attendance_context(ids, now)}
