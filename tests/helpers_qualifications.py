@@ -5,7 +5,7 @@ shift-leader training runs out in the middle of the month.
 """
 from datetime import date
 
-from cervis.models import (GRANTED, WAITING, Group, Membership, Profile, Qualification, QualificationGrant, Role,
+from cervis.models import (GRANTED, Group, Membership, Profile, Qualification, QualificationGrant, Role,
                            RoleRequirement, User)
 
 SL_TRAINING, SAFEGUARDING, FOOD_HYGIENE = "Shift leader training", "Safeguarding", "Food hygiene level 2"

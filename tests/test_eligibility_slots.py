@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from conftest import PASSWORD, emails_to
 from helpers_offering import has_box, person, plug_in, register_form, slot_of, slots_page, stop_clock, text
-from helpers_qualifications import SAFEGUARDING, SL_TRAINING, WAITING, grant, lee, quinn, sl_needs_training
+from helpers_qualifications import SAFEGUARDING, SL_TRAINING, grant, lee, quinn, sl_needs_training
 
 from cervis import eligibility
-from cervis.models import Registration
+from cervis.models import WAITING, Registration
 
 VERA = "vera@example.org"
 OCT_9, OCT_16, OCT_23 = date(2025, 10, 9), date(2025, 10, 16), date(2025, 10, 23)
