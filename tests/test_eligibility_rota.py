@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from conftest import emails_to
 from helpers_qualifications import SAFEGUARDING, SL_TRAINING, lee, quinn, sl_needs_training
-from helpers_rota import LEO, MONTH, YEAR, act, fresh, night, offer, panel, press, user
+from helpers_rota import LEO, YEAR, act, fresh, night, offer, panel, press, user
 from test_cancelling import register, shift
 from test_cover import same_night
 
@@ -166,7 +166,3 @@ def test_taking_cover_is_refused_once_the_training_has_lapsed(client, db, sl_rul
     page = client.post(link_in(emails_to("quinn@example.org", "cover-ask")[0]))
     assert page.status_code == 409 and "does not have" in page.get_data(as_text=True)
     assert not Registration.select().where(Registration.slot == sl, Registration.status == REGISTERED).exists()
-
-
-def test_the_month_is_the_helpers_month():
-    assert MONTH.endswith("-02")
