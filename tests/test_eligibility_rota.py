@@ -84,6 +84,8 @@ def test_call_up_refuses_an_unqualified_reserve(auth, client, sl_rules):
     reserve = offer(vera(), night(5, "Reserve"), status=REGISTERED)
     sl = night(5, "SL")
     auth.login(LEO)
+    listed = panel(client, reserve.slot)
+    assert f'<option value="{sl.id}" disabled>SL,' in listed and "(Training needed)</option>" in listed
     body = act(client, "call-up", reserve, htmx=True, slot_id=sl.id).get_data(as_text=True)
     assert REFUSAL in body and fresh(reserve).status == REGISTERED
     assert not Registration.select().where(Registration.slot == sl).exists()

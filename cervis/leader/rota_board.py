@@ -35,6 +35,7 @@ class Entry:
     clash: str = ""  # why accepting would be refused for overlapping, when it would
     training: str = ""  # "Training needed: NAME": what the role needs that they lack on the slot's date
     override: str = ""  # a leader's reason for accepting them without it
+    untrained: set = field(default_factory=set)  # a Reserve's Call Up targets whose training they lack
 
 
 @dataclass
@@ -141,6 +142,7 @@ def build(opportunity, day, only=None, around=None):
         {REGISTERED: view.registered, PENDING: view.pending, NOT_REQUIRED: view.not_required,
          CANCELLED: view.cancelled}[entry.status].append(entry)
     _call_up_targets(slots, views, zone)
+    _call_up_training(views, zone)
     if only is not None:  # a slot opened in place: who was asked to cover it, and when
         for slot_id, asked in cover.asked_for_slots(list(views)).items():
             views[slot_id].cover = asked
@@ -171,6 +173,17 @@ def _call_up_targets(slots, views, zone):
     for view in views.values():
         if view.slot.role.is_reserve and view.registered:
             view.targets = [(t, _is_full(t, views)) for t in by_date[to_local(view.slot.starts_at, zone).date()]]
+
+
+def _call_up_training(views, zone):
+    """Each registered Reserve's Call Up list marks the roles they lack the training for: one query."""
+    reserves = [(view, entry) for view in views.values() if view.targets for entry in view.registered]
+    if not reserves:
+        return
+    known = eligibility.eligibility({e.volunteer_id for _, e in reserves},
+                                    {t.role_id for view, _ in reserves for t, _ in view.targets})
+    for view, entry in reserves:
+        entry.untrained = {t.id for t, _ in view.targets if known.missing_for(entry.volunteer_id, t, zone)}
 
 
 def _is_full(slot, views):
