@@ -12,7 +12,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import JOIN
 
-from . import cancellation, emails, rota, rota_emails
+from . import cancellation, eligibility, emails, rota, rota_emails
 from .db import for_update, utcnow, write_transaction
 from .models import (REGISTERED, CoverAsk, CoverRequest, Membership, Opportunity, Organisation,
                      Profile, Registration, Role, Slot, User)
@@ -46,8 +46,9 @@ cancellation.PLACE_GIVEN_UP.append(start)
 def _open(given_up, now):
     slot = given_up.slot
     request = CoverRequest.create(slot=slot, registration=given_up, opened_at=now)
-    reserves = reserves_that_night(slot)
-    members = free_members(slot, exclude={given_up.volunteer_id, *(r.volunteer_id for r in reserves)})
+    reserves = qualified(slot, reserves_that_night(slot), lambda r: r.volunteer_id)
+    members = qualified(slot, free_members(slot, exclude={given_up.volunteer_id, *(r.volunteer_id for r in reserves)}),
+                        lambda m: m.id)
     for volunteer, reserve in [(r.volunteer, True) for r in reserves] + [(m, False) for m in members]:
         inbox = volunteer.inbox
         if inbox is None or volunteer.id == given_up.volunteer_id:
@@ -61,6 +62,12 @@ def _open(given_up, now):
                   reserves=[(r.volunteer.name, phones.get(r.volunteer_id, "")) for r in reserves],
                   volunteer=given_up.volunteer.name)
     return request
+
+
+def qualified(slot, people, volunteer_id):
+    """Only those with the role's training, valid that night, are asked (one query for them all)."""
+    known = eligibility.eligibility([volunteer_id(p) for p in people], [slot.role_id])
+    return [p for p in people if not known.missing_for(volunteer_id(p), slot)]
 
 
 def _night(slot):

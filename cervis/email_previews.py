@@ -72,14 +72,26 @@ def sample(kind):
                                leader=b["leader"], group=b["group"], unsubscribe_link="/unsubscribe/sample-link",
                                profile_link="/portal/profile#announcements"),
         "data-protection-reminder": dict(due=4, asked=1, years=3, link="/admin/data-protection"),
+        **_training_samples(b),
     }
     return samples.get(kind)
+
+
+def _training_samples(b):
+    runs_out = (utcnow() + timedelta(days=14)).date()
+    grant = Sample(volunteer=b["volunteer"], qualification=Sample(name="Safeguarding"), expires_on=runs_out)
+    place = Sample(when=WHEN, role="SL", opportunity="Night Shelter", volunteer="Vera Volunteer",
+                   missing=["Shift leader training"])
+    return {"qualification-expiring": dict(volunteer=b["volunteer"], qualification="Safeguarding",
+                                           expires_on=runs_out, days=14, link="/portal/profile#training"),
+            "qualification-digest": dict(group=b["group"], expiring=[grant], places=[place], link="/leader/")}
 
 
 SAMPLED = ("confirmation", "called-up", "confirmation-withdrawn", "removed", "not-required", "offer-acknowledgement",
            "opportunity-cancelled", "cancellation-leader", "shift-reminder", "password-changed",
            "temporary-password", "welcome", "shift-bookings-launched", "more-shifts-added", "offer-deadline",
-           "registration-cancelled", "cover-ask", "cover-leaders", "leader-message", "data-protection-reminder")
+           "registration-cancelled", "cover-ask", "cover-leaders", "leader-message", "data-protection-reminder",
+           "qualification-expiring", "qualification-digest")
 
 
 def preview(kind):

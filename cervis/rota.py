@@ -11,22 +11,19 @@ from datetime import timedelta
 from flask import current_app
 from peewee import chunked, fn
 
-from . import cancellation, emails, rota_emails
+from . import cancellation, eligibility, emails, rota_emails
 from .db import database, for_update, insert_rows, utcnow, write_transaction
 from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Membership,
                      Opportunity, Registration, RegistrationEvent, Role, RotaCompletion, Slot, User)
 from .models.mail import QUEUED, SENDING, SENT, WITHDRAWN
 from .months import month_bounds, month_key
+from .refused import Refused  # noqa: F401  (rota.Refused to every caller; eligibility raises it too)
 from .timeutil import org_zone, slot_when, to_local
 
 CONFIRMING = ("confirmation", "called-up")  # the emails that tell a volunteer "we are counting on you"
 HELD_BACK = CONFIRMING + ("not-required",)  # the ones an undo withdraws while they wait to go
 STATUS_WORDS = {PENDING: "pending", REGISTERED: "registered", NOT_REQUIRED: "not required",
                 CANCELLED: "cancelled"}
-
-
-class Refused(Exception):
-    """An action the rota's rules do not allow; the message says why, for the red banner."""
 
 
 # Checks under the lock ---------------------------------------------------------------------------
@@ -133,14 +130,16 @@ def _withdraw(reg, kinds=HELD_BACK):
 
 # The actions ------------------------------------------------------------------------------------
 
-def _accept(registration_id, by, now):
-    """Accept inside the caller's write transaction: the same checks for one offer or many."""
+def _accept(registration_id, by, now, override=None):
+    """Accept inside the caller's write transaction: the same checks for one offer or many.
+    `override`: a leader's reason for accepting someone without the role's training."""
     reg = _locked_registration(registration_id)
     volunteer = _lock_volunteer(reg.volunteer_id)
     if reg.status != PENDING:
         raise Refused(f"Not accepted: this offer is already {STATUS_WORDS[reg.status]}.")
     reg.slot = _locked_slot(reg.slot_id)
     _check_room(reg.slot, volunteer, now, ignore=[reg.id])
+    eligibility.check_qualified(reg.slot, volunteer, reg, override, by)
     _change(reg, REGISTERED, by, now, "accept")
     rota_emails.confirmation(reg, by, send_after=now + _undo_window())
     return reg
@@ -156,10 +155,10 @@ def _not_required(registration_id, by, now):
     return reg
 
 
-def accept(registration_id, by, now=None):
+def accept(registration_id, by, now=None, override=None):
     """Pending to registered; the confirmation waits out the undo window before it goes."""
     with write_transaction():
-        return _accept(registration_id, by, now or utcnow())
+        return _accept(registration_id, by, now or utcnow(), override)
 
 
 def not_required(registration_id, by, now=None):
@@ -248,6 +247,7 @@ def call_up(registration_id, slot_id, by, now=None):
                 or to_local(target.starts_at, zone).date() != to_local(reserve.slot.starts_at, zone).date()):
             raise Refused("A Reserve can only be called up to a role slot on the same date.")
         _check_room(target, volunteer, now, ignore=[reserve.id])
+        eligibility.check_qualified(target, volunteer)
         _change(reserve, CANCELLED, by, now, "call-up", note=f"Called up as {target.role.name}")
         _withdraw(reserve)  # a confirmation still waiting is replaced by the call-up email
         reg = _register(volunteer, target, by, now, "call-up")
@@ -267,6 +267,7 @@ def move_in(volunteer_id, slot_id, by, now, action):
                    Slot.starts_at.between(target.starts_at - timedelta(days=1), target.starts_at + timedelta(days=1))))
     reserves = [r for r in near if to_local(r.slot.starts_at, zone).date() == to_local(target.starts_at, zone).date()]
     _check_room(target, volunteer, now, ignore=[r.id for r in reserves])
+    eligibility.check_qualified(target, volunteer)
     for reserve in reserves:
         _change(reserve, CANCELLED, by, now, action, note=f"Covering as {target.role.name}")
         _withdraw(reserve)
@@ -286,8 +287,9 @@ def _register(volunteer, slot, by, now, action):
     return reg
 
 
-def add_to_slot(slot_id, volunteer_id, by, now=None):
-    """A leader registers a member of the group (someone who phoned in)."""
+def add_to_slot(slot_id, volunteer_id, by, now=None, override=None):
+    """A leader registers a member of the group (someone who phoned in); `override`: their reason
+    for adding someone without the role's training, recorded with the place."""
     now = now or utcnow()
     with write_transaction():
         volunteer = User.get_or_none(User.id == volunteer_id, User.active == True)  # noqa: E712
@@ -303,7 +305,10 @@ def add_to_slot(slot_id, volunteer_id, by, now=None):
         if existing is not None and existing.status == REGISTERED:
             raise Refused(f"{volunteer.name} is already registered in this slot.")
         _check_room(slot, volunteer, now)
+        if not (override or "").strip():
+            eligibility.check_qualified(slot, volunteer)
         reg = _register(volunteer, slot, by, now, "add")
+        eligibility.check_qualified(slot, volunteer, reg, override, by)  # with a reason: recorded
         rota_emails.confirmation(reg, by, send_after=now + _undo_window())
     return reg
 

@@ -19,7 +19,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from playhouse.pool import PooledDatabase
 
-from . import announcements, backups, cover, outbox, privacy, reminders
+from . import announcements, backups, cover, outbox, privacy, qualification_expiry, reminders
 from .db import database, is_sqlite, utcnow
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ JOBS.append((reminders.remind, 600))  # the day-before reminder of each shift
 # Hourly: each finds for itself whether its work is due (tonight's backup, this month's reminder).
 JOBS.append((backups.nightly, 3600))
 JOBS.append((privacy.monthly_reminder, 3600))
+JOBS.append((qualification_expiry.expiry_notices, 3600))  # training running out: the 60- and 14-day emails, the digest
 
 
 class SchedulerLock:

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from .. import eligibility
 from .. import rota as rules
 from ..auth import leader_required
 from ..db import utcnow
@@ -29,6 +30,8 @@ class RemoveForm(FlaskForm):
 
 class AddForm(FlaskForm):
     volunteer = SelectField("Member of the group", coerce=int, validate_choice=False)
+    override = TextAreaField("Only if they lack the role's training: why they must take this place "
+                             "(kept in the audit log)", validators=[Length(max=1000)])
 
 
 class RowUrls:
@@ -210,11 +213,17 @@ def rota_add(slot_id):
     slot = slot_for_leader(current_user, slot_id)
     form = AddForm(prefix=f"add-{slot.id}")
     members = rota_board.members(slot.opportunity, slot)
-    form.volunteer.choices = [(0, "Choose a volunteer")] + [(m.id, m.name) for m in members]
+    known = eligibility.eligibility([m.id for m in members], [slot.role_id])  # one query for the list
+    form.volunteer.choices = [(0, "Choose a volunteer")] + [
+        (m.id, " - ".join(filter(None, [m.name, eligibility.training_needed(known.missing_for(m.id, slot))])))
+        for m in members]
+    if not known.needs:
+        del form.override  # a role that needs no training: nothing to override
     if form.validate_on_submit():
         if as_id(form.volunteer.data):
             try:
-                reg = rules.add_to_slot(slot.id, form.volunteer.data, current_user._get_current_object())
+                reg = rules.add_to_slot(slot.id, form.volunteer.data, current_user._get_current_object(),
+                                        override=form.override.data if "override" in form else None)
             except rules.Refused as refusal:
                 return _answer(slot.opportunity, slot, form.volunteer.data, str(refusal), "error")
             return _answer(slot.opportunity, slot, reg.volunteer_id,

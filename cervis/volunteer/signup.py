@@ -28,6 +28,8 @@ NOTHING_TICKED = 'Please tick at least one slot, then click "Register".'
 NO_OPPORTUNITY = 'Please select an opportunity under "Step 2: Select an Available Opportunity Below".'
 NOTE_TOO_LONG = f"Please keep the note under {offers.NOTE_MAX:,} characters."
 ALREADY = "You have already offered for what you selected: nothing else was needed."
+TRAINING_NEEDED = ("Some slots need training or checks you do not hold on their date: see My Training and Checks "
+                   "on your profile for what to do, or ask your group's leader.")
 
 
 def opportunity_for(volunteer, opportunity_id, now):
@@ -113,7 +115,8 @@ def _slots_answer(volunteer, opportunity, note, day, status=200, error=None, tic
                    month=month, error=error, ticked=set(ticked),
                    # On the sign-up page after Step 3, Step 2a's box is above: the table sends that one.
                    note_above=is_htmx() and f"note_{opportunity.id}" in request.values,
-                   reasons=list(dict.fromkeys(r.why_not for r in rows if r.why_not and not r.status)))
+                   reasons=list(dict.fromkeys(r.why_not for r in rows if r.why_not and not r.status))
+                   + ([TRAINING_NEEDED] if any(r.training and not r.status for r in rows) else []))
     if is_htmx():
         return _fragment("volunteer/_slots_answer.html", **context)
     return _page("volunteer/signup_slots.html", status, **context)
