@@ -47,7 +47,7 @@ def tell_volunteers(now=None):
            for g in _expiring(today)}
     already = _sent(list(due))
     for key, grant in due.items():
-        inbox = emails._rota_inbox(grant.volunteer)
+        inbox = grant.volunteer.inbox
         if key in already or inbox is None:
             continue
         with write_transaction():

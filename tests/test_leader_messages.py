@@ -115,9 +115,9 @@ def test_a_family_member_is_written_to_through_an_active_parent_only(auth, clien
     for child in (kit, kat):
         Membership.create(user=child, group=north)
     assert [p.first_name for p in messages.group_members(north, [kit.id, kat.id])] == ["Kit"]
-    assert messages.inbox(kit) == vera
+    assert kit.inbox == vera
     User.update(active=False).where(User.id == vera.id).execute()
-    assert messages.inbox(User.get_by_id(kit.id)) is None
+    assert User.get_by_id(kit.id).inbox is None
     auth.login("leo@example.org")
     client.post(f"/leader/groups/{north.id}/message", data={
         "action": "send", "volunteer": [str(kit.id)], "subject": "Hi", "message": "Hello"})

@@ -9,7 +9,7 @@ from test_cancelling import register, shift, vera
 from cervis import attendance, calendars, cancellation
 from cervis.db import utcnow
 from cervis.models import CANCELLED, REGISTERED, Registration, Role, Slot
-from cervis.models.rota import volunteer_totals
+from cervis.models.attendance import volunteer_totals
 from cervis.timeutil import org_zone, slot_when, to_local
 from cervis.volunteer.history import activity_history
 
