@@ -38,7 +38,7 @@ def test_board_shows_each_date_and_slot_with_counts_and_offers(auth, client, db)
     assert "<strong>0 / 1</strong> registered" in cook_panel
     assert "Vera Volunteer" in cook_panel and "Happy to cook, home by 10 please" in cook_panel
     assert "Prefers: Fortnightly · 1 shift this month" in asst_panel  # Bea's registered Cook night
-    assert "Prefers: Not given · 0 shifts this month" in cook_panel
+    assert "Prefers: Not given · 0 shifts this month in all groups" in cook_panel
     for button in ("Accept", "Not Required", "Accept Selected", "Not Required Selected", "Add Volunteer to Slot"):
         assert button in cook_panel
 

@@ -32,6 +32,7 @@ def test_suggest_rota_shows_a_preview_and_changes_nothing(auth, client, db):
         assert f'name="offer" value="{regs[key].id}" checked' in page
     assert f'value="{regs["bea-cook5"].id}"' not in page  # the shift leader leads; Cal cooks
     assert "Volunteers given more than their preferred frequency: <strong>1</strong>" in page  # Cal: 2 > 1
+    assert "Cal Member: 2 shifts this month in all groups (prefers 1)" in page  # the Members page counts one group
     assert all(fresh(r).status == PENDING for r in regs.values())
     assert "Accept Suggestion" in page and "Discard" in page
 
