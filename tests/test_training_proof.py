@@ -130,3 +130,20 @@ def test_another_groups_leader_cannot_see_or_decide_the_proof(auth, client, db):
     assert client.get(f"/leader/volunteers/{vera().id}/training/{g.id}/proof").status_code == 403
     assert client.post(f"/leader/volunteers/{vera().id}/training/{g.id}/approve").status_code == 403
     assert fresh(g).state == WAITING
+
+
+def test_approve_with_htmx_answers_with_the_section_and_without_it_with_a_redirect(auth, client, db):
+    q = qualifications()
+    auth.login()
+    send(client, q["Safeguarding"], PDF)
+    send(client, q["Food hygiene level 2"], PDF)
+    first, second = QualificationGrant.select().order_by(QualificationGrant.id)
+    auth.logout()
+    auth.login("leo@example.org")
+    htmx = client.post(f"/leader/volunteers/{vera().id}/training/{first.id}/approve", headers={"HX-Request": "true"})
+    page = htmx.get_data(as_text=True)
+    assert htmx.status_code == 200 and page.lstrip().startswith("<section id=\"training\"")
+    assert 'id="training"' in page and "The proof of Safeguarding has been approved" in page
+    assert "<html" not in page
+    plain = client.post(f"/leader/volunteers/{vera().id}/training/{second.id}/refuse")
+    assert plain.status_code == 303 and plain.headers["Location"].endswith("#answer")

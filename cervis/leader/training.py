@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from .. import proof_files, training
 from ..auth import leader_required
 from ..forms import single_line
-from ..htmx import answered
+from ..htmx import answered, done
 from ..models import Qualification, QualificationGrant
 from ..permissions import as_id, member_for_leader
 from . import bp
@@ -156,17 +156,22 @@ def training_edit(volunteer_id, grant_id):
 def training_remove(volunteer_id, grant_id):
     volunteer, grant = grant_for_leader(current_user, volunteer_id, grant_id)
     training.remove(current_user._get_current_object(), grant)
-    return answered(_back(volunteer), f"{grant.qualification.name} has been removed.", target="training")
+    return _section(volunteer, f"{grant.qualification.name} has been removed.")
+
+
+def _section(volunteer, message, category="success"):
+    """The Training and Checks section to htmx, else a redirect to it on the member page."""
+    return done("leader/_member_training.html", _back(volunteer), message, category, target="training",
+                volunteer=volunteer, **member_training(volunteer))
 
 
 def _decide(volunteer_id, grant_id, approve):
     volunteer, grant = grant_for_leader(current_user, volunteer_id, grant_id)
     if not grant.proof_path:
-        return answered(_back(volunteer), "That proof has already been checked.", "error", target="training")
+        return _section(volunteer, "That proof has already been checked.", "error")
     training.decide(current_user._get_current_object(), grant, approve)
     word = "approved: the qualification counts from the date given" if approve else "refused and deleted"
-    return answered(_back(volunteer), f"The proof of {grant.qualification.name} has been {word}.",
-                    target="training")
+    return _section(volunteer, f"The proof of {grant.qualification.name} has been {word}.")
 
 
 @bp.route("/volunteers/<int:volunteer_id>/training/<int:grant_id>/approve", methods=["POST"])
