@@ -5,7 +5,8 @@ form can never reach another volunteer's or another group's data.
 """
 from flask import abort
 
-from .models import Email, Group, Membership, Opportunity, Registration, Role, Slot, User
+from .models import (Email, Group, Membership, Opportunity, Qualification, QualificationGrant, Registration,
+                     Role, Slot, User)
 
 # The largest id a database column holds: a larger number (from a URL or a form) is "not found",
 # never an overflow error from the database.
@@ -124,3 +125,23 @@ def email_or_404(email_id):
     if email is None:
         abort(404)
     return email
+
+
+def volunteer_for_recorder(user, volunteer_id):
+    """One of this leader's members, never themselves: a leader's own training is recorded by another."""
+    volunteer = member_for_leader(user, volunteer_id)
+    if volunteer.id == user.id and not user.is_admin:
+        abort(403)
+    return volunteer
+
+
+def grant_for_leader(user, volunteer_id, grant_id):
+    """The volunteer (one of this leader's members) and their grant; a check's only for an administrator."""
+    volunteer = volunteer_for_recorder(user, volunteer_id)
+    grant = (QualificationGrant.select(QualificationGrant, Qualification).join(Qualification)
+             .where(QualificationGrant.id == grant_id, QualificationGrant.volunteer == volunteer).first())
+    if grant is None:
+        abort(404)
+    if grant.qualification.criminal_record_check and not user.is_admin:
+        abort(403)
+    return volunteer, grant

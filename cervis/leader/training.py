@@ -17,8 +17,8 @@ from .. import proof_files, training
 from ..auth import leader_required
 from ..forms import single_line
 from ..htmx import answered, done
-from ..models import Qualification, QualificationGrant
-from ..permissions import as_id, member_for_leader
+from ..models import Qualification
+from ..permissions import as_id, grant_for_leader, volunteer_for_recorder
 from . import bp
 
 EARLIEST, LATEST = date(1950, 1, 1), date(2200, 12, 31)
@@ -82,26 +82,6 @@ class GrantForm(FlaskForm):
         if self.never.data:
             return None
         return self.expires_on.data or training.default_expiry(qualification, self.gained_on.data)
-
-
-def volunteer_for_recorder(user, volunteer_id):
-    """One of this leader's members, never themselves: a leader's own training is recorded by another."""
-    volunteer = member_for_leader(user, volunteer_id)
-    if volunteer.id == user.id and not user.is_admin:
-        abort(403)
-    return volunteer
-
-
-def grant_for_leader(user, volunteer_id, grant_id):
-    """The volunteer (one of this leader's members) and their grant; a check's only for an administrator."""
-    volunteer = volunteer_for_recorder(user, volunteer_id)
-    grant = (QualificationGrant.select(QualificationGrant, Qualification).join(Qualification)
-             .where(QualificationGrant.id == grant_id, QualificationGrant.volunteer == volunteer).first())
-    if grant is None:
-        abort(404)
-    if grant.qualification.criminal_record_check and not user.is_admin:
-        abort(403)
-    return volunteer, grant
 
 
 def _back(volunteer):
