@@ -17,7 +17,7 @@ from .db import for_update, utcnow, write_transaction
 from .models import (CANCELLED, PENDING, REGISTERED, Group, Membership, Opportunity,
                      OpportunityInterest, OpportunityUnlock, Profile, Registration,
                      RegistrationEvent, Role, Slot)
-from .timeutil import org_zone, slot_when, to_local, to_utc
+from .timeutil import org_zone, parse_day, slot_when, to_local, to_utc
 
 NOTE_MAX = 1000
 
@@ -383,18 +383,6 @@ def _shift(registration):
             "location": opportunity.meeting_location(), "cancel_url": cancel_url(registration)}
 
 
-EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9998, 12, 31)  # a day's range in UTC stays in range
-
-
 def parse_month(text):
     """The first day of a month from a link (YYYY-MM), or None."""
     return parse_day(f"{(text or '').strip()}-01") if len((text or "").strip()) == 7 else None
-
-
-def parse_day(text):
-    """A date from a form or link (YYYY-MM-DD), or None (also for one no rota could be on)."""
-    try:
-        day = date.fromisoformat((text or "").strip())
-    except ValueError:
-        return None
-    return day if EARLIEST_DAY <= day <= LATEST_DAY else None
