@@ -3,21 +3,20 @@ List-Unsubscribe header and in the email. A POST with the token switches them of
 (the token is the proof, so that POST alone is CSRF-exempt); a GET shows a page asking to confirm
 with a real form. The volunteer switches them back on in their profile."""
 from flask import Blueprint, abort, render_template, request
-from itsdangerous import BadSignature
 
 from .db import write_transaction
 from .models import AnnouncementOptOut, Group, User
 from .security import csrf
-from .unsubscribe_links import serializer
+from .signed_links import UNSUBSCRIBE
 
 bp = Blueprint("unsubscribe", __name__)
 
 
 def _who(token):
     try:
-        user_id, group_id = serializer().loads(token)
+        user_id, group_id = UNSUBSCRIBE.read(token)
         user, group = User.get_by_id(int(user_id)), Group.get_by_id(int(group_id))
-    except (BadSignature, ValueError, TypeError, OverflowError, User.DoesNotExist, Group.DoesNotExist):
+    except (ValueError, TypeError, User.DoesNotExist, Group.DoesNotExist):
         abort(404)
     return user, group
 
