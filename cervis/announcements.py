@@ -111,38 +111,28 @@ def _tell(key, kind, person, opportunity, context):
                        **context)
 
 
-def _announce(opportunity, month, slots, now, kind, key, by=None):
-    """The announcement's row and one email per person; inside the caller's transaction.
-    Raises IntegrityError when this announcement (its key) was made already."""
-    zone = org_zone()
-    row = Announcement.create(opportunity=opportunity, month=month, kind=kind, key=key, at=now, by=by,
-                              upto_slot=max(slot_id for slot_id, _, _ in slots), slots=len(slots))
-    email_kind = "more-shifts-added" if kind == MORE else "shift-bookings-launched"
-    batch = {LAUNCHED: "", MORE: f":{row.upto_slot}", BY_HAND: f":by-hand-{row.id}"}[kind]
-    context = _context(opportunity, month, slots, zone)
-    for person in audience(opportunity):
-        if _tell(f"{email_kind}:{opportunity.id}:{month}{batch}:{person.id}", email_kind,
-                 person, opportunity, context) is not None:
-            row.recipients += 1
-    row.save(only=[Announcement.recipients])
-    return row
-
-
-def _scheduled(opportunity, month, slots, now, kind, key):
-    """The scheduler's announcement: its emails in batches of BATCH, each batch its own transaction,
-    then its row. A crash between batches leaves no row, so the next run makes it, and each
-    email's key (emails.once) lets none go twice."""
-    upto = max(slot_id for slot_id, _, _ in slots)
-    email_kind = "more-shifts-added" if kind == MORE else "shift-bookings-launched"
-    prefix = f"{email_kind}:{opportunity.id}:{month}" + (f":{upto}" if kind == MORE else "")
-    context = _context(opportunity, month, slots, org_zone())
-    people, told = list(audience(opportunity)), 0
+def _in_batches(people, prefix, kind, opportunity, context):
+    """Each person's email (keyed prefix:person id), BATCH to a write transaction, so the lock is
+    never held for a whole announcement. (How many were queued now, how many hold an email under
+    their key: also one queued by an earlier run that stopped half-way.)"""
+    queued = held = 0
     for start in range(0, len(people), BATCH):
         batch = people[start:start + BATCH]
         with write_transaction():
             for person in batch:
-                _tell(f"{prefix}:{person.id}", email_kind, person, opportunity, context)
-            told += Email.select().where(Email.key.in_([f"{prefix}:{p.id}" for p in batch])).count()
+                queued += _tell(f"{prefix}:{person.id}", kind, person, opportunity, context) is not None
+            held += Email.select().where(Email.key.in_([f"{prefix}:{p.id}" for p in batch])).count()
+    return queued, held
+
+
+def _scheduled(opportunity, month, slots, now, kind, key):
+    """The scheduler's announcement: its emails in batches, then its row. A crash between batches
+    leaves no row, so the next run makes it, and each email's key (emails.once) lets none go twice."""
+    upto = max(slot_id for slot_id, _, _ in slots)
+    email_kind = "more-shifts-added" if kind == MORE else "shift-bookings-launched"
+    prefix = f"{email_kind}:{opportunity.id}:{month}" + (f":{upto}" if kind == MORE else "")
+    _, told = _in_batches(audience(opportunity), prefix, email_kind, opportunity,
+                          _context(opportunity, month, slots, org_zone()))
     try:
         with write_transaction():
             return Announcement.create(opportunity=opportunity, month=month, kind=kind, key=key, at=now,
@@ -188,14 +178,20 @@ def announce_by_hand(opportunity, month, by, now=None):
     slots = open_months(opportunity, now, org_zone()).get(month) if opportunity.is_live(now) else None
     if not slots:
         return None
-    with write_transaction():
+    with write_transaction():  # the hour is claimed first: a second click meets this row
         last = (Announcement.select().where(Announcement.opportunity == opportunity.id,
                                             Announcement.month == month, Announcement.at > now - HAND_GAP)
                 .order_by(Announcement.at.desc()).first())
         if last is not None:
             raise TooSoon(last)
-        row = _announce(opportunity, month, slots, now, BY_HAND,
-                        f"by-hand:{opportunity.id}:{month}:{now.isoformat()}", by=by)
+        row = Announcement.create(opportunity=opportunity, month=month, kind=BY_HAND, at=now, by=by,
+                                  key=f"by-hand:{opportunity.id}:{month}:{now.isoformat()}",
+                                  upto_slot=max(slot_id for slot_id, _, _ in slots), slots=len(slots))
+    row.recipients, _ = _in_batches(audience(opportunity), f"shift-bookings-launched:{opportunity.id}:{month}"
+                                    f":by-hand-{row.id}", "shift-bookings-launched", opportunity,
+                                    _context(opportunity, month, slots, org_zone()))
+    with write_transaction():
+        row.save(only=[Announcement.recipients])
         AuditLog.record(by, "opportunity.announce", opportunity,
                         after={"month": month, "slots": row.slots, "recipients": row.recipients})
     return row
@@ -241,13 +237,9 @@ def remind_deadlines(now=None):
         stamp = f"{opportunity.offer_deadline:%Y%m%d%H%M}"  # a moved deadline reminds again
         for month, slots in open_months(opportunity, now, zone).items():
             offered = _offered(opportunity, month, zone)
-            context = _context(opportunity, month, slots, zone)
-            with write_transaction():
-                for person in audience(opportunity):
-                    if person.id not in offered and _tell(
-                            f"offer-deadline:{opportunity.id}:{month}:{stamp}:{person.id}",
-                            "offer-deadline", person, opportunity, context) is not None:
-                        queued += 1
+            queued += _in_batches([p for p in audience(opportunity) if p.id not in offered],
+                                  f"offer-deadline:{opportunity.id}:{month}:{stamp}", "offer-deadline",
+                                  opportunity, _context(opportunity, month, slots, zone))[0]
     return queued
 
 
