@@ -19,7 +19,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from . import announcements, backups, cover, outbox, privacy, reminders
-from .db import database, is_sqlite, utcnow
+from .db import database, is_sqlite, utcnow, write_transaction
 
 log = logging.getLogger(__name__)
 PG_LOCK_ID = 0x434552564953  # "CERVIS"
@@ -45,7 +45,7 @@ def prune_throttles(app, now=None):
     """Failed attempts older than any rate-limit window count for nothing: drop them."""
     from .models import Throttle
 
-    with app.app_context(), database.connection_context():
+    with app.app_context(), database.connection_context(), write_transaction():
         cutoff = (now or utcnow()) - THROTTLE_KEPT
         return Throttle.delete().where(Throttle.at < cutoff).execute()
 
