@@ -105,24 +105,20 @@ def _context(opportunity, month, slots, zone):
                 about=opportunity)
 
 
-def _tell(key, kind, person, opportunity, context):
-    """One bulk email, with the person's own one-click unsubscribe link."""
-    return emails.once(key, kind, person, unsubscribe_link=unsubscribe_url(person.id, opportunity.group_id),
-                       **context)
-
-
 def _in_batches(people, prefix, kind, opportunity, context):
-    """Each person's email (keyed prefix:person id), BATCH to a write transaction, so the lock is
-    never held for a whole announcement. (How many were queued now, how many hold an email under
-    their key: also one queued by an earlier run that stopped half-way.)"""
-    queued = held = 0
+    """Each person's email (keyed prefix:person id, with their own one-click unsubscribe link),
+    BATCH to a write transaction; how many were queued now (not before, by a run that stopped
+    half-way). Each batch is written before the lock is taken (writing is most of an email's
+    cost), so the lock is held for the inserts alone, never for a whole announcement."""
+    letters, queued = emails.Letters(kind), 0
     for start in range(0, len(people), BATCH):
-        batch = people[start:start + BATCH]
-        with write_transaction():
-            for person in batch:
-                queued += _tell(f"{prefix}:{person.id}", kind, person, opportunity, context) is not None
-            held += Email.select().where(Email.key.in_([f"{prefix}:{p.id}" for p in batch])).count()
-    return queued, held
+        rows = [letters.row(p.email, p.name, user=p, key=f"{prefix}:{p.id}", user_first=p.first_name,
+                            unsubscribe_link=unsubscribe_url(p.id, opportunity.group_id), **context)
+                for p in people[start:start + BATCH]]
+        with write_transaction():  # which keys are taken is read under the lock: never two
+            taken = {key for (key,) in Email.select(Email.key).where(Email.key.in_([r["key"] for r in rows])).tuples()}
+            queued += emails.queue_all([row for row in rows if row["key"] not in taken])
+    return queued
 
 
 def _scheduled(opportunity, month, slots, now, kind, key):
@@ -131,12 +127,12 @@ def _scheduled(opportunity, month, slots, now, kind, key):
     upto = max(slot_id for slot_id, _, _ in slots)
     email_kind = "more-shifts-added" if kind == MORE else "shift-bookings-launched"
     prefix = f"{email_kind}:{opportunity.id}:{month}" + (f":{upto}" if kind == MORE else "")
-    _, told = _in_batches(audience(opportunity), prefix, email_kind, opportunity,
-                          _context(opportunity, month, slots, org_zone()))
+    people = audience(opportunity)  # after this, each holds an email, queued by this run or an earlier one
+    _in_batches(people, prefix, email_kind, opportunity, _context(opportunity, month, slots, org_zone()))
     try:
         with write_transaction():
             return Announcement.create(opportunity=opportunity, month=month, kind=kind, key=key, at=now,
-                                       upto_slot=upto, slots=len(slots), recipients=told)
+                                       upto_slot=upto, slots=len(slots), recipients=len(people))
     except peewee.IntegrityError:
         return None  # another scheduler (or an earlier run) made it
 
@@ -187,7 +183,7 @@ def announce_by_hand(opportunity, month, by, now=None):
         row = Announcement.create(opportunity=opportunity, month=month, kind=BY_HAND, at=now, by=by,
                                   key=f"by-hand:{opportunity.id}:{month}:{now.isoformat()}",
                                   upto_slot=max(slot_id for slot_id, _, _ in slots), slots=len(slots))
-    row.recipients, _ = _in_batches(audience(opportunity), f"shift-bookings-launched:{opportunity.id}:{month}"
+    row.recipients = _in_batches(audience(opportunity), f"shift-bookings-launched:{opportunity.id}:{month}"
                                     f":by-hand-{row.id}", "shift-bookings-launched", opportunity,
                                     _context(opportunity, month, slots, org_zone()))
     with write_transaction():
@@ -239,7 +235,7 @@ def remind_deadlines(now=None):
             offered = _offered(opportunity, month, zone)
             queued += _in_batches([p for p in audience(opportunity) if p.id not in offered],
                                   f"offer-deadline:{opportunity.id}:{month}:{stamp}", "offer-deadline",
-                                  opportunity, _context(opportunity, month, slots, zone))[0]
+                                  opportunity, _context(opportunity, month, slots, zone))
     return queued
 
 

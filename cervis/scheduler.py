@@ -164,6 +164,7 @@ def _name_thread():
     from the pages' (bench/ times a request without the emails sent meanwhile), and it runs at a
     lower priority: everything it does can wait a moment for a person's page (Linux sets one
     thread's niceness)."""
+    threading.current_thread().name = "cervis-jobs"  # and to Python (the write-lock clock's label)
     try:
         ctypes.CDLL("libc.so.6").prctl(15, b"cervis-jobs", 0, 0, 0)  # PR_SET_NAME
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)

@@ -176,21 +176,21 @@ def test_a_crash_half_way_keeps_the_batches_written_and_a_restart_sends_the_rest
     """The write lock is held one batch at a time, not for the whole announcement."""
     night_shelter()
     monkeypatch.setattr(announcements, "BATCH", 1)
-    real_once, calls = announcements.emails.once, []
+    real_row, calls = announcements.emails.Letters.row, []
 
     def crash_on_the_second(*args, **kw):
         calls.append(args)
         if len(calls) == 2:
             raise RuntimeError("power cut")
-        return real_once(*args, **kw)
+        return real_row(*args, **kw)
 
-    monkeypatch.setattr(announcements.emails, "once", crash_on_the_second)
+    monkeypatch.setattr(announcements.emails.Letters, "row", crash_on_the_second)
     try:
         run(app, GO_LIVE + timedelta(minutes=5))
     except RuntimeError:
         pass
     assert Email.select().count() == 1  # the first batch was committed before the crash
-    monkeypatch.setattr(announcements.emails, "once", real_once)
+    monkeypatch.setattr(announcements.emails.Letters, "row", real_row)
     assert run(app, GO_LIVE + timedelta(minutes=6)) == 1
     assert kinds("vera@example.org") == [LAUNCHED] and kinds("leo@example.org") == [LAUNCHED]
     assert Announcement.get().recipients == 2
