@@ -142,12 +142,14 @@ def send_due(now=None, limit=100):
     now = now or utcnow()
     deliver = deliver_by_smtp if current_app.config.get("MAIL_SERVER") else deliver_to_file
     org = Organisation.current()
-    due = (Email.select(Email.id).where(Email.status == QUEUED, Email.send_after <= now)
-           .order_by(Email.urgent.desc(), Email.send_after, Email.id).limit(limit))
     with write_transaction():  # each write under the app's lock, never meeting SQLite's own
         # A claim older than STALE_CLAIM was cut off by a crash: try again, with the same Message-ID.
         Email.update(status=QUEUED).where(Email.status == SENDING, Email.claimed_at < now - STALE_CLAIM).execute()
-        claimed = _claim([i for (i,) in due.tuples()], now)
+    due = (Email.select(Email.id).where(Email.status == QUEUED, Email.send_after <= now)
+           .order_by(Email.urgent.desc(), Email.send_after, Email.id).limit(limit))
+    due = [i for (i,) in due.tuples()]  # read before the lock is taken: the claim re-checks each
+    with write_transaction():
+        claimed = _claim(due, now)
     sent = 0
     for email_id in claimed:
         email = Email.get_by_id(email_id)
