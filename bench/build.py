@@ -35,9 +35,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "bench" / "data"
-VERSION = 6  # bump when the data's shape changes (2: passwords hashed with today's argon2 settings;
+VERSION = 7  # bump when the data's shape changes (2: passwords hashed with today's argon2 settings;
 # 3: the rota's emails name their registration, as the app's do; 4: months announced;
-# 5: registration ids in the order offers were made; 6: 1/100 has two months ahead)
+# 5: registration ids in the order offers were made; 6: 1/100 has two months ahead;
+# 7: training and checks, issue 16)
 PASSWORD = "Bench nights in winter 2026"
 ZONE = ZoneInfo("Europe/London")
 ROLES = [("Cook", 1, False, False), ("Reserve", 2, True, False), ("Shift Asst", 3, False, False),
@@ -45,7 +46,12 @@ ROLES = [("Cook", 1, False, False), ("Reserve", 2, True, False), ("Shift Asst", 
 OFFERS_PER_ROLE = {"Cook": 0.22, "Reserve": 0.18, "Shift Asst": 0.45, "SL": 0.15}  # share of a night's offers
 FREQUENCY_WEIGHT = {"Weekly": 4.0, "Fortnightly": 2.0, "Monthly": 1.0, "Occasionally": 0.4}
 FREQUENCY_SHARE = {"Weekly": 0.25, "Fortnightly": 0.25, "Monthly": 0.3, "Occasionally": 0.2}
-FULL = dict(groups=20, volunteers=5000, nights=730, registrations=400_000, audit=1_000_000, emails=200_000)
+FULL = dict(groups=20, volunteers=5000, nights=730, registrations=400_000, audit=1_000_000, emails=200_000,
+            grants=8000)
+# Six qualifications, three of them required: SL needs the first two, Cook the third (name, months valid).
+QUALIFICATIONS = [("Shift leader training", None), ("Safeguarding", 36), ("Food hygiene level 2", 36),
+                  ("First aid", 36), ("DBS basic", 36), ("Manual handling", None)]
+REQUIRED = {"SL": (0, 1), "Cook": (2,)}
 
 
 @dataclass
@@ -123,7 +129,8 @@ def largest_group_month(database, group):
 
 def _build(scale, folder, log):
     from cervis import create_app
-    from cervis.db import database, init_db
+    from cervis.db import database
+    from cervis.migrations import init_db
 
     app = create_app(bench_config(folder, DATABASE_URL=f"sqlite:///{folder / 'pristine.db'}"))
     with app.app_context():
@@ -171,7 +178,7 @@ class _Builder:
         self.groups = max(2, round(FULL["groups"] * scale))
         self.nights = round(FULL["nights"] * FULL["groups"] * scale / self.groups)
         self.n_volunteers = max(40, round(FULL["volunteers"] * scale))
-        self.target = {k: round(FULL[k] * scale) for k in ("registrations", "audit", "emails")}
+        self.target = {k: round(FULL[k] * scale) for k in ("registrations", "audit", "emails", "grants")}
         self.now = datetime.now(timezone.utc).replace(tzinfo=None)
         self.today = self.now.date()
         # Half the nights ahead, and at least two months: on the 1st of a month this month's rota is
@@ -205,6 +212,7 @@ class _Builder:
         self.log(f"  people and slots: {time.perf_counter() - t:.1f} s")
         self.registrations()
         self.log(f"  registrations: {time.perf_counter() - t:.1f} s")
+        self.qualifications()
         self.emails()
         self.audit()
         self.log(f"  emails and audit: {time.perf_counter() - t:.1f} s")
@@ -445,6 +453,38 @@ class _Builder:
                     self.held[sid] = self.held.get(sid, 0) + 1
         self.persona_emails.update({k: self.email_of[u] for k, u in self.personas.items()})
         return taken
+
+    # Training and checks (issue 16) ------------------------------------------------------------
+
+    def qualifications(self):
+        """Every shift leader holds what SL needs; nine in ten who offered to cook hold food hygiene,
+        the rest offer without it (Suggest Rota and Accept must leave them out); some of it runs
+        out during the rota. The other three qualifications make up about 8,000 grants in all."""
+        from cervis.models import Qualification, QualificationGrant, RoleRequirement
+
+        qids = list(self.ids(Qualification, len(QUALIFICATIONS)))
+        self.put(Qualification, ["id", "name", "position", "valid_months", "criminal_record_check"],
+                 ((qid, name, i, months, name.startswith("DBS"))
+                  for i, (qid, (name, months)) in enumerate(zip(qids, QUALIFICATIONS))))
+        self.put(RoleRequirement, ["role", "qualification"],
+                 ((rid, qids[q]) for roles in self.roles.values() for rid, name, _ in roles
+                  for q in REQUIRED.get(name, ())))
+        role_of = {sid: name for slots in self.night_slots.values() for sid, name, _ in slots}
+        cooks = sorted({reg[1] for reg in self.regs if role_of[reg[2]] == "Cook"})
+        leaders = sorted({u for uids in self.shift_leaders.values() for u in uids})
+        held = {(u, qids[0]): None for u in leaders}
+        held.update({(u, qids[1]): self._runs_out(400, 1100) for u in leaders})
+        held.update({(u, qids[2]): self._runs_out(-30, 1000) for u in cooks if self.rng.random() < 0.9})
+        while len(held) < self.target["grants"]:
+            q = self.rng.randrange(3, len(qids))
+            held.setdefault((self.rng.choice(self.volunteers), qids[q]),
+                            None if QUALIFICATIONS[q][1] is None else self._runs_out(-200, 1000))
+        gained = _text(self.today - timedelta(days=900))
+        self.put(QualificationGrant, ["volunteer", "qualification", "state", "gained_on", "expires_on"],
+                 ((u, q, "granted", gained[:10], expires) for (u, q), expires in held.items()))
+
+    def _runs_out(self, first, last):
+        return (self.today + timedelta(days=self.rng.randint(first, last))).isoformat()
 
     # History: emails and the audit log -----------------------------------------------------------
 

@@ -88,7 +88,8 @@ def register_batches(db_path, facts, email, per_batch=10):
 
 def accept_targets(db_path, facts, how_many):
     """Pending offers in group 0's slots with room, outside the largest month (Complete Rota's),
-    one a slot and one a volunteer a night, so every Accept is allowed."""
+    one a slot and one a volunteer a night, from someone with the role's training, so every Accept
+    is allowed."""
     largest = facts["largest"]
     rows = _read(db_path, """
         SELECT r.id, r.slot_id, r.volunteer_id, s.starts_at FROM registration r
@@ -99,6 +100,10 @@ def accept_targets(db_path, facts, how_many):
           AND NOT EXISTS (SELECT 1 FROM registration y JOIN slot t ON t.id = y.slot_id
                           WHERE y.volunteer_id = r.volunteer_id AND y.status = 'registered'
                             AND t.starts_at < s.ends_at AND t.ends_at > s.starts_at)
+          AND NOT EXISTS (SELECT 1 FROM rolerequirement q WHERE q.role_id = s.role_id
+                          AND NOT EXISTS (SELECT 1 FROM qualificationgrant g WHERE g.volunteer_id = r.volunteer_id
+                                          AND g.qualification_id = q.qualification_id AND g.state = 'granted'
+                                          AND (g.expires_on IS NULL OR g.expires_on >= date(s.starts_at))))
         ORDER BY s.starts_at, r.id""", (facts["big_group"], largest["opportunity"], largest["month"]))
     chosen, slots, nights = [], set(), set()
     for reg, slot, volunteer, starts in rows:

@@ -22,7 +22,8 @@ class Counter:
 def counted_app(bench, name="queries"):
     """An app on a fresh copy of this scale's data whose SQLite connections count statements."""
     from cervis import create_app
-    from cervis.db import database, init_db
+    from cervis.db import database
+    from cervis.migrations import init_db
 
     instance = fresh_instance(bench, name)
     app = create_app(bench_config(instance, WTF_CSRF_ENABLED=False, TESTING=True, RATELIMIT_ENABLED=False))

@@ -75,7 +75,8 @@ def suggestion_figures(opportunity, day):
         graph.add_edge(o.place, "t", capacity=places[o.place].room)
     bound = nx.maximum_flow_value(graph, "s", "t")
     first = rs.first_come(problem)
-    return {"offers": len(problem.offers), "open_places": sum(p.room for p in problem.places),
+    return {"offers": len(problem.offers), "qualified_offers": sum(getattr(o, "qualified", True) for o in problem.offers),  # before: all
+            "open_places": sum(p.room for p in problem.places),
             "read_seconds": round(read, 3), "solve_seconds": round(solve, 3),
             "suggest_filled": len(chosen), "max_flow_bound": bound, "first_come_filled": len(first),
             "suggest_spread": rs.spread(problem, chosen), "first_come_spread": rs.spread(problem, first)}
@@ -100,11 +101,11 @@ def main():
         sys.path.insert(0, str(Path(args.code).resolve()))
     from cervis import create_app
     from cervis.models import Opportunity
-    from cervis.rota import parse_month
+    from cervis.months import parse_month
 
     app = create_app(bench_config(instance, TESTING=False, WTF_CSRF_ENABLED=False))
     with app.app_context():  # as the README deploys it: init-db before every start
-        from cervis.db import init_db
+        from cervis.migrations import init_db
         init_db()
     app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
     largest = bench.facts["largest"]

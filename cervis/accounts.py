@@ -1,16 +1,18 @@
-"""Creating volunteer accounts and switching them off: the rules Add Volunteer and the import share.
+"""Creating volunteer accounts, switching them off and unlocking them: the rules Add Volunteer, the
+import, People and the unlock command share.
 
 Callers hold the transaction (`with write_transaction():`), so an import creates every account
-or none, and each change is written to the audit log with who made it.
+or none, and each change is written to the audit log with who made it. (unlock is a whole action
+and takes its own.)
 """
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from peewee import fn
 
-from .password_pages import issue_temporary_password, make_temporary_password  # noqa: F401 (for the import)
-from .db import utcnow
-from .models import REGISTERED, AuditLog, Membership, Profile, Registration, Slot, User
+from .db import utcnow, write_transaction
+from .models import REGISTERED, AuditLog, Membership, Profile, Registration, Slot, Throttle, User
+from .temporary_passwords import issue_temporary_password, make_temporary_password  # noqa: F401 (for the import)
 
 NAME_MAX, PHONE_MAX = 100, 40
 
@@ -110,3 +112,12 @@ def coming_shifts(user):
     return (Registration.select().join(Slot)
             .where(Registration.volunteer == user, Registration.status == REGISTERED,
                    Slot.starts_at > utcnow()).count())
+
+
+def unlock(email, actor=None):
+    """Let an account locked by failed log-ins (or resets) try again now."""
+    email = email.strip().lower()
+    with write_transaction():
+        Throttle.clear(f"login-email:{email}")
+        Throttle.clear(f"reset-email:{email}")
+        AuditLog.record(actor, "unlock", User.by_email(email), after={"email": email})

@@ -8,6 +8,9 @@ month already announced make one short "more shifts added" email, at most once a
 email has a key (cervis.emails.once) and every announcement a unique row, so a second run, a
 restart or a second scheduler sends nothing twice; after the Pi was off, what is still useful
 goes (a month whose slots are still open), what is not does not (a deadline that has passed).
+
+Months that open together (a leader making February to April at once) go in one email naming them
+all: a member gets one "Shift bookings launched", not three in the same minute.
 """
 from collections import Counter
 from datetime import date, timedelta
@@ -20,13 +23,15 @@ from .models import (CANCELLED, NOT_REQUIRED, AuditLog, Announcement, Announceme
                      Membership, Opportunity, OpportunityUnlock, Organisation, Registration, Role,
                      Slot, User)
 from .models.announce import BY_HAND, LAUNCHED, MORE
+from .months import month_key, month_of
 from .unsubscribe_links import unsubscribe_url
-from .timeutil import local_datetime, org_zone, to_local
+from .timeutil import local_datetime, org_zone
 
 SETTLE = timedelta(minutes=10)  # a leader adding slots one by one gets them all into one email
 MORE_GAP = timedelta(days=1)  # "more shifts added": at most once a day
 HAND_GAP = timedelta(hours=1)  # "Announce Now": never twice within an hour
 BATCH = 200  # emails per write transaction: the lock is never held for a whole announcement
+LAUNCHING = "launching"  # an Announcement's kind while its emails are being written
 
 
 class TooSoon(Exception):
@@ -37,14 +42,20 @@ class TooSoon(Exception):
         self.last = last
 
 
-def month_of(dt, zone):
-    """'2026-12': the organisation's local month of a UTC time."""
-    return to_local(dt, zone).strftime("%Y-%m")
-
-
 def month_name(month):
     year, number = (int(part) for part in month.split("-"))
     return f"{date(year, number, 1):%B %Y}"
+
+
+def months_named(months):
+    """'February 2027'; 'February, March and April 2027'; 'December 2026, January 2027'."""
+    years = {}
+    for month in sorted(months):
+        year, number = (int(part) for part in month.split("-"))
+        years.setdefault(year, []).append(f"{date(year, number, 1):%B}")
+    named = [(" and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]) + f" {year}"
+             for year, names in years.items()]
+    return ", ".join(named)
 
 
 def open_months(opportunity, now, zone):
@@ -57,7 +68,7 @@ def open_months(opportunity, now, zone):
             .order_by(Slot.starts_at, Role.position, Slot.id).tuples())
     months = {}
     for slot_id, starts_at, created_at, role in rows:
-        months.setdefault(month_of(starts_at, zone), []).append((slot_id, role, created_at))
+        months.setdefault(month_key(month_of(starts_at, zone)), []).append((slot_id, role, created_at))
     return months
 
 
@@ -96,45 +107,89 @@ def roles(slots):
     return [(role, counts[role]) for role in dict.fromkeys(role for _, role, _ in slots)]
 
 
-def _context(opportunity, month, slots, zone):
+def _context(opportunity, months, zone):
+    """What the announcement emails say about one month or several ({month: slots})."""
     deadline = opportunity.offer_deadline
-    return dict(opportunity=opportunity, group=opportunity.group, month=month_name(month),
-                slots=len(slots), roles=roles(slots), link=offer_link(opportunity, month),
+    return dict(opportunity=opportunity, group=opportunity.group, month=months_named(months),
+                months=[dict(month=month_name(month), slots=len(slots), roles=roles(slots),
+                             link=offer_link(opportunity, month)) for month, slots in sorted(months.items())],
                 deadline=local_datetime(deadline, zone) if deadline else None,
                 profile_link=emails.absolute("volunteer.profile", _anchor="announcements"),
                 about=opportunity)
 
 
-def _in_batches(people, prefix, kind, opportunity, context):
-    """Each person's email (keyed prefix:person id, with their own one-click unsubscribe link),
-    BATCH to a write transaction; how many were queued now (not before, by a run that stopped
-    half-way). Each batch is written before the lock is taken (writing is most of an email's
-    cost), so the lock is held for the inserts alone, never for a whole announcement."""
-    letters, queued = emails.Letters(kind), 0
-    for start in range(0, len(people), BATCH):
-        rows = [letters.row(p.email, p.name, user=p, key=f"{prefix}:{p.id}", user_first=p.first_name,
-                            unsubscribe_link=unsubscribe_url(p.id, opportunity.group_id), **context)
-                for p in people[start:start + BATCH]]
+def _in_batches(kind, opportunity, letters):
+    """Each (person, key, context)'s email, with their own one-click unsubscribe link, BATCH to a
+    write transaction; how many these keys hold now (queued by this run or one that stopped
+    half-way), and how many this run queued. Each batch is written before the lock is taken
+    (writing is most of an email's cost), so the lock is held for the inserts alone."""
+    writer, held, queued = emails.Letters(kind), 0, 0
+    for start in range(0, len(letters), BATCH):
+        rows = [writer.row(p.email, p.name, user=p, key=key, user_first=p.first_name,
+                           unsubscribe_link=unsubscribe_url(p.id, opportunity.group_id), **context)
+                for p, key, context in letters[start:start + BATCH]]
         with write_transaction():  # which keys are taken is read under the lock: never two
             taken = {key for (key,) in Email.select(Email.key).where(Email.key.in_([r["key"] for r in rows])).tuples()}
-            queued += emails.queue_all([row for row in rows if row["key"] not in taken])
-    return queued
+            now = emails.queue_all([row for row in rows if row["key"] not in taken])
+        held, queued = held + len(taken) + now, queued + now
+    return held, queued
 
 
-def _scheduled(opportunity, month, slots, now, kind, key):
-    """The scheduler's announcement: its emails in batches, then its row. A crash between batches
-    leaves no row, so the next run makes it, and each email's key (emails.once) lets none go twice."""
+def _send_all(prefix, email_kind, opportunity, context):
+    """One email per member (keyed prefix:person id); how many of them there are. A crash between
+    batches loses none: each email's key lets none go twice when the next run sends the rest."""
+    people = audience(opportunity)
+    return _in_batches(email_kind, opportunity, [(p, f"{prefix}:{p.id}", context) for p in people])[0]
+
+
+def _more(opportunity, month, slots, now):
+    """'More shifts added': its emails, then its row (a crash before the row: the next run makes it)."""
     upto = max(slot_id for slot_id, _, _ in slots)
-    email_kind = "more-shifts-added" if kind == MORE else "shift-bookings-launched"
-    prefix = f"{email_kind}:{opportunity.id}:{month}" + (f":{upto}" if kind == MORE else "")
-    people = audience(opportunity)  # after this, each holds an email, queued by this run or an earlier one
-    _in_batches(people, prefix, email_kind, opportunity, _context(opportunity, month, slots, org_zone()))
+    prefix = f"more-shifts-added:{opportunity.id}:{month}:{upto}"
+    told = _send_all(prefix, "more-shifts-added", opportunity, _context(opportunity, {month: slots}, org_zone()))
     try:
         with write_transaction():
-            return Announcement.create(opportunity=opportunity, month=month, kind=kind, key=key, at=now,
-                                       upto_slot=upto, slots=len(slots), recipients=len(people))
+            return [Announcement.create(opportunity=opportunity, month=month, kind=MORE, at=now, upto_slot=upto,
+                                        key=f"more:{opportunity.id}:{month}:{upto}", slots=len(slots),
+                                        recipients=told)]
     except peewee.IntegrityError:
-        return None  # another scheduler (or an earlier run) made it
+        return []  # another scheduler (or an earlier run) made it
+
+
+def _decide_launch(opportunity, months, now):
+    """The months to launch together, decided once: their rows, LAUNCHING until the emails are
+    written, so a restart sends the same one email (not the months due by then). Nothing when
+    another scheduler decided them first."""
+    try:
+        with write_transaction():
+            for month, slots in months.items():
+                Announcement.create(opportunity=opportunity, month=month, kind=LAUNCHING, at=now,
+                                    key=f"launched:{opportunity.id}:{month}", slots=len(slots),
+                                    upto_slot=max(slot_id for slot_id, _, _ in slots))
+    except peewee.IntegrityError:
+        pass
+
+
+def _launch_decided(now):
+    """Send every launch decided and not yet written (this run's, or one a crash cut short)."""
+    pending = {}
+    for row in Announcement.select().where(Announcement.kind == LAUNCHING).order_by(Announcement.month):
+        pending.setdefault((row.opportunity_id, row.at), []).append(row)
+    made, zone = [], org_zone()
+    for (opportunity_id, _), rows in pending.items():
+        opportunity = Opportunity.select(Opportunity, Group).join(Group).where(Opportunity.id == opportunity_id).get()
+        still = open_months(opportunity, now, zone) if opportunity.cancelled_at is None else {}
+        months = {row.month: still[row.month] for row in rows if row.month in still}
+        told = 0
+        if months:  # the key names the months decided: the same on a restart, whatever opened since
+            prefix = f"shift-bookings-launched:{opportunity.id}:{'+'.join(row.month for row in rows)}"
+            told = _send_all(prefix, "shift-bookings-launched", opportunity, _context(opportunity, months, zone))
+        with write_transaction():
+            for row in rows:  # of two schedulers, one turns each row LAUNCHED and counts it
+                if Announcement.update(kind=LAUNCHED, recipients=told).where(
+                        Announcement.id == row.id, Announcement.kind == LAUNCHING).execute():
+                    made.append(row)
+    return made
 
 
 def _told(opportunity):
@@ -150,22 +205,20 @@ def announce_due(now=None):
     now = now or utcnow()
     zone, made = org_zone(), []
     for opportunity in list(live_opportunities(now)):  # read first: no cursor open across writes
-        told = _told(opportunity)
+        told, launch = _told(opportunity), {}
         for month, slots in open_months(opportunity, now, zone).items():
             if max(created for _, _, created in slots) > now - SETTLE:
                 continue  # the leader may still be adding to this batch
             if month not in told:
-                row = _scheduled(opportunity, month, slots, now, LAUNCHED, f"launched:{opportunity.id}:{month}")
-            else:
-                upto, last = told[month]
-                new = [slot for slot in slots if slot[0] > upto]
-                if not new or last > now - MORE_GAP:
-                    continue  # nothing new, or told today already: the new slots wait for tomorrow
-                row = _scheduled(opportunity, month, new, now, MORE,
-                                 f"more:{opportunity.id}:{month}:{max(s[0] for s in new)}")
-            if row is not None:
-                made.append(row)
-    return made
+                launch[month] = slots
+                continue
+            upto, last = told[month]
+            new = [slot for slot in slots if slot[0] > upto]
+            if new and last <= now - MORE_GAP:  # else nothing new, or told today: they wait for tomorrow
+                made += _more(opportunity, month, new, now)
+        if launch:
+            _decide_launch(opportunity, launch, now)
+    return _launch_decided(now) + made
 
 
 def announce_by_hand(opportunity, month, by, now=None):
@@ -183,9 +236,9 @@ def announce_by_hand(opportunity, month, by, now=None):
         row = Announcement.create(opportunity=opportunity, month=month, kind=BY_HAND, at=now, by=by,
                                   key=f"by-hand:{opportunity.id}:{month}:{now.isoformat()}",
                                   upto_slot=max(slot_id for slot_id, _, _ in slots), slots=len(slots))
-    row.recipients = _in_batches(audience(opportunity), f"shift-bookings-launched:{opportunity.id}:{month}"
-                                    f":by-hand-{row.id}", "shift-bookings-launched", opportunity,
-                                    _context(opportunity, month, slots, org_zone()))
+    prefix = f"shift-bookings-launched:{opportunity.id}:{month}:by-hand-{row.id}"
+    row.recipients = _send_all(prefix, "shift-bookings-launched", opportunity,
+                               _context(opportunity, {month: slots}, org_zone()))
     with write_transaction():
         row.save(only=[Announcement.recipients])
         AuditLog.record(by, "opportunity.announce", opportunity,
@@ -208,17 +261,42 @@ def history(opportunity, limit=12):
 
 # The offer deadline ------------------------------------------------------------------------------
 
-def _offered(opportunity, month, zone):
-    """Who has offered for a slot of this opportunity and month (a parent for a family member too)."""
+def _offered(opportunity, zone):
+    """{month: who has offered for one of its slots} (a parent for a family member too)."""
     rows = (Registration.select(Registration.volunteer, User.family_of, Slot.starts_at)
             .join(Slot).switch(Registration).join(User, on=(Registration.volunteer == User.id))
             .where(Slot.opportunity == opportunity.id,
                    Registration.status.not_in([CANCELLED, NOT_REQUIRED])).tuples())
-    offered = set()
+    offered = {}
     for volunteer, parent, starts_at in rows:
-        if month_of(starts_at, zone) == month:
-            offered.update(i for i in (volunteer, parent) if i)
+        offered.setdefault(month_key(month_of(starts_at, zone)), set()).update(i for i in (volunteer, parent) if i)
     return offered
+
+
+def _reminded_one_a_month(opportunity, stamp, months, people):
+    """Of these people, who got this deadline's reminder as one email a month (before the reminder
+    named every month); by their exact keys, so the unique index answers."""
+    keys = {f"offer-deadline:{opportunity.id}:{month}:{stamp}:{person.id}": person.id
+            for month in months for person in people}
+    return {keys[key] for (key,) in Email.select(Email.key).where(Email.key.in_(list(keys))).tuples()}
+
+
+def _remind(opportunity, now, zone):
+    """One reminder to each member, naming the open months they have offered for none of."""
+    stamp = f"{opportunity.offer_deadline:%Y%m%d%H%M}"  # a moved deadline reminds again
+    months, offered = open_months(opportunity, now, zone), _offered(opportunity, zone)
+    people, contexts, letters = audience(opportunity), {}, []
+    for start in range(0, len(people), BATCH):
+        batch = people[start:start + BATCH]
+        done = _reminded_one_a_month(opportunity, stamp, months, batch)
+        for person in batch:
+            todo = tuple(m for m in months if person.id not in offered.get(m, ()))
+            if not todo or person.id in done:
+                continue
+            if todo not in contexts:
+                contexts[todo] = _context(opportunity, {m: months[m] for m in todo}, zone)
+            letters.append((person, f"offer-deadline:{opportunity.id}:{stamp}:{person.id}", contexts[todo]))
+    return _in_batches("offer-deadline", opportunity, letters)[1]
 
 
 def remind_deadlines(now=None):
@@ -227,16 +305,9 @@ def remind_deadlines(now=None):
     days = Organisation.current().deadline_reminder_days
     if not days:
         return 0
-    zone, queued = org_zone(), 0
+    zone = org_zone()
     window = Opportunity.offer_deadline.is_null(False) & (Opportunity.offer_deadline <= now + timedelta(days=days))
-    for opportunity in list(live_opportunities(now, window)):
-        stamp = f"{opportunity.offer_deadline:%Y%m%d%H%M}"  # a moved deadline reminds again
-        for month, slots in open_months(opportunity, now, zone).items():
-            offered = _offered(opportunity, month, zone)
-            queued += _in_batches([p for p in audience(opportunity) if p.id not in offered],
-                                  f"offer-deadline:{opportunity.id}:{month}:{stamp}", "offer-deadline",
-                                  opportunity, _context(opportunity, month, slots, zone))
-    return queued
+    return sum(_remind(opportunity, now, zone) for opportunity in list(live_opportunities(now, window)))
 
 
 def announce(app, now=None):

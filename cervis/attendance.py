@@ -13,11 +13,13 @@ from peewee import fn
 from .db import utcnow, write_transaction
 from .models import (REGISTERED, Membership, Opportunity, Registration, Role, Slot, User)
 from .models.attendance import Attendance, AttendanceDay
+from .models.rota import went_ahead
 from .permissions import leads
 from .rota import Refused
 from .timeutil import org_zone, to_local, to_utc
 
 CHANGEABLE = timedelta(days=7)  # after the night's date: then the record stands
+NOT_CHANGEABLE = "Attendance can be recorded from the start of the night's first shift until 7 days after it."
 WAITING = CHANGEABLE + timedelta(days=1)  # Leader Home: the nights still changeable, not yet recorded
 
 
@@ -73,10 +75,22 @@ def may_record(user, opportunity, day):
     return leads(user, opportunity.group_id) or is_shift_leader_that_night(user, opportunity, day)
 
 
-def changeable(day, now):
-    """From the night's date to the end of the seventh day after it (local)."""
-    start, _ = bounds(day)
-    return start <= now < bounds(day + CHANGEABLE)[1]
+def night_starts(opportunity_id, day):
+    """When the night's first slot starts (its local midnight when it has none)."""
+    start, end = bounds(day)
+    first = (Slot.select(Slot.starts_at).where(Slot.opportunity == opportunity_id, Slot.starts_at >= start,
+                                                Slot.starts_at < end).order_by(Slot.starts_at).first())
+    return first.starts_at if first else start
+
+
+def changeable(opportunity_id, day, now):
+    """From the start of the night's first shift (not before: nobody has come yet) to the end of the
+    seventh day after its date (local)."""
+    return night_starts(opportunity_id, day) <= now and _within_the_week(day, now)
+
+
+def _within_the_week(day, now):
+    return now < bounds(day + CHANGEABLE)[1]
 
 
 def can_add(the_night):
@@ -94,8 +108,8 @@ def record(opportunity, day, by, didnt_come=(), gone=(), add=None, now=None):
     unregistered. Raises Refused outside the seven days or for a person or slot not of this night."""
     now = now or utcnow()
     with write_transaction():
-        if not changeable(day, now):
-            raise Refused("Attendance can be recorded from the night itself until 7 days after it.")
+        if not changeable(opportunity.id, day, now):
+            raise Refused(NOT_CHANGEABLE)
         the_night = night(opportunity, day)
         if add is not None:
             _add(the_night, *add)
@@ -132,11 +146,11 @@ def waiting(group_ids, now):
     is not recorded yet: [(opportunity, local date)], oldest first. Bounded by the week, not history."""
     zone = org_zone()
     rows = (Slot.select(Slot.opportunity, Slot.starts_at).join(Registration).switch(Slot).join(Opportunity)
-            .where(Opportunity.group.in_(list(group_ids) or [0]), Opportunity.cancelled_at.is_null(),
+            .where(Opportunity.group.in_(list(group_ids) or [0]), went_ahead(),
                    Registration.status == REGISTERED, Slot.starts_at >= now - WAITING, Slot.ends_at <= now)
             .distinct().tuples())
     nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}
-    return _unrecorded({n for n in nights if changeable(n[1], now)})
+    return _unrecorded({n for n in nights if _within_the_week(n[1], now)})
 
 
 def led_nights(user, now):
@@ -148,7 +162,7 @@ def led_nights(user, now):
                    Role.is_shift_leader == True, Slot.starts_at >= now - WAITING, Slot.ends_at <= now)  # noqa: E712
             .tuples())
     nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}
-    return _unrecorded({n for n in nights if changeable(n[1], now)})
+    return _unrecorded({n for n in nights if _within_the_week(n[1], now)})
 
 
 def _unrecorded(nights):

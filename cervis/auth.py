@@ -1,4 +1,5 @@
-"""Log in, sign out, the idle timeout, and who may open what. (Passwords: password_pages.py.)"""
+"""Log in, sign out, the idle timeout, and who may open what. (Passwords: password_pages.py, whose
+routes join this blueprint; where a signed-in person goes next: landing.py.)"""
 import time
 from datetime import timedelta
 from functools import wraps
@@ -12,6 +13,7 @@ from . import passwords
 from .db import utcnow, write_transaction
 from .forms import LoginForm
 from .htmx import is_background, is_htmx
+from .landing import client_address, home_for, required_step
 from .models import Organisation, Throttle, User
 
 bp = Blueprint("auth", __name__)
@@ -109,7 +111,7 @@ def _idle_and_forced_steps():
         # The page's own idle check is not the volunteer doing anything. Written at most once a
         # minute: an unchanged session is not signed and sent again with every answer.
         session["seen"] = now
-    step = _required_step(current_user, org)
+    step = required_step(current_user, org)
     if step is None or request.endpoint in ALWAYS_OPEN or _part_of(step, request.endpoint):
         return None
     return _go(url_for(step))
@@ -132,15 +134,6 @@ def _part_of(step, endpoint):
     return endpoint == step
 
 
-def _required_step(user, org=None):
-    """The page this user must finish before anything else opens, or None."""
-    if user.must_change_password:
-        return "auth.change_password"
-    if user.needs_profile(org) and "volunteer.profile" in current_app.view_functions:
-        return "volunteer.profile"
-    return None
-
-
 def leader_required(view):
     @wraps(view)
     @login_required
@@ -159,23 +152,6 @@ def admin_required(view):
             abort(403)
         return view(*args, **kwargs)
     return wrapped
-
-
-def home_for(user):
-    if user.is_admin:
-        return url_for("admin.home")
-    if user.is_leader:
-        return url_for("leader.home")
-    return url_for("volunteer.home")
-
-
-def _next_page(user):
-    step = _required_step(user)
-    return url_for(step) if step else home_for(user)
-
-
-def _client_address():
-    return request.remote_addr or "unknown"
 
 
 def _check(stored, password):
@@ -225,7 +201,7 @@ def login():
         email = form.email.data.strip().lower()
         account_key = f"login-email:{email}"
         blocked, reserved = Throttle.reserve(
-            [(account_key, LOGIN_PER_ACCOUNT), (f"login-addr:{_client_address()}", LOGIN_PER_ADDRESS)],
+            [(account_key, LOGIN_PER_ACCOUNT), (f"login-addr:{client_address()}", LOGIN_PER_ADDRESS)],
             LOGIN_WINDOW)
         if blocked is not None:
             error, status = (LOCKED_ACCOUNT if blocked == account_key else LOCKED_ADDRESS), 429
@@ -256,7 +232,7 @@ def _logged_in(user, used_temp, remember, password, next_url=None):
             user.password_hash = passwords.hash_password(password)
             user.save()
     start_session(user)
-    step = _required_step(user)
+    step = required_step(user)
     response = redirect(url_for(step) if step else next_url or home_for(user), code=303)
     if remember:
         response.set_cookie("remember_email", user.email, max_age=365 * 86400, httponly=True,
@@ -308,7 +284,4 @@ def idle_delay(remaining):
     return max(remaining - WARN_SECONDS, 1) if remaining > WARN_SECONDS else max(remaining + 1, 1)
 
 
-__all__ = ["bp", "init_app", "login_required", "leader_required", "admin_required", "home_for"]
-
-
-from . import password_pages  # noqa: E402,F401  (its routes join this blueprint)
+__all__ = ["bp", "init_app", "login_required", "leader_required", "admin_required"]

@@ -93,8 +93,7 @@ def icon_url(size, kind="any"):
 
 
 def site_name(org):
-    """ "WHC CERVIS"; a charity still called CERVIS is not "CERVIS CERVIS"."""
-    return org.short_name if "CERVIS" in org.short_name else f"{org.short_name} CERVIS"
+    return org.site_name
 
 
 @bp.route("/manifest.webmanifest")

@@ -11,6 +11,8 @@ from flask import current_app
 from . import signed_links
 from .calendar_zones import vtimezone
 from .db import utcnow
+from .emails import absolute
+from .models import RegistrationEvent
 from .timeutil import org_zone, to_local
 
 def _event_text(registration):
@@ -49,8 +51,6 @@ def registration_id_from(token):
 
 
 def ical_url(registration):
-    from .emails import absolute
-
     return absolute("volunteer.ical", token=ical_token(registration))
 
 
@@ -66,8 +66,6 @@ def uid(registration):
 def sequence(registration):
     """How many times the registration has changed: each change a higher SEQUENCE, so a calendar
     keeps the latest (an Undo and a re-Accept in the same minute included)."""
-    from .models import RegistrationEvent
-
     return RegistrationEvent.select().where(RegistrationEvent.registration == registration.id).count()
 
 

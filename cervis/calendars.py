@@ -14,6 +14,7 @@ from . import calendar_links, emails, signed_links
 from .db import utcnow, write_transaction
 from .models import (REGISTERED, CalendarFeed, EmailAttachment, Group, Opportunity, Organisation, Registration,
                      RegistrationEvent, Role, Slot, User)
+from .models.rota import went_ahead
 from .permissions import household_ids, leads
 from .timeutil import org_zone
 
@@ -91,8 +92,7 @@ def feed_from(token):
 # The feeds --------------------------------------------------------------------------------------
 
 def _window(query, now):
-    return query.where(Slot.starts_at >= now - FEED_PAST, Slot.starts_at < now + FEED_AHEAD,
-                       Opportunity.cancelled_at.is_null())
+    return query.where(Slot.starts_at >= now - FEED_PAST, Slot.starts_at < now + FEED_AHEAD, went_ahead())
 
 
 def personal(user, now=None):

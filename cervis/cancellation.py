@@ -7,7 +7,8 @@ they should call their shift leader as well.
 from collections import defaultdict
 from datetime import timedelta
 
-from . import emails, signed_links
+from . import calendars, emails, signed_links
+from .calendar_links import links
 from .db import for_update, utcnow, write_transaction
 from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Opportunity, Organisation,
                      Profile, Registration, RegistrationEvent, Role, Slot, User)
@@ -90,7 +91,7 @@ def past_status(registration, now, household):
         if reg.cancel_reason and reg.cancelled_by_id in household:
             detail += f". Reason: {reg.cancel_reason}"
         return "Cancelled", detail
-    if reg.slot.opportunity.cancelled_at is not None:
+    if reg.slot.called_off():
         return "Opportunity Cancelled", ""
     if reg.status == PENDING and reg.slot.ends_at <= now:
         return "Pending", "Your offer was not confirmed before the shift."
@@ -127,6 +128,21 @@ def shift_leader(registration):
         return None
     profile = Profile.get_or_none(Profile.user == row.volunteer_id)
     return {"name": row.volunteer.name, "phone": profile.mobile if profile else ""}
+
+
+def shift_details(registration, leader):
+    """What every rota email about one slot says: event, date, role, links, and who to ask."""
+    slot, profile = registration.slot, None
+    if leader is not None:
+        profile = Profile.get_or_none(Profile.user == leader.id)
+    return dict(event_name=slot.opportunity.name, when=slot_when(slot.starts_at, slot.ends_at),
+                role="Reserve" if slot.role.is_reserve else slot.role.name,
+                calendar=links(registration), cancel_link=cancel_url(registration),
+                location=slot.opportunity.meeting_location(),
+                leader=leader, leader_phone=profile.mobile if profile else "",
+                # "contact me by replying to this email": the reply reaches the leader who signs it.
+                from_name=leader.name if leader is not None and leader.email else "",
+                reply_to=leader.email if leader is not None and leader.email else "")
 
 
 def night_shift_leader(registration):
@@ -179,7 +195,7 @@ def cancel(registration_ids, by, reason="", now=None, via=""):
         _tell_leaders(done, by, reason, now)
         for reg in done:
             if reg.was == REGISTERED:
-                emails.rota_cancelled(reg)
+                calendars.attach(emails.rota_cancelled(reg, shift_details(reg, None)), reg, "CANCEL")
         places_given_up([reg for reg in done if reg.was == REGISTERED], now)
     return done
 
@@ -229,5 +245,6 @@ def _shift_summary(reg):
 
 
 __all__ = ["cancel_url", "cancel_token", "registration_from_token", "upcoming_for", "past_for",
-           "status_label", "past_status", "why_not_cancellable", "is_close", "shift_leader", "close_ones", "cancel",
+           "status_label", "past_status", "why_not_cancellable", "is_close", "shift_leader", "shift_details",
+           "close_ones", "cancel",
            "places_given_up", "PLACE_GIVEN_UP"]

@@ -1,20 +1,30 @@
-"""Command-line tools: create-admin, demo, unlock, backup, restore. (init-db lives with the database.)"""
+"""Command-line tools: init-db, create-admin, demo, unlock, backup, restore."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import passwords
+from . import accounts, passwords
 from .configuration import LOCAL_URL
-from .db import database, init_db, write_transaction
-from .models import AuditLog, Organisation, Throttle, User
+from .db import database, write_transaction
+from .migrations import init_db
+from .models import AuditLog, Organisation, User
 
 
 def init_app(app):
+    app.cli.add_command(init_db_command)
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_command)
     app.cli.add_command(unlock_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Create the tables and seed the lists; safe to run on every start."""
+    init_db()
+    click.echo(f"Database ready: {current_app.config['DATABASE_URL']}")
 
 
 @click.command("create-admin")
@@ -86,16 +96,8 @@ def demo_command(force):
 def unlock_command(email):
     """Let an account locked by failed log-ins try again now."""
     with database.connection_context():
-        unlock(email)
+        accounts.unlock(email)
     click.echo(f"{email} unlocked.")
-
-
-def unlock(email, actor=None):
-    email = email.strip().lower()
-    with write_transaction():
-        Throttle.clear(f"login-email:{email}")
-        Throttle.clear(f"reset-email:{email}")
-        AuditLog.record(actor, "unlock", User.by_email(email), after={"email": email})
 
 
 @click.command("backup")

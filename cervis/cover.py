@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 
 from peewee import JOIN
 
-from . import cancellation, emails, rota, signed_links
+from . import cancellation, eligibility, emails, rota, rota_emails, signed_links
 from .db import for_update, utcnow, write_transaction
 from .models import (REGISTERED, CoverAsk, CoverRequest, Membership, Opportunity, Organisation,
                      Profile, Registration, Role, Slot, User)
+from .months import month_bounds, month_key, month_of
 from .timeutil import org_zone, slot_when, to_local, to_utc
 
 WINDOW = timedelta(hours=72)
@@ -42,10 +43,11 @@ cancellation.PLACE_GIVEN_UP.append(start)
 def _open(given_up, now):
     slot = given_up.slot
     request = CoverRequest.create(slot=slot, registration=given_up, opened_at=now)
-    reserves = reserves_that_night(slot)
-    members = free_members(slot, exclude={given_up.volunteer_id, *(r.volunteer_id for r in reserves)})
+    reserves = qualified(slot, reserves_that_night(slot), lambda r: r.volunteer_id)
+    members = qualified(slot, free_members(slot, exclude={given_up.volunteer_id, *(r.volunteer_id for r in reserves)}),
+                        lambda m: m.id)
     for volunteer, reserve in [(r.volunteer, True) for r in reserves] + [(m, False) for m in members]:
-        inbox = emails._rota_inbox(volunteer)
+        inbox = volunteer.inbox
         if inbox is None or volunteer.id == given_up.volunteer_id:
             continue
         ask = CoverAsk.create(request=request, volunteer=volunteer, asked_at=now, reserve=reserve)
@@ -57,6 +59,12 @@ def _open(given_up, now):
                   reserves=[(r.volunteer.name, phones.get(r.volunteer_id, "")) for r in reserves],
                   volunteer=given_up.volunteer.name)
     return request
+
+
+def qualified(slot, people, volunteer_id):
+    """Only those with the role's training, valid that night, are asked (one query for them all)."""
+    known = eligibility.eligibility([volunteer_id(p) for p in people], [slot.role_id])
+    return [p for p in people if not known.missing_for(volunteer_id(p), slot)]
 
 
 def _night(slot):
@@ -83,7 +91,7 @@ def free_members(slot, exclude=()):
     """Active members of the group with no shift that night (nor one overlapping this slot) who
     offered for this opportunity in the slot's month."""
     start, end = _night(slot)
-    month_start, month_end = rota.month_bounds(rota.month_of(slot.starts_at))
+    month_start, month_end = month_bounds(month_of(slot.starts_at))
     busy = (Registration.select(Registration.volunteer).join(Slot)
             .where(Registration.status == REGISTERED,
                    ((Slot.starts_at >= start) & (Slot.starts_at < end))
@@ -126,7 +134,7 @@ def _tell_leaders(request, given_up, news, **context):
 def _board_url(slot):
     try:
         return emails.absolute("leader.rota", opportunity_id=slot.opportunity_id,
-                               month=rota.month_key(rota.month_of(slot.starts_at)))
+                               month=month_key(month_of(slot.starts_at)))
     except Exception:  # noqa: BLE001  (no rota board in this build: the e-mail goes without the link)
         return ""
 
@@ -187,6 +195,15 @@ def state(ask, now):
     return None
 
 
+def refusal(ask, now):
+    """Why the rota's rules would refuse this volunteer the place now (rota.may_take), or None."""
+    try:
+        rota.may_take(ask.request.slot, ask.volunteer, now)
+    except rota.Refused as refused:
+        return str(refused)
+    return None
+
+
 def take(ask_id, now=None):
     """The first tap wins: returns TAKEN, COVERED or STARTED; rota.Refused when the rules say no."""
     now = now or utcnow()
@@ -204,7 +221,7 @@ def take(ask_id, now=None):
         reg = rota.move_in(volunteer.id, request.slot_id, volunteer, now, "cover")
         CoverRequest.update(covered_at=now, covered_by=volunteer).where(CoverRequest.id == request.id).execute()
         leaders = list(request.slot.opportunity.group.leaders())
-        emails.rota_confirmation(reg, leaders[0] if leaders else None)
+        rota_emails.confirmation(reg, leaders[0] if leaders else None)
         _tell_leaders(request, request.registration, "covered", volunteer=volunteer.name)
     return TAKEN
 

@@ -11,9 +11,8 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-import click
 import peewee
-from flask import abort, current_app, has_request_context, request
+from flask import abort, has_request_context, request
 from playhouse.db_url import connect
 
 database = peewee.DatabaseProxy()
@@ -183,38 +182,7 @@ def init_app(app):
         if not database.is_closed() and not is_sqlite():
             database.close()
 
-    @app.cli.command("init-db")
-    def init_db_command():
-        """Create the tables and seed the lists; safe to run on every start."""
-        init_db()
-        click.echo(f"Database ready: {current_app.config['DATABASE_URL']}")
-
 
 def _has_nul(req):
     values = [req.path] + [v for source in (req.args, req.form) for _, vs in source.lists() for v in vs]
     return any("\x00" in v for v in values)
-
-
-def all_models():
-    from . import models
-
-    return models.ALL
-
-
-def init_db():
-    """Idempotent: creates missing tables, applies migrations, seeds empty lists."""
-    from . import migrations, models
-
-    with database.connection_context():
-        # New tables first (a migration may fill one), then the migrations, then every index the
-        # models name. Not create_tables over existing tables before their migrations: an index on
-        # a column a migration has yet to add would fail (PostgreSQL), or on SQLite index the
-        # quoted name as a constant string.
-        existing = set(database.get_tables())
-        database.create_tables([m for m in all_models() if m._meta.table_name not in existing])
-        migrations.apply()
-        database.create_tables(all_models(), safe=True)
-        models.seed_lists()
-        # Fresh statistics for the query planner: without them SQLite reads a month's counts through
-        # the low-selectivity status index (0.5 s at the benchmark's scale) instead of the slot's (1 ms).
-        database.execute_sql("ANALYZE")

@@ -15,13 +15,13 @@ DEFAULTS = {
     "welcome": ("Thank you for volunteering with {organisation}. Your CERVIS account is ready: this is "
                 "where you offer shifts and keep your details up to date."),
     "shift-bookings-launched": (
-        "Shift bookings are open for the month below. Please offer for the shifts you can do before "
+        "Shift bookings are open for the shifts below. Please offer for the shifts you can do before "
         "the offer deadline; your group leaders then make the rota, and you will receive a "
         "confirmation email for each shift you are registered for."),
     "more-shifts-added": "More shifts have been added to a month that is already open for offers.",
     "offer-deadline": (
-        "The offer deadline for the month below is near, and you have not offered for any of its "
-        "shifts yet. If you can help, please offer for the shifts you can do before the deadline."),
+        "The offer deadline for the shifts below is near, and you have not offered for any of them "
+        "yet. If you can help, please offer for the shifts you can do before the deadline."),
 }
 
 

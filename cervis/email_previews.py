@@ -34,8 +34,9 @@ def _base():
                 leader=leader, leader_phone="07700 900123", for_other="",
                 calendar={"google": "https://calendar.google.com/...", "ical": "/calendar/sample.ics",
                           "outlook": "https://outlook.live.com/..."})
-    announcement = dict(opportunity=opportunity, group=group, month=f"{start:%B %Y}", slots=24,
-                        roles=[("Cook", 8), ("Reserve", 8), ("Shift Asst", 8)], link="/portal/signup/slots",
+    month = dict(month=f"{start:%B %Y}", slots=24, roles=[("Cook", 8), ("Reserve", 8), ("Shift Asst", 8)],
+                 link="/portal/signup/slots")
+    announcement = dict(opportunity=opportunity, group=group, month=month["month"], months=[month],
                         deadline="Mon, Oct 6, 2025 6:00 PM", profile_link="/portal/profile#announcements")
     return dict(group=group, opportunity=opportunity, volunteer=volunteer, leader=leader, slot=slot,
                 rota=rota, announcement=announcement)
@@ -60,23 +61,37 @@ def sample(kind):
                                role=Sample(name="Cook"), leader=b["leader"], cancel_link=LINK, reg=None),
         "password-changed": {}, "temporary-password": dict(temp="Sample2345abc", link="/password/temporary/sample"),
         "welcome": dict(temp="Sample2345abc", link="/password/temporary/sample"),
-        "shift-bookings-launched": b["announcement"], "more-shifts-added": dict(b["announcement"], slots=3),
+        "shift-bookings-launched": b["announcement"], "more-shifts-added": dict(b["announcement"], months=[
+            dict(b["announcement"]["months"][0], slots=3, roles=[("Cook", 2), ("Reserve", 1)])]),
         "offer-deadline": b["announcement"],
         "registration-cancelled": b["rota"],
         "cover-ask": dict(b["rota"], link="/cover/sample-link"),
         "cover-leaders": dict(b["rota"], news="opened", volunteer="Vera Volunteer", asked=3,
                               reserves=[("Sam Southsider", "07700 900456")], board="/leader/rota"),
         "leader-message": dict(subject="Thank you", message="Thank you all for last week.\n\nSee you soon.",
-                               leader=b["leader"]),
+                               leader=b["leader"], group=b["group"], unsubscribe_link="/unsubscribe/sample-link",
+                               profile_link="/portal/profile#announcements"),
         "data-protection-reminder": dict(due=4, asked=1, years=3, link="/admin/data-protection"),
+        **_training_samples(b),
     }
     return samples.get(kind)
+
+
+def _training_samples(b):
+    runs_out = (utcnow() + timedelta(days=14)).date()
+    grant = Sample(volunteer=b["volunteer"], qualification=Sample(name="Safeguarding"), expires_on=runs_out)
+    place = Sample(when=WHEN, role="SL", opportunity="Night Shelter", volunteer="Vera Volunteer",
+                   missing=["Shift leader training"])
+    return {"qualification-expiring": dict(volunteer=b["volunteer"], qualification="Safeguarding",
+                                           expires_on=runs_out, days=14, link="/portal/profile#training"),
+            "qualification-digest": dict(group=b["group"], expiring=[grant], places=[place], link="/leader/")}
 
 
 SAMPLED = ("confirmation", "called-up", "confirmation-withdrawn", "removed", "not-required", "offer-acknowledgement",
            "opportunity-cancelled", "cancellation-leader", "shift-reminder", "password-changed",
            "temporary-password", "welcome", "shift-bookings-launched", "more-shifts-added", "offer-deadline",
-           "registration-cancelled", "cover-ask", "cover-leaders", "leader-message", "data-protection-reminder")
+           "registration-cancelled", "cover-ask", "cover-leaders", "leader-message", "data-protection-reminder",
+           "qualification-expiring", "qualification-digest")
 
 
 def preview(kind):

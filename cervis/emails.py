@@ -13,6 +13,7 @@ from flask import current_app, has_request_context, url_for
 from .db import database, insert_rows, utcnow
 from .email_openings import opening
 from .models import Branding, Email, Organisation
+from .timeutil import org_zone, slot_when
 
 
 class Letters:
@@ -112,20 +113,12 @@ def password_changed(user):
     return to_user("password-changed", user)
 
 
-# The rota board's emails (cervis/rota.py) -------------------------------------------------------
-
-def _rota_inbox(volunteer):
-    """Who reads a volunteer's rota emails: themselves, or the parent of a family member."""
-    if volunteer.email:
-        return volunteer
-    parent = volunteer.family_of if volunteer.family_of_id else None
-    return parent if parent is not None and parent.email else None
-
+# The rota board's emails, handed what they say by cervis/rota_emails.py --------------------------
 
 def _rota_row(letters, volunteer, about, send_after=None, **context):
     """A rota email's row, to the volunteer or to the parent who reads a family member's; None
     when nobody can read it (the change still shows on the board and the portal)."""
-    inbox = _rota_inbox(volunteer)
+    inbox = volunteer.inbox
     if inbox is None:
         return None
     return letters.row(inbox.email, inbox.name, user=inbox, about=about, send_after=send_after,
@@ -138,68 +131,30 @@ def _rota_email(kind, volunteer, about, send_after=None, **context):
     return Email.create(**row) if row is not None else None
 
 
-def _rota_details(registration, leader):
-    """What every rota email about one slot says: event, date, role, links, and who to ask."""
-    from .calendar_links import links
-    from .cancellation import cancel_url
-    from .models import Profile
-    from .timeutil import slot_when
-
-    slot, profile = registration.slot, None
-    if leader is not None:
-        profile = Profile.get_or_none(Profile.user == leader.id)
-    return dict(event_name=slot.opportunity.name, when=slot_when(slot.starts_at, slot.ends_at),
-                role="Reserve" if slot.role.is_reserve else slot.role.name,
-                calendar=links(registration), cancel_link=cancel_url(registration),
-                location=slot.opportunity.meeting_location(),
-                leader=leader, leader_phone=profile.mobile if profile else "",
-                # "contact me by replying to this email": the reply reaches the leader who signs it.
-                from_name=leader.name if leader is not None and leader.email else "",
-                reply_to=leader.email if leader is not None and leader.email else "")
+def rota_confirmation(registration, details, send_after=None, soon=False, shift_leader=None):
+    """The guide's "Next Steps" confirmation; send_after leaves the leader an undo window. Soon
+    (no reminder will follow), it says so and names that night's shift leader."""
+    return _rota_email("confirmation", registration.volunteer, registration, send_after,
+                       soon=soon, shift_leader=shift_leader, **details)
 
 
-def _with_shift(email, registration, method):
-    """The shift as an .ics attachment: REQUEST adds it to the calendar, CANCEL (same UID) removes it."""
-    from .calendars import attach
-
-    return attach(email, registration, method)
-
-
-def rota_confirmation(registration, leader, send_after=None):
-    """The guide's "Next Steps" confirmation; send_after leaves the leader an undo window.
-
-    Confirmed less than 24 hours before the shift, no reminder will follow (cervis.reminders):
-    the confirmation itself says the shift is soon and names that night's shift leader."""
-    from .cancellation import shift_leader
-    from .reminders import SOON
-
-    soon = registration.slot.starts_at - (send_after or utcnow()) < SOON
-    return _with_shift(_rota_email("confirmation", registration.volunteer, registration, send_after,
-                                   soon=soon, shift_leader=shift_leader(registration) if soon else None,
-                                   **_rota_details(registration, leader)), registration, "REQUEST")
-
-
-def rota_called_up(registration, leader):
+def rota_called_up(registration, details):
     """A Reserve is needed: "another confirmation email with the role you're now needed for"."""
-    return _with_shift(_rota_email("called-up", registration.volunteer, registration,
-                                   **_rota_details(registration, leader)), registration, "REQUEST")
+    return _rota_email("called-up", registration.volunteer, registration, **details)
 
 
-def rota_change_of_plan(registration, leader):
+def rota_change_of_plan(registration, details):
     """An undo after the confirmation went: the volunteer's offer is pending again."""
-    return _with_shift(_rota_email("confirmation-withdrawn", registration.volunteer, registration,
-                                   **_rota_details(registration, leader)), registration, "CANCEL")
+    return _rota_email("confirmation-withdrawn", registration.volunteer, registration, **details)
 
 
-def rota_removed(registration, leader, reason):
-    return _with_shift(_rota_email("removed", registration.volunteer, registration, reason=reason,
-                                   **_rota_details(registration, leader)), registration, "CANCEL")
+def rota_removed(registration, details, reason):
+    return _rota_email("removed", registration.volunteer, registration, reason=reason, **details)
 
 
-def rota_cancelled(registration):
+def rota_cancelled(registration, details):
     """A volunteer cancelled a registered place: the calendar update that takes it out."""
-    return _with_shift(_rota_email("registration-cancelled", registration.volunteer, registration,
-                                   **_rota_details(registration, None)), registration, "CANCEL")
+    return _rota_email("registration-cancelled", registration.volunteer, registration, **details)
 
 
 class Shift(NamedTuple):
@@ -213,8 +168,6 @@ class Shift(NamedTuple):
 def rota_not_required(shifts_of, about=None, send_after=None):
     """One email to each volunteer listing every slot they are not required for ({volunteer:
     [Shift]}); Complete Rota's hundreds are rendered and saved together. How many were queued."""
-    from .timeutil import org_zone, slot_when
-
     letters, rows, zone, queued = Letters("not-required"), [], org_zone(), 0
     for volunteer, shifts in shifts_of.items():
         listed = [{"event_name": s.event_name, "when": slot_when(s.starts_at, s.ends_at, zone), "role": s.role}

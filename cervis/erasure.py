@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from . import outbox
+from . import outbox, training
 from .db import database, is_sqlite, utcnow, write_transaction
 from .models import (CANCELLED, PENDING, REGISTERED, AuditLog, CalendarFeed, CoverAsk, Document, Email,
                      EmailAttachment, Erasure, LeaderNote, Membership, OpportunityUnlock, Organisation, Profile,
@@ -165,6 +165,7 @@ def _delete_personal_rows(people, ids):
     # The audit log keeps that something happened to them, not what it said.
     AuditLog.update(before="", after="").where(AuditLog.id.in_(
         [a.id for a in audit_about(people)])).execute()
+    files += training.erase_for(ids)  # criminal-offence data among them: nothing of it stays
     for query in (Document.delete().where(Document.id.in_([d.id for d in docs] or [0])),
                   Email.delete().where(theirs),
                   Profile.delete().where(Profile.user.in_(ids)),

@@ -12,11 +12,11 @@ and, in the fragment, beside the control that was pressed (inside what htmx swap
     {{ answer("slot-" ~ slot.id) }}
 
 htmx gets the fragment: the message appears beside the control (role=status, or role=alert for an
-error), htmx focuses it (it carries autofocus), and a copy replaces the top banner (no role there:
-announced once). A plain form gets a flash for the top banner and a 303 to location#answer: the
-page draws the same box where answer() is called with that target, and the browser scrolls to it
-and focuses it (a fragment target with tabindex=-1). Without a target a redirect's top banner is
-the answer, and an htmx answer keeps the old unfocused banner. A view that only redirects (a saved
+error), htmx focuses it (it carries autofocus), and the top banner is emptied. A plain form gets a
+flash and a 303 to location#answer: the page draws the same box where answer() is called with that
+target, the browser scrolls to it and focuses it (a fragment target with tabindex=-1), and the top
+banner leaves it out: the answer is said once. Without a target, or on a page with no place for it,
+the top banner is the answer, and an htmx answer keeps the old unfocused banner. A view that only redirects (a saved
 form, a new group) calls answered(location, message, target=...); one that draws a page or
 fragment itself (a refusal, 4xx) calls answer_now(message, category, target) before rendering.
 A form sent back with mistakes uses error_summary(form) from _form.html: the same id, focused.
@@ -85,9 +85,13 @@ def pending_answer():
 
 
 def answer_for(target):
-    """The answer to show beside target, if the last action was answered there."""
+    """The answer to show beside target, if the last action was answered there (marked shown, so
+    the banner above leaves it out: base.html draws the page before its banner)."""
     answer = pending_answer()
-    return answer if answer and target and answer.get("target") == target else None
+    if answer and target and answer.get("target") == target:
+        answer["shown"] = True
+        return answer
+    return None
 
 
 def init_app(app):

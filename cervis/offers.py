@@ -14,10 +14,11 @@ from peewee import Case, fn
 from . import emails
 from .cancellation import cancel_url, status_label
 from .db import for_update, utcnow, write_transaction
+from .eligibility import eligibility, training_needed
 from .models import (CANCELLED, PENDING, REGISTERED, Group, Membership, Opportunity,
                      OpportunityInterest, OpportunityUnlock, Profile, Registration,
-                     RegistrationEvent, Role, Slot)
-from .timeutil import org_zone, parse_day, slot_when, to_local, to_utc
+                     RegistrationEvent, Role, Slot, User)
+from .timeutil import org_zone, slot_when, to_local, to_utc
 
 NOTE_MAX = 1000
 
@@ -214,11 +215,13 @@ class SlotRow:
     status: str = None  # "Pending", "Registered"...: already offered, shown instead of a box
     why_not: str = None  # why this volunteer cannot offer (the minimum age), shown instead of a box
     when: str = ""  # 'Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM'
+    training: str = None  # "Training needed: NAME", a link to what to do instead of a box
 
     @property
     def refusal(self):
         """None when the box can be ticked, else what stops it."""
-        return self.status or (self.state if isinstance(self.state, str) else None) or self.why_not
+        return (self.status or (self.state if isinstance(self.state, str) else None) or self.why_not
+                or self.training)
 
 
 def _birth_date(volunteer):
@@ -241,13 +244,14 @@ def age_refusal(volunteer, slot, birth_date, zone=None):
     return None
 
 
-def _row(volunteer, slot, now, registration, birth_date, zone):
+def _row(volunteer, slot, now, registration, birth_date, zone, qualified):
     status = None
     if registration is not None and registration.status != CANCELLED:
         registration.slot = slot
         status = status_label(registration)
     return SlotRow(slot, slot.state(now, slot.n_registered), status,
-                   age_refusal(volunteer, slot, birth_date, zone), slot_when(slot.starts_at, slot.ends_at, zone))
+                   age_refusal(volunteer, slot, birth_date, zone), slot_when(slot.starts_at, slot.ends_at, zone),
+                   training_needed(qualified.missing_for(volunteer.id, slot, zone)))
 
 
 def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
@@ -269,11 +273,12 @@ def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
     mine = {r.slot_id: r for r in Registration.select().where(
         Registration.volunteer == volunteer,
         Registration.slot.in_(Slot.select(Slot.id).where(Slot.opportunity == opportunity)))}
-    birth_date = _birth_date(volunteer)
+    birth_date, slots = _birth_date(volunteer), list(query)
+    qualified = eligibility([volunteer.id], {s.role_id for s in slots})
     rows = []
-    for slot in query:
+    for slot in slots:
         slot.opportunity = opportunity
-        rows.append(_row(volunteer, slot, now, mine.get(slot.id), birth_date, zone))
+        rows.append(_row(volunteer, slot, now, mine.get(slot.id), birth_date, zone, qualified))
     return rows
 
 
@@ -308,8 +313,12 @@ def offer(actor, volunteer, slot_ids, note="", now=None, opportunity=None):
             raise NotAllowed()
         mine = {r.slot_id: r for r in Registration.select().where(
             Registration.volunteer == volunteer, Registration.slot.in_(ids))}
+        # Re-read under the lock: a family member deactivated since the page was opened offers nothing.
+        active = User.select(User.active).where(User.id == volunteer.id).scalar()
+        qualified = eligibility([volunteer.id], {s.role_id for s in slots})  # under the lock, like the rest
         for slot in slots:
-            row = _row(volunteer, slot, now, mine.get(slot.id), birth_date, zone)
+            row = _row(volunteer, slot, now, mine.get(slot.id), birth_date, zone, qualified)
+            row.why_not = row.why_not if active else f"{volunteer.name} is no longer active."
             _offer_one(actor, volunteer, row, mine.get(slot.id), note, now, result)
         if result.saved:
             _join_groups(volunteer, result.saved)
@@ -366,8 +375,8 @@ def _join_groups(volunteer, registrations):
 
 def acknowledge(volunteer, registrations, note=""):
     """One e-mail listing the new offers, each with its own "Cancel Registration" link."""
-    recipient = volunteer if volunteer.email else volunteer.family_of
-    if recipient is None or not recipient.email:
+    recipient = volunteer.inbox
+    if recipient is None:
         return None
     shifts = [_shift(r) for r in sorted(registrations, key=lambda r: r.slot.starts_at)]
     return emails.to_user("offer-acknowledgement", recipient, volunteer=volunteer,
@@ -383,6 +392,3 @@ def _shift(registration):
             "location": opportunity.meeting_location(), "cancel_url": cancel_url(registration)}
 
 
-def parse_month(text):
-    """The first day of a month from a link (YYYY-MM), or None."""
-    return parse_day(f"{(text or '').strip()}-01") if len((text or "").strip()) == 7 else None

@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import current_app
 
 from .db import utcnow, write_transaction
-from .unsubscribe_links import BULK, unsubscribe_url
+from .unsubscribe_links import ANNOUNCEMENTS, BULK, MESSAGES, unsubscribe_url
 from .models import Email, EmailAttachment, Opportunity, Organisation
 from .models.mail import FAILED, QUEUED, SENDING, SENT
 
@@ -90,11 +90,22 @@ def build_message(email, org):
 
 
 def _list_unsubscribe(msg, email):
-    """RFC 8058 on a group's bulk emails: mail providers require it of a sender of thousands a day."""
-    if email.kind in BULK and email.user_id and email.subject_type == "Opportunity":
+    """RFC 8058 on a group's bulk emails: mail providers require it of a sender of thousands a day.
+    Announcements are about an opportunity, a leader's message to members about their group; a
+    leader's message to those registered on a date is about their own shift, so it has none."""
+    what = BULK.get(email.kind)
+    if what is None or not email.user_id:
+        return
+    if what == ANNOUNCEMENTS and email.subject_type == "Opportunity":
         group_id = Opportunity.get_by_id(email.subject_id).group_id
-        msg["List-Unsubscribe"] = f"<{unsubscribe_url(email.user_id, group_id)}>"
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    elif what == MESSAGES and email.subject_type == "Group":
+        group_id = email.subject_id
+    else:
+        return
+    # Raw: a link longer than a folded line would otherwise be written as an RFC 2047 encoded word,
+    # which no mail provider reads as a URL.
+    msg.set_raw("List-Unsubscribe", f"<{unsubscribe_url(email.user_id, group_id, what)}>")
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
 def eml_path(email):
@@ -160,7 +171,7 @@ def send_due(now=None, limit=100):
             continue
         try:
             deliver(email, msg)
-        except Exception as exc:  # any failure: keep the email, try later
+        except Exception as exc:  # noqa: BLE001  (any failure: keep the email, try later)
             _failed(email, exc, now)
             continue
         with write_transaction():

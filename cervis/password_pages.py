@@ -2,24 +2,22 @@
 
 The routes belong to the "auth" blueprint; they live here so that auth.py is about logging in.
 """
-import hashlib
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from . import emails, passwords, signed_links
-from .auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, _client_address, _next_page, bp, start_session
-from .db import utcnow, write_transaction
+from . import emails, passwords
+from .auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, bp, start_session
+from .db import write_transaction
 from .forms import ChangePasswordForm, NewPasswordForm, ResetForm
 from .htmx import answered
+from .landing import client_address, next_page
 from .models import Organisation, Throttle, User
+from .temporary_passwords import issue_temporary_password, user_from_link
 
 RESET_WINDOW = timedelta(hours=1)
 RESET_PER_ACCOUNT, RESET_PER_ADDRESS = 3, 10
-TEMP_VALID = timedelta(hours=1)
-# A new account's first password: the welcome e-mail may wait days before it is read.
-WELCOME_VALID = timedelta(days=7)
 TOO_MANY_CURRENT = ("Too many wrong current passwords. Please wait 15 minutes and try again, "
                     "or sign out and use “Don't Know Password / Reset Password”.")
 
@@ -31,7 +29,7 @@ def reset():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         blocked, _ = Throttle.reserve([(f"reset-email:{email}", RESET_PER_ACCOUNT),
-                                       (f"reset-addr:{_client_address()}", RESET_PER_ADDRESS)], RESET_WINDOW)
+                                       (f"reset-addr:{client_address()}", RESET_PER_ADDRESS)], RESET_WINDOW)
         if blocked is not None:
             flash("Too many password reset requests. Please wait an hour, or contact us.", "error")
             return render_template("auth/reset.html", form=form, org=org), 429
@@ -47,51 +45,10 @@ def reset():
     return render_template("auth/reset.html", form=form, org=org)
 
 
-def make_temporary_password():
-    """(password, its hash): the hash is slow on purpose, so callers that can make it before their
-    write transaction (an import's hundreds) do, and the site is not kept waiting behind it."""
-    temp = passwords.temporary_password()
-    return temp, passwords.hash_password(temp)
-
-
-def issue_temporary_password(user, kind="temporary-password", valid=None, made=None):
-    """Store a temporary password's hash (`made` before, or made now) and queue the email that carries it.
-
-    It lasts `valid`; by default one hour, or WELCOME_VALID for a welcome (its e-mail says so).
-    """
-    valid = valid or (WELCOME_VALID if kind == "welcome" else TEMP_VALID)
-    temp, user.temp_password_hash = made or make_temporary_password()
-    user.temp_password_expires = utcnow() + valid
-    user.save()
-    link = emails.absolute("auth.temporary_link", token=_link_token(user))
-    emails.temporary_password(user, temp, link, kind=kind)
-
-
-def _fingerprint(temp_hash):
-    # Ties the link to this temporary password (once used or replaced, the link is dead)
-    # without putting any of its hash in a URL.
-    return hashlib.sha256(temp_hash.encode()).hexdigest()[:32]
-
-
-def _link_token(user):
-    return signed_links.TEMPORARY_PASSWORD.make({"u": user.id, "t": _fingerprint(user.temp_password_hash)})
-
-
-def _user_from_link(token):
-    # The stored expiry, checked below, is the real limit; this only bounds any link.
-    data = signed_links.TEMPORARY_PASSWORD.read(token, max_age=int(max(TEMP_VALID, WELCOME_VALID).total_seconds()))
-    user_id = signed_links.id_in(data, "u")
-    user = User.get_or_none(User.id == user_id) if user_id else None
-    if (user is None or not user.active or not user.temp_password_hash or not user.temp_password_expires
-            or _fingerprint(user.temp_password_hash) != data.get("t") or user.temp_password_expires <= utcnow()):
-        return None
-    return user
-
-
 @bp.route("/password/temporary/<token>", methods=["GET", "POST"])
 def temporary_link(token):
     """The link in the temporary-password email: set a new password without typing the temporary one."""
-    user = _user_from_link(token)
+    user = user_from_link(token)
     if user is None:
         flash("That link has expired or has already been used. Please ask for a new temporary password.",
               "error")
@@ -152,7 +109,7 @@ def _set_password(user, password):
 
 def _after_change(user):
     start_session(user)  # this session goes on, with the new token; every other one has ended
-    return answered(_next_page(user), "Your password has been changed.")
+    return answered(next_page(user), "Your password has been changed.")
 
 
 def _change_page(form, user, status=200):
@@ -169,7 +126,7 @@ def _change_page(form, user, status=200):
 @bp.route("/password/strength", methods=["POST"])
 def strength():
     """The meter under the new password, updated as the volunteer types."""
-    user = current_user if current_user.is_authenticated else _user_from_link(request.form.get("token", ""))
+    user = current_user if current_user.is_authenticated else user_from_link(request.form.get("token", ""))
     if user is None:
         return "", 204
     score, label, hint = passwords.strength(request.form.get("new_password", ""), user, Organisation.current())

@@ -5,7 +5,7 @@ form can never reach another volunteer's or another group's data.
 """
 from flask import abort
 
-from .models import Group, Membership, Opportunity, Registration, Slot, User
+from .models import Email, Group, Membership, Opportunity, Registration, Role, Slot, User
 
 # The largest id a database column holds: a larger number (from a URL or a form) is "not found",
 # never an overflow error from the database.
@@ -74,6 +74,15 @@ def registration_for_leader(user, registration_id):
     return reg
 
 
+def role_for_leader(user, group, role_id):
+    role = Role.get_or_none(Role.id == role_id)
+    if role is None:
+        abort(404)
+    if role.group_id != group.id or not leads(user, role.group_id):
+        abort(403)
+    return role
+
+
 def household_ids(user):
     """The volunteer and the family members they register for."""
     return [user.id] + [u.id for u in User.select(User.id).where(User.family_of == user)]
@@ -99,3 +108,19 @@ def member_for_leader(user, volunteer_id):
     if not Membership.select().where(Membership.user == volunteer, Membership.group.in_(led)).exists():
         abort(403)
     return volunteer
+
+
+# The administrators' pages (admin_required lets only them in): any person, any email.
+
+def person_or_404(person_id):
+    person = User.get_or_none(User.id == person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def email_or_404(email_id):
+    email = Email.get_or_none(Email.id == email_id)
+    if email is None:
+        abort(404)
+    return email

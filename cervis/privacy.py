@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import peewee
 
-from . import emails
+from . import emails, training
 from .db import database, utcnow, write_transaction
-from .models import (Attendance, AuditLog, CalendarFeed, CoverAsk, CoverRequest, Document, Email, Erasure,
+from .models import (Attendance, AuditLog, CalendarFeed, CoverAsk, Document, Email, Erasure,
                      Group, LeaderNote, Membership, Opportunity, OpportunityUnlock, Organisation, Profile,
-                     Registration, RegistrationEvent, RetentionReminder, Role, ServiceRecord, Slot, User)
+                     QualificationGrant, Registration, RegistrationEvent, RetentionReminder, Role, ServiceRecord, Slot, User)
 from .models.docs import VOLUNTEER
 
 
@@ -58,6 +58,7 @@ def _person(p):
         "calendar_feed_addresses_made": CalendarFeed.select().where(CalendarFeed.user == p).count(),
         "private_opportunities_unlocked": [{"opportunity": u.opportunity.name, "at": u.at}
                                            for u in p.unlocks.order_by(OpportunityUnlock.at)],
+        "training_and_checks": training.held_for_export(p),
         "notes_by_group_leaders": [{"group": n.group.name, "written": n.created_at, "text": n.text}
                                    for n in p.leader_notes.order_by(LeaderNote.created_at)],
     }
@@ -101,7 +102,9 @@ def audit_about(people):
              ("Profile", [p.id for p in Profile.select(Profile.id).where(Profile.user.in_(ids))]),
              ("Registration", [r.id for r in Registration.select(Registration.id)
                                .where(Registration.volunteer.in_(ids))]),
-             ("LeaderNote", [n.id for n in LeaderNote.select(LeaderNote.id).where(LeaderNote.volunteer.in_(ids))])]
+             ("LeaderNote", [n.id for n in LeaderNote.select(LeaderNote.id).where(LeaderNote.volunteer.in_(ids))]),
+             ("QualificationGrant", [g.id for g in QualificationGrant.select(QualificationGrant.id)
+                                     .where(QualificationGrant.volunteer.in_(ids))])]
     where = AuditLog.actor.in_(ids)
     for kind, object_ids in about:
         if object_ids:

@@ -50,8 +50,8 @@ def send_reminders(now=None):
             # Claimed in the same transaction as the email row: never two reminders, never none.
             claimed = Registration.update(reminded_at=now).where(
                 Registration.id == reg.id, Registration.reminded_at.is_null()).execute()
-            recipient = reg.volunteer.family_of or reg.volunteer
-            if not claimed or not recipient.email:
+            recipient = reg.volunteer.inbox
+            if not claimed or recipient is None:
                 continue
             # Never ahead of the confirmation, which waits out the leader's undo window.
             sent = emails.once(f"shift-reminder:{reg.id}:{confirmed:%Y%m%d%H%M%S}", "shift-reminder",

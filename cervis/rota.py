@@ -6,61 +6,24 @@ more than its capacity and a volunteer is never in two slots at the same time.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from peewee import chunked, fn
 
-from . import cancellation, emails
+from . import cancellation, eligibility, emails, rota_emails
 from .db import database, for_update, insert_rows, utcnow, write_transaction
 from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Membership,
                      Opportunity, Registration, RegistrationEvent, Role, RotaCompletion, Slot, User)
 from .models.mail import QUEUED, SENDING, SENT, WITHDRAWN
-from .timeutil import org_zone, slot_when, to_local, to_utc
+from .months import month_bounds, month_key
+from .refused import Refused  # noqa: F401  (rota.Refused to every caller; eligibility raises it too)
+from .timeutil import org_zone, slot_when, to_local
 
 CONFIRMING = ("confirmation", "called-up")  # the emails that tell a volunteer "we are counting on you"
 HELD_BACK = CONFIRMING + ("not-required",)  # the ones an undo withdraws while they wait to go
 STATUS_WORDS = {PENDING: "pending", REGISTERED: "registered", NOT_REQUIRED: "not required",
                 CANCELLED: "cancelled"}
-
-
-class Refused(Exception):
-    """An action the rota's rules do not allow; the message says why, for the red banner."""
-
-
-# Months ------------------------------------------------------------------------------------------
-
-def parse_month(text):
-    """'2025-10' as the first day of that month; ValueError for anything else."""
-    day = datetime.strptime(text or "", "%Y-%m").date()
-    if not 2000 <= day.year <= 2100:
-        raise ValueError(text)
-    return day
-
-
-def month_key(day):
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def next_month(day):
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
-def previous_month(day):
-    return date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)
-
-
-def month_bounds(day, zone=None):
-    """The month's first and last instants in the organisation's zone, as naive UTC."""
-    zone = zone or org_zone()
-    start = datetime(day.year, day.month, 1)
-    end = datetime.combine(next_month(day), datetime.min.time())
-    return to_utc(start, zone), to_utc(end, zone)
-
-
-def month_of(dt, zone=None):
-    local = to_local(dt, zone or org_zone())
-    return date(local.year, local.month, 1)
 
 
 # Checks under the lock ---------------------------------------------------------------------------
@@ -86,10 +49,24 @@ def _lock_volunteer(volunteer_id):
     return for_update(User.select().where(User.id == volunteer_id)).get()
 
 
-def _check_room(slot, volunteer, ignore=()):
-    """Refuse a Full slot, or a slot overlapping one the volunteer is already registered in."""
+def may_take(slot, volunteer, now):
+    """Refuse an inactive volunteer, or a slot of a cancelled opportunity, closed or already started.
+    Every way onto the rota passes here at the moment of taking (under the write lock, with the
+    volunteer and slot just re-read), so a link or a page opened earlier cannot get round it."""
+    if not volunteer.active:
+        raise Refused(f"Not registered: {volunteer.name} is no longer active.")
     if slot.opportunity.cancelled_at is not None:
         raise Refused(f"Not registered: {slot.opportunity.name} has been cancelled.")
+    when = f"{slot.role.name} on {slot_when(slot.starts_at, slot.ends_at)}"
+    if slot.starts_at <= now:
+        raise Refused(f"Not registered: {when} has already started.")
+    if slot.closed:
+        raise Refused(f"Not registered: {when} is closed.")
+
+
+def _check_room(slot, volunteer, now, ignore=()):
+    """may_take, then refuse a Full slot, or a slot overlapping one the volunteer is already registered in."""
+    may_take(slot, volunteer, now)
     registered = (Registration.select().where(Registration.slot == slot.id,
                                               Registration.status == REGISTERED).count())
     if registered >= slot.capacity:
@@ -153,16 +130,18 @@ def _withdraw(reg, kinds=HELD_BACK):
 
 # The actions ------------------------------------------------------------------------------------
 
-def _accept(registration_id, by, now):
-    """Accept inside the caller's write transaction: the same checks for one offer or many."""
+def _accept(registration_id, by, now, override=None):
+    """Accept inside the caller's write transaction: the same checks for one offer or many.
+    `override`: a leader's reason for accepting someone without the role's training."""
     reg = _locked_registration(registration_id)
     volunteer = _lock_volunteer(reg.volunteer_id)
     if reg.status != PENDING:
         raise Refused(f"Not accepted: this offer is already {STATUS_WORDS[reg.status]}.")
     reg.slot = _locked_slot(reg.slot_id)
-    _check_room(reg.slot, volunteer, ignore=[reg.id])
+    _check_room(reg.slot, volunteer, now, ignore=[reg.id])
+    eligibility.check_qualified(reg.slot, volunteer, reg, override, by)
     _change(reg, REGISTERED, by, now, "accept")
-    emails.rota_confirmation(reg, by, send_after=now + _undo_window())
+    rota_emails.confirmation(reg, by, send_after=now + _undo_window())
     return reg
 
 
@@ -176,10 +155,10 @@ def _not_required(registration_id, by, now):
     return reg
 
 
-def accept(registration_id, by, now=None):
+def accept(registration_id, by, now=None, override=None):
     """Pending to registered; the confirmation waits out the undo window before it goes."""
     with write_transaction():
-        return _accept(registration_id, by, now or utcnow())
+        return _accept(registration_id, by, now or utcnow(), override)
 
 
 def not_required(registration_id, by, now=None):
@@ -245,7 +224,7 @@ def undo(registration_id, by, now=None):
         withdrawn = _withdraw(reg)
         _change(reg, PENDING, by, now, "undo", note=f"Undo: was {STATUS_WORDS[was]}")
         if told:
-            emails.rota_change_of_plan(reg, by)
+            rota_emails.change_of_plan(reg, by)
     return Undone(reg, was, withdrawn, told)
 
 
@@ -267,11 +246,12 @@ def call_up(registration_id, slot_id, by, now=None):
         if (target.opportunity_id != reserve.slot.opportunity_id or target.role.is_reserve
                 or to_local(target.starts_at, zone).date() != to_local(reserve.slot.starts_at, zone).date()):
             raise Refused("A Reserve can only be called up to a role slot on the same date.")
-        _check_room(target, volunteer, ignore=[reserve.id])
+        _check_room(target, volunteer, now, ignore=[reserve.id])
+        eligibility.check_qualified(target, volunteer)
         _change(reserve, CANCELLED, by, now, "call-up", note=f"Called up as {target.role.name}")
         _withdraw(reserve)  # a confirmation still waiting is replaced by the call-up email
         reg = _register(volunteer, target, by, now, "call-up")
-        emails.rota_called_up(reg, by)
+        rota_emails.called_up(reg, by)
     return reg
 
 
@@ -286,7 +266,8 @@ def move_in(volunteer_id, slot_id, by, now, action):
                    Role.is_reserve == True, Slot.opportunity == target.opportunity_id,  # noqa: E712
                    Slot.starts_at.between(target.starts_at - timedelta(days=1), target.starts_at + timedelta(days=1))))
     reserves = [r for r in near if to_local(r.slot.starts_at, zone).date() == to_local(target.starts_at, zone).date()]
-    _check_room(target, volunteer, ignore=[r.id for r in reserves])
+    _check_room(target, volunteer, now, ignore=[r.id for r in reserves])
+    eligibility.check_qualified(target, volunteer)
     for reserve in reserves:
         _change(reserve, CANCELLED, by, now, action, note=f"Covering as {target.role.name}")
         _withdraw(reserve)
@@ -306,14 +287,15 @@ def _register(volunteer, slot, by, now, action):
     return reg
 
 
-def add_to_slot(slot_id, volunteer_id, by, now=None):
-    """A leader registers a member of the group (someone who phoned in)."""
+def add_to_slot(slot_id, volunteer_id, by, now=None, override=None):
+    """A leader registers a member of the group (someone who phoned in); `override`: their reason
+    for adding someone without the role's training, recorded with the place."""
     now = now or utcnow()
     with write_transaction():
         volunteer = User.get_or_none(User.id == volunteer_id, User.active == True)  # noqa: E712
         if volunteer is None:
             raise Refused("Choose a member of the group.")
-        _lock_volunteer(volunteer.id)
+        volunteer = _lock_volunteer(volunteer.id)
         slot = _locked_slot(slot_id)
         if not Membership.select().where(Membership.user == volunteer.id,
                                          Membership.group == slot.opportunity.group_id).exists():
@@ -322,9 +304,12 @@ def add_to_slot(slot_id, volunteer_id, by, now=None):
                                             Registration.slot == slot.id)
         if existing is not None and existing.status == REGISTERED:
             raise Refused(f"{volunteer.name} is already registered in this slot.")
-        _check_room(slot, volunteer)
+        _check_room(slot, volunteer, now)
+        if not (override or "").strip():
+            eligibility.check_qualified(slot, volunteer)
         reg = _register(volunteer, slot, by, now, "add")
-        emails.rota_confirmation(reg, by, send_after=now + _undo_window())
+        eligibility.check_qualified(slot, volunteer, reg, override, by)  # with a reason: recorded
+        rota_emails.confirmation(reg, by, send_after=now + _undo_window())
     return reg
 
 
@@ -341,7 +326,7 @@ def remove(registration_id, by, reason, now=None):
         reg.slot = _locked_slot(reg.slot_id)
         _withdraw(reg)
         _change(reg, CANCELLED, by, now, "remove", note=reason)
-        emails.rota_removed(reg, by, reason)
+        rota_emails.removed(reg, by, reason)
         cancellation.places_given_up([reg], now)
     return reg
 

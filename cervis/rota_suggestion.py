@@ -1,6 +1,7 @@
 """Suggest Rota: the fullest, fairest rota a month's pending offers allow.
 
 The rules, in order (each one only chooses among the rotas that satisfy the ones before it):
+  0. an offer from someone without the role's training (valid that night) is never proposed;
   1. fill as many places as the offers allow, the shift leaders' first and the Reserves' last
      (coverable places form a transversal matroid, so putting them first never costs a place);
   2. give nobody more shifts above their preferred frequency than necessary (the largest excess),
@@ -20,6 +21,7 @@ from datetime import date, timedelta
 from time import perf_counter
 
 SHIFT_LEADER, ROLE, RESERVE = 2, 1, 0  # a place's priority
+NO_QUALIFIED = "no qualified offers"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Offer:
     id: int
     volunteer: int
     place: int
+    qualified: bool = True  # holds what the place's role needs, valid on its date (cervis.eligibility)
 
 
 @dataclass
@@ -55,12 +58,12 @@ def _overlaps(a_start, a_end, b_start, b_end):
 
 
 def usable_offers(problem):
-    """Offers for a place with room, from a volunteer who is free at that time."""
+    """Offers for a place with room, from a qualified volunteer who is free at that time."""
     places = {p.id: p for p in problem.places if p.room > 0}
     usable = []
     for offer in problem.offers:
         place = places.get(offer.place)
-        if place is None:
+        if place is None or not offer.qualified:
             continue
         if any(_overlaps(place.starts_at, place.ends_at, s, e) for s, e in problem.busy.get(offer.volunteer, ())):
             continue
@@ -234,6 +237,11 @@ class Suggestion:
     seconds: float
 
     @property
+    def unqualified_short(self):
+        """Places left short because nobody who offered for them holds the role's training."""
+        return sum(missing for _, missing, why in self.short if why == NO_QUALIFIED)
+
+    @property
     def count(self):
         return sum(len(names) for names in self.proposed.values())
 
@@ -257,8 +265,10 @@ def read_problem(opportunity, day, now):
     """The month's open places and pending offers, and what the offerers already have."""
     from peewee import JOIN, fn
 
+    from .eligibility import eligibility
     from .models import PENDING, REGISTERED, Frequency, Profile, Registration, Role, Slot, User
-    from .rota import month_bounds, registered_counts
+    from .months import month_bounds
+    from .rota import registered_counts
 
     start, end = month_bounds(day)
     slots = list(Slot.select(Slot, Role).join(Role)
@@ -266,7 +276,7 @@ def read_problem(opportunity, day, now):
                  .order_by(Slot.starts_at, Role.position, Role.name))
     registered = registered_counts([s.id for s in slots])
     places = [Place(s.id, s.starts_at, s.ends_at, max(s.capacity - registered.get(s.id, 0), 0), _priority(s.role))
-              for s in slots if s.starts_at > now]
+              for s in slots if s.starts_at > now and not s.closed]  # what Accept would take
     rows = (Registration.select(Registration.id, Registration.volunteer, Registration.slot, User.first_name,
                                 User.last_name, Frequency.name)
             .join(User, on=Registration.volunteer)
@@ -276,8 +286,11 @@ def read_problem(opportunity, day, now):
                    User.active == True)  # noqa: E712
             .order_by(Registration.created_at, Registration.id).tuples())
     offers, names, target = [], {}, {}
+    rows = list(rows)
+    known = eligibility({v for _, v, *_ in rows}, {s.role_id for s in slots})  # one query for the month
+    by_id = {s.id: s for s in slots}
     for reg_id, volunteer, slot_id, first, last, frequency in rows:
-        offers.append(Offer(reg_id, volunteer, slot_id))
+        offers.append(Offer(reg_id, volunteer, slot_id, not known.missing_for(volunteer, by_id[slot_id])))
         names[volunteer] = f"{first} {last or ''}".strip()
         target[volunteer] = monthly_target(frequency, day)
     problem = Problem(places, offers, target=target)
@@ -310,13 +323,15 @@ def suggest(opportunity, day, now):
         if offer.id in chosen:
             proposed[offer.place].append((offer.id, names[offer.volunteer]))
             count[offer.volunteer] += 1
-    offered = {o.place for o in problem.offers}
+    offered = {o.place for o in problem.offers if o.qualified}
+    asked = {o.place for o in problem.offers}
     short = []
     open_ids = {p.id for p in problem.places}
     for slot in slots:
         missing = slot.capacity - registered.get(slot.id, 0) - len(proposed.get(slot.id, ()))
         if missing > 0 and slot.id in open_ids:
-            why = "every offerer is taken that night" if slot.id in offered else "no offers"
+            why = ("every offerer is taken that night" if slot.id in offered
+                   else NO_QUALIFIED if slot.id in asked else "no offers")
             short.append((slot, missing, why))
     over = sorted((names[v], problem.this_month.get(v, 0) + n, problem.target.get(v, 1))
                   for v, n in count.items() if problem.this_month.get(v, 0) + n > problem.target.get(v, 1))

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
+from playhouse.pool import PooledDatabase
 
-from . import announcements, backups, cover, outbox, privacy, reminders
+from . import announcements, backups, cover, outbox, privacy, qualification_expiry, reminders
 from .db import database, is_sqlite, utcnow, write_transaction
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ JOBS.append((reminders.remind, 600))  # the day-before reminder of each shift
 # Hourly: each finds for itself whether its work is due (tonight's backup, this month's reminder).
 JOBS.append((backups.nightly, 3600))
 JOBS.append((privacy.monthly_reminder, 3600))
+JOBS.append((qualification_expiry.expiry_notices, 3600))  # training running out: the 60- and 14-day emails, the digest
 
 
 class SchedulerLock:
@@ -110,8 +112,11 @@ class SchedulerLock:
 
     def _acquire_pg(self):
         # A connection of its own, outside peewee's per-thread ones, made from the same
-        # DATABASE_URL by the same driver (any playhouse.db_url form: postgresql://, +pool, ...).
-        conn = database.obj._connect()
+        # DATABASE_URL by the same driver (any playhouse.db_url form: postgresql://, +pool, ...),
+        # and outside a pool: one counts each connection it handed out until it is given back, and
+        # this one is closed instead, so every minute's try would use up one of the pages'.
+        db = database.obj
+        conn = super(PooledDatabase, db)._connect() if isinstance(db, PooledDatabase) else db._connect()
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("SELECT pg_try_advisory_lock(%s)", (PG_LOCK_ID,))

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import g
 
 from .db import utcnow  # noqa: F401  (re-exported: the one clock)
+from .models import Organisation
 
 # A day's range in UTC, and the day after it, stay inside what a date can hold (9999-12-31 + 1 cannot).
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9998, 12, 31)
@@ -21,8 +22,6 @@ def parse_day(text):
 
 
 def org_zone():
-    from .models import Organisation
-
     if "org_zone" not in g:
         g.org_zone = ZoneInfo(Organisation.current().timezone)
     return g.org_zone

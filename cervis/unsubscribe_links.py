@@ -4,10 +4,13 @@ from flask import current_app
 
 from .signed_links import UNSUBSCRIBE
 
-# Bulk kinds only: never an email about a volunteer's own shifts.
-BULK = {"shift-bookings-launched", "more-shifts-added", "offer-deadline"}
+ANNOUNCEMENTS, MESSAGES = "announcements", "messages"
+# Bulk kinds only, and what each one's link switches off: never an email about a volunteer's own shifts.
+BULK = {"shift-bookings-launched": ANNOUNCEMENTS, "more-shifts-added": ANNOUNCEMENTS,
+        "offer-deadline": ANNOUNCEMENTS, "leader-message": MESSAGES}
 
 
-def unsubscribe_url(user_id, group_id):
-    path = f"/unsubscribe/{UNSUBSCRIBE.make([user_id, group_id])}"
-    return current_app.config["BASE_URL"].rstrip("/") + path
+def unsubscribe_url(user_id, group_id, what=ANNOUNCEMENTS):
+    # An announcement's token is [user, group], as in the links already sent; any other names what it stops.
+    token = UNSUBSCRIBE.make([user_id, group_id] + ([] if what == ANNOUNCEMENTS else [what]))
+    return current_app.config["BASE_URL"].rstrip("/") + f"/unsubscribe/{token}"

@@ -4,7 +4,9 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from flask_login import current_user
 
-from . import timeutil
+from . import timeutil, training
+from .auth import idle_delay
+from .landing import home_for
 from .menu import menus_for
 from .models import Organisation
 
@@ -15,8 +17,6 @@ bp = Blueprint("views", __name__)
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    from .auth import home_for
-
     return redirect(home_for(current_user))
 
 
@@ -47,12 +47,11 @@ def init_app(app):
 
     @app.context_processor
     def _everywhere():
-        from .auth import idle_delay  # noqa: F401  (templates call it)
-
         return {"org": Organisation.current(), "idle_delay": idle_delay, "csrf_field": csrf_field,
                 "menus_for": menus_for, "has_page": lambda endpoint: endpoint in app.view_functions}
 
     app.jinja_env.filters["slot_when"] = lambda slot: timeutil.slot_when(slot.starts_at, slot.ends_at)
+    app.jinja_env.filters["needs"] = training.role_needs
     app.jinja_env.filters["hours"] = lambda h: f"{h:g}"
     app.jinja_env.filters["local_date"] = timeutil.local_date
     app.jinja_env.filters["local_datetime"] = timeutil.local_datetime

@@ -12,7 +12,8 @@ from werkzeug.serving import make_server
 
 from cervis import create_app
 from cervis import passwords
-from cervis.db import database, init_db, is_sqlite, utcnow
+from cervis.db import database, is_sqlite, utcnow
+from cervis.migrations import init_db
 from cervis.models import Email, Group, Membership, Organisation, Profile, Role, User
 
 PASSWORD = "correct horse battery staple"
@@ -47,11 +48,18 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    if on_postgresql():  # the browser tests check pages, which are the same on either database
-        skip = pytest.mark.skip(reason="a browser test: the SQLite run covers it")
-        for item in items:
-            if "browser" in getattr(item, "fixturenames", ()):
-                item.add_marker(skip)
+    """The PostgreSQL run repeats only what meets the database: the browser tests check pages, the
+    same on either database, and a test without the `app` fixture never opens the database under test."""
+    if not on_postgresql():
+        return
+    browser = pytest.mark.skip(reason="a browser test: the SQLite run covers it")
+    no_database = pytest.mark.skip(reason="touches no database: the SQLite run covers it")
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "browser" in names:
+            item.add_marker(browser)
+        elif "app" not in names and "prepared" not in names:
+            item.add_marker(no_database)
 
 
 def on_postgresql():

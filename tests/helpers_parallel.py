@@ -16,10 +16,12 @@ OPENER = urllib.request.build_opener(_NoRedirect)  # a 303 is an answer to count
 
 
 def post_at_once(url, forms, cookie=None):
-    """POST every form at the same moment, one thread each; the status codes."""
+    """POST every form at the same moment, one thread each (to `url`, or to url[i] when it is a
+    list: each to a server of its own); the status codes."""
     barrier, codes = threading.Barrier(len(forms)), []
+    urls = url if isinstance(url, list) else [url] * len(forms)
 
-    def send(form):
+    def send(form, url):
         request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), method="POST")
         if cookie:
             request.add_header("Cookie", cookie)
@@ -30,7 +32,7 @@ def post_at_once(url, forms, cookie=None):
         except urllib.error.HTTPError as error:
             codes.append(error.code)
 
-    threads = [threading.Thread(target=send, args=(form,)) for form in forms]
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(forms, urls)]
     for t in threads:
         t.start()
     for t in threads:

@@ -18,9 +18,9 @@ SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "of
             "max_connections": "200", "unix_socket_directories": ""}
 
 
-def binaries():
-    """The newest installed version's bin/ (Debian keeps them in /usr/lib/postgresql/N/bin)."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"), key=lambda p: int(p.parts[-3]))
+def binaries(debian=Path("/usr/lib/postgresql")):
+    """The newest installed version's bin/ (Debian keeps them in /usr/lib/postgresql/N/bin, off the PATH)."""
+    found = sorted(debian.glob("*/bin/postgres"), key=lambda p: int(p.parts[-3]))
     if found:
         return found[-1].parent
     on_path = shutil.which("postgres")

@@ -1,7 +1,9 @@
 """The guide's "View or Print Volunteer Activity History": shifts served, service recorded, totals, CSV."""
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cervis.models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Group, Opportunity,
@@ -140,3 +142,12 @@ def test_history_and_csv_need_a_log_in(client, db):
     for url in ("/portal/history", "/portal/history.csv"):
         response = client.get(url)
         assert response.status_code in (302, 303) and "/login" in response.headers["Location"]
+
+
+def test_every_table_that_may_scroll_sideways_is_a_labelled_region_the_keyboard_reaches():
+    """axe's scrollable-region-focusable: a table wider than its box scrolls by keyboard too."""
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    unreachable = [f"{path.name}: {tag}" for path in templates.rglob("*.html")
+                   for tag in re.findall(r'<div class="table-wrap"[^>]*>', path.read_text())
+                   if 'tabindex="0"' not in tag or 'role="region"' not in tag or "aria-label" not in tag]
+    assert not unreachable, unreachable

@@ -59,3 +59,35 @@ def test_only_administrators_open_the_email_pages(auth, client, db):
     auth.logout()
     auth.login("ada@example.org")
     assert client.get("/admin/emails/no-such-kind").status_code == 404
+
+
+def test_a_fresh_install_names_cervis_once_in_every_email(app, db):
+    """A charity that has not yet set its short name is "CERVIS", not "CERVIS CERVIS"."""
+    from cervis import emails, outbox
+    from cervis.models import Organisation, User
+    Organisation.update(name="Our Charity", short_name="CERVIS").execute()
+    with app.test_request_context():
+        for kind in email_previews.SAMPLED:
+            for part in email_previews.preview(kind):
+                assert "CERVIS CERVIS" not in part and "{{" not in part, (kind, part)
+        assert email_previews.preview("welcome")[0] == "Welcome to CERVIS"
+        vera, leo = User.by_email("vera@example.org"), User.by_email("leo@example.org")
+        welcome = emails.temporary_password(vera, "Temp2345abc", "http://localhost/x", kind="welcome")
+        message = emails.to_user("leader-message", vera, subject="Hi", message="Hello", leader=leo,
+                                 from_name=leo.name, reply_to=leo.email)
+        org = Organisation.current()
+        assert outbox.build_message(welcome, org)["From"].addresses[0].display_name == "Our Charity"
+        assert outbox.build_message(message, org)["From"].addresses[0].display_name == "Leo Leader via CERVIS"
+    Organisation.update(short_name="WHC").execute()
+    with app.test_request_context():
+        assert email_previews.preview("welcome")[0] == "Welcome to WHC CERVIS"
+        assert "your WHC CERVIS account" in email_previews.preview("password-changed")[1]
+
+
+def test_a_fresh_install_titles_its_log_in_and_reset_pages_with_cervis_once(client, db):
+    from cervis.models import Organisation
+    Organisation.update(short_name="CERVIS").execute()
+    assert "<title>Login · CERVIS</title>" in client.get("/login").get_data(as_text=True)
+    assert "<title>Password Reset · CERVIS</title>" in client.get("/reset").get_data(as_text=True)
+    Organisation.update(short_name="WHC").execute()
+    assert "<title>Login · WHC CERVIS</title>" in client.get("/login").get_data(as_text=True)

@@ -172,9 +172,8 @@ def test_the_scheduler_runs_the_announcement_job(app):
     assert announcements.announce in [fn for fn, _ in scheduler.JOBS]
 
 
-def test_a_crash_half_way_keeps_the_batches_written_and_a_restart_sends_the_rest_once(app, db, monkeypatch):
-    """The write lock is held one batch at a time, not for the whole announcement."""
-    night_shelter()
+def crash_on_the_second_email(app, monkeypatch):
+    """The power goes as the go-live's second batch (of one email) is written; then it comes back."""
     monkeypatch.setattr(announcements, "BATCH", 1)
     real_row, calls = announcements.emails.Letters.row, []
 
@@ -184,13 +183,19 @@ def test_a_crash_half_way_keeps_the_batches_written_and_a_restart_sends_the_rest
             raise RuntimeError("power cut")
         return real_row(*args, **kw)
 
-    monkeypatch.setattr(announcements.emails.Letters, "row", crash_on_the_second)
-    try:
-        run(app, GO_LIVE + timedelta(minutes=5))
-    except RuntimeError:
-        pass
+    with monkeypatch.context() as power:
+        power.setattr(announcements.emails.Letters, "row", crash_on_the_second)
+        try:
+            run(app, GO_LIVE + timedelta(minutes=5))
+        except RuntimeError:
+            pass
+
+
+def test_a_crash_half_way_keeps_the_batches_written_and_a_restart_sends_the_rest_once(app, db, monkeypatch):
+    """The write lock is held one batch at a time, not for the whole announcement."""
+    night_shelter()
+    crash_on_the_second_email(app, monkeypatch)
     assert Email.select().count() == 1  # the first batch was committed before the crash
-    monkeypatch.setattr(announcements.emails.Letters, "row", real_row)
     assert run(app, GO_LIVE + timedelta(minutes=6)) == 1
     assert kinds("vera@example.org") == [LAUNCHED] and kinds("leo@example.org") == [LAUNCHED]
     assert Announcement.get().recipients == 2
@@ -237,3 +242,100 @@ def test_deadline_reminders_are_queued_a_batch_at_a_time(app, db, emails_per_tra
     five_more_members()
     assert announcements.remind_deadlines(opp.offer_deadline - timedelta(days=2)) == 7
     assert max(emails_per_transaction) == 2 and sum(emails_per_transaction) == 7
+
+
+def three_months(deadline=None):
+    """A live opportunity whose February, March and April are open at once."""
+    opp = night_shelter(deadline=deadline)
+    for month in (3, 4):
+        add_slots(opp, (1,), NOW - timedelta(days=1), month=month)
+    return opp
+
+
+def test_three_open_months_go_live_in_one_email_that_names_them(app, db):
+    opp = three_months()
+    assert run(app, GO_LIVE + timedelta(minutes=5)) == 3  # three months launched
+    assert run(app, GO_LIVE + timedelta(minutes=10)) == 0
+    [mail] = emails_to("vera@example.org")
+    assert mail.subject == "Shift bookings launched: Night Shelter, February, March and April 2027"
+    text = mail.body_text
+    for month, slots in (("February 2027", "4 slots: Cook (2), Reserve (2)"),
+                         ("March 2027", "2 slots: Cook (1), Reserve (1)"), ("April 2027", "2 slots")):
+        assert f"{month}: {slots}" in text
+    for month in ("2027-02", "2027-03", "2027-04"):
+        assert f"opportunity={opp.id}&amp;month={month}" in mail.body_html
+    assert mail.key == f"{LAUNCHED}:{opp.id}:2027-02+2027-03+2027-04:{mail.user_id}"
+    assert [(a.month, a.kind, a.recipients) for a in Announcement.select().order_by(Announcement.month)] == [
+        ("2027-02", "launched", 2), ("2027-03", "launched", 2), ("2027-04", "launched", 2)]
+
+
+def test_months_across_a_new_year_are_named_by_year():
+    assert announcements.months_named(["2026-12", "2027-01", "2027-02"]) == "December 2026, January and February 2027"
+    assert announcements.months_named(["2027-02"]) == "February 2027"
+
+
+def test_a_crash_during_a_three_month_launch_sends_the_rest_once_even_if_a_month_settles_meanwhile(
+        app, db, monkeypatch):
+    opp = three_months()
+    crash_on_the_second_email(app, monkeypatch)
+    add_slots(opp, (1,), GO_LIVE, month=5)  # May, settled by the restart: its own email
+    assert run(app, GO_LIVE + timedelta(minutes=20)) == 4
+    assert [e.subject for e in emails_to("vera@example.org")] == [
+        "Shift bookings launched: Night Shelter, February, March and April 2027",
+        "Shift bookings launched: Night Shelter, May 2027"]
+    assert len(emails_to("leo@example.org")) == 2
+
+
+def test_two_schedulers_at_once_send_one_three_month_email_each(app, db):
+    for i in range(6):
+        Membership.create(user=_user(f"v{i}@example.org", f"V{i}", "Volunteer"),
+                          group=Group.get(Group.name == "Northside"))
+    three_months()
+    start = threading.Barrier(2)
+
+    def scheduler_process():
+        start.wait()
+        announcements.announce(app, GO_LIVE + timedelta(minutes=5))
+
+    threads = [threading.Thread(target=scheduler_process) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Email.select().where(Email.kind == LAUNCHED).count() == 8
+    assert Announcement.select().where(Announcement.kind == "launched").count() == 3
+
+
+def test_the_deadline_reminder_of_three_months_is_one_email_naming_the_months_not_offered_for(app, db):
+    opp = three_months(deadline=datetime(2027, 1, 25, 18, 0))
+    february = Slot.select().where(Slot.opportunity == opp).order_by(Slot.id).first()
+    Registration.create(volunteer=User.by_email("leo@example.org"), slot=february, status=PENDING)
+    run(app, GO_LIVE + timedelta(minutes=5))
+    reminder_time = opp.offer_deadline - timedelta(days=3) + timedelta(minutes=1)
+    assert run(app, reminder_time) == 2
+    assert run(app, reminder_time + timedelta(hours=1)) == 0
+    [vera] = emails_to("vera@example.org", "offer-deadline")
+    assert vera.subject == "Offer deadline Mon, Jan 25, 2027 6:00 PM: Night Shelter, February, March and April 2027"
+    [leo] = emails_to("leo@example.org", "offer-deadline")
+    assert leo.subject.endswith("Night Shelter, March and April 2027")
+    assert "month=2027-02" not in leo.body_text and "month=2027-04" in leo.body_text
+
+
+def test_a_reminder_queued_before_the_upgrade_one_a_month_is_not_sent_again(app, db):
+    opp = three_months(deadline=datetime(2027, 1, 25, 18, 0))
+    run(app, GO_LIVE + timedelta(minutes=5))
+    vera = User.by_email("vera@example.org")
+    stamp = f"{opp.offer_deadline:%Y%m%d%H%M}"
+    Email.create(kind="offer-deadline", to_addr=vera.email, user=vera, subject="s", body_text="b",
+                 message_id="<old@t>", key=f"offer-deadline:{opp.id}:2027-02:{stamp}:{vera.id}")
+    assert run(app, opp.offer_deadline - timedelta(days=2)) == 1  # Leo's
+    assert len(emails_to("vera@example.org", "offer-deadline")) == 1
+
+
+def test_a_launch_cut_short_is_not_finished_after_its_opportunity_is_cancelled(app, db, monkeypatch):
+    opp = three_months()
+    crash_on_the_second_email(app, monkeypatch)
+    Opportunity.update(cancelled_at=GO_LIVE + timedelta(minutes=6)).where(Opportunity.id == opp.id).execute()
+    run(app, GO_LIVE + timedelta(minutes=10))
+    assert len(emails_to("vera@example.org")) + len(emails_to("leo@example.org")) == 1  # only the one before
+    assert not Announcement.select().where(Announcement.kind == announcements.LAUNCHING).exists()

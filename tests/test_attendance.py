@@ -8,7 +8,7 @@ from cervis import attendance
 from cervis.db import utcnow
 from cervis.models import REGISTERED, Role, Slot, User
 from cervis.models.attendance import Attendance
-from cervis.models.rota import volunteer_totals
+from cervis.models.attendance import volunteer_totals
 from cervis.timeutil import to_local, to_utc
 from cervis.volunteer.history import activity_history
 
@@ -123,3 +123,23 @@ def test_the_shift_leader_finds_the_night_on_the_portal_home_until_recorded(auth
     auth.logout()
     auth.login("vera@example.org")  # she cooked, she did not lead
     assert "Who came?" not in client.get("/portal/").get_data(as_text=True)
+
+
+def test_who_came_opens_when_tonights_first_shift_starts_not_at_midnight(auth, client, db):
+    now = utcnow()
+    today = to_local(now, ZONE).date()
+    midnight = to_utc(datetime.combine(today + timedelta(days=1), datetime.min.time()), ZONE)
+    starts = now + (midnight - now) / 2  # later today, whatever the time the test runs
+    opp = opportunity()
+    cook = Slot.create(opportunity=opp, role=Role.get(Role.group == opp.group, Role.name == "Cook"),
+                       starts_at=starts, ends_at=starts + timedelta(hours=3), capacity=2)
+    reg = offer(User.by_email("vera@example.org"), cook, REGISTERED)
+    url = f"/leader/opportunities/{opp.id}/attendance/{today.isoformat()}"
+    auth.login("leo@example.org")
+    board = client.get(f"/leader/opportunities/{opp.id}/rota?month={today:%Y-%m}").get_data(as_text=True)
+    assert cook.id and f'/attendance/{today.isoformat()}"' not in board
+    assert "Save" not in client.get(url).get_data(as_text=True)
+    answer = client.post(url, data={"registration": [reg.id], f"came-{reg.id}": "0"})
+    assert answer.status_code == 400 and Attendance.select().count() == 0
+    assert not attendance.changeable(opp.id, today, starts - timedelta(seconds=1))
+    assert attendance.changeable(opp.id, today, starts)

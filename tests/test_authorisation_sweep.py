@@ -15,7 +15,8 @@ from flask import current_app, url_for
 
 from cervis.db import utcnow
 from cervis.models import (ALL, PENDING, REGISTERED, Allergen, Document, Email, Group, LeaderNote, Membership,
-                           Opportunity, Profile, Registration, Role, ServiceRecord, Slot, Throttle, User)
+                           Opportunity, Profile, Qualification, QualificationGrant, Registration, Role,
+                           ServiceRecord, Slot, Throttle, User)
 from cervis.models.docs import GROUP, VOLUNTEER
 
 HTMX = {"HX-Request": "true"}
@@ -26,7 +27,7 @@ PUBLIC = {"static", "brand.favicon", "brand.icon", "views.index", "views.terms",
           "unsubscribe.one_click"}
 # Words that only the other persona's objects carry: none may ever show on Vera's or Leo's screen.
 SECRETS = ("SECRET-OPPORTUNITY", "SECRET-OFFER-NOTE", "SECRETKID", "SECRET-EMERGENCY", "SECRET-ADDRESS",
-           "SECRET-SERVICE", "SECRET-DOCUMENT", "SECRET-NOTE", "SECRETROLE", "SECRET-EMAIL")
+           "SECRET-SERVICE", "SECRET-DOCUMENT", "SECRET-NOTE", "SECRETROLE", "SECRET-EMAIL", "SECRET-TRAINING")
 
 
 @pytest.fixture
@@ -52,7 +53,8 @@ def others(app, db):
     LeaderNote.create(volunteer=sam, group=south, author=olga, text="SECRET-NOTE")
     email = Email.create(kind="welcome", to_addr=sam.email, subject="SECRET-EMAIL", body_text="SECRET-EMAIL",
                          message_id=f"<{secrets.token_hex(8)}@test>")
-    return {"group_id": south.id, "opportunity_id": opportunity.id, "slot_id": slot.id,
+    grant = _grant_with_proof(sam)
+    return {"group_id": south.id, "grant_id": grant.id, "opportunity_id": opportunity.id, "slot_id": slot.id,
             "registration_id": registration.id, "role_id": role.id, "volunteer_id": sam.id, "member_id": kid.id,
             "record_id": record.id, "document_id": document.id, "person_id": sam.id, "email_id": email.id,
             "item_id": Allergen.get(name="Peanuts").id, "kind": "allergens", "token": "forged",
@@ -68,6 +70,15 @@ def _document(title, **audience):
     (folder / stored).write_bytes(b"SECRET-DOCUMENT contents")
     return Document.create(title=title, filename="secret.txt", stored_name=stored, content_type="text/plain",
                            size=24, **audience)
+
+
+def _grant_with_proof(sam):
+    """Sam's training, with a proof waiting (its file on disk) and a note only his leaders may read."""
+    from cervis import proof_files
+
+    safeguarding = Qualification.create(name="Safeguarding", valid_months=36)
+    return QualificationGrant.create(volunteer=sam, qualification=safeguarding, gained_on=utcnow().date(),
+                                     note="SECRET-TRAINING", proof_path=proof_files.store("pdf", b"%PDF-1.4 SECRET"))
 
 
 def form_with_their_ids(ids):

@@ -60,7 +60,7 @@ def keyed(events, registrations):
 
 
 def test_every_feed_and_ics_file_gives_zoneinfos_times_in_both_readers_in_every_zone(app, db):
-    vera, leo = user("vera@example.org"), user(LEO)
+    vera, _ = user("vera@example.org"), user(LEO)
     files = []  # (text, registrations it may name, {slot: (start, end)})
     for name in ZONES:
         choose_zone(name)

@@ -364,6 +364,13 @@ def test_email_link_for_a_family_member_is_cancelled_by_the_parent(client, db):
     assert fresh(reg).status == CANCELLED and fresh(reg).cancelled_by_id == vera().id
 
 
+def test_email_link_for_a_family_member_with_a_blank_address_is_cancelled_by_the_parent(client, db):
+    fin = User.create(first_name="Fin", last_name="Volunteer", email="", family_of=vera())
+    reg = register(fin, shift("Cook"))
+    client.post(link_for(client, reg))
+    assert fresh(reg).status == CANCELLED and fresh(reg).cancelled_by_id == vera().id
+
+
 def test_a_cancelled_opportunity_moves_to_past_activity(auth, client, db):
     slot = shift()
     register(vera(), slot)

@@ -249,7 +249,7 @@ def test_the_profile_says_why_allergies_and_places_of_worship_are_asked_and_who_
 
 def test_a_database_made_before_the_retention_setting_gets_it_on_init_db(app, db):
     from cervis import migrations
-    from cervis.db import init_db
+    from cervis.migrations import init_db
 
     database.execute_sql('ALTER TABLE "organisation" DROP COLUMN "retention_years"')
     migrations.SchemaVersion.update(version=1).execute()  # as a database made before it

@@ -1,6 +1,6 @@
 """The same code on SQLite (the default) and on PostgreSQL through a DATABASE_URL, with exactly one
-scheduler running whatever the number of web workers. Run the whole suite on PostgreSQL with
-CERVIS_TEST_DATABASE_URL (see the README); the tests marked so run only there."""
+scheduler running whatever the number of web workers. The README's test command runs the suite on
+PostgreSQL too (`--database postgresql`); the tests marked so run only there."""
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -11,7 +11,7 @@ from cervis import create_app, scheduler
 from cervis.db import PG_WRITE_LOCK_ID, database, write_transaction
 from cervis.models import Email, Group, Opportunity, Registration, Throttle
 
-postgresql_only = pytest.mark.skipif(not on_postgresql(), reason="set CERVIS_TEST_DATABASE_URL=postgresql://...")
+postgresql_only = pytest.mark.skipif(not on_postgresql(), reason="the PostgreSQL run (--database postgresql) covers it")
 # 64 + 1 + 63 + 1 + 63 + 1 + 57 + 4 = 254 characters: the longest address there can be.
 LONGEST_ADDRESS = f"{'v' * 64}@{'a' * 63}.{'b' * 63}.{'c' * 57}.org"
 
@@ -88,6 +88,23 @@ def test_two_workers_on_two_machines_share_one_advisory_lock(app, tmp_path):
         first.release()
         assert second.acquire() is True
         assert first.acquire() is False
+    finally:
+        first.release()
+        second.release()
+
+
+@postgresql_only
+def test_a_worker_asking_for_the_lock_every_minute_keeps_its_pooled_connections(app, tmp_path):
+    # DATABASE_URL=postgresql+pool://...: the pool counts each connection it handed out until it is
+    # given back, and a lock's connection is closed, never given back.
+    url = app.config["DATABASE_URL"].replace("postgresql://", "postgresql+pool://", 1) + "?max_connections=2"
+    pooled = create_app({**app.config, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path / "pooled")})
+    first, second = scheduler.SchedulerLock(pooled), scheduler.SchedulerLock(pooled)
+    try:
+        assert first.acquire() is True
+        for _minute in range(3):
+            assert second.acquire() is False
+        assert pooled.test_client().get("/login").status_code == 200
     finally:
         first.release()
         second.release()

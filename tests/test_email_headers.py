@@ -3,6 +3,8 @@ real SMTP server on 127.0.0.1 (aiosmtpd): the parsed e-mail has no header it sho
 each value arrives as the text that was typed, RFC 2047 look-alikes included."""
 import email
 import email.policy
+import os
+import re
 import socket
 
 import pytest
@@ -11,6 +13,7 @@ from aiosmtpd.controller import Controller
 from cervis import emails, outbox
 from cervis.db import utcnow
 from cervis.models import Organisation, User
+from helpers_mail import BULK
 
 KID = "=?utf-8?q?Kid=0D=0ABcc:_evil@evil.example=0D=0AX-Injected:_1?="
 SUBJECT = "=?utf-8?q?Hi=0D=0ABcc:_evil@evil.example?="
@@ -28,15 +31,19 @@ class Inbox:
         return "250 OK"
 
 
+# CERVIS_TEST_PORTS="19300-19399": where several people test on one machine, each in their own range.
+PORTS = range(*(int(n) + i for i, n in enumerate(os.environ.get("CERVIS_TEST_PORTS", "18100-18199").split("-"))))
+
+
 def port_in_our_range():
-    for number in range(18100, 18200):
+    for number in PORTS:
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", number))
             except OSError:
                 continue
             return number
-    pytest.skip("no free port in 18100-18199")
+    pytest.skip(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 @pytest.fixture
@@ -122,3 +129,18 @@ def test_bodies_are_quoted_printable_so_no_server_needs_8bitmime(db, inbox):
     parts = [p for p in msg.walk() if p.get_content_maintype() == "text"]
     assert {p["Content-Transfer-Encoding"] for p in parts} == {"quoted-printable"}
     assert "Zoë — café" in msg.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize("which", list(BULK))
+def test_a_bulk_emails_one_click_unsubscribe_arrives_as_one_link_whatever_its_length(app, db, inbox, which):
+    """A long BASE_URL and token make the header longer than a folded line: it must stay a <URL>."""
+    app.config["BASE_URL"] = "https://volunteers.wycombe-homeless-connection.example.org.uk/cervis"
+    mail = BULK[which](app)
+    assert outbox.send_due(utcnow()) >= 1
+    [msg] = [m for m in inbox.received if m["To"].addresses[0].addr_spec == mail.to_addr]
+    assert {k.lower() for k in msg.keys()} <= HEADERS | {"x-peer", "x-mailfrom", "x-rcptto"}
+    link = re.fullmatch(r"<(https://volunteers\.wycombe-homeless-connection\.example\.org\.uk/cervis"
+                        r"/unsubscribe/[\w.-]+)>", str(msg["List-Unsubscribe"])).group(1)
+    assert "=?" not in dict(msg.raw_items())["List-Unsubscribe"]  # as written: a link, not an encoded word
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert str(msg["Subject"]) == mail.subject and link in msg.get_body(("plain",)).get_content()

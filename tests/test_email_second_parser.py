@@ -11,6 +11,7 @@ import pytest
 
 from cervis import emails, outbox
 from cervis.models import Organisation, User
+from helpers_mail import BULK
 from test_email_headers import KID, SUBJECT
 
 FOLDER = Path(os.environ.get("MAILPARSER_DIR", "/tmp/mailparse"))
@@ -43,3 +44,31 @@ def test_mailparser_reads_no_injected_header_and_the_values_as_typed(db):
     assert "bcc" not in parsed["keys"] and "x-injected" not in parsed["keys"]
     assert (parsed["subject"], parsed["to"], parsed["from"]) == (SUBJECT, KID, f"{SUBJECT} via Shelter")
     assert "Zoë" in parsed["text"]
+
+
+BULK_SCRIPT = """
+const {simpleParser} = require('mailparser');
+let data = [];
+process.stdin.on('data', c => data.push(c)).on('end', async () => {
+  const m = await simpleParser(Buffer.concat(data));
+  console.log(JSON.stringify({keys: [...m.headers.keys()], subject: m.subject, from: m.from.value[0].name,
+    list: m.headers.get('list'), text: m.text, html: m.html}));
+});
+"""
+
+
+@pytest.mark.skipif(not shutil.which("node") or not (FOLDER / "node_modules/mailparser").is_dir(),
+                    reason="Node or npm's mailparser not installed")
+@pytest.mark.parametrize("which", list(BULK))
+def test_mailparser_reads_a_bulk_emails_one_click_unsubscribe_and_its_link_in_the_text(app, db, which):
+    mail = BULK[which](app)
+    msg = outbox.build_message(mail, Organisation.current())
+    out = subprocess.run(["node", "-e", BULK_SCRIPT], input=bytes(msg), cwd=FOLDER, capture_output=True,
+                         timeout=60, check=True)
+    parsed = json.loads(out.stdout)
+    link = str(msg["List-Unsubscribe"]).strip("<>")
+    # mailparser reads a List-* header's <url> as its url, and a bare value as its name.
+    unsubscribe, post = parsed["list"]["unsubscribe"], parsed["list"]["unsubscribe-post"]
+    assert unsubscribe["url"] == link and post["name"] == "List-Unsubscribe=One-Click"
+    assert parsed["subject"] == mail.subject and link in parsed["text"] and f'href="{link}"' in parsed["html"]
+    assert parsed["from"] == ("Leo Leader via WHC" if mail.kind == "leader-message" else "Wycombe Example Connection")

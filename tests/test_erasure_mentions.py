@@ -101,3 +101,10 @@ def test_every_page_describes_an_erasure_in_the_same_words(client, auth, db):
         assert "under the name “Erased volunteer”" in page
         assert "anonymous numbers" not in page and "without a name" not in page
     assert "their full name becomes “Erased volunteer”" in pages[1]
+
+
+def test_the_readme_and_every_template_describe_an_erasure_in_the_same_words():
+    root = Path(__file__).resolve().parent.parent
+    for path in [root / "README.md", *(root / "templates").rglob("*.html"), *(root / "templates").rglob("*.txt")]:
+        text = path.read_text().lower()
+        assert "anonymous number" not in text and "without a name" not in text, path

@@ -130,3 +130,13 @@ def test_family_pages_wait_until_the_volunteers_own_profile_is_verified(auth, cl
     auth.login()
     assert client.get("/portal/profile/family/new").headers["Location"].split("#")[0].endswith("/portal/profile")
     assert "Family Members" not in client.get("/portal/profile").get_data(as_text=True)
+
+
+def test_a_family_members_emails_go_to_the_parent_and_nobody_reads_one_without_an_address(db):
+    vera = User.get(User.email == "vera@example.org")
+    tess = User.create(first_name="Tess", last_name="Volunteer", family_of=vera)
+    blank = User.create(first_name="Bea", last_name="Volunteer", email="", family_of=vera)
+    lone = User.create(first_name="Lone", last_name="Volunteer")
+    no_address = User.create(first_name="Kit", last_name="Volunteer", family_of=lone)
+    assert (vera.inbox, tess.inbox, blank.inbox) == (vera, vera, vera)
+    assert lone.inbox is None and no_address.inbox is None

@@ -14,8 +14,8 @@ from werkzeug.datastructures import MultiDict
 
 from cervis import signed_links
 from cervis.db import utcnow
-from cervis.models import (PENDING, Email, Frequency, Group, Membership, Opportunity, Organisation,
-                           Registration, Role, ServiceRecord, Slot, User)
+from cervis.models import (PENDING, Email, Frequency, Group, Membership, Opportunity, Organisation, Qualification,
+                           QualificationGrant, Registration, Role, ServiceRecord, Slot, User)
 
 SEED = 20261130
 ANONYMOUS = {"auth.login", "auth.reset", "auth.temporary_link", "volunteer.cancel_link", "volunteer.ical"}
@@ -51,7 +51,10 @@ def _arrange():
     record = ServiceRecord.create(volunteer=vera, group=north, day=date.today(), minutes=60, description="Sorting")
     email = Email.create(kind="welcome", to_addr=vic.email, subject="Welcome", body_text="Hi",
                          message_id="<fuzz@example.org>", status="failed")
-    return {"opportunity_id": opp.id, "group_id": north.id, "slot_id": slot.id, "volunteer_id": vic.id,
+    food = Qualification.create(name="Food hygiene level 2", valid_months=36)
+    Qualification.create(name="DBS basic", criminal_record_check=True)
+    grant = QualificationGrant.create(volunteer=vic, qualification=food, gained_on=date.today(), proof_path="x.pdf")
+    return {"opportunity_id": opp.id, "group_id": north.id, "grant_id": grant.id, "slot_id": slot.id, "volunteer_id": vic.id,
             "registration_id": registration.id, "person_id": vic.id, "kind": "frequencies",
             "token": "not-a-token", "item_id": Frequency.get(Frequency.name == "Weekly").id,
             "document_id": MISSING_ID, "member_id": child.id, "record_id": record.id, "role_id": role.id,

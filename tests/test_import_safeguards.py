@@ -9,7 +9,7 @@ from helpers_leader import ADA, LEO, confirm_import, csv_upload, person
 
 from cervis import accounts, passwords
 from cervis.db import WriteLockClock
-from cervis.models import AuditLog, Membership
+from cervis.models import AuditLog
 
 
 def _result(client, line):

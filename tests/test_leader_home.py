@@ -148,7 +148,8 @@ def test_leader_home_reads_no_further_back_than_a_month_of_cancellations(auth, c
 
 def test_existing_databases_get_the_rota_indexes_on_init_db(app, db):
     from cervis import migrations
-    from cervis.db import database, init_db
+    from cervis.db import database
+    from cervis.migrations import init_db
 
     def names():
         return {i.name for table in ("registration", "slot") for i in database.get_indexes(table)}

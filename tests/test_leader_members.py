@@ -33,6 +33,7 @@ def test_member_list_shows_each_volunteers_details(auth, client, db):
                  "Leo Leader", "Group Leader"):
         assert text in page
     assert "None yet" in page  # Leo has served no shift
+    assert "Shifts This Month in This Group" in page  # Suggest Rota's count is of all groups
 
 
 def test_member_search_finds_by_name_or_email_and_answers_htmx_with_the_table(auth, client, db):

@@ -129,7 +129,7 @@ def test_missing_required_fields_each_get_a_message_and_keep_what_was_typed(auth
     summary = page[page.index('class="banner banner-error error-summary"'):page.index("Fields marked * are required")]
     assert "11 fields need attention" in summary
     for link in ('href="#mobile">Mobile Phone: Please enter your mobile phone number.',
-                 'href="#accept_privacy">', 'href="#postal_mailings">', f'href="#groups-'):
+                 'href="#accept_privacy">', 'href="#postal_mailings">', 'href="#groups-'):
         assert link in summary, link
     # What was typed stays.
     assert 'value="07700 900456"' in page

@@ -14,7 +14,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def _pages():
-    north, weekly = Group.get(Group.name == "Northside"), Frequency.get(Frequency.name == "Weekly")
+    north, _ = Group.get(Group.name == "Northside"), Frequency.get(Frequency.name == "Weekly")
     return {"vera@example.org": ["/portal/", "/portal/signup", "/portal/service", "/portal/profile"],
             "leo@example.org": ["/leader/", f"/leader/groups/{north.id}", f"/leader/groups/{north.id}/members"],
             "ada@example.org": ["/admin/", "/admin/lists", "/admin/settings", "/admin/people", "/admin/outbox"]}

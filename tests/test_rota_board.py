@@ -1,4 +1,6 @@
 """The rota board: a group leader's month of slots, offers and the buttons that build the rota."""
+from datetime import date
+
 import pytest
 from conftest import PASSWORD
 from helpers_rota import (HTMX, LEO, MONTH, OLGA, YEAR, act, board, fresh, member, night, offer, opened, panel,
@@ -6,6 +8,7 @@ from helpers_rota import (HTMX, LEO, MONTH, OLGA, YEAR, act, board, fresh, membe
 
 from cervis import rota
 from cervis.db import database, utcnow
+from cervis.months import parse_month
 from cervis.models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Registration,
                            RegistrationEvent)
 
@@ -35,7 +38,7 @@ def test_board_shows_each_date_and_slot_with_counts_and_offers(auth, client, db)
     assert "<strong>0 / 1</strong> registered" in cook_panel
     assert "Vera Volunteer" in cook_panel and "Happy to cook, home by 10 please" in cook_panel
     assert "Prefers: Fortnightly · 1 shift this month" in asst_panel  # Bea's registered Cook night
-    assert "Prefers: Not given · 0 shifts this month" in cook_panel
+    assert "Prefers: Not given · 0 shifts this month in all groups" in cook_panel
     for button in ("Accept", "Not Required", "Accept Selected", "Not Required Selected", "Add Volunteer to Slot"):
         assert button in cook_panel
 
@@ -62,6 +65,14 @@ def test_board_opens_on_the_first_upcoming_month_with_offers(auth, client, db):
 def test_a_month_that_is_not_a_month_is_refused(auth, client, db):
     auth.login(LEO)
     assert board(client, month="February").status_code == 400
+
+
+def test_the_board_and_an_announcements_link_read_a_month_the_same_way(auth, client, db):
+    assert parse_month(" 2026-11 ") == date(2026, 11, 1)
+    assert [parse_month(text) for text in ("February", "2026-13", "1999-12", "", None)] == [None] * 5
+    auth.login(LEO)
+    assert board(client, month=" 2026-11 ").status_code == 200
+    assert board(client, month="1999-12").status_code == 400
 
 
 def test_pending_offer_warns_when_the_volunteer_is_already_on_at_that_time(auth, client, db):

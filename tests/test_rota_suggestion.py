@@ -1,5 +1,7 @@
 """Suggest Rota on the board: the preview and its figures, Accept Suggestion and Discard."""
-from helpers_rota import LEO, MONTH, OLGA, board, fresh, member, night, offer, opportunity, user
+from datetime import date
+
+from helpers_rota import LEO, MONTH, OLGA, YEAR, board, fresh, member, night, offer, opportunity, user
 
 from cervis.models import CANCELLED, PENDING, REGISTERED, Email, Registration
 
@@ -30,6 +32,7 @@ def test_suggest_rota_shows_a_preview_and_changes_nothing(auth, client, db):
         assert f'name="offer" value="{regs[key].id}" checked' in page
     assert f'value="{regs["bea-cook5"].id}"' not in page  # the shift leader leads; Cal cooks
     assert "Volunteers given more than their preferred frequency: <strong>1</strong>" in page  # Cal: 2 > 1
+    assert "Cal Member: 2 shifts this month in all groups (prefers 1)" in page  # the Members page counts one group
     assert all(fresh(r).status == PENDING for r in regs.values())
     assert "Accept Suggestion" in page and "Discard" in page
 
@@ -119,3 +122,18 @@ def test_board_links_to_suggest_rota(auth, client, db):
     night(5, "Cook")
     auth.login(LEO)
     assert f'href="{suggest_url()}"' in board(client).get_data(as_text=True).replace("&amp;", "&")
+
+
+def test_suggest_rota_never_proposes_an_unqualified_volunteer_and_counts_places_short_for_it(auth, client, db):
+    from helpers_qualifications import lee, quinn, sl_needs_training
+
+    sl_needs_training()
+    untrained = offer(vera(), night(5, "SL"))
+    trained = offer(quinn(), night(6, "SL"))
+    late = offer(lee(lapses_on=date(YEAR, 2, 10)), night(12, "SL"))  # lapsed by that night
+    auth.login(LEO)
+    page = client.get(suggest_url()).get_data(as_text=True)
+    assert f'value="{trained.id}"' in page
+    assert f'value="{untrained.id}"' not in page and f'value="{late.id}"' not in page
+    assert page.count("1 short, no qualified offers") == 2
+    assert "Places short for want of qualified offers: <strong>2</strong>" in page

@@ -163,3 +163,28 @@ def test_places_filled_equal_an_independent_maximum_flow_on_random_months():
             assert sum(1 for o in picked if o.place == p.id) <= p.room
         nights = [(o.volunteer, places[o.place].starts_at) for o in picked]
         assert len(nights) == len(set(nights))  # one slot per volunteer per night
+
+
+# Training: only some offerers hold what a place's role needs -----------------------------------
+
+def _partly_qualified(rng):
+    """A random month where each offer is from someone qualified for its role, or not."""
+    problem = _random_month(rng)
+    problem.offers = [Offer(o.id, o.volunteer, o.place, qualified=rng.random() < 0.6) for o in problem.offers]
+    return problem
+
+
+def test_an_unqualified_offer_is_never_proposed_even_when_it_alone_could_fill_a_place():
+    problem = Problem([place(1, 1, priority=SHIFT_LEADER)], [Offer(1, 1, 1, qualified=False)])
+    assert solve(problem) == set()
+
+
+def test_places_filled_equal_a_maximum_flow_over_the_qualified_offers_only():
+    rng = random.Random(16)
+    for _ in range(60):
+        problem = _partly_qualified(rng)
+        chosen = solve(problem)
+        qualified_only = Problem(problem.places, [o for o in problem.offers if o.qualified], problem.busy,
+                                 problem.this_month, problem.history, problem.target)
+        assert len(chosen) == _max_flow(qualified_only)
+        assert all(o.qualified for o in problem.offers if o.id in chosen)

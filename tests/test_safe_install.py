@@ -96,7 +96,7 @@ import sysconfig
 import cervis
 assert cervis.__file__.startswith(sys.prefix), cervis.__file__
 from cervis import create_app
-from cervis.db import init_db
+from cervis.migrations import init_db
 app = create_app()
 with app.app_context():
     init_db()

@@ -6,7 +6,7 @@ from playhouse.migrate import SqliteMigrator, migrate
 
 from cervis import auth as auth_module
 from cervis import migrations
-from cervis.db import database, is_sqlite
+from cervis.db import database, is_sqlite  # noqa: F401  (named by the skipif condition, read when the test runs)
 from cervis.models import Organisation
 from test_admin_settings import settings
 

@@ -145,3 +145,15 @@ def test_a_confirmation_days_ahead_does_not_say_soon(app, db):
     with app.test_request_context():
         rota.accept(reg.id, User.by_email("leo@example.org"), now=now)
     assert "soon" not in Email.get(Email.kind == "confirmation").body_text
+
+
+def test_no_reminder_to_a_deactivated_volunteer_nor_through_a_deactivated_parent(app, db):
+    slots = _night(timedelta(hours=30))
+    _register("vera@example.org", slots["Cook"])
+    sam = User.by_email("sam@example.org")
+    kid = User.create(email=None, first_name="Kit", last_name="Southsider", family_of=sam)
+    Registration.create(volunteer=kid, slot=slots["Reserve"], status=REGISTERED)
+    User.update(active=False).where(User.email.in_(["vera@example.org", "sam@example.org"])).execute()
+    with app.test_request_context():
+        assert send_reminders() == 0
+    assert not Email.select().where(Email.kind == "shift-reminder").exists()

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 
 from cervis import announcements, migrations
-from cervis.db import database, init_db, utcnow
-from cervis.models import (Announcement, AnnouncementOptOut, Email, EmailOpening, Group, Membership,
-                           Opportunity, Organisation, Registration, Role, Slot, User)
+from cervis.db import database, utcnow
+from cervis.migrations import init_db
+from cervis.models import (Announcement, AnnouncementOptOut, Email, EmailOpening, Group, LeaderMessageOptOut,
+                           Membership, Opportunity, Organisation, Registration, Role, Slot, User)
 from conftest import on_postgresql
 
 ADDED = [("email", "key"), ("email", "from_name"), ("email", "reply_to"),
@@ -30,6 +31,7 @@ def test_init_db_upgrades_a_database_from_before_the_announcements(app):
             assert Registration.select().count() == 2 and Membership.select().count() >= 4
             assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
             assert announcements.announce_due(utcnow() + timedelta(hours=1)) == []  # it was live before
+            assert LeaderMessageOptOut.select().count() == 0  # a new table: init-db makes it
 
 
 def _the_old_schema():
@@ -45,5 +47,5 @@ def _the_old_schema():
     database.execute_sql('DROP INDEX "email_key"')
     for table, column in ADDED:
         database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
-    database.drop_tables([Announcement, AnnouncementOptOut, EmailOpening])
+    database.drop_tables([Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut])
     migrations.SchemaVersion.update(version=0).execute()

@@ -7,9 +7,9 @@ from wtforms.validators import DataRequired
 from .. import erasure, privacy
 from ..auth import admin_required
 from ..models import Organisation, Registration
+from ..permissions import person_or_404
 from . import bp
 from .paging import me
-from .people import person_or_404
 
 
 class EraseForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""Lists: the choices volunteers pick from (allergens, places of worship, interests, frequencies).
+"""Lists: the choices volunteers pick from (allergens, places of worship, interests, frequencies),
+and the qualifications roles may need.
 
 An item in use is never removed (its answers would vanish from volunteers' profiles): the
 administrator is told where it is used and may rename it instead.
@@ -13,7 +14,7 @@ from ..forms import single_line
 from ..auth import admin_required
 from ..db import write_transaction
 from ..htmx import answer_now, done, is_htmx, vary
-from ..models import Allergen, AuditLog, Frequency, InterestCategory, PlaceOfWorship
+from ..models import Allergen, AuditLog, Frequency, InterestCategory, PlaceOfWorship, Qualification
 from . import bp
 from .paging import me
 
@@ -25,17 +26,40 @@ KINDS = {
     "interests": (InterestCategory, "Interest categories",
                   "Opportunities are tagged with these, so volunteers can search by interest."),
     "frequencies": (Frequency, "Preferred frequencies", "How often a volunteer would like to serve."),
+    "qualifications": (Qualification, "Qualifications",
+                       "Training and checks a role can need. A grant expires after the months given (empty: "
+                       "never) unless whoever records it says otherwise. A criminal-record check's details "
+                       "are seen by administrators only, and volunteers cannot send proof of one in."),
 }
 PROTECTED = {("allergens", "None"): "“None” is what volunteers with no allergies choose, so it cannot be {}."}
 # What a reference to a list item means to an administrator, by the referring model's name.
 USES = {"ProfileAllergen": "volunteer profile", "ProfilePlace": "volunteer profile", "Profile": "volunteer profile",
-        "OpportunityInterest": "opportunity"}
+        "OpportunityInterest": "opportunity", "RoleRequirement": "role", "QualificationGrant": "volunteer record"}
 
 
 class ItemForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Please enter a name."),
                                            Length(max=100, message="Please keep it under 100 characters."), single_line])
     starred = BooleanField("Starred")
+    valid_months = StringField("Expires after (months)", filters=[lambda v: (v or "").strip()], validators=[single_line])
+    criminal_record_check = BooleanField("Criminal-record check")
+
+
+def months_problem(text):
+    """Why these months are refused, or None (empty: never expires)."""
+    if text and not (text.isascii() and text.isdigit() and 1 <= int(text) <= 600):
+        return "Please enter a whole number of months from 1 to 600, or leave it empty for never."
+    return None
+
+
+def extras(kind, form):
+    """The fields beyond the name that this list keeps, from a validated form."""
+    if kind == "places":
+        return {"starred": form.starred.data}
+    if kind == "qualifications":
+        return {"valid_months": int(form.valid_months.data) if form.valid_months.data else None,
+                "criminal_record_check": form.criminal_record_check.data}
+    return {}
 
 
 def model_for(kind):
@@ -55,6 +79,8 @@ def describe(kind, item):
     data = {"name": item.name, "position": item.position}
     if kind == "places":
         data["starred"] = item.starred
+    if kind == "qualifications":
+        data.update(valid_months=item.valid_months, criminal_record_check=item.criminal_record_check)
     return data
 
 
@@ -100,7 +126,9 @@ def _refused(kind, key, message, typed=""):
 
 def _name_problem(model, form, item_id=None):
     if not form.validate():
-        return form.name.errors[0]
+        return next(e for f in form for e in f.errors)
+    if model is Qualification and months_problem(form.valid_months.data):
+        return months_problem(form.valid_months.data)
     name = form.name.data.strip()
     same = model.select().where(fn.LOWER(model.name) == name.lower())
     if item_id is not None:
@@ -115,7 +143,7 @@ def list_add(kind):
     problem = _name_problem(model, form)
     if problem:
         return _refused(kind, (kind, "new"), problem, form.name.data or "")
-    extra = {"starred": form.starred.data} if kind == "places" else {}
+    extra = extras(kind, form)
     try:
         with write_transaction():
             last = model.select(fn.MAX(model.position)).scalar()
@@ -137,8 +165,8 @@ def list_rename(kind, item_id):
         return _refused(kind, (kind, item.id), problem, form.name.data or "")
     before = describe(kind, item)
     item.name = form.name.data.strip()
-    if kind == "places":
-        item.starred = form.starred.data
+    for name, value in extras(kind, form).items():
+        setattr(item, name, value)
     if describe(kind, item) == before:
         return _answer(kind, "Nothing was changed.")
     with write_transaction():

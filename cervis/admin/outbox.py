@@ -1,7 +1,7 @@
 """Outbox: every email CERVIS has written, newest first; read one, send a failed one again."""
 import re
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 
 from .. import outbox as delivery
 from ..auth import admin_required
@@ -9,6 +9,7 @@ from ..db import write_transaction
 from ..htmx import done
 from ..models import AuditLog, Email
 from ..models.mail import FAILED, QUEUED, SENDING, SENT, WITHDRAWN
+from ..permissions import email_or_404
 from . import bp
 from .paging import Page, me
 
@@ -26,13 +27,6 @@ def shown_text(email):
     for pattern, replacement in SECRETS:
         text = pattern.sub(replacement, text)
     return text
-
-
-def email_or_404(email_id):
-    email = Email.get_or_none(Email.id == email_id)
-    if email is None:
-        abort(404)
-    return email
 
 
 @bp.route("/outbox")

@@ -3,17 +3,16 @@
 An administrator can never take away their own administrator rights or deactivate themselves,
 so there is always someone left who can put a mistake right.
 """
-from flask import abort, make_response, render_template, request, url_for
+from flask import make_response, render_template, request, url_for
 from flask_login import current_user
 from peewee import fn
 
 from .. import accounts
 from ..auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, admin_required
-from ..cli import unlock
 from ..db import utcnow, write_transaction
 from ..htmx import done, is_htmx, vary
 from ..models import AuditLog, Group, Membership, Organisation, Throttle, User
-from ..permissions import as_id
+from ..permissions import as_id, person_or_404
 from . import bp
 from .paging import Page, me
 
@@ -68,13 +67,6 @@ def people():
         return vary(make_response(render_template("admin/_people_table.html", **context)))
     org = Organisation.current()
     return render_template("admin/people.html", counts=verify_counts(org), **context)
-
-
-def person_or_404(person_id):
-    person = User.get_or_none(User.id == person_id)
-    if person is None:
-        abort(404)
-    return person
 
 
 def person_context(person):
@@ -165,7 +157,7 @@ def person_unlock(person_id):
     person = person_or_404(person_id)
     if not person.email:
         return _answer(person, "This person has no login of their own to unlock.", "error")
-    unlock(person.email, me())
+    accounts.unlock(person.email, me())
     return _answer(person, f"{person.name}'s account has been unlocked: they can try to log in again now.")
 
 

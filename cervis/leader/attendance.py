@@ -54,7 +54,7 @@ def attendance(opportunity_id, day):
 def _context(opportunity, day):
     the_night = rules.night(opportunity, day)
     return {"night": the_night, "title": f"Who came? {local_date_of(day)}",
-            "changeable": rules.changeable(day, utcnow()), "can_add": rules.can_add(the_night)}
+            "changeable": rules.changeable(opportunity.id, day, utcnow()), "not_changeable": rules.NOT_CHANGEABLE, "can_add": rules.can_add(the_night)}
 
 
 def local_date_of(day):

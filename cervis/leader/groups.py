@@ -1,19 +1,22 @@
 """Groups (venues) and their roles: administrators create groups and choose leaders; leaders edit their own."""
 import peewee
-from flask import abort, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import fn
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from .. import training
 from ..forms import single_line
+from ..profile_forms import MultiCheckboxField
 from ..accounts import account_for_email, normal_email
 from ..auth import admin_required, leader_required
-from ..db import write_transaction
+from ..db import utcnow, write_transaction
 from ..htmx import answer_now, answered, done, is_htmx
-from ..models import AuditLog, Group, Membership, Role, Slot
-from ..permissions import group_for_leader, groups_led_by, leads
+from ..models import AuditLog, Group, Membership, Qualification, Role, Slot
+from ..permissions import as_id, group_for_leader, groups_led_by, role_for_leader
 from . import bp
 
 
@@ -34,6 +37,14 @@ class RoleForm(FlaskForm):
     is_reserve = BooleanField("Reserve role")
     position = IntegerField("Position in Lists", validators=[
         Optional(), NumberRange(0, 999, "Please enter a number from 0 to 999.")])
+    # An id that names no qualification (a crafted form) is dropped, not a refusal.
+    needs = MultiCheckboxField("Needs (all of these)", validate_choice=False, coerce=lambda v: as_id(v) or 0)
+
+    def with_qualifications(self, role=None):
+        self.needs.choices = [SelectChoice(q.id, q.name) for q in Qualification.ordered()]
+        if role is not None and role.id and not self.is_submitted():
+            self.needs.data = [r.qualification_id for r in role.requirements]
+        return self
 
 
 def group_form(group=None):
@@ -152,16 +163,8 @@ def _roles_context(group, form=None):
     roles = list(group.roles.order_by(Role.position, Role.name))
     used = dict(Slot.select(Slot.role, fn.COUNT(Slot.id)).where(Slot.role.in_([r.id for r in roles] or [0]))
                 .group_by(Slot.role).tuples())
-    return {"group": group, "roles": roles, "used": used, "role_form": form or RoleForm(formdata=None)}
-
-
-def role_for_leader(user, group, role_id):
-    role = Role.get_or_none(Role.id == role_id)
-    if role is None:
-        abort(404)
-    if role.group_id != group.id or not leads(user, role.group_id):
-        abort(403)
-    return role
+    return {"group": group, "roles": roles, "used": used,
+            "role_form": form or RoleForm(formdata=None).with_qualifications()}
 
 
 def _role_refused(form, group, role=None):
@@ -177,12 +180,28 @@ def _role_refused(form, group, role=None):
             f"Only one role per group can be the shift leader: {leader.name} already is.")
     if form.is_shift_leader.data and form.is_reserve.data:
         form.is_reserve.errors.append("A role cannot be both the shift leader and a reserve.")
+    if role is not None:
+        _keep_what_past_nights_recorded(form, role)
     return bool(form.name.errors or form.is_shift_leader.errors or form.is_reserve.errors)
+
+
+def _keep_what_past_nights_recorded(form, role):
+    """A role that started slots use keeps its name and kind: the rota, attendance and every
+    volunteer's history of those nights show it (and who led them). Its capacity and place may change."""
+    if not Slot.select().where(Slot.role == role.id, Slot.starts_at <= utcnow()).exists():
+        return
+    why = "Slots that have started use this role, so it stays as their record shows it: add a new role instead."
+    if form.name.data.strip() != role.name:
+        form.name.errors.append(why)
+    for field, was in ((form.is_shift_leader, role.is_shift_leader), (form.is_reserve, role.is_reserve)):
+        if bool(field.data) != was:
+            field.errors.append(why)
 
 
 def _role_details(role):
     return {"name": role.name, "default_capacity": role.default_capacity, "is_shift_leader": role.is_shift_leader,
-            "is_reserve": role.is_reserve, "position": role.position, "group": role.group_id}
+            "is_reserve": role.is_reserve, "position": role.position, "group": role.group_id,
+            "needs": training.needs_by_role([role.id]).get(role.id, [])}
 
 
 def _save_role(form, group, role):
@@ -196,6 +215,7 @@ def _save_role(form, group, role):
         role.position = (Role.select(fn.MAX(Role.position)).where(Role.group == group).scalar() or 0) + 1
     with write_transaction():
         role.save()
+        training.set_requirements(role, form.needs.data or [])
         AuditLog.record(current_user._get_current_object(), "role.update" if before else "role.create", role,
                         before=before, after=_role_details(role))
 
@@ -213,7 +233,7 @@ def _roles_answer(group, form=None, status=200, message=None, category="success"
 @leader_required
 def role_add(group_id):
     group = group_for_leader(current_user, group_id)
-    form = RoleForm()
+    form = RoleForm().with_qualifications()
     if not form.validate_on_submit() or _role_refused(form, group):
         return _roles_answer(group, form, 400, "The role was not added: please see below.", "error")
     role = Role()
@@ -227,7 +247,7 @@ def role_add(group_id):
 def role_edit(group_id, role_id):
     group = group_for_leader(current_user, group_id)
     role = role_for_leader(current_user, group, role_id)
-    form = RoleForm(obj=role)
+    form = RoleForm(obj=role).with_qualifications(role)
     if form.validate_on_submit() and not _role_refused(form, group, role):
         _save_role(form, group, role)
         return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),
@@ -241,7 +261,12 @@ def role_edit(group_id, role_id):
 def role_remove(group_id, role_id):
     group = group_for_leader(current_user, group_id)
     role = role_for_leader(current_user, group, role_id)
-    used = Slot.select().where(Slot.role == role).count()
+    with write_transaction():
+        # Counted under the lock: a slot made for the role meanwhile keeps it (and its nights' record).
+        used = Slot.select().where(Slot.role == role).count()
+        if not used:
+            AuditLog.record(current_user._get_current_object(), "role.remove", role, before=_role_details(role))
+            role.delete_instance()
     if used:
         message = (f"The role {role.name} cannot be removed: {used} slot{'s' if used != 1 else ''} use it. "
                    "Keep the role, or change those slots first.")
@@ -249,8 +274,5 @@ def role_remove(group_id, role_id):
             return _roles_answer(group, message=message, category="error")
         return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id), message, "error",
                     target="roles")
-    with write_transaction():
-        AuditLog.record(current_user._get_current_object(), "role.remove", role, before=_role_details(role))
-        role.delete_instance()
     return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),
                 f"The role {role.name} has been removed.", target="roles", **_roles_context(group))

@@ -6,7 +6,7 @@ from flask import current_app, g, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from .. import attendance
+from .. import attendance, qualification_expiry
 from ..auth import leader_required
 from ..db import utcnow, write_transaction
 from ..htmx import done
@@ -151,12 +151,17 @@ def home():
     groups = list(groups_led_by(current_user))
     ids = [g.id for g in groups]
     coming, waiting, short = coming_opportunities(ids, now), offers_waiting(ids, now), short_slots(ids, now)
+    # The next eight weeks, as the coming opportunities: the weekly digest names the later ones.
+    lapsed = qualification_expiry.lapsed_in_groups(ids, now, until=now + COMING) if ids else {}
+    for place in (p for places in lapsed.values() for p in places):
+        place.link = rota_link(place.opportunity_id, place.starts_at)
     context = {**_cancellations_context(current_user, now), **_attendance_context(ids, now)}
     sections = [{"group": g, "coming": coming[g.id], "waiting": waiting[g.id], "short": short[g.id],
+                 "lapsed": lapsed.get(g.id, []),
                  "waiting_total": sum(r["count"] for r in waiting[g.id])} for g in groups]
     totals = {"waiting": sum(s["waiting_total"] for s in sections),
               "short": sum(len(s["short"]) for s in sections),
-              "cancelled": len(context["cancellations"])}
+              "cancelled": len(context["cancellations"]), "lapsed": sum(len(s["lapsed"]) for s in sections)}
     return render_template("leader/home.html", sections=sections, totals=totals, **context)
 
 

@@ -1,7 +1,8 @@
 """Import Volunteers from a CSV file: a preview that marks every bad row, then an all-or-nothing import.
 
 Columns: e-mail, first name, last name, phone, groups (several separated by ";"), with or without
-a heading row. Importing the same file twice changes nothing: an address that already has an
+a heading row; with one, a column headed with a qualification's name holds the date gained
+(cervis/leader/import_training.py). Importing the same file twice changes nothing: an address that already has an
 account only gains the groups it lacks, and gets no second account or welcome e-mail.
 The preview sends the file's text back in a hidden field; the import checks it all again.
 """
@@ -23,9 +24,9 @@ from ..auth import leader_required
 from ..db import write_transaction
 from ..forms import has_control
 from ..htmx import answered
-from ..models import AuditLog, Group, Membership, User
+from ..models import AuditLog, Group, Membership, Qualification, User
 from ..permissions import groups_led_by
-from . import bp
+from . import bp, import_training
 
 SEPARATORS = (",", ";", "\t")
 COLUMNS = ("email", "first_name", "last_name", "phone", "groups")
@@ -65,6 +66,8 @@ class Row:
     problems: list = field(default_factory=list)
     account: object = None
     adds: list = field(default_factory=list)
+    training: dict = field(default_factory=dict)  # qualification id: the date as the file has it
+    training_names: dict = field(default_factory=dict)
     for_leader: bool = False  # what a leader (not an administrator) may be told
     stranger: bool = False  # an account outside the leader's groups: they are never told it exists
 
@@ -77,6 +80,9 @@ class Row:
     def result(self):
         if self.problems:
             return "; ".join(self.problems)
+        return self._result() + import_training.described(self, self.training_names)
+
+    def _result(self):
         if self.for_leader:
             if self.added:
                 return "Will be added"
@@ -109,6 +115,11 @@ def _columns(first):
     keys = [_heading_key(c) for c in first]
     if any("@" in c for c in first) or sum(k is not None for k in keys) < 2:
         return None
+    qualifications = list(Qualification.ordered())
+    try:
+        keys = [k or import_training.column_key(c, qualifications) for k, c in zip(keys, first)]
+    except import_training.CriminalRecordColumn as refused:
+        raise ImportProblem(str(refused)) from None
     if "email" not in keys:
         raise ImportProblem("The heading row has no e-mail column.")
     return keys
@@ -146,7 +157,8 @@ def read_rows(text):
         values = dict(zip(columns or COLUMNS, cells))
         rows.append(Row(number, values.get("email", ""), values.get("first_name", ""), values.get("last_name", ""),
                         values.get("phone", ""),
-                        [g.strip() for g in values.get("groups", "").split(";") if g.strip()]))
+                        [g.strip() for g in values.get("groups", "").split(";") if g.strip()],
+                        training=import_training.cells_of(values)))
     return rows
 
 
@@ -172,15 +184,17 @@ def _row_problems(row, known, led, is_admin):
             row.groups.append(group)
     if not row.group_names and not is_admin:
         problems.append("No group given")
-    return problems
+    return problems + import_training.problems(row, row.training_names)
 
 
 def check_rows(rows, user):
     """Mark each row's problems, and what importing it would do."""
     known = {g.name.strip().lower(): g for g in Group.select()}
     led = {g.id for g in groups_led_by(user)}
+    names = dict(Qualification.select(Qualification.id, Qualification.name).tuples())
     first_line = {}
     for row in rows:
+        row.training_names = names
         row.for_leader = not user.is_admin
         row.problems = _row_problems(row, known, led, user.is_admin)
         email = accounts.normal_email(row.email)
@@ -246,12 +260,14 @@ def _import_row(actor, row, temporary, counts):
     if row.stranger:
         AuditLog.record(actor, "membership.request", row.account, after={"groups": [g.name for g in row.adds]})
         counts.asked += 1
-    elif row.account is None:
-        accounts.create_volunteer(actor, row.email, row.first_name, row.last_name, row.phone, row.groups,
-                                  temporary=temporary)
+        return  # their training is not this leader's to record
+    if row.account is None:
+        row.account = accounts.create_volunteer(actor, row.email, row.first_name, row.last_name, row.phone,
+                                                row.groups, temporary=temporary)
         counts.created += 1
     else:
         counts.joined += len(accounts.add_memberships(actor, row.account, row.adds))
+    import_training.record(actor, row.account, row)
 
 
 def _preview(rows, text, status=None, message=None):

@@ -9,7 +9,7 @@ from peewee import JOIN, Case, fn
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from .. import accounts, attendance
+from .. import accounts, attendance, training
 from ..admin.paging import Page
 from ..auth import leader_required
 from ..db import utcnow, write_transaction
@@ -17,10 +17,11 @@ from ..forms import single_line
 from ..htmx import answered, done, is_htmx, vary
 from ..models import (REGISTERED, AuditLog, Frequency, Group, LeaderNote, Membership, Opportunity, Profile,
                       Registration, Role, ServiceRecord, Slot, User)
-from ..models.rota import volunteer_totals
+from ..models.attendance import volunteer_totals
 from ..permissions import as_id, group_for_leader, groups_led_by, leads, member_for_leader
 from ..timeutil import org_zone, to_local, to_utc
 from . import bp
+from .training import member_training
 
 
 class VolunteerForm(FlaskForm):
@@ -92,7 +93,8 @@ def members(group_id):
              .join(Profile, JOIN.LEFT_OUTER, attr="profile").join(Frequency, JOIN.LEFT_OUTER)
              .where(Membership.group == group).order_by(User.first_name, User.last_name, User.id))
     page = Page(_search(query, q))
-    context = {"group": group, "q": q, "page": page, **_member_facts(group, page.items, utcnow())}
+    context = {"group": group, "q": q, "page": page, **_member_facts(group, page.items, utcnow()),
+               "waiting": training.proofs_waiting(group)}
     if is_htmx():
         return vary(make_response(render_template("leader/_members_table.html", **context)))
     return vary(make_response(render_template("leader/members.html", **context)))
@@ -199,7 +201,7 @@ def member_page_with(volunteer, **override):
     context = {"registrations": _registrations(volunteer), "service_records": _service_records(volunteer),
                "totals": volunteer_totals(volunteer.id, utcnow(), org_zone()),
                **_profile_context(volunteer), **_groups_context(volunteer), **_notes_context(volunteer),
-               **_status_context(volunteer),
+               **_status_context(volunteer), **member_training(volunteer),
                "attendance": attendance.record_of(volunteer, _visible_groups(current_user))}
     context.update(override)
     return render_template("leader/member.html", **context)

@@ -64,7 +64,8 @@ def _compose(people, about, back, heading):
             return _send(selected, about, form, back)
         status = 400
     return render_template("leader/message.html", form=form, people=people, chosen=chosen, back=back,
-                           heading=heading, no_email=[p for p in people if messages.inbox(p) is None]), status
+                           heading=heading, no_email=[p for p in people if p.inbox is None],
+                           stopped=messages.stopped(about, people)), status
 
 
 def _send(selected, about, form, back):

@@ -210,30 +210,24 @@ def _form_page(form, opportunity):
     return render_template("leader/opportunity_form.html", form=form, opportunity=opportunity), status
 
 
-def active_registrations(opportunity):
-    """Registered and pending registrations of an opportunity, with slot, role and volunteer."""
+def active_registrations(opportunity, now):
+    """Registered and pending registrations of an opportunity's slots not yet started (the ones
+    cancelling it calls off), with slot, role and volunteer."""
     return (Registration.select(Registration, Slot, Role, User)
             .join(Slot).join(Role).switch(Registration).join(User, on=(Registration.volunteer == User.id))
-            .where(Slot.opportunity == opportunity, Registration.status.in_(ACTIVE))
+            .where(Slot.opportunity == opportunity, Registration.status.in_(ACTIVE), Slot.starts_at > now)
             .order_by(Slot.starts_at, Role.position, Registration.id))
 
 
-def _addressee(volunteer):
-    """Family members have no e-mail of their own: the one who registers them hears instead."""
-    if volunteer.email:
-        return volunteer
-    parent = volunteer.family_of if volunteer.family_of_id else None
-    return parent if parent is not None and parent.email else None
-
-
 def cancel_opportunity(opportunity, actor, message):
-    """Cancel an opportunity: its registrations end and everyone offered or registered is told."""
+    """Cancel an opportunity: the registrations of its slots still to come end and everyone offered or
+    registered for them is told; the nights already under way or served stay as they were."""
     now = utcnow()
     before = snapshot(opportunity)
-    registrations = list(active_registrations(opportunity))
+    registrations = list(active_registrations(opportunity, now))
     letters, addressees = defaultdict(list), {}
     for reg in registrations:
-        addressee = _addressee(reg.volunteer)
+        addressee = reg.volunteer.inbox
         if addressee is not None:
             addressees[addressee.id] = addressee
             who = "" if addressee.id == reg.volunteer_id else reg.volunteer.name
@@ -261,7 +255,7 @@ def opportunity_cancel(opportunity_id):
     if opportunity.cancelled_at is not None:
         return answered(url_for("leader.opportunities"), "This opportunity is already cancelled.", "error")
     form = CancelForm()
-    registrations = list(active_registrations(opportunity))
+    registrations = list(active_registrations(opportunity, utcnow()))
     if form.validate_on_submit():
         message = (form.message.data or "").strip()
         if registrations and not message:

@@ -9,13 +9,15 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from .. import eligibility
 from .. import rota as rules
 from ..auth import leader_required
 from ..db import utcnow
 from ..htmx import done, is_htmx, vary
 from ..models import RotaCompletion
+from ..months import month_key, month_of, next_month, parse_month, previous_month
 from ..permissions import as_id, opportunity_for_leader, registration_for_leader, slot_for_leader
-from ..timeutil import slot_when, to_local
+from ..timeutil import slot_when
 from . import bp, rota_board
 
 NO_REASON = "Please give a reason: the volunteer is told it."
@@ -28,6 +30,8 @@ class RemoveForm(FlaskForm):
 
 class AddForm(FlaskForm):
     volunteer = SelectField("Member of the group", coerce=int, validate_choice=False)
+    override = TextAreaField("Only if they lack the role's training: why they must take this place "
+                             "(kept in the audit log)", validators=[Length(max=1000)])
 
 
 class RowUrls:
@@ -50,29 +54,30 @@ def month_arg(opportunity):
     text = request.values.get("month")
     if not text:
         return rota_board.default_month(opportunity, utcnow())
-    try:
-        return rules.parse_month(text)
-    except ValueError:
+    day = parse_month(text)
+    if day is None:
         abort(400)
+    return day
 
 
 def _board_url(opportunity, day, slot=None):
-    return url_for("leader.rota", opportunity_id=opportunity.id, month=rules.month_key(day),
+    return url_for("leader.rota", opportunity_id=opportunity.id, month=month_key(day),
                    slot=slot.id if slot else None, _anchor=f"slot-{slot.id}" if slot else None)
 
 
 def month_context(opportunity, day):
     months = rota_board.months_with_slots(opportunity)
     completion = RotaCompletion.get_or_none(RotaCompletion.opportunity == opportunity.id,
-                                            RotaCompletion.month == rules.month_key(day))
-    return dict(opportunity=opportunity, day=day, month=rules.month_key(day), months=months, row_url=RowUrls(),
-                previous=rules.previous_month(day), next=rules.next_month(day), completion=completion)
+                                            RotaCompletion.month == month_key(day))
+    return dict(opportunity=opportunity, day=day, month=month_key(day), months=months, row_url=RowUrls(),
+                previous=previous_month(day), next=next_month(day), completion=completion)
 
 
 def _cells_context(opportunity, day, show=None):
     days, cells = rota_board.month_cells(opportunity, day, show)
+    now = utcnow()
     return dict(days=days, counts=rota_board.month_counts(cells), show=show,
-                today=to_local(utcnow()).date())
+                who_came={d.date for d in days if d.starts_at <= now})  # from the night's first start
 
 
 def _panel(opportunity, slot_id):
@@ -91,7 +96,7 @@ def rota(opportunity_id):
     slot_id = as_id(request.args.get("slot"))
     if slot_id:
         panel = _panel(opportunity, slot_id)
-        if panel is not None and rules.month_of(panel.slot.starts_at) != day:
+        if panel is not None and month_of(panel.slot.starts_at) != day:
             panel = None
     return render_template("leader/rota.html", panel=panel, title=f"Rota: {opportunity.name}",
                            **_cells_context(opportunity, day, show), **month_context(opportunity, day))
@@ -102,7 +107,7 @@ def rota(opportunity_id):
 def rota_panel(slot_id):
     """One slot's people, opened in place on the month view."""
     slot = slot_for_leader(current_user, slot_id)
-    opportunity, day = slot.opportunity, rules.month_of(slot.starts_at)
+    opportunity, day = slot.opportunity, month_of(slot.starts_at)
     if not is_htmx():
         return redirect(_board_url(opportunity, day, slot), code=303)
     return vary(make_response(render_template("leader/_rota_panel.html", view=_panel(opportunity, slot.id),
@@ -112,7 +117,7 @@ def rota_panel(slot_id):
 def _answer(opportunity, slot, volunteer_id, message, category="success", extra=(), **context):
     """htmx: the slot's panel with the answer inside it, next to the buttons, and the month's
     cells and counts that changed. A plain form: the banner, and back to the slot, opened."""
-    day = rules.month_of(slot.starts_at)
+    day = month_of(slot.starts_at)
     location = _board_url(opportunity, day, slot)
     target = f"slot-{slot.id}"  # the answer shows inside the slot (cervis/htmx.py)
     if not is_htmx():
@@ -208,11 +213,17 @@ def rota_add(slot_id):
     slot = slot_for_leader(current_user, slot_id)
     form = AddForm(prefix=f"add-{slot.id}")
     members = rota_board.members(slot.opportunity, slot)
-    form.volunteer.choices = [(0, "Choose a volunteer")] + [(m.id, m.name) for m in members]
+    known = eligibility.eligibility([m.id for m in members], [slot.role_id])  # one query for the list
+    form.volunteer.choices = [(0, "Choose a volunteer")] + [
+        (m.id, " - ".join(filter(None, [m.name, eligibility.training_needed(known.missing_for(m.id, slot))])))
+        for m in members]
+    if not known.needs:
+        del form.override  # a role that needs no training: nothing to override
     if form.validate_on_submit():
         if as_id(form.volunteer.data):
             try:
-                reg = rules.add_to_slot(slot.id, form.volunteer.data, current_user._get_current_object())
+                reg = rules.add_to_slot(slot.id, form.volunteer.data, current_user._get_current_object(),
+                                        override=form.override.data if "override" in form else None)
             except rules.Refused as refusal:
                 return _answer(slot.opportunity, slot, form.volunteer.data, str(refusal), "error")
             return _answer(slot.opportunity, slot, reg.volunteer_id,
@@ -224,7 +235,7 @@ def rota_add(slot_id):
 
 def _form_answer(slot, page, **context):
     """GET, or a form with a mistake: htmx shows the form inside the slot's block, else its own page."""
-    opportunity, day = slot.opportunity, rules.month_of(slot.starts_at)
+    opportunity, day = slot.opportunity, month_of(slot.starts_at)
     failed = request.method == "POST"
     if is_htmx():
         # 200 even when the form has a mistake: htmx swaps only a success, and the message must show.

@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from peewee import JOIN, fn
 
-from .. import cover
+from .. import cover, eligibility
 from ..models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, CoverRequest, Frequency, Membership,
                       Opportunity, Profile, Registration, Role, Slot, User)
-from ..rota import month_bounds, month_of, next_month
+from ..months import month_bounds, month_of, next_month
 from ..timeutil import org_zone, to_local
 
 
@@ -33,6 +33,9 @@ class Entry:
     frequency: str
     month_shifts: int = 0  # registered shifts that month, in any opportunity
     clash: str = ""  # why accepting would be refused for overlapping, when it would
+    training: str = ""  # "Training needed: NAME": what the role needs that they lack on the slot's date
+    override: str = ""  # a leader's reason for accepting them without it
+    untrained: set = field(default_factory=set)  # a Reserve's Call Up targets whose training they lack
 
 
 @dataclass
@@ -63,6 +66,7 @@ class Day:
     date: object
     slots: list = field(default_factory=list)  # what is shown: SlotViews, or Cells that pass the filter
     all: list = field(default_factory=list)
+    starts_at: object = None  # UTC: the first slot's start, when "Who came?" opens
 
 
 def month_slots(opportunity, day, around=None):
@@ -130,6 +134,7 @@ def build(opportunity, day, only=None, around=None):
     for other in _their_shifts(list({e.volunteer_id for e in entries}), day):
         shifts[other["volunteer_id"]].append(other)
     start, end = month_bounds(day)
+    _qualifications(entries, views, zone)
     for entry in entries:
         view, mine = views[entry.slot_id], shifts[entry.volunteer_id]
         entry.month_shifts = sum(1 for o in mine if start <= o["starts_at"] < end)
@@ -138,6 +143,7 @@ def build(opportunity, day, only=None, around=None):
         {REGISTERED: view.registered, PENDING: view.pending, NOT_REQUIRED: view.not_required,
          CANCELLED: view.cancelled}[entry.status].append(entry)
     _call_up_targets(slots, views, zone)
+    _call_up_training(views, zone)
     if only is not None:  # a slot opened in place: who was asked to cover it, and when
         for slot_id, asked in cover.asked_for_slots(list(views)).items():
             views[slot_id].cover = asked
@@ -149,6 +155,17 @@ def build(opportunity, day, only=None, around=None):
     return list(days.values())
 
 
+def _qualifications(entries, views, zone):
+    """Each pending or registered entry's missing training, and the overrides: two queries in all."""
+    live = [e for e in entries if e.status in (PENDING, REGISTERED)]
+    known = eligibility.eligibility({e.volunteer_id for e in live}, {v.slot.role_id for v in views.values()})
+    reasons = eligibility.overridden([e.id for e in live if e.status == REGISTERED]) if known.needs else {}
+    for entry in live:
+        entry.training = eligibility.training_needed(known.missing_for(entry.volunteer_id, views[entry.slot_id].slot,
+                                                                       zone)) or ""
+        entry.override = reasons.get(entry.id, "")
+
+
 def _call_up_targets(slots, views, zone):
     by_date = defaultdict(list)
     for slot in slots:
@@ -157,6 +174,17 @@ def _call_up_targets(slots, views, zone):
     for view in views.values():
         if view.slot.role.is_reserve and view.registered:
             view.targets = [(t, _is_full(t, views)) for t in by_date[to_local(view.slot.starts_at, zone).date()]]
+
+
+def _call_up_training(views, zone):
+    """Each registered Reserve's Call Up list marks the roles they lack the training for: one query."""
+    reserves = [(view, entry) for view in views.values() if view.targets for entry in view.registered]
+    if not reserves:
+        return
+    known = eligibility.eligibility({e.volunteer_id for _, e in reserves},
+                                    {t.role_id for view, _ in reserves for t, _ in view.targets})
+    for view, entry in reserves:
+        entry.untrained = {t.id for t, _ in view.targets if known.missing_for(entry.volunteer_id, t, zone)}
 
 
 def _is_full(slot, views):
@@ -187,6 +215,7 @@ class Cell:
     pending: int
     timed: bool = False  # its date has slots at several times: the cell shows its own
     cover: bool = False  # a place given up at short notice, cover asked and not yet found
+    lapsed: bool = False  # held by someone whose training will have run out by then ("SL lapsed")
 
     @property
     def state(self):
@@ -215,13 +244,14 @@ def month_cells(opportunity, day, show=None):
         counts[(slot_id, status)] = n
     asking = {sid for (sid,) in CoverRequest.select(CoverRequest.slot)
               .where(CoverRequest.slot.in_(month), CoverRequest.covered_at.is_null()).tuples()}
+    lapsed = {p.slot_id for p in eligibility.lapsed_places(month)}
     keep = FILTERS.get(show, lambda c: True)
     days = {}
     for slot_id, starts_at, capacity, role in slots:  # plain values: no model per cell
         local = to_local(starts_at, zone)
         cell = Cell(slot_id, role, f"{local:%H:%M}", counts[(slot_id, REGISTERED)], capacity,
-                    counts[(slot_id, PENDING)], cover=slot_id in asking)
-        day_ = days.setdefault(local.date(), Day(local.date()))
+                    counts[(slot_id, PENDING)], cover=slot_id in asking, lapsed=slot_id in lapsed)
+        day_ = days.setdefault(local.date(), Day(local.date(), starts_at=starts_at))
         day_.all.append(cell)
         if keep(cell):
             day_.slots.append(cell)

@@ -11,6 +11,7 @@ from ..auth import leader_required
 from ..db import write_transaction
 from ..htmx import done, is_htmx, vary
 from ..models import AuditLog
+from ..months import month_key
 from ..permissions import opportunity_for_leader
 from ..spreadsheet import csv_download
 from ..timeutil import org_zone, slot_when, to_local
@@ -62,7 +63,7 @@ def rota_complete(opportunity_id):
         summary = rules.rota_summary(opportunity, day)
         context["completion"] = summary.completion
         return done("leader/_rota_complete.html", url_for("leader.rota", opportunity_id=opportunity.id,
-                                                          month=rules.month_key(day)),
+                                                          month=month_key(day)),
                     _completed_message(result, day), target="rota-complete", summary=summary,
                     form=CompleteForm(formdata=None, seen=summary.seen), **context)
     summary = rules.rota_summary(opportunity, day)
@@ -92,7 +93,7 @@ def rota_print(opportunity_id):
     rows = rota_board.rota_rows(opportunity, day)
     with write_transaction():
         AuditLog.record(current_user._get_current_object(), "rota.print", opportunity,
-                        after={"month": rules.month_key(day), "rows": len(rows)})
+                        after={"month": month_key(day), "rows": len(rows)})
     return render_template("leader/rota_print.html", weeks=_by_week(rows), phone_of=rota_board.phone_of,
                            title=f"Rota: {opportunity.name}, {day:%B %Y}", **month_context(opportunity, day))
 
@@ -111,6 +112,6 @@ def rota_csv(opportunity_id):
         table.append((date_text, time_text, slot.role.name, reg.volunteer.name, rota_board.phone_of(reg.volunteer)))
     with write_transaction():
         AuditLog.record(current_user._get_current_object(), "rota.csv", opportunity,
-                        after={"month": rules.month_key(day), "rows": len(rows)})
-    return csv_download(f"rota-{opportunity.id}-{rules.month_key(day)}.csv",
+                        after={"month": month_key(day), "rows": len(rows)})
+    return csv_download(f"rota-{opportunity.id}-{month_key(day)}.csv",
                         ["Date", "Time", "Role", "Name", "Phone"], table)

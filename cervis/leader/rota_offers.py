@@ -34,6 +34,17 @@ def _accept(regs, by, slot):  # each action: (the answer, other slots whose cell
             f"{rules.undo_minutes()} minutes; Undo before then and nothing is sent."), ()
 
 
+def _override(regs, by, slot):
+    [reg] = regs
+    reason = (request.form.get(f"override-{reg.id}") or "").strip()
+    if not reason:
+        raise rules.Refused("Please give a reason for accepting without training: it is kept in the audit log.")
+    rules.accept(reg.id, by, override=reason)
+    return (f"Accepted without training: {reg.volunteer.name}, {reg.slot.role.name} on "
+            f"{slot_when(reg.slot.starts_at, reg.slot.ends_at)}. The override and its reason are recorded. "
+            f"The confirmation email goes in {rules.undo_minutes()} minutes."), ()
+
+
 def _not_required(regs, by, slot):
     return (_many("Not Required", rules.not_required_selected, regs, by)
             + f". {'The volunteer is' if len(regs) == 1 else 'The volunteers are'} emailed in "
@@ -58,8 +69,9 @@ def _call_up(regs, by, slot):
             (target_slot.id,))
 
 
-ACTIONS = {"accept": _accept, "not-required": _not_required, "undo": _undo, "call-up": _call_up}
-ONE_ONLY = {"undo", "call-up"}
+ACTIONS = {"accept": _accept, "not-required": _not_required, "undo": _undo, "call-up": _call_up,
+           "override": _override}
+ONE_ONLY = {"undo", "call-up", "override"}
 
 
 @bp.route("/slots/<int:slot_id>/act", methods=["POST"])

@@ -7,6 +7,7 @@ from .. import rota_suggestion
 from ..auth import leader_required
 from ..db import utcnow
 from ..models import Registration, Slot
+from ..months import month_bounds, month_key
 from ..permissions import as_id, opportunity_for_leader
 from ..timeutil import slot_when
 from . import bp, rota_board
@@ -38,11 +39,11 @@ def rota_accept_suggestion(opportunity_id):
     opportunity = opportunity_for_leader(current_user, opportunity_id)
     day = month_arg(opportunity)
     ids = {as_id(v) for v in request.form.getlist("offer")} - {None}
-    board = url_for("leader.rota", opportunity_id=opportunity.id, month=rules.month_key(day))
+    board = url_for("leader.rota", opportunity_id=opportunity.id, month=month_key(day))
     if not ids:
         flash("Nothing was accepted: no suggested name was ticked.", "error")
         return redirect(board, code=303)
-    start, end = rules.month_bounds(day)
+    start, end = month_bounds(day)
     ours = (Registration.select(Registration.id).join(Slot)
             .where(Registration.id.in_(list(ids)), Slot.opportunity == opportunity.id,
                    Slot.starts_at >= start, Slot.starts_at < end))

@@ -25,6 +25,11 @@ MAX_CAPACITY = 99
 CAPACITY_RANGE = f"Please enter a whole number from 1 to {MAX_CAPACITY}."
 
 
+STARTED = "This slot has already started, so it stays as the rota and attendance recorded it."
+OFFERED = ("This slot cannot be deleted because volunteers have offered for it. Close it instead, "
+           "so nobody else can offer.")
+
+
 def _end_differs(form, field):
     if field.data is not None and field.data == form.start.data:
         raise ValidationError("The end time must be different from the start time.")
@@ -109,11 +114,13 @@ def slot_snapshot(slot):
 
 
 def slot_rows(opportunity_id=None, slot_id=None):
-    """Slots with their role and counts of registered, pending and all offers, by date."""
+    """Slots with their role, counts of registered, pending and all offers, and whether they have
+    started (then they keep their capacity and cannot be deleted), by date."""
     def count(status):
         return peewee.fn.COALESCE(peewee.fn.SUM(peewee.Case(None, [(Registration.status == status, 1)], 0)), 0)
+    started = peewee.Case(None, [(Slot.starts_at <= utcnow(), 1)], 0)
     query = (Slot.select(Slot, Role, count(REGISTERED).alias("registered"), count(PENDING).alias("pending"),
-                         peewee.fn.COUNT(Registration.id).alias("offers"))
+                         peewee.fn.COUNT(Registration.id).alias("offers"), started.alias("started"))
              .join(Role).switch(Slot).join(Registration, peewee.JOIN.LEFT_OUTER)
              .group_by(Slot.id, Role.id).order_by(Slot.starts_at, Role.position, Role.name))
     if slot_id is not None:
@@ -306,7 +313,9 @@ def slot_capacity(slot_id):
         with write_transaction():
             locked = for_update(Slot.select().where(Slot.id == slot.id)).get()
             registered = locked.registered_count()
-            if form.capacity.data < registered:
+            if locked.starts_at <= utcnow():
+                form.capacity.errors.append(STARTED)
+            elif form.capacity.data < registered:
                 form.capacity.errors.append(
                     f"{registered} volunteer{'s are' if registered != 1 else ' is'} registered for this slot, "
                     f"so its capacity cannot be less than {registered}.")
@@ -355,11 +364,12 @@ def slot_delete(slot_id):
     slot = slot_for_leader(current_user, slot_id)
     location, what = _slots_url(slot.opportunity_id), label(slot)
     with write_transaction():
-        offered = Registration.select().where(Registration.slot == slot.id).exists()
-        if not offered:
-            AuditLog.record(_me(), "slot.delete", slot, before=slot_snapshot(slot))
-            slot.delete_instance()
-    if offered:
-        return _row_done(slot.id, location, "This slot cannot be deleted because volunteers have offered "
-                         "for it. Close it instead, so nobody else can offer.", "error")
+        locked = for_update(Slot.select().where(Slot.id == slot.id)).get()
+        refusal = (STARTED if locked.starts_at <= utcnow() else
+                   OFFERED if Registration.select().where(Registration.slot == slot.id).exists() else None)
+        if refusal is None:
+            AuditLog.record(_me(), "slot.delete", locked, before=slot_snapshot(locked))
+            locked.delete_instance()
+    if refusal:
+        return _row_done(slot.id, location, refusal, "error")
     return done("leader/_slot_deleted.html", location, f"Slot deleted: {what}.", target="slot-list", slot_id=slot_id)

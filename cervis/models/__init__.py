@@ -1,5 +1,5 @@
 """All models, importable from one place."""
-from .announce import Announcement, AnnouncementOptOut, EmailOpening
+from .announce import Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut
 from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
 from .branding import Branding
@@ -13,7 +13,7 @@ from .org import (Allergen, Frequency, InterestCategory, Organisation, PlaceOfWo
                   seed_lists)
 from .people import Group, Membership, Profile, ProfileAllergen, ProfilePlace, User
 from .privacy import Erasure, RetentionReminder
-from .qualifications import (GRANTED, WAITING, Qualification, QualificationGrant,
+from .qualifications import (GRANTED, NOT_CLEARED, WAITING, Qualification, QualificationGrant,
                              QualificationOverride, RecordCheck, RoleRequirement)
 from .rota import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Opportunity,
                    OpportunityInterest, Registration, RegistrationEvent, Role, ServiceRecord, Slot)
@@ -26,8 +26,8 @@ ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        Email, Document, AuditLog, Throttle, RotaCompletion, LeaderNote,
        CoverRequest, CoverAsk, AttendanceDay, Attendance, EmailAttachment, CalendarFeed, Branding,
        Erasure, RetentionReminder,
-       Announcement, AnnouncementOptOut, EmailOpening,
+       Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut,
        Qualification, RoleRequirement, QualificationGrant, RecordCheck, QualificationOverride]
 
 __all__ = [m.__name__ for m in ALL] + [
-    "seed_lists", "GRANTED", "WAITING", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]
+    "seed_lists", "GRANTED", "NOT_CLEARED", "WAITING", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]

@@ -33,6 +33,16 @@ class AnnouncementOptOut(BaseModel):
         indexes = ((("user", "group"), True),)
 
 
+class LeaderMessageOptOut(BaseModel):
+    """A volunteer who stopped a group's leaders' messages to its members (one click, or the profile)."""
+
+    user = peewee.ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    group = peewee.ForeignKeyField(Group, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("user", "group"), True),)
+
+
 class EmailOpening(BaseModel):
     """An administrator's own opening paragraph for one kind of email."""
 

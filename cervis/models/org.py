@@ -23,6 +23,11 @@ class Organisation(BaseModel):
     retention_years = peewee.IntegerField(default=3)  # inactive this long: listed for erasure
     deadline_reminder_days = peewee.IntegerField(default=3)  # before an offer deadline; 0 = none
 
+    @property
+    def site_name(self):
+        """ "WHC CERVIS", in page titles and emails; a charity still called CERVIS is not "CERVIS CERVIS"."""
+        return self.short_name if "CERVIS" in self.short_name else f"{self.short_name} CERVIS"
+
     @classmethod
     def current(cls):
         """The row, read once per request (cervis.auth forgets it as each request starts and ends);

@@ -36,6 +36,18 @@ class User(UserMixin, BaseModel):
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
+    def inbox(self):
+        """Who reads this person's email: themselves, or the parent of a family member (who has
+        no address of their own); None when nobody can, and nobody for a deactivated volunteer,
+        nor through a deactivated parent."""
+        if not self.active:
+            return None
+        if self.email:
+            return self
+        parent = self.family_of if self.family_of_id else None
+        return parent if parent is not None and parent.active and parent.email else None
+
+    @property
     def is_active(self):
         return self.active
 

@@ -8,6 +8,8 @@ from .rota import Registration, Role
 # A grant's state: recorded by a leader or administrator, or proof sent in by the volunteer and not
 # yet decided. A refused proof is deleted with its file, so there is no "refused" state to keep.
 GRANTED, WAITING = "granted", "waiting"
+# A criminal-record check decided "not cleared": kept (who decided, when), never counted as held.
+NOT_CLEARED = "not-cleared"
 
 
 class Qualification(BaseModel):
@@ -49,6 +51,7 @@ class QualificationGrant(BaseModel):
     # Proof sent in by the volunteer: a file under instance/, kept only until it is decided.
     proof_path = peewee.CharField(null=True)
     proof_name = peewee.CharField(default="")
+    proof_gained_on = peewee.DateField(null=True)  # the date gained the volunteer gave with the proof
 
     class Meta:
         indexes = ((("volunteer", "qualification"), True),)

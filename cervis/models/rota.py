@@ -79,6 +79,12 @@ class Slot(BaseModel):
         """Capacity minus registered volunteers: pending offers use up no spot."""
         return max(self.capacity - self.registered_count(), 0)
 
+    def called_off(self):
+        """Cancelled with its opportunity: it had not started when the opportunity was cancelled
+        (a night already under way or served goes on counting)."""
+        cancelled = self.opportunity.cancelled_at
+        return cancelled is not None and self.starts_at > cancelled
+
     def is_closed(self, now):
         """Closed by a leader, past its opportunity's offer deadline, or already started."""
         deadline = self.opportunity.offer_deadline
@@ -91,6 +97,11 @@ class Slot(BaseModel):
             return "Closed"
         left = self.capacity - (self.registered_count() if registered is None else registered)
         return "Full" if left <= 0 else left
+
+
+def went_ahead():
+    """A condition on Slot joined to its Opportunity: the slot was not called off (Slot.called_off)."""
+    return Opportunity.cancelled_at.is_null() | (Slot.starts_at <= Opportunity.cancelled_at)
 
 
 class Registration(BaseModel):
@@ -133,27 +144,3 @@ class ServiceRecord(BaseModel):
     minutes = peewee.IntegerField()  # quarter hours: a multiple of 15
     description = peewee.TextField(default="")
     created_at = peewee.DateTimeField(default=utcnow)
-
-
-def volunteer_totals(volunteer, now, zone):
-    """The portal's three counters: hours and activities served, days to the next confirmed shift
-    (0: today; None: none booked)."""
-    from datetime import timezone as tz
-
-    from .attendance import served
-
-    done = list(Slot.select(Slot.starts_at, Slot.ends_at).where(served(volunteer, now)).tuples())
-    hours = sum((e - s).total_seconds() for s, e in done) / 3600
-    activities = len(done)
-    service = ServiceRecord.select(peewee.fn.COUNT(ServiceRecord.id), peewee.fn.SUM(ServiceRecord.minutes)).where(
-        ServiceRecord.volunteer == volunteer).tuples().get()
-    activities += service[0] or 0
-    hours += (service[1] or 0) / 60
-    upcoming = (Slot.select(peewee.fn.MIN(Slot.starts_at)).join(Registration)
-                .where(Registration.volunteer == volunteer, Registration.status == REGISTERED,
-                       Slot.starts_at > now).scalar())
-    days = None
-    if upcoming is not None:
-        local = lambda dt: dt.replace(tzinfo=tz.utc).astimezone(zone).date()  # noqa: E731
-        days = (local(upcoming) - local(now)).days
-    return {"hours": round(hours, 2), "activities": activities, "days": days}

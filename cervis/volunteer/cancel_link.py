@@ -19,8 +19,7 @@ CANCELLED_MESSAGE = ("Your registration has been cancelled. The group leader has
 
 def _holder(reg):
     """Who cancels through the link: the volunteer, or the parent whose inbox holds a child's e-mails."""
-    volunteer = reg.volunteer
-    return volunteer.family_of if volunteer.email is None and volunteer.family_of_id else volunteer
+    return reg.volunteer.inbox or reg.volunteer
 
 
 @bp.route("/cancel/<token>", methods=["GET", "POST"])

@@ -29,8 +29,10 @@ def cover(token):
         return render_template("volunteer/cover.html", title=TITLE, ask=None, message=INVALID,
                                category="error"), 404
     form = FlaskForm()
-    outcome, refusal = rules.state(ask, utcnow()), None
-    if outcome is None and form.validate_on_submit():
+    now = utcnow()
+    outcome = rules.state(ask, now)
+    refusal = None if outcome else rules.refusal(ask, now)
+    if outcome is None and refusal is None and form.validate_on_submit():
         try:
             outcome = rules.take(ask.id)
         except Refused as exc:

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from .. import attendance
 from ..db import utcnow
-from ..models.rota import volunteer_totals
+from ..models.attendance import volunteer_totals
 from ..timeutil import org_zone
 from . import bp
 

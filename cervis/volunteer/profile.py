@@ -2,7 +2,7 @@
 from flask import render_template, request
 from flask_login import current_user, login_required
 
-from ..auth import home_for
+from ..landing import home_for
 from ..db import utcnow, write_transaction
 from ..htmx import answered
 from ..models import AuditLog, Organisation, Profile, User
@@ -10,6 +10,7 @@ from ..profile_forms import ProfileForm, profile_data, save_lists, set_places, s
 from . import bp
 from .announcement_settings import announcement_choices
 from .feeds import feeds_for
+from .training import my_training
 
 VERIFY, UPDATE = "Verify Volunteer Information", "Update Volunteer Information"
 
@@ -33,7 +34,7 @@ def profile():
                            verifying=verifying, first_time=user.verified_generation == 0,
                            button=VERIFY if verifying else UPDATE, family=family_of(user),
                            feeds=[] if verifying else feeds_for(user),
-                           announce=announcement_choices(user)), status
+                           announce=announcement_choices(user), **my_training(user)), status
 
 
 def family_of(user):

@@ -13,8 +13,9 @@ from .. import offers
 from ..db import utcnow
 from ..htmx import answer_now, answered, is_htmx, vary
 from ..models import Opportunity, OpportunityInterest
+from ..months import parse_month
 from ..permissions import as_id
-from ..timeutil import slot_when
+from ..timeutil import parse_day, slot_when
 from . import bp
 from .signup_find import search_filters, volunteer_for
 
@@ -27,6 +28,8 @@ NOTHING_TICKED = 'Please tick at least one slot, then click "Register".'
 NO_OPPORTUNITY = 'Please select an opportunity under "Step 2: Select an Available Opportunity Below".'
 NOTE_TOO_LONG = f"Please keep the note under {offers.NOTE_MAX:,} characters."
 ALREADY = "You have already offered for what you selected: nothing else was needed."
+TRAINING_NEEDED = ("Some slots need training or checks you do not hold on their date: see My Training and Checks "
+                   "on your profile for what to do, or ask your group's leader.")
 
 
 def opportunity_for(volunteer, opportunity_id, now):
@@ -96,7 +99,7 @@ def signup_slots():
         return _signup_page(user, volunteer, status=400, error=NO_OPPORTUNITY, notes=notes)
     opportunity = opportunity_for(volunteer, chosen, utcnow())
     note = _note(opportunity)
-    return _slots_answer(volunteer, opportunity, note, offers.parse_day(request.args.get("day")))
+    return _slots_answer(volunteer, opportunity, note, parse_day(request.args.get("day")))
 
 
 def _note(opportunity):
@@ -105,14 +108,15 @@ def _note(opportunity):
 
 
 def _slots_answer(volunteer, opportunity, note, day, status=200, error=None, ticked=()):
-    month = None if day else offers.parse_month(request.values.get("month"))  # an announcement's link
+    month = None if day else parse_month(request.values.get("month"))  # an announcement's link
     rows = offers.slot_rows(volunteer, opportunity, utcnow(), day=day, month=month)
     days = [list(same) for _, same in groupby(rows, key=lambda row: row.when.partition(" - ")[0])]
     context = dict(volunteer=volunteer, opportunity=opportunity, rows=rows, days=days, note=note, day=day,
                    month=month, error=error, ticked=set(ticked),
                    # On the sign-up page after Step 3, Step 2a's box is above: the table sends that one.
                    note_above=is_htmx() and f"note_{opportunity.id}" in request.values,
-                   reasons=list(dict.fromkeys(r.why_not for r in rows if r.why_not and not r.status)))
+                   reasons=list(dict.fromkeys(r.why_not for r in rows if r.why_not and not r.status))
+                   + ([TRAINING_NEEDED] if any(r.training and not r.status for r in rows) else []))
     if is_htmx():
         return _fragment("volunteer/_slots_answer.html", **context)
     return _page("volunteer/signup_slots.html", status, **context)
@@ -130,7 +134,7 @@ def signup_register():
     if not all(as_id(value) for value in raw):
         abort(400)
     note = _note(opportunity).strip()
-    day = offers.parse_day(request.form.get("day"))
+    day = parse_day(request.form.get("day"))
     if not raw or len(note) > offers.NOTE_MAX:
         error = NOTE_TOO_LONG if raw else NOTHING_TICKED
         flash(error, "error")

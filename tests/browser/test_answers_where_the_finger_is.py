@@ -21,6 +21,8 @@ def assert_answered(page, words):
     page.wait_for_function("document.activeElement && document.activeElement.id === 'answer'", timeout=5000)
     problem = page.evaluate(ON_SCREEN_AND_FOCUSED)
     assert not problem, f"{words}: {problem}"
+    if words:  # said once: not again in the banner above the page
+        assert page.locator(".banner:visible", has_text=words).count() == 1, words
 
 
 @pytest.fixture(params=[(360, 740, True), (360, 740, False), (1280, 800, True), (1280, 800, False)],

@@ -2,7 +2,7 @@
 from cervis import demo, rota_suggestion
 from cervis.db import database, utcnow
 from cervis.models import REGISTERED, Opportunity, Registration, RotaCompletion, Slot
-from cervis.rota import parse_month
+from cervis.months import parse_month
 
 
 class Taps:

@@ -1,0 +1,35 @@
+"""The shape of the code, checked: the layers and no circles (import-linter's contracts in
+pyproject.toml, function-local imports included), and ruff's lint over the whole tree."""
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from importlinter.cli import lint_imports
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_no_module_imports_a_layer_above_it_and_none_import_each_other(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    assert code == 0, capsys.readouterr().out
+
+
+def test_ruff_finds_nothing_to_mend():
+    found = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", "."],
+                           cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    assert found.returncode == 0, found.stdout + found.stderr
+
+
+def test_every_fetch_for_this_user_or_fail_is_in_permissions():
+    """An object fetched by id for a page, or 404/403, is fetched in cervis/permissions.py only."""
+    found = []
+    for path in (ROOT / "cervis").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.name.endswith(("_or_404", "_for_leader", "_for_volunteer")):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    # An email kind is a name from the previews' list, not a row of the database.
+    elsewhere = [f for f in found if not f.startswith("cervis/permissions.py") and not f.endswith(" kind_or_404")]
+    assert elsewhere == []
