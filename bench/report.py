@@ -61,6 +61,22 @@ def _median(values):
     return values[len(values) // 2] if values else 0
 
 
+def _by(held):
+    """' (by what: the longest first)', from {page's endpoint or job's name: ms}."""
+    if not held:
+        return ""
+    return " (" + ", ".join(f"{what} {ms:.0f} ms" for what, ms in sorted(held.items(), key=lambda i: -i[1])) + ")"
+
+
+def _jobs_lock(lock):
+    if "jobs_ms" not in lock:
+        return ""
+    return (f", {lock['announce_now_ms']:.0f} ms in an Announce Now of the largest month (answered "
+            f"{lock['announce_now_status']} in {lock['announce_now_s']:.1f} s) and {lock['jobs_ms']:.0f} ms "
+            f"in every job run at once with every open month unannounced and its offer deadline tomorrow "
+            f"({lock['jobs_emails']:,} emails queued, {lock['jobs_s']:.1f} s){_by(lock['jobs_by'])}")
+
+
 def summary(result):
     log, load = result["log"], result["first_load"]
     cpu = f" ({result['startup_cpu_s']:.2f} s of CPU)" if "startup_cpu_s" in result else ""
@@ -72,9 +88,10 @@ def summary(result):
                 f"queued, reminders), whose CPU no page's figure includes, used {result['jobs_cpu_s']:.1f} s")
     if "write_lock" in result:
         lock = result["write_lock"]
-        cpu += (f". Longest write-lock hold: {lock['pages_ms']:.0f} ms over the pages, {lock['import_ms']:.0f} ms "
+        cpu += (f". Longest write-lock hold: {lock['pages_ms']:.0f} ms over the pages{_by(lock.get('pages_by'))}, "
+                f"{lock['import_ms']:.0f} ms "
                 f"during a leader's import of 300 new volunteers (answered {lock['import_status']} "
-                f"in {lock['import_s']:.1f} s)")
+                f"in {lock['import_s']:.1f} s)") + _jobs_lock(lock)
     return (f"Start-up to the first answer: {result['startup_s']:.2f} s{cpu}. Peak server RSS: "
             f"{result['peak_rss_mb']:.0f} MB. Server log: {log['errors']} errors, {log['database_locked']} "
             f"\"database is locked\". Overbooked slots: {result['overbooked']}. First load of the slot table, "

@@ -118,41 +118,28 @@ def _context(opportunity, months, zone):
                 about=opportunity)
 
 
-def _tell(key, kind, person, opportunity, context):
-    """One bulk email, with the person's own one-click unsubscribe link."""
-    return emails.once(key, kind, person, unsubscribe_link=unsubscribe_url(person.id, opportunity.group_id),
-                       **context)
-
-
-def _announce(opportunity, month, slots, now, kind, key, by=None):
-    """The announcement's row and one email per person; inside the caller's transaction.
-    Raises IntegrityError when this announcement (its key) was made already."""
-    zone = org_zone()
-    row = Announcement.create(opportunity=opportunity, month=month, kind=kind, key=key, at=now, by=by,
-                              upto_slot=max(slot_id for slot_id, _, _ in slots), slots=len(slots))
-    email_kind = "more-shifts-added" if kind == MORE else "shift-bookings-launched"
-    batch = {LAUNCHED: "", MORE: f":{row.upto_slot}", BY_HAND: f":by-hand-{row.id}"}[kind]
-    context = _context(opportunity, {month: slots}, zone)
-    for person in audience(opportunity):
-        if _tell(f"{email_kind}:{opportunity.id}:{month}{batch}:{person.id}", email_kind,
-                 person, opportunity, context) is not None:
-            row.recipients += 1
-    row.save(only=[Announcement.recipients])
-    return row
+def _in_batches(kind, opportunity, letters):
+    """Each (person, key, context)'s email, with their own one-click unsubscribe link, BATCH to a
+    write transaction; how many these keys hold now (queued by this run or one that stopped
+    half-way), and how many this run queued. Each batch is written before the lock is taken
+    (writing is most of an email's cost), so the lock is held for the inserts alone."""
+    writer, held, queued = emails.Letters(kind), 0, 0
+    for start in range(0, len(letters), BATCH):
+        rows = [writer.row(p.email, p.name, user=p, key=key, user_first=p.first_name,
+                           unsubscribe_link=unsubscribe_url(p.id, opportunity.group_id), **context)
+                for p, key, context in letters[start:start + BATCH]]
+        with write_transaction():  # which keys are taken is read under the lock: never two
+            taken = {key for (key,) in Email.select(Email.key).where(Email.key.in_([r["key"] for r in rows])).tuples()}
+            now = emails.queue_all([row for row in rows if row["key"] not in taken])
+        held, queued = held + len(taken) + now, queued + now
+    return held, queued
 
 
 def _send_all(prefix, email_kind, opportunity, context):
-    """One email per member, in batches of BATCH, each batch its own transaction; how many of
-    them (this run's or an earlier one's) there are. A crash between batches loses none: each
-    email's key (emails.once) lets none go twice when the next run sends the rest."""
-    people, told = audience(opportunity), 0
-    for start in range(0, len(people), BATCH):
-        batch = people[start:start + BATCH]
-        with write_transaction():
-            for person in batch:
-                _tell(f"{prefix}:{person.id}", email_kind, person, opportunity, context)
-            told += Email.select().where(Email.key.in_([f"{prefix}:{p.id}" for p in batch])).count()
-    return told
+    """One email per member (keyed prefix:person id); how many of them there are. A crash between
+    batches loses none: each email's key lets none go twice when the next run sends the rest."""
+    people = audience(opportunity)
+    return _in_batches(email_kind, opportunity, [(p, f"{prefix}:{p.id}", context) for p in people])[0]
 
 
 def _more(opportunity, month, slots, now):
@@ -240,14 +227,20 @@ def announce_by_hand(opportunity, month, by, now=None):
     slots = open_months(opportunity, now, org_zone()).get(month) if opportunity.is_live(now) else None
     if not slots:
         return None
-    with write_transaction():
+    with write_transaction():  # the hour is claimed first: a second click meets this row
         last = (Announcement.select().where(Announcement.opportunity == opportunity.id,
                                             Announcement.month == month, Announcement.at > now - HAND_GAP)
                 .order_by(Announcement.at.desc()).first())
         if last is not None:
             raise TooSoon(last)
-        row = _announce(opportunity, month, slots, now, BY_HAND,
-                        f"by-hand:{opportunity.id}:{month}:{now.isoformat()}", by=by)
+        row = Announcement.create(opportunity=opportunity, month=month, kind=BY_HAND, at=now, by=by,
+                                  key=f"by-hand:{opportunity.id}:{month}:{now.isoformat()}",
+                                  upto_slot=max(slot_id for slot_id, _, _ in slots), slots=len(slots))
+    prefix = f"shift-bookings-launched:{opportunity.id}:{month}:by-hand-{row.id}"
+    row.recipients = _send_all(prefix, "shift-bookings-launched", opportunity,
+                               _context(opportunity, {month: slots}, org_zone()))
+    with write_transaction():
+        row.save(only=[Announcement.recipients])
         AuditLog.record(by, "opportunity.announce", opportunity,
                         after={"month": month, "slots": row.slots, "recipients": row.recipients})
     return row
@@ -292,21 +285,18 @@ def _remind(opportunity, now, zone):
     """One reminder to each member, naming the open months they have offered for none of."""
     stamp = f"{opportunity.offer_deadline:%Y%m%d%H%M}"  # a moved deadline reminds again
     months, offered = open_months(opportunity, now, zone), _offered(opportunity, zone)
-    people, contexts, queued = audience(opportunity), {}, 0
+    people, contexts, letters = audience(opportunity), {}, []
     for start in range(0, len(people), BATCH):
         batch = people[start:start + BATCH]
         done = _reminded_one_a_month(opportunity, stamp, months, batch)
-        with write_transaction():
-            for person in batch:
-                todo = tuple(m for m in months if person.id not in offered.get(m, ()))
-                if not todo or person.id in done:
-                    continue
-                if todo not in contexts:
-                    contexts[todo] = _context(opportunity, {m: months[m] for m in todo}, zone)
-                if _tell(f"offer-deadline:{opportunity.id}:{stamp}:{person.id}", "offer-deadline", person,
-                         opportunity, contexts[todo]) is not None:
-                    queued += 1
-    return queued
+        for person in batch:
+            todo = tuple(m for m in months if person.id not in offered.get(m, ()))
+            if not todo or person.id in done:
+                continue
+            if todo not in contexts:
+                contexts[todo] = _context(opportunity, {m: months[m] for m in todo}, zone)
+            letters.append((person, f"offer-deadline:{opportunity.id}:{stamp}:{person.id}", contexts[todo]))
+    return _in_batches("offer-deadline", opportunity, letters)[1]
 
 
 def remind_deadlines(now=None):

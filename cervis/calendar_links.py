@@ -7,16 +7,13 @@ from datetime import timezone
 from urllib.parse import urlencode
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 
+from . import signed_links
 from .calendar_zones import vtimezone
 from .db import utcnow
 from .emails import absolute
 from .models import RegistrationEvent
 from .timeutil import org_zone, to_local
-
-SALT = "ical-registration"
-
 
 def _event_text(registration):
     slot = registration.slot
@@ -44,21 +41,13 @@ def outlook_url(registration):
     return f"https://outlook.live.com/calendar/0/deeplink/compose?{query}"
 
 
-def _serializer():
-    return URLSafeSerializer(current_app.secret_key, salt=SALT)
-
-
 def ical_token(registration):
-    return _serializer().dumps(registration.id)
+    return signed_links.ICAL.make(registration.id)
 
 
 def registration_id_from(token):
     """The registration a signed iCal link names, or None when the link was altered."""
-    try:
-        value = _serializer().loads(token)
-    except BadSignature:
-        return None
-    return value if isinstance(value, int) else None
+    return signed_links.ICAL.read_id(token)
 
 
 def ical_url(registration):

@@ -8,10 +8,9 @@ from datetime import timedelta, timezone
 from email.utils import parseaddr
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import fn
 
-from . import calendar_links, emails
+from . import calendar_links, emails, signed_links
 from .db import utcnow, write_transaction
 from .models import (REGISTERED, CalendarFeed, EmailAttachment, Group, Opportunity, Organisation, Registration,
                      RegistrationEvent, Role, Slot, User)
@@ -46,10 +45,6 @@ def attach(email, registration, method):
 
 # The feeds' addresses ---------------------------------------------------------------------------
 
-def _serializer():
-    return URLSafeSerializer(current_app.secret_key, salt="calendar-feed")
-
-
 def _row(user_id, group_id):
     mine = CalendarFeed.group.is_null() if group_id is None else CalendarFeed.group == group_id
     return CalendarFeed.get_or_none(CalendarFeed.user == user_id, mine)
@@ -59,7 +54,7 @@ def feed_url(user, group=None):
     """The secret address of the user's feed (group None: their own shifts)."""
     group_id = getattr(group, "id", group)
     row = _row(user.id, group_id)
-    token = _serializer().dumps([user.id, group_id, row.generation if row else 0])
+    token = signed_links.FEED.make([user.id, group_id, row.generation if row else 0])
     return emails.absolute("volunteer.feed", token=token)
 
 
@@ -79,8 +74,10 @@ def new_address(user, group=None):
 def feed_from(token):
     """(user, group or None) a token names, while its owner may still read it; None otherwise."""
     try:
-        user_id, group_id, generation = _serializer().loads(token)
-    except (BadSignature, ValueError, TypeError):
+        user_id, group_id, generation = signed_links.FEED.read(token)
+    except (ValueError, TypeError):  # altered, or not the three a feed's token holds
+        return None
+    if signed_links.id_in(user_id) is None or (group_id is not None and signed_links.id_in(group_id) is None):
         return None
     row = _row(user_id, group_id)
     user = User.get_or_none(User.id == user_id, User.active == True)  # noqa: E712

@@ -7,10 +7,7 @@ they should call their shift leader as well.
 from collections import defaultdict
 from datetime import timedelta
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
-
-from . import calendars, emails
+from . import calendars, emails, signed_links
 from .calendar_links import links
 from .db import for_update, utcnow, write_transaction
 from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Opportunity, Organisation,
@@ -20,7 +17,6 @@ from .timeutil import local_datetime, org_zone, slot_when, to_local
 
 CALL_THE_SHIFT_LEADER = timedelta(hours=48)
 ACTIVE = (PENDING, REGISTERED)
-_SALT = "cancel-registration"
 
 STATUS_LABELS = {PENDING: "Pending", REGISTERED: "Registered", NOT_REQUIRED: "Not Required",
                  CANCELLED: "Cancelled"}
@@ -28,12 +24,8 @@ STATUS_LABELS = {PENDING: "Pending", REGISTERED: "Registered", NOT_REQUIRED: "No
 
 # The signed link in acknowledgement and confirmation e-mails ------------------------------------
 
-def _serializer():
-    return URLSafeSerializer(current_app.secret_key, salt=_SALT)
-
-
 def cancel_token(registration):
-    return _serializer().dumps({"r": registration.id})
+    return signed_links.CANCEL.make({"r": registration.id})
 
 
 def cancel_url(registration):
@@ -43,12 +35,8 @@ def cancel_url(registration):
 
 def registration_from_token(token):
     """The registration a link was made for, or None for a forged, mangled or stale token."""
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
-        return None
-    reg_id = data.get("r") if isinstance(data, dict) else None
-    if not isinstance(reg_id, int):
+    reg_id = signed_links.CANCEL.read_id(token, "r")
+    if reg_id is None:
         return None
     return with_shift(Registration.select()).where(Registration.id == reg_id).first()
 

@@ -8,11 +8,9 @@ leader hear when the place opens, when it is covered, and if it is still open 12
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import JOIN
 
-from . import cancellation, eligibility, emails, rota, rota_emails
+from . import cancellation, eligibility, emails, rota, rota_emails, signed_links
 from .db import for_update, utcnow, write_transaction
 from .models import (REGISTERED, CoverAsk, CoverRequest, Membership, Opportunity, Organisation,
                      Profile, Registration, Role, Slot, User)
@@ -21,7 +19,6 @@ from .timeutil import org_zone, slot_when, to_local, to_utc
 
 WINDOW = timedelta(hours=72)
 LAST_CALL = timedelta(hours=12)
-_SALT = "cover-ask"
 TAKEN, COVERED, STARTED = "taken", "covered", "started"
 
 
@@ -174,22 +171,14 @@ def _request(request_id):
 
 # "I can cover" ----------------------------------------------------------------------------------
 
-def _serializer():
-    return URLSafeSerializer(current_app.secret_key, salt=_SALT)
-
-
 def ask_url(ask):
-    return emails.absolute("volunteer.cover", token=_serializer().dumps({"a": ask.id}))
+    return emails.absolute("volunteer.cover", token=signed_links.COVER.make({"a": ask.id}))
 
 
 def ask_from_token(token):
     """The ask a link was made for, with its request and shift; None for a forged or stale link."""
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
-        return None
-    ask_id = data.get("a") if isinstance(data, dict) else None
-    if not isinstance(ask_id, int):
+    ask_id = signed_links.COVER.read_id(token, "a")
+    if ask_id is None:
         return None
     ask = CoverAsk.select(CoverAsk, User).join(User).where(CoverAsk.id == ask_id).first()
     if ask is not None:

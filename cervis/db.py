@@ -3,6 +3,7 @@
 SQLite: each server thread keeps its connection from one request to the next (opening one and
 setting its PRAGMAs cost more than most pages' queries). PostgreSQL: connected per request.
 """
+import contextvars
 import fcntl
 import os
 import threading
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import peewee
-from flask import abort, request
+from flask import abort, has_request_context, request
 from playhouse.db_url import connect
 
 database = peewee.DatabaseProxy()
@@ -27,17 +28,22 @@ PG_WRITE_LOCK_ID = 0x43455256495357  # "CERVISW": not the scheduler's lock (cerv
 
 
 class WriteLockClock:
-    """The longest this process has held the write lock since reset(), in seconds: every page and
-    log-in waits behind it, so the benchmark and the tests hold it to a bound."""
+    """The longest this process has held the write lock since reset(), in seconds, in all and by
+    what held it (a page's endpoint, a job's name, else the thread's): every page and log-in waits
+    behind it, so the benchmark and the tests hold it to a bound."""
     longest = 0.0
+    by_what = {}
+    doing = contextvars.ContextVar("doing", default=None)  # a job's name, while the benchmark runs it
 
     @classmethod
     def note(cls, seconds):
         cls.longest = max(cls.longest, seconds)
+        what = cls.doing.get() or (request.endpoint if has_request_context() else threading.current_thread().name)
+        cls.by_what[what] = max(cls.by_what.get(what, 0.0), seconds)
 
     @classmethod
     def reset(cls):
-        cls.longest = 0.0
+        cls.longest, cls.by_what = 0.0, {}
 
 
 def utcnow():

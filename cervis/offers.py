@@ -392,13 +392,3 @@ def _shift(registration):
             "location": opportunity.meeting_location(), "cancel_url": cancel_url(registration)}
 
 
-EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9998, 12, 31)  # a day's range in UTC stays in range
-
-
-def parse_day(text):
-    """A date from a form or link (YYYY-MM-DD), or None (also for one no rota could be on)."""
-    try:
-        day = date.fromisoformat((text or "").strip())
-    except ValueError:
-        return None
-    return day if EARLIEST_DAY <= day <= LATEST_DAY else None

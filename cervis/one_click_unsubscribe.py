@@ -3,12 +3,12 @@ link in the List-Unsubscribe header and in the email. A POST with the token swit
 no log-in (the token is the proof, so that POST alone is CSRF-exempt); a GET shows a page asking to
 confirm with a real form. The volunteer switches them back on in their profile."""
 from flask import Blueprint, abort, render_template, request
-from itsdangerous import BadSignature
 
 from .db import write_transaction
 from .models import AnnouncementOptOut, Group, LeaderMessageOptOut, User
 from .security import csrf
-from .unsubscribe_links import ANNOUNCEMENTS, MESSAGES, serializer
+from .signed_links import UNSUBSCRIBE
+from .unsubscribe_links import ANNOUNCEMENTS, MESSAGES
 
 bp = Blueprint("unsubscribe", __name__)
 OPT_OUTS = {ANNOUNCEMENTS: AnnouncementOptOut, MESSAGES: LeaderMessageOptOut}
@@ -17,11 +17,10 @@ OPT_OUTS = {ANNOUNCEMENTS: AnnouncementOptOut, MESSAGES: LeaderMessageOptOut}
 def _who(token):
     """(user, group, what the link stops); an announcement's link, the first made, names no kind."""
     try:
-        user_id, group_id, *kind = serializer().loads(token)
+        user_id, group_id, *kind = UNSUBSCRIBE.read(token)
         what = kind[0] if kind else ANNOUNCEMENTS
         user, group = User.get_by_id(int(user_id)), Group.get_by_id(int(group_id))
-    except (BadSignature, ValueError, TypeError, OverflowError, IndexError, User.DoesNotExist,
-            Group.DoesNotExist):
+    except (ValueError, TypeError, OverflowError, IndexError, User.DoesNotExist, Group.DoesNotExist):
         abort(404)
     if what not in OPT_OUTS:
         abort(404)

@@ -153,12 +153,16 @@ def send_due(now=None, limit=100):
     now = now or utcnow()
     deliver = deliver_by_smtp if current_app.config.get("MAIL_SERVER") else deliver_to_file
     org = Organisation.current()
-    # A claim older than STALE_CLAIM was cut off by a crash: try again, with the same Message-ID.
-    Email.update(status=QUEUED).where(Email.status == SENDING, Email.claimed_at < now - STALE_CLAIM).execute()
+    with write_transaction():  # each write under the app's lock, never meeting SQLite's own
+        # A claim older than STALE_CLAIM was cut off by a crash: try again, with the same Message-ID.
+        Email.update(status=QUEUED).where(Email.status == SENDING, Email.claimed_at < now - STALE_CLAIM).execute()
     due = (Email.select(Email.id).where(Email.status == QUEUED, Email.send_after <= now)
            .order_by(Email.urgent.desc(), Email.send_after, Email.id).limit(limit))
+    due = [i for (i,) in due.tuples()]  # read before the lock is taken: the claim re-checks each
+    with write_transaction():
+        claimed = _claim(due, now)
     sent = 0
-    for email_id in _claim([i for (i,) in due.tuples()], now):
+    for email_id in claimed:
         email = Email.get_by_id(email_id)
         try:
             msg = build_message(email, org)
@@ -170,8 +174,9 @@ def send_due(now=None, limit=100):
         except Exception as exc:  # noqa: BLE001  (any failure: keep the email, try later)
             _failed(email, exc, now)
             continue
-        Email.update(status=SENT, sent_at=utcnow(), attempts=email.attempts + 1,
-                     last_error="").where(Email.id == email_id).execute()
+        with write_transaction():
+            Email.update(status=SENT, sent_at=utcnow(), attempts=email.attempts + 1,
+                         last_error="").where(Email.id == email_id).execute()
         sent += 1
         time.sleep(PAUSE)  # a page waiting for Python's lock gets it now, not after the whole batch
     return sent
@@ -181,17 +186,19 @@ def _failed(email, exc, now):
     """Try again after a back-off; give up after MAX_ATTEMPTS, or at once when the address is refused."""
     attempts = email.attempts + 1
     final = attempts >= MAX_ATTEMPTS or isinstance(exc, smtplib.SMTPRecipientsRefused)
-    Email.update(status=FAILED if final else QUEUED, attempts=attempts,
-                 last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                 send_after=now + backoff(attempts)).where(Email.id == email.id).execute()
+    with write_transaction():
+        Email.update(status=FAILED if final else QUEUED, attempts=attempts,
+                     last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                     send_after=now + backoff(attempts)).where(Email.id == email.id).execute()
 
 
 def _unbuildable(email, exc):
     """An email that cannot even be written (a line break in a name, say) fails at once, with the
     reason on the Outbox page; retrying would only delay the news for hours."""
-    Email.update(status=FAILED, attempts=email.attempts + 1,
-                 last_error=f"This email could not be built, so it was not sent: {type(exc).__name__}: {exc}"[:2000]
-                 ).where(Email.id == email.id).execute()
+    with write_transaction():
+        Email.update(status=FAILED, attempts=email.attempts + 1,
+                     last_error=f"This email could not be built, so it was not sent: {type(exc).__name__}: {exc}"[:2000]
+                     ).where(Email.id == email.id).execute()
 
 
 def retry(email):

@@ -20,7 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from playhouse.pool import PooledDatabase
 
 from . import announcements, backups, cover, outbox, privacy, qualification_expiry, reminders
-from .db import database, is_sqlite, utcnow
+from .db import database, is_sqlite, utcnow, write_transaction
 
 log = logging.getLogger(__name__)
 PG_LOCK_ID = 0x434552564953  # "CERVIS"
@@ -46,7 +46,7 @@ def prune_throttles(app, now=None):
     """Failed attempts older than any rate-limit window count for nothing: drop them."""
     from .models import Throttle
 
-    with app.app_context(), database.connection_context():
+    with app.app_context(), database.connection_context(), write_transaction():
         cutoff = (now or utcnow()) - THROTTLE_KEPT
         return Throttle.delete().where(Throttle.at < cutoff).execute()
 
@@ -169,6 +169,7 @@ def _name_thread():
     from the pages' (bench/ times a request without the emails sent meanwhile), and it runs at a
     lower priority: everything it does can wait a moment for a person's page (Linux sets one
     thread's niceness)."""
+    threading.current_thread().name = "cervis-jobs"  # and to Python (the write-lock clock's label)
     try:
         ctypes.CDLL("libc.so.6").prctl(15, b"cervis-jobs", 0, 0, 0)  # PR_SET_NAME
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)

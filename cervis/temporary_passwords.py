@@ -3,10 +3,7 @@ made), and the signed link in their email that stands in for typing one."""
 import hashlib
 from datetime import timedelta
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
-
-from . import emails, passwords
+from . import emails, passwords, signed_links
 from .db import utcnow
 from .models import User
 
@@ -35,10 +32,6 @@ def issue_temporary_password(user, kind="temporary-password", valid=None, made=N
     emails.temporary_password(user, temp, link, kind=kind)
 
 
-def _serializer():
-    return URLSafeTimedSerializer(current_app.secret_key, salt="temporary-password")
-
-
 def _fingerprint(temp_hash):
     # Ties the link to this temporary password (once used or replaced, the link is dead)
     # without putting any of its hash in a URL.
@@ -46,16 +39,14 @@ def _fingerprint(temp_hash):
 
 
 def _link_token(user):
-    return _serializer().dumps({"u": user.id, "t": _fingerprint(user.temp_password_hash)})
+    return signed_links.TEMPORARY_PASSWORD.make({"u": user.id, "t": _fingerprint(user.temp_password_hash)})
 
 
 def user_from_link(token):
-    try:
-        # The stored expiry, checked below, is the real limit; this only bounds any link.
-        data = _serializer().loads(token, max_age=int(max(TEMP_VALID, WELCOME_VALID).total_seconds()))
-    except BadSignature:
-        return None
-    user = User.get_or_none(User.id == data.get("u")) if isinstance(data, dict) else None
+    # The stored expiry, checked below, is the real limit; this only bounds any link.
+    data = signed_links.TEMPORARY_PASSWORD.read(token, max_age=int(max(TEMP_VALID, WELCOME_VALID).total_seconds()))
+    user_id = signed_links.id_in(data, "u")
+    user = User.get_or_none(User.id == user_id) if user_id else None
     if (user is None or not user.active or not user.temp_password_hash or not user.temp_password_expires
             or _fingerprint(user.temp_password_hash) != data.get("t") or user.temp_password_expires <= utcnow()):
         return None

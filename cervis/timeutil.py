@@ -1,5 +1,5 @@
 """UTC in the database, the organisation's time zone on the page."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -7,6 +7,18 @@ from flask import g
 
 from .db import utcnow  # noqa: F401  (re-exported: the one clock)
 from .models import Organisation
+
+# A day's range in UTC, and the day after it, stay inside what a date can hold (9999-12-31 + 1 cannot).
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+
+
+def parse_day(text):
+    """A date from a form or link (YYYY-MM-DD), or None (also for one no rota could be on)."""
+    try:
+        day = date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    return day if EARLIEST_DAY <= day <= LATEST_DAY else None
 
 
 def org_zone():

@@ -1,6 +1,9 @@
 """Shift bookings launched and the offer deadline: the scheduler's jobs, driven by a controlled clock."""
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+
+import pytest
 
 from cervis import announcements, scheduler
 from cervis.models import (PENDING, Announcement, AnnouncementOptOut, Email, Group, Membership,
@@ -172,16 +175,16 @@ def test_the_scheduler_runs_the_announcement_job(app):
 def crash_on_the_second_email(app, monkeypatch):
     """The power goes as the go-live's second batch (of one email) is written; then it comes back."""
     monkeypatch.setattr(announcements, "BATCH", 1)
-    real_once, calls = announcements.emails.once, []
+    real_row, calls = announcements.emails.Letters.row, []
 
     def crash_on_the_second(*args, **kw):
         calls.append(args)
         if len(calls) == 2:
             raise RuntimeError("power cut")
-        return real_once(*args, **kw)
+        return real_row(*args, **kw)
 
     with monkeypatch.context() as power:
-        power.setattr(announcements.emails, "once", crash_on_the_second)
+        power.setattr(announcements.emails.Letters, "row", crash_on_the_second)
         try:
             run(app, GO_LIVE + timedelta(minutes=5))
         except RuntimeError:
@@ -196,6 +199,49 @@ def test_a_crash_half_way_keeps_the_batches_written_and_a_restart_sends_the_rest
     assert run(app, GO_LIVE + timedelta(minutes=6)) == 1
     assert kinds("vera@example.org") == [LAUNCHED] and kinds("leo@example.org") == [LAUNCHED]
     assert Announcement.get().recipients == 2
+
+
+# The write lock, a batch at a time ------------------------------------------------------------
+
+@pytest.fixture
+def emails_per_transaction(monkeypatch):
+    """How many emails each of the announcements' write transactions queued."""
+    counts, real = [], announcements.write_transaction
+
+    @contextmanager
+    def counted():
+        before = Email.select().count()
+        with real() as tx:
+            yield tx
+            counts.append(Email.select().count() - before)
+
+    monkeypatch.setattr(announcements, "write_transaction", counted)
+    monkeypatch.setattr(announcements, "BATCH", 2)
+    return counts
+
+
+def five_more_members():
+    for i in range(5):
+        Membership.create(user=_user(f"member{i}@example.org", f"Member{i}", "Northsider"),
+                          group=Group.get(Group.name == "Northside"))
+
+
+def test_announce_now_queues_its_emails_a_batch_at_a_time(app, db, emails_per_transaction):
+    opp = night_shelter(live_from=NOW - timedelta(days=2))
+    five_more_members()
+    leo = User.by_email("leo@example.org")
+    row = announcements.announce_by_hand(opp, "2027-02", leo, now=NOW)
+    assert row.recipients == 7 and Email.select().where(Email.kind == LAUNCHED).count() == 7
+    assert max(emails_per_transaction) == 2 and sum(emails_per_transaction) == 7
+    with pytest.raises(announcements.TooSoon):  # the hour is claimed before the first batch
+        announcements.announce_by_hand(opp, "2027-02", leo, now=NOW + timedelta(minutes=1))
+
+
+def test_deadline_reminders_are_queued_a_batch_at_a_time(app, db, emails_per_transaction):
+    opp = night_shelter(live_from=NOW - timedelta(days=2))
+    five_more_members()
+    assert announcements.remind_deadlines(opp.offer_deadline - timedelta(days=2)) == 7
+    assert max(emails_per_transaction) == 2 and sum(emails_per_transaction) == 7
 
 
 def three_months(deadline=None):

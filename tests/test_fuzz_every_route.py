@@ -1,5 +1,7 @@
 """Malformed input on every route, as the persona the route is for: missing, wrong type, huge,
-negative, impossible dates, unicode, NUL, repeated keys, 10,000 ticks. Never a 500.
+negative, impossible dates, unicode, NUL, repeated keys, 10,000 ticks. Never a 500. And every
+argument of every route's address at its edges: ids 0, -1, 2^63 and 10^30, dates at the ends of the
+calendar, huge strings, and each signed link holding those ids.
 
 A fixed seed and a few cases a route keep it quick and the same on every run; the field names
 come from the route's own page where it has one, else from the names our forms use."""
@@ -10,6 +12,7 @@ from datetime import date, timedelta
 from conftest import PASSWORD, hashed
 from werkzeug.datastructures import MultiDict
 
+from cervis import signed_links
 from cervis.db import utcnow
 from cervis.models import (PENDING, Email, Frequency, Group, Membership, Opportunity, Organisation, Qualification,
                            QualificationGrant, Registration, Role, ServiceRecord, Slot, User)
@@ -24,10 +27,12 @@ COMMON_NAMES = ["name", "email", "first_name", "last_name", "day", "date", "mont
 BAD = ["", " ", "abc", "-1", "0", "-99999999999999999999", "99999999999999999999999", "1e309", "NaN", "inf",
        "1.5", "0x10", "9999-12-31", "0000-00-00", "2026-02-30", "2026-13-01", "-2026-01-01", "25:99",
        "31/02/2026", "\u540d\u524d\U0001f642\u202e", "\x00", "Ab\r\nBcc: x@example.org", "<script>", "'; --",
-       "true", "on", "../../etc/passwd", "%00", "\ud7ff\ufffe"]
+       "true", "on", "../../etc/passwd", "%00", "\ud7ff\ufffe", "0001-01-01", str(2**63), str(10**30)]
 HUGE = "x" * 200_000
 TICKS = 10_000
 MISSING_ID = 987_654_321
+EDGE_IDS = (0, -1, 2**63 - 1, 2**63, 10**30)
+EDGE_TEXT = ("9999-12-31", "0001-01-01", "1899-12-31", "9998-12-31", "2027-02-29", "x" * 20_000, "..")
 
 
 def _arrange():
@@ -102,29 +107,83 @@ def _requests(app, client, rule, ids, rng):
             yield method, missing, [(names[0], bad_value) for bad_value in BAD[:3]], {}
 
 
+def _tokens(endpoint, number, ids):
+    """The route's own signed link, holding this number where a real one holds an id."""
+    person, group = ids["person_id"], ids["group_id"]
+    payloads = {"volunteer.cancel_link": [(signed_links.CANCEL, {"r": number})],
+                "volunteer.cover": [(signed_links.COVER, {"a": number})],
+                "volunteer.ical": [(signed_links.ICAL, number)],
+                "volunteer.feed": [(signed_links.FEED, [number, None, 0]), (signed_links.FEED, [person, number, 0]),
+                                   (signed_links.FEED, [person, None, number])],
+                "auth.temporary_link": [(signed_links.TEMPORARY_PASSWORD, {"u": number, "t": "x"})],
+                "unsubscribe.one_click": [(signed_links.UNSUBSCRIBE, [number, group]),
+                                          (signed_links.UNSUBSCRIBE, [person, number])]}
+    return [kind.make(value) for kind, value in payloads.get(endpoint, [])]
+
+
+def _edges(app, rule, ids):
+    """The route's address with one argument at a time at an edge, the others as arranged."""
+    with app.test_request_context():
+        from flask import url_for
+        for name in sorted(rule.arguments):
+            if name.endswith("_id"):
+                values = EDGE_IDS
+            elif name == "token":
+                values = [t for n in EDGE_IDS for t in _tokens(rule.endpoint, n, ids)] + list(EDGE_TEXT)
+            else:
+                values = EDGE_TEXT
+            for value in values:
+                yield url_for(rule.endpoint, **{**{a: ids.get(a, 1) for a in rule.arguments}, name: value})
+
+
 def _send(client, method, url, data, headers):
     if method == "GET":
         return client.get(url, query_string=MultiDict(data), headers=headers)
     return client.post(url, data=MultiDict(data), headers=headers)
 
 
+def _rules(app):
+    return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"),
+                  key=lambda r: (r.endpoint == "admin.people_verify", r.rule, r.endpoint))
+
+
+def _failures(client, requests):
+    """(the requests that gave a 500, how many were sent)."""
+    failures, sent = [], 0
+    for method, url, data, headers in requests:
+        try:
+            status = _send(client, method, url, data, headers).status_code
+        except Exception as exc:  # noqa: BLE001  (a 500 under TESTING: collected, not stopped on)
+            status = f"{type(exc).__name__}: {str(exc)[:200]}"
+        sent += 1
+        if status == 500 or isinstance(status, str):
+            failures.append(f"{method} {url[:120]} {[(k, v[:40]) for k, v in data[:6]]}: {status}")
+    return failures, sent
+
+
 def test_malformed_values_on_every_route_never_give_a_500(app, db):
     ids = _arrange()
     client, failures, sent = app.test_client(), [], 0
-    rules = sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"),
-                   key=lambda r: (r.endpoint == "admin.people_verify", r.rule, r.endpoint))
+    rules = _rules(app)
     for number, rule in enumerate(rules):
         _sign_in(client, rule.endpoint)
-        for method, url, data, headers in _requests(app, client, rule, ids, random.Random(SEED + number)):
-            try:
-                status = _send(client, method, url, data, headers).status_code
-            except Exception as exc:  # noqa: BLE001  (a 500 under TESTING: collected, not stopped on)
-                status = f"{type(exc).__name__}: {str(exc)[:200]}"
-            sent += 1
-            if status == 500 or isinstance(status, str):
-                failures.append(f"{method} {url} {[(k, v[:40]) for k, v in data[:6]]}: {status}")
+        found, count = _failures(client, _requests(app, client, rule, ids, random.Random(SEED + number)))
+        failures, sent = failures + found, sent + count
     assert failures == [], f"{len(failures)} of {sent} requests failed:\n" + "\n".join(failures[:40])
     assert sent > 6 * len(rules)
+
+
+def test_every_route_argument_at_its_edges_never_gives_a_500(app, db):
+    ids = _arrange()
+    client, failures, sent = app.test_client(), [], 0
+    rules = [rule for rule in _rules(app) if rule.arguments]
+    for rule in rules:
+        _sign_in(client, rule.endpoint)
+        found, count = _failures(client, ((method, url, [], {}) for url in _edges(app, rule, ids)
+                                          for method in sorted(rule.methods - {"HEAD", "OPTIONS"})))
+        failures, sent = failures + found, sent + count
+    assert failures == [], f"{len(failures)} of {sent} requests failed:\n" + "\n".join(failures[:40])
+    assert sent > 5 * len(rules)
 
 
 def test_the_inputs_that_gave_500s_get_clear_answers(auth, client, db):

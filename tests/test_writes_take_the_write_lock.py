@@ -5,11 +5,12 @@ import time
 from datetime import timedelta
 
 import pytest
+from conftest import on_postgresql
 from helpers_leader import LEO, slot_in
 
 from cervis import db as cervis_db
 from cervis.db import database, write_transaction
-from cervis.models import Throttle
+from cervis.models import Email, Throttle
 
 WRITES = ("insert", "update", "delete", "replace")
 # PostgreSQL keeps a bigint advisory lock's key in two 32-bit halves.
@@ -73,4 +74,20 @@ def test_printing_and_downloading_the_rota_write_their_audit_under_the_write_loc
     unlocked_writes.clear()  # arranging the slot is not the app's doing
     assert client.get(f"/leader/opportunities/{opportunity.id}/rota/print").status_code == 200
     assert client.get(f"/leader/opportunities/{opportunity.id}/rota.csv").status_code == 200
+    assert unlocked_writes == []
+
+
+# Every job run in the test's one connection: on PostgreSQL a job's own connection context ends it under the test.
+@pytest.mark.skipif(on_postgresql(), reason="the jobs' connection contexts close the test's PostgreSQL connection")
+def test_the_jobs_write_only_under_the_write_lock(app, db, unlocked_writes):
+    from cervis import scheduler
+
+    with write_transaction():
+        Throttle.create(key="login-email:vera@example.org", at=cervis_db.utcnow() - timedelta(days=30))
+        Email.create(kind="welcome", to_addr="vera@example.org", subject="Welcome", body_text="Hi",
+                     message_id="<jobs@example.org>", send_after=cervis_db.utcnow() - timedelta(minutes=1))
+    unlocked_writes.clear()
+    for job, _ in scheduler.JOBS:
+        job(app)
+    assert Email.get().status == "sent" and Throttle.select().count() == 0
     assert unlocked_writes == []

@@ -1,6 +1,4 @@
 """"Who came?": one night's attendance, for that night's shift leader and the group's leaders."""
-from datetime import date
-
 from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -11,15 +9,13 @@ from ..htmx import answer_now, done
 from ..models import Opportunity
 from ..permissions import as_id
 from ..rota import Refused
+from ..timeutil import parse_day
 from . import bp
 
 
 def _night_for(user, opportunity_id, day):
     """The opportunity and date, for a user who may record them; 404 or 403 otherwise."""
-    try:
-        day = date.fromisoformat(day)
-    except ValueError:
-        abort(404)
+    day = parse_day(day) or abort(404)
     opportunity = Opportunity.get_or_none(Opportunity.id == opportunity_id)
     if opportunity is None:
         abort(404)

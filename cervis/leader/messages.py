@@ -1,7 +1,5 @@
 """'Send E-mail to Selected' from a group's member list, and to everyone registered on a date of
 an opportunity (the rota board links here with templates/leader/_message_date_link.html)."""
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -12,6 +10,7 @@ from .. import messages
 from ..auth import leader_required
 from ..forms import single_line
 from ..permissions import as_id, group_for_leader, opportunity_for_leader
+from ..timeutil import parse_day
 from . import bp
 
 
@@ -42,10 +41,7 @@ def message_members(group_id):
 def message_date(opportunity_id, day):
     """Everyone registered on this date, all ticked; only they can be chosen."""
     opportunity = opportunity_for_leader(current_user, opportunity_id)
-    try:
-        day = date.fromisoformat(day)
-    except ValueError:
-        abort(404)
+    day = parse_day(day) or abort(404)
     people = messages.registered_on(opportunity, day)
     back = request.args.get("back") if (request.args.get("back") or "").startswith("/leader/") else None
     back = back or url_for("leader.slots", opportunity_id=opportunity.id)

@@ -10,7 +10,7 @@ from ..permissions import as_id
 from ..spreadsheet import csv_download
 from ..models import Group, Opportunity, Role, ServiceRecord, Slot
 from ..models.attendance import served
-from ..timeutil import org_zone, slot_when, to_local, to_utc, utcnow
+from ..timeutil import org_zone, parse_day, slot_when, to_local, to_utc, utcnow
 from . import bp
 
 TITLE = "View or Print Volunteer Activity History"
@@ -96,12 +96,7 @@ def activity_history(user, now, start=None, end=None, page=None, per_page=PER_PA
 
 def _period():
     """The optional From / To dates; a bad one is ignored rather than refused."""
-    def parse(name):
-        try:
-            return date.fromisoformat(request.args.get(name, ""))
-        except ValueError:
-            return None
-    return parse("from"), parse("to")
+    return parse_day(request.args.get("from")), parse_day(request.args.get("to"))
 
 
 @bp.route("/history")

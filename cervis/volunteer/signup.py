@@ -15,7 +15,7 @@ from ..htmx import answer_now, answered, is_htmx, vary
 from ..models import Opportunity, OpportunityInterest
 from ..months import parse_month
 from ..permissions import as_id
-from ..timeutil import slot_when
+from ..timeutil import parse_day, slot_when
 from . import bp
 from .signup_find import search_filters, volunteer_for
 
@@ -99,7 +99,7 @@ def signup_slots():
         return _signup_page(user, volunteer, status=400, error=NO_OPPORTUNITY, notes=notes)
     opportunity = opportunity_for(volunteer, chosen, utcnow())
     note = _note(opportunity)
-    return _slots_answer(volunteer, opportunity, note, offers.parse_day(request.args.get("day")))
+    return _slots_answer(volunteer, opportunity, note, parse_day(request.args.get("day")))
 
 
 def _note(opportunity):
@@ -134,7 +134,7 @@ def signup_register():
     if not all(as_id(value) for value in raw):
         abort(400)
     note = _note(opportunity).strip()
-    day = offers.parse_day(request.form.get("day"))
+    day = parse_day(request.form.get("day"))
     if not raw or len(note) > offers.NOTE_MAX:
         error = NOTE_TOO_LONG if raw else NOTHING_TICKED
         flash(error, "error")
