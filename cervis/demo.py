@@ -108,7 +108,8 @@ QUALIFICATIONS = [("Safeguarding", 36, False), ("Food hygiene level 2", 36, Fals
 NEEDS = {"SL": ("Shift leader training", "Safeguarding"), "Cook": ("Food hygiene level 2",)}
 # Who holds what, gained this many days ago (None: see _training). Ivo, Jo, Kit and Lou hold nothing.
 HELD = {"Alex": {"Safeguarding": 400, "Food hygiene level 2": 200}, "Bea": {"Shift leader training": 700,
-        "Safeguarding": 300}, "Cal": {"Shift leader training": 500, "Safeguarding": 100},
+        "Safeguarding": 300}, "Cal": {"Shift leader training": 500, "Safeguarding": 100,
+        "Food hygiene level 2": 150},
         "Dana": {"Shift leader training": 900, "Safeguarding": 800}, "Eli": {"Shift leader training": 365},
         "Fern": {"Food hygiene level 2": 30}, "Hana": {"Food hygiene level 2": 1200}}
 DEMO_PROOF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -232,10 +233,18 @@ def _filled_night(opp, day, members, leader):
                                      defaults={"ends_at": ends, "capacity": role.default_capacity})
         if not free or slot.registrations.where(Registration.status == REGISTERED).exists():
             continue
-        volunteer = free.pop(0)
+        volunteer = next((m for m in free if _suits(m, role)), free[0])
+        free.remove(volunteer)
         reg, _ = Registration.get_or_create(volunteer=volunteer, slot=slot)
         Registration.update(status=REGISTERED).where(Registration.id == reg.id).execute()
         RegistrationEvent.create(registration=reg, status=REGISTERED, by=leader)
+
+
+def _suits(volunteer, role):
+    """Whether the demo's training lets the volunteer take the role; a Reserve covers the Cook, so
+    holds food hygiene (cancel the Cook's place tomorrow and the Reserve is asked)."""
+    needs = NEEDS["Cook"] if role.is_reserve else NEEDS.get(role.name, ())
+    return set(needs) <= set(HELD.get(volunteer.first_name, {}))
 
 
 def _fill(slot, members, leader, rng, full):

@@ -443,7 +443,8 @@ def complete_rota(opportunity, day, by, now=None, seen=None):
         shifts = defaultdict(list)
         for _, volunteer_id, *shift in pending:
             shifts[volunteer_id].append(emails.Shift(*shift))
-        volunteers = (User.select(User.id, User.email, User.first_name, User.last_name, User.family_of)
+        volunteers = (User.select(User.id, User.email, User.first_name, User.last_name, User.family_of,
+                              User.active)
                       .where(User.id.in_(list(shifts)))) if shifts else []
         result.not_required = len(pending)
         result.emails = emails.rota_not_required({v: shifts[v.id] for v in volunteers}, about=completion,
