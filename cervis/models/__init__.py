@@ -1,4 +1,6 @@
 """All models, importable from one place."""
+from .applications import (APPROVED, DECLINED, OPEN, UNCONFIRMED, WITHDRAWN, Application,
+                           ApplicationGroup, RecruitmentStep, Reference, StepDone)
 from .announce import Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut
 from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
@@ -27,7 +29,8 @@ ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        CoverRequest, CoverAsk, AttendanceDay, Attendance, EmailAttachment, CalendarFeed, Branding,
        Erasure, RetentionReminder,
        Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut,
-       Qualification, RoleRequirement, QualificationGrant, RecordCheck, QualificationOverride]
+       Qualification, RoleRequirement, QualificationGrant, RecordCheck, QualificationOverride,
+       Application, ApplicationGroup, RecruitmentStep, StepDone, Reference]
 
 __all__ = [m.__name__ for m in ALL] + [
     "seed_lists", "GRANTED", "NOT_CLEARED", "WAITING", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]
