@@ -33,4 +33,4 @@ ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        Application, ApplicationGroup, RecruitmentStep, StepDone, Reference]
 
 __all__ = [m.__name__ for m in ALL] + [
-    "seed_lists", "GRANTED", "NOT_CLEARED", "WAITING", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]
+    "seed_lists", "UNCONFIRMED", "OPEN", "APPROVED", "DECLINED", "WITHDRAWN", "GRANTED", "NOT_CLEARED", "WAITING", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]
