@@ -12,11 +12,12 @@ JS = Path(__file__).parent / "js"
 
 
 def install_icaljs():
-    """tests/js/node_modules (git-ignored), installed from tests/js/package.json when missing."""
-    if (JS / "node_modules" / "ical.js").is_dir():
+    """tests/js/node_modules (git-ignored): ical.js and mailparser, installed from tests/js/package.json
+    when either is missing."""
+    if all((JS / "node_modules" / name).is_dir() for name in ("ical.js", "mailparser")):
         return
     if shutil.which("npm") is None:
-        raise RuntimeError("The calendar tests need Node and npm (to install ical.js into tests/js)")
+        raise RuntimeError("The calendar and e-mail checks need Node and npm (to install tests/js's packages)")
     subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=JS, check=True, capture_output=True,
                    timeout=300)
 

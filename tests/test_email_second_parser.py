@@ -1,20 +1,24 @@
-"""The e-mails we write, read by a MIME parser nobody here wrote (npm's mailparser, through Node):
-no injected header, and the names and subject arrive as typed. Skipped when Node or mailparser is
-missing; `npm install mailparser@3` in a folder named by MAILPARSER_DIR (default /tmp/mailparse)."""
+"""The e-mails we write, read by a MIME parser nobody here wrote (npm's mailparser, through Node, pinned
+in tests/js/package.json): no injected header, and the names and subject arrive as typed."""
 import json
-import os
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from cervis import emails, outbox
 from cervis.models import Organisation, User
+from helpers_calendar import JS, install_icaljs
 from helpers_mail import BULK
 from test_email_headers import KID, SUBJECT
 
-FOLDER = Path(os.environ.get("MAILPARSER_DIR", "/tmp/mailparse"))
+FOLDER = JS
+
+
+@pytest.fixture(scope="module", autouse=True)
+def mailparser():
+    install_icaljs()
+
+
 SCRIPT = """
 const {simpleParser} = require('mailparser');
 let data = [];
@@ -26,8 +30,6 @@ process.stdin.on('data', c => data.push(c)).on('end', async () => {
 """
 
 
-@pytest.mark.skipif(not shutil.which("node") or not (FOLDER / "node_modules/mailparser").is_dir(),
-                    reason="Node or npm's mailparser not installed")
 def test_mailparser_reads_no_injected_header_and_the_values_as_typed(db):
     org = Organisation.current()
     org.short_name = "Shelter"
@@ -57,8 +59,6 @@ process.stdin.on('data', c => data.push(c)).on('end', async () => {
 """
 
 
-@pytest.mark.skipif(not shutil.which("node") or not (FOLDER / "node_modules/mailparser").is_dir(),
-                    reason="Node or npm's mailparser not installed")
 @pytest.mark.parametrize("which", list(BULK))
 def test_mailparser_reads_a_bulk_emails_one_click_unsubscribe_and_its_link_in_the_text(app, db, which):
     mail = BULK[which](app)
