@@ -76,7 +76,7 @@ def test_every_answer_is_on_screen_and_focused(phone_js, db):
     admin = phone_js.new_page()
     log_in(admin, "ada@example.org")
     admin.goto("/admin/lists")
-    admin.locator("section.list-section").last.locator("button", has_text="Save").last.click()
+    admin.locator("section#list-interests").locator("button", has_text="Save").last.click()
     assert_answered(admin, "")
     admin.goto("/admin/settings")
     admin.get_by_role("button", name="Save Settings").click()
