@@ -53,8 +53,9 @@ class ApplyForm(FlaskForm):
     website = StringField("Leave this empty", validators=[Optional()])  # the honeypot: people never see it
 
     def validate_groups(self, field):
-        known = {g.id for g in Group.select(Group.id).where(Group.id.in_(field.data or [0]))}
-        field.data = [g for g in field.data if g in known]
+        chosen = field.data or []
+        known = {g.id for g in Group.select(Group.id).where(Group.id.in_(chosen or [0]))}
+        field.data = [g for g in chosen if g in known]
         if not field.data:
             raise ValidationError("Please choose at least one place.")
 
@@ -136,9 +137,9 @@ def own_page(token):
 
 @bp.route("/apply/<token>/withdraw", methods=["POST"])
 def withdraw(token):
-    application = _application(token)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    application = _application(token)
     done = applications.withdraw(application)
     message = "Your application is withdrawn. Thank you for your interest." if done else None
     return answered(url_for("apply.own_page", token=token), message)

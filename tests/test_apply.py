@@ -158,3 +158,15 @@ def test_withdraw_rejects_get(client, db):
     client.post("/apply", data=alex())
     link = link_in(emails_to(ALEX, "application-confirm")[0])
     assert client.get(f"{link}/withdraw").status_code == 405
+
+
+def test_the_demo_has_the_default_steps_and_two_applications_in_progress(db):
+    from cervis import demo
+    from cervis.models import RecruitmentStep
+
+    demo.load()
+    assert [s.name for s in RecruitmentStep.ordered()][0] == "E-mail confirmed" and RecruitmentStep.select().count() == 6
+    priya, quinn = Application.select().where(Application.status == OPEN).order_by(Application.first_name)
+    assert StepDone.select().where(StepDone.application == priya).count() == 2
+    assert Reference.get(Reference.application == priya, Reference.number == 2).received_at is None
+    assert StepDone.select().where(StepDone.application == quinn).count() == 6
