@@ -44,10 +44,10 @@ class ApplyForm(FlaskForm):
     frequency = SelectField("How often would you like to volunteer?*", validate_choice=False)
     referee1_name = _text("Referee 1 Name:*", "Please give the name of your first referee.")
     referee1_email = _email("Referee 1 E-mail:*", "Please give your first referee's e-mail address.")
-    referee1_relationship = _text("How do they know you?*", "Please say how your first referee knows you.", 200)
+    referee1_relationship = _text("How does Referee 1 know you?*", "Please say how your first referee knows you.", 200)
     referee2_name = _text("Referee 2 Name:*", "Please give the name of your second referee.")
     referee2_email = _email("Referee 2 E-mail:*", "Please give your second referee's e-mail address.")
-    referee2_relationship = _text("How do they know you?* ", "Please say how your second referee knows you.", 200)
+    referee2_relationship = _text("How does Referee 2 know you?*", "Please say how your second referee knows you.", 200)
     privacy = BooleanField("I have read and accept the privacy policy",
                            validators=[DataRequired("Please accept the privacy policy to apply.")])
     website = StringField("Leave this empty", validators=[Optional()])  # the honeypot: people never see it
