@@ -1,31 +1,17 @@
 """Apply to Volunteer on a phone-sized Chromium, with and without JavaScript: the form (a mistake
 first, nothing typed lost), the e-mail's link, the applicant's own page, Withdraw my application."""
 import re
-import threading
 
 import pytest
-from conftest import emails_to
-from werkzeug.serving import make_server
+from conftest import emails_to, serving
 
 from cervis.models import WITHDRAWN, Application
-
-PORTS = range(19100, 19200)  # this work's own ports
 
 
 @pytest.fixture
 def own_server(app):
-    for port in PORTS:
-        try:
-            server = make_server("127.0.0.1", port, app, threaded=True)
-            break
-        except OSError:
-            continue
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    server.server_close()
+    with serving(app, range(19100, 19200)) as url:  # this work's own ports
+        yield url
 
 
 def fits_the_screen(page):
