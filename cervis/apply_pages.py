@@ -12,6 +12,7 @@ from .forms import EmptyForm, _strip, single_line
 from .htmx import answered
 from .landing import client_address
 from .models import Frequency, Group, Organisation, Throttle
+from .permissions import as_id
 from .profile_forms import MultiCheckboxField
 
 bp = Blueprint("apply", __name__)
@@ -40,7 +41,7 @@ class ApplyForm(FlaskForm):
     email = _email("E-mail Address:*", "Please enter your e-mail address.")
     phone = StringField("Phone:*", filters=[_strip], validators=[DataRequired("Please enter your phone number."), PHONE])
     groups = MultiCheckboxField("Where would you like to volunteer?*", validate_choice=False,
-                                coerce=lambda v: int(v) if str(v).isdigit() and len(str(v)) < 12 else 0)
+                                coerce=lambda v: as_id(v) or 0)
     frequency = SelectField("How often would you like to volunteer?*", validate_choice=False)
     referee1_name = _text("Referee 1 Name:*", "Please give the name of your first referee.")
     referee1_email = _email("Referee 1 E-mail:*", "Please give your first referee's e-mail address.")
@@ -60,7 +61,7 @@ class ApplyForm(FlaskForm):
             raise ValidationError("Please choose at least one place.")
 
     def validate_frequency(self, field):
-        if not Frequency.select().where(Frequency.id == (field.data if str(field.data).isdigit() else 0)).exists():
+        if _frequency(field.data) is None and Frequency.select().exists():  # no list there: nothing asked
             raise ValidationError("Please choose how often.")
 
     def validate_referee1_email(self, field):
@@ -99,7 +100,12 @@ def apply():
 
 def _details(form):
     return dict(first_name=form.first_name.data, last_name=form.last_name.data, email=form.email.data,
-                phone=form.phone.data, frequency=int(form.frequency.data))
+                phone=form.phone.data, frequency=_frequency(form.frequency.data))
+
+
+def _frequency(value):
+    chosen = as_id(value)
+    return Frequency.get_or_none(Frequency.id == chosen) if chosen else None
 
 
 def _referee(form, n):

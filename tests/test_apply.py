@@ -54,6 +54,8 @@ def test_applicant_applies_and_gets_a_confirmation_email(client, db):
     ({"groups": None}, "Please choose at least one place."),
     ({"groups": "999999"}, "Please choose at least one place."),
     ({"frequency": ""}, "Please choose how often."),
+    ({"frequency": "9" * 30}, "Please choose how often."),
+    ({"groups": "9" * 30}, "Please choose at least one place."),
     ({"referee1_email": ALEX}, "A referee cannot be you"),
     ({"referee2_email": "rita@example.net"}, "Please give two different referees."),
     ({"referee2_relationship": ""}, "Please say how your second referee knows you."),
@@ -170,3 +172,10 @@ def test_the_demo_has_the_default_steps_and_two_applications_in_progress(db):
     assert StepDone.select().where(StepDone.application == priya).count() == 2
     assert Reference.get(Reference.application == priya, Reference.number == 2).received_at is None
     assert StepDone.select().where(StepDone.application == quinn).count() == 6
+
+
+def test_a_refused_form_keeps_the_chosen_place_and_frequency(client, db):
+    page = client.post("/apply", data=alex(privacy=None)).get_data(as_text=True)
+    frequency = Frequency.ordered().first()
+    assert re.search(rf'<option selected value="{frequency.id}"|<option value="{frequency.id}" selected', page)
+    assert re.search(r'name="groups" value="\d+"\s*checked', page)
