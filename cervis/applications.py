@@ -4,7 +4,7 @@ The leaders' side (the queue, the steps they tick, references, approval) builds 
 """
 from . import emails
 from .db import utcnow, write_transaction
-from .models import (OPEN, UNCONFIRMED, WITHDRAWN, Application, ApplicationGroup, AuditLog, Group,
+from .models import (APPROVED, DECLINED, OPEN, UNCONFIRMED, WITHDRAWN, Application, ApplicationGroup, AuditLog, Group,
                      RecruitmentStep, Reference, StepDone, User)
 from .signed_links import APPLICATION
 
@@ -14,7 +14,7 @@ DEFAULT_STEPS = [("E-mail confirmed", "email"), ("Reference 1 received", "refere
                  ("Volunteer agreement accepted", "manual"), ("DBS check", "dbs")]
 # What the applicant reads about each step, by its state: plain words, never a reference's content.
 STATES = {UNCONFIRMED: "Waiting for you to confirm your e-mail address",
-          OPEN: "In progress", "approved": "Approved: welcome!", "declined": "Not taken further",
+          OPEN: "In progress", APPROVED: "Approved: welcome!", DECLINED: "Not taken further",
           WITHDRAWN: "Withdrawn by you"}
 
 
@@ -92,11 +92,15 @@ def steps(application):
     return [(step.name, done.get(step.id)) for step in RecruitmentStep.ordered()]
 
 
+def may_withdraw(application):
+    return application.status in (UNCONFIRMED, OPEN)
+
+
 def withdraw(application):
     """The applicant withdraws; audited. False when it was already decided or withdrawn."""
     with write_transaction():
         application = Application.get_by_id(application.id)
-        if application.status not in (UNCONFIRMED, OPEN):
+        if not may_withdraw(application):
             return False
         before = application.status
         application.status, application.decided_at = WITHDRAWN, utcnow()

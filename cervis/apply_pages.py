@@ -137,7 +137,7 @@ def own_page(token):
         application = applications.from_link(token)
     return render_template("apply/own_page.html", application=application, token=token,
                            steps=applications.steps(application), state=applications.STATES[application.status],
-                           can_withdraw=application.status in ("unconfirmed", "open"), form=EmptyForm(),
+                           can_withdraw=applications.may_withdraw(application), form=EmptyForm(),
                            org=Organisation.current())
 
 

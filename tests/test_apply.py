@@ -179,3 +179,17 @@ def test_a_refused_form_keeps_the_chosen_place_and_frequency(client, db):
     frequency = Frequency.ordered().first()
     assert re.search(rf'<option selected value="{frequency.id}"|<option value="{frequency.id}" selected', page)
     assert re.search(r'name="groups" value="\d+"\s*checked', page)
+
+
+def test_a_decided_application_cannot_be_withdrawn(client, db):
+    from cervis.models import APPROVED
+
+    client.post("/apply", data=alex())
+    link = link_in(emails_to(ALEX, "application-confirm")[0])
+    client.get(link)
+    Application.update(status=APPROVED).execute()
+    page = client.get(link).get_data(as_text=True)
+    assert "Approved: welcome!" in page and "Withdraw my application" not in page
+    client.post(f"{link}/withdraw")
+    assert Application.get().status == APPROVED and not AuditLog.select().where(
+        AuditLog.action == "application withdrawn").exists()
