@@ -73,6 +73,8 @@ def create_app(test_config=None):
     app.register_blueprint(admin_bp)
     from . import one_click_unsubscribe
     app.register_blueprint(one_click_unsubscribe.bp)
+    from . import apply_pages
+    app.register_blueprint(apply_pages.bp)
 
     if app.config.get("PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -65,7 +65,35 @@ def load():
             _nights_to_show(opp, weekday, members, leader, tomorrow=group == groups[0])
         _month_cycle(groups, leader)
         _training(groups, {v.first_name: v for v in volunteers}, leader, admin)
+        _applications(groups, leader)
     return logins
+
+
+def _applications(groups, leader):
+    """Two applications in progress: Priya waits for her second reference; Quinn has every step done
+    (the DBS check too), ready to approve."""
+    from .applications import default_steps
+    from .models import OPEN, Application, ApplicationGroup, Reference, StepDone
+
+    steps, now = default_steps(), utcnow()
+    frequency = Frequency.select().order_by(Frequency.position).first()
+    for first, last, days_ago, done in (("Priya", "Patel", 9, 2), ("Quinn", "Quarry", 30, len(steps))):
+        since = now - timedelta(days=days_ago)
+        application = Application.create(first_name=first, last_name=last, email=f"{first.lower()}@example.net",
+                                          phone="07700 900321", frequency=frequency, status=OPEN, created_at=since,
+                                          privacy_accepted_at=since, confirmed_at=since)
+        ApplicationGroup.create(application=application, group=groups[0])
+        for number, name in ((1, "Rosa Reed"), (2, "Stan Stone")):
+            received = number == 1 or done == len(steps)
+            Reference.create(application=application, number=number, name=name,
+                             email=f"{name.split()[0].lower()}.{first.lower()}@example.net",
+                             relationship="Manager at work" if number == 1 else "Neighbour", requested_at=since,
+                             received_at=since + timedelta(days=3) if received else None,
+                             known_for="5 years" if received else "", capacity="Work" if received else "",
+                             concerns=False if received else None, text="Reliable and kind." if received else "")
+        for step in steps[:done]:
+            StepDone.create(application=application, step=step, done_at=since + timedelta(days=step.position),
+                            done_by=None if step.kind in ("email", "reference-1", "reference-2") else leader)
 
 
 DEMO_LOGO = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" '

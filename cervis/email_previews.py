@@ -71,6 +71,8 @@ def sample(kind):
         "leader-message": dict(subject="Thank you", message="Thank you all for last week.\n\nSee you soon.",
                                leader=b["leader"], group=b["group"], unsubscribe_link="/unsubscribe/sample-link",
                                profile_link="/portal/profile#announcements"),
+        "application-confirm": dict(link="/apply/sample-link"),
+        "application-has-account": dict(reset_link="/reset"),
         "data-protection-reminder": dict(due=4, asked=1, years=3, link="/admin/data-protection"),
         **_training_samples(b),
     }
@@ -91,7 +93,7 @@ SAMPLED = ("confirmation", "called-up", "confirmation-withdrawn", "removed", "no
            "opportunity-cancelled", "cancellation-leader", "shift-reminder", "password-changed",
            "temporary-password", "welcome", "shift-bookings-launched", "more-shifts-added", "offer-deadline",
            "registration-cancelled", "cover-ask", "cover-leaders", "leader-message", "data-protection-reminder",
-           "qualification-expiring", "qualification-digest")
+           "qualification-expiring", "qualification-digest", "application-confirm", "application-has-account")
 
 
 def preview(kind):

@@ -1,5 +1,6 @@
 """Personas and helpers. Vera volunteers at Northside, which Leo leads; Olga leads Southside;
 Ada administers; Sam volunteers only at Southside; Nia is new (temporary password, no profile)."""
+import contextlib
 import os
 import re
 import shutil
@@ -234,15 +235,29 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
 
 
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+@contextlib.contextmanager
+def serving(app, ports=(0,)):
+    """The app on 127.0.0.1, on the first of `ports` that is free (0: any), until the block ends."""
+    for port in ports:
+        try:
+            server = make_server("127.0.0.1", port, app, threaded=True)
+            break
+        except OSError:
+            continue
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+
+
+@pytest.fixture
+def live_server(app):
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ HTMX = {"HX-Request": "true"}
 PUBLIC = {"static", "brand.favicon", "brand.icon", "views.index", "views.terms", "views.privacy", "views.contact", "auth.login",
           "auth.reset", "auth.logout", "auth.strength", "auth.temporary_link", "volunteer.cancel_link", "volunteer.ical",
           "volunteer.cover", "volunteer.feed", "brand.logo", "brand.stylesheet", "brand.manifest",
-          "unsubscribe.one_click"}
+          "unsubscribe.one_click", "apply.apply", "apply.sent", "apply.own_page", "apply.withdraw"}
 # Words that only the other persona's objects carry: none may ever show on Vera's or Leo's screen.
 SECRETS = ("SECRET-OPPORTUNITY", "SECRET-OFFER-NOTE", "SECRETKID", "SECRET-EMERGENCY", "SECRET-ADDRESS",
            "SECRET-SERVICE", "SECRET-DOCUMENT", "SECRET-NOTE", "SECRETROLE", "SECRET-EMAIL", "SECRET-TRAINING")

@@ -115,6 +115,8 @@ def _tokens(endpoint, number, ids):
                 "volunteer.ical": [(signed_links.ICAL, number)],
                 "volunteer.feed": [(signed_links.FEED, [number, None, 0]), (signed_links.FEED, [person, number, 0]),
                                    (signed_links.FEED, [person, None, number])],
+                "apply.own_page": [(signed_links.APPLICATION, {"a": number})],
+                "apply.withdraw": [(signed_links.APPLICATION, {"a": number})],
                 "auth.temporary_link": [(signed_links.TEMPORARY_PASSWORD, {"u": number, "t": "x"})],
                 "unsubscribe.one_click": [(signed_links.UNSUBSCRIBE, [number, group]),
                                           (signed_links.UNSUBSCRIBE, [person, number])]}

@@ -362,3 +362,12 @@ def test_tab_reaches_the_slot_boxes_and_register_with_a_visible_outline(browser,
     assert seen[-1]["tag"] == "BUTTON" and seen[-1]["text"] == "Register", seen
     for focused in boxes + [seen[-1]]:
         assert focused["outline"] != "none" and focused["width"] >= 2, focused
+
+
+def test_apply_to_volunteer_passes_axe_blank_and_with_its_field_errors(audit):
+    audit.visit("/apply")
+    audit.page.get_by_role("button", name="Send My Application").click()
+    audit.page.locator(".field-error").first.wait_for()
+    audit.check("/apply with its field errors")
+    audit.visit("/apply/sent")
+    audit.assert_clean()
