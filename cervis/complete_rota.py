@@ -103,8 +103,11 @@ class Completed:
 def complete_rota(opportunity, day, by, now=None, seen=None):
     """Every pending offer of the month becomes not required (one email per volunteer listing
     their slots) and every confirmation still waiting goes now. `seen` is the summary's
-    Summary.seen: when the rota was completed since, nothing happens again."""
+    Summary.seen: when the rota was completed since, nothing happens again.
+    The emails are rendered first, outside the write lock; under it the offers are read again and
+    only a volunteer whose offers or address changed meanwhile has theirs rendered again."""
     now = now or utcnow()
+    ready = _letters(_pending(opportunity, day)[1])
     with write_transaction():
         # PostgreSQL: the opportunity's row queues up two presses, even before any completion row exists.
         for_update(Opportunity.select().where(Opportunity.id == opportunity.id)).get()
@@ -122,23 +125,41 @@ def complete_rota(opportunity, day, by, now=None, seen=None):
         result.confirmations = (Email.update(send_after=now)
                                 .where(Email.id.in_(_unsent_confirmations(opportunity, day, now)
                                                     .select(Email.id))).execute())
-        # Plain rows, not five models each: hundreds of offers, read for their ids and the emails' words.
-        pending = list(_month_offers(opportunity, day, PENDING).select(
-            Registration.id, Registration.volunteer, Opportunity.name, Slot.starts_at, Slot.ends_at, Role.name)
-            .tuples())
-        ids = [reg_id for reg_id, *_ in pending]
+        ids, shifts = _pending(opportunity, day)
         _change_many(ids, NOT_REQUIRED, by, now, note="Rota completed")
-        shifts = defaultdict(list)
-        for _, volunteer_id, *shift in pending:
-            shifts[volunteer_id].append(emails.Shift(*shift))
-        volunteers = (User.select(User.id, User.email, User.first_name, User.last_name, User.family_of,
-                              User.active)
-                      .where(User.id.in_(list(shifts)))) if shifts else []
-        result.not_required = len(pending)
-        result.emails = emails.rota_not_required({v: shifts[v.id] for v in volunteers}, about=completion,
-                                                 send_after=now)
+        result.not_required = len(ids)
+        about = {"send_after": now, "subject_type": type(completion).__name__, "subject_id": completion.id}
+        result.emails = emails.queue_all([{**row, **about} for _, row in _letters(shifts, ready).values()
+                                          if row is not None])
         AuditLog.record(by, "rota.complete", completion, after={
             "opportunity": opportunity.id, "month": month_key(day), "not_required": result.not_required,
             "emails": result.emails, "confirmations_now": result.confirmations,
             "not_required_ids": ids})
     return result
+
+
+def _pending(opportunity, day):
+    """(registration ids, {volunteer id: (their shifts, their address)}) of the month's pending offers.
+    Plain rows, not five models each: hundreds of offers, read for their ids and the emails' words."""
+    pending = list(_month_offers(opportunity, day, PENDING).select(
+        Registration.id, Registration.volunteer, Opportunity.name, Slot.starts_at, Slot.ends_at, Role.name)
+        .tuples())
+    shifts = defaultdict(list)
+    for _, volunteer_id, *shift in pending:
+        shifts[volunteer_id].append(emails.Shift(*shift))
+    addresses = {uid: tuple(rest) for uid, *rest in User.select(User.id, User.active, User.email, User.family_of)
+                 .where(User.id.in_(list(shifts))).tuples()} if shifts else {}
+    return [reg_id for reg_id, *_ in pending], {v: (s, addresses.get(v)) for v, s in shifts.items()}
+
+
+def _letters(shifts, ready=None):
+    """{volunteer id: (what their email says, its row)}: the rows of `ready` still saying it, and the
+    others rendered now."""
+    ready = ready or {}
+    todo = {v: said for v, said in shifts.items() if v not in ready or ready[v][0] != said}
+    if not todo:
+        return {v: ready[v] for v in shifts}
+    volunteers = User.select(User.id, User.email, User.first_name, User.last_name, User.family_of,
+                             User.active).where(User.id.in_(list(todo)))
+    rows = emails.rota_not_required_rows({v: todo[v.id][0] for v in volunteers})
+    return {v: ready[v] if v not in todo else (todo[v], rows.get(v)) for v in shifts}

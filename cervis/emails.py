@@ -167,18 +167,21 @@ class Shift(NamedTuple):
 
 def rota_not_required(shifts_of, about=None, send_after=None):
     """One email to each volunteer listing every slot they are not required for ({volunteer:
-    [Shift]}); Complete Rota's hundreds are rendered and saved together. How many were queued."""
-    letters, rows, zone, queued = Letters("not-required"), [], org_zone(), 0
+    [Shift]}), saved together. How many were queued."""
+    rows = rota_not_required_rows(shifts_of, about, send_after).values()
+    return queue_all([row for row in rows if row is not None])
+
+
+def rota_not_required_rows(shifts_of, about=None, send_after=None):
+    """{volunteer id: their "not required" email's row (None when nobody can read it)}, rendered,
+    not saved: Complete Rota renders its hundreds before it takes the write lock."""
+    letters, zone = Letters("not-required"), org_zone()
+    rows = {}
     for volunteer, shifts in shifts_of.items():
         listed = [{"event_name": s.event_name, "when": slot_when(s.starts_at, s.ends_at, zone), "role": s.role}
                   for s in shifts]
-        row = _rota_row(letters, volunteer, about, send_after, shifts=listed)
-        if row is not None:
-            rows.append(row)
-        if len(rows) == 100:  # saved as they are written: a few hundred bodies never held at once
-            queued += queue_all(rows)
-            rows = []
-    return queued + queue_all(rows)
+        rows[volunteer.id] = _rota_row(letters, volunteer, about, send_after, shifts=listed)
+    return rows
 
 
 def opportunity_cancelled(user, opportunity, message, shifts):
