@@ -127,15 +127,19 @@ def _rota_row(letters, volunteer, about, send_after=None, **context):
 
 
 def _rota_email(kind, volunteer, about, send_after=None, **context):
-    row = _rota_row(Letters(kind), volunteer, about, send_after, **context)
+    return save(_rota_row(Letters(kind), volunteer, about, send_after, **context))
+
+
+def save(row):
+    """Queue a row rendered earlier (None: nobody can read it, nothing queued)."""
     return Email.create(**row) if row is not None else None
 
 
 def rota_confirmation(registration, details, send_after=None, soon=False, shift_leader=None):
-    """The guide's "Next Steps" confirmation; send_after leaves the leader an undo window. Soon
-    (no reminder will follow), it says so and names that night's shift leader."""
-    return _rota_email("confirmation", registration.volunteer, registration, send_after,
-                       soon=soon, shift_leader=shift_leader, **details)
+    """The guide's "Next Steps" confirmation's row, rendered, not saved; send_after leaves the
+    leader an undo window. Soon (no reminder will follow), it says so and names that night's shift leader."""
+    return _rota_row(Letters("confirmation"), registration.volunteer, registration, send_after,
+                     soon=soon, shift_leader=shift_leader, **details)
 
 
 def rota_called_up(registration, details):

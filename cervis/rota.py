@@ -118,19 +118,33 @@ def _withdraw(reg, kinds=HELD_BACK):
 
 # The actions ------------------------------------------------------------------------------------
 
-def _accept(registration_id, by, now, override=None):
+def _accept(registration_id, by, now, override=None, ready=None):
     """Accept inside the caller's write transaction: the same checks for one offer or many.
-    `override`: a leader's reason for accepting someone without the role's training."""
+    `override`: a leader's reason for accepting someone without the role's training; `ready`: the
+    confirmation rendered before the lock (rota_emails.ready_confirmation)."""
     reg = _locked_registration(registration_id)
-    volunteer = _lock_volunteer(reg.volunteer_id)
+    reg.volunteer = volunteer = _lock_volunteer(reg.volunteer_id)
     if reg.status != PENDING:
         raise Refused(f"Not accepted: this offer is already {STATUS_WORDS[reg.status]}.")
     reg.slot = _locked_slot(reg.slot_id)
     _check_room(reg.slot, volunteer, now, ignore=[reg.id])
     eligibility.check_qualified(reg.slot, volunteer, reg, override, by)
     _change(reg, REGISTERED, by, now, "accept")
-    rota_emails.confirmation(reg, by, send_after=now + _undo_window())
+    rota_emails.confirmation(reg, by, send_after=now + _undo_window(), ready=ready)
     return reg
+
+
+def _ready(registration_ids, by, now):
+    """{id: its confirmation rendered now, before the write lock}, for the offers still pending: what
+    takes an Accept's time is done before every other writer has to wait for it."""
+    pending = _with_shift(registration_ids).where(Registration.status == PENDING)
+    return {reg.id: rota_emails.ready_confirmation(reg, by, now, now + _undo_window()) for reg in pending}
+
+
+def _with_shift(registration_ids):
+    return (Registration.select(Registration, Slot, Role, Opportunity, User).join(Slot).join(Role)
+            .switch(Slot).join(Opportunity).switch(Registration).join(User, on=Registration.volunteer)
+            .where(Registration.id.in_(list(registration_ids))))
 
 
 def _not_required(registration_id, by, now):
@@ -145,8 +159,10 @@ def _not_required(registration_id, by, now):
 
 def accept(registration_id, by, now=None, override=None):
     """Pending to registered; the confirmation waits out the undo window before it goes."""
+    now = now or utcnow()
+    ready = _ready([registration_id], by, now)
     with write_transaction():
-        return _accept(registration_id, by, now or utcnow(), override)
+        return _accept(registration_id, by, now, override, ready.get(registration_id))
 
 
 def not_required(registration_id, by, now=None):
@@ -158,8 +174,9 @@ def not_required(registration_id, by, now=None):
 def accept_selected(registration_ids, by, now=None):
     """Accept Selected: every ticked offer, or none of them (the first refusal says why)."""
     now = now or utcnow()
+    ready = _ready(registration_ids, by, now)
     with write_transaction():
-        return [_accept(i, by, now) for i in registration_ids]
+        return [_accept(i, by, now, ready=ready.get(i)) for i in registration_ids]
 
 
 def not_required_selected(registration_ids, by, now=None):
@@ -174,17 +191,14 @@ def accept_suggestion(registration_ids, by, now=None):
     An offer that changed since the suggestion was made (withdrawn, or its slot filled) is left
     out and named; the rest are accepted. Returns (accepted, [(registration, reason)])."""
     now = now or utcnow()
-    accepted, refused = [], []
+    accepted, refused, ready = [], [], _ready(registration_ids, by, now)
     with write_transaction():
         for registration_id in registration_ids:
             try:
                 with database.atomic():  # a savepoint: a refusal undoes only its own offer
-                    accepted.append(_accept(registration_id, by, now))
+                    accepted.append(_accept(registration_id, by, now, ready=ready.get(registration_id)))
             except Refused as refusal:
-                reg = (Registration.select(Registration, Slot, Role, User).join(Slot).join(Role)
-                       .switch(Registration).join(User, on=Registration.volunteer)
-                       .where(Registration.id == registration_id).first())
-                refused.append((reg, str(refusal)))
+                refused.append((_with_shift([registration_id]).first(), str(refusal)))
     return accepted, refused
 
 
