@@ -25,22 +25,28 @@ FEED_LIMIT = 500
 
 # With the e-mails -------------------------------------------------------------------------------
 
-def attach(email, registration, method):
-    """Attach the shift to a queued e-mail: REQUEST puts it in the calendar, CANCEL takes it out."""
+def attach(email, registration, method, made=None):
+    """Attach the shift to a queued e-mail: REQUEST puts it in the calendar, CANCEL takes it out.
+    `made`: the invitation() made for it before the write lock."""
     if email is None:
         return None
+    EmailAttachment.create(email=email, **(made or invitation(registration, method, email.to_addr, email.to_name)))
+    return email
+
+
+def invitation(registration, method, to_addr, to_name="", changes=None):
+    """The .ics attachment's fields for one addressee; `changes`: its SEQUENCE, when counted ahead."""
     from icalendar import vCalAddress  # icalendar loads when a calendar is made, not at start-up
 
-    event = calendar_links.event(registration, cancelled=method == "CANCEL")
+    event = calendar_links.event(registration, cancelled=method == "CANCEL", changes=changes)
     org = Organisation.current()
     event.add("organizer", vCalAddress(f"mailto:{parseaddr(current_app.config['MAIL_SENDER'])[1]}"),
               parameters={"CN": org.name})
-    event.add("attendee", vCalAddress(f"mailto:{email.to_addr}"),
-              parameters={"CN": email.to_name or email.to_addr, "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"})
+    event.add("attendee", vCalAddress(f"mailto:{to_addr}"),
+              parameters={"CN": to_name or to_addr, "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"})
     text = calendar_links.calendar([event], method=method).to_ical().decode()
-    EmailAttachment.create(email=email, filename="shift.ics" if method != "CANCEL" else "cancelled-shift.ics",
-                           content_type=f"text/calendar; method={method}", content=text)
-    return email
+    return dict(filename="shift.ics" if method != "CANCEL" else "cancelled-shift.ics",
+                content_type=f"text/calendar; method={method}", content=text)
 
 
 # The feeds' addresses ---------------------------------------------------------------------------

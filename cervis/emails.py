@@ -127,15 +127,19 @@ def _rota_row(letters, volunteer, about, send_after=None, **context):
 
 
 def _rota_email(kind, volunteer, about, send_after=None, **context):
-    row = _rota_row(Letters(kind), volunteer, about, send_after, **context)
+    return save(_rota_row(Letters(kind), volunteer, about, send_after, **context))
+
+
+def save(row):
+    """Queue a row rendered earlier (None: nobody can read it, nothing queued)."""
     return Email.create(**row) if row is not None else None
 
 
 def rota_confirmation(registration, details, send_after=None, soon=False, shift_leader=None):
-    """The guide's "Next Steps" confirmation; send_after leaves the leader an undo window. Soon
-    (no reminder will follow), it says so and names that night's shift leader."""
-    return _rota_email("confirmation", registration.volunteer, registration, send_after,
-                       soon=soon, shift_leader=shift_leader, **details)
+    """The guide's "Next Steps" confirmation's row, rendered, not saved; send_after leaves the
+    leader an undo window. Soon (no reminder will follow), it says so and names that night's shift leader."""
+    return _rota_row(Letters("confirmation"), registration.volunteer, registration, send_after,
+                     soon=soon, shift_leader=shift_leader, **details)
 
 
 def rota_called_up(registration, details):
@@ -167,18 +171,21 @@ class Shift(NamedTuple):
 
 def rota_not_required(shifts_of, about=None, send_after=None):
     """One email to each volunteer listing every slot they are not required for ({volunteer:
-    [Shift]}); Complete Rota's hundreds are rendered and saved together. How many were queued."""
-    letters, rows, zone, queued = Letters("not-required"), [], org_zone(), 0
+    [Shift]}), saved together. How many were queued."""
+    rows = rota_not_required_rows(shifts_of, about, send_after).values()
+    return queue_all([row for row in rows if row is not None])
+
+
+def rota_not_required_rows(shifts_of, about=None, send_after=None):
+    """{volunteer id: their "not required" email's row (None when nobody can read it)}, rendered,
+    not saved: Complete Rota renders its hundreds before it takes the write lock."""
+    letters, zone = Letters("not-required"), org_zone()
+    rows = {}
     for volunteer, shifts in shifts_of.items():
         listed = [{"event_name": s.event_name, "when": slot_when(s.starts_at, s.ends_at, zone), "role": s.role}
                   for s in shifts]
-        row = _rota_row(letters, volunteer, about, send_after, shifts=listed)
-        if row is not None:
-            rows.append(row)
-        if len(rows) == 100:  # saved as they are written: a few hundred bodies never held at once
-            queued += queue_all(rows)
-            rows = []
-    return queued + queue_all(rows)
+        rows[volunteer.id] = _rota_row(letters, volunteer, about, send_after, shifts=listed)
+    return rows
 
 
 def opportunity_cancelled(user, opportunity, message, shifts):

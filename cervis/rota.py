@@ -1,22 +1,20 @@
-"""The rota board's rules: accept, not required, undo, call up, add, remove, complete the rota.
+"""The rota board's rules: accept, not required, undo, call up, add, remove (Complete Rota: complete_rota).
 
 Each action is one transaction that takes the write lock first (cervis.db.write_transaction)
 and re-reads what it checks under that lock, so whatever arrives at once a slot never holds
 more than its capacity and a volunteer is never in two slots at the same time.
 """
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from peewee import chunked, fn
+from peewee import fn
 
 from . import cancellation, eligibility, emails, rota_emails
-from .db import database, for_update, insert_rows, utcnow, write_transaction
+from .db import database, for_update, utcnow, write_transaction
 from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Membership,
-                     Opportunity, Registration, RegistrationEvent, Role, RotaCompletion, Slot, User)
+                     Opportunity, Registration, RegistrationEvent, Role, Slot, User)
 from .models.mail import QUEUED, SENDING, SENT, WITHDRAWN
-from .months import month_bounds, month_key
 from .refused import Refused  # noqa: F401  (rota.Refused to every caller; eligibility raises it too)
 from .timeutil import org_zone, slot_when, to_local
 
@@ -98,16 +96,6 @@ def _change(reg, status, by, now, action, note=""):
                            **({"note": note} if note else {})})
 
 
-def _change_many(ids, status, by, now, note=""):
-    """_change for Complete Rota's hundreds of offers (by id): a few statements, not three each.
-    Their audit entry is the one rota.complete entry, which lists them."""
-    for chunk in chunked(ids, 500):
-        Registration.update(status=status, updated_at=now).where(Registration.id.in_(chunk)).execute()
-    insert_rows(RegistrationEvent, [RegistrationEvent.registration, RegistrationEvent.status, RegistrationEvent.at,
-                                    RegistrationEvent.by, RegistrationEvent.note],
-                [(reg_id, status, now, by, note) for reg_id in ids])
-
-
 def undo_minutes():
     return current_app.config.get("CONFIRMATION_UNDO_MINUTES", 10)
 
@@ -130,19 +118,33 @@ def _withdraw(reg, kinds=HELD_BACK):
 
 # The actions ------------------------------------------------------------------------------------
 
-def _accept(registration_id, by, now, override=None):
+def _accept(registration_id, by, now, override=None, ready=None):
     """Accept inside the caller's write transaction: the same checks for one offer or many.
-    `override`: a leader's reason for accepting someone without the role's training."""
+    `override`: a leader's reason for accepting someone without the role's training; `ready`: the
+    confirmation rendered before the lock (rota_emails.ready_confirmation)."""
     reg = _locked_registration(registration_id)
-    volunteer = _lock_volunteer(reg.volunteer_id)
+    reg.volunteer = volunteer = _lock_volunteer(reg.volunteer_id)
     if reg.status != PENDING:
         raise Refused(f"Not accepted: this offer is already {STATUS_WORDS[reg.status]}.")
     reg.slot = _locked_slot(reg.slot_id)
     _check_room(reg.slot, volunteer, now, ignore=[reg.id])
     eligibility.check_qualified(reg.slot, volunteer, reg, override, by)
     _change(reg, REGISTERED, by, now, "accept")
-    rota_emails.confirmation(reg, by, send_after=now + _undo_window())
+    rota_emails.confirmation(reg, by, send_after=now + _undo_window(), ready=ready)
     return reg
+
+
+def _ready(registration_ids, by, now):
+    """{id: its confirmation rendered now, before the write lock}, for the offers still pending: what
+    takes an Accept's time is done before every other writer has to wait for it."""
+    pending = _with_shift(registration_ids).where(Registration.status == PENDING)
+    return {reg.id: rota_emails.ready_confirmation(reg, by, now, now + _undo_window()) for reg in pending}
+
+
+def _with_shift(registration_ids):
+    return (Registration.select(Registration, Slot, Role, Opportunity, User).join(Slot).join(Role)
+            .switch(Slot).join(Opportunity).switch(Registration).join(User, on=Registration.volunteer)
+            .where(Registration.id.in_(list(registration_ids))))
 
 
 def _not_required(registration_id, by, now):
@@ -157,8 +159,10 @@ def _not_required(registration_id, by, now):
 
 def accept(registration_id, by, now=None, override=None):
     """Pending to registered; the confirmation waits out the undo window before it goes."""
+    now = now or utcnow()
+    ready = _ready([registration_id], by, now)
     with write_transaction():
-        return _accept(registration_id, by, now or utcnow(), override)
+        return _accept(registration_id, by, now, override, ready.get(registration_id))
 
 
 def not_required(registration_id, by, now=None):
@@ -170,8 +174,9 @@ def not_required(registration_id, by, now=None):
 def accept_selected(registration_ids, by, now=None):
     """Accept Selected: every ticked offer, or none of them (the first refusal says why)."""
     now = now or utcnow()
+    ready = _ready(registration_ids, by, now)
     with write_transaction():
-        return [_accept(i, by, now) for i in registration_ids]
+        return [_accept(i, by, now, ready=ready.get(i)) for i in registration_ids]
 
 
 def not_required_selected(registration_ids, by, now=None):
@@ -186,17 +191,14 @@ def accept_suggestion(registration_ids, by, now=None):
     An offer that changed since the suggestion was made (withdrawn, or its slot filled) is left
     out and named; the rest are accepted. Returns (accepted, [(registration, reason)])."""
     now = now or utcnow()
-    accepted, refused = [], []
+    accepted, refused, ready = [], [], _ready(registration_ids, by, now)
     with write_transaction():
         for registration_id in registration_ids:
             try:
                 with database.atomic():  # a savepoint: a refusal undoes only its own offer
-                    accepted.append(_accept(registration_id, by, now))
+                    accepted.append(_accept(registration_id, by, now, ready=ready.get(registration_id)))
             except Refused as refusal:
-                reg = (Registration.select(Registration, Slot, Role, User).join(Slot).join(Role)
-                       .switch(Registration).join(User, on=Registration.volunteer)
-                       .where(Registration.id == registration_id).first())
-                refused.append((reg, str(refusal)))
+                refused.append((_with_shift([registration_id]).first(), str(refusal)))
     return accepted, refused
 
 
@@ -331,129 +333,9 @@ def remove(registration_id, by, reason, now=None):
     return reg
 
 
-# Completing the rota ----------------------------------------------------------------------------
-
-def _month_offers(opportunity, day, *statuses):
-    """The month's registrations (of these statuses), with their slot, role and opportunity joined,
-    in time order; select what is needed."""
-    start, end = month_bounds(day)
-    query = (Registration.select().join(Slot).join(Role).switch(Slot).join(Opportunity)
-             .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end))
-    if statuses:
-        query = query.where(Registration.status.in_(statuses))
-    return query.order_by(Slot.starts_at, Role.position)
-
-
-def _month_registrations(opportunity, day, *statuses):
-    """The same as models, with their volunteers, by name within a slot."""
-    return (_month_offers(opportunity, day, *statuses).select(Registration, Slot, Role, Opportunity, User)
-            .switch(Registration).join(User, on=Registration.volunteer)
-            .order_by(Slot.starts_at, Role.position, User.first_name))
-
-
-def _unsent_confirmations(opportunity, day, now):
-    """This month's confirmation and "not required" emails still waiting out their undo window
-    (not those already released, which only wait for the sender)."""
-    ids = _month_registrations(opportunity, day).select(Registration.id)
-    return Email.select().where(Email.subject_type == "Registration", Email.subject_id.in_(ids),
-                                Email.kind.in_(HELD_BACK), Email.status == QUEUED, Email.send_after > now)
-
-
-@dataclass
-class Summary:
-    completion: RotaCompletion | None
-    pending: list
-    volunteers: int  # one "not required" email each
-    confirmations: int  # confirmations still waiting out their undo window, which go at once
-    waiting_not_required: int = 0  # "not required" emails of offers marked one by one, also going at once
-    short: list = field(default_factory=list)  # (slot, registered) still below capacity
-
-    @property
-    def turned_down(self):
-        """(slot, registered, pending offers) for slots still short whose offers would be turned down."""
-        waiting = defaultdict(int)
-        for reg in self.pending:
-            waiting[reg.slot_id] += 1
-        return [(slot, registered, waiting[slot.id]) for slot, registered in self.short if waiting[slot.id]]
-
-    @property
-    def seen(self):
-        """What the leader saw: a second press of the same form finds it changed and sends nothing."""
-        return self.completion.completed_at.isoformat() if self.completion else ""
-
-
-def rota_summary(opportunity, day, now=None):
-    """What Complete Rota will do for this month, before the leader confirms."""
-    start, end = month_bounds(day)
-    pending = list(_month_registrations(opportunity, day, PENDING))
-    waiting = dict(_unsent_confirmations(opportunity, day, now or utcnow()).select(Email.kind, fn.COUNT(Email.id))
-                   .group_by(Email.kind).tuples())
-    slots = (Slot.select(Slot, Role).join(Role)
-             .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end)
-             .order_by(Slot.starts_at, Role.position))
-    counts = registered_counts([s.id for s in slots])
-    short = [(s, counts.get(s.id, 0)) for s in slots if counts.get(s.id, 0) < s.capacity]
-    completion = RotaCompletion.get_or_none(RotaCompletion.opportunity == opportunity.id,
-                                            RotaCompletion.month == month_key(day))
-    return Summary(completion, pending, len({r.volunteer_id for r in pending}),
-                   sum(waiting.get(kind, 0) for kind in CONFIRMING), waiting.get("not-required", 0), short)
-
-
-@dataclass
-class Completed:
-    not_required: int = 0  # offers that became not required
-    emails: int = 0  # "not required" emails queued, one per volunteer
-    confirmations: int = 0  # confirmations sent at once instead of after their window
-    already: bool = False  # pressed twice: nothing was done the second time
-
-
 def _shift(slot):
     """What a "not required" email says of one slot."""
     return emails.Shift(slot.opportunity.name, slot.starts_at, slot.ends_at, slot.role.name)
-
-
-def complete_rota(opportunity, day, by, now=None, seen=None):
-    """Every pending offer of the month becomes not required (one email per volunteer listing
-    their slots) and every confirmation still waiting goes now. `seen` is the summary's
-    Summary.seen: when the rota was completed since, nothing happens again."""
-    now = now or utcnow()
-    with write_transaction():
-        # PostgreSQL: the opportunity's row queues up two presses, even before any completion row exists.
-        for_update(Opportunity.select().where(Opportunity.id == opportunity.id)).get()
-        completion = for_update(RotaCompletion.select().where(
-            RotaCompletion.opportunity == opportunity.id, RotaCompletion.month == month_key(day))).first()
-        if seen is not None and seen != (completion.completed_at.isoformat() if completion else ""):
-            return Completed(already=True)
-        if completion is None:
-            completion = RotaCompletion.create(opportunity=opportunity, month=month_key(day),
-                                               completed_at=now, by=by)
-        else:
-            completion.completed_at, completion.by = now, by
-            completion.save()
-        result = Completed()
-        result.confirmations = (Email.update(send_after=now)
-                                .where(Email.id.in_(_unsent_confirmations(opportunity, day, now)
-                                                    .select(Email.id))).execute())
-        # Plain rows, not five models each: hundreds of offers, read for their ids and the emails' words.
-        pending = list(_month_offers(opportunity, day, PENDING).select(
-            Registration.id, Registration.volunteer, Opportunity.name, Slot.starts_at, Slot.ends_at, Role.name)
-            .tuples())
-        ids = [reg_id for reg_id, *_ in pending]
-        _change_many(ids, NOT_REQUIRED, by, now, note="Rota completed")
-        shifts = defaultdict(list)
-        for _, volunteer_id, *shift in pending:
-            shifts[volunteer_id].append(emails.Shift(*shift))
-        volunteers = (User.select(User.id, User.email, User.first_name, User.last_name, User.family_of,
-                              User.active)
-                      .where(User.id.in_(list(shifts)))) if shifts else []
-        result.not_required = len(pending)
-        result.emails = emails.rota_not_required({v: shifts[v.id] for v in volunteers}, about=completion,
-                                                 send_after=now)
-        AuditLog.record(by, "rota.complete", completion, after={
-            "opportunity": opportunity.id, "month": month_key(day), "not_required": result.not_required,
-            "emails": result.emails, "confirmations_now": result.confirmations,
-            "not_required_ids": ids})
-    return result
 
 
 def registered_counts(slot_ids):

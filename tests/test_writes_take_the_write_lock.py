@@ -7,15 +7,13 @@ from datetime import timedelta
 import pytest
 from conftest import on_postgresql
 from helpers_leader import LEO, slot_in
+from helpers_write_lock import holds_write_lock
 
 from cervis import db as cervis_db
 from cervis.db import database, write_transaction
 from cervis.models import Email, Throttle
 
 WRITES = ("insert", "update", "delete", "replace")
-# PostgreSQL keeps a bigint advisory lock's key in two 32-bit halves.
-HOLDS_PG_WRITE_LOCK = """SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
-                            AND granted AND (classid::bigint << 32 | objid::bigint) = %s"""
 
 
 @pytest.fixture
@@ -23,13 +21,8 @@ def unlocked_writes(monkeypatch):
     """The write statements run while this thread holds no write lock."""
     found, real = [], database.obj.execute_sql
 
-    def holds_write_lock():
-        if cervis_db.is_sqlite():
-            return cervis_db._sqlite_writer.locked()
-        return real(HOLDS_PG_WRITE_LOCK, (cervis_db.PG_WRITE_LOCK_ID,)).fetchone() is not None
-
     def watched(sql, params=None, *args, **kwargs):
-        if sql.lstrip().lower().startswith(WRITES) and not holds_write_lock():
+        if sql.lstrip().lower().startswith(WRITES) and not holds_write_lock(real):
             found.append(sql)
         return real(sql, params, *args, **kwargs)
 

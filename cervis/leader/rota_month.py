@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 
-from .. import rota as rules
+from .. import complete_rota
 from ..auth import leader_required
 from ..db import write_transaction
 from ..htmx import done, is_htmx, vary
@@ -57,16 +57,16 @@ def rota_complete(opportunity_id):
     form = CompleteForm()
     context = month_context(opportunity, day)
     # A ticked box has said it all: the summary (every pending offer of the month) is read only to ask.
-    if form.validate_on_submit() and (form.knowing.data or form.confirms(rules.rota_summary(opportunity, day))):
-        result = rules.complete_rota(opportunity, day, current_user._get_current_object(),
-                                     seen=form.seen.data or "")
-        summary = rules.rota_summary(opportunity, day)
+    if form.validate_on_submit() and (form.knowing.data or form.confirms(complete_rota.rota_summary(opportunity, day))):
+        result = complete_rota.complete_rota(opportunity, day, current_user._get_current_object(),
+                                             seen=form.seen.data or "")
+        summary = complete_rota.rota_summary(opportunity, day)
         context["completion"] = summary.completion
         return done("leader/_rota_complete.html", url_for("leader.rota", opportunity_id=opportunity.id,
                                                           month=month_key(day)),
                     _completed_message(result, day), target="rota-complete", summary=summary,
                     form=CompleteForm(formdata=None, seen=summary.seen), **context)
-    summary = rules.rota_summary(opportunity, day)
+    summary = complete_rota.rota_summary(opportunity, day)
     form.seen.data = summary.seen
     if is_htmx() and form.is_submitted():  # the summary swaps itself, with the message by the box
         return vary(make_response(render_template("leader/_rota_complete.html", summary=summary, form=form,
