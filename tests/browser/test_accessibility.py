@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import log_in
 from helpers_rota import MONTH, member, night, offer, opportunity, user
 
-import cervis.auth
+import cervis.auth.session
 from cervis.models import (CANCELLED, NOT_REQUIRED, REGISTERED, AuditLog, Document, Email, Group,
                            Registration, Role, ServiceRecord, Slot)
 from cervis.models.mail import FAILED, QUEUED
@@ -285,8 +285,8 @@ class AskSoonThenLater:
 
 def test_pink_idle_prompt_passes_axe(audit, monkeypatch):
     log_in(audit.page, VERA)
-    monkeypatch.setattr(cervis.auth, "WARN_SECONDS", 60 * 60)  # every page is already "about to end"
-    monkeypatch.setattr(cervis.auth, "idle_delay", AskSoonThenLater())
+    monkeypatch.setattr(cervis.auth.session, "WARN_SECONDS", 60 * 60)  # every page is already "about to end"
+    monkeypatch.setattr(cervis.auth.session, "idle_delay", AskSoonThenLater())
     audit.page.goto("/portal/")
     page = audit.page
     page.locator(".idle-warning").wait_for()
