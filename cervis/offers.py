@@ -12,7 +12,7 @@ import peewee
 from peewee import Case, fn
 
 from . import emails
-from .cancellation import cancel_url, status_label
+from .cancellation import cancel_url
 from .db import for_update, utcnow, write_transaction
 from .eligibility import eligibility, training_needed
 from .models import (CANCELLED, PENDING, REGISTERED, Group, Membership, Opportunity,
@@ -248,7 +248,7 @@ def _row(volunteer, slot, now, registration, birth_date, zone, qualified):
     status = None
     if registration is not None and registration.status != CANCELLED:
         registration.slot = slot
-        status = status_label(registration)
+        status = registration.status_label
     return SlotRow(slot, slot.state(now, slot.n_registered), status,
                    age_refusal(volunteer, slot, birth_date, zone), slot_when(slot.starts_at, slot.ends_at, zone),
                    training_needed(qualified.missing_for(volunteer.id, slot, zone)))

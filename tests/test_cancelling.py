@@ -108,6 +108,15 @@ def test_list_needs_a_log_in(client):
     assert response.status_code in (302, 303) and "/login" in response.headers["Location"]
 
 
+def test_a_registration_knows_its_status_label(db):
+    """The words the volunteer's list and the slot table show, from the registration alone."""
+    assert register(vera(), shift("Reserve")).status_label == "Registered (Reserve)"
+    assert register(vera(), shift("Cook")).status_label == "Registered"
+    assert register(vera(), shift(starts_in=timedelta(days=11)), PENDING).status_label == "Pending"
+    assert register(vera(), shift(starts_in=timedelta(days=12)), NOT_REQUIRED).status_label == "Not Required"
+    assert register(vera(), shift(starts_in=timedelta(days=13)), CANCELLED).status_label == "Cancelled"
+
+
 # Cancelling on CERVIS ----------------------------------------------------------------------------
 
 def test_volunteer_cancels_with_a_reason_and_the_group_leader_is_told(auth, client, db):
