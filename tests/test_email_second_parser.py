@@ -11,8 +11,7 @@ import pytest
 
 from cervis import emails, outbox
 from cervis.models import Organisation, User
-from helpers_mail import BULK
-from test_email_headers import KID, SUBJECT
+from helpers_mail import BULK, KID, SUBJECT
 
 FOLDER = Path(os.environ.get("MAILPARSER_DIR", "/tmp/mailparse"))
 SCRIPT = """

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 from conftest import emails_to
-from test_cancelling import register, shift, vera
-from test_cover import link_in, tomorrows_rota
+from helpers_registrations import register, shift, vera
+from helpers_cover import link_in, tomorrows_rota
 
 from cervis import cancellation, offers, rota
 from cervis.db import utcnow
