@@ -54,7 +54,6 @@ def create_app(test_config=None):
         app.config["SECRET_KEY"] = _instance_secret(instance)
 
     from . import assets, db, auth, security, views, cli, htmx, brand_pages
-    from . import password_pages  # noqa: F401  (its routes join the auth blueprint)
     from .admin import bp as admin_bp
     from .leader import bp as leader_bp
     from .volunteer import bp as volunteer_bp

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 from . import applications
 from .forms import EmptyForm, _strip, single_line
 from .htmx import answered
-from .landing import client_address
+from .auth.landing import client_address
 from .models import Frequency, Group, Organisation, Throttle
 from .permissions import as_id
 from .profile_forms import MultiCheckboxField

@@ -10,16 +10,14 @@ from datetime import timedelta
 from . import calendars, emails, signed_links
 from .calendar_links import links
 from .db import for_update, utcnow, write_transaction
-from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Opportunity, Organisation,
-                     Profile, Registration, RegistrationEvent, Role, Slot, User)
+from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, STATUS_LABELS, Opportunity,
+                     Organisation, Profile, Registration, RegistrationEvent, Role, Slot, User)
 from .permissions import household_ids
 from .timeutil import local_datetime, org_zone, slot_when, to_local
 
 CALL_THE_SHIFT_LEADER = timedelta(hours=48)
 ACTIVE = (PENDING, REGISTERED)
 
-STATUS_LABELS = {PENDING: "Pending", REGISTERED: "Registered", NOT_REQUIRED: "Not Required",
-                 CANCELLED: "Cancelled"}
 
 
 # The signed link in acknowledgement and confirmation e-mails ------------------------------------
@@ -75,14 +73,6 @@ def _page_and_one(query, page, per_page):
     return query.limit(per_page + 1).offset((page - 1) * per_page)
 
 
-def status_label(registration):
-    """'Pending', 'Registered' or 'Registered (Reserve)', as the volunteer's list shows it."""
-    label = STATUS_LABELS.get(registration.status, registration.status.title())
-    if registration.status == REGISTERED and registration.slot.role.is_reserve:
-        label += " (Reserve)"
-    return label
-
-
 def past_status(registration, now, household):
     """(status, detail) for the past activity list; a reason shows only when the household gave it."""
     reg = registration
@@ -95,7 +85,7 @@ def past_status(registration, now, household):
         return "Opportunity Cancelled", ""
     if reg.status == PENDING and reg.slot.ends_at <= now:
         return "Pending", "Your offer was not confirmed before the shift."
-    return status_label(reg), ""
+    return reg.status_label, ""
 
 
 def has_started(registration, now):
@@ -245,6 +235,6 @@ def _shift_summary(reg):
 
 
 __all__ = ["cancel_url", "cancel_token", "registration_from_token", "upcoming_for", "past_for",
-           "status_label", "past_status", "why_not_cancellable", "is_close", "shift_leader", "shift_details",
+           "past_status", "why_not_cancellable", "is_close", "shift_leader", "shift_details",
            "close_ones", "cancel",
            "places_given_up", "PLACE_GIVEN_UP"]

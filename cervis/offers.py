@@ -1,27 +1,22 @@
-"""Offering shifts: which opportunities a volunteer sees, whether they may offer for a slot, offer().
+"""Offering shifts: which opportunities a volunteer sees, and the slot table: whether they may
+offer for a slot. ("Register", the offer itself, is registering.py.)
 
 The guide's "Offering Shifts": a volunteer (or the parent registering a family member) picks an
 opportunity of their groups, ticks slots and clicks "Register". An offer is a pending
 registration: it uses up no spot until a group leader accepts it.
 """
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-import peewee
 from peewee import Case, fn
 
-from . import emails
-from .cancellation import cancel_url, status_label
-from .db import for_update, utcnow, write_transaction
+from .db import utcnow, write_transaction
 from .eligibility import eligibility, training_needed
-from .models import (CANCELLED, PENDING, REGISTERED, Group, Membership, Opportunity,
+from .models import (CANCELLED, REGISTERED, Group, Membership, Opportunity,
                      OpportunityInterest, OpportunityUnlock, Profile, Registration,
-                     RegistrationEvent, Role, Slot, User)
+                     Role, Slot)
 from .timeutil import org_zone, slot_when, to_local, to_utc
-
-NOTE_MAX = 1000
-
 
 class NotAllowed(Exception):
     """A slot of an opportunity this volunteer cannot see: only a crafted form sends one."""
@@ -85,7 +80,7 @@ def unlock(volunteer, code, now=None):
 
 # Step 2: the list of opportunities ----------------------------------------------------------------
 
-def _registered():
+def registered_column():
     """How many volunteers a slot has registered: a column for the slot queries below."""
     other = Registration.alias()
     return (other.select(fn.COUNT(other.id))
@@ -224,7 +219,7 @@ class SlotRow:
                 or self.training)
 
 
-def _birth_date(volunteer):
+def birth_date_of(volunteer):
     profile = Profile.get_or_none(Profile.user == volunteer)
     return profile.birth_date if profile else None
 
@@ -244,11 +239,11 @@ def age_refusal(volunteer, slot, birth_date, zone=None):
     return None
 
 
-def _row(volunteer, slot, now, registration, birth_date, zone, qualified):
+def slot_row(volunteer, slot, now, registration, birth_date, zone, qualified):
     status = None
     if registration is not None and registration.status != CANCELLED:
         registration.slot = slot
-        status = status_label(registration)
+        status = registration.status_label
     return SlotRow(slot, slot.state(now, slot.n_registered), status,
                    age_refusal(volunteer, slot, birth_date, zone), slot_when(slot.starts_at, slot.ends_at, zone),
                    training_needed(qualified.missing_for(volunteer.id, slot, zone)))
@@ -260,7 +255,7 @@ def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
     zone = zone or org_zone()
     # The columns the table shows, no more: a two-month opportunity has hundreds of rows.
     query = (Slot.select(Slot.id, Slot.opportunity, Slot.role, Slot.starts_at, Slot.ends_at, Slot.capacity,
-                         Slot.closed, Role.id, Role.name, Role.is_reserve, _registered()).join(Role)
+                         Slot.closed, Role.id, Role.name, Role.is_reserve, registered_column()).join(Role)
              .where(Slot.opportunity == opportunity, Slot.ends_at > now)
              .order_by(Slot.starts_at, Role.position, Role.name))
     if day:
@@ -273,122 +268,10 @@ def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
     mine = {r.slot_id: r for r in Registration.select().where(
         Registration.volunteer == volunteer,
         Registration.slot.in_(Slot.select(Slot.id).where(Slot.opportunity == opportunity)))}
-    birth_date, slots = _birth_date(volunteer), list(query)
+    birth_date, slots = birth_date_of(volunteer), list(query)
     qualified = eligibility([volunteer.id], {s.role_id for s in slots})
     rows = []
     for slot in slots:
         slot.opportunity = opportunity
-        rows.append(_row(volunteer, slot, now, mine.get(slot.id), birth_date, zone, qualified))
+        rows.append(slot_row(volunteer, slot, now, mine.get(slot.id), birth_date, zone, qualified))
     return rows
-
-
-# "Register" ---------------------------------------------------------------------------------------
-
-@dataclass
-class OfferResult:
-    saved: list = field(default_factory=list)  # registrations now pending
-    already: list = field(default_factory=list)  # slots offered before: pending or registered
-    refused: list = field(default_factory=list)  # (slot, "Full" / "Closed" / the reason)
-    email: object = None
-
-
-def offer(actor, volunteer, slot_ids, note="", now=None, opportunity=None):
-    """Offer the volunteer for these slots in one transaction, with one acknowledgement e-mail.
-
-    Re-checks every slot under the write lock: one that became Full or Closed while the
-    volunteer was choosing is refused and named, the others are still saved. Raises NotAllowed,
-    saving nothing, when any slot is not one the volunteer can see, or (given `opportunity`,
-    the one the form names) not one of its slots.
-    """
-    now = now or utcnow()
-    ids = sorted({int(i) for i in slot_ids})
-    note = (note or "").strip()[:NOTE_MAX]
-    result = OfferResult()
-    if not ids:
-        return result
-    birth_date, zone = _birth_date(volunteer), org_zone()
-    with write_transaction():
-        slots = _locked_slots(volunteer, ids, now)
-        if opportunity is not None and any(s.opportunity_id != opportunity.id for s in slots):
-            raise NotAllowed()
-        mine = {r.slot_id: r for r in Registration.select().where(
-            Registration.volunteer == volunteer, Registration.slot.in_(ids))}
-        # Re-read under the lock: a family member deactivated since the page was opened offers nothing.
-        active = User.select(User.active).where(User.id == volunteer.id).scalar()
-        qualified = eligibility([volunteer.id], {s.role_id for s in slots})  # under the lock, like the rest
-        for slot in slots:
-            row = _row(volunteer, slot, now, mine.get(slot.id), birth_date, zone, qualified)
-            row.why_not = row.why_not if active else f"{volunteer.name} is no longer active."
-            _offer_one(actor, volunteer, row, mine.get(slot.id), note, now, result)
-        if result.saved:
-            _join_groups(volunteer, result.saved)
-            result.email = acknowledge(volunteer, result.saved, note)
-    return result
-
-
-def _locked_slots(volunteer, ids, now):
-    # Lock the rows first (PostgreSQL; SQLite's IMMEDIATE lock already holds the database), then
-    # count their registrations: FOR UPDATE does not mix with the count's aggregate.
-    list(for_update(Slot.select(Slot.id).where(Slot.id.in_(ids)).order_by(Slot.id)))  # one lock order
-    slots = list(Slot.select(Slot, Role, Opportunity, Group, _registered())
-                 .join(Role).switch(Slot).join(Opportunity).join(Group)
-                 .where(Slot.id.in_(ids)).order_by(Slot.starts_at, Role.position, Role.name))
-    groups, unlocked = visible_group_ids(volunteer), unlocked_ids(volunteer)
-    if len(slots) != len(ids) or not all(can_see(volunteer, s.opportunity, now, groups, unlocked)
-                                         for s in slots):
-        raise NotAllowed()
-    return slots
-
-
-def _offer_one(actor, volunteer, row, registration, note, now, result):
-    if row.status is not None and registration.status in (PENDING, REGISTERED):
-        result.already.append(row.slot)
-        return
-    if row.refusal is not None:
-        result.refused.append((row.slot, row.refusal))
-        return
-    if registration is None:
-        try:
-            with write_transaction():
-                registration = Registration.create(volunteer=volunteer, slot=row.slot, note=note,
-                                                   status=PENDING, created_at=now, updated_at=now)
-        except peewee.IntegrityError:  # PostgreSQL: the same offer committed a moment earlier
-            result.already.append(row.slot)
-            return
-    else:
-        # A cancelled offer is offered again: the same row reopens (one row per volunteer and slot).
-        registration.status, registration.note, registration.updated_at = PENDING, note, now
-        registration.cancelled_by = registration.cancelled_at = registration.reminded_at = None
-        registration.cancel_reason = ""
-        registration.save()
-    RegistrationEvent.create(registration=registration, status=PENDING, at=now, by=actor, note=note)
-    registration.slot = row.slot
-    result.saved.append(registration)
-
-
-def _join_groups(volunteer, registrations):
-    """A family member offered through the account holder's group becomes its member, so the
-    group's leaders see them (and their allergies) like any other volunteer."""
-    for group_id in {r.slot.opportunity.group_id for r in registrations}:
-        Membership.insert(user=volunteer, group=group_id).on_conflict_ignore().execute()
-
-
-def acknowledge(volunteer, registrations, note=""):
-    """One e-mail listing the new offers, each with its own "Cancel Registration" link."""
-    recipient = volunteer.inbox
-    if recipient is None:
-        return None
-    shifts = [_shift(r) for r in sorted(registrations, key=lambda r: r.slot.starts_at)]
-    return emails.to_user("offer-acknowledgement", recipient, volunteer=volunteer,
-                          for_family=recipient.id != volunteer.id, shifts=shifts, note=note,
-                          about=registrations[0])
-
-
-def _shift(registration):
-    slot = registration.slot
-    opportunity = slot.opportunity
-    return {"opportunity": opportunity.name, "when": slot_when(slot.starts_at, slot.ends_at),
-            "role": slot.role.name, "hours": f"{slot.hours:g}",
-            "location": opportunity.meeting_location(), "cancel_url": cancel_url(registration)}
-
-

@@ -5,8 +5,8 @@ from markupsafe import Markup
 from flask_login import current_user
 
 from . import timeutil, training
-from .auth import idle_delay
-from .landing import home_for
+from .auth.session import idle_delay
+from .auth.landing import home_for
 from .menu import menus_for
 from .models import Organisation
 

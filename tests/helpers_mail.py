@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from cervis import messages
 from cervis.models import Email, Group, User
-from test_announcements import GO_LIVE, night_shelter, run, three_months
+from helpers_announcements import GO_LIVE, night_shelter, run, three_months
 
 
 def one_month(app):
@@ -26,3 +26,7 @@ def leaders_message(app):
 
 
 BULK = {"one month": one_month, "three months": three_months_at_once, "leader's message": leaders_message}
+
+# Header injections dressed as RFC 2047 encoded words: a name and a subject as someone might type them.
+KID = "=?utf-8?q?Kid=0D=0ABcc:_evil@evil.example=0D=0AX-Injected:_1?="
+SUBJECT = "=?utf-8?q?Hi=0D=0ABcc:_evil@evil.example?="

@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from cervis import offers
+from cervis import offers, registering
 from cervis.models import Group, Membership, Opportunity, Profile, Registration, Role, Slot, User
 from cervis.timeutil import to_utc
 from cervis.volunteer import signup, signup_find
@@ -26,7 +26,7 @@ class Clock:
 def stop_clock(monkeypatch):
     """The time the sign-up pages and offer() see, so the guide's dates stay in the future."""
     stopped = Clock(NOW)
-    for module in (offers, signup, signup_find):
+    for module in (offers, registering, signup, signup_find):
         monkeypatch.setattr(module, "utcnow", stopped)
     return stopped
 

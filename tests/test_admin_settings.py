@@ -2,15 +2,7 @@
 import json
 
 from cervis.models import AuditLog, Organisation
-
-
-def settings(**changes):
-    values = {"name": "Wycombe Example Connection", "short_name": "WHC", "contact_email": "help@example.org",
-              "contact_phone": "01234 567890", "contact_hours": "", "timezone": "Europe/London",
-              "terms_text": "", "privacy_text": "", "session_timeout": "30", "retention_years": "3",
-              "deadline_reminder_days": "3"}
-    values.update(changes)
-    return {k: v for k, v in values.items() if v is not None}
+from helpers_settings import settings
 
 
 def test_settings_page_shows_the_current_values(auth, client):

@@ -7,38 +7,11 @@ import pytest
 
 from cervis import announcements, scheduler
 from cervis.models import (PENDING, Announcement, AnnouncementOptOut, Email, Group, Membership,
-                           Opportunity, Organisation, Registration, Role, Slot, User)
+                           Opportunity, Organisation, Registration, Slot, User)
 from conftest import _user, emails_to
+from helpers_announcements import GO_LIVE, NOW, add_slots, night_shelter, run, three_months
 
-# 10 January 2027, noon UTC (GMT): February's night shelter goes live at 6 PM.
-NOW = datetime(2027, 1, 10, 12, 0)
-GO_LIVE = datetime(2027, 1, 10, 18, 0)
 LAUNCHED = "shift-bookings-launched"
-
-
-def night_shelter(live_from=GO_LIVE, deadline=datetime(2027, 1, 25, 18, 0), days=(1, 2), group="Northside",
-                  created=NOW - timedelta(days=1), **kw):
-    north = Group.get(Group.name == group)
-    opp = Opportunity.create(group=north, name="Night Shelter", live_from=live_from,
-                             offer_deadline=deadline, **kw)
-    add_slots(opp, days, created)
-    return opp
-
-
-def add_slots(opp, days, created, month=2):
-    made = []
-    for day in days:
-        start = datetime(2027, month, day, 19, 0)
-        for name in ("Cook", "Reserve"):
-            role = Role.get(Role.group == opp.group_id, Role.name == name)
-            made.append(Slot.create(opportunity=opp, role=role, starts_at=start, ends_at=start + timedelta(hours=12),
-                                    capacity=2, created_at=created))
-    return made
-
-
-def run(app, now):
-    """What the scheduler's job does, at this time."""
-    return len(announcements.announce_due(now)) + announcements.remind_deadlines(now)
 
 
 def kinds(address):
@@ -242,14 +215,6 @@ def test_deadline_reminders_are_queued_a_batch_at_a_time(app, db, emails_per_tra
     five_more_members()
     assert announcements.remind_deadlines(opp.offer_deadline - timedelta(days=2)) == 7
     assert max(emails_per_transaction) == 2 and sum(emails_per_transaction) == 7
-
-
-def three_months(deadline=None):
-    """A live opportunity whose February, March and April are open at once."""
-    opp = night_shelter(deadline=deadline)
-    for month in (3, 4):
-        add_slots(opp, (1,), NOW - timedelta(days=1), month=month)
-    return opp
 
 
 def test_three_open_months_go_live_in_one_email_that_names_them(app, db):

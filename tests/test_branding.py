@@ -6,25 +6,13 @@ from PIL import Image
 
 from cervis import branding
 from cervis.models import AuditLog, Branding
+from helpers_branding import png, save
 
 SCRIPTED = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="4" height="4"/></svg>'
 HANDLER = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="4" height="4"/></svg>'
 FETCHES = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
            b'<use xlink:href="https://example.com/x.svg#a"/></svg>')
 CLEAN = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><circle cx="4" cy="4" r="4" fill="#6b2c91"/></svg>'
-
-
-def png(width=600, height=300, extra=b""):
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (107, 44, 145)).save(out, "PNG")
-    return out.getvalue() + extra
-
-
-def save(client, logo=None, name="logo.png", **fields):
-    data = {"accent": "", "welcome": "", **fields}
-    if logo is not None:
-        data["logo"] = (io.BytesIO(logo), name)
-    return client.post("/admin/branding", data=data, content_type="multipart/form-data")
 
 
 def test_a_png_logo_is_cleaned_scaled_and_shown_everywhere(auth, client, db):

@@ -3,7 +3,7 @@ import threading
 
 import pytest
 from PIL import Image
-from test_branding import png, save
+from helpers_branding import png, save
 
 from cervis import branding
 from cervis.models import Branding

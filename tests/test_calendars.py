@@ -11,7 +11,7 @@ from cervis import calendars, cancellation, outbox, rota
 from cervis.db import utcnow
 from cervis.timeutil import to_utc
 from cervis.models import PENDING, REGISTERED, Email, EmailAttachment, Group, Membership, Slot, User
-from test_cancelling import register, shift
+from helpers_registrations import register, shift
 
 LEO = "leo@example.org"
 

@@ -5,53 +5,13 @@ from conftest import emails_to
 
 from cervis import cancellation
 from cervis.db import utcnow
-from cervis.models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Email, Group, Opportunity,
-                           Profile, Registration, RegistrationEvent, Role, Slot, User)
+from cervis.models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Email, Opportunity,
+                           Registration, RegistrationEvent, Role, Slot, User)
 from cervis.timeutil import slot_when
+from helpers_registrations import cancel, fresh, person, register, shift, shift_leader_at, vera
 
 HTMX = {"HX-Request": "true"}
 LEO = "leo@example.org"
-
-
-def shift(role="Shift Asst", starts_in=timedelta(days=10), hours=3, capacity=2, group="Northside",
-          name="Night Shelter"):
-    """A slot starting `starts_in` from now (whole minutes, so the guide's format is exact)."""
-    group = Group.get(Group.name == group)
-    opportunity, _ = Opportunity.get_or_create(group=group, name=f"{group.name} {name}")
-    start = utcnow().replace(second=0, microsecond=0) + starts_in
-    return Slot.create(opportunity=opportunity, role=Role.get(Role.group == group, Role.name == role),
-                       starts_at=start, ends_at=start + timedelta(hours=hours), capacity=capacity)
-
-
-def register(volunteer, slot, status=REGISTERED):
-    return Registration.create(volunteer=volunteer, slot=slot, status=status)
-
-
-def person(email, first, last="Person", mobile=""):
-    user = User.create(email=email, first_name=first, last_name=last, verified_generation=1)
-    Profile.create(user=user, mobile=mobile)
-    return user
-
-
-def shift_leader_at(slot, later=timedelta(0)):
-    """Sue, registered as the shift leader (SL) on the same night as `slot`, with her mobile number."""
-    sue = person("sue@example.org", "Sue", "Shiftlead", mobile="07700 900123")
-    sl = Role.get(Role.name == "SL", Role.group == slot.opportunity.group)
-    return register(sue, Slot.create(opportunity=slot.opportunity, role=sl, starts_at=slot.starts_at + later,
-                                     ends_at=slot.ends_at))
-
-
-def vera():
-    return User.by_email("vera@example.org")
-
-
-def fresh(reg):
-    return Registration.get_by_id(reg.id)
-
-
-def cancel(client, *regs, headers=None, **data):
-    return client.post("/portal/registrations", headers=headers,
-                       data={"registration": [str(r.id) for r in regs], **data})
 
 
 # Seeing what I'm registered for ------------------------------------------------------------------
@@ -106,6 +66,15 @@ def test_list_leaves_out_ended_cancelled_not_required_and_other_volunteers(auth,
 def test_list_needs_a_log_in(client):
     response = client.get("/portal/registrations")
     assert response.status_code in (302, 303) and "/login" in response.headers["Location"]
+
+
+def test_a_registration_knows_its_status_label(db):
+    """The words the volunteer's list and the slot table show, from the registration alone."""
+    assert register(vera(), shift("Reserve")).status_label == "Registered (Reserve)"
+    assert register(vera(), shift("Cook")).status_label == "Registered"
+    assert register(vera(), shift(starts_in=timedelta(days=11)), PENDING).status_label == "Pending"
+    assert register(vera(), shift(starts_in=timedelta(days=12)), NOT_REQUIRED).status_label == "Not Required"
+    assert register(vera(), shift(starts_in=timedelta(days=13)), CANCELLED).status_label == "Cancelled"
 
 
 # Cancelling on CERVIS ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from cervis.db import utcnow
 from cervis.forms import ONE_LINE, single_line
 from cervis.models import Email, Group, Opportunity, Organisation, Role, User
 from cervis.models.mail import FAILED, SENT
-from test_admin_settings import settings
+from helpers_settings import settings
 
 BROKEN = "Eve\r\nBcc: everyone@example.org"
 

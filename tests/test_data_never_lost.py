@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import on_postgresql
 
-from cervis import backups, offers, restore, scheduler
+from cervis import backups, registering, restore, scheduler
 from cervis.db import database, utcnow
 from cervis.models import Group, Membership, Opportunity, Role, Slot, User
 
@@ -82,7 +82,7 @@ def test_a_backup_made_during_a_burst_of_offers_restores_whole_and_consistent(ap
         with app.test_request_context(), database.connection_context():
             for volunteer_id in chunk:
                 volunteer = User.get_by_id(volunteer_id)
-                offers.offer(volunteer, volunteer, slot_ids, note="rush")
+                registering.offer(volunteer, volunteer, slot_ids, note="rush")
 
     def back_up_meanwhile():
         with app.app_context():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import on_postgresql
-from test_profile import valid_profile
+from helpers_profile import valid_profile
 
 from cervis import emails, outbox, privacy
 from cervis.db import database, utcnow

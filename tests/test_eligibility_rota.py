@@ -6,8 +6,8 @@ import pytest
 from conftest import emails_to
 from helpers_qualifications import SAFEGUARDING, SL_TRAINING, lee, quinn, sl_needs_training
 from helpers_rota import LEO, YEAR, act, fresh, night, offer, panel, press, user
-from test_cancelling import register, shift
-from test_cover import same_night
+from helpers_registrations import register, shift
+from helpers_cover import same_night
 
 from cervis import cancellation, rota
 from cervis.models import (PENDING, REGISTERED, AuditLog, CoverAsk, QualificationOverride, Registration,
@@ -158,7 +158,7 @@ def test_cover_asks_only_qualified_reserves_and_members(db, sl_rules):
 
 
 def test_taking_cover_is_refused_once_the_training_has_lapsed(client, db, sl_rules):
-    from test_cover import link_in
+    from helpers_cover import link_in
 
     sl, place = cover_night(db)
     cancellation.cancel([place.id], by=place.volunteer)

@@ -13,10 +13,8 @@ from aiosmtpd.controller import Controller
 from cervis import emails, outbox
 from cervis.db import utcnow
 from cervis.models import Organisation, User
-from helpers_mail import BULK
+from helpers_mail import BULK, KID, SUBJECT
 
-KID = "=?utf-8?q?Kid=0D=0ABcc:_evil@evil.example=0D=0AX-Injected:_1?="
-SUBJECT = "=?utf-8?q?Hi=0D=0ABcc:_evil@evil.example?="
 HEADERS = {"subject", "from", "to", "reply-to", "message-id", "date", "mime-version", "content-type",
            "importance", "auto-submitted", "list-unsubscribe", "list-unsubscribe-post",
            "content-transfer-encoding"}

@@ -8,8 +8,7 @@ import pytest
 from cervis import emails, outbox
 from cervis.models import Organisation, User
 from helpers_calendar import JS, install_icaljs
-from helpers_mail import BULK
-from test_email_headers import KID, SUBJECT
+from helpers_mail import BULK, KID, SUBJECT
 
 FOLDER = JS
 

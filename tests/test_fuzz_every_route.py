@@ -189,7 +189,7 @@ def test_every_route_argument_at_its_edges_never_gives_a_500(app, db):
 
 
 def test_the_inputs_that_gave_500s_get_clear_answers(auth, client, db):
-    from test_admin_settings import settings
+    from helpers_settings import settings
 
     ids = _arrange()
     auth.login()

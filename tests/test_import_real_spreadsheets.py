@@ -5,7 +5,7 @@ import io
 import pytest
 from helpers_leader import LEO, csv_upload, person
 
-from cervis.leader.import_csv import decode, read_rows
+from cervis.leader.volunteer_file import decode, read_rows
 
 HEADING = ["E-mail Address", "First Name", "Last Name", "Phone", "Groups"]
 NORA = ["nora@example.org", "Nora", "New", "07700 900111", "Northside"]

@@ -33,3 +33,27 @@ def test_every_fetch_for_this_user_or_fail_is_in_permissions():
     # An email kind is a name from the previews' list, not a row of the database.
     elsewhere = [f for f in found if not f.startswith("cervis/permissions.py") and not f.endswith(" kind_or_404")]
     assert elsewhere == []
+
+
+def test_the_log_in_pages_are_a_package_of_their_own(app):
+    """Log in, passwords and the session: every "auth" endpoint is served from cervis/auth/."""
+    views = {name: view.__module__ for name, view in app.view_functions.items() if name.startswith("auth.")}
+    assert {"auth.login", "auth.logout", "auth.reset", "auth.change_password", "auth.idle"} <= set(views)
+    assert [name for name, module in views.items() if not module.startswith("cervis.auth.")] == []
+
+
+def test_no_module_is_over_400_lines():
+    long = [f"{path.relative_to(ROOT)}: {n}" for path in sorted((ROOT / "cervis").rglob("*.py"))
+            if (n := len(path.read_text().splitlines())) > 400]
+    assert long == []
+
+
+def test_no_test_module_imports_another():
+    """What tests share lives in tests/helpers_*.py (or conftest.py), not in another test module."""
+    found = []
+    for path in (ROOT / "tests").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
+                [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            found += [f"{path.relative_to(ROOT)}:{node.lineno} {n}" for n in names if n.startswith("test_")]
+    assert found == []

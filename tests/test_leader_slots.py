@@ -411,7 +411,7 @@ def test_unknown_slot_is_404(auth, client, db):
 
 def test_closing_a_slot_keeps_a_capacity_changed_meanwhile(auth, client, db, monkeypatch):
     """Close reads the slot, then saves: only the closed flag may be written back."""
-    from cervis.leader import slots as slot_views
+    from cervis.leader import slot_changes as slot_views
 
     cook = slot(opportunity(), "Cook", **EVENING)
     real = slot_views.slot_for_leader

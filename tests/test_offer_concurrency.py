@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from conftest import PASSWORD, hashed
 
-from cervis import offers
+from cervis import registering
 from cervis.db import database, is_sqlite, utcnow
 from cervis.models import (Email, Group, Membership, Opportunity, Registration, RegistrationEvent,
                            Role, Slot, User)
@@ -84,7 +84,7 @@ def test_eight_threads_offering_the_same_slots_through_offer_lose_and_double_not
             with app.test_request_context(), database.connection_context():
                 for volunteer_id in chunk:
                     volunteer = User.get_by_id(volunteer_id)
-                    result = offers.offer(volunteer, volunteer, slot_ids, note="rush")
+                    result = registering.offer(volunteer, volunteer, slot_ids, note="rush")
                     with lock:
                         saved.extend(result.saved)
         return work

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from helpers_rota import night, offer, opportunity, user
-from test_attendance import a_night
+from helpers_attendance import a_night
 
 from cervis.models import REGISTERED
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from cervis import outbox
 from cervis.models import AnnouncementOptOut, Email, Group, Organisation, User
-from test_announcements import GO_LIVE, night_shelter, run
+from helpers_announcements import GO_LIVE, night_shelter, run
 
 
 def _launched(app):

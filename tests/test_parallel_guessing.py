@@ -7,8 +7,9 @@ import time
 from conftest import PASSWORD
 from helpers_parallel import post_at_once, session_cookie
 
-from cervis import auth as auth_module
-from cervis import offers, password_pages
+from cervis import offers
+from cervis.auth import password_pages
+from cervis.auth import session as auth_module
 from cervis.models import Email, Opportunity, User
 from cervis.volunteer import signup_find
 

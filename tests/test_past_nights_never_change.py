@@ -4,7 +4,7 @@ control, and the hours, attendance and history of past nights stay as they were.
 from datetime import timedelta
 
 from conftest import emails_to
-from test_cancelling import register, shift, vera
+from helpers_registrations import register, shift, vera
 
 from cervis import attendance, calendars, cancellation
 from cervis.db import utcnow

@@ -7,25 +7,11 @@ import pytest
 from conftest import PASSWORD, TEMP, hashed
 from helpers_profile import fill_profile, ids
 from cervis.db import utcnow
-from cervis.models import (Allergen, AuditLog, Frequency, Group, Membership, Organisation, PlaceOfWorship,
+from cervis.models import (Allergen, AuditLog, Group, Membership, Organisation, PlaceOfWorship,
                            Profile, User)
+from helpers_profile import valid_profile
 
 NEW_PASSWORD = "Lantern Quietly Mended 42"
-
-
-def valid_profile(**changes):
-    """Everything the form asks for, answered as a careful volunteer would."""
-    data = {
-        "groups": ids(Group, "Northside"), "frequency": ids(Frequency, "Monthly")[0],
-        "mobile": "07700 900123", "address": "3 Oak Lane\nHigh Wycombe", "postcode": "hp11 2ab",
-        "emergency_name": "Ed Emergency", "emergency_phone": "01494 000111",
-        "allergens": ids(Allergen, "None"), "postal_mailings": "yes", "supporter_emails": "no",
-        "places": ids(PlaceOfWorship, "I prefer not to say"), "linked_organisation": "no",
-        "linked_organisation_name": "", "birth_month": "3", "birth_day": "14", "birth_year": "1980",
-        "accept_terms": "y", "accept_privacy": "y",
-    }
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def is_ticked(page, name):

@@ -119,7 +119,7 @@ def test_the_board_cell_and_leader_home_show_the_lapsed_place(auth, client, db):
 
 
 def test_leader_home_shows_a_lapsed_place_in_the_next_eight_weeks(auth, client, db):
-    from test_cancelling import shift
+    from helpers_registrations import shift
 
     sl_needs_training()
     soon = shift("SL", starts_in=timedelta(days=10), capacity=1)

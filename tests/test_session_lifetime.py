@@ -4,11 +4,11 @@ import peewee
 import pytest
 from playhouse.migrate import SqliteMigrator, migrate
 
-from cervis import auth as auth_module
 from cervis import migrations
+from cervis.auth import session as auth_module
 from cervis.db import database, is_sqlite  # noqa: F401  (named by the skipif condition, read when the test runs)
 from cervis.models import Organisation
-from test_admin_settings import settings
+from helpers_settings import settings
 
 class Clock:
     def __init__(self):

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 from conftest import emails_to
-from test_cancelling import register, shift, vera
-from test_cover import link_in, tomorrows_rota
+from helpers_registrations import register, shift, vera
+from helpers_cover import link_in, tomorrows_rota
 
-from cervis import cancellation, offers, rota
+from cervis import cancellation, registering, rota
 from cervis.db import utcnow
 from cervis.models import PENDING, REGISTERED, CoverRequest, Registration, Role, Slot, User
 
@@ -115,7 +115,7 @@ def test_call_up_and_adding_by_hand_recheck_the_volunteer_and_the_slot(db, spoil
 def test_register_refuses_a_deactivated_family_member(db):
     slot = shift("Cook", capacity=1)
     kid = User.create(email=None, first_name="Kit", last_name="Volunteer", family_of=vera(), active=False)
-    result = offers.offer(vera(), kid, [slot.id])
+    result = registering.offer(vera(), kid, [slot.id])
     assert result.saved == [] and "no longer active" in result.refused[0][1]
 
 

@@ -1,9 +1,9 @@
-"""Opportunities and Slots: one opportunity's slots; add them one at a time or many at once,
-copy a month to the next, change a slot's capacity, close, reopen or delete it."""
+"""Opportunities and Slots: one opportunity's slots; add them one at a time or many at once, or
+copy a month to the next. (Changing, closing, reopening or deleting one slot: slot_changes.py.)"""
 from datetime import date
 
 import peewee
-from flask import make_response, redirect, render_template, request, url_for
+from flask import make_response, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
@@ -13,21 +13,16 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import announcements, slot_builder
 from ..auth import leader_required
-from ..db import for_update, utcnow, write_transaction
-from ..htmx import answered, done, is_htmx, vary
+from ..db import utcnow, write_transaction
+from ..htmx import answered, is_htmx, vary
 from ..models import PENDING, REGISTERED, AuditLog, Registration, Role, Slot
-from ..permissions import opportunity_for_leader, slot_for_leader
+from ..permissions import opportunity_for_leader
 from ..timeutil import org_zone, slot_when, to_local
 from . import bp
 from .opportunities import date_field, time_field
 
 MAX_CAPACITY = 99
 CAPACITY_RANGE = f"Please enter a whole number from 1 to {MAX_CAPACITY}."
-
-
-STARTED = "This slot has already started, so it stays as the rota and attendance recorded it."
-OFFERED = ("This slot cannot be deleted because volunteers have offered for it. Close it instead, "
-           "so nobody else can offer.")
 
 
 def _end_differs(form, field):
@@ -42,12 +37,6 @@ class SlotForm(FlaskForm):
     role = SelectField("Role", coerce=int)
     capacity = IntegerField("Capacity (optional)", render_kw={"inputmode": "numeric"},
                             validators=[Optional(), NumberRange(1, MAX_CAPACITY, CAPACITY_RANGE)])
-
-
-class CapacityForm(FlaskForm):
-    capacity = IntegerField("Capacity", validators=[InputRequired("Please enter the capacity."),
-                                                    NumberRange(1, MAX_CAPACITY, CAPACITY_RANGE)],
-                            render_kw={"inputmode": "numeric"})
 
 
 class BulkSlotsForm(FlaskForm):
@@ -166,18 +155,18 @@ def create_slots(opportunity, planned, actor):
         return None
 
 
-def _me():
+def me():
     return current_user._get_current_object()
 
 
-def _slots_url(opportunity_id):
+def slots_url(opportunity_id):
     return url_for("leader.slots", opportunity_id=opportunity_id)
 
 
 def _refuse_cancelled(opportunity):
     if opportunity.cancelled_at is None:
         return None
-    return answered(_slots_url(opportunity.id), "This opportunity was cancelled, so no slots can be added to it.",
+    return answered(slots_url(opportunity.id), "This opportunity was cancelled, so no slots can be added to it.",
                     "error")
 
 
@@ -189,7 +178,7 @@ def _created(opportunity, made):
         message, category = f"{len(made)} slot{'s' if len(made) != 1 else ''} created.", "success"
     else:
         message, category = "No new slots: they all exist already.", "success"
-    return answered(_slots_url(opportunity.id), message, category, target="slot-list")
+    return answered(slots_url(opportunity.id), message, category, target="slot-list")
 
 
 @bp.route("/opportunities/<int:opportunity_id>/slots", methods=["GET", "POST"])
@@ -214,11 +203,11 @@ def _add_one(opportunity, form, roles):
     patterns = slot_builder.patterns_for([form.day.data], form.start.data, form.end.data,
                                          [(role.id, form.capacity.data or role.default_capacity)])
     planned = slot_builder.to_planned(patterns, org_zone())
-    made = create_slots(opportunity, planned, _me())
+    made = create_slots(opportunity, planned, me())
     when = f"{slot_when(planned[0].starts_at, planned[0].ends_at)} {role.name}"
     if made:
-        return answered(_slots_url(opportunity.id), f"Slot added: {when}.", target="slot-add")
-    return answered(_slots_url(opportunity.id), f"That slot already exists: {when}.", "error", target="slot-add")
+        return answered(slots_url(opportunity.id), f"Slot added: {when}.", target="slot-add")
+    return answered(slots_url(opportunity.id), f"That slot already exists: {when}.", "error", target="slot-add")
 
 
 @bp.route("/opportunities/<int:opportunity_id>/slots/bulk", methods=["GET", "POST"])
@@ -241,7 +230,7 @@ def slots_bulk(opportunity_id):
                 slot_builder.patterns_for(days, form.start.data, form.end.data, capacities), org_zone(),
                 role_order=[role.id for role in roles])
             if request.form.get("action") == "create":
-                return _created(opportunity, create_slots(opportunity, planned, _me()))
+                return _created(opportunity, create_slots(opportunity, planned, me()))
             rows = preview_rows(opportunity, planned, roles)
         else:
             status = 422 if is_htmx() else 400
@@ -274,12 +263,12 @@ def slots_copy(opportunity_id):
     patterns = [_pattern_of(slot, zone) for slot in opportunity.slots]
     months = sorted({(p.day.year, p.day.month) for p in patterns})
     if not months:
-        return answered(_slots_url(opportunity.id), "This opportunity has no slots to copy yet.", "error")
+        return answered(slots_url(opportunity.id), "This opportunity has no slots to copy yet.", "error")
     year, month = _month_choice(request.values.get("month"), months)
     planned = slot_builder.to_planned(slot_builder.copy_month(patterns, year, month), zone,
                                       role_order=[role.id for role in roles])
     if request.method == "POST":
-        return _created(opportunity, create_slots(opportunity, planned, _me()))
+        return _created(opportunity, create_slots(opportunity, planned, me()))
     return render_template(
         "leader/slot_copy.html", opportunity=opportunity, rows=preview_rows(opportunity, planned, roles),
         months=[(f"{y:04d}-{m:02d}", f"{date(y, m, 1):%B %Y}") for y, m in months],
@@ -287,89 +276,3 @@ def slots_copy(opportunity_id):
         target=f"{date(*slot_builder.next_month(year, month), 1):%B %Y}")
 
 
-def _row_done(slot_id, location, message, category="success"):
-    return done("leader/_slot_row_done.html", location, message, category, target=f"slot-{slot_id}",
-                slot=slot_rows(slot_id=slot_id))
-
-
-@bp.route("/slots/<int:slot_id>")
-@leader_required
-def slot_row(slot_id):
-    """One row of the slot list: what "Cancel" brings back after "Change capacity"."""
-    slot = slot_for_leader(current_user, slot_id)
-    if not is_htmx():
-        return redirect(_slots_url(slot.opportunity_id))
-    return vary(make_response(render_template("leader/_slot_row.html", slot=slot_rows(slot_id=slot.id))))
-
-
-@bp.route("/slots/<int:slot_id>/capacity", methods=["GET", "POST"])
-@leader_required
-def slot_capacity(slot_id):
-    slot = slot_for_leader(current_user, slot_id)
-    form = CapacityForm(prefix=f"slot{slot.id}")
-    if request.method == "GET":
-        form.capacity.data = slot.capacity
-    elif form.validate():
-        with write_transaction():
-            locked = for_update(Slot.select().where(Slot.id == slot.id)).get()
-            registered = locked.registered_count()
-            if locked.starts_at <= utcnow():
-                form.capacity.errors.append(STARTED)
-            elif form.capacity.data < registered:
-                form.capacity.errors.append(
-                    f"{registered} volunteer{'s are' if registered != 1 else ' is'} registered for this slot, "
-                    f"so its capacity cannot be less than {registered}.")
-            else:
-                before = slot_snapshot(locked)
-                locked.capacity = form.capacity.data
-                locked.save()
-                AuditLog.record(_me(), "slot.capacity", locked,
-                                before=before, after=slot_snapshot(locked))
-        if not form.capacity.errors:
-            return _row_done(slot.id, _slots_url(slot.opportunity_id),
-                             f"Capacity changed to {form.capacity.data}: {label(slot)}.")
-    status = 200 if request.method == "GET" else (422 if is_htmx() else 400)
-    template = "leader/_slot_row_edit.html" if is_htmx() else "leader/slot_capacity.html"
-    return vary(make_response(render_template(template, form=form, slot=slot_rows(slot_id=slot.id),
-                                              opportunity=slot.opportunity), status))
-
-
-@bp.route("/slots/<int:slot_id>/close", methods=["POST"])
-@leader_required
-def slot_close(slot_id):
-    return _set_closed(slot_id, True)
-
-
-@bp.route("/slots/<int:slot_id>/reopen", methods=["POST"])
-@leader_required
-def slot_reopen(slot_id):
-    return _set_closed(slot_id, False)
-
-
-def _set_closed(slot_id, closed):
-    slot = slot_for_leader(current_user, slot_id)
-    with write_transaction():
-        before = slot_snapshot(slot)
-        slot.closed = closed
-        slot.save(only=[Slot.closed])  # never write back a capacity someone changed meanwhile
-        AuditLog.record(_me(), "slot.close" if closed else "slot.reopen", slot,
-                        before=before, after=slot_snapshot(slot))
-    message = f"{'Slot closed' if closed else 'Slot reopened'}: {label(slot)}."
-    return _row_done(slot.id, _slots_url(slot.opportunity_id), message)
-
-
-@bp.route("/slots/<int:slot_id>/delete", methods=["POST"])
-@leader_required
-def slot_delete(slot_id):
-    slot = slot_for_leader(current_user, slot_id)
-    location, what = _slots_url(slot.opportunity_id), label(slot)
-    with write_transaction():
-        locked = for_update(Slot.select().where(Slot.id == slot.id)).get()
-        refusal = (STARTED if locked.starts_at <= utcnow() else
-                   OFFERED if Registration.select().where(Registration.slot == slot.id).exists() else None)
-        if refusal is None:
-            AuditLog.record(_me(), "slot.delete", locked, before=slot_snapshot(locked))
-            locked.delete_instance()
-    if refusal:
-        return _row_done(slot.id, location, refusal, "error")
-    return done("leader/_slot_deleted.html", location, f"Slot deleted: {what}.", target="slot-list", slot_id=slot_id)

@@ -17,7 +17,7 @@ from .people import Group, Membership, Profile, ProfileAllergen, ProfilePlace, U
 from .privacy import Erasure, RetentionReminder
 from .qualifications import (GRANTED, NOT_CLEARED, WAITING, Qualification, QualificationGrant,
                              QualificationOverride, RecordCheck, RoleRequirement)
-from .rota import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Opportunity,
+from .rota import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, STATUS_LABELS, Opportunity,
                    OpportunityInterest, Registration, RegistrationEvent, Role, ServiceRecord, Slot)
 from .unlock import OpportunityUnlock
 
@@ -33,4 +33,5 @@ ALL = [Organisation, Allergen, PlaceOfWorship, Frequency, InterestCategory,
        Application, ApplicationGroup, RecruitmentStep, StepDone, Reference]
 
 __all__ = [m.__name__ for m in ALL] + [
-    "seed_lists", "UNCONFIRMED", "OPEN", "APPROVED", "DECLINED", "WITHDRAWN", "GRANTED", "NOT_CLEARED", "WAITING", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED"]
+    "seed_lists", "UNCONFIRMED", "OPEN", "APPROVED", "DECLINED", "WITHDRAWN", "GRANTED", "NOT_CLEARED", "WAITING", "PENDING", "REGISTERED", "NOT_REQUIRED", "CANCELLED",
+    "STATUS_LABELS"]

@@ -6,6 +6,8 @@ from .org import InterestCategory
 from .people import Group, User
 
 PENDING, REGISTERED, NOT_REQUIRED, CANCELLED = "pending", "registered", "not_required", "cancelled"
+STATUS_LABELS = {PENDING: "Pending", REGISTERED: "Registered", NOT_REQUIRED: "Not Required",
+                 CANCELLED: "Cancelled"}
 STATUSES = (PENDING, REGISTERED, NOT_REQUIRED, CANCELLED)
 
 
@@ -123,6 +125,14 @@ class Registration(BaseModel):
         # Not (volunteer, updated_at) for the retention job: every status change would move its
         # entry, and Complete Rota changes hundreds at once (a fifth of its time at the benchmark's size).
         indexes = ((("volunteer", "slot"), True), (("slot", "status"), False))
+
+    @property
+    def status_label(self):
+        """'Pending', 'Registered' or 'Registered (Reserve)', as the volunteer's list shows it."""
+        label = STATUS_LABELS.get(self.status, self.status.title())
+        if self.status == REGISTERED and self.slot.role.is_reserve:
+            label += " (Reserve)"
+        return label
 
 
 class RegistrationEvent(BaseModel):

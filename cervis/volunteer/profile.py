@@ -2,7 +2,7 @@
 from flask import render_template, request
 from flask_login import current_user, login_required
 
-from ..landing import home_for
+from ..auth.landing import home_for
 from ..db import utcnow, write_transaction
 from ..htmx import answered
 from ..models import AuditLog, Organisation, Profile, User

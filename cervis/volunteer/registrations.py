@@ -33,7 +33,7 @@ def _page():
 def _rows(user, now, page=1):
     """One page of the list (a volunteer may have offered for hundreds of nights) and whether more follow."""
     regs = cancellation.upcoming_for(user, now, page=page, per_page=PER_PAGE)
-    return [{"reg": reg, "status": cancellation.status_label(reg),
+    return [{"reg": reg, "status": reg.status_label,
              "close": cancellation.is_close(reg, now), "started": reg.slot.starts_at <= now}
             for reg in regs[:PER_PAGE]], len(regs) > PER_PAGE
 

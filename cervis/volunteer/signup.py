@@ -9,7 +9,7 @@ from flask import abort, flash, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from .. import offers
+from .. import offers, registering
 from ..db import utcnow
 from ..htmx import answer_now, answered, is_htmx, vary
 from ..models import Opportunity, OpportunityInterest
@@ -26,7 +26,7 @@ SUBMITTED = Markup(
     "options.")
 NOTHING_TICKED = 'Please tick at least one slot, then click "Register".'
 NO_OPPORTUNITY = 'Please select an opportunity under "Step 2: Select an Available Opportunity Below".'
-NOTE_TOO_LONG = f"Please keep the note under {offers.NOTE_MAX:,} characters."
+NOTE_TOO_LONG = f"Please keep the note under {registering.NOTE_MAX:,} characters."
 ALREADY = "You have already offered for what you selected: nothing else was needed."
 TRAINING_NEEDED = ("Some slots need training or checks you do not hold on their date: see My Training and Checks "
                    "on your profile for what to do, or ask your group's leader.")
@@ -135,13 +135,13 @@ def signup_register():
         abort(400)
     note = _note(opportunity).strip()
     day = parse_day(request.form.get("day"))
-    if not raw or len(note) > offers.NOTE_MAX:
+    if not raw or len(note) > registering.NOTE_MAX:
         error = NOTE_TOO_LONG if raw else NOTHING_TICKED
         flash(error, "error")
         answer_now(error, "error", "register")
         return _slots_answer(volunteer, opportunity, note, day, status=400, error=error, ticked=raw)
     try:
-        result = offers.offer(user, volunteer, raw, note, now, opportunity=opportunity)
+        result = registering.offer(user, volunteer, raw, note, now, opportunity=opportunity)
     except offers.NotAllowed:
         abort(403)
     return _after_offer(volunteer, opportunity, note, day, result)

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from conftest import log_in
 from helpers_rota import MONTH, night, offer, opportunity, user
-from test_accessibility import Audit
-from test_attendance import a_night
+from helpers_accessibility import Audit
+from helpers_attendance import a_night
 
 from cervis.models import Group, ServiceRecord
 

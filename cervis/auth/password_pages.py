@@ -1,20 +1,20 @@
 """Passwords: reset by e-mail, temporary passwords, Change CERVIS Password and its strength meter.
 
-The routes belong to the "auth" blueprint; they live here so that auth.py is about logging in.
+The routes belong to the "auth" blueprint; they live here so that session.py is about logging in.
 """
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from . import emails, passwords
-from .auth import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, bp, start_session
-from .db import write_transaction
-from .forms import ChangePasswordForm, NewPasswordForm, ResetForm
-from .htmx import answered
+from .. import emails, passwords
+from .session import LOGIN_PER_ACCOUNT, LOGIN_WINDOW, bp, start_session
+from ..db import write_transaction
+from ..forms import ChangePasswordForm, NewPasswordForm, ResetForm
+from ..htmx import answered
 from .landing import client_address, next_page
-from .models import Organisation, Throttle, User
-from .temporary_passwords import issue_temporary_password, user_from_link
+from ..models import Organisation, Throttle, User
+from ..temporary_passwords import issue_temporary_password, user_from_link
 
 RESET_WINDOW = timedelta(hours=1)
 RESET_PER_ACCOUNT, RESET_PER_ADDRESS = 3, 10

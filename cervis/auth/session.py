@@ -9,12 +9,12 @@ from flask import (Blueprint, abort, current_app, flash, g, make_response, redir
                    request, session, url_for)
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
-from . import passwords
-from .db import utcnow, write_transaction
-from .forms import LoginForm
-from .htmx import is_background, is_htmx
+from .. import passwords
+from ..db import utcnow, write_transaction
+from ..forms import LoginForm
+from ..htmx import is_background, is_htmx
 from .landing import client_address, home_for, required_step
-from .models import Organisation, Throttle, User
+from ..models import Organisation, Throttle, User
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
