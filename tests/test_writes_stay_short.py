@@ -81,3 +81,28 @@ def test_a_shift_that_moves_while_accept_writes_the_confirmation_is_confirmed_as
     assert rendered == [False, True]
     assert slot_when(*later) in email.body_text and slot_when(slot.starts_at, slot.ends_at) not in email.body_text
     assert Email.select().count() == 1 and email.attachments.count() == 1
+
+
+def test_a_log_in_that_upgrades_an_old_password_hash_makes_it_before_the_write_lock(client, auth, monkeypatch):
+    """A hash takes a Pi most of a second: made under the lock, every offer and page write waits."""
+    from argon2 import PasswordHasher
+
+    from cervis import passwords
+    from cervis.db import write_transaction
+    from cervis.models import User
+    from conftest import PASSWORD
+
+    with write_transaction():
+        User.update(password_hash=PasswordHasher(time_cost=1, memory_cost=1024).hash(PASSWORD)).where(
+            User.email == "vera@example.org").execute()
+    hashed_under_the_lock, real = [], passwords.hash_password
+
+    def watched(password):
+        hashed_under_the_lock.append(holds_write_lock())
+        return real(password)
+
+    monkeypatch.setattr(passwords, "hash_password", watched)
+    assert auth.login().status_code == 303
+    assert hashed_under_the_lock == [False]
+    stored = User.get(User.email == "vera@example.org").password_hash
+    assert not passwords.needs_rehash(stored) and passwords.verify_password(stored, PASSWORD)

@@ -219,6 +219,10 @@ def login():
 
 
 def _logged_in(user, used_temp, remember, password, next_url=None):
+    # A hash takes a Pi most of a second: made before the write lock, saved under it only if the
+    # password was not changed meanwhile.
+    old = user.password_hash
+    upgraded = passwords.hash_password(password) if not used_temp and passwords.needs_rehash(old) else None
     with write_transaction():
         Throttle.clear(f"login-email:{user.email}")
         if used_temp:
@@ -228,9 +232,8 @@ def _logged_in(user, used_temp, remember, password, next_url=None):
             user.must_change_password = True
             user.end_sessions()  # a reset, once used, signs out every other session
             user.save()
-        elif passwords.needs_rehash(user.password_hash):
-            user.password_hash = passwords.hash_password(password)
-            user.save()
+        elif upgraded is not None:
+            User.update(password_hash=upgraded).where(User.id == user.id, User.password_hash == old).execute()
     start_session(user)
     step = required_step(user)
     response = redirect(url_for(step) if step else next_url or home_for(user), code=303)
