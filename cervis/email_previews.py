@@ -71,10 +71,17 @@ def sample(kind):
         "leader-message": dict(subject="Thank you", message="Thank you all for last week.\n\nSee you soon.",
                                leader=b["leader"], group=b["group"], unsubscribe_link="/unsubscribe/sample-link",
                                profile_link="/portal/profile#announcements"),
+        **_application_samples(),
         "data-protection-reminder": dict(due=4, asked=1, years=3, link="/admin/data-protection"),
         **_training_samples(b),
     }
     return samples.get(kind)
+
+
+def _application_samples():
+    referee = Sample(name="Rita Referee", relationship="Former employer", email="rita@example.org")
+    asked = dict(referee=referee, applicant="Alex Applicant", link="/reference/sample-link")
+    return {"reference-request": asked, "reference-reminder": asked, "application-declined": {}}
 
 
 def _training_samples(b):
@@ -91,7 +98,8 @@ SAMPLED = ("confirmation", "called-up", "confirmation-withdrawn", "removed", "no
            "opportunity-cancelled", "cancellation-leader", "shift-reminder", "password-changed",
            "temporary-password", "welcome", "shift-bookings-launched", "more-shifts-added", "offer-deadline",
            "registration-cancelled", "cover-ask", "cover-leaders", "leader-message", "data-protection-reminder",
-           "qualification-expiring", "qualification-digest")
+           "qualification-expiring", "qualification-digest", "reference-request", "reference-reminder",
+           "application-declined")
 
 
 def preview(kind):

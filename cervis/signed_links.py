@@ -61,4 +61,5 @@ ICAL = SignedLink("ical-registration")  # registration id
 FEED = SignedLink("calendar-feed")  # [user id, group id or None, generation]
 TEMPORARY_PASSWORD = SignedLink("temporary-password", timed=True)  # {"u": user id, "t": fingerprint}
 UNSUBSCRIBE = SignedLink("one-click-unsubscribe")  # [user id, group id] or [user id, group id, what]
-KINDS = (CANCEL, COVER, ICAL, FEED, TEMPORARY_PASSWORD, UNSUBSCRIBE)
+REFERENCE = SignedLink("reference-request")  # {"r": reference id}
+KINDS = (CANCEL, COVER, ICAL, FEED, TEMPORARY_PASSWORD, UNSUBSCRIBE, REFERENCE)
