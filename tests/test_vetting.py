@@ -9,7 +9,7 @@ from cervis.db import utcnow
 from cervis.models import (APPROVED, DECLINED, OPEN, Application, AuditLog, Group, Membership, Profile,
                            Qualification, QualificationGrant, RecruitmentStep, Reference, Role, RoleRequirement,
                            StepDone, User)
-from conftest import emails_to
+from conftest import PASSWORD, emails_to, hashed
 
 
 def test_the_leader_sees_the_queue_oldest_first_with_each_step(app, auth, client, db):
@@ -197,3 +197,22 @@ def test_the_retention_period_is_an_organisation_setting(app, auth, client, db):
     org.application_retention_months = 1
     org.save()
     assert vetting.erase_due() == 1
+
+
+def test_download_my_data_says_who_gave_references_not_what_they_said(app, auth, client, db):
+    application = an_application()
+    references.receive(Reference.get(number=1), "3 years", "Employer", False, "CONFIDENTIAL-WORDS")
+    references.receive(Reference.get(number=2), "1 year", "Neighbour", False, "MORE-CONFIDENTIAL")
+    auth.login("ada@example.org")
+    client.post(f"/leader/applications/{application.id}/approve")
+    auth.logout()
+    alex = User.get(User.email == "alex@example.net")
+    # Past the first log-in (tested above): a password of their own, the profile verified.
+    alex.password_hash, alex.temp_password_hash, alex.must_change_password = hashed(PASSWORD), None, False
+    alex.verified_generation = 1
+    alex.save()
+    auth.login("alex@example.net")
+    for url in ("/portal/profile/my-data", "/portal/profile/my-data.json"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Rita Referee" in page and "Rob Referee" in page
+        assert "CONFIDENTIAL" not in page and "3 years" not in page
