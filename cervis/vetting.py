@@ -6,11 +6,11 @@ import peewee
 from flask import abort
 from peewee import fn
 
-from . import accounts, emails
+from . import accounts, emails, outbox
 from .db import database, utcnow, write_transaction
-from .models import (APPROVED, DECLINED, OPEN, UNCONFIRMED, WITHDRAWN, Application, ApplicationGroup, AuditLog,
+from .models import (APPROVED, DECLINED, OPEN, UNCONFIRMED, WITHDRAWN, Application, ApplicationGroup, AuditLog, Email,
                      Group, Membership, Organisation, Profile, Qualification, QualificationGrant, RecruitmentStep,
-                     Role, RoleRequirement, StepDone)
+                     Reference, Role, RoleRequirement, StepDone)
 
 ABANDONED_AFTER = timedelta(days=7)  # never confirmed: erased
 
@@ -132,14 +132,29 @@ def to_erase(now=None):
     ).order_by(Application.created_at)
 
 
+def erase_applications(query):
+    """These applications, their references and steps, and the e-mails about them (to the applicant
+    and the referees, who are named in them); returns the e-mails' files, to delete once committed."""
+    ids = [a.id for a in query] or [0]
+    refs = [r.id for r in Reference.select(Reference.id).where(Reference.application.in_(ids))] or [0]
+    about = (((Email.subject_type == "Application") & Email.subject_id.in_(ids))
+             | ((Email.subject_type == "Reference") & Email.subject_id.in_(refs)))
+    files = [outbox.eml_path(e) for e in Email.select().where(about)]
+    Email.delete().where(about).execute()
+    Application.delete().where(Application.id.in_(ids)).execute()  # references and steps cascade
+    return files
+
+
 def erase_due(now=None):
     """How many were erased; a second run finds none."""
     with write_transaction():
-        ids = [a.id for a in to_erase(now)]
-        if ids:
-            Application.delete().where(Application.id.in_(ids)).execute()  # references, steps cascade
-            AuditLog.record(None, "application.erase", after={"count": len(ids)})
-    return len(ids)
+        due = list(to_erase(now))
+        files = erase_applications(due) if due else []
+        if due:
+            AuditLog.record(None, "application.erase", after={"count": len(due)})
+    for path in files:
+        path.unlink(missing_ok=True)
+    return len(due)
 
 
 def retention(app, now=None):

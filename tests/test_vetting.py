@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from helpers_applications import an_application, the_steps
 
-from cervis import references
+from cervis import references, vetting
 from cervis.db import utcnow
 from cervis.models import (APPROVED, DECLINED, OPEN, Application, AuditLog, Group, Membership, Profile,
                            Qualification, QualificationGrant, RecruitmentStep, Reference, Role, RoleRequirement,
@@ -167,11 +167,13 @@ def test_approve_refuses_an_address_that_already_has_an_account(app, auth, clien
 # Retention ---------------------------------------------------------------------------------------
 
 def test_declined_withdrawn_and_abandoned_applications_are_erased_when_due_once_across_restarts(app, auth, client, db):
-    from cervis import vetting
     from cervis.models import UNCONFIRMED, WITHDRAWN
 
     long_ago = utcnow() - timedelta(days=200)
-    declined = an_application(first="Dee", status=DECLINED, decided_at=long_ago)
+    declined = an_application(first="Dee", status=OPEN)
+    references.ask(declined)
+    vetting.decline(User.get(User.email == "ada@example.org"), declined)
+    Application.update(decided_at=long_ago).where(Application.id == declined.id).execute()
     an_application(first="Wil", status=WITHDRAWN, decided_at=long_ago)
     an_application(first="Una", status=UNCONFIRMED, created_at=utcnow() - timedelta(days=8))
     an_application(first="Ned", status=DECLINED, decided_at=utcnow() - timedelta(days=20))
@@ -185,11 +187,11 @@ def test_declined_withdrawn_and_abandoned_applications_are_erased_when_due_once_
     assert vetting.retention(app) == 0  # the job again, after a restart: nothing more
     assert sorted(a.first_name for a in Application.select()) == ["Ned", "Olly", "Uri"]
     assert not Reference.select().where(Reference.application == declined.id).exists()
+    assert emails_to("alex@example.net") == [] and emails_to("rita@example.net") == []  # the e-mails naming Dee too
     assert "No application is due to be erased." in client.get("/admin/data-protection").get_data(as_text=True)
 
 
 def test_the_retention_period_is_an_organisation_setting(app, auth, client, db):
-    from cervis import vetting
     from cervis.models import Organisation
 
     an_application(first="Ned", status=DECLINED, decided_at=utcnow() - timedelta(days=40))
@@ -216,3 +218,16 @@ def test_download_my_data_says_who_gave_references_not_what_they_said(app, auth,
         page = client.get(url).get_data(as_text=True)
         assert "Rita Referee" in page and "Rob Referee" in page
         assert "CONFIDENTIAL" not in page and "3 years" not in page
+
+
+def test_erasing_a_volunteer_erases_their_application_and_its_references(app, db):
+    from cervis import erasure
+
+    application = an_application()
+    references.ask(application)
+    references.receive(Reference.get(number=1), "3 years", "Employer", False, "Kind.")
+    ada = User.get(User.email == "ada@example.org")
+    alex = vetting.approve(ada, application)
+    erasure.erase(ada, alex)
+    assert not Application.select().exists() and not Reference.select().exists()
+    assert emails_to("rita@example.net") == []
