@@ -26,3 +26,15 @@ def an_application(group="Northside", first="Alex", email="alex@example.net", st
     Reference.create(application=application, number=2, name="Rob Referee", email="rob@example.net",
                      relationship="Neighbour")
     return application
+
+
+def run_job(job, app, now=None):
+    """A scheduler job as the scheduler runs it, in a thread with a connection of its own: what it
+    knows comes from the database alone, as after a restart."""
+    import threading
+
+    result = []
+    thread = threading.Thread(target=lambda: result.append(job(app, now)))
+    thread.start()
+    thread.join(timeout=60)
+    return result[0]
