@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from . import references
+from .models import OPEN
 from .forms import single_line
 
 bp = Blueprint("referee", __name__, url_prefix="/reference")
@@ -31,7 +32,7 @@ def reference(token):
     if found is None:
         abort(404)
     applicant = f"{found.application.first_name} {found.application.last_name}".strip()
-    if found.received_at:
+    if found.received_at or found.application.status != OPEN:
         return render_template("referee/thanks.html", reference=found, applicant=applicant)
     form = ReferenceForm()
     if form.validate_on_submit():

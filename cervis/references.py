@@ -18,12 +18,12 @@ def link(reference):
 
 
 def from_link(token):
-    """The reference this link asks for, while its application is open; else None."""
+    """The reference this link asks for (its application still kept); else None."""
     reference_id = signed_links.REFERENCE.read_id(token, "r")
     if reference_id is None:
         return None
     return (Reference.select(Reference, Application).join(Application)
-            .where(Reference.id == reference_id, Application.status == OPEN).first())
+            .where(Reference.id == reference_id).first())
 
 
 def _letter(kind, reference, key):

@@ -13,6 +13,7 @@ from .models import (APPROVED, DECLINED, OPEN, UNCONFIRMED, WITHDRAWN, Applicati
                      Reference, Role, RoleRequirement, StepDone)
 
 ABANDONED_AFTER = timedelta(days=7)  # never confirmed: erased
+TICKED_BY_HAND = ("manual", "dbs")  # CERVIS ticks the e-mail and reference steps itself
 
 
 def group_ids(application):

@@ -65,13 +65,15 @@ def test_a_tampered_or_other_kind_of_link_opens_nothing(app, client, db):
     assert Reference.get(number=1).received_at is None
 
 
-def test_a_link_to_a_decided_application_opens_nothing(app, client, db):
+def test_a_link_to_a_withdrawn_application_says_no_reference_is_needed_and_takes_none(app, client, db):
     application = an_application()
     references.ask(application)
     url = link_in(emails_to("rita@example.net", "reference-request")[0])
     application.status = "withdrawn"
     application.save()
-    assert client.get(url).status_code == 404
+    assert "no longer needed" in client.get(url).get_data(as_text=True)
+    client.post(url, data={"known_for": "3 years", "capacity": "Employer", "concerns": "no"})
+    assert Reference.get(number=1).received_at is None
 
 
 def test_reminders_after_7_and_14_days_at_most_once_each_across_restarts(app, db):

@@ -231,3 +231,14 @@ def test_erasing_a_volunteer_erases_their_application_and_its_references(app, db
     erasure.erase(ada, alex)
     assert not Application.select().exists() and not Reference.select().exists()
     assert emails_to("rita@example.net") == []
+
+
+def test_a_leader_ticks_the_dbs_step_where_it_counts_and_sees_what_is_not_done(app, auth, client, db):
+    application = an_application()
+    dbs = Qualification.create(name="Enhanced DBS", criminal_record_check=True)
+    RoleRequirement.create(role=Role.get(group=Group.get(name="Northside"), name="SL"), qualification=dbs)
+    auth.login("leo@example.org")
+    page = client.get(f"/leader/applications/{application.id}").get_data(as_text=True)
+    assert "Not done yet: E-mail confirmed, Reference 1 received" in page and "DBS check." in page
+    client.post(f"/leader/applications/{application.id}/steps/{the_steps()['DBS check'].id}", data={"note": "Cleared"})
+    assert StepDone.get().note == "Cleared"

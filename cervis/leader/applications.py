@@ -60,7 +60,7 @@ def application_step(application_id, step_id):
     if step is None or step.id not in {s.id for s, _ in vetting.steps(found)}:
         abort(404)
     form = StepForm()
-    if found.status != OPEN or step.kind != "manual" or not form.validate():
+    if found.status != OPEN or step.kind not in vetting.TICKED_BY_HAND or not form.validate():
         return answered(_here(found), "That step cannot be marked done here.", "error")
     ticked = vetting.mark_done(current_user, found, step, (form.note.data or "").strip())
     return answered(_here(found), f"{step.name}: done." if ticked else f"{step.name} was already done.")
