@@ -10,7 +10,8 @@ from conftest import log_in
 from helpers_rota import MONTH, member, night, offer, opportunity, user
 
 import cervis.auth
-from cervis.models import (CANCELLED, NOT_REQUIRED, REGISTERED, AuditLog, Document, Email, Group,
+from cervis import signed_links
+from cervis.models import (CANCELLED, NOT_REQUIRED, REGISTERED, AuditLog, Document, Email, Group, Reference,
                            Registration, Role, ServiceRecord, Slot)
 from cervis.models.mail import FAILED, QUEUED
 
@@ -361,3 +362,21 @@ def test_tab_reaches_the_slot_boxes_and_register_with_a_visible_outline(browser,
     assert seen[-1]["tag"] == "BUTTON" and seen[-1]["text"] == "Register", seen
     for focused in boxes + [seen[-1]]:
         assert focused["outline"] != "none" and focused["width"] >= 2, focused
+
+
+def test_application_pages_pass_axe(audit, db):
+    """Issue 17: the queue, an application, Recruitment Steps, and the referee's form (sent empty too)."""
+    from helpers_applications import an_application
+
+    from cervis import references
+
+    application = an_application()
+    references.ask(application)
+    references.receive(application.references.where(Reference.number == 1).get(), "3 years", "Employer", False, "Kind.")
+    token = signed_links.REFERENCE.make({"r": application.references.where(Reference.number == 2).get().id})
+    audit.visit(f"/reference/{token}")
+    audit.send_empty(f"/reference/{token}", "Send Reference")
+    log_in(audit.page, ADA)
+    for url in ("/leader/applications", f"/leader/applications/{application.id}", "/admin/recruitment-steps"):
+        audit.visit(url)
+    audit.assert_clean()
