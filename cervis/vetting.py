@@ -1,15 +1,15 @@
-"""Safer recruitment: an application's steps, who may see it, approving (the account is made only
-then) and declining, and erasing what is kept no longer."""
+"""Safer recruitment: an application's steps, approving (the account is made only
+then) and declining, and erasing what is kept no longer. Who may see an application is
+cervis/permissions.py's to say."""
 from datetime import timedelta
 
 import peewee
-from flask import abort
 from peewee import fn
 
 from . import accounts, emails, outbox
 from .db import database, utcnow, write_transaction
 from .models import (APPROVED, DECLINED, OPEN, UNCONFIRMED, WITHDRAWN, Application, ApplicationGroup, AuditLog, Email,
-                     Group, Membership, Organisation, Profile, Qualification, QualificationGrant, RecruitmentStep,
+                     Group, Organisation, Profile, Qualification, QualificationGrant, RecruitmentStep,
                      Reference, Role, RoleRequirement, StepDone)
 
 ABANDONED_AFTER = timedelta(days=7)  # never confirmed: erased
@@ -18,25 +18,6 @@ TICKED_BY_HAND = ("manual", "dbs")  # CERVIS ticks the e-mail and reference step
 
 def group_ids(application):
     return [link.group_id for link in ApplicationGroup.select().where(ApplicationGroup.application == application)]
-
-
-def visible_to(user):
-    """The applications this user may see: all for an administrator, those naming a group they lead."""
-    query = Application.select()
-    if user.is_admin:
-        return query
-    led = Membership.select(Membership.group).where(Membership.user == user, Membership.is_leader == True)  # noqa: E712
-    named = ApplicationGroup.select(ApplicationGroup.application).where(ApplicationGroup.group.in_(led))
-    return query.where(Application.id.in_(named))
-
-
-def application_for_leader(user, application_id):
-    application = Application.get_or_none(Application.id == application_id)
-    if application is None or application.status == UNCONFIRMED:
-        abort(404)
-    if not visible_to(user).where(Application.id == application.id).exists():
-        abort(403)
-    return application
 
 
 def needs_dbs(application):

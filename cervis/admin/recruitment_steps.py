@@ -1,7 +1,7 @@
 """Recruitment Steps: the organisation's safer-recruitment steps each application goes through, in
 order. A leader ticks the "manual" ones; CERVIS ticks the e-mail and reference steps itself; the DBS
 step counts only where a role in a chosen group needs a criminal-record check."""
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_wtf import FlaskForm
 from peewee import fn
 from wtforms import SelectField, StringField
@@ -13,7 +13,7 @@ from ..db import write_transaction
 from ..forms import single_line
 from ..htmx import answered
 from ..models import AuditLog, RecruitmentStep
-from ..permissions import as_id
+from ..permissions import recruitment_step_or_404
 from . import bp
 from .paging import me
 
@@ -67,15 +67,10 @@ def recruitment_steps():
     return _done(f"Step “{step.name}” added.")
 
 
-def _step_or_404(step_id):
-    step = RecruitmentStep.get_or_none(RecruitmentStep.id == as_id(step_id))
-    return step if step is not None else abort(404)
-
-
 @bp.post("/recruitment-steps/<int:step_id>")
 @admin_required
 def recruitment_step_rename(step_id):
-    step = _step_or_404(step_id)
+    step = recruitment_step_or_404(step_id)
     form = StepForm(data={"kind": step.kind})
     form.kind.data = step.kind
     refusal = _refusal(form, step.id) if form.validate() else form.name.errors[0]
@@ -91,7 +86,7 @@ def recruitment_step_rename(step_id):
 @bp.post("/recruitment-steps/<int:step_id>/move")
 @admin_required
 def recruitment_step_move(step_id):
-    step = _step_or_404(step_id)
+    step = recruitment_step_or_404(step_id)
     with write_transaction():
         steps = list(RecruitmentStep.ordered())
         at = [s.id for s in steps].index(step.id)
@@ -107,7 +102,7 @@ def recruitment_step_move(step_id):
 @bp.post("/recruitment-steps/<int:step_id>/remove")
 @admin_required
 def recruitment_step_remove(step_id):
-    step = _step_or_404(step_id)
+    step = recruitment_step_or_404(step_id)
     with write_transaction():
         AuditLog.record(me(), "recruitment-step.remove", step, before={"name": step.name, "kind": step.kind})
         step.delete_instance()  # what it recorded on applications goes with it

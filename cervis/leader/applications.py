@@ -11,7 +11,7 @@ from ..auth import leader_required
 from ..htmx import answered
 from ..models import (APPROVED, DECLINED, OPEN, WITHDRAWN, Application, ApplicationGroup, Group, RecruitmentStep,
                       Reference)
-from ..permissions import as_id, groups_led_by
+from ..permissions import application_for_leader, applications_visible_to, as_id, groups_led_by
 from . import bp
 
 STATES = {OPEN: "Open", APPROVED: "Approved", DECLINED: "Declined", WITHDRAWN: "Withdrawn"}
@@ -28,7 +28,7 @@ def applications():
     group_id = as_id(request.args.get("group"))
     state = request.args.get("state", OPEN)
     state = state if state in STATES else OPEN
-    query = vetting.visible_to(current_user).where(Application.status == state)
+    query = applications_visible_to(current_user).where(Application.status == state)
     if group_id in {g.id for g in groups}:
         query = query.where(Application.id.in_(
             ApplicationGroup.select(ApplicationGroup.application).where(ApplicationGroup.group == group_id)))
@@ -40,7 +40,7 @@ def applications():
 @bp.get("/applications/<int:application_id>")
 @leader_required
 def application(application_id):
-    found = vetting.application_for_leader(current_user, application_id)
+    found = application_for_leader(current_user, application_id)
     refs = list(Reference.select().where(Reference.application == found).order_by(Reference.number))
     groups = Group.select().where(Group.id.in_(vetting.group_ids(found) or [0])).order_by(Group.name)
     return render_template("leader/application.html", application=found, steps=vetting.steps(found),
@@ -55,7 +55,7 @@ def _here(found):
 @bp.post("/applications/<int:application_id>/steps/<int:step_id>")
 @leader_required
 def application_step(application_id, step_id):
-    found = vetting.application_for_leader(current_user, application_id)
+    found = application_for_leader(current_user, application_id)
     step = RecruitmentStep.get_or_none(RecruitmentStep.id == step_id)
     if step is None or step.id not in {s.id for s, _ in vetting.steps(found)}:
         abort(404)
@@ -69,7 +69,7 @@ def application_step(application_id, step_id):
 @bp.post("/applications/<int:application_id>/approve")
 @leader_required
 def application_approve(application_id):
-    found = vetting.application_for_leader(current_user, application_id)
+    found = application_for_leader(current_user, application_id)
     user = vetting.approve(current_user, found)
     if user is None:
         return answered(_here(found), "Nothing was changed: this application is not open, or an account "
@@ -80,7 +80,7 @@ def application_approve(application_id):
 @bp.post("/applications/<int:application_id>/decline")
 @leader_required
 def application_decline(application_id):
-    found = vetting.application_for_leader(current_user, application_id)
+    found = application_for_leader(current_user, application_id)
     if not vetting.decline(current_user, found):
         return answered(_here(found), "Nothing was changed: this application is not open.", "error")
     return answered(_here(found), "Declined: the applicant has been sent the e-mail.")
