@@ -72,7 +72,8 @@ def send_reminders(now=None):
     return sent
 
 
-def remind(app, now=None):
+def remind_referees(app, now=None):
+    """The scheduler's job (its name is its id there: unique among the jobs)."""
     with app.app_context(), database.connection_context():
         return send_reminders(now)
 

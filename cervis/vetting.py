@@ -139,6 +139,7 @@ def erase_due(now=None):
     return len(due)
 
 
-def retention(app, now=None):
+def application_retention(app, now=None):
+    """The scheduler's job (its name is its id there: unique among the jobs)."""
     with app.app_context(), database.connection_context():
         return erase_due(now)

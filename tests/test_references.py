@@ -83,11 +83,11 @@ def test_reminders_after_7_and_14_days_at_most_once_each_across_restarts(app, db
     assert references.send_reminders(asked + timedelta(days=6)) == 0
     assert references.send_reminders(asked + timedelta(days=7, minutes=1)) == 2
     # The scheduler runs again (a restart, a second process): nothing twice.
-    assert run_job(references.remind, app, asked + timedelta(days=7, minutes=2)) == 0
+    assert run_job(references.remind_referees, app, asked + timedelta(days=7, minutes=2)) == 0
     Reference.update(reminders=0).execute()  # as if the claim were lost: the e-mail's key still holds
     assert references.send_reminders(asked + timedelta(days=7, minutes=3)) == 0
     Reference.update(reminders=1).execute()
-    assert run_job(references.remind, app, asked + timedelta(days=14, minutes=1)) == 2
+    assert run_job(references.remind_referees, app, asked + timedelta(days=14, minutes=1)) == 2
     assert references.send_reminders(asked + timedelta(days=60)) == 0  # never a third
     assert len(emails_to("rita@example.net", "reference-reminder")) == 2
     assert references.state(Reference.get(number=1)) == "reminded"
@@ -100,3 +100,12 @@ def test_no_reminder_once_the_reference_is_received(app, db):
     assert references.send_reminders(utcnow() + timedelta(days=8)) == 1
     assert emails_to("rita@example.net", "reference-reminder") == []
     assert Email.select().where(Email.kind == "reference-reminder").count() == 1
+
+
+def test_the_reminder_and_retention_jobs_are_scheduled_each_under_a_name_of_its_own():
+    """A job's function name is its id in the scheduler: two alike and it adds none of the jobs."""
+    from cervis import scheduler, vetting
+
+    names = [fn.__name__ for fn, _ in scheduler.JOBS]
+    assert len(set(names)) == len(names)
+    assert {references.remind_referees, vetting.application_retention} <= {fn for fn, _ in scheduler.JOBS}

@@ -183,8 +183,8 @@ def test_declined_withdrawn_and_abandoned_applications_are_erased_when_due_once_
     page = client.get("/admin/data-protection").get_data(as_text=True)
     listed = page[page.index("Applications to be erased"):]
     assert all(n in listed for n in ("Dee", "Wil", "Una")) and not any(n in listed for n in ("Ned", "Uri", "Olly"))
-    assert run_job(vetting.retention, app) == 3
-    assert run_job(vetting.retention, app) == 0  # the job again, after a restart: nothing more
+    assert run_job(vetting.application_retention, app) == 3
+    assert run_job(vetting.application_retention, app) == 0  # the job again, after a restart: nothing more
     assert sorted(a.first_name for a in Application.select()) == ["Ned", "Olly", "Uri"]
     assert not Reference.select().where(Reference.application == declined.id).exists()
     assert emails_to("alex@example.net") == [] and emails_to("rita@example.net") == []  # the e-mails naming Dee too
