@@ -70,10 +70,11 @@ def create_app(test_config=None):
     app.register_blueprint(volunteer_bp)
     app.register_blueprint(leader_bp)
     app.register_blueprint(admin_bp)
-    from . import one_click_unsubscribe
+    from . import one_click_unsubscribe, referee_pages
     app.register_blueprint(one_click_unsubscribe.bp)
     from . import apply_pages
     app.register_blueprint(apply_pages.bp)
+    app.register_blueprint(referee_pages.bp)
 
     if app.config.get("PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -2,7 +2,7 @@
 
 The leaders' side (the queue, the steps they tick, references, approval) builds on these functions.
 """
-from . import emails
+from . import emails, references
 from .db import utcnow, write_transaction
 from .models import (APPROVED, DECLINED, OPEN, UNCONFIRMED, WITHDRAWN, Application, ApplicationGroup, AuditLog, Group,
                      RecruitmentStep, Reference, StepDone, User)
@@ -82,8 +82,9 @@ def confirm(application):
 
 
 def confirmed(application):
-    """Called once, inside confirm()'s transaction, when an address is confirmed: where the references
-    module asks the referees for their references (its e-mails are its own)."""
+    """Called once, inside confirm()'s transaction, when an address is confirmed: only now are the
+    referees asked (an address nobody confirmed never makes us e-mail strangers)."""
+    references.ask(application)
 
 
 def steps(application):

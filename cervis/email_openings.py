@@ -18,6 +18,11 @@ DEFAULTS = {
         "Shift bookings are open for the shifts below. Please offer for the shifts you can do before "
         "the offer deadline; your group leaders then make the rota, and you will receive a "
         "confirmation email for each shift you are registered for."),
+    # An administrator may rewrite it on the email kinds page: it is the whole of the decline e-mail.
+    "application-declined": (
+        "Thank you for applying to volunteer with {organisation}, and for the time you gave it. We are "
+        "sorry that we are not able to take your application further at the moment. This is no reflection "
+        "on the kindness of your offer, and we wish you well."),
     "more-shifts-added": "More shifts have been added to a month that is already open for offers.",
     "offer-deadline": (
         "The offer deadline for the shifts below is near, and you have not offered for any of them "

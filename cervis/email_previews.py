@@ -73,10 +73,17 @@ def sample(kind):
                                profile_link="/portal/profile#announcements"),
         "application-confirm": dict(link="/apply/sample-link"),
         "application-has-account": dict(reset_link="/reset"),
+        **_application_samples(),
         "data-protection-reminder": dict(due=4, asked=1, years=3, link="/admin/data-protection"),
         **_training_samples(b),
     }
     return samples.get(kind)
+
+
+def _application_samples():
+    referee = Sample(name="Rita Referee", relationship="Former employer", email="rita@example.org")
+    asked = dict(referee=referee, applicant="Alex Applicant", link="/reference/sample-link")
+    return {"reference-request": asked, "reference-reminder": asked, "application-declined": {}}
 
 
 def _training_samples(b):
@@ -93,7 +100,8 @@ SAMPLED = ("confirmation", "called-up", "confirmation-withdrawn", "removed", "no
            "opportunity-cancelled", "cancellation-leader", "shift-reminder", "password-changed",
            "temporary-password", "welcome", "shift-bookings-launched", "more-shifts-added", "offer-deadline",
            "registration-cancelled", "cover-ask", "cover-leaders", "leader-message", "data-protection-reminder",
-           "qualification-expiring", "qualification-digest", "application-confirm", "application-has-account")
+           "qualification-expiring", "qualification-digest", "application-confirm", "application-has-account",
+           "reference-request", "reference-reminder", "application-declined")
 
 
 def preview(kind):

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from . import outbox, training
+from . import outbox, training, vetting
 from .db import database, is_sqlite, utcnow, write_transaction
-from .models import (CANCELLED, PENDING, REGISTERED, AuditLog, CalendarFeed, CoverAsk, Document, Email,
+from .models import (CANCELLED, PENDING, REGISTERED, Application, AuditLog, CalendarFeed, CoverAsk, Document, Email,
                      EmailAttachment, Erasure, LeaderNote, Membership, OpportunityUnlock, Organisation, Profile,
                      Registration, RegistrationEvent, ServiceRecord, Slot, Throttle, User)
 from .models.docs import VOLUNTEER
@@ -166,6 +166,7 @@ def _delete_personal_rows(people, ids):
     AuditLog.update(before="", after="").where(AuditLog.id.in_(
         [a.id for a in audit_about(people)])).execute()
     files += training.erase_for(ids)  # criminal-offence data among them: nothing of it stays
+    files += vetting.erase_applications(Application.select().where(Application.user.in_(ids)))  # and references
     for query in (Document.delete().where(Document.id.in_([d.id for d in docs] or [0])),
                   Email.delete().where(theirs),
                   Profile.delete().where(Profile.user.in_(ids)),

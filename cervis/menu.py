@@ -25,6 +25,7 @@ LEADER = [
         ("Groups, Roles and Members", "leader.groups"),
         ("Add Volunteer", "leader.member_new"),
         ("Import Volunteers", "leader.import_volunteers"),
+        ("Applications", "leader.applications"),
         ("Opportunities and Slots", "leader.opportunities"),
     ]),
 ]
@@ -35,6 +36,7 @@ ADMIN = [
         ("Organisation Settings", "admin.settings"),
         ("Logo, Colour and Welcome", "admin.branding_page"),
         ("Lists", "admin.lists"),
+        ("Recruitment Steps", "admin.recruitment_steps"),
         ("People", "admin.people"),
         ("Posted Documents", "admin.documents"),
         ("Audit Log", "admin.audit"),

@@ -105,9 +105,17 @@ def _proof_gained_on(m):
     return [m.add_column("qualificationgrant", "proof_gained_on", peewee.DateField(null=True))]
 
 
+def _application_retention(m):
+    """How long a declined or withdrawn application (and its references) is kept before erasure."""
+    columns = {c.name for c in m.database.get_columns("organisation")}
+    if "application_retention_months" in columns:
+        return []
+    return [m.add_column("organisation", "application_retention_months", peewee.IntegerField(default=6))]
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
 MIGRATIONS = [_rota_indexes, _retention_years, _session_lifetime, _email_keys_and_announcements,
-              _drop_status_index, _history_indexes, _proof_gained_on]
+              _drop_status_index, _history_indexes, _proof_gained_on, _application_retention]
 
 
 def apply():

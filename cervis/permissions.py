@@ -5,8 +5,8 @@ form can never reach another volunteer's or another group's data.
 """
 from flask import abort
 
-from .models import (Email, Group, Membership, Opportunity, Qualification, QualificationGrant, Registration,
-                     Role, Slot, User)
+from .models import (UNCONFIRMED, Application, ApplicationGroup, Email, Group, Membership, Opportunity, Qualification,
+                     QualificationGrant, RecruitmentStep, Registration, Role, Slot, User)
 
 # The largest id a database column holds: a larger number (from a URL or a form) is "not found",
 # never an overflow error from the database.
@@ -145,3 +145,30 @@ def grant_for_leader(user, volunteer_id, grant_id):
     if grant.qualification.criminal_record_check and not user.is_admin:
         abort(403)
     return volunteer, grant
+
+
+def applications_visible_to(user):
+    """The applications this user may see: all for an administrator, those naming a group they lead."""
+    query = Application.select()
+    if user.is_admin:
+        return query
+    led = Membership.select(Membership.group).where(Membership.user == user, Membership.is_leader == True)  # noqa: E712
+    named = ApplicationGroup.select(ApplicationGroup.application).where(ApplicationGroup.group.in_(led))
+    return query.where(Application.id.in_(named))
+
+
+def application_for_leader(user, application_id):
+    """An application (never one still unconfirmed) for an administrator or a leader of a group it names."""
+    application = Application.get_or_none(Application.id == application_id)
+    if application is None or application.status == UNCONFIRMED:
+        abort(404)
+    if not applications_visible_to(user).where(Application.id == application.id).exists():
+        abort(403)
+    return application
+
+
+def recruitment_step_or_404(step_id):
+    step = RecruitmentStep.get_or_none(RecruitmentStep.id == as_id(step_id))
+    if step is None:
+        abort(404)
+    return step

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import peewee
 
-from . import emails, training
+from . import emails, references, training
 from .db import database, utcnow, write_transaction
 from .models import (Attendance, AuditLog, CalendarFeed, CoverAsk, Document, Email, Erasure,
                      Group, LeaderNote, Membership, Opportunity, OpportunityUnlock, Organisation, Profile,
@@ -61,6 +61,9 @@ def _person(p):
         "training_and_checks": training.held_for_export(p),
         "notes_by_group_leaders": [{"group": n.group.name, "written": n.created_at, "text": n.text}
                                    for n in p.leader_notes.order_by(LeaderNote.created_at)],
+        # Given in confidence: that they exist and who gave them, never what they say.
+        "references_for_your_application": [{"given_by": r.name, "received": r.received_at}
+                                            for r in references.givers(p)],
     }
 
 

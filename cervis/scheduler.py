@@ -19,7 +19,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from playhouse.pool import PooledDatabase
 
-from . import announcements, backups, cover, outbox, privacy, qualification_expiry, reminders
+from . import announcements, backups, cover, outbox, privacy, qualification_expiry, references, reminders, vetting
 from .db import database, is_sqlite, utcnow, write_transaction
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,8 @@ JOBS.append((reminders.remind, 600))  # the day-before reminder of each shift
 JOBS.append((backups.nightly, 3600))
 JOBS.append((privacy.monthly_reminder, 3600))
 JOBS.append((qualification_expiry.expiry_notices, 3600))  # training running out: the 60- and 14-day emails, the digest
+JOBS.append((references.remind_referees, 3600))  # referees not yet answered: after 7 and 14 days
+JOBS.append((vetting.application_retention, 3600))  # applications declined, withdrawn or abandoned: erased when due
 
 
 class SchedulerLock:

@@ -62,4 +62,5 @@ FEED = SignedLink("calendar-feed")  # [user id, group id or None, generation]
 TEMPORARY_PASSWORD = SignedLink("temporary-password", timed=True)  # {"u": user id, "t": fingerprint}
 UNSUBSCRIBE = SignedLink("one-click-unsubscribe")  # [user id, group id] or [user id, group id, what]
 APPLICATION = SignedLink("application")  # {"a": application id}: the applicant's own page
-KINDS = (CANCEL, COVER, ICAL, FEED, TEMPORARY_PASSWORD, UNSUBSCRIBE, APPLICATION)
+REFERENCE = SignedLink("reference-request")  # {"r": reference id}
+KINDS = (CANCEL, COVER, ICAL, FEED, TEMPORARY_PASSWORD, UNSUBSCRIBE, APPLICATION, REFERENCE)

@@ -7,7 +7,7 @@ from conftest import emails_to
 from helpers_parallel import post_at_once
 
 from cervis import apply_pages
-from cervis.models import (OPEN, UNCONFIRMED, WITHDRAWN, Application, AuditLog, Frequency, Group, Reference,
+from cervis.models import (OPEN, UNCONFIRMED, WITHDRAWN, Application, AuditLog, Email, Frequency, Group, Reference,
                            StepDone, Throttle)
 
 ALEX = "alex@example.net"
@@ -126,6 +126,16 @@ def test_the_confirmation_link_opens_the_application_and_shows_its_steps(client,
     assert "Withdraw my application" in page
     client.get(link)  # opened again: nothing changes
     assert StepDone.select().count() == 1
+
+
+def test_the_referees_are_asked_when_the_applicant_confirms_their_address_and_never_before(client, db):
+    client.post("/apply", data=alex())
+    assert Email.select().where(Email.kind == "reference-request").count() == 0
+    link = link_in(emails_to(ALEX, "application-confirm")[0])
+    client.get(link)
+    client.get(link)  # opened again: nobody asked twice
+    asked = Email.select().where(Email.kind == "reference-request")
+    assert asked.count() == 2 and Reference.select().where(Reference.requested_at.is_null()).count() == 0
 
 
 def test_the_applicants_page_never_shows_a_references_content(client, db):

@@ -15,7 +15,8 @@ from flask import current_app, url_for
 
 from cervis.db import utcnow
 from cervis.models import (ALL, PENDING, REGISTERED, Allergen, Document, Email, Group, LeaderNote, Membership,
-                           Opportunity, Profile, Qualification, QualificationGrant, Registration, Role,
+                           Opportunity, Profile, Qualification, QualificationGrant, RecruitmentStep, Reference,
+                           Registration, Role,
                            ServiceRecord, Slot, Throttle, User)
 from cervis.models.docs import GROUP, VOLUNTEER
 
@@ -24,10 +25,12 @@ HTMX = {"HX-Request": "true"}
 PUBLIC = {"static", "brand.favicon", "brand.icon", "views.index", "views.terms", "views.privacy", "views.contact", "auth.login",
           "auth.reset", "auth.logout", "auth.strength", "auth.temporary_link", "volunteer.cancel_link", "volunteer.ical",
           "volunteer.cover", "volunteer.feed", "brand.logo", "brand.stylesheet", "brand.manifest",
-          "unsubscribe.one_click", "apply.apply", "apply.sent", "apply.own_page", "apply.withdraw"}
+          "unsubscribe.one_click", "apply.apply", "apply.sent", "apply.own_page", "apply.withdraw",
+          "referee.reference"}
 # Words that only the other persona's objects carry: none may ever show on Vera's or Leo's screen.
 SECRETS = ("SECRET-OPPORTUNITY", "SECRET-OFFER-NOTE", "SECRETKID", "SECRET-EMERGENCY", "SECRET-ADDRESS",
-           "SECRET-SERVICE", "SECRET-DOCUMENT", "SECRET-NOTE", "SECRETROLE", "SECRET-EMAIL", "SECRET-TRAINING")
+           "SECRET-SERVICE", "SECRET-DOCUMENT", "SECRET-NOTE", "SECRETROLE", "SECRET-EMAIL", "SECRET-TRAINING",
+           "SECRET-APPLICANT", "SECRET-REFERENCE")
 
 
 @pytest.fixture
@@ -54,12 +57,23 @@ def others(app, db):
     email = Email.create(kind="welcome", to_addr=sam.email, subject="SECRET-EMAIL", body_text="SECRET-EMAIL",
                          message_id=f"<{secrets.token_hex(8)}@test>")
     grant = _grant_with_proof(sam)
-    return {"group_id": south.id, "grant_id": grant.id, "opportunity_id": opportunity.id, "slot_id": slot.id,
+    application = _southside_application()
+    return {"application_id": application.id, "step_id": RecruitmentStep.get(kind="manual").id,
+            "group_id": south.id, "grant_id": grant.id, "opportunity_id": opportunity.id, "slot_id": slot.id,
             "registration_id": registration.id, "role_id": role.id, "volunteer_id": sam.id, "member_id": kid.id,
             "record_id": record.id, "document_id": document.id, "person_id": sam.id, "email_id": email.id,
             "item_id": Allergen.get(name="Peanuts").id, "kind": "allergens", "token": "forged",
             "filename": "cervis.css", "day": starts.date().isoformat(),
             "email_kind": "confirmation"}
+
+
+def _southside_application():
+    """Someone applying to Southside only, with a reference received that only its leaders may read."""
+    from helpers_applications import an_application
+
+    application = an_application(group="Southside", first="SECRET-APPLICANT", email="secret@example.net")
+    Reference.update(received_at=utcnow(), text="SECRET-REFERENCE").execute()
+    return application
 
 
 def _document(title, **audience):

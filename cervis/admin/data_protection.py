@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
-from .. import erasure, privacy
+from .. import erasure, privacy, vetting
 from ..auth import admin_required
 from ..models import Organisation, Registration
 from ..permissions import person_or_404
@@ -22,7 +22,7 @@ class EraseForm(FlaskForm):
 def data_protection():
     org = Organisation.current()
     return render_template("admin/data_protection.html", org=org, requests=list(privacy.open_requests()),
-                           due=privacy.due_for_erasure(org=org))
+                           due=privacy.due_for_erasure(org=org), applications=list(vetting.to_erase()))
 
 
 @bp.route("/people/<int:person_id>/erase", methods=["GET", "POST"])

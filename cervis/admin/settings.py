@@ -17,7 +17,7 @@ from .paging import me
 
 FIELDS = ["name", "short_name", "contact_email", "contact_phone", "contact_hours", "timezone",
           "terms_text", "privacy_text", "session_timeout", "session_lifetime", "guide_password_rule",
-          "retention_years", "deadline_reminder_days"]
+          "retention_years", "application_retention_months", "deadline_reminder_days"]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -42,6 +42,9 @@ class SettingsForm(FlaskForm):
     retention_years = IntegerField("Keep an inactive volunteer's data for (years)", validators=[
         DataRequired("Please enter a number of years between 1 and 20."),
         NumberRange(1, 20, "Please enter a number of years between 1 and 20.")])
+    # No InputRequired (as below): a form sent without it keeps the current value.
+    application_retention_months = IntegerField("Keep a declined or withdrawn application for (months)", validators=[
+        NumberRange(1, 24, "Please enter a number of months between 1 and 24.")], render_kw={"inputmode": "numeric"})
     # No InputRequired: a form sent without the field (an older page) keeps the current value.
     deadline_reminder_days = IntegerField("Offer deadline reminder (days before)", validators=[
         NumberRange(0, 14, "Please enter a number of days between 0 and 14 (0: no reminder).")],

@@ -22,6 +22,7 @@ class Organisation(BaseModel):
     verify_generation = peewee.IntegerField(default=1)  # bump to make everyone verify again
     retention_years = peewee.IntegerField(default=3)  # inactive this long: listed for erasure
     deadline_reminder_days = peewee.IntegerField(default=3)  # before an offer deadline; 0 = none
+    application_retention_months = peewee.IntegerField(default=6)  # declined or withdrawn: then erased
 
     @property
     def site_name(self):

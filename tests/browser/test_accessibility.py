@@ -10,7 +10,8 @@ from helpers_rota import MONTH, member, night, offer, opportunity, user
 
 import cervis.auth.session
 import cervis.views
-from cervis.models import (CANCELLED, NOT_REQUIRED, REGISTERED, AuditLog, Document, Email, Group,
+from cervis import signed_links
+from cervis.models import (CANCELLED, NOT_REQUIRED, REGISTERED, AuditLog, Document, Email, Group, Reference,
                            Registration, Role, ServiceRecord, Slot)
 from cervis.models.mail import FAILED, QUEUED
 
@@ -266,4 +267,22 @@ def test_apply_to_volunteer_passes_axe_blank_and_with_its_field_errors(audit):
     audit.page.locator(".field-error").first.wait_for()
     audit.check("/apply with its field errors")
     audit.visit("/apply/sent")
+    audit.assert_clean()
+
+
+def test_application_pages_pass_axe(audit, db):
+    """Issue 17: the queue, an application, Recruitment Steps, and the referee's form (sent empty too)."""
+    from helpers_applications import an_application
+
+    from cervis import references
+
+    application = an_application()
+    references.ask(application)
+    references.receive(application.references.where(Reference.number == 1).get(), "3 years", "Employer", False, "Kind.")
+    token = signed_links.REFERENCE.make({"r": application.references.where(Reference.number == 2).get().id})
+    audit.visit(f"/reference/{token}")
+    audit.send_empty(f"/reference/{token}", "Send Reference")
+    log_in(audit.page, ADA)
+    for url in ("/leader/applications", f"/leader/applications/{application.id}", "/admin/recruitment-steps"):
+        audit.visit(url)
     audit.assert_clean()
