@@ -39,7 +39,8 @@ class ApplyForm(FlaskForm):
     first_name = _text("First Name:*", "Please enter your first name.")
     last_name = _text("Last Name:*", "Please enter your last name.")
     email = _email("E-mail Address:*", "Please enter your e-mail address.")
-    phone = StringField("Phone:*", filters=[_strip], validators=[DataRequired("Please enter your phone number."), PHONE])
+    phone = StringField("Phone:*", filters=[_strip], validators=[DataRequired("Please enter your phone number."), PHONE,
+                                                                   single_line])
     groups = MultiCheckboxField("Where would you like to volunteer?*", validate_choice=False,
                                 coerce=lambda v: as_id(v) or 0)
     frequency = SelectField("How often would you like to volunteer?*", validate_choice=False)
@@ -51,7 +52,7 @@ class ApplyForm(FlaskForm):
     referee2_relationship = _text("How does Referee 2 know you?*", "Please say how your second referee knows you.", 200)
     privacy = BooleanField("I have read and accept the privacy policy",
                            validators=[DataRequired("Please accept the privacy policy to apply.")])
-    website = StringField("Leave this empty", validators=[Optional()])  # the honeypot: people never see it
+    website = StringField("Leave this empty", validators=[Optional(), single_line])  # the honeypot: people never see it
 
     def validate_groups(self, field):
         chosen = field.data or []
@@ -84,10 +85,12 @@ def _form():
 @bp.route("/apply", methods=["GET", "POST"])
 def apply():
     form = _form()
+    # A robot filled the field people never see: the same answer, nothing done, and never a field
+    # error (checked before the fields are, whatever it typed).
+    if form.is_submitted() and form.website.data:
+        return answered(url_for("apply.sent"))
     if not form.validate_on_submit():
         return _page(form, 400 if form.is_submitted() else 200)
-    if form.website.data:  # a robot filled the field people never see: the same answer, nothing done
-        return answered(url_for("apply.sent"))
     email = form.email.data.strip().lower()
     blocked, _ = Throttle.reserve([(f"apply-email:{email}", APPLY_PER_EMAIL),
                                    (f"apply-addr:{client_address()}", APPLY_PER_ADDRESS)], APPLY_WINDOW)

@@ -78,7 +78,7 @@ def test_every_signed_link_goes_through_one_helper_that_refuses_ids_out_of_range
                 assert kind.read_id(kind.make({"id": number}), "id") is None
             assert kind.read_id(kind.make({"id": 7}), "id") == 7
         salts = [kind.salt for kind in signed_links.KINDS]
-        assert len(salts) == len(set(salts)) == 6  # one use each: a token opens nothing else
+        assert len(salts) == len(set(salts)) == len(signed_links.KINDS) >= 8  # one use each: a token opens nothing else
 
 
 @pytest.mark.parametrize("number", OUT_OF_RANGE[:2])
