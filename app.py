@@ -1,4 +1,5 @@
 """The entry point: `flask --app app run`, or `waitress-serve app:app`."""
+
 import gc
 import os
 import sys

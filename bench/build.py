@@ -19,6 +19,7 @@ always in group 0 ("Venue 00"), whose leader is people["leader"].
 
     python3 -m bench.build --scale 0.01 [--rebuild]
 """
+
 import argparse
 import json
 import random
@@ -41,16 +42,25 @@ VERSION = 7  # bump when the data's shape changes (2: passwords hashed with toda
 # 7: training and checks, issue 16)
 PASSWORD = "Bench nights in winter 2026"
 ZONE = ZoneInfo("Europe/London")
-ROLES = [("Cook", 1, False, False), ("Reserve", 2, True, False), ("Shift Asst", 3, False, False),
-         ("SL", 1, False, True)]  # name, capacity, is_reserve, is_shift_leader
+ROLES = [
+    ("Cook", 1, False, False),
+    ("Reserve", 2, True, False),
+    ("Shift Asst", 3, False, False),
+    ("SL", 1, False, True),
+]  # name, capacity, is_reserve, is_shift_leader
 OFFERS_PER_ROLE = {"Cook": 0.22, "Reserve": 0.18, "Shift Asst": 0.45, "SL": 0.15}  # share of a night's offers
 FREQUENCY_WEIGHT = {"Weekly": 4.0, "Fortnightly": 2.0, "Monthly": 1.0, "Occasionally": 0.4}
 FREQUENCY_SHARE = {"Weekly": 0.25, "Fortnightly": 0.25, "Monthly": 0.3, "Occasionally": 0.2}
-FULL = dict(groups=20, volunteers=5000, nights=730, registrations=400_000, audit=1_000_000, emails=200_000,
-            grants=8000)
+FULL = dict(groups=20, volunteers=5000, nights=730, registrations=400_000, audit=1_000_000, emails=200_000, grants=8000)
 # Six qualifications, three of them required: SL needs the first two, Cook the third (name, months valid).
-QUALIFICATIONS = [("Shift leader training", None), ("Safeguarding", 36), ("Food hygiene level 2", 36),
-                  ("First aid", 36), ("DBS basic", 36), ("Manual handling", None)]
+QUALIFICATIONS = [
+    ("Shift leader training", None),
+    ("Safeguarding", 36),
+    ("Food hygiene level 2", 36),
+    ("First aid", 36),
+    ("DBS basic", 36),
+    ("Manual handling", None),
+]
 REQUIRED = {"SL": (0, 1), "Cook": (2,)}
 
 
@@ -76,8 +86,12 @@ def folder_for(scale, root=DATA):
 def bench_config(instance, **extra):
     """create_app()'s test_config for a copy made by fresh_instance(): as served, cookies over http."""
     instance = Path(instance)
-    return {"INSTANCE_PATH": str(instance), "DATABASE_URL": f"sqlite:///{instance / 'cervis.db'}",
-            "SESSION_COOKIE_SECURE": False, **extra}
+    return {
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": f"sqlite:///{instance / 'cervis.db'}",
+        "SESSION_COOKIE_SECURE": False,
+        **extra,
+    }
 
 
 def ensure(scale=1.0, rebuild=False, log=print, root=DATA):
@@ -121,11 +135,14 @@ def largest_group_month(database, group):
         "SELECT s.opportunity_id, substr(s.starts_at, 1, 7) AS m, COUNT(DISTINCT s.id),"
         " SUM(r.status = 'pending') AS p FROM slot s JOIN opportunity o ON o.id = s.opportunity_id"
         " LEFT JOIN registration r ON r.slot_id = s.id WHERE o.group_id = ?"
-        " GROUP BY s.opportunity_id, m ORDER BY p DESC, s.opportunity_id LIMIT 1", (group,)).fetchone()
+        " GROUP BY s.opportunity_id, m ORDER BY p DESC, s.opportunity_id LIMIT 1",
+        (group,),
+    ).fetchone()
     return {"opportunity": row[0], "month": row[1], "slots": row[2], "pending": row[3]}
 
 
 # Building --------------------------------------------------------------------------------------
+
 
 def _build(scale, folder, log):
     from cervis import create_app
@@ -163,12 +180,17 @@ def _text(value):
 def insert(database, model, fields, rows):
     """Bulk insert tuples of `fields` into model's table; other columns get the model's defaults."""
     meta = model._meta
-    rest = [f for f in meta.sorted_fields if f.name not in fields and f.name != "id"
-            and (f.default is not None or not f.null)]
+    rest = [
+        f
+        for f in meta.sorted_fields
+        if f.name not in fields and f.name != "id" and (f.default is not None or not f.null)
+    ]
     defaults = tuple(_text(f.default() if callable(f.default) else f.default) for f in rest)
     columns = [meta.fields[name].column_name for name in fields] + [f.column_name for f in rest]
-    sql = (f'INSERT INTO "{meta.table_name}" ({", ".join(chr(34) + c + chr(34) for c in columns)})'
-           f' VALUES ({", ".join("?" * len(columns))})')
+    sql = (
+        f'INSERT INTO "{meta.table_name}" ({", ".join(chr(34) + c + chr(34) for c in columns)})'
+        f" VALUES ({', '.join('?' * len(columns))})"
+    )
     database.cursor().executemany(sql, (tuple(row) + defaults for row in rows))
 
 
@@ -216,21 +238,30 @@ class _Builder:
         self.emails()
         self.audit()
         self.log(f"  emails and audit: {time.perf_counter() - t:.1f} s")
-        return {"counts": self.counts, "people": self.persona_emails, "groups": self.groups,
-                "nights": self.nights, "first_night": self.first_night.isoformat(),
-                "big_group": self.group_ids[0], "two_month_opportunity": self.two_month_opportunity}
+        return {
+            "counts": self.counts,
+            "people": self.persona_emails,
+            "groups": self.groups,
+            "nights": self.nights,
+            "first_night": self.first_night.isoformat(),
+            "big_group": self.group_ids[0],
+            "two_month_opportunity": self.two_month_opportunity,
+        }
 
     # People --------------------------------------------------------------------------------------
 
     def people(self):
         from cervis import passwords
-        from cervis.models import (Frequency, Group, Membership, Profile, Role, User)
+        from cervis.models import Frequency, Group, Membership, Profile, Role, User
 
         password_hash = passwords.hash_password(PASSWORD)
         frequencies = {f.name: f.id for f in Frequency.select()}
         self.group_ids = list(self.ids(Group, self.groups))
-        self.put(Group, ["id", "name", "address"],
-                 ((gid, f"Venue {i:02d}", f"{i + 1} Bench Street") for i, gid in enumerate(self.group_ids)))
+        self.put(
+            Group,
+            ["id", "name", "address"],
+            ((gid, f"Venue {i:02d}", f"{i + 1} Bench Street") for i, gid in enumerate(self.group_ids)),
+        )
         self.roles = {}  # group id -> [(role id, name, capacity)]
         rows = []
         for gid in self.group_ids:
@@ -242,31 +273,64 @@ class _Builder:
 
         created = _text(self.now - timedelta(days=800))
         users = list(self.ids(User, self.n_volunteers + 2 * self.groups + 1))
-        volunteers, leaders, admin = users[:self.n_volunteers], users[self.n_volunteers:-1], users[-1]
+        volunteers, leaders, admin = users[: self.n_volunteers], users[self.n_volunteers : -1], users[-1]
         emails = {uid: f"volunteer{n:05d}@bench.example.org" for n, uid in enumerate(volunteers)}
         emails.update({uid: f"leader{n // 2:02d}{'ab'[n % 2]}@bench.example.org" for n, uid in enumerate(leaders)})
         emails[admin] = "admin@bench.example.org"
-        self.put(User, ["id", "email", "first_name", "last_name", "password_hash", "session_token",
-                        "verified_generation", "is_admin", "created_at"],
-                 ((uid, emails[uid], f"First{uid}", f"Last{uid}", password_hash, f"token{uid}-{self.rng.random()}",
-                   1, uid == admin, created) for uid in users))
+        self.put(
+            User,
+            [
+                "id",
+                "email",
+                "first_name",
+                "last_name",
+                "password_hash",
+                "session_token",
+                "verified_generation",
+                "is_admin",
+                "created_at",
+            ],
+            (
+                (
+                    uid,
+                    emails[uid],
+                    f"First{uid}",
+                    f"Last{uid}",
+                    password_hash,
+                    f"token{uid}-{self.rng.random()}",
+                    1,
+                    uid == admin,
+                    created,
+                )
+                for uid in users
+            ),
+        )
         names = list(FREQUENCY_SHARE)
-        self.frequency = dict(zip(volunteers, self.rng.choices(names, weights=list(FREQUENCY_SHARE.values()),
-                                                               k=len(volunteers))))
-        self.put(Profile, ["user", "frequency", "mobile", "postcode", "terms_accepted_at", "privacy_accepted_at"],
-                 ((uid, frequencies[self.frequency[uid]], f"07700 9{uid:05d}", "EX1 2AB", created, created)
-                  for uid in volunteers))
+        self.frequency = dict(
+            zip(volunteers, self.rng.choices(names, weights=list(FREQUENCY_SHARE.values()), k=len(volunteers)))
+        )
+        self.put(
+            Profile,
+            ["user", "frequency", "mobile", "postcode", "terms_accepted_at", "privacy_accepted_at"],
+            (
+                (uid, frequencies[self.frequency[uid]], f"07700 9{uid:05d}", "EX1 2AB", created, created)
+                for uid in volunteers
+            ),
+        )
         self.members = self._memberships(volunteers)
         self._choose_personas()
         rows = [(uid, gid, False) for gid, uids in self.members.items() for uid in uids]
         self.volunteers, self.email_of = volunteers, emails
         rows += [(uid, self.group_ids[n // 2], True) for n, uid in enumerate(leaders)]
         self.put(Membership, ["user", "group", "is_leader"], rows)
-        self.leaders = {gid: leaders[2 * i:2 * i + 2] for i, gid in enumerate(self.group_ids)}
+        self.leaders = {gid: leaders[2 * i : 2 * i + 2] for i, gid in enumerate(self.group_ids)}
         # A few of each group lead the shift: only they offer for the SL role.
         self.shift_leaders = {gid: self.shift_leaders_of(gid) for gid in self.members}
-        self.persona_emails = {"admin": emails[admin], "leader": emails[leaders[0]],
-                               "leader_all": [emails[u] for u in leaders[::2]]}
+        self.persona_emails = {
+            "admin": emails[admin],
+            "leader": emails[leaders[0]],
+            "leader_all": [emails[u] for u in leaders[::2]],
+        }
 
     def _memberships(self, volunteers):
         """Group 0 holds a fifth of everyone (1,000 at full scale); one in ten also joins a second group."""
@@ -294,8 +358,9 @@ class _Builder:
         opportunities, slot_rows = {}, []
         for n in range(self.nights):
             day = self.first_night + timedelta(days=n)
-            self.night_start.append((to_utc(datetime.combine(day, dtime(18)), ZONE),
-                                     to_utc(datetime.combine(day, dtime(21)), ZONE)))
+            self.night_start.append(
+                (to_utc(datetime.combine(day, dtime(18)), ZONE), to_utc(datetime.combine(day, dtime(21)), ZONE))
+            )
         live_from = _text(self.now - timedelta(days=self.nights))
         for gi, gid in enumerate(self.group_ids):
             for n, (start, end) in enumerate(self.night_start):
@@ -304,8 +369,12 @@ class _Builder:
                 if (gid, block) not in opportunities:
                     oid = self.ids(Opportunity, 1)[0]
                     months = date(day.year, block[1] * 2 + 1, 1), date(day.year, block[1] * 2 + 2, 1)
-                    opportunities[(gid, block)] = (oid, gid, f"Night Shelter Venue {gi:02d} "
-                                                   f"{months[0]:%b}-{months[1]:%b %Y}", live_from)
+                    opportunities[(gid, block)] = (
+                        oid,
+                        gid,
+                        f"Night Shelter Venue {gi:02d} {months[0]:%b}-{months[1]:%b %Y}",
+                        live_from,
+                    )
                 oid = opportunities[(gid, block)][0]
                 here = []
                 for rid, name, cap in self.roles[gid]:
@@ -317,10 +386,16 @@ class _Builder:
         self.put(Slot, ["id", "opportunity", "role", "starts_at", "ends_at", "capacity"], slot_rows)
         self.announced(slot_rows, live_from)
         # The slot table's two-month opportunity: group 0's next block that is wholly ahead.
-        ahead = [(block, row[0]) for (gid, block), row in opportunities.items()
-                 if gid == self.group_ids[0] and date(block[0], block[1] * 2 + 1, 1) > self.today]
-        self.two_month_opportunity = min(ahead)[1] if ahead else max(
-            row[0] for (gid, _), row in opportunities.items() if gid == self.group_ids[0])
+        ahead = [
+            (block, row[0])
+            for (gid, block), row in opportunities.items()
+            if gid == self.group_ids[0] and date(block[0], block[1] * 2 + 1, 1) > self.today
+        ]
+        self.two_month_opportunity = (
+            min(ahead)[1]
+            if ahead
+            else max(row[0] for (gid, _), row in opportunities.items() if gid == self.group_ids[0])
+        )
 
     def announced(self, slot_rows, at):
         """Each month was announced when it opened, as cervis.announcements does: a first start must
@@ -333,9 +408,14 @@ class _Builder:
             key = (oid, local.strftime("%Y-%m"))
             newest[key] = max(newest.get(key, 0), sid)
             counts[key] = counts.get(key, 0) + 1
-        self.put(Announcement, ["opportunity", "month", "kind", "key", "upto_slot", "slots", "recipients", "at"],
-                 ((oid, month, "launched", f"launched:{oid}:{month}", upto, counts[(oid, month)], 0, at)
-                  for (oid, month), upto in newest.items()))
+        self.put(
+            Announcement,
+            ["opportunity", "month", "kind", "key", "upto_slot", "slots", "recipients", "at"],
+            (
+                (oid, month, "launched", f"launched:{oid}:{month}", upto, counts[(oid, month)], 0, at)
+                for (oid, month), upto in newest.items()
+            ),
+        )
 
     # Registrations -------------------------------------------------------------------------------
 
@@ -363,10 +443,14 @@ class _Builder:
         rows.sort(key=lambda row: row[3])
         ids = self.ids(Registration, len(rows))
         self.regs = [(rid, *row) for rid, row in zip(ids, rows)]
-        self.put(Registration, ["id", "volunteer", "slot", "status", "created_at", "updated_at", "reminded_at"],
-                 self.regs)
-        self.put(RegistrationEvent, ["registration", "status", "at", "by"],
-                 ((rid, "pending", row[3], row[0]) for rid, row in zip(ids, rows)))
+        self.put(
+            Registration, ["id", "volunteer", "slot", "status", "created_at", "updated_at", "reminded_at"], self.regs
+        )
+        self.put(
+            RegistrationEvent,
+            ["registration", "status", "at", "by"],
+            ((rid, "pending", row[3], row[0]) for rid, row in zip(ids, rows)),
+        )
 
     def _pool(self, uids):
         """Volunteers repeated by how often they like to help: sampling from it follows Frequency."""
@@ -392,7 +476,7 @@ class _Builder:
                 takers = leads[:sl_offers]
             else:
                 share = round(k * OFFERS_PER_ROLE[role]) if role != "Shift Asst" else len(others)
-                takers, i = others[i:i + share], i + share
+                takers, i = others[i : i + share], i + share
             out += [self._row(u, sid, n, cap) for u in takers]
         return out
 
@@ -428,15 +512,18 @@ class _Builder:
         self.personas = {"volunteer_20": v20, "volunteer_300_past": v300, "volunteer_500": v500}
 
     def shift_leaders_of(self, gid):
-        return set(self.members[gid][:max(2, len(self.members[gid]) // 12)])
+        return set(self.members[gid][: max(2, len(self.members[gid]) // 12)])
 
     def _personas(self):
         g0, g1 = self.group_ids[:2]
         v20, v300, v500 = (self.personas[k] for k in ("volunteer_20", "volunteer_300_past", "volunteer_500"))
         ahead = list(range(self.first_ahead, self.nights))
-        plan = [(v20, g0, ahead[::max(1, len(ahead) // 20)][:20], "Shift Asst"),
-                (v300, g1, list(range(self.first_ahead))[-300:], "Shift Asst"),
-                (v500, g1, ahead, "Shift Asst"), (v500, g0, ahead[:max(0, 500 - len(ahead))], "Reserve")]
+        plan = [
+            (v20, g0, ahead[:: max(1, len(ahead) // 20)][:20], "Shift Asst"),
+            (v300, g1, list(range(self.first_ahead))[-300:], "Shift Asst"),
+            (v500, g1, ahead, "Shift Asst"),
+            (v500, g0, ahead[: max(0, 500 - len(ahead))], "Reserve"),
+        ]
         self.persona_rows, taken = [], {}
         for uid, gid, nights, role in plan:
             for n in nights:
@@ -445,8 +532,9 @@ class _Builder:
                 status = "registered" if past or (gid == g1 and n < self.rota_done_until) else "pending"
                 start = self.night_start[n][0]
                 made = _text(start - timedelta(days=30))
-                self.persona_rows.append((uid, sid, status, made, made,
-                                          _text(start - timedelta(days=1)) if past else None))
+                self.persona_rows.append(
+                    (uid, sid, status, made, made, _text(start - timedelta(days=1)) if past else None)
+                )
                 taken.setdefault((gid, n), set()).add(uid)
                 if status == "registered":
                     self.registered_on.setdefault(n, set()).add(uid)
@@ -463,12 +551,19 @@ class _Builder:
         from cervis.models import Qualification, QualificationGrant, RoleRequirement
 
         qids = list(self.ids(Qualification, len(QUALIFICATIONS)))
-        self.put(Qualification, ["id", "name", "position", "valid_months", "criminal_record_check"],
-                 ((qid, name, i, months, name.startswith("DBS"))
-                  for i, (qid, (name, months)) in enumerate(zip(qids, QUALIFICATIONS))))
-        self.put(RoleRequirement, ["role", "qualification"],
-                 ((rid, qids[q]) for roles in self.roles.values() for rid, name, _ in roles
-                  for q in REQUIRED.get(name, ())))
+        self.put(
+            Qualification,
+            ["id", "name", "position", "valid_months", "criminal_record_check"],
+            (
+                (qid, name, i, months, name.startswith("DBS"))
+                for i, (qid, (name, months)) in enumerate(zip(qids, QUALIFICATIONS))
+            ),
+        )
+        self.put(
+            RoleRequirement,
+            ["role", "qualification"],
+            ((rid, qids[q]) for roles in self.roles.values() for rid, name, _ in roles for q in REQUIRED.get(name, ())),
+        )
         role_of = {sid: name for slots in self.night_slots.values() for sid, name, _ in slots}
         cooks = sorted({reg[1] for reg in self.regs if role_of[reg[2]] == "Cook"})
         leaders = sorted({u for uids in self.shift_leaders.values() for u in uids})
@@ -477,11 +572,16 @@ class _Builder:
         held.update({(u, qids[2]): self._runs_out(-30, 1000) for u in cooks if self.rng.random() < 0.9})
         while len(held) < self.target["grants"]:
             q = self.rng.randrange(3, len(qids))
-            held.setdefault((self.rng.choice(self.volunteers), qids[q]),
-                            None if QUALIFICATIONS[q][1] is None else self._runs_out(-200, 1000))
+            held.setdefault(
+                (self.rng.choice(self.volunteers), qids[q]),
+                None if QUALIFICATIONS[q][1] is None else self._runs_out(-200, 1000),
+            )
         gained = _text(self.today - timedelta(days=900))
-        self.put(QualificationGrant, ["volunteer", "qualification", "state", "gained_on", "expires_on"],
-                 ((u, q, "granted", gained[:10], expires) for (u, q), expires in held.items()))
+        self.put(
+            QualificationGrant,
+            ["volunteer", "qualification", "state", "gained_on", "expires_on"],
+            ((u, q, "granted", gained[:10], expires) for (u, q), expires in held.items()),
+        )
 
     def _runs_out(self, first, last):
         return (self.today + timedelta(days=self.rng.randint(first, last))).isoformat()
@@ -498,12 +598,48 @@ class _Builder:
         for eid in ids:
             reg = self.rng.choice(self.regs)
             kind = kinds[eid % len(kinds)]
-            uid, about = (reg[1], "Registration") if kind != "password-changed" else (self.rng.choice(self.volunteers), "")
+            uid, about = (
+                (reg[1], "Registration") if kind != "password-changed" else (self.rng.choice(self.volunteers), "")
+            )
             at = _text(self.now - timedelta(seconds=self.rng.random() * span))
-            rows.append((eid, kind, self.email_of[uid], uid, f"Night shelter: {kind}", "Thank you for volunteering.",
-                         f"<bench-{eid}@bench.example.org>", "sent", at, 1, at, at, about, reg[0] if about else None))
-        self.put(Email, ["id", "kind", "to_addr", "user", "subject", "body_text", "message_id", "status",
-                         "send_after", "attempts", "created_at", "sent_at", "subject_type", "subject_id"], rows)
+            rows.append(
+                (
+                    eid,
+                    kind,
+                    self.email_of[uid],
+                    uid,
+                    f"Night shelter: {kind}",
+                    "Thank you for volunteering.",
+                    f"<bench-{eid}@bench.example.org>",
+                    "sent",
+                    at,
+                    1,
+                    at,
+                    at,
+                    about,
+                    reg[0] if about else None,
+                )
+            )
+        self.put(
+            Email,
+            [
+                "id",
+                "kind",
+                "to_addr",
+                "user",
+                "subject",
+                "body_text",
+                "message_id",
+                "status",
+                "send_after",
+                "attempts",
+                "created_at",
+                "sent_at",
+                "subject_type",
+                "subject_id",
+            ],
+            rows,
+        )
 
     def audit(self):
         from cervis.models import AuditLog
@@ -514,10 +650,22 @@ class _Builder:
         reg_ids = [r[0] for r in self.regs]
         rng, n = self.rng, self.target["audit"]
         stamps = sorted(self.now - timedelta(seconds=rng.random() * span) for _ in range(n))
-        self.put(AuditLog, ["actor", "at", "action", "object_type", "object_id", "before", "after"],
-                 ((rng.choice(leaders) if i % 2 == 0 else rng.choice(self.volunteers), _text(stamps[i]),
-                   actions[i % 4], "Registration", rng.choice(reg_ids), '{"status": "pending"}',
-                   '{"status": "registered"}') for i in range(n)))
+        self.put(
+            AuditLog,
+            ["actor", "at", "action", "object_type", "object_id", "before", "after"],
+            (
+                (
+                    rng.choice(leaders) if i % 2 == 0 else rng.choice(self.volunteers),
+                    _text(stamps[i]),
+                    actions[i % 4],
+                    "Registration",
+                    rng.choice(reg_ids),
+                    '{"status": "pending"}',
+                    '{"status": "registered"}',
+                )
+                for i in range(n)
+            ),
+        )
 
 
 def main():

@@ -3,6 +3,7 @@
 http.client rather than requests: a request costs the driver a fraction of a millisecond,
 so a busy client does not show up as server latency.
 """
+
 import gzip
 import http.client
 import re
@@ -25,6 +26,7 @@ class Answer:
             return gzip.decompress(self.sent)
         if encoding == "br":
             import brotli
+
             return brotli.decompress(self.sent)
         if encoding == "deflate":
             return zlib.decompress(self.sent)
@@ -65,8 +67,9 @@ class Client:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
             sent = response.read()
-        answer = Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, sent,
-                        time.perf_counter() - started)
+        answer = Answer(
+            response.status, {k.lower(): v for k, v in response.getheaders()}, sent, time.perf_counter() - started
+        )
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 for name, morsel in SimpleCookie(value).items():

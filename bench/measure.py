@@ -3,6 +3,7 @@
 A task is what one request does: prepare() (not measured: fetching a form's token, say), then
 send() (measured), and check() (was it the answer that page should give?).
 """
+
 import re
 import statistics
 import threading
@@ -12,8 +13,7 @@ from collections import deque
 from .client import Client
 from .serve import FLOOR
 
-SUCCESS_WORDS = {"register": "Registration Request Submitted", "accept": "Accepted:",
-                 "complete": "Rota completed for"}
+SUCCESS_WORDS = {"register": "Registration Request Submitted", "accept": "Accepted:", "complete": "Rota completed for"}
 SEEN = re.compile(r'name="seen"[^>]*value="([^"]*)"')
 
 
@@ -51,13 +51,17 @@ class Task:
         target = self.targets.popleft()
         if page.action == "register":
             opportunity, slots = target
-            return client.post("/portal/signup/slots", [("opportunity", opportunity)] + [("slot", s) for s in slots],
-                               htmx=True)
+            return client.post(
+                "/portal/signup/slots", [("opportunity", opportunity)] + [("slot", s) for s in slots], htmx=True
+            )
         if page.action == "accept":
             return client.post(f"/leader/registrations/{target}/accept", {}, htmx=True)
         opportunity, month = target[:2]
-        return client.post(f"/leader/opportunities/{opportunity}/rota/complete?month={month}",
-                           {"month": month, "seen": self.seen, "knowing": "y"}, htmx=True)
+        return client.post(
+            f"/leader/opportunities/{opportunity}/rota/complete?month={month}",
+            {"month": month, "seen": self.seen, "knowing": "y"},
+            htmx=True,
+        )
 
     def check(self, answer):
         if self.page.action == "login":
@@ -101,10 +105,19 @@ def one_client(server, client, task, n, warmup=None):
         seconds.append(answer.seconds * 1000)
         bad += not task.check(answer)
         first = first or answer
-    return {"n": n, "cpu_ms": statistics.median(cpu), "cpu_ms_max": max(cpu), "cpu_first_ms": cpu[0],
-            "p50_ms": percentile(seconds, 50), "p99_ms": percentile(seconds, 99),
-            "per_second": 1000 * n / sum(seconds), "bad": bad,
-            "bytes_raw": len(first.body), "bytes_sent": len(first.sent), "status": first.status}
+    return {
+        "n": n,
+        "cpu_ms": statistics.median(cpu),
+        "cpu_ms_max": max(cpu),
+        "cpu_first_ms": cpu[0],
+        "p50_ms": percentile(seconds, 50),
+        "p99_ms": percentile(seconds, 99),
+        "per_second": 1000 * n / sum(seconds),
+        "bad": bad,
+        "bytes_raw": len(first.body),
+        "bytes_sent": len(first.sent),
+        "status": first.status,
+    }
 
 
 def eight_clients(clients, tasks, each):
@@ -126,8 +139,13 @@ def eight_clients(clients, tasks, each):
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
-    return {"n": len(seconds), "p50_ms": percentile(seconds, 50), "p99_ms": percentile(seconds, 99),
-            "per_second": len(seconds) / wall, "bad": bad[0]}
+    return {
+        "n": len(seconds),
+        "p50_ms": percentile(seconds, 50),
+        "p99_ms": percentile(seconds, 99),
+        "per_second": len(seconds) / wall,
+        "bad": bad[0],
+    }
 
 
 def new_clients(port, count):

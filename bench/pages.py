@@ -4,6 +4,7 @@ the actions (each Register, Accept and Complete Rota acts on something not yet d
 Targets are read straight from the database copy before the server starts (sqlite3, read-only
 queries), so every action the driver sends is one the rules allow.
 """
+
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,24 +27,41 @@ ACTION_LIMITS = {"cpu_ms": 25, "p99_ms": 60, "p99_8_ms": 250}
 def pages(facts):
     largest, people = facts["largest"], facts["people"]
     rota = f"/leader/opportunities/{largest['opportunity']}/rota?month={largest['month']}"
-    return [
-        Page("portal home", "volunteer_20", "/portal/", limits=dict(GET_LIMITS, floor_ratio=10)),
-        Page("opportunity list (Sign up)", "volunteer_20", "/portal/signup", limits=GET_LIMITS),
-        Page("slot table (two-month opportunity)", "volunteer_20",
-             f"/portal/signup/slots?opportunity={facts['two_month_opportunity']}", limits=GET_LIMITS),
-        Page("View or Cancel (20 upcoming)", "volunteer_20", "/portal/registrations", limits=GET_LIMITS),
-        Page("View or Cancel (500 upcoming)", "volunteer_500", "/portal/registrations", limits=GET_LIMITS),
-        Page("history (300 past shifts)", "volunteer_300_past", "/portal/history", limits=GET_LIMITS),
-        Page("member list (1,000 members)", "leader", f"/leader/groups/{facts['big_group']}/members",
-             limits=GET_LIMITS),
-        Page("Leader Home", "leader", "/leader/", limits=GET_LIMITS),
-        Page("rota board (largest group-month)", "leader", rota, limits=GET_LIMITS),
-        Page("Register, 10 slots", "registerers", action="register", htmx=True, limits=ACTION_LIMITS),
-        Page("Accept (inline)", "leader", action="accept", htmx=True, limits=ACTION_LIMITS),
-        Page("Complete Rota (largest group-month first)", "leader_all", action="complete", htmx=True,
-             limits={"cpu_ms": 150}),
-        Page("log-in", "volunteer_20", action="login", limits={"cpu_ms": 40, "p99_ms": 100, "p99_8_ms": 500}),
-    ] if people else []
+    return (
+        [
+            Page("portal home", "volunteer_20", "/portal/", limits=dict(GET_LIMITS, floor_ratio=10)),
+            Page("opportunity list (Sign up)", "volunteer_20", "/portal/signup", limits=GET_LIMITS),
+            Page(
+                "slot table (two-month opportunity)",
+                "volunteer_20",
+                f"/portal/signup/slots?opportunity={facts['two_month_opportunity']}",
+                limits=GET_LIMITS,
+            ),
+            Page("View or Cancel (20 upcoming)", "volunteer_20", "/portal/registrations", limits=GET_LIMITS),
+            Page("View or Cancel (500 upcoming)", "volunteer_500", "/portal/registrations", limits=GET_LIMITS),
+            Page("history (300 past shifts)", "volunteer_300_past", "/portal/history", limits=GET_LIMITS),
+            Page(
+                "member list (1,000 members)",
+                "leader",
+                f"/leader/groups/{facts['big_group']}/members",
+                limits=GET_LIMITS,
+            ),
+            Page("Leader Home", "leader", "/leader/", limits=GET_LIMITS),
+            Page("rota board (largest group-month)", "leader", rota, limits=GET_LIMITS),
+            Page("Register, 10 slots", "registerers", action="register", htmx=True, limits=ACTION_LIMITS),
+            Page("Accept (inline)", "leader", action="accept", htmx=True, limits=ACTION_LIMITS),
+            Page(
+                "Complete Rota (largest group-month first)",
+                "leader_all",
+                action="complete",
+                htmx=True,
+                limits={"cpu_ms": 150},
+            ),
+            Page("log-in", "volunteer_20", action="login", limits={"cpu_ms": 40, "p99_ms": 100, "p99_8_ms": 500}),
+        ]
+        if people
+        else []
+    )
 
 
 def _now():
@@ -61,16 +79,22 @@ def _read(db_path, sql, params=()):
 def registerers(db_path, facts, how_many):
     """Ordinary members of group 0 (not the personas) with the fewest offers, by e-mail."""
     personas = [v for k, v in facts["people"].items() if k.startswith("volunteer_")]
-    rows = _read(db_path, "SELECT u.email FROM user u JOIN membership m ON m.user_id = u.id"
-                 " WHERE m.group_id = ? AND NOT m.is_leader ORDER BY (SELECT COUNT(*) FROM registration r"
-                 " WHERE r.volunteer_id = u.id), u.id LIMIT ?", (facts["big_group"], how_many + len(personas)))
+    rows = _read(
+        db_path,
+        "SELECT u.email FROM user u JOIN membership m ON m.user_id = u.id"
+        " WHERE m.group_id = ? AND NOT m.is_leader ORDER BY (SELECT COUNT(*) FROM registration r"
+        " WHERE r.volunteer_id = u.id), u.id LIMIT ?",
+        (facts["big_group"], how_many + len(personas)),
+    )
     return [email for (email,) in rows if email not in personas][:how_many]
 
 
 def register_batches(db_path, facts, email, per_batch=10):
     """(opportunity id, [slot ids]) batches this volunteer may offer for: one open slot a night, on
     nights they have offered for nothing, ten a batch, all of one opportunity."""
-    rows = _read(db_path, """
+    rows = _read(
+        db_path,
+        """
         SELECT s.opportunity_id, s.id FROM slot s JOIN opportunity o ON o.id = s.opportunity_id
         JOIN role r ON r.id = s.role_id
         WHERE o.group_id = ? AND s.starts_at > datetime('now', '+2 days') AND r.name = 'Shift Asst'
@@ -78,12 +102,17 @@ def register_batches(db_path, facts, email, per_batch=10):
           AND (SELECT COUNT(*) FROM registration x WHERE x.slot_id = s.id AND x.status = 'registered') < s.capacity
           AND s.starts_at NOT IN (SELECT s2.starts_at FROM registration r2 JOIN slot s2 ON s2.id = r2.slot_id
                                   WHERE r2.volunteer_id = (SELECT id FROM user WHERE email = ?))
-        ORDER BY s.opportunity_id, s.starts_at""", (facts["big_group"], email))
+        ORDER BY s.opportunity_id, s.starts_at""",
+        (facts["big_group"], email),
+    )
     by_opportunity = {}
     for opportunity, slot in rows:
         by_opportunity.setdefault(opportunity, []).append(slot)
-    return [(o, slots[i:i + per_batch]) for o, slots in by_opportunity.items()
-            for i in range(0, len(slots) - per_batch + 1, per_batch)]
+    return [
+        (o, slots[i : i + per_batch])
+        for o, slots in by_opportunity.items()
+        for i in range(0, len(slots) - per_batch + 1, per_batch)
+    ]
 
 
 def accept_targets(db_path, facts, how_many):
@@ -91,7 +120,9 @@ def accept_targets(db_path, facts, how_many):
     one a slot and one a volunteer a night, from someone with the role's training, so every Accept
     is allowed."""
     largest = facts["largest"]
-    rows = _read(db_path, """
+    rows = _read(
+        db_path,
+        """
         SELECT r.id, r.slot_id, r.volunteer_id, s.starts_at FROM registration r
         JOIN slot s ON s.id = r.slot_id JOIN opportunity o ON o.id = s.opportunity_id
         WHERE o.group_id = ? AND r.status = 'pending' AND s.starts_at > datetime('now', '+2 days')
@@ -104,7 +135,9 @@ def accept_targets(db_path, facts, how_many):
                           AND NOT EXISTS (SELECT 1 FROM qualificationgrant g WHERE g.volunteer_id = r.volunteer_id
                                           AND g.qualification_id = q.qualification_id AND g.state = 'granted'
                                           AND (g.expires_on IS NULL OR g.expires_on >= date(s.starts_at))))
-        ORDER BY s.starts_at, r.id""", (facts["big_group"], largest["opportunity"], largest["month"]))
+        ORDER BY s.starts_at, r.id""",
+        (facts["big_group"], largest["opportunity"], largest["month"]),
+    )
     chosen, slots, nights = [], set(), set()
     for reg, slot, volunteer, starts in rows:
         if slot in slots or (volunteer, starts) in nights:
@@ -120,13 +153,22 @@ def accept_targets(db_path, facts, how_many):
 def complete_targets(db_path, facts):
     """{leader e-mail: [(opportunity id, 'YYYY-MM', pending)]}, each group's months with the most
     pending offers first; group 0's leader (people['leader']) starts with the largest group-month."""
-    rows = _read(db_path, """
+    rows = _read(
+        db_path,
+        """
         SELECT o.group_id, s.opportunity_id, substr(s.starts_at, 1, 7) AS m, COUNT(*) FROM registration r
         JOIN slot s ON s.id = r.slot_id JOIN opportunity o ON o.id = s.opportunity_id
-        WHERE r.status = 'pending' AND s.starts_at > ? GROUP BY 1, 2, 3 ORDER BY 4 DESC""", (_now(),))
-    leaders = dict(_read(db_path, """
+        WHERE r.status = 'pending' AND s.starts_at > ? GROUP BY 1, 2, 3 ORDER BY 4 DESC""",
+        (_now(),),
+    )
+    leaders = dict(
+        _read(
+            db_path,
+            """
         SELECT m.group_id, MIN(u.email) FROM membership m JOIN user u ON u.id = m.user_id
-        WHERE m.is_leader GROUP BY 1"""))
+        WHERE m.is_leader GROUP BY 1""",
+        )
+    )
     targets = {}
     for group, opportunity, month, pending in rows:
         targets.setdefault(leaders[group], []).append((opportunity, month, pending))
@@ -135,5 +177,8 @@ def complete_targets(db_path, facts):
 
 def overbooked(db_path):
     """Slots holding more registered volunteers than their capacity: must stay 0."""
-    return _read(db_path, "SELECT COUNT(*) FROM slot s WHERE (SELECT COUNT(*) FROM registration r"
-                 " WHERE r.slot_id = s.id AND r.status = 'registered') > s.capacity")[0][0]
+    return _read(
+        db_path,
+        "SELECT COUNT(*) FROM slot s WHERE (SELECT COUNT(*) FROM registration r"
+        " WHERE r.slot_id = s.id AND r.status = 'registered') > s.capacity",
+    )[0][0]

@@ -4,6 +4,7 @@ Every statement SQLite runs is counted (sqlite3's trace callback), PRAGMAs and B
 included: what the connection really does, not what peewee was asked for. A page whose count
 differs between two scales runs a query per row of history somewhere.
 """
+
 from contextlib import contextmanager
 
 from .build import bench_config, fresh_instance

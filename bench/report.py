@@ -1,4 +1,5 @@
 """The benchmark's results as a Markdown table, a JSON file and a chart of CPU per request by scale."""
+
 import json
 
 
@@ -32,26 +33,41 @@ def _cpu(row):
 
 
 def table(result, queries, small, large):
-    lines = ["| page | server CPU ms (× floor) | p50 / p99 ms at 1 client | p99 ms at 8 | req/s at 1 (floor ÷ page) "
-             f"| req/s at 8 | KB raw / sent | SQL {small} / {large} | targets met |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| page | server CPU ms (× floor) | p50 / p99 ms at 1 client | p99 ms at 8 | req/s at 1 (floor ÷ page) "
+        f"| req/s at 8 | KB raw / sent | SQL {small} / {large} | targets met |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     floors = [r["floor_1"] for r in result["rows"]]
     floor_cpu = sorted(f["cpu_ms"] for f in floors)[len(floors) // 2]
     for row in result["rows"]:
         one, eight, floor = row["one"], row.get("eight"), row["floor_1"]
         cpu = _cpu(row)
         sql = f"{queries.get(small, {}).get(row['page'], '-')} / {queries.get(large, {}).get(row['page'], '-')}"
-        cells = [row["page"], f"{_ms(cpu)} ({cpu / floor_cpu:.0f}×)", f"{_ms(one['p50_ms'])} / {_ms(one['p99_ms'])}",
-                 _ms(eight["p99_ms"]) if eight else "-",
-                 f"{one['per_second']:.0f} ({floor['per_second'] / one['per_second']:.0f}×)",
-                 f"{eight['per_second']:.0f}" if eight else "-",
-                 f"{one['bytes_raw'] / 1024:.1f} / {one['bytes_sent'] / 1024:.1f}", sql, _met(row)]
+        cells = [
+            row["page"],
+            f"{_ms(cpu)} ({cpu / floor_cpu:.0f}×)",
+            f"{_ms(one['p50_ms'])} / {_ms(one['p99_ms'])}",
+            _ms(eight["p99_ms"]) if eight else "-",
+            f"{one['per_second']:.0f} ({floor['per_second'] / one['per_second']:.0f}×)",
+            f"{eight['per_second']:.0f}" if eight else "-",
+            f"{one['bytes_raw'] / 1024:.1f} / {one['bytes_sent'] / 1024:.1f}",
+            sql,
+            _met(row),
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     f8 = [r["floor_8"] for r in result["rows"] if "floor_8" in r]
-    cells = ["*floor (bare route)*", _ms(floor_cpu),
-             f"{_ms(_median(f['p50_ms'] for f in floors))} / {_ms(_median(f['p99_ms'] for f in floors))}",
-             _ms(_median(f["p99_ms"] for f in f8)) if f8 else "-", f"{_median(f['per_second'] for f in floors):.0f}",
-             f"{_median(f['per_second'] for f in f8):.0f}" if f8 else "-", "", "", ""]
+    cells = [
+        "*floor (bare route)*",
+        _ms(floor_cpu),
+        f"{_ms(_median(f['p50_ms'] for f in floors))} / {_ms(_median(f['p99_ms'] for f in floors))}",
+        _ms(_median(f["p99_ms"] for f in f8)) if f8 else "-",
+        f"{_median(f['per_second'] for f in floors):.0f}",
+        f"{_median(f['per_second'] for f in f8):.0f}" if f8 else "-",
+        "",
+        "",
+        "",
+    ]
     lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -71,31 +87,41 @@ def _by(held):
 def _jobs_lock(lock):
     if "jobs_ms" not in lock:
         return ""
-    return (f", {lock['announce_now_ms']:.0f} ms in an Announce Now of the largest month (answered "
-            f"{lock['announce_now_status']} in {lock['announce_now_s']:.1f} s) and {lock['jobs_ms']:.0f} ms "
-            f"in every job run at once with every open month unannounced and its offer deadline tomorrow "
-            f"({lock['jobs_emails']:,} emails queued, {lock['jobs_s']:.1f} s){_by(lock['jobs_by'])}")
+    return (
+        f", {lock['announce_now_ms']:.0f} ms in an Announce Now of the largest month (answered "
+        f"{lock['announce_now_status']} in {lock['announce_now_s']:.1f} s) and {lock['jobs_ms']:.0f} ms "
+        f"in every job run at once with every open month unannounced and its offer deadline tomorrow "
+        f"({lock['jobs_emails']:,} emails queued, {lock['jobs_s']:.1f} s){_by(lock['jobs_by'])}"
+    )
 
 
 def summary(result):
     log, load = result["log"], result["first_load"]
     cpu = f" ({result['startup_cpu_s']:.2f} s of CPU)" if "startup_cpu_s" in result else ""
     if "first_jobs_cpu_s" in result:
-        cpu += (f"; the scheduler's first round of jobs then took {result['first_jobs_cpu_s']:.2f} s of CPU "
-                f"({result['first_jobs_s']:.1f} s), before any page was measured")
+        cpu += (
+            f"; the scheduler's first round of jobs then took {result['first_jobs_cpu_s']:.2f} s of CPU "
+            f"({result['first_jobs_s']:.1f} s), before any page was measured"
+        )
     if "jobs_cpu_s" in result:
-        cpu += (f". Through the run the scheduler's thread (cervis-jobs: sending the emails the actions "
-                f"queued, reminders), whose CPU no page's figure includes, used {result['jobs_cpu_s']:.1f} s")
+        cpu += (
+            f". Through the run the scheduler's thread (cervis-jobs: sending the emails the actions "
+            f"queued, reminders), whose CPU no page's figure includes, used {result['jobs_cpu_s']:.1f} s"
+        )
     if "write_lock" in result:
         lock = result["write_lock"]
-        cpu += (f". Longest write-lock hold: {lock['pages_ms']:.0f} ms over the pages{_by(lock.get('pages_by'))}, "
-                f"{lock['import_ms']:.0f} ms "
-                f"during a leader's import of 300 new volunteers (answered {lock['import_status']} "
-                f"in {lock['import_s']:.1f} s)") + _jobs_lock(lock)
-    return (f"Start-up to the first answer: {result['startup_s']:.2f} s{cpu}. Peak server RSS: "
-            f"{result['peak_rss_mb']:.0f} MB. Server log: {log['errors']} errors, {log['database_locked']} "
-            f"\"database is locked\". Overbooked slots: {result['overbooked']}. First load of the slot table, "
-            f"everything included: {load['total_sent'] / 1024:.1f} KB as sent (favicon: {load['favicon']}).")
+        cpu += (
+            f". Longest write-lock hold: {lock['pages_ms']:.0f} ms over the pages{_by(lock.get('pages_by'))}, "
+            f"{lock['import_ms']:.0f} ms "
+            f"during a leader's import of 300 new volunteers (answered {lock['import_status']} "
+            f"in {lock['import_s']:.1f} s)"
+        ) + _jobs_lock(lock)
+    return (
+        f"Start-up to the first answer: {result['startup_s']:.2f} s{cpu}. Peak server RSS: "
+        f"{result['peak_rss_mb']:.0f} MB. Server log: {log['errors']} errors, {log['database_locked']} "
+        f'"database is locked". Overbooked slots: {result["overbooked"]}. First load of the slot table, '
+        f"everything included: {load['total_sent'] / 1024:.1f} KB as sent (favicon: {load['favicon']})."
+    )
 
 
 def markdown(results):
@@ -103,16 +129,28 @@ def markdown(results):
     small, large = names[0], names[-1]
     main = results["main"]
     facts = results["facts"]
-    parts = [f"Full scale: {facts['counts']['Group']} groups, {facts['counts']['User']:,} users, "
-             f"{facts['counts']['Slot']:,} slots, {facts['counts']['Registration']:,} registrations, "
-             f"{facts['counts']['AuditLog']:,} audit rows, {facts['counts']['Email']:,} emails "
-             f"(built in {facts['build_seconds']} s). Largest group-month: {facts['largest']['slots']} slots, "
-             f"{facts['largest']['pending']} pending offers.", "",
-             "Server: waitress, one process, 4 threads, the scheduler running.", "",
-             table(main, results["queries"], small, large), "", summary(main)]
+    parts = [
+        f"Full scale: {facts['counts']['Group']} groups, {facts['counts']['User']:,} users, "
+        f"{facts['counts']['Slot']:,} slots, {facts['counts']['Registration']:,} registrations, "
+        f"{facts['counts']['AuditLog']:,} audit rows, {facts['counts']['Email']:,} emails "
+        f"(built in {facts['build_seconds']} s). Largest group-month: {facts['largest']['slots']} slots, "
+        f"{facts['largest']['pending']} pending offers.",
+        "",
+        "Server: waitress, one process, 4 threads, the scheduler running.",
+        "",
+        table(main, results["queries"], small, large),
+        "",
+        summary(main),
+    ]
     if "pinned" in results:
-        parts += ["", "Held to one core (`taskset -c 0`):", "",
-                  table(results["pinned"], results["queries"], small, large), "", summary(results["pinned"])]
+        parts += [
+            "",
+            "Held to one core (`taskset -c 0`):",
+            "",
+            table(results["pinned"], results["queries"], small, large),
+            "",
+            summary(results["pinned"]),
+        ]
     return "\n".join(parts) + "\n"
 
 

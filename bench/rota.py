@@ -9,6 +9,7 @@ plus the test client's small share), next to a bare route measured the same way 
 run, so a busy machine disturbs it little. --code measures another checkout of CERVIS (the
 "before" of a change) on the same data; pages it does not have are skipped.
 """
+
 import argparse
 import gzip
 import json
@@ -50,8 +51,15 @@ def page_figures(client, url, n, headers=None):
         return {"url": url, "status": response.status_code}
     body = response.get_data()
     text = body.decode()
-    return {"url": url, "cpu_ms": cpu, "bytes": len(body), "gzip_bytes": len(gzip.compress(body, 6)),
-            "elements": elements(text), "forms": text.count("<form"), "csrf_tokens": text.count('name="csrf_token"')}
+    return {
+        "url": url,
+        "cpu_ms": cpu,
+        "bytes": len(body),
+        "gzip_bytes": len(gzip.compress(body, 6)),
+        "elements": elements(text),
+        "forms": text.count("<form"),
+        "csrf_tokens": text.count('name="csrf_token"'),
+    }
 
 
 def suggestion_figures(opportunity, day):
@@ -75,11 +83,18 @@ def suggestion_figures(opportunity, day):
         graph.add_edge(o.place, "t", capacity=places[o.place].room)
     bound = nx.maximum_flow_value(graph, "s", "t")
     first = rs.first_come(problem)
-    return {"offers": len(problem.offers), "qualified_offers": sum(getattr(o, "qualified", True) for o in problem.offers),  # before: all
-            "open_places": sum(p.room for p in problem.places),
-            "read_seconds": round(read, 3), "solve_seconds": round(solve, 3),
-            "suggest_filled": len(chosen), "max_flow_bound": bound, "first_come_filled": len(first),
-            "suggest_spread": rs.spread(problem, chosen), "first_come_spread": rs.spread(problem, first)}
+    return {
+        "offers": len(problem.offers),
+        "qualified_offers": sum(getattr(o, "qualified", True) for o in problem.offers),  # before: all
+        "open_places": sum(p.room for p in problem.places),
+        "read_seconds": round(read, 3),
+        "solve_seconds": round(solve, 3),
+        "suggest_filled": len(chosen),
+        "max_flow_bound": bound,
+        "first_come_filled": len(first),
+        "suggest_spread": rs.spread(problem, chosen),
+        "first_come_spread": rs.spread(problem, first),
+    }
 
 
 def main():
@@ -106,6 +121,7 @@ def main():
     app = create_app(bench_config(instance, TESTING=False, WTF_CSRF_ENABLED=False))
     with app.app_context():  # as the README deploys it: init-db before every start
         from cervis.migrations import init_db
+
         init_db()
     app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
     largest = bench.facts["largest"]
@@ -113,10 +129,14 @@ def main():
     login = client.post("/login", data={"email": bench.facts["people"]["leader"], "password": PASSWORD})
     assert login.status_code == 303, login.status_code
     board = f"/leader/opportunities/{largest['opportunity']}/rota?month={largest['month']}"
-    results = {"scale": args.scale, "code": args.code or str(here), "largest": largest,
-               "bare": page_figures(client, "/bench-bare", args.requests),
-               "board": page_figures(client, board, args.requests),
-               "leader_home": page_figures(client, "/leader/", args.requests)}
+    results = {
+        "scale": args.scale,
+        "code": args.code or str(here),
+        "largest": largest,
+        "bare": page_figures(client, "/bench-bare", args.requests),
+        "board": page_figures(client, board, args.requests),
+        "leader_home": page_figures(client, "/leader/", args.requests),
+    }
     with app.app_context():
         from cervis.db import database
         from cervis.leader import rota_board
@@ -129,10 +149,12 @@ def main():
             if hasattr(rota_board, "month_cells"):
                 results["suggestion"] = suggestion_figures(opportunity, day)
     if "leader.rota_panel" in app.view_functions:
-        results["slot_panel"] = page_figures(client, f"/leader/slots/{busiest.id}/panel", args.requests,
-                                             headers={"HX-Request": "true"})
-        results["suggest_page"] = page_figures(client, f"/leader/opportunities/{largest['opportunity']}"
-                                                       f"/rota/suggest?month={largest['month']}", 3)
+        results["slot_panel"] = page_figures(
+            client, f"/leader/slots/{busiest.id}/panel", args.requests, headers={"HX-Request": "true"}
+        )
+        results["suggest_page"] = page_figures(
+            client, f"/leader/opportunities/{largest['opportunity']}/rota/suggest?month={largest['month']}", 3
+        )
     print(json.dumps(results, indent=2))
     out = here / "bench" / "results"
     out.mkdir(exist_ok=True)

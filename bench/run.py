@@ -14,6 +14,7 @@ SQL statements per request at 1/100 and full scale; the server's peak RSS, its s
 errors and "database is locked" in its log, overbooked slots. Writes bench/results/latest.json,
 latest.md and cpu-by-scale.png.
 """
+
 import argparse
 import json
 import re
@@ -27,13 +28,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import report  # noqa: E402
-from bench.build import ensure, fresh_instance, scale_name  # noqa: E402
-from bench.client import Client  # noqa: E402
-from bench.measure import FloorTask, Task, eight_clients, one_client  # noqa: E402
-from bench.pages import (accept_targets, complete_targets, overbooked, pages, register_batches,  # noqa: E402
-                         registerers)
-from bench.serve import Server  # noqa: E402
+from bench import report
+from bench.build import ensure, fresh_instance, scale_name
+from bench.client import Client
+from bench.measure import FloorTask, Task, eight_clients, one_client
+from bench.pages import (
+    accept_targets,
+    complete_targets,
+    overbooked,
+    pages,
+    register_batches,
+    registerers,
+)
+from bench.serve import Server
 
 RESULTS = ROOT / "bench" / "results"
 ACTIONS = ("register", "accept", "complete")
@@ -71,8 +78,10 @@ class Run:
         need = self.n1 + self.each8
         if page.action == "register":
             emails = registerers(self.db, self.facts, count)
-            return ([self.clients(e, 1)[0] for e in emails],
-                    [Task(page, register_batches(self.db, self.facts, e)[:need]) for e in emails])
+            return (
+                [self.clients(e, 1)[0] for e in emails],
+                [Task(page, register_batches(self.db, self.facts, e)[:need]) for e in emails],
+            )
         if page.action == "accept":
             targets = accept_targets(self.db, self.facts, need * count)
             return self.clients(people["leader"], count), [Task(page, targets[i::count]) for i in range(count)]
@@ -89,8 +98,10 @@ class Run:
             # Eight people logging in at once, not one account eight times: five attempts at once
             # on one account are all its rate limit lets through (cervis.auth, Throttle.reserve).
             emails = [people[page.who]] if count == 1 else registerers(self.db, self.facts, count)
-            return ([Client(self.server.port) for _ in emails],
-                    [Task(page, email=e, password=self.password) for e in emails])
+            return (
+                [Client(self.server.port) for _ in emails],
+                [Task(page, email=e, password=self.password) for e in emails],
+            )
         return self.clients(people[page.who], count), [Task(page) for _ in range(count)]
 
     def measure(self, page):
@@ -107,8 +118,9 @@ class Run:
         warm = 1 if page.action in ACTIONS and n1 > 1 else None
         row["one"] = one_client(self.server, clients[0], tasks[0], n1 - (warm or 0), warmup=warm)
         if self.concurrent:
-            row["floor_8"] = eight_clients(self.clients(self.facts["people"]["volunteer_20"], 8),
-                                           [FloorTask() for _ in range(8)], self.each8)
+            row["floor_8"] = eight_clients(
+                self.clients(self.facts["people"]["volunteer_20"], 8), [FloorTask() for _ in range(8)], self.each8
+            )
             clients, tasks = self.page_tasks(page, 8)
             each = min([self.each8] + [len(t.targets) for t in tasks]) if page.action in ACTIONS else self.each8
             if each:
@@ -128,14 +140,21 @@ class Run:
         text = "".join(f"bench-import-{i}@example.org,Imported,Volunteer {i},,{group}\n" for i in range(300))
         started = time.perf_counter()
         answer = client.post("/leader/volunteers/import/confirm", [("csv_text", text)])
-        result = {"pages_ms": pages["longest_ms"], "pages_by": pages["by"],
-                  "import_ms": json.loads(client.get("/_bench/write-lock").text)["longest_ms"],
-                  "import_s": time.perf_counter() - started, "import_status": answer.status}
+        result = {
+            "pages_ms": pages["longest_ms"],
+            "pages_by": pages["by"],
+            "import_ms": json.loads(client.get("/_bench/write-lock").text)["longest_ms"],
+            "import_s": time.perf_counter() - started,
+            "import_status": answer.status,
+        }
         largest = self.facts["largest"]
         started = time.perf_counter()
         answer = client.post(f"/leader/opportunities/{largest['opportunity']}/announce", [("month", largest["month"])])
-        result.update(announce_now_ms=json.loads(client.get("/_bench/write-lock").text)["longest_ms"],
-                      announce_now_s=time.perf_counter() - started, announce_now_status=answer.status)
+        result.update(
+            announce_now_ms=json.loads(client.get("/_bench/write-lock").text)["longest_ms"],
+            announce_now_s=time.perf_counter() - started,
+            announce_now_status=answer.status,
+        )
         result.update(self.jobs(client))
         return result
 
@@ -144,8 +163,11 @@ class Run:
         with sqlite3.connect(self.db, timeout=30) as con:
             con.execute("DELETE FROM announcement")
             tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
-            con.execute("UPDATE opportunity SET offer_deadline = ? WHERE id IN "
-                        "(SELECT opportunity_id FROM slot WHERE starts_at > ?)", (tomorrow, tomorrow[:10]))
+            con.execute(
+                "UPDATE opportunity SET offer_deadline = ? WHERE id IN "
+                "(SELECT opportunity_id FROM slot WHERE starts_at > ?)",
+                (tomorrow, tomorrow[:10]),
+            )
             (emails_before,) = con.execute("SELECT COUNT(*) FROM email").fetchone()
         started = time.perf_counter()
         answer = client.post("/_bench/jobs")
@@ -153,8 +175,13 @@ class Run:
         held = json.loads(client.get("/_bench/write-lock").text)
         with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True) as con:
             (emails_after,) = con.execute("SELECT COUNT(*) FROM email").fetchone()
-        return {"jobs_ms": held["longest_ms"], "jobs_by": held["by"], "jobs_s": seconds,
-                "jobs_status": answer.status, "jobs_emails": emails_after - emails_before}
+        return {
+            "jobs_ms": held["longest_ms"],
+            "jobs_by": held["by"],
+            "jobs_s": seconds,
+            "jobs_status": answer.status,
+            "jobs_emails": emails_after - emails_before,
+        }
 
     def first_load(self, path, email):
         """A page and everything it loads (stylesheet, scripts, icon), as sent: a phone's first visit."""
@@ -172,8 +199,10 @@ class Run:
 def serve_and_measure(bench, pin=None, concurrent=True, n1=30, each8=8, log=print, label="latest"):
     instance = fresh_instance(bench, f"{label}-run-pinned" if pin is not None else f"{label}-run")
     with Server(instance, pin_core=pin) as server:
-        log(f"  server up in {server.startup_seconds:.2f} s (pid {server.pid}, port {server.port}), "
-            f"{server.peak_rss_mb():.0f} MB; its first jobs took {server.settle_cpu_seconds:.1f} s CPU")
+        log(
+            f"  server up in {server.startup_seconds:.2f} s (pid {server.pid}, port {server.port}), "
+            f"{server.peak_rss_mb():.0f} MB; its first jobs took {server.settle_cpu_seconds:.1f} s CPU"
+        )
         run = Run(bench, server, n1, each8, concurrent)
         rows = []
         for page in pages(bench.facts):
@@ -181,15 +210,22 @@ def serve_and_measure(bench, pin=None, concurrent=True, n1=30, each8=8, log=prin
             if row is None:
                 log(f"  {page.name}: nothing left to act on at this scale")
                 continue
-            log(f"  {page.name}: {row['one']['cpu_ms']:.1f} ms CPU, p50 {row['one']['p50_ms']:.1f} ms, "
+            log(
+                f"  {page.name}: {row['one']['cpu_ms']:.1f} ms CPU, p50 {row['one']['p50_ms']:.1f} ms, "
                 f"peak {row['peak_rss_mb']:.0f} MB"
-                + (f", p99 at 8: {row['eight']['p99_ms']:.0f} ms" if "eight" in row else ""))
+                + (f", p99 at 8: {row['eight']['p99_ms']:.0f} ms" if "eight" in row else "")
+            )
             rows.append(row)
-        result = {"scale": bench.scale, "pinned": pin is not None, "startup_s": server.startup_seconds,
-                  "startup_cpu_s": server.startup_cpu_seconds,
-                  "first_jobs_cpu_s": server.settle_cpu_seconds, "first_jobs_s": server.settle_seconds,
-                  "rows": rows, "first_load": run.first_load(
-                      rows and pages(bench.facts)[2].path, bench.facts["people"]["volunteer_20"])}
+        result = {
+            "scale": bench.scale,
+            "pinned": pin is not None,
+            "startup_s": server.startup_seconds,
+            "startup_cpu_s": server.startup_cpu_seconds,
+            "first_jobs_cpu_s": server.settle_cpu_seconds,
+            "first_jobs_s": server.settle_seconds,
+            "rows": rows,
+            "first_load": run.first_load(rows and pages(bench.facts)[2].path, bench.facts["people"]["volunteer_20"]),
+        }
         result["write_lock"] = run.write_lock()
         result["peak_rss_mb"] = server.peak_rss_mb()
         result["jobs_cpu_s"] = (server.cpu_ns() - server.cpu_ns(pages_only=True)) / 1e9
@@ -208,14 +244,16 @@ def main():
     scales = sorted(float(s) for s in args.scales.split(","))
     benches = {s: ensure(s) for s in scales}
     from bench.queries import count
+
     results = {"scales": {}, "queries": {}}
     for s in (scales[0], scales[-1]):
         print(f"SQL statements per request at {scale_name(s)}")
         results["queries"][scale_name(s)] = count(benches[s], name=f"{args.label}-queries")
     for s in scales[:-1]:
         print(f"{scale_name(s)}: one client")
-        results["scales"][scale_name(s)] = serve_and_measure(benches[s], concurrent=False, n1=max(10, args.n // 2),
-                                                                label=args.label)
+        results["scales"][scale_name(s)] = serve_and_measure(
+            benches[s], concurrent=False, n1=max(10, args.n // 2), label=args.label
+        )
     top = benches[scales[-1]]
     print(f"{scale_name(top.scale)}: one and eight clients")
     results["main"] = serve_and_measure(top, n1=args.n, label=args.label)

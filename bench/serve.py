@@ -4,6 +4,7 @@ Bound to 127.0.0.1 on a free port, with the bare floor route switched on (BENCH_
 stopped when the run ends. Its own counters come from /proc: CPU time summed over its
 threads in nanoseconds (schedstat), and its peak resident memory (VmHWM).
 """
+
 import os
 import socket
 import subprocess
@@ -35,18 +36,38 @@ class Server:
         self.startup_seconds = None
 
     def start(self):
-        env = dict(os.environ, CERVIS_INSTANCE_PATH=str(self.instance), CERVIS_SESSION_COOKIE_SECURE="false",
-                   CERVIS_BENCH_FLOOR="true", CERVIS_BASE_URL=f"http://127.0.0.1:{self.port}",
-                   PYTHONPATH=str(ROOT))
+        env = dict(
+            os.environ,
+            CERVIS_INSTANCE_PATH=str(self.instance),
+            CERVIS_SESSION_COOKIE_SECURE="false",
+            CERVIS_BENCH_FLOOR="true",
+            CERVIS_BASE_URL=f"http://127.0.0.1:{self.port}",
+            PYTHONPATH=str(ROOT),
+        )
         env.pop("CERVIS_SCHEDULER", None)
-        command = [sys.executable, "-m", "waitress", "--host", "127.0.0.1", "--port", str(self.port),
-                   *WAITRESS_OPTIONS, "app:app"]
+        command = [
+            sys.executable,
+            "-m",
+            "waitress",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            *WAITRESS_OPTIONS,
+            "app:app",
+        ]
         if self.pin_core is not None:
             command = ["taskset", "-c", str(self.pin_core)] + command
         log = open(self.log_path, "w")
         # As the README's service does before every start (ExecStartPre): tables, migrations, lists.
-        subprocess.run([sys.executable, "-m", "flask", "--app", "app", "init-db"], cwd=ROOT, env=env, check=True,
-                       stdout=log, stderr=subprocess.STDOUT)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", "init-db"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         started = time.perf_counter()
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         while True:
@@ -105,10 +126,13 @@ class Server:
 
     def log_problems(self):
         text = self.log_path.read_text(errors="replace")
-        return {"errors": sum(1 for line in text.splitlines() if "Traceback" in line or " ERROR " in line
-                              or line.startswith("ERROR")),
-                "database_locked": text.count("database is locked"),
-                "tail": text[-3000:] if ("Traceback" in text or "locked" in text) else ""}
+        return {
+            "errors": sum(
+                1 for line in text.splitlines() if "Traceback" in line or " ERROR " in line or line.startswith("ERROR")
+            ),
+            "database_locked": text.count("database is locked"),
+            "tail": text[-3000:] if ("Traceback" in text or "locked" in text) else "",
+        }
 
     def stop(self):
         if self.process and self.process.poll() is None:

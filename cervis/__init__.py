@@ -1,4 +1,5 @@
 """CERVIS: Community Event Registration and Volunteer Information System."""
+
 import os
 import secrets
 from pathlib import Path
@@ -71,8 +72,10 @@ def create_app(test_config=None):
     app.register_blueprint(leader_bp)
     app.register_blueprint(admin_bp)
     from . import one_click_unsubscribe, referee_pages
+
     app.register_blueprint(one_click_unsubscribe.bp)
     from . import apply_pages
+
     app.register_blueprint(apply_pages.bp)
     app.register_blueprint(referee_pages.bp)
 
@@ -124,8 +127,10 @@ class BoundedInt(IntegerConverter):
 
 
 # When the page itself cannot be drawn (it reads the organisation from the database): plain words.
-FALLBACK_PAGE = ("<!doctype html><html lang=\"en-GB\"><title>Sorry, something went wrong</title>"
-                 "<h1>Sorry, something went wrong</h1><p>Please try again in a few minutes, or contact us.</p></html>")
+FALLBACK_PAGE = (
+    '<!doctype html><html lang="en-GB"><title>Sorry, something went wrong</title>'
+    "<h1>Sorry, something went wrong</h1><p>Please try again in a few minutes, or contact us.</p></html>"
+)
 
 
 def _error_page(error):

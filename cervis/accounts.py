@@ -5,6 +5,7 @@ Callers hold the transaction (`with write_transaction():`), so an import creates
 or none, and each change is written to the audit log with who made it. (unlock is a whole action
 and takes its own.)
 """
+
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
@@ -61,12 +62,25 @@ def create_volunteer(actor, email, first_name, last_name, phone="", groups=(), t
     The volunteer verifies their profile at first login, as the guide describes.
     Raises peewee.IntegrityError if the address was taken meanwhile.
     """
-    user = User.create(email=normal_email(email), first_name=first_name.strip(),
-                       last_name=last_name.strip(), must_change_password=True, verified_generation=0)
+    user = User.create(
+        email=normal_email(email),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        must_change_password=True,
+        verified_generation=0,
+    )
     Profile.create(user=user, mobile=(phone or "").strip())
-    AuditLog.record(actor, "account.create", user, after={
-        "email": user.email, "name": user.name, "phone": (phone or "").strip(),
-        "groups": [g.name for g in groups]})
+    AuditLog.record(
+        actor,
+        "account.create",
+        user,
+        after={
+            "email": user.email,
+            "name": user.name,
+            "phone": (phone or "").strip(),
+            "groups": [g.name for g in groups],
+        },
+    )
     add_memberships(actor, user, groups)
     issue_temporary_password(user, kind="welcome", made=temporary)
     return user
@@ -83,15 +97,20 @@ def add_memberships(actor, user, groups):
     added = missing_groups(user, groups)
     for group in added:
         membership = Membership.create(user=user, group=group)
-        AuditLog.record(actor, "membership.add", membership, after={
-            "volunteer": user.id, "email": user.email, "group": group.name})
+        AuditLog.record(
+            actor, "membership.add", membership, after={"volunteer": user.id, "email": user.email, "group": group.name}
+        )
     return added
 
 
 def remove_membership(actor, membership):
     """Leave the group; the volunteer's registrations and history stay."""
-    before = {"volunteer": membership.user_id, "email": membership.user.email,
-              "group": membership.group.name, "is_leader": membership.is_leader}
+    before = {
+        "volunteer": membership.user_id,
+        "email": membership.user.email,
+        "group": membership.group.name,
+        "is_leader": membership.is_leader,
+    }
     AuditLog.record(actor, "membership.remove", membership, before=before)
     membership.delete_instance()
 
@@ -103,15 +122,19 @@ def set_active(actor, user, active):
     if not active:
         user.end_sessions()
     user.save()
-    AuditLog.record(actor, "account.reactivate" if active else "account.deactivate", user,
-                    before=before, after={"active": active})
+    AuditLog.record(
+        actor, "account.reactivate" if active else "account.deactivate", user, before=before, after={"active": active}
+    )
 
 
 def coming_shifts(user):
     """How many confirmed shifts the volunteer still has ahead: a leader should know on deactivating."""
-    return (Registration.select().join(Slot)
-            .where(Registration.volunteer == user, Registration.status == REGISTERED,
-                   Slot.starts_at > utcnow()).count())
+    return (
+        Registration.select()
+        .join(Slot)
+        .where(Registration.volunteer == user, Registration.status == REGISTERED, Slot.starts_at > utcnow())
+        .count()
+    )
 
 
 def unlock(email, actor=None):

@@ -12,6 +12,7 @@ goes (a month whose slots are still open), what is not does not (a deadline that
 Months that open together (a leader making February to April at once) go in one email naming them
 all: a member gets one "Shift bookings launched", not three in the same minute.
 """
+
 from collections import Counter
 from datetime import date, timedelta
 
@@ -19,9 +20,23 @@ import peewee
 
 from . import emails
 from .db import database, utcnow, write_transaction
-from .models import (CANCELLED, NOT_REQUIRED, AuditLog, Announcement, AnnouncementOptOut, Email, Group,
-                     Membership, Opportunity, OpportunityUnlock, Organisation, Registration, Role,
-                     Slot, User)
+from .models import (
+    CANCELLED,
+    NOT_REQUIRED,
+    AuditLog,
+    Announcement,
+    AnnouncementOptOut,
+    Email,
+    Group,
+    Membership,
+    Opportunity,
+    OpportunityUnlock,
+    Organisation,
+    Registration,
+    Role,
+    Slot,
+    User,
+)
 from .models.announce import BY_HAND, LAUNCHED, MORE
 from .months import month_key, month_of
 from .unsubscribe_links import unsubscribe_url
@@ -53,8 +68,10 @@ def months_named(months):
     for month in sorted(months):
         year, number = (int(part) for part in month.split("-"))
         years.setdefault(year, []).append(f"{date(year, number, 1):%B}")
-    named = [(" and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]) + f" {year}"
-             for year, names in years.items()]
+    named = [
+        (" and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]) + f" {year}"
+        for year, names in years.items()
+    ]
     return ", ".join(named)
 
 
@@ -62,10 +79,13 @@ def open_months(opportunity, now, zone):
     """{month: [(slot id, role name, created_at)]}: the slots volunteers can still offer for."""
     if opportunity.offer_deadline is not None and opportunity.offer_deadline <= now:
         return {}
-    rows = (Slot.select(Slot.id, Slot.starts_at, Slot.created_at, Role.name).join(Role)
-            .where(Slot.opportunity == opportunity.id, Slot.starts_at > now,
-                   Slot.closed == False)  # noqa: E712
-            .order_by(Slot.starts_at, Role.position, Slot.id).tuples())
+    rows = (
+        Slot.select(Slot.id, Slot.starts_at, Slot.created_at, Role.name)
+        .join(Role)
+        .where(Slot.opportunity == opportunity.id, Slot.starts_at > now, Slot.closed == False)
+        .order_by(Slot.starts_at, Role.position, Slot.id)
+        .tuples()
+    )
     months = {}
     for slot_id, starts_at, created_at, role in rows:
         months.setdefault(month_key(month_of(starts_at, zone)), []).append((slot_id, role, created_at))
@@ -74,11 +94,17 @@ def open_months(opportunity, now, zone):
 
 def live_opportunities(now, extra=None):
     """Live, not cancelled, offers still open, with a slot to come."""
-    query = (Opportunity.select(Opportunity, Group).join(Group)
-             .where(Opportunity.cancelled_at.is_null(), Opportunity.live_from <= now,
-                    Opportunity.offer_deadline.is_null() | (Opportunity.offer_deadline > now),
-                    Opportunity.id.in_(Slot.select(Slot.opportunity).where(Slot.starts_at > now)))
-             .order_by(Opportunity.id))
+    query = (
+        Opportunity.select(Opportunity, Group)
+        .join(Group)
+        .where(
+            Opportunity.cancelled_at.is_null(),
+            Opportunity.live_from <= now,
+            Opportunity.offer_deadline.is_null() | (Opportunity.offer_deadline > now),
+            Opportunity.id.in_(Slot.select(Slot.opportunity).where(Slot.starts_at > now)),
+        )
+        .order_by(Opportunity.id)
+    )
     return query.where(extra) if extra is not None else query
 
 
@@ -86,14 +112,25 @@ def audience(opportunity):
     """Active members of its group with an address who want to hear (and, for a private
     opportunity, only those who entered its code)."""
     opted_out = AnnouncementOptOut.select(AnnouncementOptOut.user).where(
-        AnnouncementOptOut.group == opportunity.group_id)
-    query = (User.select().join(Membership, on=(Membership.user == User.id))
-             .where(Membership.group == opportunity.group_id, User.active == True,  # noqa: E712
-                    User.email.is_null(False), User.id.not_in(opted_out))
-             .order_by(User.id))
+        AnnouncementOptOut.group == opportunity.group_id
+    )
+    query = (
+        User.select()
+        .join(Membership, on=(Membership.user == User.id))
+        .where(
+            Membership.group == opportunity.group_id,
+            User.active == True,
+            User.email.is_null(False),
+            User.id.not_in(opted_out),
+        )
+        .order_by(User.id)
+    )
     if opportunity.private_code:
-        query = query.where(User.id.in_(OpportunityUnlock.select(OpportunityUnlock.user).where(
-            OpportunityUnlock.opportunity == opportunity.id)))
+        query = query.where(
+            User.id.in_(
+                OpportunityUnlock.select(OpportunityUnlock.user).where(OpportunityUnlock.opportunity == opportunity.id)
+            )
+        )
     return list(query)
 
 
@@ -110,12 +147,18 @@ def roles(slots):
 def _context(opportunity, months, zone):
     """What the announcement emails say about one month or several ({month: slots})."""
     deadline = opportunity.offer_deadline
-    return dict(opportunity=opportunity, group=opportunity.group, month=months_named(months),
-                months=[dict(month=month_name(month), slots=len(slots), roles=roles(slots),
-                             link=offer_link(opportunity, month)) for month, slots in sorted(months.items())],
-                deadline=local_datetime(deadline, zone) if deadline else None,
-                profile_link=emails.absolute("volunteer.profile", _anchor="announcements"),
-                about=opportunity)
+    return dict(
+        opportunity=opportunity,
+        group=opportunity.group,
+        month=months_named(months),
+        months=[
+            dict(month=month_name(month), slots=len(slots), roles=roles(slots), link=offer_link(opportunity, month))
+            for month, slots in sorted(months.items())
+        ],
+        deadline=local_datetime(deadline, zone) if deadline else None,
+        profile_link=emails.absolute("volunteer.profile", _anchor="announcements"),
+        about=opportunity,
+    )
 
 
 def _in_batches(kind, opportunity, letters):
@@ -125,9 +168,18 @@ def _in_batches(kind, opportunity, letters):
     (writing is most of an email's cost), so the lock is held for the inserts alone."""
     writer, held, queued = emails.Letters(kind), 0, 0
     for start in range(0, len(letters), BATCH):
-        rows = [writer.row(p.email, p.name, user=p, key=key, user_first=p.first_name,
-                           unsubscribe_link=unsubscribe_url(p.id, opportunity.group_id), **context)
-                for p, key, context in letters[start:start + BATCH]]
+        rows = [
+            writer.row(
+                p.email,
+                p.name,
+                user=p,
+                key=key,
+                user_first=p.first_name,
+                unsubscribe_link=unsubscribe_url(p.id, opportunity.group_id),
+                **context,
+            )
+            for p, key, context in letters[start : start + BATCH]
+        ]
         with write_transaction():  # which keys are taken is read under the lock: never two
             taken = {key for (key,) in Email.select(Email.key).where(Email.key.in_([r["key"] for r in rows])).tuples()}
             now = emails.queue_all([row for row in rows if row["key"] not in taken])
@@ -149,9 +201,18 @@ def _more(opportunity, month, slots, now):
     told = _send_all(prefix, "more-shifts-added", opportunity, _context(opportunity, {month: slots}, org_zone()))
     try:
         with write_transaction():
-            return [Announcement.create(opportunity=opportunity, month=month, kind=MORE, at=now, upto_slot=upto,
-                                        key=f"more:{opportunity.id}:{month}:{upto}", slots=len(slots),
-                                        recipients=told)]
+            return [
+                Announcement.create(
+                    opportunity=opportunity,
+                    month=month,
+                    kind=MORE,
+                    at=now,
+                    upto_slot=upto,
+                    key=f"more:{opportunity.id}:{month}:{upto}",
+                    slots=len(slots),
+                    recipients=told,
+                )
+            ]
     except peewee.IntegrityError:
         return []  # another scheduler (or an earlier run) made it
 
@@ -163,9 +224,15 @@ def _decide_launch(opportunity, months, now):
     try:
         with write_transaction():
             for month, slots in months.items():
-                Announcement.create(opportunity=opportunity, month=month, kind=LAUNCHING, at=now,
-                                    key=f"launched:{opportunity.id}:{month}", slots=len(slots),
-                                    upto_slot=max(slot_id for slot_id, _, _ in slots))
+                Announcement.create(
+                    opportunity=opportunity,
+                    month=month,
+                    kind=LAUNCHING,
+                    at=now,
+                    key=f"launched:{opportunity.id}:{month}",
+                    slots=len(slots),
+                    upto_slot=max(slot_id for slot_id, _, _ in slots),
+                )
     except peewee.IntegrityError:
         pass
 
@@ -186,17 +253,23 @@ def _launch_decided(now):
             told = _send_all(prefix, "shift-bookings-launched", opportunity, _context(opportunity, months, zone))
         with write_transaction():
             for row in rows:  # of two schedulers, one turns each row LAUNCHED and counts it
-                if Announcement.update(kind=LAUNCHED, recipients=told).where(
-                        Announcement.id == row.id, Announcement.kind == LAUNCHING).execute():
+                if (
+                    Announcement.update(kind=LAUNCHED, recipients=told)
+                    .where(Announcement.id == row.id, Announcement.kind == LAUNCHING)
+                    .execute()
+                ):
                     made.append(row)
     return made
 
 
 def _told(opportunity):
     """{month: (newest slot told about, when last told)}."""
-    rows = (Announcement.select(Announcement.month, peewee.fn.MAX(Announcement.upto_slot),
-                                peewee.fn.MAX(Announcement.at))
-            .where(Announcement.opportunity == opportunity.id).group_by(Announcement.month).tuples())
+    rows = (
+        Announcement.select(Announcement.month, peewee.fn.MAX(Announcement.upto_slot), peewee.fn.MAX(Announcement.at))
+        .where(Announcement.opportunity == opportunity.id)
+        .group_by(Announcement.month)
+        .tuples()
+    )
     return {month: (upto, at) for month, upto, at in rows}
 
 
@@ -228,21 +301,40 @@ def announce_by_hand(opportunity, month, by, now=None):
     if not slots:
         return None
     with write_transaction():  # the hour is claimed first: a second click meets this row
-        last = (Announcement.select().where(Announcement.opportunity == opportunity.id,
-                                            Announcement.month == month, Announcement.at > now - HAND_GAP)
-                .order_by(Announcement.at.desc()).first())
+        last = (
+            Announcement.select()
+            .where(
+                Announcement.opportunity == opportunity.id,
+                Announcement.month == month,
+                Announcement.at > now - HAND_GAP,
+            )
+            .order_by(Announcement.at.desc())
+            .first()
+        )
         if last is not None:
             raise TooSoon(last)
-        row = Announcement.create(opportunity=opportunity, month=month, kind=BY_HAND, at=now, by=by,
-                                  key=f"by-hand:{opportunity.id}:{month}:{now.isoformat()}",
-                                  upto_slot=max(slot_id for slot_id, _, _ in slots), slots=len(slots))
+        row = Announcement.create(
+            opportunity=opportunity,
+            month=month,
+            kind=BY_HAND,
+            at=now,
+            by=by,
+            key=f"by-hand:{opportunity.id}:{month}:{now.isoformat()}",
+            upto_slot=max(slot_id for slot_id, _, _ in slots),
+            slots=len(slots),
+        )
     prefix = f"shift-bookings-launched:{opportunity.id}:{month}:by-hand-{row.id}"
-    row.recipients = _send_all(prefix, "shift-bookings-launched", opportunity,
-                               _context(opportunity, {month: slots}, org_zone()))
+    row.recipients = _send_all(
+        prefix, "shift-bookings-launched", opportunity, _context(opportunity, {month: slots}, org_zone())
+    )
     with write_transaction():
         row.save(only=[Announcement.recipients])
-        AuditLog.record(by, "opportunity.announce", opportunity,
-                        after={"month": month, "slots": row.slots, "recipients": row.recipients})
+        AuditLog.record(
+            by,
+            "opportunity.announce",
+            opportunity,
+            after={"month": month, "slots": row.slots, "recipients": row.recipients},
+        )
     return row
 
 
@@ -251,9 +343,12 @@ LABELS = {LAUNCHED: "Shift bookings launched", MORE: "More shifts added", BY_HAN
 
 def history(opportunity, limit=12):
     """What the opportunity's page shows: its announcements, newest first."""
-    rows = list(Announcement.select().where(Announcement.opportunity == opportunity.id,
-                                            Announcement.kind.in_(list(LABELS)))
-                .order_by(Announcement.at.desc(), Announcement.id.desc()).limit(limit))
+    rows = list(
+        Announcement.select()
+        .where(Announcement.opportunity == opportunity.id, Announcement.kind.in_(list(LABELS)))
+        .order_by(Announcement.at.desc(), Announcement.id.desc())
+        .limit(limit)
+    )
     for row in rows:
         row.label, row.month_label = LABELS[row.kind], month_name(row.month)
     return rows
@@ -261,12 +356,17 @@ def history(opportunity, limit=12):
 
 # The offer deadline ------------------------------------------------------------------------------
 
+
 def _offered(opportunity, zone):
     """{month: who has offered for one of its slots} (a parent for a family member too)."""
-    rows = (Registration.select(Registration.volunteer, User.family_of, Slot.starts_at)
-            .join(Slot).switch(Registration).join(User, on=(Registration.volunteer == User.id))
-            .where(Slot.opportunity == opportunity.id,
-                   Registration.status.not_in([CANCELLED, NOT_REQUIRED])).tuples())
+    rows = (
+        Registration.select(Registration.volunteer, User.family_of, Slot.starts_at)
+        .join(Slot)
+        .switch(Registration)
+        .join(User, on=(Registration.volunteer == User.id))
+        .where(Slot.opportunity == opportunity.id, Registration.status.not_in([CANCELLED, NOT_REQUIRED]))
+        .tuples()
+    )
     offered = {}
     for volunteer, parent, starts_at in rows:
         offered.setdefault(month_key(month_of(starts_at, zone)), set()).update(i for i in (volunteer, parent) if i)
@@ -276,8 +376,11 @@ def _offered(opportunity, zone):
 def _reminded_one_a_month(opportunity, stamp, months, people):
     """Of these people, who got this deadline's reminder as one email a month (before the reminder
     named every month); by their exact keys, so the unique index answers."""
-    keys = {f"offer-deadline:{opportunity.id}:{month}:{stamp}:{person.id}": person.id
-            for month in months for person in people}
+    keys = {
+        f"offer-deadline:{opportunity.id}:{month}:{stamp}:{person.id}": person.id
+        for month in months
+        for person in people
+    }
     return {keys[key] for (key,) in Email.select(Email.key).where(Email.key.in_(list(keys))).tuples()}
 
 
@@ -287,7 +390,7 @@ def _remind(opportunity, now, zone):
     months, offered = open_months(opportunity, now, zone), _offered(opportunity, zone)
     people, contexts, letters = audience(opportunity), {}, []
     for start in range(0, len(people), BATCH):
-        batch = people[start:start + BATCH]
+        batch = people[start : start + BATCH]
         done = _reminded_one_a_month(opportunity, stamp, months, batch)
         for person in batch:
             todo = tuple(m for m in months if person.id not in offered.get(m, ()))

@@ -2,20 +2,43 @@
 
 The leaders' side (the queue, the steps they tick, references, approval) builds on these functions.
 """
+
 from . import emails, references
 from .db import utcnow, write_transaction
-from .models import (APPROVED, DECLINED, OPEN, UNCONFIRMED, WITHDRAWN, Application, ApplicationGroup, AuditLog, Group,
-                     RecruitmentStep, Reference, StepDone, User)
+from .models import (
+    APPROVED,
+    DECLINED,
+    OPEN,
+    UNCONFIRMED,
+    WITHDRAWN,
+    Application,
+    ApplicationGroup,
+    AuditLog,
+    Group,
+    RecruitmentStep,
+    Reference,
+    StepDone,
+    User,
+)
 from .signed_links import APPLICATION
 
 # The organisation's steps until an administrator edits them: (name, kind).
-DEFAULT_STEPS = [("E-mail confirmed", "email"), ("Reference 1 received", "reference-1"),
-                 ("Reference 2 received", "reference-2"), ("Interview or induction attended", "manual"),
-                 ("Volunteer agreement accepted", "manual"), ("DBS check", "dbs")]
+DEFAULT_STEPS = [
+    ("E-mail confirmed", "email"),
+    ("Reference 1 received", "reference-1"),
+    ("Reference 2 received", "reference-2"),
+    ("Interview or induction attended", "manual"),
+    ("Volunteer agreement accepted", "manual"),
+    ("DBS check", "dbs"),
+]
 # What the applicant reads about each step, by its state: plain words, never a reference's content.
-STATES = {UNCONFIRMED: "Waiting for you to confirm your e-mail address",
-          OPEN: "In progress", APPROVED: "Approved: welcome!", DECLINED: "Not taken further",
-          WITHDRAWN: "Withdrawn by you"}
+STATES = {
+    UNCONFIRMED: "Waiting for you to confirm your e-mail address",
+    OPEN: "In progress",
+    APPROVED: "Approved: welcome!",
+    DECLINED: "Not taken further",
+    WITHDRAWN: "Withdrawn by you",
+}
 
 
 def default_steps():
@@ -46,12 +69,22 @@ def apply(details, group_ids, referees):
         if user is not None:
             emails.to_user("application-has-account", user, reset_link=emails.absolute("auth.reset"))
             return None
-        pending = (Application.select().where(Application.email == email, Application.status == UNCONFIRMED)
-                   .order_by(Application.id.desc()).first())
+        pending = (
+            Application.select()
+            .where(Application.email == email, Application.status == UNCONFIRMED)
+            .order_by(Application.id.desc())
+            .first()
+        )
         if pending is None:
             pending = _new_application(dict(details, email=email), group_ids, referees)
-        emails.queue("application-confirm", email, pending.first_name, about=pending,
-                     user_first=pending.first_name, link=link(pending))
+        emails.queue(
+            "application-confirm",
+            email,
+            pending.first_name,
+            about=pending,
+            user_first=pending.first_name,
+            link=link(pending),
+        )
         return pending
 
 
@@ -106,6 +139,7 @@ def withdraw(application):
         before = application.status
         application.status, application.decided_at = WITHDRAWN, utcnow()
         application.save()
-        AuditLog.record(None, "application withdrawn", application, before={"status": before},
-                        after={"status": WITHDRAWN})
+        AuditLog.record(
+            None, "application withdrawn", application, before={"status": before}, after={"status": WITHDRAWN}
+        )
         return True

@@ -1,4 +1,5 @@
 """Apply to Volunteer: the public form, what happens next, and the applicant's own page (by its signed link)."""
+
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, render_template, url_for
@@ -25,24 +26,36 @@ PHONE = Regexp(r"^\+?[0-9 ()\-]{10,20}$", message="Please enter a phone number, 
 
 def _text(label, message=None, size=100, required=True):
     checks = [DataRequired(message)] if required else [Optional()]
-    return StringField(label, filters=[_strip], validators=checks + [
-        Length(max=size, message=f"Please keep this to {size} characters or fewer."), single_line])
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=checks + [Length(max=size, message=f"Please keep this to {size} characters or fewer."), single_line],
+    )
 
 
 def _email(label, message):
-    return EmailField(label, filters=[_strip], validators=[
-        DataRequired(message), Email("Please enter a valid e-mail address."),
-        Length(max=254, message="Please keep this to 254 characters or fewer."), single_line])
+    return EmailField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired(message),
+            Email("Please enter a valid e-mail address."),
+            Length(max=254, message="Please keep this to 254 characters or fewer."),
+            single_line,
+        ],
+    )
 
 
 class ApplyForm(FlaskForm):
     first_name = _text("First Name:*", "Please enter your first name.")
     last_name = _text("Last Name:*", "Please enter your last name.")
     email = _email("E-mail Address:*", "Please enter your e-mail address.")
-    phone = StringField("Phone:*", filters=[_strip], validators=[DataRequired("Please enter your phone number."), PHONE,
-                                                                   single_line])
-    groups = MultiCheckboxField("Where would you like to volunteer?*", validate_choice=False,
-                                coerce=lambda v: as_id(v) or 0)
+    phone = StringField(
+        "Phone:*", filters=[_strip], validators=[DataRequired("Please enter your phone number."), PHONE, single_line]
+    )
+    groups = MultiCheckboxField(
+        "Where would you like to volunteer?*", validate_choice=False, coerce=lambda v: as_id(v) or 0
+    )
     frequency = SelectField("How often would you like to volunteer?*", validate_choice=False)
     referee1_name = _text("Referee 1 Name:*", "Please give the name of your first referee.")
     referee1_email = _email("Referee 1 E-mail:*", "Please give your first referee's e-mail address.")
@@ -50,8 +63,10 @@ class ApplyForm(FlaskForm):
     referee2_name = _text("Referee 2 Name:*", "Please give the name of your second referee.")
     referee2_email = _email("Referee 2 E-mail:*", "Please give your second referee's e-mail address.")
     referee2_relationship = _text("How does Referee 2 know you?*", "Please say how your second referee knows you.", 200)
-    privacy = BooleanField("I have read and accept the privacy policy",
-                           validators=[DataRequired("Please accept the privacy policy to apply.")])
+    privacy = BooleanField(
+        "I have read and accept the privacy policy",
+        validators=[DataRequired("Please accept the privacy policy to apply.")],
+    )
     website = StringField("Leave this empty", validators=[Optional(), single_line])  # the honeypot: people never see it
 
     def validate_groups(self, field):
@@ -92,8 +107,9 @@ def apply():
     if not form.validate_on_submit():
         return _page(form, 400 if form.is_submitted() else 200)
     email = form.email.data.strip().lower()
-    blocked, _ = Throttle.reserve([(f"apply-email:{email}", APPLY_PER_EMAIL),
-                                   (f"apply-addr:{client_address()}", APPLY_PER_ADDRESS)], APPLY_WINDOW)
+    blocked, _ = Throttle.reserve(
+        [(f"apply-email:{email}", APPLY_PER_EMAIL), (f"apply-addr:{client_address()}", APPLY_PER_ADDRESS)], APPLY_WINDOW
+    )
     if blocked is not None:
         flash(TOO_MANY, "error")
         return _page(form, 429)
@@ -102,8 +118,13 @@ def apply():
 
 
 def _details(form):
-    return dict(first_name=form.first_name.data, last_name=form.last_name.data, email=form.email.data,
-                phone=form.phone.data, frequency=_frequency(form.frequency.data))
+    return dict(
+        first_name=form.first_name.data,
+        last_name=form.last_name.data,
+        email=form.email.data,
+        phone=form.phone.data,
+        frequency=_frequency(form.frequency.data),
+    )
 
 
 def _frequency(value):
@@ -135,13 +156,18 @@ def _application(token):
 def own_page(token):
     application = _application(token)
     if applications.confirm(application):
-        flash("Thank you: your e-mail address is confirmed, and we have asked your referees for references.",
-              "success")
+        flash("Thank you: your e-mail address is confirmed, and we have asked your referees for references.", "success")
         application = applications.from_link(token)
-    return render_template("apply/own_page.html", application=application, token=token,
-                           steps=applications.steps(application), state=applications.STATES[application.status],
-                           can_withdraw=applications.may_withdraw(application), form=EmptyForm(),
-                           org=Organisation.current())
+    return render_template(
+        "apply/own_page.html",
+        application=application,
+        token=token,
+        steps=applications.steps(application),
+        state=applications.STATES[application.status],
+        can_withdraw=applications.may_withdraw(application),
+        form=EmptyForm(),
+        org=Organisation.current(),
+    )
 
 
 @bp.route("/apply/<token>/withdraw", methods=["POST"])

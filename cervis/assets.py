@@ -5,6 +5,7 @@ url_for("static", filename="cervis.css") gives /static/cervis.<hash>.css: a chan
 name, so a browser may keep each one for a year without asking again. The plain name still works.
 Compression (Brotli, zstd or gzip, as the browser's Accept-Encoding allows) is flask-compress's.
 """
+
 import gzip
 import hashlib
 from pathlib import Path
@@ -46,8 +47,19 @@ def init_app(app):
         return _whole(send_from_directory(folder, filename))
 
     app.view_functions["static"] = static
-    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript", "application/javascript",
-                                                 "application/json", "image/svg+xml", "text/calendar", "text/csv"])
+    app.config.setdefault(
+        "COMPRESS_MIMETYPES",
+        [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "image/svg+xml",
+            "text/calendar",
+            "text/csv",
+        ],
+    )
     # Streamed answers stay as they are: flask-compress's streaming leaves the file open.
     app.config.setdefault("COMPRESS_STREAMS", False)
     Compress(app)

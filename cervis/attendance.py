@@ -4,6 +4,7 @@ A night is one opportunity's slots starting on one local date. Everyone register
 unless marked Didn't come; someone who came unregistered can be added to a role that night.
 Hours served (the portal's counters, the activity history) follow what was recorded.
 """
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -11,7 +12,7 @@ from flask import url_for
 from peewee import fn
 
 from .db import utcnow, write_transaction
-from .models import (REGISTERED, Membership, Opportunity, Registration, Role, Slot, User)
+from .models import REGISTERED, Membership, Opportunity, Registration, Role, Slot, User
 from .models.attendance import Attendance, AttendanceDay
 from .models.rota import went_ahead
 from .permissions import leads
@@ -42,16 +43,24 @@ def bounds(day, zone=None):
 def night(opportunity, day):
     """Everything "Who came?" shows for one night: a handful of queries, whatever the history."""
     start, end = bounds(day)
-    slots = list(Slot.select(Slot, Role).join(Role)
-                 .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end)
-                 .order_by(Slot.starts_at, Role.position))
+    slots = list(
+        Slot.select(Slot, Role)
+        .join(Role)
+        .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end)
+        .order_by(Slot.starts_at, Role.position)
+    )
     slot_ids = [s.id for s in slots] or [0]
     by_slot = {s.id: s for s in slots}
-    registered = list(Registration.select(Registration, User).join(User, on=Registration.volunteer)
-                      .where(Registration.slot.in_(slot_ids), Registration.status == REGISTERED)
-                      .order_by(User.first_name, User.last_name))
-    marks = {(a.slot_id, a.volunteer_id): a for a in
-             Attendance.select(Attendance, User).join(User).where(Attendance.slot.in_(slot_ids))}
+    registered = list(
+        Registration.select(Registration, User)
+        .join(User, on=Registration.volunteer)
+        .where(Registration.slot.in_(slot_ids), Registration.status == REGISTERED)
+        .order_by(User.first_name, User.last_name)
+    )
+    marks = {
+        (a.slot_id, a.volunteer_id): a
+        for a in Attendance.select(Attendance, User).join(User).where(Attendance.slot.in_(slot_ids))
+    }
     for reg in registered:
         reg.slot = by_slot[reg.slot_id]
         mark = marks.get((reg.slot_id, reg.volunteer_id))
@@ -65,10 +74,20 @@ def night(opportunity, day):
 
 def is_shift_leader_that_night(user, opportunity, day):
     start, end = bounds(day)
-    return (Registration.select().join(Slot).join(Role)
-            .where(Registration.volunteer == user.id, Registration.status == REGISTERED,
-                   Role.is_shift_leader == True, Slot.opportunity == opportunity.id,  # noqa: E712
-                   Slot.starts_at >= start, Slot.starts_at < end).exists())
+    return (
+        Registration.select()
+        .join(Slot)
+        .join(Role)
+        .where(
+            Registration.volunteer == user.id,
+            Registration.status == REGISTERED,
+            Role.is_shift_leader == True,
+            Slot.opportunity == opportunity.id,
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+        )
+        .exists()
+    )
 
 
 def may_record(user, opportunity, day):
@@ -78,8 +97,12 @@ def may_record(user, opportunity, day):
 def night_starts(opportunity_id, day):
     """When the night's first slot starts (its local midnight when it has none)."""
     start, end = bounds(day)
-    first = (Slot.select(Slot.starts_at).where(Slot.opportunity == opportunity_id, Slot.starts_at >= start,
-                                                Slot.starts_at < end).order_by(Slot.starts_at).first())
+    first = (
+        Slot.select(Slot.starts_at)
+        .where(Slot.opportunity == opportunity_id, Slot.starts_at >= start, Slot.starts_at < end)
+        .order_by(Slot.starts_at)
+        .first()
+    )
     return first.starts_at if first else start
 
 
@@ -96,10 +119,12 @@ def _within_the_week(day, now):
 def can_add(the_night):
     """Active members of the group not on tonight's list, for "Add someone who came"."""
     listed = [r.volunteer_id for r in the_night.registered] + [a.volunteer_id for a in the_night.walked_in]
-    return list(User.select().join(Membership)
-                .where(Membership.group == the_night.opportunity.group_id, User.active == True,  # noqa: E712
-                       User.id.not_in(listed or [0]))
-                .order_by(User.first_name, User.last_name))
+    return list(
+        User.select()
+        .join(Membership)
+        .where(Membership.group == the_night.opportunity.group_id, User.active == True, User.id.not_in(listed or [0]))
+        .order_by(User.first_name, User.last_name)
+    )
 
 
 def record(opportunity, day, by, didnt_come=(), gone=(), add=None, now=None):
@@ -115,7 +140,9 @@ def record(opportunity, day, by, didnt_come=(), gone=(), add=None, now=None):
             _add(the_night, *add)
         for reg in the_night.registered:
             _mark(reg.slot_id, reg.volunteer_id, reg.id, reg.id not in set(didnt_come))
-        Attendance.delete().where(Attendance.id.in_([a.id for a in the_night.walked_in if a.id in set(gone)] or [0])).execute()
+        Attendance.delete().where(
+            Attendance.id.in_([a.id for a in the_night.walked_in if a.id in set(gone)] or [0])
+        ).execute()
         day_row = AttendanceDay.get_or_none(AttendanceDay.opportunity == opportunity.id, AttendanceDay.day == day)
         if day_row is None:
             AttendanceDay.create(opportunity=opportunity, day=day, recorded_at=now, recorded_by=by)
@@ -125,8 +152,11 @@ def record(opportunity, day, by, didnt_come=(), gone=(), add=None, now=None):
 
 
 def _mark(slot_id, volunteer_id, registration_id, attended):
-    updated = (Attendance.update(attended=attended, registration=registration_id)
-               .where(Attendance.slot == slot_id, Attendance.volunteer == volunteer_id).execute())
+    updated = (
+        Attendance.update(attended=attended, registration=registration_id)
+        .where(Attendance.slot == slot_id, Attendance.volunteer == volunteer_id)
+        .execute()
+    )
     if not updated:
         Attendance.create(slot=slot_id, volunteer=volunteer_id, registration=registration_id, attended=attended)
 
@@ -141,14 +171,26 @@ def _add(the_night, volunteer_id, slot_id):
 
 # Leader Home and the member page ----------------------------------------------------------------
 
+
 def waiting(group_ids, now):
     """Nights of the last week in these groups, over and with someone registered, whose attendance
     is not recorded yet: [(opportunity, local date)], oldest first. Bounded by the week, not history."""
     zone = org_zone()
-    rows = (Slot.select(Slot.opportunity, Slot.starts_at).join(Registration).switch(Slot).join(Opportunity)
-            .where(Opportunity.group.in_(list(group_ids) or [0]), went_ahead(),
-                   Registration.status == REGISTERED, Slot.starts_at >= now - WAITING, Slot.ends_at <= now)
-            .distinct().tuples())
+    rows = (
+        Slot.select(Slot.opportunity, Slot.starts_at)
+        .join(Registration)
+        .switch(Slot)
+        .join(Opportunity)
+        .where(
+            Opportunity.group.in_(list(group_ids) or [0]),
+            went_ahead(),
+            Registration.status == REGISTERED,
+            Slot.starts_at >= now - WAITING,
+            Slot.ends_at <= now,
+        )
+        .distinct()
+        .tuples()
+    )
     nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}
     return _unrecorded({n for n in nights if _within_the_week(n[1], now)})
 
@@ -157,10 +199,20 @@ def led_nights(user, now):
     """Nights this volunteer led as shift leader, over and still changeable, not yet recorded:
     [(opportunity, local date)] for the portal home. Bounded by the week, not history."""
     zone = org_zone()
-    rows = (Slot.select(Slot.opportunity, Slot.starts_at).join(Registration).switch(Slot).join(Role)
-            .where(Registration.volunteer == user.id, Registration.status == REGISTERED,
-                   Role.is_shift_leader == True, Slot.starts_at >= now - WAITING, Slot.ends_at <= now)  # noqa: E712
-            .tuples())
+    rows = (
+        Slot.select(Slot.opportunity, Slot.starts_at)
+        .join(Registration)
+        .switch(Slot)
+        .join(Role)
+        .where(
+            Registration.volunteer == user.id,
+            Registration.status == REGISTERED,
+            Role.is_shift_leader == True,
+            Slot.starts_at >= now - WAITING,
+            Slot.ends_at <= now,
+        )
+        .tuples()
+    )
     nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}
     return _unrecorded({n for n in nights if _within_the_week(n[1], now)})
 
@@ -168,28 +220,36 @@ def led_nights(user, now):
 def _unrecorded(nights):
     if not nights:
         return []
-    done = set(AttendanceDay.select(AttendanceDay.opportunity, AttendanceDay.day)
-               .where(AttendanceDay.opportunity.in_({o for o, _ in nights}),
-                      AttendanceDay.day >= min(d for _, d in nights)).tuples())
+    done = set(
+        AttendanceDay.select(AttendanceDay.opportunity, AttendanceDay.day)
+        .where(AttendanceDay.opportunity.in_({o for o, _ in nights}), AttendanceDay.day >= min(d for _, d in nights))
+        .tuples()
+    )
     opportunities = {o.id: o for o in Opportunity.select().where(Opportunity.id.in_({o for o, _ in nights}))}
     return [(opportunities[o], d) for o, d in sorted(nights - done, key=lambda n: (n[1], n[0]))]
 
 
 def with_links(nights):
     """[(opportunity, date, the "Who came?" address)] for a list of nights."""
-    return [(opp, day, url_for("leader.attendance", opportunity_id=opp.id, day=day.isoformat()))
-            for opp, day in nights]
+    return [(opp, day, url_for("leader.attendance", opportunity_id=opp.id, day=day.isoformat())) for opp, day in nights]
 
 
 def record_of(volunteer, group_ids=None, limit=20):
     """A volunteer's recorded attendance in these groups: counts, and the latest nights."""
-    query = (Attendance.select(Attendance, Slot, Role, Opportunity).join(Slot).join(Role).switch(Slot)
-             .join(Opportunity).where(Attendance.volunteer == volunteer.id))
+    query = (
+        Attendance.select(Attendance, Slot, Role, Opportunity)
+        .join(Slot)
+        .join(Role)
+        .switch(Slot)
+        .join(Opportunity)
+        .where(Attendance.volunteer == volunteer.id)
+    )
     if group_ids is not None:  # None: an administrator, who sees every group
         query = query.where(Opportunity.group.in_(list(group_ids) or [0]))
     counts = {True: 0, False: 0}
-    for attended, n in (query.select(Attendance.attended, fn.COUNT(Attendance.id)).group_by(Attendance.attended)
-                        .tuples()):
+    for attended, n in (
+        query.select(Attendance.attended, fn.COUNT(Attendance.id)).group_by(Attendance.attended).tuples()
+    ):
         counts[bool(attended)] = n
     latest = list(query.order_by(Slot.starts_at.desc()).limit(limit))
     return {"attended": counts[True], "missed": counts[False], "latest": latest}

@@ -3,6 +3,7 @@ the posted documents; made on demand and nightly by the scheduler. Restoring one
 
 SQLite only: a PostgreSQL server is backed up with pg_dump (README, "Backups").
 """
+
 import io
 import json
 import os
@@ -35,8 +36,8 @@ def folder(app=None):
 def database_file(app=None):
     url = (app or current_app).config["DATABASE_URL"]
     if not url.startswith("sqlite:///"):
-        raise BackupError("This install runs on PostgreSQL: back it up with pg_dump (README, \"Backups\").")
-    return Path(url[len("sqlite:///"):])
+        raise BackupError('This install runs on PostgreSQL: back it up with pg_dump (README, "Backups").')
+    return Path(url[len("sqlite:///") :])
 
 
 def make(path=None, now=None):
@@ -102,7 +103,7 @@ def archives(app=None):
     found = []
     for path in folder(app).glob(f"{PREFIX}*{SUFFIX}"):
         try:
-            found.append((datetime.strptime(path.name[len(PREFIX):-len(SUFFIX)], STAMP), path))
+            found.append((datetime.strptime(path.name[len(PREFIX) : -len(SUFFIX)], STAMP), path))
         except ValueError:
             continue  # someone else's file: neither counted nor pruned
     return sorted(found, reverse=True)

@@ -1,6 +1,7 @@
 """The organisation's face for browsers: its logo, its accent colour as a stylesheet (no inline
 style: the CSP forbids it) and the web app manifest that lets a volunteer add the portal to
 their home screen."""
+
 import functools
 import hashlib
 import io
@@ -38,8 +39,11 @@ def logo():
 @bp.route("/brand.css")
 def stylesheet():
     accent = Branding.face().accent
-    css = (f":root {{ --link: {accent}; --accent: {accent}; }}\n"
-           f".navbar {{ border-bottom: 4px solid {accent}; }}\n") if accent else ""
+    css = (
+        (f":root {{ --link: {accent}; --accent: {accent}; }}\n.navbar {{ border-bottom: 4px solid {accent}; }}\n")
+        if accent
+        else ""
+    )
     response = make_response(css)
     response.mimetype = "text/css"
     return _cached(response, True)
@@ -99,15 +103,27 @@ def site_name(org):
 @bp.route("/manifest.webmanifest")
 def manifest():
     org, brand = Organisation.current(), Branding.face()
-    icons = [{"src": icon_url(n, kind), "type": "image/png", "sizes": f"{n}x{n}", "purpose": kind}
-             for kind in ("any", "maskable") for n in ICON_SIZES]
+    icons = [
+        {"src": icon_url(n, kind), "type": "image/png", "sizes": f"{n}x{n}", "purpose": kind}
+        for kind in ("any", "maskable")
+        for n in ICON_SIZES
+    ]
     if brand.logo_type == "svg":
-        icons.append({"src": url_for("brand.logo", v=brand.logo_version), "type": TYPES["svg"], "sizes": "any",
-                      "purpose": "any"})
-    response = jsonify(id="/", name=site_name(org), short_name=org.short_name[:12] or "CERVIS",
-                       description=f"{org.name}: volunteer portal", start_url=url_for("volunteer.home"),
-                       scope="/", display="standalone", background_color="#ffffff",
-                       theme_color=brand.accent or "#111111", icons=icons)
+        icons.append(
+            {"src": url_for("brand.logo", v=brand.logo_version), "type": TYPES["svg"], "sizes": "any", "purpose": "any"}
+        )
+    response = jsonify(
+        id="/",
+        name=site_name(org),
+        short_name=org.short_name[:12] or "CERVIS",
+        description=f"{org.name}: volunteer portal",
+        start_url=url_for("volunteer.home"),
+        scope="/",
+        display="standalone",
+        background_color="#ffffff",
+        theme_color=brand.accent or "#111111",
+        icons=icons,
+    )
     response.mimetype = "application/manifest+json"
     return _cached(response, False)
 
@@ -119,5 +135,4 @@ def version(brand):
 
 def init_app(app):
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(brand=Branding.face, brand_version=version, icon_url=icon_url,
-                                  site_name=site_name)
+    app.jinja_env.globals.update(brand=Branding.face, brand_version=version, icon_url=icon_url, site_name=site_name)

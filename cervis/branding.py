@@ -6,6 +6,7 @@ data, no oversized canvas). An SVG is refused, never rewritten, when it holds an
 run or fetch: scripts, event handlers, foreignObject, external references (href, url(), @import).
 It is served with a CSP that forbids scripts and loads anyway (cervis/views.py).
 """
+
 import io
 import re
 import threading
@@ -20,9 +21,30 @@ _decoding = threading.Lock()  # one PNG decoded at a time: four uploads at once 
 MIN_CONTRAST = 4.5
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 SVG_NS = "{http://www.w3.org/2000/svg}"
-SVG_ELEMENTS = {"svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text",
-                "tspan", "defs", "title", "desc", "linearGradient", "radialGradient", "stop",
-                "clipPath", "mask", "use", "symbol", "pattern"}
+SVG_ELEMENTS = {
+    "svg",
+    "g",
+    "path",
+    "rect",
+    "circle",
+    "ellipse",
+    "line",
+    "polyline",
+    "polygon",
+    "text",
+    "tspan",
+    "defs",
+    "title",
+    "desc",
+    "linearGradient",
+    "radialGradient",
+    "stop",
+    "clipPath",
+    "mask",
+    "use",
+    "symbol",
+    "pattern",
+}
 LOCAL_REF = re.compile(r"^#[\w.-]+$")
 URL = re.compile(r"url\(\s*['\"]?(?!#)", re.I)
 
@@ -52,8 +74,10 @@ def _clean_png(data):
             if image.format != "PNG":
                 raise LogoProblem("That file is not a real PNG image.")
             if image.width * image.height > MAX_PIXELS:
-                raise LogoProblem(f"That PNG is {image.width} × {image.height} pixels: please use one of at most "
-                                  "2000 × 2000 (4 million pixels). It is shown at most 512 pixels wide.")
+                raise LogoProblem(
+                    f"That PNG is {image.width} × {image.height} pixels: please use one of at most "
+                    "2000 × 2000 (4 million pixels). It is shown at most 512 pixels wide."
+                )
             with _decoding:
                 return _scaled(image.convert("RGBA"))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
@@ -110,7 +134,7 @@ def _check_element(element):
 
 def contrast_with_white(colour):
     """WCAG's contrast ratio of white text on this "#rrggbb" colour."""
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     return 1.05 / (luminance + 0.05)
@@ -124,6 +148,8 @@ def accent_problem(colour):
         return "Please enter the colour as # and six hex digits, like #6b2c91."
     ratio = contrast_with_white(colour)
     if ratio < MIN_CONTRAST:
-        return (f"White text on {colour} has a contrast of {ratio:.1f}:1; it needs at least {MIN_CONTRAST}:1 "
-                "(WCAG AA). Please choose a darker colour.")
+        return (
+            f"White text on {colour} has a contrast of {ratio:.1f}:1; it needs at least {MIN_CONTRAST}:1 "
+            "(WCAG AA). Please choose a darker colour."
+        )
     return None

@@ -1,8 +1,9 @@
-""""Add to Calendar: Google Calendar / iCal / Outlook" for a confirmed slot.
+""" "Add to Calendar: Google Calendar / iCal / Outlook" for a confirmed slot.
 
 Google and Outlook take the event in the link itself. iCal is a small .ics file served from a
 signed link (no login: the volunteer opens it from their email on any device).
 """
+
 from datetime import timezone
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from .db import utcnow
 from .emails import absolute
 from .models import RegistrationEvent
 from .timeutil import org_zone, to_local
+
 
 def _event_text(registration):
     slot = registration.slot
@@ -27,17 +29,24 @@ def google_url(registration):
     slot = registration.slot
     title, location, details = _event_text(registration)
     dates = f"{slot.starts_at:%Y%m%dT%H%M%SZ}/{slot.ends_at:%Y%m%dT%H%M%SZ}"  # stored in UTC
-    query = urlencode({"action": "TEMPLATE", "text": title, "dates": dates, "details": details,
-                       "location": location})
+    query = urlencode({"action": "TEMPLATE", "text": title, "dates": dates, "details": details, "location": location})
     return f"https://calendar.google.com/calendar/render?{query}"
 
 
 def outlook_url(registration):
     slot = registration.slot
     title, location, details = _event_text(registration)
-    query = urlencode({"path": "/calendar/action/compose", "rru": "addevent", "subject": title,
-                       "startdt": f"{slot.starts_at:%Y-%m-%dT%H:%M:%S}Z",
-                       "enddt": f"{slot.ends_at:%Y-%m-%dT%H:%M:%S}Z", "body": details, "location": location})
+    query = urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": title,
+            "startdt": f"{slot.starts_at:%Y-%m-%dT%H:%M:%S}Z",
+            "enddt": f"{slot.ends_at:%Y-%m-%dT%H:%M:%S}Z",
+            "body": details,
+            "location": location,
+        }
+    )
     return f"https://outlook.live.com/calendar/0/deeplink/compose?{query}"
 
 
@@ -133,5 +142,4 @@ def ics(registration):
 
 
 def links(registration):
-    return {"google": google_url(registration), "ical": ical_url(registration),
-            "outlook": outlook_url(registration)}
+    return {"google": google_url(registration), "ical": ical_url(registration), "outlook": outlook_url(registration)}

@@ -7,6 +7,7 @@ years asked for (one that moved its rule, or follows a religious calendar) gets 
 per clock change, each with its own DTSTART, which every client also reads. Each DTSTART is the
 wall-clock time in the offset before the change (RFC 5545 3.6.5): 01:00 for London in March.
 """
+
 from calendar import monthrange
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -37,8 +38,9 @@ def transitions(zone, first_year, last_year):
         following = day + timedelta(days=1)
         if _offset(zone, day) != _offset(zone, following):
             at = _change(zone, day, following)
-            found.append((at, _offset(zone, day), _offset(zone, at),
-                          at.replace(tzinfo=timezone.utc).astimezone(zone).tzname()))
+            found.append(
+                (at, _offset(zone, day), _offset(zone, at), at.replace(tzinfo=timezone.utc).astimezone(zone).tzname())
+            )
         day = following
     return found
 

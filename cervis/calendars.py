@@ -4,6 +4,7 @@ A feed is a secret address a calendar app polls with no cookie: a volunteer's sh
 family members'), or for a leader one group's whole rota. It lists recent and coming shifts only,
 so its cost never grows with the years of history behind it.
 """
+
 from datetime import timedelta, timezone
 from email.utils import parseaddr
 
@@ -12,8 +13,19 @@ from peewee import fn
 
 from . import calendar_links, emails, signed_links
 from .db import utcnow, write_transaction
-from .models import (REGISTERED, CalendarFeed, EmailAttachment, Group, Opportunity, Organisation, Registration,
-                     RegistrationEvent, Role, Slot, User)
+from .models import (
+    REGISTERED,
+    CalendarFeed,
+    EmailAttachment,
+    Group,
+    Opportunity,
+    Organisation,
+    Registration,
+    RegistrationEvent,
+    Role,
+    Slot,
+    User,
+)
 from .models.rota import went_ahead
 from .permissions import household_ids, leads
 from .timeutil import org_zone
@@ -24,6 +36,7 @@ FEED_LIMIT = 500
 
 
 # With the e-mails -------------------------------------------------------------------------------
+
 
 def attach(email, registration, method, made=None):
     """Attach the shift to a queued e-mail: REQUEST puts it in the calendar, CANCEL takes it out.
@@ -40,16 +53,26 @@ def invitation(registration, method, to_addr, to_name="", changes=None):
 
     event = calendar_links.event(registration, cancelled=method == "CANCEL", changes=changes)
     org = Organisation.current()
-    event.add("organizer", vCalAddress(f"mailto:{parseaddr(current_app.config['MAIL_SENDER'])[1]}"),
-              parameters={"CN": org.name})
-    event.add("attendee", vCalAddress(f"mailto:{to_addr}"),
-              parameters={"CN": to_name or to_addr, "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"})
+    event.add(
+        "organizer",
+        vCalAddress(f"mailto:{parseaddr(current_app.config['MAIL_SENDER'])[1]}"),
+        parameters={"CN": org.name},
+    )
+    event.add(
+        "attendee",
+        vCalAddress(f"mailto:{to_addr}"),
+        parameters={"CN": to_name or to_addr, "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"},
+    )
     text = calendar_links.calendar([event], method=method).to_ical().decode()
-    return dict(filename="shift.ics" if method != "CANCEL" else "cancelled-shift.ics",
-                content_type=f"text/calendar; method={method}", content=text)
+    return dict(
+        filename="shift.ics" if method != "CANCEL" else "cancelled-shift.ics",
+        content_type=f"text/calendar; method={method}",
+        content=text,
+    )
 
 
 # The feeds' addresses ---------------------------------------------------------------------------
+
 
 def _row(user_id, group_id):
     mine = CalendarFeed.group.is_null() if group_id is None else CalendarFeed.group == group_id
@@ -65,7 +88,7 @@ def feed_url(user, group=None):
 
 
 def new_address(user, group=None):
-    """"Make a new address": the old one stops at once."""
+    """ "Make a new address": the old one stops at once."""
     group_id = getattr(group, "id", group)
     with write_transaction():
         row = _row(user.id, group_id)
@@ -73,7 +96,8 @@ def new_address(user, group=None):
             CalendarFeed.create(user=user.id, group=group_id, generation=1)
         else:
             CalendarFeed.update(generation=CalendarFeed.generation + 1, created_at=utcnow()).where(
-                CalendarFeed.id == row.id).execute()
+                CalendarFeed.id == row.id
+            ).execute()
     return feed_url(user, group_id)
 
 
@@ -86,7 +110,7 @@ def feed_from(token):
     if signed_links.id_in(user_id) is None or (group_id is not None and signed_links.id_in(group_id) is None):
         return None
     row = _row(user_id, group_id)
-    user = User.get_or_none(User.id == user_id, User.active == True)  # noqa: E712
+    user = User.get_or_none(User.id == user_id, User.active == True)
     if user is None or generation != (row.generation if row else 0):
         return None
     if group_id is None:
@@ -97,6 +121,7 @@ def feed_from(token):
 
 # The feeds --------------------------------------------------------------------------------------
 
+
 def _window(query, now):
     return query.where(Slot.starts_at >= now - FEED_PAST, Slot.starts_at < now + FEED_AHEAD, went_ahead())
 
@@ -104,11 +129,21 @@ def _window(query, now):
 def personal(user, now=None):
     """The volunteer's registered shifts and their family members', as an .ics calendar."""
     now = now or utcnow()
-    regs = _window(Registration.select(Registration, Slot, Role, Opportunity, User)
-                   .join(Slot).join(Role).switch(Slot).join(Opportunity)
-                   .switch(Registration).join(User, on=Registration.volunteer)
-                   .where(Registration.volunteer.in_(household_ids(user)), Registration.status == REGISTERED),
-                   now).order_by(Slot.starts_at).limit(FEED_LIMIT)
+    regs = (
+        _window(
+            Registration.select(Registration, Slot, Role, Opportunity, User)
+            .join(Slot)
+            .join(Role)
+            .switch(Slot)
+            .join(Opportunity)
+            .switch(Registration)
+            .join(User, on=Registration.volunteer)
+            .where(Registration.volunteer.in_(household_ids(user)), Registration.status == REGISTERED),
+            now,
+        )
+        .order_by(Slot.starts_at)
+        .limit(FEED_LIMIT)
+    )
     regs, zone, events = list(regs), org_zone(), []
     changes = _changes([reg.id for reg in regs])
     # A feed is shared more widely than an e-mail (a family calendar): its link asks to log in,
@@ -126,29 +161,49 @@ def personal(user, now=None):
 
 def _changes(registration_ids):
     """{registration id: its SEQUENCE} for a whole feed in one query."""
-    return dict(RegistrationEvent.select(RegistrationEvent.registration, fn.COUNT(RegistrationEvent.id))
-                .where(RegistrationEvent.registration.in_(registration_ids or [0]))
-                .group_by(RegistrationEvent.registration).tuples())
+    return dict(
+        RegistrationEvent.select(RegistrationEvent.registration, fn.COUNT(RegistrationEvent.id))
+        .where(RegistrationEvent.registration.in_(registration_ids or [0]))
+        .group_by(RegistrationEvent.registration)
+        .tuples()
+    )
 
 
 def _who(slot_ids):
     """{slot: the names registered}, {slot: when its registrations last changed} (a cancellation too)."""
     names = {}
-    for slot_id, first, last in (Registration.select(Registration.slot, User.first_name, User.last_name)
-                                 .join(User, on=Registration.volunteer)
-                                 .where(Registration.slot.in_(slot_ids or [0]), Registration.status == REGISTERED)
-                                 .order_by(User.first_name).tuples()):
+    for slot_id, first, last in (
+        Registration.select(Registration.slot, User.first_name, User.last_name)
+        .join(User, on=Registration.volunteer)
+        .where(Registration.slot.in_(slot_ids or [0]), Registration.status == REGISTERED)
+        .order_by(User.first_name)
+        .tuples()
+    ):
         names.setdefault(slot_id, []).append(f"{first} {last}".strip())
-    changed = dict(Registration.select(Registration.slot, fn.MAX(Registration.updated_at))
-                   .where(Registration.slot.in_(slot_ids or [0])).group_by(Registration.slot).tuples())
+    changed = dict(
+        Registration.select(Registration.slot, fn.MAX(Registration.updated_at))
+        .where(Registration.slot.in_(slot_ids or [0]))
+        .group_by(Registration.slot)
+        .tuples()
+    )
     return names, changed
 
 
 def rota(group, now=None):
     """One group's whole rota, a slot an event: its role and who is registered (no phone numbers)."""
     now = now or utcnow()
-    slots = list(_window(Slot.select(Slot, Role, Opportunity).join(Role).switch(Slot).join(Opportunity)
-                         .where(Opportunity.group == group.id), now).order_by(Slot.starts_at).limit(FEED_LIMIT))
+    slots = list(
+        _window(
+            Slot.select(Slot, Role, Opportunity)
+            .join(Role)
+            .switch(Slot)
+            .join(Opportunity)
+            .where(Opportunity.group == group.id),
+            now,
+        )
+        .order_by(Slot.starts_at)
+        .limit(FEED_LIMIT)
+    )
     names, changed = _who([s.id for s in slots])
     from icalendar import Event
 

@@ -4,14 +4,28 @@ The guide's FAQ "How can I cancel a shift?": a volunteer cancels on CERVIS as so
 "so that a reserve can be contacted"; close to the shift (once the 24-48 hour reminder has gone)
 they should call their shift leader as well.
 """
+
 from collections import defaultdict
 from datetime import timedelta
 
 from . import calendars, emails, signed_links
 from .calendar_links import links
 from .db import for_update, utcnow, write_transaction
-from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, STATUS_LABELS, Opportunity,
-                     Organisation, Profile, Registration, RegistrationEvent, Role, Slot, User)
+from .models import (
+    CANCELLED,
+    NOT_REQUIRED,
+    PENDING,
+    REGISTERED,
+    STATUS_LABELS,
+    Opportunity,
+    Organisation,
+    Profile,
+    Registration,
+    RegistrationEvent,
+    Role,
+    Slot,
+    User,
+)
 from .permissions import household_ids
 from .timeutil import local_datetime, org_zone, slot_when, to_local
 
@@ -19,8 +33,8 @@ CALL_THE_SHIFT_LEADER = timedelta(hours=48)
 ACTIVE = (PENDING, REGISTERED)
 
 
-
 # The signed link in acknowledgement and confirmation e-mails ------------------------------------
+
 
 def cancel_token(registration):
     return signed_links.CANCEL.make({"r": registration.id})
@@ -41,19 +55,27 @@ def registration_from_token(token):
 
 # What a volunteer sees --------------------------------------------------------------------------
 
+
 def with_shift(query):
     """Registrations joined to their slot, role, opportunity and volunteer: one query per page."""
-    return (query.select_extend(Slot, Role, Opportunity, User)
-            .join(Slot).join(Role).switch(Slot).join(Opportunity)
-            .switch(Registration).join(User, on=Registration.volunteer))
+    return (
+        query.select_extend(Slot, Role, Opportunity, User)
+        .join(Slot)
+        .join(Role)
+        .switch(Slot)
+        .join(Opportunity)
+        .switch(Registration)
+        .join(User, on=Registration.volunteer)
+    )
 
 
 def upcoming_for(user, now, page=None, per_page=50):
     """The household's "Current Registration Activity": slots not yet over, still pending or registered,
     of opportunities still running (a cancelled one is past activity: nothing is left to cancel).
     With a page: that page, soonest first, and one more row when another page follows."""
-    query = Registration.select().where(Registration.volunteer.in_(household_ids(user)),
-                                        Registration.status.in_(ACTIVE))
+    query = Registration.select().where(
+        Registration.volunteer.in_(household_ids(user)), Registration.status.in_(ACTIVE)
+    )
     query = with_shift(query).where(Slot.ends_at > now, Opportunity.cancelled_at.is_null())
     query = query.order_by(Slot.starts_at, User.first_name, Registration.id)
     return list(query if page is None else _page_and_one(query, page, per_page))
@@ -62,8 +84,9 @@ def upcoming_for(user, now, page=None, per_page=50):
 def past_for(user, now, page=1, per_page=50):
     """Past registration activity, newest first: slots that are over, or cancelled / not required."""
     query = Registration.select().where(Registration.volunteer.in_(household_ids(user)))
-    query = with_shift(query).where((Slot.ends_at <= now) | Registration.status.not_in(ACTIVE)
-                                    | Opportunity.cancelled_at.is_null(False))
+    query = with_shift(query).where(
+        (Slot.ends_at <= now) | Registration.status.not_in(ACTIVE) | Opportunity.cancelled_at.is_null(False)
+    )
     return list(_page_and_one(query.order_by(Slot.starts_at.desc(), User.first_name, Registration.id), page, per_page))
 
 
@@ -106,8 +129,10 @@ def why_not_cancellable(registration, now):
     if registration.slot.opportunity.cancelled_at is not None:
         return "This opportunity has been cancelled, so there is nothing to cancel."
     if has_started(registration, now):
-        return ("This shift has already started, so it can no longer be cancelled here. "
-                "Please contact your shift leader or group leader directly.")
+        return (
+            "This shift has already started, so it can no longer be cancelled here. "
+            "Please contact your shift leader or group leader directly."
+        )
     return None
 
 
@@ -125,14 +150,19 @@ def shift_details(registration, leader):
     slot, profile = registration.slot, None
     if leader is not None:
         profile = Profile.get_or_none(Profile.user == leader.id)
-    return dict(event_name=slot.opportunity.name, when=slot_when(slot.starts_at, slot.ends_at),
-                role="Reserve" if slot.role.is_reserve else slot.role.name,
-                calendar=links(registration), cancel_link=cancel_url(registration),
-                location=slot.opportunity.meeting_location(),
-                leader=leader, leader_phone=profile.mobile if profile else "",
-                # "contact me by replying to this email": the reply reaches the leader who signs it.
-                from_name=leader.name if leader is not None and leader.email else "",
-                reply_to=leader.email if leader is not None and leader.email else "")
+    return dict(
+        event_name=slot.opportunity.name,
+        when=slot_when(slot.starts_at, slot.ends_at),
+        role="Reserve" if slot.role.is_reserve else slot.role.name,
+        calendar=links(registration),
+        cancel_link=cancel_url(registration),
+        location=slot.opportunity.meeting_location(),
+        leader=leader,
+        leader_phone=profile.mobile if profile else "",
+        # "contact me by replying to this email": the reply reaches the leader who signs it.
+        from_name=leader.name if leader is not None and leader.email else "",
+        reply_to=leader.email if leader is not None and leader.email else "",
+    )
 
 
 def night_shift_leader(registration):
@@ -142,14 +172,21 @@ def night_shift_leader(registration):
     zone = org_zone()
     day = to_local(slot.starts_at, zone).date()
     # A wide window in UTC, then the exact local date: a night's slots all start on one evening.
-    rows = (Registration.select(Registration, Slot, User)
-            .join(Slot).join(Role).switch(Registration).join(User, on=Registration.volunteer)
-            .where(Slot.opportunity == slot.opportunity_id, Role.is_shift_leader == True,  # noqa: E712
-                   Registration.status == REGISTERED,
-                   Registration.volunteer != registration.volunteer_id,
-                   Slot.starts_at.between(slot.starts_at - timedelta(days=1),
-                                          slot.starts_at + timedelta(days=1)))
-            .order_by(Slot.starts_at, User.first_name))
+    rows = (
+        Registration.select(Registration, Slot, User)
+        .join(Slot)
+        .join(Role)
+        .switch(Registration)
+        .join(User, on=Registration.volunteer)
+        .where(
+            Slot.opportunity == slot.opportunity_id,
+            Role.is_shift_leader == True,
+            Registration.status == REGISTERED,
+            Registration.volunteer != registration.volunteer_id,
+            Slot.starts_at.between(slot.starts_at - timedelta(days=1), slot.starts_at + timedelta(days=1)),
+        )
+        .order_by(Slot.starts_at, User.first_name)
+    )
     return next((row for row in rows if to_local(row.slot.starts_at, zone).date() == day), None)
 
 
@@ -159,6 +196,7 @@ def close_ones(registrations, now):
 
 
 # Cancelling -------------------------------------------------------------------------------------
+
 
 def cancel(registration_ids, by, reason="", now=None, via=""):
     """Cancel these registrations in one transaction and queue the e-mail to their group leaders.
@@ -179,8 +217,9 @@ def cancel(registration_ids, by, reason="", now=None, via=""):
             reg.status, reg.cancelled_by, reg.cancelled_at = CANCELLED, by, now
             reg.cancel_reason, reg.updated_at = reason, now
             reg.save()
-            RegistrationEvent.create(registration=reg, status=CANCELLED, at=now, by=by,
-                                     note=" ".join(filter(None, [via, reason])))
+            RegistrationEvent.create(
+                registration=reg, status=CANCELLED, at=now, by=by, note=" ".join(filter(None, [via, reason]))
+            )
             done.append(reg)
         _tell_leaders(done, by, reason, now)
         for reg in done:
@@ -214,27 +253,59 @@ def _tell_leaders(cancelled, by, reason, now):
         leaders = list(group.leaders())
         for leader in leaders:
             if leader.email:
-                emails.queue("cancellation-leader", leader.email, leader.name, user=leader,
-                             urgent=urgent, about=regs[0], user_first=leader.first_name, **context)
+                emails.queue(
+                    "cancellation-leader",
+                    leader.email,
+                    leader.name,
+                    user=leader,
+                    urgent=urgent,
+                    about=regs[0],
+                    user_first=leader.first_name,
+                    **context,
+                )
         if not leaders:
             # Someone must hear of it, so a reserve can be called: the charity's own address.
             org = Organisation.current()
             if org.contact_email:
-                emails.queue("cancellation-leader", org.contact_email, org.name, urgent=urgent,
-                             about=regs[0], user_first=org.name, **context)
+                emails.queue(
+                    "cancellation-leader",
+                    org.contact_email,
+                    org.name,
+                    urgent=urgent,
+                    about=regs[0],
+                    user_first=org.name,
+                    **context,
+                )
 
 
 def _shift_summary(reg):
     slot = reg.slot
     leader = shift_leader(reg)
-    return {"volunteer": reg.volunteer.name, "opportunity": slot.opportunity.name,
-            "role": slot.role.name, "when": slot_when(slot.starts_at, slot.ends_at),
-            "registered": slot.registered_count(), "capacity": slot.capacity,
-            "was": STATUS_LABELS[reg.was],
-            "shift_leader": leader}
+    return {
+        "volunteer": reg.volunteer.name,
+        "opportunity": slot.opportunity.name,
+        "role": slot.role.name,
+        "when": slot_when(slot.starts_at, slot.ends_at),
+        "registered": slot.registered_count(),
+        "capacity": slot.capacity,
+        "was": STATUS_LABELS[reg.was],
+        "shift_leader": leader,
+    }
 
 
-__all__ = ["cancel_url", "cancel_token", "registration_from_token", "upcoming_for", "past_for",
-           "past_status", "why_not_cancellable", "is_close", "shift_leader", "shift_details",
-           "close_ones", "cancel",
-           "places_given_up", "PLACE_GIVEN_UP"]
+__all__ = [
+    "cancel_url",
+    "cancel_token",
+    "registration_from_token",
+    "upcoming_for",
+    "past_for",
+    "past_status",
+    "why_not_cancellable",
+    "is_close",
+    "shift_leader",
+    "shift_details",
+    "close_ones",
+    "cancel",
+    "places_given_up",
+    "PLACE_GIVEN_UP",
+]

@@ -1,4 +1,5 @@
 """Command-line tools: init-db, create-admin, demo, unlock, backup, restore."""
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -63,8 +64,10 @@ def _where_to_log_in():
     """The log-in address when BASE_URL is set here; otherwise no address that may be the wrong one."""
     if current_app.config["BASE_URL"] != LOCAL_URL:
         return f"Log in at {current_app.config['BASE_URL']}/login"
-    return (f"Log in at /login on the address CERVIS is served at ({LOCAL_URL} for "
-            "`flask --app app run`; set BASE_URL, or CERVIS_BASE_URL, for emails' links and this message).")
+    return (
+        f"Log in at /login on the address CERVIS is served at ({LOCAL_URL} for "
+        "`flask --app app run`; set BASE_URL, or CERVIS_BASE_URL, for emails' links and this message)."
+    )
 
 
 @click.command("demo")
@@ -84,7 +87,8 @@ def demo_command(force):
             raise click.ClickException(
                 f"This database ({current_app.config['DATABASE_URL']}) already holds {' and '.join(found)}. "
                 "The demo would rename the organisation and add fictional people to it. "
-                "Use an empty instance (CERVIS_INSTANCE_PATH), or add --force to load it anyway.")
+                "Use an empty instance (CERVIS_INSTANCE_PATH), or add --force to load it anyway."
+            )
         logins = load()
     click.echo("Demo organisation ready. Log in at " + current_app.config["BASE_URL"] + "/login with:")
     for role, email, password in logins:
@@ -135,6 +139,8 @@ def restore_command(path, force):
     click.echo(f"Restored the backup made at {manifest.get('made_at', '?')} UTC.")
     click.echo(f"The files it replaced are in {aside}.")
     if erased:
-        click.echo(f"Erased again {len(erased)} volunteer{'s' if len(erased) != 1 else ''} erased since "
-                   f"this backup was made (the erasure log, instance/erasures.log): accounts {', '.join(map(str, erased))}.")
+        click.echo(
+            f"Erased again {len(erased)} volunteer{'s' if len(erased) != 1 else ''} erased since "
+            f"this backup was made (the erasure log, instance/erasures.log): accounts {', '.join(map(str, erased))}."
+        )
     click.echo("Start CERVIS again (sudo systemctl start cervis)" + (", or restart it now." if force else "."))

@@ -1,12 +1,19 @@
 """Where an install keeps its files, and settings that arrive as text from the environment."""
+
 import os
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 # Settings that are on or off: an environment variable gives them as text ("false" must mean off).
-BOOLEANS = ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "MAIL_USE_TLS", "MAIL_USE_SSL",
-            "PROXY_FIX", "SCHEDULER")
+BOOLEANS = (
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "PROXY_FIX",
+    "SCHEDULER",
+)
 TRUE = {"1", "true", "yes", "on", "y", "t"}
 FALSE = {"0", "false", "no", "off", "n", "f", ""}
 LOCAL_URL = "http://127.0.0.1:5000"  # `flask --app app run`'s address: BASE_URL until one is set

@@ -5,6 +5,7 @@ Cover starts from cancellation.places_given_up (the portal, the e-mail link and 
 all end there), inside the transaction that gave the place up. The leaders and the night's shift
 leader hear when the place opens, when it is covered, and if it is still open 12 hours before.
 """
+
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -12,8 +13,19 @@ from peewee import JOIN
 
 from . import cancellation, eligibility, emails, rota, rota_emails, signed_links
 from .db import for_update, utcnow, write_transaction
-from .models import (REGISTERED, CoverAsk, CoverRequest, Membership, Opportunity, Organisation,
-                     Profile, Registration, Role, Slot, User)
+from .models import (
+    REGISTERED,
+    CoverAsk,
+    CoverRequest,
+    Membership,
+    Opportunity,
+    Organisation,
+    Profile,
+    Registration,
+    Role,
+    Slot,
+    User,
+)
 from .months import month_bounds, month_key, month_of
 from .timeutil import org_zone, slot_when, to_local, to_utc
 
@@ -24,10 +36,10 @@ TAKEN, COVERED, STARTED = "taken", "covered", "started"
 
 # Starting cover ---------------------------------------------------------------------------------
 
+
 def needs_cover(registration, now):
     slot = registration.slot
-    return (not slot.role.is_reserve and slot.opportunity.cancelled_at is None
-            and now < slot.starts_at <= now + WINDOW)
+    return not slot.role.is_reserve and slot.opportunity.cancelled_at is None and now < slot.starts_at <= now + WINDOW
 
 
 def start(registrations, now):
@@ -44,20 +56,35 @@ def _open(given_up, now):
     slot = given_up.slot
     request = CoverRequest.create(slot=slot, registration=given_up, opened_at=now)
     reserves = qualified(slot, reserves_that_night(slot), lambda r: r.volunteer_id)
-    members = qualified(slot, free_members(slot, exclude={given_up.volunteer_id, *(r.volunteer_id for r in reserves)}),
-                        lambda m: m.id)
+    members = qualified(
+        slot, free_members(slot, exclude={given_up.volunteer_id, *(r.volunteer_id for r in reserves)}), lambda m: m.id
+    )
     for volunteer, reserve in [(r.volunteer, True) for r in reserves] + [(m, False) for m in members]:
         inbox = volunteer.inbox
         if inbox is None or volunteer.id == given_up.volunteer_id:
             continue
         ask = CoverAsk.create(request=request, volunteer=volunteer, asked_at=now, reserve=reserve)
-        emails.to_user("cover-ask", inbox, about=ask, for_other=volunteer.name if inbox.id != volunteer.id else "",
-                       link=ask_url(ask), **_shift(slot))
-    phones = dict(Profile.select(Profile.user, Profile.mobile)
-                  .where(Profile.user.in_([r.volunteer_id for r in reserves] or [0])).tuples())
-    _tell_leaders(request, given_up, "opened", asked=CoverAsk.select().where(CoverAsk.request == request).count(),
-                  reserves=[(r.volunteer.name, phones.get(r.volunteer_id, "")) for r in reserves],
-                  volunteer=given_up.volunteer.name)
+        emails.to_user(
+            "cover-ask",
+            inbox,
+            about=ask,
+            for_other=volunteer.name if inbox.id != volunteer.id else "",
+            link=ask_url(ask),
+            **_shift(slot),
+        )
+    phones = dict(
+        Profile.select(Profile.user, Profile.mobile)
+        .where(Profile.user.in_([r.volunteer_id for r in reserves] or [0]))
+        .tuples()
+    )
+    _tell_leaders(
+        request,
+        given_up,
+        "opened",
+        asked=CoverAsk.select().where(CoverAsk.request == request).count(),
+        reserves=[(r.volunteer.name, phones.get(r.volunteer_id, "")) for r in reserves],
+        volunteer=given_up.volunteer.name,
+    )
     return request
 
 
@@ -79,12 +106,22 @@ def _night(slot):
 def reserves_that_night(slot):
     """Volunteers registered as a Reserve of this opportunity on the slot's date."""
     start, end = _night(slot)
-    return list(Registration.select(Registration, User).join(Slot).join(Role)
-                .switch(Registration).join(User, on=Registration.volunteer)
-                .where(Registration.status == REGISTERED, Role.is_reserve == True,  # noqa: E712
-                       Slot.opportunity == slot.opportunity_id, Slot.starts_at >= start,
-                       Slot.starts_at < end, User.active == True)  # noqa: E712
-                .order_by(Slot.starts_at, User.first_name))
+    return list(
+        Registration.select(Registration, User)
+        .join(Slot)
+        .join(Role)
+        .switch(Registration)
+        .join(User, on=Registration.volunteer)
+        .where(
+            Registration.status == REGISTERED,
+            Role.is_reserve == True,
+            Slot.opportunity == slot.opportunity_id,
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+            User.active == True,
+        )
+        .order_by(Slot.starts_at, User.first_name)
+    )
 
 
 def free_members(slot, exclude=()):
@@ -92,26 +129,46 @@ def free_members(slot, exclude=()):
     offered for this opportunity in the slot's month."""
     start, end = _night(slot)
     month_start, month_end = month_bounds(month_of(slot.starts_at))
-    busy = (Registration.select(Registration.volunteer).join(Slot)
-            .where(Registration.status == REGISTERED,
-                   ((Slot.starts_at >= start) & (Slot.starts_at < end))
-                   | ((Slot.starts_at < slot.ends_at) & (Slot.ends_at > slot.starts_at))))
-    offered = (Registration.select(Registration.volunteer).join(Slot)
-               .where(Slot.opportunity == slot.opportunity_id, Slot.starts_at >= month_start,
-                      Slot.starts_at < month_end))
-    return list(User.select().join(Membership)
-                .where(Membership.group == slot.opportunity.group_id, User.active == True,  # noqa: E712
-                       User.id.in_(offered), User.id.not_in(busy), User.id.not_in(list(exclude) or [0]))
-                .order_by(User.first_name, User.last_name))
+    busy = (
+        Registration.select(Registration.volunteer)
+        .join(Slot)
+        .where(
+            Registration.status == REGISTERED,
+            ((Slot.starts_at >= start) & (Slot.starts_at < end))
+            | ((Slot.starts_at < slot.ends_at) & (Slot.ends_at > slot.starts_at)),
+        )
+    )
+    offered = (
+        Registration.select(Registration.volunteer)
+        .join(Slot)
+        .where(Slot.opportunity == slot.opportunity_id, Slot.starts_at >= month_start, Slot.starts_at < month_end)
+    )
+    return list(
+        User.select()
+        .join(Membership)
+        .where(
+            Membership.group == slot.opportunity.group_id,
+            User.active == True,
+            User.id.in_(offered),
+            User.id.not_in(busy),
+            User.id.not_in(list(exclude) or [0]),
+        )
+        .order_by(User.first_name, User.last_name)
+    )
 
 
 def _shift(slot):
     opportunity = slot.opportunity
-    return dict(event_name=opportunity.name, role=slot.role.name, when=slot_when(slot.starts_at, slot.ends_at),
-                location=opportunity.location or opportunity.group.address)
+    return dict(
+        event_name=opportunity.name,
+        role=slot.role.name,
+        when=slot_when(slot.starts_at, slot.ends_at),
+        location=opportunity.location or opportunity.group.address,
+    )
 
 
 # Telling the leaders ----------------------------------------------------------------------------
+
 
 def _tell_leaders(request, given_up, news, **context):
     """One urgent e-mail to each of the group's leaders and the night's shift leader."""
@@ -127,14 +184,16 @@ def _tell_leaders(request, given_up, news, **context):
     if not people:
         org = Organisation.current()
         if org.contact_email:
-            emails.queue("cover-leaders", org.contact_email, org.name, urgent=True, about=request,
-                         user_first=org.name, **context)
+            emails.queue(
+                "cover-leaders", org.contact_email, org.name, urgent=True, about=request, user_first=org.name, **context
+            )
 
 
 def _board_url(slot):
     try:
-        return emails.absolute("leader.rota", opportunity_id=slot.opportunity_id,
-                               month=month_key(month_of(slot.starts_at)))
+        return emails.absolute(
+            "leader.rota", opportunity_id=slot.opportunity_id, month=month_key(month_of(slot.starts_at))
+        )
     except Exception:  # noqa: BLE001  (no rota board in this build: the e-mail goes without the link)
         return ""
 
@@ -142,34 +201,56 @@ def _board_url(slot):
 def still_open(now=None):
     """Tell the leaders once about each place still open 12 hours before its shift; how many."""
     now = now or utcnow()
-    due = (CoverRequest.select(CoverRequest.id, CoverRequest.opened_at, Slot.starts_at).join(Slot)
-           .where(CoverRequest.covered_at.is_null(), CoverRequest.still_open_at.is_null(),
-                  Slot.starts_at > now, Slot.starts_at <= now + LAST_CALL))
+    due = (
+        CoverRequest.select(CoverRequest.id, CoverRequest.opened_at, Slot.starts_at)
+        .join(Slot)
+        .where(
+            CoverRequest.covered_at.is_null(),
+            CoverRequest.still_open_at.is_null(),
+            Slot.starts_at > now,
+            Slot.starts_at <= now + LAST_CALL,
+        )
+    )
     told = 0
     for request_id, opened_at, starts_at in list(due.tuples()):
         if opened_at >= starts_at - LAST_CALL:
             continue  # opened within the last 12 hours: the leaders' first e-mail said it all
         with write_transaction():
             # Claimed in the same transaction as the e-mails: a second run, or a second scheduler, sends nothing.
-            if not CoverRequest.update(still_open_at=now).where(
-                    CoverRequest.id == request_id, CoverRequest.still_open_at.is_null()).execute():
+            if (
+                not CoverRequest.update(still_open_at=now)
+                .where(CoverRequest.id == request_id, CoverRequest.still_open_at.is_null())
+                .execute()
+            ):
                 continue
             request = _request(request_id)
             slot = request.slot
             if rota.registered_counts([slot.id]).get(slot.id, 0) >= slot.capacity:
                 continue  # filled on the rota board meanwhile: nothing to tell
-            _tell_leaders(request, request.registration, "still-open",
-                          asked=CoverAsk.select().where(CoverAsk.request == request).count())
+            _tell_leaders(
+                request,
+                request.registration,
+                "still-open",
+                asked=CoverAsk.select().where(CoverAsk.request == request).count(),
+            )
             told += 1
     return told
 
 
 def _request(request_id):
-    return (CoverRequest.select(CoverRequest, Slot, Role, Opportunity).join(Slot).join(Role)
-            .switch(Slot).join(Opportunity).where(CoverRequest.id == request_id).get())
+    return (
+        CoverRequest.select(CoverRequest, Slot, Role, Opportunity)
+        .join(Slot)
+        .join(Role)
+        .switch(Slot)
+        .join(Opportunity)
+        .where(CoverRequest.id == request_id)
+        .get()
+    )
 
 
 # "I can cover" ----------------------------------------------------------------------------------
+
 
 def ask_url(ask):
     return emails.absolute("volunteer.cover", token=signed_links.COVER.make({"a": ask.id}))
@@ -228,6 +309,7 @@ def take(ask_id, now=None):
 
 # For the rota board -----------------------------------------------------------------------------
 
+
 def asked_for_slots(slot_ids):
     """{slot id: [cover request, ...]} for the rota board's "Cover asked": each a dict with
     opened_at, covered_at, covered_by (a name or None) and asked, a list of (name, asked_at,
@@ -235,16 +317,24 @@ def asked_for_slots(slot_ids):
     if not slot_ids:
         return {}
     coverer = User.alias()
-    requests = list(CoverRequest.select(CoverRequest, coverer)
-                    .join(coverer, on=(CoverRequest.covered_by == coverer.id), join_type=JOIN.LEFT_OUTER)
-                    .where(CoverRequest.slot.in_(list(slot_ids))).order_by(CoverRequest.opened_at))
+    requests = list(
+        CoverRequest.select(CoverRequest, coverer)
+        .join(coverer, on=(CoverRequest.covered_by == coverer.id), join_type=JOIN.LEFT_OUTER)
+        .where(CoverRequest.slot.in_(list(slot_ids)))
+        .order_by(CoverRequest.opened_at)
+    )
     asked = defaultdict(list)
-    for ask in (CoverAsk.select(CoverAsk, User).join(User)
-                .where(CoverAsk.request.in_([r.id for r in requests] or [0])).order_by(CoverAsk.id)):
+    for ask in (
+        CoverAsk.select(CoverAsk, User)
+        .join(User)
+        .where(CoverAsk.request.in_([r.id for r in requests] or [0]))
+        .order_by(CoverAsk.id)
+    ):
         asked[ask.request_id].append((ask.volunteer.name, ask.asked_at, ask.reserve))
     found = defaultdict(list)
     for r in requests:
         by = r.covered_by.name if r.covered_by_id else None
-        found[r.slot_id].append({"opened_at": r.opened_at, "covered_at": r.covered_at, "covered_by": by,
-                                 "asked": asked[r.id]})
+        found[r.slot_id].append(
+            {"opened_at": r.opened_at, "covered_at": r.covered_at, "covered_by": by, "asked": asked[r.id]}
+        )
     return dict(found)

@@ -3,6 +3,7 @@
 SQLite: each server thread keeps its connection from one request to the next (opening one and
 setting its PRAGMAs cost more than most pages' queries). PostgreSQL: connected per request.
 """
+
 import contextvars
 import fcntl
 import os
@@ -21,8 +22,14 @@ database = peewee.DatabaseProxy()
 # secure_delete: an erased volunteer's words are overwritten, not left in free pages.
 # cache_size: 1 MiB of pages a connection (SQLite's default is 2), and a connection a server thread:
 # the operating system's file cache holds the rest once, not once a thread.
-SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000, "synchronous": "full",
-                  "secure_delete": 1, "cache_size": -1024}
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10000,
+    "synchronous": "full",
+    "secure_delete": 1,
+    "cache_size": -1024,
+}
 _sqlite_writer = threading.Lock()  # this process's threads, one write transaction at a time
 PG_WRITE_LOCK_ID = 0x43455256495357  # "CERVISW": not the scheduler's lock (cervis.scheduler.PG_LOCK_ID)
 
@@ -31,6 +38,7 @@ class WriteLockClock:
     """The longest this process has held the write lock since reset(), in seconds, in all and by
     what held it (a page's endpoint, a job's name, else the thread's): every page and log-in waits
     behind it, so the benchmark and the tests hold it to a bound."""
+
     longest = 0.0
     by_what = {}
     doing = contextvars.ContextVar("doing", default=None)  # a job's name, while the benchmark runs it
@@ -109,12 +117,16 @@ def insert_rows(model, fields, rows):
 def make_private(app):
     """The instance folder and what CERVIS keeps there, the service user's alone whatever the umask:
     folders 0700, the database 0600 before SQLite first opens it (its WAL and SHM take its mode)."""
-    folders = [app.instance_path, app.config["OUTBOX_DIR"], app.config["DOCUMENTS_DIR"],
-               os.path.join(app.instance_path, "backups")]
+    folders = [
+        app.instance_path,
+        app.config["OUTBOX_DIR"],
+        app.config["DOCUMENTS_DIR"],
+        os.path.join(app.instance_path, "backups"),
+    ]
     url = app.config["DATABASE_URL"]
     files = []
     if url.startswith("sqlite:///") and ":memory:" not in url:
-        path = url[len("sqlite:///"):]
+        path = url[len("sqlite:///") :]
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         files = [path, f"{path}-wal", f"{path}-shm"]
     try:

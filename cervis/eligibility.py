@@ -5,13 +5,26 @@ qualification) whose expires_on is None or on or after the slot's local date: tr
 out mid-month counts for the nights before and not the nights after. Each page reads what it
 needs in one query (every slot of a month, every offerer), never one query a slot.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
 from peewee import JOIN, Query
 
-from .models import (GRANTED, REGISTERED, AuditLog, Opportunity, Qualification, QualificationGrant,
-                     QualificationOverride, Registration, Role, RoleRequirement, Slot, User)
+from .models import (
+    GRANTED,
+    REGISTERED,
+    AuditLog,
+    Opportunity,
+    Qualification,
+    QualificationGrant,
+    QualificationOverride,
+    Registration,
+    Role,
+    RoleRequirement,
+    Slot,
+    User,
+)
 from .refused import Refused
 from .timeutil import org_zone, to_local
 
@@ -26,8 +39,7 @@ class Eligibility:
 
     def missing(self, volunteer_id, role_id, day):
         """The names of the role's qualifications this volunteer lacks on `day` (a local date)."""
-        return [name for qid, name in self.needs.get(role_id, ())
-                if self.held.get((volunteer_id, qid), NOT_HELD) < day]
+        return [name for qid, name in self.needs.get(role_id, ()) if self.held.get((volunteer_id, qid), NOT_HELD) < day]
 
     def missing_for(self, volunteer_id, slot, zone=None):
         if slot.role_id not in self.needs:
@@ -48,14 +60,26 @@ def eligibility(volunteers, role_ids):
         return Eligibility({}, {})
     if not isinstance(volunteers, Query):
         volunteers = sorted(set(volunteers)) or [0]
-    grants = ((QualificationGrant.qualification == RoleRequirement.qualification)
-              & QualificationGrant.volunteer.in_(volunteers) & (QualificationGrant.state == GRANTED))
-    rows = (RoleRequirement.select(RoleRequirement.role, Qualification.id, Qualification.name,
-                                   QualificationGrant.volunteer, QualificationGrant.expires_on)
-            .join(Qualification).switch(RoleRequirement)
-            .join(QualificationGrant, JOIN.LEFT_OUTER, on=grants)
-            .where(RoleRequirement.role.in_(role_ids))
-            .order_by(Qualification.position, Qualification.name).tuples())
+    grants = (
+        (QualificationGrant.qualification == RoleRequirement.qualification)
+        & QualificationGrant.volunteer.in_(volunteers)
+        & (QualificationGrant.state == GRANTED)
+    )
+    rows = (
+        RoleRequirement.select(
+            RoleRequirement.role,
+            Qualification.id,
+            Qualification.name,
+            QualificationGrant.volunteer,
+            QualificationGrant.expires_on,
+        )
+        .join(Qualification)
+        .switch(RoleRequirement)
+        .join(QualificationGrant, JOIN.LEFT_OUTER, on=grants)
+        .where(RoleRequirement.role.in_(role_ids))
+        .order_by(Qualification.position, Qualification.name)
+        .tuples()
+    )
     needs, held = {}, {}
     for role_id, qid, name, volunteer_id, expires_on in rows:
         wanted = needs.setdefault(role_id, [])
@@ -85,8 +109,10 @@ def check_qualified(slot, volunteer, registration=None, override=None, by=None):
         return None
     reason, day = (override or "").strip(), slot_day(slot)
     if not reason or registration is None:
-        raise Refused(f"Not registered: {volunteer.name} does not have {', '.join(missing)} "
-                      f"(valid on {day:%a}, {day:%b} {day.day}), which {slot.role.name} needs.")
+        raise Refused(
+            f"Not registered: {volunteer.name} does not have {', '.join(missing)} "
+            f"(valid on {day:%a}, {day:%b} {day.day}), which {slot.role.name} needs."
+        )
     return record_override(registration, missing, reason[:1000], by)
 
 
@@ -94,9 +120,17 @@ def record_override(registration, missing, reason, by):
     """One override a place: a second (after an Undo) replaces the first, the audit keeps both."""
     QualificationOverride.delete().where(QualificationOverride.registration == registration.id).execute()
     row = QualificationOverride.create(registration=registration, reason=reason, by=by)
-    AuditLog.record(by, "rota.qualification-override", registration,
-                    after={"volunteer": registration.volunteer_id, "slot": registration.slot_id,
-                           "missing": missing, "reason": reason})
+    AuditLog.record(
+        by,
+        "rota.qualification-override",
+        registration,
+        after={
+            "volunteer": registration.volunteer_id,
+            "slot": registration.slot_id,
+            "missing": missing,
+            "reason": reason,
+        },
+    )
     return row
 
 
@@ -104,8 +138,11 @@ def overridden(registration_ids):
     """{registration id: reason} of the places a leader filled without the role's qualifications."""
     if not registration_ids:
         return {}
-    return dict(QualificationOverride.select(QualificationOverride.registration, QualificationOverride.reason)
-                .where(QualificationOverride.registration.in_(list(registration_ids))).tuples())
+    return dict(
+        QualificationOverride.select(QualificationOverride.registration, QualificationOverride.reason)
+        .where(QualificationOverride.registration.in_(list(registration_ids)))
+        .tuples()
+    )
 
 
 @dataclass
@@ -134,15 +171,37 @@ class Lapsed:
 def lapsed_places(slots):
     """The registered places of these slots (ids or a query of them) whose holder lacks the role's
     training on the slot's date, leaving out those a leader overrode: two queries, however many."""
-    rows = [Lapsed(*row) for row in Registration.select(
-        Registration.id, Registration.volunteer, Slot.id, Slot.role, Slot.starts_at, Slot.ends_at, Role.name,
-        Opportunity.id, Opportunity.name, Opportunity.group, User.first_name, User.last_name)
-        .join(Slot).join(Role).switch(Slot).join(Opportunity).switch(Registration)
+    rows = [
+        Lapsed(*row)
+        for row in Registration.select(
+            Registration.id,
+            Registration.volunteer,
+            Slot.id,
+            Slot.role,
+            Slot.starts_at,
+            Slot.ends_at,
+            Role.name,
+            Opportunity.id,
+            Opportunity.name,
+            Opportunity.group,
+            User.first_name,
+            User.last_name,
+        )
+        .join(Slot)
+        .join(Role)
+        .switch(Slot)
+        .join(Opportunity)
+        .switch(Registration)
         .join(User, on=Registration.volunteer)
-        .where(Slot.id.in_(slots), Registration.status == REGISTERED,
-               Slot.role.in_(RoleRequirement.select(RoleRequirement.role)),
-               Registration.id.not_in(QualificationOverride.select(QualificationOverride.registration)))
-        .order_by(Slot.starts_at, Role.position).tuples()]
+        .where(
+            Slot.id.in_(slots),
+            Registration.status == REGISTERED,
+            Slot.role.in_(RoleRequirement.select(RoleRequirement.role)),
+            Registration.id.not_in(QualificationOverride.select(QualificationOverride.registration)),
+        )
+        .order_by(Slot.starts_at, Role.position)
+        .tuples()
+    ]
     if not rows:
         return []
     known, zone = eligibility({r.volunteer_id for r in rows}, {r.role_id for r in rows}), org_zone()

@@ -1,4 +1,5 @@
 """Each kind of email's opening paragraph: ours by default, an administrator's own once edited."""
+
 from .models import EmailOpening
 
 DEFAULTS = {
@@ -9,24 +10,32 @@ DEFAULTS = {
     "confirmation-withdrawn": (
         "A change of plan: please disregard the confirmation we sent you for the shift below. You are "
         "not registered for it at the moment; your offer is pending again, and we will email you as "
-        "soon as the rota is settled."),
-    "removed": ("We have had to cancel your registration for the shift below, so you are no longer "
-                "registered for it and we will not be expecting you."),
-    "welcome": ("Thank you for volunteering with {organisation}. Your CERVIS account is ready: this is "
-                "where you offer shifts and keep your details up to date."),
+        "soon as the rota is settled."
+    ),
+    "removed": (
+        "We have had to cancel your registration for the shift below, so you are no longer "
+        "registered for it and we will not be expecting you."
+    ),
+    "welcome": (
+        "Thank you for volunteering with {organisation}. Your CERVIS account is ready: this is "
+        "where you offer shifts and keep your details up to date."
+    ),
     "shift-bookings-launched": (
         "Shift bookings are open for the shifts below. Please offer for the shifts you can do before "
         "the offer deadline; your group leaders then make the rota, and you will receive a "
-        "confirmation email for each shift you are registered for."),
+        "confirmation email for each shift you are registered for."
+    ),
     # An administrator may rewrite it on the email kinds page: it is the whole of the decline e-mail.
     "application-declined": (
         "Thank you for applying to volunteer with {organisation}, and for the time you gave it. We are "
         "sorry that we are not able to take your application further at the moment. This is no reflection "
-        "on the kindness of your offer, and we wish you well."),
+        "on the kindness of your offer, and we wish you well."
+    ),
     "more-shifts-added": "More shifts have been added to a month that is already open for offers.",
     "offer-deadline": (
         "The offer deadline for the shifts below is near, and you have not offered for any of them "
-        "yet. If you can help, please offer for the shifts you can do before the deadline."),
+        "yet. If you can help, please offer for the shifts you can do before the deadline."
+    ),
 }
 
 

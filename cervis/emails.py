@@ -2,6 +2,7 @@
 
 Templates: templates/emails/<kind>-subject.txt, <kind>-body.txt and <kind>-body.html.
 """
+
 import secrets
 import time
 from datetime import datetime
@@ -29,26 +30,54 @@ class Letters:
         self.templates = [current_app.jinja_env.get_template(f"emails/{kind}-{part}") for part in self.PARTS]
         self.shared = {}
         current_app.update_template_context(self.shared)  # what render_template would add to each
-        self.shared.update(org=org, brand=lambda: face, opening=opening(kind, org),
-                           home_url=current_app.config["BASE_URL"].rstrip("/") + "/")
+        self.shared.update(
+            org=org,
+            brand=lambda: face,
+            opening=opening(kind, org),
+            home_url=current_app.config["BASE_URL"].rstrip("/") + "/",
+        )
         self.domain = (current_app.config["MAIL_SENDER"].rpartition("@")[2] or "cervis.local").strip(">")
 
     def render(self, to_name="", urgent=False, **context):
         """(subject, text, html) of one email."""
-        subject, text, html = (t.render({**self.shared, "to_name": to_name, "urgent": urgent, **context})
-                               for t in self.templates)
+        subject, text, html = (
+            t.render({**self.shared, "to_name": to_name, "urgent": urgent, **context}) for t in self.templates
+        )
         subject = subject.strip()
         return fit_subject(f"URGENT: {subject}" if urgent else subject), text, html
 
-    def row(self, to_addr, to_name="", user=None, urgent=False, send_after=None, about=None, key=None,
-            from_name="", reply_to="", **context):
+    def row(
+        self,
+        to_addr,
+        to_name="",
+        user=None,
+        urgent=False,
+        send_after=None,
+        about=None,
+        key=None,
+        from_name="",
+        reply_to="",
+        **context,
+    ):
         """An Email row's values, rendered, not yet saved."""
         subject, text, html = self.render(to_name, urgent, **context)
-        return dict(kind=self.kind, to_addr=to_addr, to_name=to_name, user=user, urgent=urgent,
-                    subject=subject, body_text=text, body_html=html,
-                    message_id=message_id(self.domain), send_after=send_after or utcnow(),
-                    subject_type=type(about).__name__ if about is not None else "",
-                    subject_id=getattr(about, "id", None), key=key, from_name=from_name, reply_to=reply_to)
+        return dict(
+            kind=self.kind,
+            to_addr=to_addr,
+            to_name=to_name,
+            user=user,
+            urgent=urgent,
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            message_id=message_id(self.domain),
+            send_after=send_after or utcnow(),
+            subject_type=type(about).__name__ if about is not None else "",
+            subject_id=getattr(about, "id", None),
+            key=key,
+            from_name=from_name,
+            reply_to=reply_to,
+        )
 
 
 def message_id(domain):
@@ -62,10 +91,22 @@ def render(kind, to_name="", urgent=False, **context):
     return Letters(kind).render(to_name, urgent, **context)
 
 
-def queue(kind, to_addr, to_name="", user=None, urgent=False, send_after=None, about=None, key=None,
-          from_name="", reply_to="", **context):
-    return Email.create(**Letters(kind).row(to_addr, to_name, user, urgent, send_after, about, key,
-                                            from_name, reply_to, **context))
+def queue(
+    kind,
+    to_addr,
+    to_name="",
+    user=None,
+    urgent=False,
+    send_after=None,
+    about=None,
+    key=None,
+    from_name="",
+    reply_to="",
+    **context,
+):
+    return Email.create(
+        **Letters(kind).row(to_addr, to_name, user, urgent, send_after, about, key, from_name, reply_to, **context)
+    )
 
 
 def queue_all(rows):
@@ -115,15 +156,23 @@ def password_changed(user):
 
 # The rota board's emails, handed what they say by cervis/rota_emails.py --------------------------
 
+
 def _rota_row(letters, volunteer, about, send_after=None, **context):
     """A rota email's row, to the volunteer or to the parent who reads a family member's; None
     when nobody can read it (the change still shows on the board and the portal)."""
     inbox = volunteer.inbox
     if inbox is None:
         return None
-    return letters.row(inbox.email, inbox.name, user=inbox, about=about, send_after=send_after,
-                       user_first=inbox.first_name, for_other=volunteer.name if inbox.id != volunteer.id else "",
-                       **context)
+    return letters.row(
+        inbox.email,
+        inbox.name,
+        user=inbox,
+        about=about,
+        send_after=send_after,
+        user_first=inbox.first_name,
+        for_other=volunteer.name if inbox.id != volunteer.id else "",
+        **context,
+    )
 
 
 def _rota_email(kind, volunteer, about, send_after=None, **context):
@@ -138,8 +187,15 @@ def save(row):
 def rota_confirmation(registration, details, send_after=None, soon=False, shift_leader=None):
     """The guide's "Next Steps" confirmation's row, rendered, not saved; send_after leaves the
     leader an undo window. Soon (no reminder will follow), it says so and names that night's shift leader."""
-    return _rota_row(Letters("confirmation"), registration.volunteer, registration, send_after,
-                     soon=soon, shift_leader=shift_leader, **details)
+    return _rota_row(
+        Letters("confirmation"),
+        registration.volunteer,
+        registration,
+        send_after,
+        soon=soon,
+        shift_leader=shift_leader,
+        **details,
+    )
 
 
 def rota_called_up(registration, details):
@@ -163,6 +219,7 @@ def rota_cancelled(registration, details):
 
 class Shift(NamedTuple):
     """One slot as a "not required" email lists it."""
+
     event_name: str
     starts_at: datetime
     ends_at: datetime
@@ -182,16 +239,19 @@ def rota_not_required_rows(shifts_of, about=None, send_after=None):
     letters, zone = Letters("not-required"), org_zone()
     rows = {}
     for volunteer, shifts in shifts_of.items():
-        listed = [{"event_name": s.event_name, "when": slot_when(s.starts_at, s.ends_at, zone), "role": s.role}
-                  for s in shifts]
+        listed = [
+            {"event_name": s.event_name, "when": slot_when(s.starts_at, s.ends_at, zone), "role": s.role}
+            for s in shifts
+        ]
         rows[volunteer.id] = _rota_row(letters, volunteer, about, send_after, shifts=listed)
     return rows
 
 
 def opportunity_cancelled(user, opportunity, message, shifts):
     """An opportunity a volunteer offered for or was registered to has been cancelled by its leader."""
-    return to_user("opportunity-cancelled", user, opportunity=opportunity, message=message, shifts=shifts,
-                   about=opportunity)
+    return to_user(
+        "opportunity-cancelled", user, opportunity=opportunity, message=message, shifts=shifts, about=opportunity
+    )
 
 
 def fit_subject(subject, limit=255):
@@ -199,7 +259,7 @@ def fit_subject(subject, limit=255):
     word with an ellipsis: a long opportunity name must not stop its confirmation."""
     if len(subject) <= limit:
         return subject
-    cut = subject[:limit - 1]
+    cut = subject[: limit - 1]
     if cut.rfind(" ") > limit - 40:  # a word boundary near the end; else cut inside the long word
-        cut = cut[:cut.rfind(" ")]
+        cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" -:,") + "…"

@@ -8,6 +8,7 @@ the fact of the erasure). Other people's emails and records keep every word but 
 e-mail address and phones (cervis/mentions.py), and the .eml copies are written again, not deleted. SQLite overwrites what it deletes (secure_delete) and the write-ahead log is emptied
 after, so the words are not left in the database's files either.
 """
+
 import hashlib
 import hmac
 import json
@@ -18,9 +19,30 @@ from flask import current_app
 
 from . import outbox, training, vetting
 from .db import database, is_sqlite, utcnow, write_transaction
-from .models import (CANCELLED, PENDING, REGISTERED, Application, AuditLog, CalendarFeed, CoverAsk, Document, Email,
-                     EmailAttachment, Erasure, LeaderNote, Membership, OpportunityUnlock, Organisation, Profile,
-                     Registration, RegistrationEvent, ServiceRecord, Slot, Throttle, User)
+from .models import (
+    CANCELLED,
+    PENDING,
+    REGISTERED,
+    Application,
+    AuditLog,
+    CalendarFeed,
+    CoverAsk,
+    Document,
+    Email,
+    EmailAttachment,
+    Erasure,
+    LeaderNote,
+    Membership,
+    OpportunityUnlock,
+    Organisation,
+    Profile,
+    Registration,
+    RegistrationEvent,
+    ServiceRecord,
+    Slot,
+    Throttle,
+    User,
+)
 from .models.docs import VOLUNTEER
 from .mentions import ERASED_NAME, Mentions
 from .models.people import new_token
@@ -68,8 +90,7 @@ def _erase(actor, volunteer, now):
         files = _delete_personal_rows(people, ids)
         rewritten = _redact_mentions(mentions)
         _wipe_people(ids, now)
-        AuditLog.record(actor, "volunteer.erase", volunteer,
-                        after={"family_members": len(ids) - 1, **kept})
+        AuditLog.record(actor, "volunteer.erase", volunteer, after={"family_members": len(ids) - 1, **kept})
     for path in files:
         path.unlink(missing_ok=True)
     _rewrite_copies(rewritten)
@@ -82,15 +103,25 @@ def _erase(actor, volunteer, now):
 # e-mail keyed-hashed with the instance's secret (no personal data), so a restore of an older
 # backup erases them again.
 
+
 def _email_key(email):
     key = current_app.config["SECRET_KEY"]
-    return hmac.new(key.encode() if isinstance(key, str) else key, email.strip().lower().encode(),
-                    hashlib.sha256).hexdigest()
+    return hmac.new(
+        key.encode() if isinstance(key, str) else key, email.strip().lower().encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def _log(volunteer, now):
-    line = json.dumps({"user": volunteer.id, "email": _email_key(volunteer.email) if volunteer.email else None,
-                       "erased_at": now.isoformat()}) + "\n"
+    line = (
+        json.dumps(
+            {
+                "user": volunteer.id,
+                "email": _email_key(volunteer.email) if volunteer.email else None,
+                "erased_at": now.isoformat(),
+            }
+        )
+        + "\n"
+    )
     fd = os.open(Path(current_app.instance_path) / LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, line.encode())
@@ -102,7 +133,7 @@ def _log(volunteer, now):
 def logged():
     path = Path(current_app.instance_path) / LOG
     entries = []
-    for line in (path.read_text().splitlines() if path.exists() else []):
+    for line in path.read_text().splitlines() if path.exists() else []:
         try:
             entries.append(json.loads(line))
         except ValueError:
@@ -130,26 +161,31 @@ def _logged_person(entry):
     by_id = User.get_or_none(User.id == entry.get("user"))
     if by_id is not None and by_id.email and _email_key(by_id.email) == entry["email"]:
         return by_id
-    return next((u for u in User.select().where(User.email.is_null(False))
-                 if _email_key(u.email) == entry["email"]), None)
+    return next(
+        (u for u in User.select().where(User.email.is_null(False)) if _email_key(u.email) == entry["email"]), None
+    )
 
 
 def _anonymise_history(ids, now):
     """Past registrations and service stay (the counts); future offers are withdrawn."""
     theirs = Registration.volunteer.in_(ids)
-    future = [r.id for r in Registration.select(Registration.id).join(Slot).where(
-        theirs, Slot.starts_at > now, Registration.status.in_([PENDING, REGISTERED]))]
+    future = [
+        r.id
+        for r in Registration.select(Registration.id)
+        .join(Slot)
+        .where(theirs, Slot.starts_at > now, Registration.status.in_([PENDING, REGISTERED]))
+    ]
     if future:
         Registration.update(status=CANCELLED, cancelled_at=now, updated_at=now).where(
-            Registration.id.in_(future)).execute()
-        RegistrationEvent.insert_many([{"registration": r, "status": CANCELLED, "at": now}
-                                       for r in future]).execute()
+            Registration.id.in_(future)
+        ).execute()
+        RegistrationEvent.insert_many([{"registration": r, "status": CANCELLED, "at": now} for r in future]).execute()
     Registration.update(note="", cancel_reason="").where(theirs).execute()
-    RegistrationEvent.update(note="").where(RegistrationEvent.registration.in_(
-        Registration.select(Registration.id).where(theirs))).execute()
+    RegistrationEvent.update(note="").where(
+        RegistrationEvent.registration.in_(Registration.select(Registration.id).where(theirs))
+    ).execute()
     ServiceRecord.update(description="").where(ServiceRecord.volunteer.in_(ids)).execute()
-    return {"registrations_kept": Registration.select().where(theirs).count(),
-            "future_offers_withdrawn": len(future)}
+    return {"registrations_kept": Registration.select().where(theirs).count(), "future_offers_withdrawn": len(future)}
 
 
 def _delete_personal_rows(people, ids):
@@ -163,18 +199,19 @@ def _delete_personal_rows(people, ids):
     theirs = Email.user.in_(ids) | Email.to_addr.in_(addresses or [""])
     files += [outbox.eml_path(e) for e in Email.select().where(theirs)]
     # The audit log keeps that something happened to them, not what it said.
-    AuditLog.update(before="", after="").where(AuditLog.id.in_(
-        [a.id for a in audit_about(people)])).execute()
+    AuditLog.update(before="", after="").where(AuditLog.id.in_([a.id for a in audit_about(people)])).execute()
     files += training.erase_for(ids)  # criminal-offence data among them: nothing of it stays
     files += vetting.erase_applications(Application.select().where(Application.user.in_(ids)))  # and references
-    for query in (Document.delete().where(Document.id.in_([d.id for d in docs] or [0])),
-                  Email.delete().where(theirs),
-                  Profile.delete().where(Profile.user.in_(ids)),
-                  Membership.delete().where(Membership.user.in_(ids)),
-                  LeaderNote.delete().where(LeaderNote.volunteer.in_(ids)),
-                  CoverAsk.delete().where(CoverAsk.volunteer.in_(ids)),
-                  CalendarFeed.delete().where(CalendarFeed.user.in_(ids)),
-                  OpportunityUnlock.delete().where(OpportunityUnlock.user.in_(ids))):
+    for query in (
+        Document.delete().where(Document.id.in_([d.id for d in docs] or [0])),
+        Email.delete().where(theirs),
+        Profile.delete().where(Profile.user.in_(ids)),
+        Membership.delete().where(Membership.user.in_(ids)),
+        LeaderNote.delete().where(LeaderNote.volunteer.in_(ids)),
+        CoverAsk.delete().where(CoverAsk.volunteer.in_(ids)),
+        CalendarFeed.delete().where(CalendarFeed.user.in_(ids)),
+        OpportunityUnlock.delete().where(OpportunityUnlock.user.in_(ids)),
+    ):
         query.execute()
     for address in addresses:
         Throttle.delete().where(Throttle.key.endswith(":" + address)).execute()
@@ -182,9 +219,14 @@ def _delete_personal_rows(people, ids):
 
 
 # Other people's records that can name them; an e-mail's from_name / reply_to are handled apart.
-TEXTS = ((Email, ("subject", "body_text", "body_html")), (EmailAttachment, ("filename", "content")),
-         (AuditLog, ("before", "after")), (LeaderNote, ("text",)), (RegistrationEvent, ("note",)),
-         (Registration, ("note", "cancel_reason")))
+TEXTS = (
+    (Email, ("subject", "body_text", "body_html")),
+    (EmailAttachment, ("filename", "content")),
+    (AuditLog, ("before", "after")),
+    (LeaderNote, ("text",)),
+    (RegistrationEvent, ("note",)),
+    (Registration, ("note", "cancel_reason")),
+)
 
 
 def _redact_mentions(mentions):
@@ -197,8 +239,9 @@ def _redact_mentions(mentions):
         wide = list(fields) + (["from_name", "reply_to"] if model is Email else [])
         query = model.select().where(_holding(model, wide, mentions.fragments))
         for row in query:
-            theirs = model is Email and (mentions.names_them(row.from_name) or
-                                         row.reply_to.lower() in mentions.addresses)
+            theirs = model is Email and (
+                mentions.names_them(row.from_name) or row.reply_to.lower() in mentions.addresses
+            )
             changes = {f: mentions.redact(getattr(row, f), theirs) for f in fields}
             if theirs:
                 changes.update(from_name="", reply_to="")
@@ -215,7 +258,7 @@ def _holding(model, fields, fragments):
     fragments = {f.lower() if f.isascii() else f for f in fragments}
     terms = [getattr(model, field).contains(f) for field in fields for f in sorted(fragments)]
     while len(terms) > 1:
-        terms = [a | b for a, b in zip(terms[::2], terms[1::2])] + terms[len(terms) // 2 * 2:]
+        terms = [a | b for a, b in zip(terms[::2], terms[1::2])] + terms[len(terms) // 2 * 2 :]
     return terms[0]
 
 
@@ -231,10 +274,19 @@ def _rewrite_copies(email_ids):
 
 
 def _wipe_people(ids, now):
-    User.update(first_name=ERASED_FIRST, last_name=ERASED_LAST, email=None, password_hash=None,
-                temp_password_hash=None, temp_password_expires=None, must_change_password=False,
-                session_token=new_token(), active=False, is_admin=False, leader_seen_at=None,
-                ).where(User.id.in_(ids)).execute()
+    User.update(
+        first_name=ERASED_FIRST,
+        last_name=ERASED_LAST,
+        email=None,
+        password_hash=None,
+        temp_password_hash=None,
+        temp_password_expires=None,
+        must_change_password=False,
+        session_token=new_token(),
+        active=False,
+        is_admin=False,
+        leader_seen_at=None,
+    ).where(User.id.in_(ids)).execute()
     for user_id in ids:
         updated = Erasure.update(erased_at=now).where(Erasure.user == user_id).execute()
         if not updated:

@@ -1,4 +1,5 @@
 """Forms shared across areas. Labels keep the volunteer guide's wording."""
+
 import unicodedata
 
 from flask_wtf import FlaskForm
@@ -39,20 +40,35 @@ def _strip(value):
 
 
 class ResetForm(FlaskForm):
-    email = EmailField("E-mail:", filters=[_strip], validators=[
-        DataRequired("Please enter your e-mail address."), Email("Please enter a valid e-mail address."), single_line])
-    first_name = StringField("First Name:", filters=[_strip],
-                             validators=[DataRequired("Please enter your first name."), single_line])
+    email = EmailField(
+        "E-mail:",
+        filters=[_strip],
+        validators=[
+            DataRequired("Please enter your e-mail address."),
+            Email("Please enter a valid e-mail address."),
+            single_line,
+        ],
+    )
+    first_name = StringField(
+        "First Name:", filters=[_strip], validators=[DataRequired("Please enter your first name."), single_line]
+    )
 
 
 class NewPasswordForm(FlaskForm):
-    new_password = PasswordField("New Password:*", validators=[
-        DataRequired("Please choose a new password."), Length(max=MAX_LENGTH, message=TOO_LONG)])
-    confirm = PasswordField("Confirm New Password:*", validators=[
-        DataRequired("Please enter the new password again."),
-        EqualTo("new_password", "The two passwords are not the same.")])
+    new_password = PasswordField(
+        "New Password:*",
+        validators=[DataRequired("Please choose a new password."), Length(max=MAX_LENGTH, message=TOO_LONG)],
+    )
+    confirm = PasswordField(
+        "Confirm New Password:*",
+        validators=[
+            DataRequired("Please enter the new password again."),
+            EqualTo("new_password", "The two passwords are not the same."),
+        ],
+    )
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField("Current Password:*", validators=[
-        DataRequired("Please enter your current password.")])
+    current_password = PasswordField(
+        "Current Password:*", validators=[DataRequired("Please enter your current password.")]
+    )

@@ -21,6 +21,7 @@ form, a new group) calls answered(location, message, target=...); one that draws
 fragment itself (a refusal, 4xx) calls answer_now(message, category, target) before rendering.
 A form sent back with mistakes uses error_summary(form) from _form.html: the same id, focused.
 """
+
 from flask import flash, g, make_response, redirect, render_template, request, session
 
 ANSWER = "answer"  # the id of the one answer on a page, and the anchor a redirect lands on

@@ -1,4 +1,5 @@
 """The server's memory on a small machine: what it frees goes back to the system."""
+
 import ctypes
 
 M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # glibc's mallopt() parameters

@@ -7,6 +7,7 @@ JSON-escaped (the audit log's \\u00e1), URL-encoded (mailto: links), and any cas
 any spacing, as tel: links and in +44 form. In an e-mail they wrote (a leader's message), their
 first name goes too: there it can only be them.
 """
+
 import html
 import json
 import re
@@ -23,8 +24,15 @@ def _encodings(text):
     """The ways a value is stored: as typed, HTML-escaped, JSON-escaped, URL-encoded; in any case."""
     forms = set()
     for cased in {text, text.upper(), text.lower(), text.title()}:
-        forms |= {cased, str(escape(cased)), html.escape(cased), json.dumps(cased)[1:-1],
-                  quote(cased), quote(cased, safe=""), quote_plus(cased)}
+        forms |= {
+            cased,
+            str(escape(cased)),
+            html.escape(cased),
+            json.dumps(cased)[1:-1],
+            quote(cased),
+            quote(cased, safe=""),
+            quote_plus(cased),
+        }
     return forms
 
 
@@ -67,8 +75,7 @@ class Mentions:
         for pattern, fragments in phones:
             self.fragments |= fragments
             self.rules.append((re.compile(pattern), REDACTED))
-        self.first_names = (re.compile(_whole(set().union(*map(_encodings, firsts))), re.IGNORECASE)
-                            if firsts else None)
+        self.first_names = re.compile(_whole(set().union(*map(_encodings, firsts))), re.IGNORECASE) if firsts else None
 
     def redact(self, text, theirs=False):
         """The text without them; `theirs` for what they wrote, where their first name is them too."""

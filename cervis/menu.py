@@ -1,49 +1,68 @@
 """The portal menus, in the guide's words. An item shows only once its page exists: never a dead link."""
+
 from flask import current_app
 
 VOLUNTEER = [
-    ("Registration Management", [
-        ("Sign up / Apply for an Upcoming Opportunity", "volunteer.signup"),
-        ("View or Cancel Registration for an Upcoming Opportunity", "volunteer.registrations"),
-        ("Record or Update Service Project Activity", "volunteer.service"),
-    ]),
-    ("Profile Management", [
-        ("View or Update Volunteer Profile Information", "volunteer.profile"),
-        ("View Posted Documents", "volunteer.documents"),
-    ]),
-    ("Report Management", [
-        ("View or Print Volunteer Activity History", "volunteer.history"),
-    ]),
-    ("Account Management", [
-        ("Change Password", "auth.change_password"),
-    ]),
+    (
+        "Registration Management",
+        [
+            ("Sign up / Apply for an Upcoming Opportunity", "volunteer.signup"),
+            ("View or Cancel Registration for an Upcoming Opportunity", "volunteer.registrations"),
+            ("Record or Update Service Project Activity", "volunteer.service"),
+        ],
+    ),
+    (
+        "Profile Management",
+        [
+            ("View or Update Volunteer Profile Information", "volunteer.profile"),
+            ("View Posted Documents", "volunteer.documents"),
+        ],
+    ),
+    (
+        "Report Management",
+        [
+            ("View or Print Volunteer Activity History", "volunteer.history"),
+        ],
+    ),
+    (
+        "Account Management",
+        [
+            ("Change Password", "auth.change_password"),
+        ],
+    ),
 ]
 
 LEADER = [
-    ("Group Management", [
-        ("Leader Home", "leader.home"),
-        ("Groups, Roles and Members", "leader.groups"),
-        ("Add Volunteer", "leader.member_new"),
-        ("Import Volunteers", "leader.import_volunteers"),
-        ("Applications", "leader.applications"),
-        ("Opportunities and Slots", "leader.opportunities"),
-    ]),
+    (
+        "Group Management",
+        [
+            ("Leader Home", "leader.home"),
+            ("Groups, Roles and Members", "leader.groups"),
+            ("Add Volunteer", "leader.member_new"),
+            ("Import Volunteers", "leader.import_volunteers"),
+            ("Applications", "leader.applications"),
+            ("Opportunities and Slots", "leader.opportunities"),
+        ],
+    ),
 ]
 
 ADMIN = [
-    ("Administration", [
-        ("Administrator Home", "admin.home"),
-        ("Organisation Settings", "admin.settings"),
-        ("Logo, Colour and Welcome", "admin.branding_page"),
-        ("Lists", "admin.lists"),
-        ("Recruitment Steps", "admin.recruitment_steps"),
-        ("People", "admin.people"),
-        ("Posted Documents", "admin.documents"),
-        ("Audit Log", "admin.audit"),
-        ("Data Protection", "admin.data_protection"),
-        ("Outbox", "admin.outbox"),
-        ("Emails", "admin.emails"),
-    ]),
+    (
+        "Administration",
+        [
+            ("Administrator Home", "admin.home"),
+            ("Organisation Settings", "admin.settings"),
+            ("Logo, Colour and Welcome", "admin.branding_page"),
+            ("Lists", "admin.lists"),
+            ("Recruitment Steps", "admin.recruitment_steps"),
+            ("People", "admin.people"),
+            ("Posted Documents", "admin.documents"),
+            ("Audit Log", "admin.audit"),
+            ("Data Protection", "admin.data_protection"),
+            ("Outbox", "admin.outbox"),
+            ("Emails", "admin.emails"),
+        ],
+    ),
 ]
 
 

@@ -1,5 +1,6 @@
 """'Send E-mail to Selected': a leader writes to chosen volunteers, each through the outbox with
 the leader's name on it and replies going to the leader. Rate-limited and audit-logged."""
+
 import hashlib
 from datetime import datetime, time, timedelta
 
@@ -18,9 +19,12 @@ class TooMany(Exception):
 
 def group_members(group, ids):
     """Of these ids, the group's active members, by name."""
-    return list(User.select().join(Membership, on=(Membership.user == User.id))
-                .where(Membership.group == group.id, User.id.in_(ids or [0]), User.active == True)  # noqa: E712
-                .order_by(User.first_name, User.last_name, User.id))
+    return list(
+        User.select()
+        .join(Membership, on=(Membership.user == User.id))
+        .where(Membership.group == group.id, User.id.in_(ids or [0]), User.active == True)
+        .order_by(User.first_name, User.last_name, User.id)
+    )
 
 
 def registered_on(opportunity, day):
@@ -28,10 +32,20 @@ def registered_on(opportunity, day):
     zone = org_zone()
     start = to_utc(datetime.combine(day, time()), zone)
     end = to_utc(datetime.combine(day + timedelta(days=1), time()), zone)
-    return list(User.select().join(Registration, on=(Registration.volunteer == User.id)).join(Slot)
-                .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end,
-                       Registration.status == REGISTERED, User.active == True)  # noqa: E712
-                .distinct().order_by(User.first_name, User.last_name, User.id))
+    return list(
+        User.select()
+        .join(Registration, on=(Registration.volunteer == User.id))
+        .join(Slot)
+        .where(
+            Slot.opportunity == opportunity.id,
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+            Registration.status == REGISTERED,
+            User.active == True,
+        )
+        .distinct()
+        .order_by(User.first_name, User.last_name, User.id)
+    )
 
 
 def _stopped(about):
@@ -39,8 +53,12 @@ def _stopped(about):
     messages. Nobody, for a message to those registered on a date: it is about their own shift."""
     if not isinstance(about, Group):
         return set()
-    return {u for (u,) in LeaderMessageOptOut.select(LeaderMessageOptOut.user).where(
-        LeaderMessageOptOut.group == about.id).tuples()}
+    return {
+        u
+        for (u,) in LeaderMessageOptOut.select(LeaderMessageOptOut.user)
+        .where(LeaderMessageOptOut.group == about.id)
+        .tuples()
+    }
 
 
 def stopped(about, people):
@@ -56,8 +74,13 @@ def _to_members(about, readers):
         return {reader.id: {} for reader in readers}
     stopped = _stopped(about)
     profile = emails.absolute("volunteer.profile", _anchor="announcements")
-    return {reader.id: dict(unsubscribe_link=unsubscribe_url(reader.id, about.id, MESSAGES), group=about,
-                            profile_link=profile) for reader in readers if reader.id not in stopped}
+    return {
+        reader.id: dict(
+            unsubscribe_link=unsubscribe_url(reader.id, about.id, MESSAGES), group=about, profile_link=profile
+        )
+        for reader in readers
+        if reader.id not in stopped
+    }
 
 
 def send(leader, volunteers, subject, message, about, now=None):
@@ -72,10 +95,31 @@ def send(leader, volunteers, subject, message, about, now=None):
         if Throttle.count(key, MESSAGE_WINDOW) >= MESSAGES_PER_WINDOW:
             raise TooMany()
         Throttle.hit(key)
-        queued = [reader for reader in readers.values() if reader.id in links and emails.once(
-            f"leader-message:{leader.id}:{digest}:{reader.id}", "leader-message", reader,
-            subject=subject, message=message, leader=leader, about=about,
-            from_name=leader.name, reply_to=leader.email or "", **links[reader.id])]
-        AuditLog.record(leader, "message.send", about, after={
-            "subject": subject, "to": sorted(r.id for r in queued), "selected": sorted(v.id for v in volunteers)})
+        queued = [
+            reader
+            for reader in readers.values()
+            if reader.id in links
+            and emails.once(
+                f"leader-message:{leader.id}:{digest}:{reader.id}",
+                "leader-message",
+                reader,
+                subject=subject,
+                message=message,
+                leader=leader,
+                about=about,
+                from_name=leader.name,
+                reply_to=leader.email or "",
+                **links[reader.id],
+            )
+        ]
+        AuditLog.record(
+            leader,
+            "message.send",
+            about,
+            after={
+                "subject": subject,
+                "to": sorted(r.id for r in queued),
+                "selected": sorted(v.id for v in volunteers),
+            },
+        )
     return len(queued)

@@ -3,6 +3,7 @@
 Each migration is a function of a playhouse.migrate migrator; its number is kept in
 the SchemaVersion table so it runs once. Append new ones to MIGRATIONS, never edit old ones.
 """
+
 import peewee
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
@@ -19,9 +20,11 @@ class SchemaVersion(BaseModel):
 def _rota_indexes(m):
     """What Leader Home and the rota board ask most: a month's slots, counts by status, recent
     cancellations. IF NOT EXISTS: create_tables(safe=True) may have made them from the models."""
-    for name, table, columns in (("registration_cancelled_at", "registration", "cancelled_at"),
-                                 ("registration_slot_id_status", "registration", "slot_id, status"),
-                                 ("slot_opportunity_id_starts_at", "slot", "opportunity_id, starts_at")):
+    for name, table, columns in (
+        ("registration_cancelled_at", "registration", "cancelled_at"),
+        ("registration_slot_id_status", "registration", "slot_id, status"),
+        ("slot_opportunity_id_starts_at", "slot", "opportunity_id, starts_at"),
+    ):
         m.database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})')
     return []
 
@@ -47,11 +50,17 @@ def _email_keys_and_announcements(m):
     # Only what is missing: run again over a database that has it (as a test of the migrations
     # before it does), it changes nothing.
     have = {(t, c.name) for t in ("email", "organisation", "slot") for c in m.database.get_columns(t)}
-    added = [(t, c, f) for t, c, f in (
-        ("email", "key", peewee.CharField(null=True)), ("email", "from_name", peewee.CharField(default="")),
-        ("email", "reply_to", peewee.CharField(default="")),
-        ("organisation", "deadline_reminder_days", peewee.IntegerField(default=3)),
-        ("slot", "created_at", peewee.DateTimeField(default=utcnow))) if (t, c) not in have]
+    added = [
+        (t, c, f)
+        for t, c, f in (
+            ("email", "key", peewee.CharField(null=True)),
+            ("email", "from_name", peewee.CharField(default="")),
+            ("email", "reply_to", peewee.CharField(default="")),
+            ("organisation", "deadline_reminder_days", peewee.IntegerField(default=3)),
+            ("slot", "created_at", peewee.DateTimeField(default=utcnow)),
+        )
+        if (t, c) not in have
+    ]
     ops = [m.add_column(t, c, f) for t, c, f in added]
     if ("email", "key") not in have or "email_key" not in {i.name for i in m.database.get_indexes("email")}:
         ops.append(m.add_index("email", ("key",), True))
@@ -63,17 +72,26 @@ def _already_announced(now):
     from zoneinfo import ZoneInfo
 
     # Only the columns that exist before this migration's own.
-    zone = ZoneInfo(Organisation.select(Organisation.timezone).order_by(Organisation.id).scalar()
-                    or "Europe/London")
-    rows = (Slot.select(Slot.id, Slot.opportunity, Slot.starts_at).join(Opportunity)
-            .where(Opportunity.live_from <= now, Slot.starts_at > now).tuples())
+    zone = ZoneInfo(Organisation.select(Organisation.timezone).order_by(Organisation.id).scalar() or "Europe/London")
+    rows = (
+        Slot.select(Slot.id, Slot.opportunity, Slot.starts_at)
+        .join(Opportunity)
+        .where(Opportunity.live_from <= now, Slot.starts_at > now)
+        .tuples()
+    )
     newest = {}
     for slot_id, opportunity_id, starts_at in rows:
         key = (opportunity_id, month_key(month_of(starts_at, zone)))
         newest[key] = max(newest.get(key, 0), slot_id)
     for (opportunity_id, month), upto in newest.items():
-        Announcement.insert(opportunity=opportunity_id, month=month, kind="before", upto_slot=upto,
-                            key=f"before:{opportunity_id}:{month}", at=now).on_conflict_ignore().execute()
+        Announcement.insert(
+            opportunity=opportunity_id,
+            month=month,
+            kind="before",
+            upto_slot=upto,
+            key=f"before:{opportunity_id}:{month}",
+            at=now,
+        ).on_conflict_ignore().execute()
 
 
 def _drop_status_index(m):
@@ -86,11 +104,14 @@ def _history_indexes(m):
     """Lookups that read all history without them: each person's latest action (the retention
     reminder), a registration's emails (undo, Complete Rota), the outbox's next emails (every 20
     seconds)."""
-    for name, table, columns in (("auditlog_actor_id_at", "auditlog", "actor_id, at"),
-                                 ("email_subject_type_subject_id", "email", "subject_type, subject_id")):
+    for name, table, columns in (
+        ("auditlog_actor_id_at", "auditlog", "actor_id, at"),
+        ("email_subject_type_subject_id", "email", "subject_type, subject_id"),
+    ):
         m.database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})')
-    m.database.execute_sql('CREATE INDEX IF NOT EXISTS "email_outbox" ON "email" '
-                           '("status", "urgent" DESC, "send_after", "id")')
+    m.database.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "email_outbox" ON "email" ("status", "urgent" DESC, "send_after", "id")'
+    )
     m.database.execute_sql('DROP INDEX IF EXISTS "email_status"')  # email_outbox begins with it
     return []
 
@@ -114,8 +135,16 @@ def _application_retention(m):
 
 
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
-MIGRATIONS = [_rota_indexes, _retention_years, _session_lifetime, _email_keys_and_announcements,
-              _drop_status_index, _history_indexes, _proof_gained_on, _application_retention]
+MIGRATIONS = [
+    _rota_indexes,
+    _retention_years,
+    _session_lifetime,
+    _email_keys_and_announcements,
+    _drop_status_index,
+    _history_indexes,
+    _proof_gained_on,
+    _application_retention,
+]
 
 
 def apply():

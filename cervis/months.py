@@ -1,4 +1,5 @@
 """Month arithmetic: a month is the date of its first day, in the organisation's zone."""
+
 from datetime import date, datetime
 
 from .timeutil import org_zone, to_local, to_utc

@@ -5,6 +5,7 @@ The guide's "Offering Shifts": a volunteer (or the parent registering a family m
 opportunity of their groups, ticks slots and clicks "Register". An offer is a pending
 registration: it uses up no spot until a group leader accepts it.
 """
+
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,16 +14,28 @@ from peewee import Case, fn
 
 from .db import utcnow, write_transaction
 from .eligibility import eligibility, training_needed
-from .models import (CANCELLED, REGISTERED, Group, Membership, Opportunity,
-                     OpportunityInterest, OpportunityUnlock, Profile, Registration,
-                     Role, Slot)
+from .models import (
+    CANCELLED,
+    REGISTERED,
+    Group,
+    Membership,
+    Opportunity,
+    OpportunityInterest,
+    OpportunityUnlock,
+    Profile,
+    Registration,
+    Role,
+    Slot,
+)
 from .timeutil import org_zone, slot_when, to_local, to_utc
+
 
 class NotAllowed(Exception):
     """A slot of an opportunity this volunteer cannot see: only a crafted form sends one."""
 
 
 # Who sees what ----------------------------------------------------------------------------------
+
 
 def _people(volunteer):
     """A family member shares the account holder's groups and codes: they volunteer together."""
@@ -35,8 +48,9 @@ def visible_group_ids(volunteer):
 
 
 def unlocked_ids(volunteer):
-    query = (OpportunityUnlock.select(OpportunityUnlock.opportunity)
-             .where(OpportunityUnlock.user.in_(_people(volunteer))))
+    query = OpportunityUnlock.select(OpportunityUnlock.opportunity).where(
+        OpportunityUnlock.user.in_(_people(volunteer))
+    )
     return {oid for (oid,) in query.tuples()}
 
 
@@ -47,18 +61,27 @@ def _is_private(opportunity):
 def visible_opportunities(volunteer, now):
     """Live opportunities of the volunteer's groups; a private one only once its code was entered."""
     public = Opportunity.private_code.is_null() | (Opportunity.private_code == "")
-    return (Opportunity.select(Opportunity, Group).join(Group)
-            .where(Opportunity.group.in_(visible_group_ids(volunteer)),
-                   Opportunity.cancelled_at.is_null(), Opportunity.live_from <= now,
-                   public | Opportunity.id.in_(unlocked_ids(volunteer))))
+    return (
+        Opportunity.select(Opportunity, Group)
+        .join(Group)
+        .where(
+            Opportunity.group.in_(visible_group_ids(volunteer)),
+            Opportunity.cancelled_at.is_null(),
+            Opportunity.live_from <= now,
+            public | Opportunity.id.in_(unlocked_ids(volunteer)),
+        )
+    )
 
 
 def can_see(volunteer, opportunity, now, groups=None, unlocked=None):
     """The test behind visible_opportunities() for one opportunity (pass the sets when checking many)."""
     groups = visible_group_ids(volunteer) if groups is None else groups
     unlocked = unlocked_ids(volunteer) if unlocked is None else unlocked
-    return (opportunity.is_live(now) and opportunity.group_id in groups
-            and (not _is_private(opportunity) or opportunity.id in unlocked))
+    return (
+        opportunity.is_live(now)
+        and opportunity.group_id in groups
+        and (not _is_private(opportunity) or opportunity.id in unlocked)
+    )
 
 
 def unlock(volunteer, code, now=None):
@@ -67,24 +90,30 @@ def unlock(volunteer, code, now=None):
     code = (code or "").strip().lower()
     if not code:
         return None
-    opportunity = (Opportunity.select().where(fn.LOWER(Opportunity.private_code) == code,
-                                              Opportunity.cancelled_at.is_null()).first())
+    opportunity = (
+        Opportunity.select()
+        .where(fn.LOWER(Opportunity.private_code) == code, Opportunity.cancelled_at.is_null())
+        .first()
+    )
     if opportunity is None:
         return None
     with write_transaction():
         Membership.insert(user=volunteer, group=opportunity.group_id).on_conflict_ignore().execute()
-        OpportunityUnlock.insert(user=volunteer, opportunity=opportunity,
-                                 at=now or utcnow()).on_conflict_ignore().execute()
+        OpportunityUnlock.insert(
+            user=volunteer, opportunity=opportunity, at=now or utcnow()
+        ).on_conflict_ignore().execute()
     return opportunity
 
 
 # Step 2: the list of opportunities ----------------------------------------------------------------
 
+
 def registered_column():
     """How many volunteers a slot has registered: a column for the slot queries below."""
     other = Registration.alias()
-    return (other.select(fn.COUNT(other.id))
-            .where(other.slot == Slot.id, other.status == REGISTERED)).alias("n_registered")
+    return (other.select(fn.COUNT(other.id)).where(other.slot == Slot.id, other.status == REGISTERED)).alias(
+        "n_registered"
+    )
 
 
 def _day_range(day, zone):
@@ -125,20 +154,32 @@ def open_opportunities(volunteer, now, zone=None, interest=None, group=None, day
     slot still to come; narrowed by the search's interest, location (group), date and keyword."""
     zone = zone or org_zone()
     query = visible_opportunities(volunteer, now).where(
-        Opportunity.offer_deadline.is_null() | (Opportunity.offer_deadline > now))
+        Opportunity.offer_deadline.is_null() | (Opportunity.offer_deadline > now)
+    )
     if interest:
-        query = query.where(Opportunity.id.in_(
-            OpportunityInterest.select(OpportunityInterest.opportunity)
-            .where(OpportunityInterest.category == interest)))
+        query = query.where(
+            Opportunity.id.in_(
+                OpportunityInterest.select(OpportunityInterest.opportunity).where(
+                    OpportunityInterest.category == interest
+                )
+            )
+        )
     if group:
         query = query.where(Opportunity.group == group)
     if keyword:
-        query = query.where(Opportunity.name.contains(keyword) | Opportunity.description.contains(keyword)
-                            | Opportunity.location.contains(keyword) | Group.name.contains(keyword))
+        query = query.where(
+            Opportunity.name.contains(keyword)
+            | Opportunity.description.contains(keyword)
+            | Opportunity.location.contains(keyword)
+            | Group.name.contains(keyword)
+        )
     if day:
         start, end = _day_range(day, zone)
-        query = query.where(Opportunity.id.in_(Slot.select(Slot.opportunity).where(
-            Slot.starts_at >= start, Slot.starts_at < end, Slot.ends_at > now)))
+        query = query.where(
+            Opportunity.id.in_(
+                Slot.select(Slot.opportunity).where(Slot.starts_at >= start, Slot.starts_at < end, Slot.ends_at > now)
+            )
+        )
     opportunities = {o.id: o for o in query}
     return _listings(opportunities, now)
 
@@ -153,19 +194,33 @@ def _listings(opportunities, now):
     Spots left = open places minus registered volunteers (a slot never holds more than its capacity)."""
     if not opportunities:
         return []
-    is_open = (Slot.closed == False) & (Slot.starts_at > now)  # noqa: E712
+    is_open = (Slot.closed == False) & (Slot.starts_at > now)
     ids = list(opportunities)
-    rows = (Slot.select(Slot.opportunity, fn.MIN(Slot.starts_at), fn.MAX(Slot.starts_at), fn.COUNT(Slot.id),
-                        fn.SUM(Case(None, [(is_open, Slot.capacity)], 0)))
-            .where(Slot.opportunity.in_(ids), Slot.ends_at > now).group_by(Slot.opportunity).tuples())
-    taken = dict(Registration.select(Slot.opportunity, fn.COUNT(Registration.id)).join(Slot)
-                 .where(Slot.opportunity.in_(ids), is_open, Registration.status == REGISTERED)
-                 .group_by(Slot.opportunity).tuples())
+    rows = (
+        Slot.select(
+            Slot.opportunity,
+            fn.MIN(Slot.starts_at),
+            fn.MAX(Slot.starts_at),
+            fn.COUNT(Slot.id),
+            fn.SUM(Case(None, [(is_open, Slot.capacity)], 0)),
+        )
+        .where(Slot.opportunity.in_(ids), Slot.ends_at > now)
+        .group_by(Slot.opportunity)
+        .tuples()
+    )
+    taken = dict(
+        Registration.select(Slot.opportunity, fn.COUNT(Registration.id))
+        .join(Slot)
+        .where(Slot.opportunity.in_(ids), is_open, Registration.status == REGISTERED)
+        .group_by(Slot.opportunity)
+        .tuples()
+    )
     found = []
     for opportunity_id, first, last, count, places in rows:
         opportunity = opportunities[opportunity_id]
         closed = opportunity.cancelled_at is not None or (
-            opportunity.offer_deadline is not None and opportunity.offer_deadline <= now)
+            opportunity.offer_deadline is not None and opportunity.offer_deadline <= now
+        )
         available = 0 if closed else max(int(places or 0) - taken.get(opportunity_id, 0), 0)
         found.append(Listing(opportunity, _as_datetime(first), _as_datetime(last), count, available))
     return sorted(found, key=lambda i: (i.first, i.opportunity.name.lower()))
@@ -178,6 +233,7 @@ def _as_datetime(value):
 
 # "Show Opportunity Calendar" ----------------------------------------------------------------------
 
+
 def month_calendar(volunteer, now, year, month, zone=None):
     """Weeks (Monday first) of (day, [(opportunity, number of slots)]) for the month view."""
     zone = zone or org_zone()
@@ -185,21 +241,23 @@ def month_calendar(volunteer, now, year, month, zone=None):
     start, _ = _day_range(weeks[0][0], zone)
     _, end = _day_range(weeks[-1][-1], zone)
     ids = [item.opportunity.id for item in open_opportunities(volunteer, now, zone)]
-    slots = (Slot.select(Slot.starts_at, Opportunity).join(Opportunity)
-             .where(Slot.opportunity.in_(ids), Slot.starts_at >= start, Slot.starts_at < end,
-                    Slot.ends_at > now)
-             .order_by(Slot.starts_at, Opportunity.name))
+    slots = (
+        Slot.select(Slot.starts_at, Opportunity)
+        .join(Opportunity)
+        .where(Slot.opportunity.in_(ids), Slot.starts_at >= start, Slot.starts_at < end, Slot.ends_at > now)
+        .order_by(Slot.starts_at, Opportunity.name)
+    )
     by_day = {}
     for slot in slots:
         day = to_local(slot.starts_at, zone).date()
         counts = by_day.setdefault(day, {})
         entry = counts.setdefault(slot.opportunity.id, [slot.opportunity, 0])
         entry[1] += 1
-    return [[(day, [tuple(e) for e in by_day.get(day, {}).values()]) for day in week]
-            for week in weeks]
+    return [[(day, [tuple(e) for e in by_day.get(day, {}).values()]) for day in week] for week in weeks]
 
 
 # Step 3: the slot table ---------------------------------------------------------------------------
+
 
 @dataclass
 class SlotRow:
@@ -215,8 +273,7 @@ class SlotRow:
     @property
     def refusal(self):
         """None when the box can be ticked, else what stops it."""
-        return (self.status or (self.state if isinstance(self.state, str) else None) or self.why_not
-                or self.training)
+        return self.status or (self.state if isinstance(self.state, str) else None) or self.why_not or self.training
 
 
 def birth_date_of(volunteer):
@@ -231,8 +288,10 @@ def age_refusal(volunteer, slot, birth_date, zone=None):
         return None
     if birth_date is None:
         # Safeguarding: an unknown age is not taken as old enough.
-        return (f"{volunteer.first_name}'s birth date is needed to check the minimum age of "
-                f"{minimum}: please add it to the volunteer profile.")
+        return (
+            f"{volunteer.first_name}'s birth date is needed to check the minimum age of "
+            f"{minimum}: please add it to the volunteer profile."
+        )
     age = Profile(birth_date=birth_date).age_on(to_local(slot.starts_at, zone).date())
     if age < minimum:
         return f"Volunteers must be {minimum} or over on the day of this slot."
@@ -244,9 +303,14 @@ def slot_row(volunteer, slot, now, registration, birth_date, zone, qualified):
     if registration is not None and registration.status != CANCELLED:
         registration.slot = slot
         status = registration.status_label
-    return SlotRow(slot, slot.state(now, slot.n_registered), status,
-                   age_refusal(volunteer, slot, birth_date, zone), slot_when(slot.starts_at, slot.ends_at, zone),
-                   training_needed(qualified.missing_for(volunteer.id, slot, zone)))
+    return SlotRow(
+        slot,
+        slot.state(now, slot.n_registered),
+        status,
+        age_refusal(volunteer, slot, birth_date, zone),
+        slot_when(slot.starts_at, slot.ends_at, zone),
+        training_needed(qualified.missing_for(volunteer.id, slot, zone)),
+    )
 
 
 def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
@@ -254,20 +318,39 @@ def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
     month, from an announcement's link), in time order."""
     zone = zone or org_zone()
     # The columns the table shows, no more: a two-month opportunity has hundreds of rows.
-    query = (Slot.select(Slot.id, Slot.opportunity, Slot.role, Slot.starts_at, Slot.ends_at, Slot.capacity,
-                         Slot.closed, Role.id, Role.name, Role.is_reserve, registered_column()).join(Role)
-             .where(Slot.opportunity == opportunity, Slot.ends_at > now)
-             .order_by(Slot.starts_at, Role.position, Role.name))
+    query = (
+        Slot.select(
+            Slot.id,
+            Slot.opportunity,
+            Slot.role,
+            Slot.starts_at,
+            Slot.ends_at,
+            Slot.capacity,
+            Slot.closed,
+            Role.id,
+            Role.name,
+            Role.is_reserve,
+            registered_column(),
+        )
+        .join(Role)
+        .where(Slot.opportunity == opportunity, Slot.ends_at > now)
+        .order_by(Slot.starts_at, Role.position, Role.name)
+    )
     if day:
         start, end = _day_range(day, zone)
         query = query.where(Slot.starts_at >= start, Slot.starts_at < end)
     elif month:
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        query = query.where(Slot.starts_at >= _day_range(month, zone)[0],
-                            Slot.starts_at < _day_range(following, zone)[0])
-    mine = {r.slot_id: r for r in Registration.select().where(
-        Registration.volunteer == volunteer,
-        Registration.slot.in_(Slot.select(Slot.id).where(Slot.opportunity == opportunity)))}
+        query = query.where(
+            Slot.starts_at >= _day_range(month, zone)[0], Slot.starts_at < _day_range(following, zone)[0]
+        )
+    mine = {
+        r.slot_id: r
+        for r in Registration.select().where(
+            Registration.volunteer == volunteer,
+            Registration.slot.in_(Slot.select(Slot.id).where(Slot.opportunity == opportunity)),
+        )
+    }
     birth_date, slots = birth_date_of(volunteer), list(query)
     qualified = eligibility([volunteer.id], {s.role_id for s in slots})
     rows = []

@@ -2,6 +2,7 @@
 link in the List-Unsubscribe header and in the email. A POST with the token switches them off with
 no log-in (the token is the proof, so that POST alone is CSRF-exempt); a GET shows a page asking to
 confirm with a real form. The volunteer switches them back on in their profile."""
+
 from flask import Blueprint, abort, render_template, request
 
 from .db import write_transaction

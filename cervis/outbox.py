@@ -1,4 +1,5 @@
 """Delivering the outbox: to .eml files in instance/outbox/, or by SMTP when MAIL_SERVER is set."""
+
 import hashlib
 import os
 import smtplib
@@ -84,8 +85,12 @@ def build_message(email, org):
         msg.add_alternative(email.body_html, subtype="html", cte="quoted-printable")
     for item in EmailAttachment.select().where(EmailAttachment.email == email.id).order_by(EmailAttachment.id):
         kind, *params = [part.strip() for part in item.content_type.split(";")]
-        msg.add_attachment(item.content, subtype=kind.split("/")[1], filename=item.filename,
-                           params=dict(p.split("=", 1) for p in params))
+        msg.add_attachment(
+            item.content,
+            subtype=kind.split("/")[1],
+            filename=item.filename,
+            params=dict(p.split("=", 1) for p in params),
+        )
     return msg
 
 
@@ -141,10 +146,13 @@ def _claim(email_ids, now):
     at once, only one gets each email. The ids this runner claimed, in the order given."""
     if not email_ids:
         return []
-    Email.update(status=SENDING, claimed_at=now).where(
-        Email.id.in_(email_ids), Email.status == QUEUED).execute()
-    mine = {i for (i,) in Email.select(Email.id).where(Email.id.in_(email_ids), Email.status == SENDING,
-                                                          Email.claimed_at == now).tuples()}
+    Email.update(status=SENDING, claimed_at=now).where(Email.id.in_(email_ids), Email.status == QUEUED).execute()
+    mine = {
+        i
+        for (i,) in Email.select(Email.id)
+        .where(Email.id.in_(email_ids), Email.status == SENDING, Email.claimed_at == now)
+        .tuples()
+    }
     return [i for i in email_ids if i in mine]
 
 
@@ -156,8 +164,12 @@ def send_due(now=None, limit=100):
     with write_transaction():  # each write under the app's lock, never meeting SQLite's own
         # A claim older than STALE_CLAIM was cut off by a crash: try again, with the same Message-ID.
         Email.update(status=QUEUED).where(Email.status == SENDING, Email.claimed_at < now - STALE_CLAIM).execute()
-    due = (Email.select(Email.id).where(Email.status == QUEUED, Email.send_after <= now)
-           .order_by(Email.urgent.desc(), Email.send_after, Email.id).limit(limit))
+    due = (
+        Email.select(Email.id)
+        .where(Email.status == QUEUED, Email.send_after <= now)
+        .order_by(Email.urgent.desc(), Email.send_after, Email.id)
+        .limit(limit)
+    )
     due = [i for (i,) in due.tuples()]  # read before the lock is taken: the claim re-checks each
     with write_transaction():
         claimed = _claim(due, now)
@@ -175,8 +187,9 @@ def send_due(now=None, limit=100):
             _failed(email, exc, now)
             continue
         with write_transaction():
-            Email.update(status=SENT, sent_at=utcnow(), attempts=email.attempts + 1,
-                         last_error="").where(Email.id == email_id).execute()
+            Email.update(status=SENT, sent_at=utcnow(), attempts=email.attempts + 1, last_error="").where(
+                Email.id == email_id
+            ).execute()
         sent += 1
         time.sleep(PAUSE)  # a page waiting for Python's lock gets it now, not after the whole batch
     return sent
@@ -187,22 +200,28 @@ def _failed(email, exc, now):
     attempts = email.attempts + 1
     final = attempts >= MAX_ATTEMPTS or isinstance(exc, smtplib.SMTPRecipientsRefused)
     with write_transaction():
-        Email.update(status=FAILED if final else QUEUED, attempts=attempts,
-                     last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                     send_after=now + backoff(attempts)).where(Email.id == email.id).execute()
+        Email.update(
+            status=FAILED if final else QUEUED,
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            send_after=now + backoff(attempts),
+        ).where(Email.id == email.id).execute()
 
 
 def _unbuildable(email, exc):
     """An email that cannot even be written (a line break in a name, say) fails at once, with the
     reason on the Outbox page; retrying would only delay the news for hours."""
     with write_transaction():
-        Email.update(status=FAILED, attempts=email.attempts + 1,
-                     last_error=f"This email could not be built, so it was not sent: {type(exc).__name__}: {exc}"[:2000]
-                     ).where(Email.id == email.id).execute()
+        Email.update(
+            status=FAILED,
+            attempts=email.attempts + 1,
+            last_error=f"This email could not be built, so it was not sent: {type(exc).__name__}: {exc}"[:2000],
+        ).where(Email.id == email.id).execute()
 
 
 def retry(email):
     """An administrator's 'Send again' for a failed email."""
     with write_transaction():
         Email.update(status=QUEUED, attempts=0, send_after=utcnow()).where(
-            Email.id == email.id, Email.status == FAILED).execute()
+            Email.id == email.id, Email.status == FAILED
+        ).execute()

@@ -1,4 +1,5 @@
 """Password hashing and the password rule (NIST SP 800-63B / OWASP ASVS 5.0)."""
+
 import os
 import re
 import secrets
@@ -11,10 +12,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 MIN_LENGTH, MAX_LENGTH = 10, 128
 # zxcvbn refuses more than 72 characters and slows down with length; the rest adds nothing to the meter.
 SCORED_LENGTH = 64
-GUIDE_RULE = ("Your password must contain between {min} and {max} characters and must contain "
-              "at least 1 uppercase character, 1 lowercase character, and 1 number!")
-PLAIN_RULE = ("Your password must contain between {min} and {max} characters. Long phrases are "
-              "good; common passwords, your name, your e-mail and our name are not allowed.")
+GUIDE_RULE = (
+    "Your password must contain between {min} and {max} characters and must contain "
+    "at least 1 uppercase character, 1 lowercase character, and 1 number!"
+)
+PLAIN_RULE = (
+    "Your password must contain between {min} and {max} characters. Long phrases are "
+    "good; common passwords, your name, your e-mail and our name are not allowed."
+)
 TOO_SHORT = f"Your password must be at least {MIN_LENGTH} characters long."
 TOO_LONG = f"Your password must be at most {MAX_LENGTH} characters long."
 COMMON = "This is one of the most common passwords, which are guessed first. Please choose another."

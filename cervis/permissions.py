@@ -3,10 +3,25 @@
 Every view that takes an id goes through one of these, so changing an id in a URL or a
 form can never reach another volunteer's or another group's data.
 """
+
 from flask import abort
 
-from .models import (UNCONFIRMED, Application, ApplicationGroup, Email, Group, Membership, Opportunity, Qualification,
-                     QualificationGrant, RecruitmentStep, Registration, Role, Slot, User)
+from .models import (
+    UNCONFIRMED,
+    Application,
+    ApplicationGroup,
+    Email,
+    Group,
+    Membership,
+    Opportunity,
+    Qualification,
+    QualificationGrant,
+    RecruitmentStep,
+    Registration,
+    Role,
+    Slot,
+    User,
+)
 
 # The largest id a database column holds: a larger number (from a URL or a form) is "not found",
 # never an overflow error from the database.
@@ -33,9 +48,12 @@ def groups_led_by(user):
 
 def leads(user, group):
     group_id = getattr(group, "id", group)
-    return user.is_admin or Membership.select().where(
-        Membership.user == user, Membership.group == group_id, Membership.is_leader == True  # noqa: E712
-    ).exists()
+    return (
+        user.is_admin
+        or Membership.select()
+        .where(Membership.user == user, Membership.group == group_id, Membership.is_leader == True)
+        .exists()
+    )
 
 
 def group_for_leader(user, group_id):
@@ -66,8 +84,13 @@ def slot_for_leader(user, slot_id):
 
 
 def registration_for_leader(user, registration_id):
-    reg = (Registration.select(Registration, Slot, Opportunity).join(Slot).join(Opportunity)
-           .where(Registration.id == registration_id).first())
+    reg = (
+        Registration.select(Registration, Slot, Opportunity)
+        .join(Slot)
+        .join(Opportunity)
+        .where(Registration.id == registration_id)
+        .first()
+    )
     if reg is None:
         abort(404)
     if not leads(user, reg.slot.opportunity.group_id):
@@ -91,8 +114,7 @@ def household_ids(user):
 
 def registration_for_volunteer(user, registration_id):
     """A registration of this volunteer or their family; 404 otherwise (never say it exists)."""
-    reg = Registration.get_or_none(Registration.id == registration_id,
-                                   Registration.volunteer.in_(household_ids(user)))
+    reg = Registration.get_or_none(Registration.id == registration_id, Registration.volunteer.in_(household_ids(user)))
     if reg is None:
         abort(404)
     return reg
@@ -105,13 +127,14 @@ def member_for_leader(user, volunteer_id):
         abort(404)
     if user.is_admin:
         return volunteer
-    led = Membership.select(Membership.group).where(Membership.user == user, Membership.is_leader == True)  # noqa: E712
+    led = Membership.select(Membership.group).where(Membership.user == user, Membership.is_leader == True)
     if not Membership.select().where(Membership.user == volunteer, Membership.group.in_(led)).exists():
         abort(403)
     return volunteer
 
 
 # The administrators' pages (admin_required lets only them in): any person, any email.
+
 
 def person_or_404(person_id):
     person = User.get_or_none(User.id == person_id)
@@ -138,8 +161,12 @@ def volunteer_for_recorder(user, volunteer_id):
 def grant_for_leader(user, volunteer_id, grant_id):
     """The volunteer (one of this leader's members) and their grant; a check's only for an administrator."""
     volunteer = volunteer_for_recorder(user, volunteer_id)
-    grant = (QualificationGrant.select(QualificationGrant, Qualification).join(Qualification)
-             .where(QualificationGrant.id == grant_id, QualificationGrant.volunteer == volunteer).first())
+    grant = (
+        QualificationGrant.select(QualificationGrant, Qualification)
+        .join(Qualification)
+        .where(QualificationGrant.id == grant_id, QualificationGrant.volunteer == volunteer)
+        .first()
+    )
     if grant is None:
         abort(404)
     if grant.qualification.criminal_record_check and not user.is_admin:
@@ -152,7 +179,7 @@ def applications_visible_to(user):
     query = Application.select()
     if user.is_admin:
         return query
-    led = Membership.select(Membership.group).where(Membership.user == user, Membership.is_leader == True)  # noqa: E712
+    led = Membership.select(Membership.group).where(Membership.user == user, Membership.is_leader == True)
     named = ApplicationGroup.select(ApplicationGroup.application).where(ApplicationGroup.group.in_(led))
     return query.where(Application.id.in_(named))
 

@@ -3,6 +3,7 @@ and retention (volunteers inactive for the organisation's chosen years, reminded
 
 The erasure itself is cervis/erasure.py.
 """
+
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,9 +11,30 @@ import peewee
 
 from . import emails, references, training
 from .db import database, utcnow, write_transaction
-from .models import (Attendance, AuditLog, CalendarFeed, CoverAsk, Document, Email, Erasure,
-                     Group, LeaderNote, Membership, Opportunity, OpportunityUnlock, Organisation, Profile,
-                     QualificationGrant, Registration, RegistrationEvent, RetentionReminder, Role, ServiceRecord, Slot, User)
+from .models import (
+    Attendance,
+    AuditLog,
+    CalendarFeed,
+    CoverAsk,
+    Document,
+    Email,
+    Erasure,
+    Group,
+    LeaderNote,
+    Membership,
+    Opportunity,
+    OpportunityUnlock,
+    Organisation,
+    Profile,
+    QualificationGrant,
+    Registration,
+    RegistrationEvent,
+    RetentionReminder,
+    Role,
+    ServiceRecord,
+    Slot,
+    User,
+)
 from .models.docs import VOLUNTEER
 
 
@@ -24,12 +46,16 @@ def held_about(user, now=None):
         "exported_at": now or utcnow(),
         "organisation": Organisation.current().name,
         "people": [_person(p) for p in people],
-        "emails": [_email(e) for e in Email.select().where(
-            Email.user.in_(ids) | ((Email.to_addr == (user.email or "")) & (Email.to_addr != ""))
-        ).order_by(Email.created_at)],
+        "emails": [
+            _email(e)
+            for e in Email.select()
+            .where(Email.user.in_(ids) | ((Email.to_addr == (user.email or "")) & (Email.to_addr != "")))
+            .order_by(Email.created_at)
+        ],
         "documents_posted_to_you": [
             {"title": d.title, "file": d.filename, "posted": d.uploaded_at}
-            for d in Document.select().where(Document.audience == VOLUNTEER, Document.volunteer.in_(ids))],
+            for d in Document.select().where(Document.audience == VOLUNTEER, Document.volunteer.in_(ids))
+        ],
         "audit_log": [_audit(a, ids) for a in audit_about(people)],
     }
 
@@ -37,40 +63,89 @@ def held_about(user, now=None):
 def _person(p):
     profile = Profile.get_or_none(Profile.user == p)
     return {
-        "name": p.name, "email": p.email, "account_created": p.created_at, "active": p.active,
+        "name": p.name,
+        "email": p.email,
+        "account_created": p.created_at,
+        "active": p.active,
         "family_member_of": p.family_of.name if p.family_of_id else None,
-        "groups": [{"group": m.group.name, "leader": m.is_leader, "joined": m.joined_at}
-                   for m in Membership.select(Membership, Group).join(Group).where(Membership.user == p)],
+        "groups": [
+            {"group": m.group.name, "leader": m.is_leader, "joined": m.joined_at}
+            for m in Membership.select(Membership, Group).join(Group).where(Membership.user == p)
+        ],
         "profile": _profile(profile) if profile else None,
-        "registrations": [_registration(r) for r in (
-            Registration.select(Registration, Slot, Opportunity, Role).join(Slot).join(Opportunity)
-            .switch(Slot).join(Role).where(Registration.volunteer == p).order_by(Slot.starts_at))],
-        "service_records": [{"day": s.day, "minutes": s.minutes, "description": s.description,
-                             "group": s.group.name if s.group_id else None}
-                            for s in p.service_records.order_by(ServiceRecord.day)],
-        "attendance": [{"opportunity": a.slot.opportunity.name, "role": a.slot.role.name, "starts": a.slot.starts_at,
-                        "came": a.attended, "registered": a.registration_id is not None}
-                       for a in Attendance.select().join(Slot).where(Attendance.volunteer == p)
-                       .order_by(Slot.starts_at)],
-        "asked_to_cover": [{"opportunity": c.request.slot.opportunity.name, "starts": c.request.slot.starts_at,
-                            "asked": c.asked_at, "as_reserve": c.reserve, "you_covered": c.request.covered_by_id == p.id}
-                           for c in CoverAsk.select().where(CoverAsk.volunteer == p).order_by(CoverAsk.asked_at)],
+        "registrations": [
+            _registration(r)
+            for r in (
+                Registration.select(Registration, Slot, Opportunity, Role)
+                .join(Slot)
+                .join(Opportunity)
+                .switch(Slot)
+                .join(Role)
+                .where(Registration.volunteer == p)
+                .order_by(Slot.starts_at)
+            )
+        ],
+        "service_records": [
+            {
+                "day": s.day,
+                "minutes": s.minutes,
+                "description": s.description,
+                "group": s.group.name if s.group_id else None,
+            }
+            for s in p.service_records.order_by(ServiceRecord.day)
+        ],
+        "attendance": [
+            {
+                "opportunity": a.slot.opportunity.name,
+                "role": a.slot.role.name,
+                "starts": a.slot.starts_at,
+                "came": a.attended,
+                "registered": a.registration_id is not None,
+            }
+            for a in Attendance.select().join(Slot).where(Attendance.volunteer == p).order_by(Slot.starts_at)
+        ],
+        "asked_to_cover": [
+            {
+                "opportunity": c.request.slot.opportunity.name,
+                "starts": c.request.slot.starts_at,
+                "asked": c.asked_at,
+                "as_reserve": c.reserve,
+                "you_covered": c.request.covered_by_id == p.id,
+            }
+            for c in CoverAsk.select().where(CoverAsk.volunteer == p).order_by(CoverAsk.asked_at)
+        ],
         "calendar_feed_addresses_made": CalendarFeed.select().where(CalendarFeed.user == p).count(),
-        "private_opportunities_unlocked": [{"opportunity": u.opportunity.name, "at": u.at}
-                                           for u in p.unlocks.order_by(OpportunityUnlock.at)],
+        "private_opportunities_unlocked": [
+            {"opportunity": u.opportunity.name, "at": u.at} for u in p.unlocks.order_by(OpportunityUnlock.at)
+        ],
         "training_and_checks": training.held_for_export(p),
-        "notes_by_group_leaders": [{"group": n.group.name, "written": n.created_at, "text": n.text}
-                                   for n in p.leader_notes.order_by(LeaderNote.created_at)],
+        "notes_by_group_leaders": [
+            {"group": n.group.name, "written": n.created_at, "text": n.text}
+            for n in p.leader_notes.order_by(LeaderNote.created_at)
+        ],
         # Given in confidence: that they exist and who gave them, never what they say.
-        "references_for_your_application": [{"given_by": r.name, "received": r.received_at}
-                                            for r in references.givers(p)],
+        "references_for_your_application": [
+            {"given_by": r.name, "received": r.received_at} for r in references.givers(p)
+        ],
     }
 
 
 def _profile(profile):
-    fields = ("mobile", "address", "postcode", "emergency_name", "emergency_phone", "postal_mailings",
-              "supporter_emails", "linked_organisation", "linked_organisation_name", "birth_date",
-              "terms_accepted_at", "privacy_accepted_at", "updated_at")
+    fields = (
+        "mobile",
+        "address",
+        "postcode",
+        "emergency_name",
+        "emergency_phone",
+        "postal_mailings",
+        "supporter_emails",
+        "linked_organisation",
+        "linked_organisation_name",
+        "birth_date",
+        "terms_accepted_at",
+        "privacy_accepted_at",
+        "updated_at",
+    )
     data = {name: getattr(profile, name) for name in fields}
     data["frequency"] = profile.frequency.name if profile.frequency_id else None
     data["allergies_and_intolerances"] = [a.name for a in profile.allergens()]
@@ -80,34 +155,60 @@ def _profile(profile):
 
 def _registration(r):
     return {
-        "opportunity": r.slot.opportunity.name, "role": r.slot.role.name,
-        "starts": r.slot.starts_at, "ends": r.slot.ends_at, "status": r.status, "note": r.note,
-        "offered": r.created_at, "cancelled": r.cancelled_at, "cancel_reason": r.cancel_reason,
-        "history": [{"status": e.status, "at": e.at, "note": e.note}
-                    for e in r.events.order_by(RegistrationEvent.at, RegistrationEvent.id)],
+        "opportunity": r.slot.opportunity.name,
+        "role": r.slot.role.name,
+        "starts": r.slot.starts_at,
+        "ends": r.slot.ends_at,
+        "status": r.status,
+        "note": r.note,
+        "offered": r.created_at,
+        "cancelled": r.cancelled_at,
+        "cancel_reason": r.cancel_reason,
+        "history": [
+            {"status": e.status, "at": e.at, "note": e.note}
+            for e in r.events.order_by(RegistrationEvent.at, RegistrationEvent.id)
+        ],
     }
 
 
 def _email(e):
-    return {"to": e.to_addr, "subject": e.subject, "written": e.created_at, "status": e.status,
-            "sent": e.sent_at, "text": e.body_text}
+    return {
+        "to": e.to_addr,
+        "subject": e.subject,
+        "written": e.created_at,
+        "status": e.status,
+        "sent": e.sent_at,
+        "text": e.body_text,
+    }
 
 
 def _audit(a, ids):
-    return {"at": a.at, "action": a.action, "about": f"{a.object_type} {a.object_id or ''}".strip(),
-            "by_you": a.actor_id in ids, "before": a.before, "after": a.after}
+    return {
+        "at": a.at,
+        "action": a.action,
+        "about": f"{a.object_type} {a.object_id or ''}".strip(),
+        "by_you": a.actor_id in ids,
+        "before": a.before,
+        "after": a.after,
+    }
 
 
 def audit_about(people):
     """Audit entries made by these people or about them, their profiles, registrations and notes."""
     ids = [p.id for p in people]
-    about = [("User", ids),
-             ("Profile", [p.id for p in Profile.select(Profile.id).where(Profile.user.in_(ids))]),
-             ("Registration", [r.id for r in Registration.select(Registration.id)
-                               .where(Registration.volunteer.in_(ids))]),
-             ("LeaderNote", [n.id for n in LeaderNote.select(LeaderNote.id).where(LeaderNote.volunteer.in_(ids))]),
-             ("QualificationGrant", [g.id for g in QualificationGrant.select(QualificationGrant.id)
-                                     .where(QualificationGrant.volunteer.in_(ids))])]
+    about = [
+        ("User", ids),
+        ("Profile", [p.id for p in Profile.select(Profile.id).where(Profile.user.in_(ids))]),
+        ("Registration", [r.id for r in Registration.select(Registration.id).where(Registration.volunteer.in_(ids))]),
+        ("LeaderNote", [n.id for n in LeaderNote.select(LeaderNote.id).where(LeaderNote.volunteer.in_(ids))]),
+        (
+            "QualificationGrant",
+            [
+                g.id
+                for g in QualificationGrant.select(QualificationGrant.id).where(QualificationGrant.volunteer.in_(ids))
+            ],
+        ),
+    ]
     where = AuditLog.actor.in_(ids)
     for kind, object_ids in about:
         if object_ids:
@@ -116,6 +217,7 @@ def audit_about(people):
 
 
 # Erasure requests ------------------------------------------------------------------------------
+
 
 def ask_to_erase(user, now=None):
     """The volunteer asks; the administrators see it on Data Protection (and Administrator Home)."""
@@ -128,18 +230,25 @@ def ask_to_erase(user, now=None):
 
 
 def requested_by(user):
-    return Erasure.select().where(Erasure.user == user, Erasure.requested_at.is_null(False),
-                                  Erasure.erased_at.is_null()).exists()
+    return (
+        Erasure.select()
+        .where(Erasure.user == user, Erasure.requested_at.is_null(False), Erasure.erased_at.is_null())
+        .exists()
+    )
 
 
 def open_requests():
-    return (User.select(User, Erasure.requested_at.alias("requested_at")).join(
-        Erasure, on=(Erasure.user == User.id))
+    return (
+        User.select(User, Erasure.requested_at.alias("requested_at"))
+        .join(Erasure, on=(Erasure.user == User.id))
         .where(Erasure.requested_at.is_null(False), Erasure.erased_at.is_null())
-        .order_by(Erasure.requested_at).objects())
+        .order_by(Erasure.requested_at)
+        .objects()
+    )
 
 
 # Retention -------------------------------------------------------------------------------------
+
 
 def last_activity():
     """{volunteer id: the latest thing they (or their family members) did}; family rolled up.
@@ -151,8 +260,7 @@ def last_activity():
     latest_of = [
         Profile.select(Profile.updated_at).where(Profile.user == User.id),
         Registration.select(peewee.fn.MAX(Registration.updated_at)).where(Registration.volunteer == User.id),
-        (Slot.select(peewee.fn.MAX(Slot.starts_at)).join(Registration)
-         .where(Registration.volunteer == User.id)),
+        (Slot.select(peewee.fn.MAX(Slot.starts_at)).join(Registration).where(Registration.volunteer == User.id)),
         ServiceRecord.select(peewee.fn.MAX(ServiceRecord.created_at)).where(ServiceRecord.volunteer == User.id),
         AuditLog.select(peewee.fn.MAX(AuditLog.at)).where(AuditLog.actor == User.id),
     ]
@@ -171,10 +279,12 @@ def due_for_erasure(now=None, org=None):
     cutoff = (now or utcnow()) - timedelta(days=round(365.25 * org.retention_years))
     latest = last_activity()
     erased = Erasure.select(Erasure.user).where(Erasure.erased_at.is_null(False))
-    candidates = (User.select().where(User.family_of.is_null(), User.is_admin == False,  # noqa: E712
-                                      User.id.not_in(erased)).order_by(User.last_name, User.first_name))
-    return [(u, latest.get(u.id, u.created_at)) for u in candidates
-            if latest.get(u.id, u.created_at) < cutoff]
+    candidates = (
+        User.select()
+        .where(User.family_of.is_null(), User.is_admin == False, User.id.not_in(erased))
+        .order_by(User.last_name, User.first_name)
+    )
+    return [(u, latest.get(u.id, u.created_at)) for u in candidates if latest.get(u.id, u.created_at) < cutoff]
 
 
 def monthly_reminder(app, now=None):
@@ -189,11 +299,20 @@ def monthly_reminder(app, now=None):
         try:
             with write_transaction():
                 RetentionReminder.create(month=month)  # a second runner fails here: never twice
-                admins = list(User.select().where(User.is_admin == True, User.active == True,  # noqa: E712
-                                                  User.email.is_null(False))) if (due or asked) else []
+                admins = (
+                    list(User.select().where(User.is_admin == True, User.active == True, User.email.is_null(False)))
+                    if (due or asked)
+                    else []
+                )
                 for admin in admins:
-                    emails.to_user("data-protection-reminder", admin, due=len(due), asked=len(asked),
-                                   years=org.retention_years, link=emails.absolute("admin.data_protection"))
+                    emails.to_user(
+                        "data-protection-reminder",
+                        admin,
+                        due=len(due),
+                        asked=len(asked),
+                        years=org.retention_years,
+                        link=emails.absolute("admin.data_protection"),
+                    )
         except peewee.IntegrityError:
             return 0
         return len(admins)

@@ -2,6 +2,7 @@
 
 Labels keep the volunteer guide's words; "WHC" in them is the organisation's short name.
 """
+
 import calendar
 import re
 from datetime import date
@@ -17,6 +18,8 @@ from .timeutil import org_zone, to_local, utcnow
 
 PLACEHOLDER_BIRTH_DATE = date(1875, 1, 1)  # where the guide's three selects start
 EARLIEST_YEAR = 1900
+
+
 def _frequency_id(value):
     """The chosen frequency's id; 0 for the empty "Please select", which DataRequired refuses."""
     return int(value) if value not in ("", None) else 0
@@ -47,9 +50,12 @@ def today():
 class BirthDateAndAllergies:
     """Fields a volunteer and a family member both answer."""
 
-    birth_month = SelectField("Month", validate_choice=False,
-                              choices=[SelectChoice(str(m), calendar.month_name[m]) for m in range(1, 13)])
-    birth_day = SelectField("Day", validate_choice=False, choices=[SelectChoice(str(d), f"{d:02d}") for d in range(1, 32)])
+    birth_month = SelectField(
+        "Month", validate_choice=False, choices=[SelectChoice(str(m), calendar.month_name[m]) for m in range(1, 13)]
+    )
+    birth_day = SelectField(
+        "Day", validate_choice=False, choices=[SelectChoice(str(d), f"{d:02d}") for d in range(1, 32)]
+    )
     birth_year = SelectField("Year", validate_choice=False)
     allergens = MultiCheckboxField("Volunteer Allergies and Intolerances:")
     groups = MultiCheckboxField("Groups I Would Like to Join:*")
@@ -85,8 +91,9 @@ class BirthDateAndAllergies:
         if year < EARLIEST_YEAR:
             raise ValidationError(f"Please select a birth year from {EARLIEST_YEAR} onwards.")
         if self.birth_date() is None:
-            raise ValidationError(f"{calendar.month_name[month]} {day:02d} {year} is not a real date. "
-                                  "Please select the birth date again.")
+            raise ValidationError(
+                f"{calendar.month_name[month]} {day:02d} {year} is not a real date. Please select the birth date again."
+            )
         if self.birth_date() > today():
             raise ValidationError("The birth date cannot be in the future.")
 
@@ -102,33 +109,61 @@ class BirthDateAndAllergies:
     def shared_data(self, profile, member):
         """The form's starting values for an existing profile and member."""
         born = profile.birth_date or PLACEHOLDER_BIRTH_DATE
-        return dict(birth_month=str(born.month), birth_day=str(born.day), birth_year=str(born.year),
-                    allergens=[a.id for a in profile.allergens()] if profile.id else [],
-                    groups=[g.id for g in member.groups()] if member.id else [])
+        return dict(
+            birth_month=str(born.month),
+            birth_day=str(born.day),
+            birth_year=str(born.year),
+            allergens=[a.id for a in profile.allergens()] if profile.id else [],
+            groups=[g.id for g in member.groups()] if member.id else [],
+        )
 
 
 class ProfileForm(BirthDateAndAllergies, FlaskForm):
-    frequency = SelectField("Preferred Frequency of Volunteering:*", coerce=_frequency_id,
-                            validators=[DataRequired("Please select how often you would like to volunteer.")])
-    mobile = TelField("Mobile Phone:*", filters=[_strip], validators=[
-        DataRequired("Please enter your mobile phone number."), PHONE, single_line])
-    address = TextAreaField("Address:*", filters=[_strip], validators=[
-        DataRequired("Please enter your address."), Length(max=500)])
-    postcode = StringField("Postcode:*", filters=[_strip, lambda v: v.upper() if v else v], validators=[
-        DataRequired("Please enter your postcode."), single_line])
-    emergency_name = StringField("Emergency Contact Name:*", filters=[_strip], validators=[
-        DataRequired("Please enter the name of someone we can call in an emergency."), Length(max=120), single_line])
-    emergency_phone = TelField("Emergency Contact Phone:*", filters=[_strip], validators=[
-        DataRequired("Please enter your emergency contact's phone number."), PHONE, single_line])
+    frequency = SelectField(
+        "Preferred Frequency of Volunteering:*",
+        coerce=_frequency_id,
+        validators=[DataRequired("Please select how often you would like to volunteer.")],
+    )
+    mobile = TelField(
+        "Mobile Phone:*",
+        filters=[_strip],
+        validators=[DataRequired("Please enter your mobile phone number."), PHONE, single_line],
+    )
+    address = TextAreaField(
+        "Address:*", filters=[_strip], validators=[DataRequired("Please enter your address."), Length(max=500)]
+    )
+    postcode = StringField(
+        "Postcode:*",
+        filters=[_strip, lambda v: v.upper() if v else v],
+        validators=[DataRequired("Please enter your postcode."), single_line],
+    )
+    emergency_name = StringField(
+        "Emergency Contact Name:*",
+        filters=[_strip],
+        validators=[
+            DataRequired("Please enter the name of someone we can call in an emergency."),
+            Length(max=120),
+            single_line,
+        ],
+    )
+    emergency_phone = TelField(
+        "Emergency Contact Phone:*",
+        filters=[_strip],
+        validators=[DataRequired("Please enter your emergency contact's phone number."), PHONE, single_line],
+    )
     postal_mailings = SelectField(choices=YES_NO, validators=[DataRequired("Please select Yes or No.")])
     supporter_emails = SelectField(choices=YES_NO, validators=[DataRequired("Please select Yes or No.")])
     places = MultiCheckboxField("Volunteer Places of worship:")
-    linked_organisation = SelectField("Linked to Supporting Organisation:*", choices=YES_NO,
-                                      validators=[DataRequired("Please select Yes or No.")])
-    linked_organisation_name = StringField("Name of Supporting Organisation:", filters=[_strip],
-                                           validators=[Length(max=200), single_line])
-    accept_terms = BooleanField("I have read, understand, and accept the following terms & conditions:",
-                                validators=[DataRequired("Please accept the terms & conditions.")])
+    linked_organisation = SelectField(
+        "Linked to Supporting Organisation:*", choices=YES_NO, validators=[DataRequired("Please select Yes or No.")]
+    )
+    linked_organisation_name = StringField(
+        "Name of Supporting Organisation:", filters=[_strip], validators=[Length(max=200), single_line]
+    )
+    accept_terms = BooleanField(
+        "I have read, understand, and accept the following terms & conditions:",
+        validators=[DataRequired("Please accept the terms & conditions.")],
+    )
     accept_privacy = BooleanField(validators=[DataRequired("Please accept the privacy policy.")])
 
     def setup(self, user, org):
@@ -136,11 +171,16 @@ class ProfileForm(BirthDateAndAllergies, FlaskForm):
         short = org.short_name
         self.postal_mailings.label.text = f"I Would Like to Receive {short} Supporter postal mailings:*"
         self.supporter_emails.label.text = f"I Would Like to Receive {short} Supporter E-mails:*"
-        self.accept_privacy.label.text = f"I have read, understand, and accept the {short} Privacy Policy for Volunteers"
-        self.frequency.choices = [SelectChoice("", "Please select")] + [SelectChoice(f.id, f.name) for f in Frequency.ordered()]
+        self.accept_privacy.label.text = (
+            f"I have read, understand, and accept the {short} Privacy Policy for Volunteers"
+        )
+        self.frequency.choices = [SelectChoice("", "Please select")] + [
+            SelectChoice(f.id, f.name) for f in Frequency.ordered()
+        ]
         # Starred answers ("I prefer not to say"...) come first, shown with their "*" as in the guide.
-        places = PlaceOfWorship.select().order_by(PlaceOfWorship.starred.desc(), PlaceOfWorship.position,
-                                                  PlaceOfWorship.name)
+        places = PlaceOfWorship.select().order_by(
+            PlaceOfWorship.starred.desc(), PlaceOfWorship.position, PlaceOfWorship.name
+        )
         self.places.choices = [SelectChoice(p.id, f"*{p.name}" if p.starred else p.name) for p in places]
         return self
 
@@ -161,9 +201,13 @@ def profile_data(form, profile, user, verifying):
     """The starting values: what the volunteer told us before; acceptances again when re-verifying."""
     data = form.shared_data(profile, user)
     data.update(
-        frequency=profile.frequency_id or 0, mobile=profile.mobile, address=profile.address,
-        postcode=profile.postcode, emergency_name=profile.emergency_name,
-        emergency_phone=profile.emergency_phone, postal_mailings=yes_no(profile.postal_mailings),
+        frequency=profile.frequency_id or 0,
+        mobile=profile.mobile,
+        address=profile.address,
+        postcode=profile.postcode,
+        emergency_name=profile.emergency_name,
+        emergency_phone=profile.emergency_phone,
+        postal_mailings=yes_no(profile.postal_mailings),
         supporter_emails=yes_no(profile.supporter_emails),
         linked_organisation=yes_no(profile.linked_organisation),
         linked_organisation_name=profile.linked_organisation_name,
@@ -175,10 +219,16 @@ def profile_data(form, profile, user, verifying):
 
 
 class FamilyMemberForm(BirthDateAndAllergies, FlaskForm):
-    first_name = StringField("First Name:*", filters=[_strip], validators=[
-        DataRequired("Please enter their first name."), Length(max=80), single_line])
-    last_name = StringField("Last Name:*", filters=[_strip], validators=[
-        DataRequired("Please enter their last name."), Length(max=80), single_line])
+    first_name = StringField(
+        "First Name:*",
+        filters=[_strip],
+        validators=[DataRequired("Please enter their first name."), Length(max=80), single_line],
+    )
+    last_name = StringField(
+        "Last Name:*",
+        filters=[_strip],
+        validators=[DataRequired("Please enter their last name."), Length(max=80), single_line],
+    )
 
 
 def save_lists(form, profile, member):
@@ -200,20 +250,32 @@ def set_groups(member, chosen, offered):
     current = {m.group_id for m in Membership.select().where(Membership.user == member)}
     for group_id in sorted((chosen & offered) - current):
         Membership.create(user=member, group=group_id)
-    (Membership.delete()
-     .where(Membership.user == member, Membership.group.in_(list(offered - chosen) or [0]),
-            Membership.is_leader == False)  # noqa: E712
-     .execute())
+    (
+        Membership.delete()
+        .where(
+            Membership.user == member,
+            Membership.group.in_(list(offered - chosen) or [0]),
+            Membership.is_leader == False,
+        )
+        .execute()
+    )
 
 
 def snapshot(profile, member):
     """What the audit log keeps of a profile: enough to see what changed."""
     return dict(
-        name=member.name, frequency=profile.frequency_id, mobile=profile.mobile, address=profile.address,
-        postcode=profile.postcode, emergency_name=profile.emergency_name,
-        emergency_phone=profile.emergency_phone, postal_mailings=profile.postal_mailings,
-        supporter_emails=profile.supporter_emails, linked_organisation=profile.linked_organisation,
-        linked_organisation_name=profile.linked_organisation_name, birth_date=profile.birth_date,
+        name=member.name,
+        frequency=profile.frequency_id,
+        mobile=profile.mobile,
+        address=profile.address,
+        postcode=profile.postcode,
+        emergency_name=profile.emergency_name,
+        emergency_phone=profile.emergency_phone,
+        postal_mailings=profile.postal_mailings,
+        supporter_emails=profile.supporter_emails,
+        linked_organisation=profile.linked_organisation,
+        linked_organisation_name=profile.linked_organisation_name,
+        birth_date=profile.birth_date,
         allergens=[a.name for a in profile.allergens()] if profile.id else [],
         places=[p.name for p in profile.places()] if profile.id else [],
         groups=[g.name for g in member.groups()] if member.id else [],

@@ -5,6 +5,7 @@ photo of a certificate loses its EXIF (where and when it was taken). A PDF canno
 without a PDF library, so one that can run or launch anything is refused, and every proof is
 served as a download in a sandbox (cervis/leader/training.py), never shown inline.
 """
+
 import io
 import os
 import secrets
@@ -43,8 +44,10 @@ def _checked_pdf(data):
     if b"%%EOF" not in data[-2048:]:
         raise ProofProblem("That PDF looks cut short: please save it again and send it.")
     if any(name in data for name in PDF_ACTIVE):
-        raise ProofProblem("That PDF holds scripts, attachments or forms: please print it to a new PDF "
-                           "or send a photo of the certificate.")
+        raise ProofProblem(
+            "That PDF holds scripts, attachments or forms: please print it to a new PDF "
+            "or send a photo of the certificate."
+        )
     return data
 
 
@@ -56,8 +59,10 @@ def _clean_image(data):
             if image.format not in ("PNG", "JPEG"):
                 raise ProofProblem("That file is not a real PNG or JPEG image.")
             if image.width * image.height > MAX_PIXELS:
-                raise ProofProblem(f"That image is {image.width} × {image.height} pixels: please send one of "
-                                   "at most 25 million pixels.")
+                raise ProofProblem(
+                    f"That image is {image.width} × {image.height} pixels: please send one of "
+                    "at most 25 million pixels."
+                )
             kind = "png" if image.format == "PNG" else "jpg"
             with _decoding:
                 out = io.BytesIO()

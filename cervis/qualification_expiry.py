@@ -5,6 +5,7 @@ get a weekly digest of what runs out in the next 60 days and of rota places alre
 someone whose training will have lapsed by that night. Each email has a key (Email.key is unique),
 so a second run, a restart or a second scheduler never sends one twice.
 """
+
 from datetime import timedelta
 
 from . import eligibility, emails
@@ -27,11 +28,19 @@ def _stage(days_left):
 
 def _expiring(today, volunteers=None):
     """Granted qualifications whose last valid day is from today to 60 days on, soonest first."""
-    query = (QualificationGrant.select(QualificationGrant, Qualification, User).join(Qualification)
-             .switch(QualificationGrant).join(User, on=QualificationGrant.volunteer)
-             .where(QualificationGrant.state == GRANTED, QualificationGrant.expires_on >= today,
-                    QualificationGrant.expires_on <= today + AHEAD, User.active == True)  # noqa: E712
-             .order_by(QualificationGrant.expires_on, User.first_name, Qualification.name))
+    query = (
+        QualificationGrant.select(QualificationGrant, Qualification, User)
+        .join(Qualification)
+        .switch(QualificationGrant)
+        .join(User, on=QualificationGrant.volunteer)
+        .where(
+            QualificationGrant.state == GRANTED,
+            QualificationGrant.expires_on >= today,
+            QualificationGrant.expires_on <= today + AHEAD,
+            User.active == True,
+        )
+        .order_by(QualificationGrant.expires_on, User.first_name, Qualification.name)
+    )
     return query if volunteers is None else query.where(QualificationGrant.volunteer.in_(volunteers))
 
 
@@ -43,18 +52,27 @@ def _sent(keys):
 def tell_volunteers(now=None):
     """Queue each volunteer's 60- and 14-day emails that are due; how many."""
     today, queued = _today(now or utcnow()), 0
-    due = {f"qualification-expiring:{g.id}:{g.expires_on.isoformat()}:{_stage((g.expires_on - today).days)}": g
-           for g in _expiring(today)}
+    due = {
+        f"qualification-expiring:{g.id}:{g.expires_on.isoformat()}:{_stage((g.expires_on - today).days)}": g
+        for g in _expiring(today)
+    }
     already = _sent(list(due))
     for key, grant in due.items():
         inbox = grant.volunteer.inbox
         if key in already or inbox is None:
             continue
         with write_transaction():
-            sent = emails.once(key, "qualification-expiring", inbox, about=grant, volunteer=grant.volunteer,
-                               qualification=grant.qualification.name, expires_on=grant.expires_on,
-                               days=(grant.expires_on - today).days,
-                               link=emails.absolute("volunteer.profile", _anchor="training"))
+            sent = emails.once(
+                key,
+                "qualification-expiring",
+                inbox,
+                about=grant,
+                volunteer=grant.volunteer,
+                qualification=grant.qualification.name,
+                expires_on=grant.expires_on,
+                days=(grant.expires_on - today).days,
+                link=emails.absolute("volunteer.profile", _anchor="training"),
+            )
         queued += sent is not None
     return queued
 
@@ -63,8 +81,11 @@ def lapsed_in_groups(group_ids, now, until=None):
     """Upcoming rota places in these groups (until a time, or all) held by someone without the role's
     training that night: {group id: [eligibility.Lapsed]}, each with `when` as the guide writes it;
     two queries in all."""
-    upcoming = (Slot.select(Slot.id).join(Opportunity)
-                .where(Opportunity.group.in_(group_ids), Opportunity.cancelled_at.is_null(), Slot.starts_at > now))
+    upcoming = (
+        Slot.select(Slot.id)
+        .join(Opportunity)
+        .where(Opportunity.group.in_(group_ids), Opportunity.cancelled_at.is_null(), Slot.starts_at > now)
+    )
     if until is not None:
         upcoming = upcoming.where(Slot.starts_at <= until)
     found = {}
@@ -90,10 +111,16 @@ def tell_leaders(now=None):
             continue
         for leader in [u for u in group.leaders() if u.email and u.active]:
             with write_transaction():
-                sent = emails.once(f"qualification-digest:{group.id}:{leader.id}:{year}-W{week:02d}",
-                                   "qualification-digest", leader, about=group, group=group,
-                                   expiring=expiring, places=places,
-                                   link=emails.absolute("leader.home"))
+                sent = emails.once(
+                    f"qualification-digest:{group.id}:{leader.id}:{year}-W{week:02d}",
+                    "qualification-digest",
+                    leader,
+                    about=group,
+                    group=group,
+                    expiring=expiring,
+                    places=places,
+                    link=emails.absolute("leader.home"),
+                )
             queued += sent is not None
     return queued
 

@@ -1,5 +1,6 @@
 """The referee's page: a signed link from their e-mail, no account. It names the applicant and asks
 the short reference form; once given it only thanks them (a reference is not changed afterwards)."""
+
 from flask import Blueprint, abort, render_template
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
@@ -14,16 +15,24 @@ bp = Blueprint("referee", __name__, url_prefix="/reference")
 
 
 class ReferenceForm(FlaskForm):
-    known_for = StringField("How long have you known the applicant?", validators=[
-        DataRequired("Please say how long you have known them."), Length(max=200), single_line])
-    capacity = StringField("In what capacity?", validators=[
-        DataRequired("Please say how you know them (for example: employer, teacher, neighbour)."),
-        Length(max=200), single_line])
-    concerns = RadioField("Do you have any concerns about them working with vulnerable adults?",
-                          choices=[SelectChoice("no", "No"), SelectChoice("yes", "Yes")],
-                          validators=[InputRequired("Please answer yes or no.")])
-    text = TextAreaField("Anything you would like to add (and, if yes, your concerns)",
-                         validators=[Length(max=5000)])
+    known_for = StringField(
+        "How long have you known the applicant?",
+        validators=[DataRequired("Please say how long you have known them."), Length(max=200), single_line],
+    )
+    capacity = StringField(
+        "In what capacity?",
+        validators=[
+            DataRequired("Please say how you know them (for example: employer, teacher, neighbour)."),
+            Length(max=200),
+            single_line,
+        ],
+    )
+    concerns = RadioField(
+        "Do you have any concerns about them working with vulnerable adults?",
+        choices=[SelectChoice("no", "No"), SelectChoice("yes", "Yes")],
+        validators=[InputRequired("Please answer yes or no.")],
+    )
+    text = TextAreaField("Anything you would like to add (and, if yes, your concerns)", validators=[Length(max=5000)])
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -36,8 +45,14 @@ def reference(token):
         return render_template("referee/thanks.html", reference=found, applicant=applicant)
     form = ReferenceForm()
     if form.validate_on_submit():
-        references.receive(found, form.known_for.data.strip(), form.capacity.data.strip(),
-                           form.concerns.data == "yes", (form.text.data or "").strip())
+        references.receive(
+            found,
+            form.known_for.data.strip(),
+            form.capacity.data.strip(),
+            form.concerns.data == "yes",
+            (form.text.data or "").strip(),
+        )
         return render_template("referee/thanks.html", reference=found, applicant=applicant)
     return render_template("referee/reference.html", form=form, reference=found, applicant=applicant), (
-        422 if form.errors else 200)
+        422 if form.errors else 200
+    )

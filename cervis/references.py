@@ -2,6 +2,7 @@
 signed link to a short form (no account); reminded after 7 and 14 days at most; a reference received
 ticks its step. What a referee writes is given in confidence: only administrators and the
 applicant's group leaders read it (vetting.application_for_leader decides who)."""
+
 from datetime import timedelta
 
 import peewee
@@ -22,8 +23,7 @@ def from_link(token):
     reference_id = signed_links.REFERENCE.read_id(token, "r")
     if reference_id is None:
         return None
-    return (Reference.select(Reference, Application).join(Application)
-            .where(Reference.id == reference_id).first())
+    return Reference.select(Reference, Application).join(Application).where(Reference.id == reference_id).first()
 
 
 def _letter(kind, reference, key):
@@ -31,9 +31,16 @@ def _letter(kind, reference, key):
     application = reference.application
     try:
         with database.atomic():
-            return emails.queue(kind, reference.email, reference.name, key=key, about=reference,
-                                referee=reference, applicant=f"{application.first_name} {application.last_name}".strip(),
-                                link=link(reference))
+            return emails.queue(
+                kind,
+                reference.email,
+                reference.name,
+                key=key,
+                about=reference,
+                referee=reference,
+                applicant=f"{application.first_name} {application.last_name}".strip(),
+                link=link(reference),
+            )
     except peewee.IntegrityError:
         return None
 
@@ -52,9 +59,16 @@ def ask(application):
 
 def due_reminders(now):
     """References asked for, not received, whose next reminder is due (at most two)."""
-    waiting = (Reference.select(Reference, Application).join(Application)
-               .where(Application.status == OPEN, Reference.requested_at.is_null(False),
-                      Reference.received_at.is_null(), Reference.reminders < len(REMIND_AFTER)))
+    waiting = (
+        Reference.select(Reference, Application)
+        .join(Application)
+        .where(
+            Application.status == OPEN,
+            Reference.requested_at.is_null(False),
+            Reference.received_at.is_null(),
+            Reference.reminders < len(REMIND_AFTER),
+        )
+    )
     return [r for r in waiting if r.requested_at + REMIND_AFTER[r.reminders] <= now]
 
 
@@ -64,9 +78,11 @@ def send_reminders(now=None):
         stage = reference.reminders + 1
         with write_transaction():
             # Claimed with the email in one transaction, and keyed by stage: never twice, never none.
-            claimed = Reference.update(reminders=stage, reminded_at=now).where(
-                Reference.id == reference.id, Reference.reminders == stage - 1,
-                Reference.received_at.is_null()).execute()
+            claimed = (
+                Reference.update(reminders=stage, reminded_at=now)
+                .where(Reference.id == reference.id, Reference.reminders == stage - 1, Reference.received_at.is_null())
+                .execute()
+            )
             if claimed and _letter("reference-reminder", reference, f"reference-reminder:{reference.id}:{stage}"):
                 sent += 1
     return sent
@@ -82,15 +98,18 @@ def receive(reference, known_for, capacity, concerns, text):
     """The referee's answer; ticks the matching reference step. False when it was already given."""
     now = utcnow()
     with write_transaction():
-        given = Reference.update(known_for=known_for, capacity=capacity, concerns=concerns, text=text,
-                                 received_at=now).where(Reference.id == reference.id,
-                                                        Reference.received_at.is_null()).execute()
+        given = (
+            Reference.update(known_for=known_for, capacity=capacity, concerns=concerns, text=text, received_at=now)
+            .where(Reference.id == reference.id, Reference.received_at.is_null())
+            .execute()
+        )
         if not given:
             return False
         step = RecruitmentStep.get_or_none(RecruitmentStep.kind == f"reference-{reference.number}")
         if step is not None:
-            StepDone.insert(application=reference.application_id, step=step, done_at=now,
-                            note=f"From {reference.name}").on_conflict_ignore().execute()
+            StepDone.insert(
+                application=reference.application_id, step=step, done_at=now, note=f"From {reference.name}"
+            ).on_conflict_ignore().execute()
     return True
 
 
@@ -105,5 +124,9 @@ def state(reference):
 
 def givers(user):
     """For Download My Data: who gave references for this volunteer's application, never what they said."""
-    return list(Reference.select(Reference.name, Reference.received_at).join(Application)
-                .where(Application.user == user, Reference.received_at.is_null(False)).order_by(Reference.number))
+    return list(
+        Reference.select(Reference.name, Reference.received_at)
+        .join(Application)
+        .where(Application.user == user, Reference.received_at.is_null(False))
+        .order_by(Reference.number)
+    )

@@ -3,6 +3,7 @@ with one acknowledgement e-mail (the guide's "Register" button; offers.py says w
 
 An offer is a pending registration: it uses up no spot until a group leader accepts it.
 """
+
 from dataclasses import dataclass, field
 
 import peewee
@@ -11,10 +12,19 @@ from . import emails
 from .cancellation import cancel_url
 from .db import for_update, utcnow, write_transaction
 from .eligibility import eligibility
-from .models import (PENDING, REGISTERED, Group, Membership, Opportunity, Registration, RegistrationEvent, Role,
-                     Slot, User)
-from .offers import (NotAllowed, birth_date_of, can_see, registered_column, slot_row, unlocked_ids,
-                     visible_group_ids)
+from .models import (
+    PENDING,
+    REGISTERED,
+    Group,
+    Membership,
+    Opportunity,
+    Registration,
+    RegistrationEvent,
+    Role,
+    Slot,
+    User,
+)
+from .offers import NotAllowed, birth_date_of, can_see, registered_column, slot_row, unlocked_ids, visible_group_ids
 from .timeutil import org_zone, slot_when
 
 NOTE_MAX = 1000
@@ -47,8 +57,10 @@ def offer(actor, volunteer, slot_ids, note="", now=None, opportunity=None):
         slots = _locked_slots(volunteer, ids, now)
         if opportunity is not None and any(s.opportunity_id != opportunity.id for s in slots):
             raise NotAllowed()
-        mine = {r.slot_id: r for r in Registration.select().where(
-            Registration.volunteer == volunteer, Registration.slot.in_(ids))}
+        mine = {
+            r.slot_id: r
+            for r in Registration.select().where(Registration.volunteer == volunteer, Registration.slot.in_(ids))
+        }
         # Re-read under the lock: a family member deactivated since the page was opened offers nothing.
         active = User.select(User.active).where(User.id == volunteer.id).scalar()
         qualified = eligibility([volunteer.id], {s.role_id for s in slots})  # under the lock, like the rest
@@ -66,12 +78,17 @@ def _locked_slots(volunteer, ids, now):
     # Lock the rows first (PostgreSQL; SQLite's IMMEDIATE lock already holds the database), then
     # count their registrations: FOR UPDATE does not mix with the count's aggregate.
     list(for_update(Slot.select(Slot.id).where(Slot.id.in_(ids)).order_by(Slot.id)))  # one lock order
-    slots = list(Slot.select(Slot, Role, Opportunity, Group, registered_column())
-                 .join(Role).switch(Slot).join(Opportunity).join(Group)
-                 .where(Slot.id.in_(ids)).order_by(Slot.starts_at, Role.position, Role.name))
+    slots = list(
+        Slot.select(Slot, Role, Opportunity, Group, registered_column())
+        .join(Role)
+        .switch(Slot)
+        .join(Opportunity)
+        .join(Group)
+        .where(Slot.id.in_(ids))
+        .order_by(Slot.starts_at, Role.position, Role.name)
+    )
     groups, unlocked = visible_group_ids(volunteer), unlocked_ids(volunteer)
-    if len(slots) != len(ids) or not all(can_see(volunteer, s.opportunity, now, groups, unlocked)
-                                         for s in slots):
+    if len(slots) != len(ids) or not all(can_see(volunteer, s.opportunity, now, groups, unlocked) for s in slots):
         raise NotAllowed()
     return slots
 
@@ -86,8 +103,9 @@ def _offer_one(actor, volunteer, row, registration, note, now, result):
     if registration is None:
         try:
             with write_transaction():
-                registration = Registration.create(volunteer=volunteer, slot=row.slot, note=note,
-                                                   status=PENDING, created_at=now, updated_at=now)
+                registration = Registration.create(
+                    volunteer=volunteer, slot=row.slot, note=note, status=PENDING, created_at=now, updated_at=now
+                )
         except peewee.IntegrityError:  # PostgreSQL: the same offer committed a moment earlier
             result.already.append(row.slot)
             return
@@ -115,16 +133,25 @@ def acknowledge(volunteer, registrations, note=""):
     if recipient is None:
         return None
     shifts = [_shift(r) for r in sorted(registrations, key=lambda r: r.slot.starts_at)]
-    return emails.to_user("offer-acknowledgement", recipient, volunteer=volunteer,
-                          for_family=recipient.id != volunteer.id, shifts=shifts, note=note,
-                          about=registrations[0])
+    return emails.to_user(
+        "offer-acknowledgement",
+        recipient,
+        volunteer=volunteer,
+        for_family=recipient.id != volunteer.id,
+        shifts=shifts,
+        note=note,
+        about=registrations[0],
+    )
 
 
 def _shift(registration):
     slot = registration.slot
     opportunity = slot.opportunity
-    return {"opportunity": opportunity.name, "when": slot_when(slot.starts_at, slot.ends_at),
-            "role": slot.role.name, "hours": f"{slot.hours:g}",
-            "location": opportunity.meeting_location(), "cancel_url": cancel_url(registration)}
-
-
+    return {
+        "opportunity": opportunity.name,
+        "when": slot_when(slot.starts_at, slot.ends_at),
+        "role": slot.role.name,
+        "hours": f"{slot.hours:g}",
+        "location": opportunity.meeting_location(),
+        "cancel_url": cancel_url(registration),
+    }

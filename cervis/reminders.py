@@ -5,6 +5,7 @@ confirmed less than 24 hours before it starts gets none: its confirmation says i
 names the shift leader. After the Pi was switched off the reminder still goes, late, as long as
 the shift has not started.
 """
+
 from datetime import timedelta
 
 from flask import current_app
@@ -21,18 +22,29 @@ SOON = timedelta(hours=24)  # confirmed this close to the start: the confirmatio
 
 def confirmed_at(registration):
     """When the registration last became registered (its newest 'registered' event)."""
-    at = (RegistrationEvent.select(fn.MAX(RegistrationEvent.at))
-          .where(RegistrationEvent.registration == registration.id,
-                 RegistrationEvent.status == REGISTERED).scalar())
+    at = (
+        RegistrationEvent.select(fn.MAX(RegistrationEvent.at))
+        .where(RegistrationEvent.registration == registration.id, RegistrationEvent.status == REGISTERED)
+        .scalar()
+    )
     return at or registration.updated_at
 
 
 def due(now):
-    return (Registration.select(Registration, Slot, Opportunity, User)
-            .join(Slot).join(Opportunity).switch(Registration).join(User, on=Registration.volunteer)
-            .where(Registration.status == REGISTERED, Registration.reminded_at.is_null(),
-                   Slot.starts_at > now, Slot.starts_at <= now + REMIND_BEFORE,
-                   Opportunity.cancelled_at.is_null()))
+    return (
+        Registration.select(Registration, Slot, Opportunity, User)
+        .join(Slot)
+        .join(Opportunity)
+        .switch(Registration)
+        .join(User, on=Registration.volunteer)
+        .where(
+            Registration.status == REGISTERED,
+            Registration.reminded_at.is_null(),
+            Slot.starts_at > now,
+            Slot.starts_at <= now + REMIND_BEFORE,
+            Opportunity.cancelled_at.is_null(),
+        )
+    )
 
 
 def send_reminders(now=None):
@@ -48,17 +60,29 @@ def send_reminders(now=None):
             continue  # its confirmation said so
         with write_transaction():
             # Claimed in the same transaction as the email row: never two reminders, never none.
-            claimed = Registration.update(reminded_at=now).where(
-                Registration.id == reg.id, Registration.reminded_at.is_null()).execute()
+            claimed = (
+                Registration.update(reminded_at=now)
+                .where(Registration.id == reg.id, Registration.reminded_at.is_null())
+                .execute()
+            )
             recipient = reg.volunteer.inbox
             if not claimed or recipient is None:
                 continue
             # Never ahead of the confirmation, which waits out the leader's undo window.
-            sent = emails.once(f"shift-reminder:{reg.id}:{confirmed:%Y%m%d%H%M%S}", "shift-reminder",
-                               recipient, send_after=max(now, confirmed + undo),
-                               reg=reg, slot=reg.slot, volunteer=reg.volunteer,
-                               opportunity=reg.slot.opportunity, role=reg.slot.role,
-                               leader=shift_leader(reg), cancel_link=cancel_url(reg), about=reg)
+            sent = emails.once(
+                f"shift-reminder:{reg.id}:{confirmed:%Y%m%d%H%M%S}",
+                "shift-reminder",
+                recipient,
+                send_after=max(now, confirmed + undo),
+                reg=reg,
+                slot=reg.slot,
+                volunteer=reg.volunteer,
+                opportunity=reg.slot.opportunity,
+                role=reg.slot.role,
+                leader=shift_leader(reg),
+                cancel_link=cancel_url(reg),
+                about=reg,
+            )
             queued += sent is not None
     return queued
 

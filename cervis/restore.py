@@ -5,6 +5,7 @@ folders only, names and sizes within bounds, copied in pieces (never read whole)
 opened and integrity-checked there. Only then are the instance's files moved aside and the new
 ones moved in, by renames; any error puts back what was there and says why.
 """
+
 import fcntl
 import json
 import os
@@ -47,8 +48,10 @@ def restore(archive, force=False, now=None):
     moved into instance/before-restore-<time>/ (returned with the manifest), never deleted."""
     reason = running()
     if reason and not force:
-        raise BackupError(f"Not restored: {reason}. Stop it first (sudo systemctl stop cervis), "
-                          "or add --force to restore anyway and restart it at once.")
+        raise BackupError(
+            f"Not restored: {reason}. Stop it first (sudo systemctl stop cervis), "
+            "or add --force to restore anyway and restart it at once."
+        )
     instance = Path(current_app.instance_path)
     staging = Path(tempfile.mkdtemp(prefix=".restoring-", dir=instance))
     try:
@@ -80,8 +83,10 @@ def _extract(archive, staging):
                     continue
                 total += member.size
                 if total > limit or (name in SMALL and member.size > SMALL_LIMIT):
-                    raise BackupError(f"{archive} holds more than a CERVIS backup can ({name!r} is "
-                                      f"{member.size:,} bytes); nothing was restored.")
+                    raise BackupError(
+                        f"{archive} holds more than a CERVIS backup can ({name!r} is "
+                        f"{member.size:,} bytes); nothing was restored."
+                    )
                 target = staging / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with tar.extractfile(member) as source, open(target, "xb") as out:
@@ -104,10 +109,20 @@ def _checked_name(archive, member, seen):
     name = member.name.rstrip("/")
     parts = Path(name).parts
     top = parts[0] if parts else ""
-    fits = (member.isfile() and (name in SMALL | {DATABASE} or (top == DOCUMENTS and len(parts) > 1))
-            or member.isdir() and top == DOCUMENTS)
-    safe = (name and not name.startswith("/") and ".." not in parts and "\\" not in name
-            and len(name) <= NAME_LIMIT and all(len(p.encode()) <= PART_LIMIT for p in parts))
+    fits = (
+        member.isfile()
+        and (name in SMALL | {DATABASE} or (top == DOCUMENTS and len(parts) > 1))
+        or member.isdir()
+        and top == DOCUMENTS
+    )
+    safe = (
+        name
+        and not name.startswith("/")
+        and ".." not in parts
+        and "\\" not in name
+        and len(name) <= NAME_LIMIT
+        and all(len(p.encode()) <= PART_LIMIT for p in parts)
+    )
     if not (fits and safe) or name in seen:
         shown = name if len(name) <= 80 else name[:77] + "..."
         why = "twice" if name in seen else "which no CERVIS backup holds"
@@ -125,19 +140,26 @@ def _check_database(archive, path):
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
-        raise BackupError(f"The {DATABASE} in {archive} is not an SQLite database ({error}); "
-                          "nothing was restored.") from error
+        raise BackupError(
+            f"The {DATABASE} in {archive} is not an SQLite database ({error}); nothing was restored."
+        ) from error
     if answer != "ok" or "user" not in tables:
-        raise BackupError(f"The {DATABASE} in {archive} fails its integrity check or is not CERVIS's "
-                          f"({answer[:200]}); nothing was restored.")
+        raise BackupError(
+            f"The {DATABASE} in {archive} fails its integrity check or is not CERVIS's "
+            f"({answer[:200]}); nothing was restored."
+        )
 
 
 def _swap(staging, aside):
     """The instance's files aside, the staged ones in; on any error, everything back as it was."""
     instance = Path(current_app.instance_path)
     database = database_file()
-    places = {DATABASE: database, "secret_key": instance / "secret_key", "config.py": instance / "config.py",
-              DOCUMENTS: Path(current_app.config["DOCUMENTS_DIR"])}
+    places = {
+        DATABASE: database,
+        "secret_key": instance / "secret_key",
+        "config.py": instance / "config.py",
+        DOCUMENTS: Path(current_app.config["DOCUMENTS_DIR"]),
+    }
     old = [database, Path(f"{database}-wal"), Path(f"{database}-shm"), *list(places.values())[1:]]
     done = []  # (from, to), to undo in reverse
     try:

@@ -4,6 +4,7 @@ Each action is one transaction that takes the write lock first (cervis.db.write_
 and re-reads what it checks under that lock, so whatever arrives at once a slot never holds
 more than its capacity and a volunteer is never in two slots at the same time.
 """
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,23 +13,35 @@ from peewee import fn
 
 from . import cancellation, eligibility, emails, rota_emails
 from .db import database, for_update, utcnow, write_transaction
-from .models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Membership,
-                     Opportunity, Registration, RegistrationEvent, Role, Slot, User)
+from .models import (
+    CANCELLED,
+    NOT_REQUIRED,
+    PENDING,
+    REGISTERED,
+    AuditLog,
+    Email,
+    Membership,
+    Opportunity,
+    Registration,
+    RegistrationEvent,
+    Role,
+    Slot,
+    User,
+)
 from .models.mail import QUEUED, SENDING, SENT, WITHDRAWN
 from .refused import Refused  # noqa: F401  (rota.Refused to every caller; eligibility raises it too)
 from .timeutil import org_zone, slot_when, to_local
 
 CONFIRMING = ("confirmation", "called-up")  # the emails that tell a volunteer "we are counting on you"
 HELD_BACK = CONFIRMING + ("not-required",)  # the ones an undo withdraws while they wait to go
-STATUS_WORDS = {PENDING: "pending", REGISTERED: "registered", NOT_REQUIRED: "not required",
-                CANCELLED: "cancelled"}
+STATUS_WORDS = {PENDING: "pending", REGISTERED: "registered", NOT_REQUIRED: "not required", CANCELLED: "cancelled"}
 
 
 # Checks under the lock ---------------------------------------------------------------------------
 
+
 def _locked_slot(slot_id):
-    query = (Slot.select(Slot, Role, Opportunity).join(Role).switch(Slot).join(Opportunity)
-             .where(Slot.id == slot_id))
+    query = Slot.select(Slot, Role, Opportunity).join(Role).switch(Slot).join(Opportunity).where(Slot.id == slot_id)
     slot = for_update(query).first()
     if slot is None:
         raise Refused("That slot no longer exists.")
@@ -65,22 +78,34 @@ def may_take(slot, volunteer, now):
 def _check_room(slot, volunteer, now, ignore=()):
     """may_take, then refuse a Full slot, or a slot overlapping one the volunteer is already registered in."""
     may_take(slot, volunteer, now)
-    registered = (Registration.select().where(Registration.slot == slot.id,
-                                              Registration.status == REGISTERED).count())
+    registered = Registration.select().where(Registration.slot == slot.id, Registration.status == REGISTERED).count()
     if registered >= slot.capacity:
-        raise Refused(f"Not registered: {slot.role.name} on {slot_when(slot.starts_at, slot.ends_at)} "
-                      f"is Full ({registered} / {slot.capacity}).")
-    clash = (Registration.select(Registration, Slot, Role, Opportunity)
-             .join(Slot).join(Role).switch(Slot).join(Opportunity)
-             .where(Registration.volunteer == volunteer.id, Registration.status == REGISTERED,
-                    Registration.id.not_in(list(ignore) or [0]),
-                    Slot.starts_at < slot.ends_at, Slot.ends_at > slot.starts_at)
-             .first())
+        raise Refused(
+            f"Not registered: {slot.role.name} on {slot_when(slot.starts_at, slot.ends_at)} "
+            f"is Full ({registered} / {slot.capacity})."
+        )
+    clash = (
+        Registration.select(Registration, Slot, Role, Opportunity)
+        .join(Slot)
+        .join(Role)
+        .switch(Slot)
+        .join(Opportunity)
+        .where(
+            Registration.volunteer == volunteer.id,
+            Registration.status == REGISTERED,
+            Registration.id.not_in(list(ignore) or [0]),
+            Slot.starts_at < slot.ends_at,
+            Slot.ends_at > slot.starts_at,
+        )
+        .first()
+    )
     if clash is not None:
         other = clash.slot
-        raise Refused(f"Not registered: {volunteer.name} is already registered as {other.role.name} "
-                      f"at {other.opportunity.name} on {slot_when(other.starts_at, other.ends_at)}, "
-                      "which overlaps this slot.")
+        raise Refused(
+            f"Not registered: {volunteer.name} is already registered as {other.role.name} "
+            f"at {other.opportunity.name} on {slot_when(other.starts_at, other.ends_at)}, "
+            "which overlaps this slot."
+        )
 
 
 def _change(reg, status, by, now, action, note=""):
@@ -91,9 +116,18 @@ def _change(reg, status, by, now, action, note=""):
         reg.cancelled_by, reg.cancelled_at, reg.cancel_reason = by, now, note
     reg.save()
     RegistrationEvent.create(registration=reg, status=status, at=now, by=by, note=note)
-    AuditLog.record(by, f"rota.{action}", reg, before={"status": before},
-                    after={"status": status, "slot": reg.slot_id, "volunteer": reg.volunteer_id,
-                           **({"note": note} if note else {})})
+    AuditLog.record(
+        by,
+        f"rota.{action}",
+        reg,
+        before={"status": before},
+        after={
+            "status": status,
+            "slot": reg.slot_id,
+            "volunteer": reg.volunteer_id,
+            **({"note": note} if note else {}),
+        },
+    )
 
 
 def undo_minutes():
@@ -105,18 +139,25 @@ def _undo_window():
 
 
 def _emails_about(reg, kinds):
-    return Email.select().where(Email.subject_type == "Registration", Email.subject_id == reg.id,
-                                Email.kind.in_(kinds))
+    return Email.select().where(Email.subject_type == "Registration", Email.subject_id == reg.id, Email.kind.in_(kinds))
 
 
 def _withdraw(reg, kinds=HELD_BACK):
     """Withdraw this registration's emails still waiting in the outbox; how many were stopped."""
-    return (Email.update(status=WITHDRAWN)
-            .where(Email.subject_type == "Registration", Email.subject_id == reg.id,
-                   Email.kind.in_(kinds), Email.status == QUEUED).execute())
+    return (
+        Email.update(status=WITHDRAWN)
+        .where(
+            Email.subject_type == "Registration",
+            Email.subject_id == reg.id,
+            Email.kind.in_(kinds),
+            Email.status == QUEUED,
+        )
+        .execute()
+    )
 
 
 # The actions ------------------------------------------------------------------------------------
+
 
 def _accept(registration_id, by, now, override=None, ready=None):
     """Accept inside the caller's write transaction: the same checks for one offer or many.
@@ -142,9 +183,16 @@ def _ready(registration_ids, by, now):
 
 
 def _with_shift(registration_ids):
-    return (Registration.select(Registration, Slot, Role, Opportunity, User).join(Slot).join(Role)
-            .switch(Slot).join(Opportunity).switch(Registration).join(User, on=Registration.volunteer)
-            .where(Registration.id.in_(list(registration_ids))))
+    return (
+        Registration.select(Registration, Slot, Role, Opportunity, User)
+        .join(Slot)
+        .join(Role)
+        .switch(Slot)
+        .join(Opportunity)
+        .switch(Registration)
+        .join(User, on=Registration.volunteer)
+        .where(Registration.id.in_(list(registration_ids)))
+    )
 
 
 def _not_required(registration_id, by, now):
@@ -245,8 +293,11 @@ def call_up(registration_id, slot_id, by, now=None):
             raise Refused("Only a registered Reserve can be called up.")
         target = _locked_slot(slot_id)
         zone = org_zone()
-        if (target.opportunity_id != reserve.slot.opportunity_id or target.role.is_reserve
-                or to_local(target.starts_at, zone).date() != to_local(reserve.slot.starts_at, zone).date()):
+        if (
+            target.opportunity_id != reserve.slot.opportunity_id
+            or target.role.is_reserve
+            or to_local(target.starts_at, zone).date() != to_local(reserve.slot.starts_at, zone).date()
+        ):
             raise Refused("A Reserve can only be called up to a role slot on the same date.")
         _check_room(target, volunteer, now, ignore=[reserve.id])
         eligibility.check_qualified(target, volunteer)
@@ -263,10 +314,18 @@ def move_in(volunteer_id, slot_id, by, now, action):
     volunteer = _lock_volunteer(volunteer_id)
     target = _locked_slot(slot_id)
     zone = org_zone()
-    near = (Registration.select(Registration, Slot).join(Slot).join(Role)
-            .where(Registration.volunteer == volunteer.id, Registration.status == REGISTERED,
-                   Role.is_reserve == True, Slot.opportunity == target.opportunity_id,  # noqa: E712
-                   Slot.starts_at.between(target.starts_at - timedelta(days=1), target.starts_at + timedelta(days=1))))
+    near = (
+        Registration.select(Registration, Slot)
+        .join(Slot)
+        .join(Role)
+        .where(
+            Registration.volunteer == volunteer.id,
+            Registration.status == REGISTERED,
+            Role.is_reserve == True,
+            Slot.opportunity == target.opportunity_id,
+            Slot.starts_at.between(target.starts_at - timedelta(days=1), target.starts_at + timedelta(days=1)),
+        )
+    )
     reserves = [r for r in near if to_local(r.slot.starts_at, zone).date() == to_local(target.starts_at, zone).date()]
     _check_room(target, volunteer, now, ignore=[r.id for r in reserves])
     eligibility.check_qualified(target, volunteer)
@@ -280,8 +339,7 @@ def _register(volunteer, slot, by, now, action):
     """Register in a slot, reusing the volunteer's earlier row for it (one row per volunteer and slot)."""
     reg = Registration.get_or_none(Registration.volunteer == volunteer.id, Registration.slot == slot.id)
     if reg is None:
-        reg = Registration.create(volunteer=volunteer, slot=slot, status=PENDING, created_at=now,
-                                  updated_at=now)
+        reg = Registration.create(volunteer=volunteer, slot=slot, status=PENDING, created_at=now, updated_at=now)
     reg.slot, reg.volunteer = slot, volunteer
     reg.cancelled_by = reg.cancelled_at = None
     reg.cancel_reason = ""
@@ -294,16 +352,18 @@ def add_to_slot(slot_id, volunteer_id, by, now=None, override=None):
     for adding someone without the role's training, recorded with the place."""
     now = now or utcnow()
     with write_transaction():
-        volunteer = User.get_or_none(User.id == volunteer_id, User.active == True)  # noqa: E712
+        volunteer = User.get_or_none(User.id == volunteer_id, User.active == True)
         if volunteer is None:
             raise Refused("Choose a member of the group.")
         volunteer = _lock_volunteer(volunteer.id)
         slot = _locked_slot(slot_id)
-        if not Membership.select().where(Membership.user == volunteer.id,
-                                         Membership.group == slot.opportunity.group_id).exists():
+        if (
+            not Membership.select()
+            .where(Membership.user == volunteer.id, Membership.group == slot.opportunity.group_id)
+            .exists()
+        ):
             raise Refused(f"{volunteer.name} is not a member of this group.")
-        existing = Registration.get_or_none(Registration.volunteer == volunteer.id,
-                                            Registration.slot == slot.id)
+        existing = Registration.get_or_none(Registration.volunteer == volunteer.id, Registration.slot == slot.id)
         if existing is not None and existing.status == REGISTERED:
             raise Refused(f"{volunteer.name} is already registered in this slot.")
         _check_room(slot, volunteer, now)
@@ -342,7 +402,10 @@ def registered_counts(slot_ids):
     """{slot id: registered volunteers}, in one grouped query."""
     if not slot_ids:
         return {}
-    rows = (Registration.select(Registration.slot, fn.COUNT(Registration.id))
-            .where(Registration.slot.in_(slot_ids), Registration.status == REGISTERED)
-            .group_by(Registration.slot).tuples())
+    rows = (
+        Registration.select(Registration.slot, fn.COUNT(Registration.id))
+        .where(Registration.slot.in_(slot_ids), Registration.status == REGISTERED)
+        .group_by(Registration.slot)
+        .tuples()
+    )
     return dict(rows)

@@ -1,6 +1,7 @@
 """The rota board's emails about one shift, told all they say: the shift's details and links,
 whether it is soon and who leads that night, and the calendar attachment that adds or removes
 it. emails.py is handed these and asks the domain nothing."""
+
 from dataclasses import dataclass
 
 from . import calendar_links, calendars, emails
@@ -12,6 +13,7 @@ from .reminders import SOON
 @dataclass
 class Ready:
     """A confirmation rendered before the write lock, and what it was rendered from."""
+
     facts: tuple
     row: dict | None
     attachment: dict | None
@@ -21,16 +23,32 @@ def _facts(registration, changes):
     """What a confirmation says that another action could change between its rendering and the lock."""
     slot, volunteer = registration.slot, registration.volunteer
     opportunity = slot.opportunity
-    return (slot.id, slot.starts_at, slot.ends_at, slot.role.name, opportunity.name, opportunity.location,
-            opportunity.description, volunteer.email, volunteer.active, volunteer.family_of_id, changes)
+    return (
+        slot.id,
+        slot.starts_at,
+        slot.ends_at,
+        slot.role.name,
+        opportunity.name,
+        opportunity.location,
+        opportunity.description,
+        volunteer.email,
+        volunteer.active,
+        volunteer.family_of_id,
+        changes,
+    )
 
 
 def _letter(registration, leader, send_after, changes=None):
     """Confirmed less than 24 hours before the shift, no reminder will follow (cervis.reminders):
     the confirmation itself says the shift is soon and names that night's shift leader."""
     soon = registration.slot.starts_at - (send_after or utcnow()) < SOON
-    row = emails.rota_confirmation(registration, shift_details(registration, leader), send_after, soon=soon,
-                                   shift_leader=shift_leader(registration) if soon else None)
+    row = emails.rota_confirmation(
+        registration,
+        shift_details(registration, leader),
+        send_after,
+        soon=soon,
+        shift_leader=shift_leader(registration) if soon else None,
+    )
     invitation = row and calendars.invitation(registration, "REQUEST", row["to_addr"], row["to_name"], changes)
     return row, invitation
 

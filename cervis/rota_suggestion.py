@@ -15,6 +15,7 @@ one flow per rule, each holding the previous rules' optimum as capacities.
 `solve()` works on plain data so that it can be tested on hand-made months; `suggest()` reads
 one opportunity's month from the database and explains the result.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -129,21 +130,26 @@ class _Network:
             for k in range(1, units + 1):
                 extra = k > self.free(v)
                 cost = {"excess": int(extra), "spread": ((2 * (before + k) - 1) * top + past) * (total + 1) ** 2}
-                flow.add_arc_with_capacity_and_unit_cost(pool if extra else source, node(("v", v)), 1,
-                                                         cost.get(costs, 0))
+                flow.add_arc_with_capacity_and_unit_cost(
+                    pool if extra else source, node(("v", v)), 1, cost.get(costs, 0)
+                )
             for n in sorted(self.nights_of[v]):
                 flow.add_arc_with_capacity_and_unit_cost(node(("v", v)), node(("n", v, n)), 1, 0)
         arcs = {}
         for rank, o in enumerate(self.offers):
             arcs[o.id] = flow.add_arc_with_capacity_and_unit_cost(
-                node(("n", o.volunteer, self.night[o.place])), node(("p", o.place)), 1,
-                rank if costs == "spread" else 0)
+                node(("n", o.volunteer, self.night[o.place])), node(("p", o.place)), 1, rank if costs == "spread" else 0
+            )
         weight = {RESERVE: -1, ROLE: -(self._room(RESERVE) + 1)}
         weight[SHIFT_LEADER] = weight[ROLE] * (self._room(ROLE) + 1)
         for pid in sorted({o.place for o in self.offers}):
             place = self.places[pid]
-            flow.add_arc_with_capacity_and_unit_cost(node(("p", pid)), node(("c", place.priority)), place.room,
-                                                     weight[place.priority] if costs == "fill" else 0)
+            flow.add_arc_with_capacity_and_unit_cost(
+                node(("p", pid)),
+                node(("c", place.priority)),
+                place.room,
+                weight[place.priority] if costs == "fill" else 0,
+            )
         for priority in (SHIFT_LEADER, ROLE, RESERVE):
             cap = total if classes is None else classes.get(priority, 0)
             flow.add_arc_with_capacity_and_unit_cost(node(("c", priority)), sink, cap, 0)
@@ -206,7 +212,7 @@ def monthly_target(frequency, month):
     """A preferred frequency as shifts in that month: weekly is one each week (its Mondays)."""
     if frequency == "Weekly":
         first = month.replace(day=1)
-        days = ((first.replace(month=first.month % 12 + 1, year=first.year + (first.month == 12)) - first).days)
+        days = (first.replace(month=first.month % 12 + 1, year=first.year + (first.month == 12)) - first).days
         return sum(1 for d in range(days) if (first + timedelta(days=d)).weekday() == 0)
     return 2 if frequency == "Fortnightly" else 1
 
@@ -226,6 +232,7 @@ def spread(problem, chosen):
 
 
 # One opportunity's month, from the database ------------------------------------------------------
+
 
 @dataclass
 class Suggestion:
@@ -271,20 +278,31 @@ def read_problem(opportunity, day, now):
     from .rota import registered_counts
 
     start, end = month_bounds(day)
-    slots = list(Slot.select(Slot, Role).join(Role)
-                 .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end)
-                 .order_by(Slot.starts_at, Role.position, Role.name))
+    slots = list(
+        Slot.select(Slot, Role)
+        .join(Role)
+        .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end)
+        .order_by(Slot.starts_at, Role.position, Role.name)
+    )
     registered = registered_counts([s.id for s in slots])
-    places = [Place(s.id, s.starts_at, s.ends_at, max(s.capacity - registered.get(s.id, 0), 0), _priority(s.role))
-              for s in slots if s.starts_at > now and not s.closed]  # what Accept would take
-    rows = (Registration.select(Registration.id, Registration.volunteer, Registration.slot, User.first_name,
-                                User.last_name, Frequency.name)
-            .join(User, on=Registration.volunteer)
-            .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == User.id))
-            .join(Frequency, JOIN.LEFT_OUTER, on=(Profile.frequency == Frequency.id))
-            .where(Registration.slot.in_([p.id for p in places] or [0]), Registration.status == PENDING,
-                   User.active == True)  # noqa: E712
-            .order_by(Registration.created_at, Registration.id).tuples())
+    places = [
+        Place(s.id, s.starts_at, s.ends_at, max(s.capacity - registered.get(s.id, 0), 0), _priority(s.role))
+        for s in slots
+        if s.starts_at > now and not s.closed
+    ]  # what Accept would take
+    rows = (
+        Registration.select(
+            Registration.id, Registration.volunteer, Registration.slot, User.first_name, User.last_name, Frequency.name
+        )
+        .join(User, on=Registration.volunteer)
+        .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == User.id))
+        .join(Frequency, JOIN.LEFT_OUTER, on=(Profile.frequency == Frequency.id))
+        .where(
+            Registration.slot.in_([p.id for p in places] or [0]), Registration.status == PENDING, User.active == True
+        )
+        .order_by(Registration.created_at, Registration.id)
+        .tuples()
+    )
     offers, names, target = [], {}, {}
     rows = list(rows)
     known = eligibility({v for _, v, *_ in rows}, {s.role_id for s in slots})  # one query for the month
@@ -296,18 +314,33 @@ def read_problem(opportunity, day, now):
     problem = Problem(places, offers, target=target)
     volunteers = list(names)
     if volunteers:
-        theirs = (Slot.select(Registration.volunteer, Slot.starts_at, Slot.ends_at).join(Registration)
-                  .where(Registration.volunteer.in_(volunteers), Registration.status == REGISTERED,
-                         Slot.starts_at >= start - timedelta(days=1), Slot.starts_at < end + timedelta(days=1)))
+        theirs = (
+            Slot.select(Registration.volunteer, Slot.starts_at, Slot.ends_at)
+            .join(Registration)
+            .where(
+                Registration.volunteer.in_(volunteers),
+                Registration.status == REGISTERED,
+                Slot.starts_at >= start - timedelta(days=1),
+                Slot.starts_at < end + timedelta(days=1),
+            )
+        )
         for volunteer, starts_at, ends_at in theirs.tuples():
             problem.busy.setdefault(volunteer, []).append((starts_at, ends_at))
             if start <= starts_at < end:
                 problem.this_month[volunteer] = problem.this_month.get(volunteer, 0) + 1
         history_start = month_bounds(_months_before(day, 3))[0]
-        problem.history = dict(Registration.select(Registration.volunteer, fn.COUNT(Registration.id)).join(Slot)
-                               .where(Registration.volunteer.in_(volunteers), Registration.status == REGISTERED,
-                                      Slot.starts_at >= history_start, Slot.starts_at < start)
-                               .group_by(Registration.volunteer).tuples())
+        problem.history = dict(
+            Registration.select(Registration.volunteer, fn.COUNT(Registration.id))
+            .join(Slot)
+            .where(
+                Registration.volunteer.in_(volunteers),
+                Registration.status == REGISTERED,
+                Slot.starts_at >= history_start,
+                Slot.starts_at < start,
+            )
+            .group_by(Registration.volunteer)
+            .tuples()
+        )
     return problem, slots, registered, names
 
 
@@ -330,10 +363,24 @@ def suggest(opportunity, day, now):
     for slot in slots:
         missing = slot.capacity - registered.get(slot.id, 0) - len(proposed.get(slot.id, ()))
         if missing > 0 and slot.id in open_ids:
-            why = ("every offerer is taken that night" if slot.id in offered
-                   else NO_QUALIFIED if slot.id in asked else "no offers")
+            why = (
+                "every offerer is taken that night"
+                if slot.id in offered
+                else NO_QUALIFIED
+                if slot.id in asked
+                else "no offers"
+            )
             short.append((slot, missing, why))
-    over = sorted((names[v], problem.this_month.get(v, 0) + n, problem.target.get(v, 1))
-                  for v, n in count.items() if problem.this_month.get(v, 0) + n > problem.target.get(v, 1))
-    return Suggestion(dict(proposed), sum(s.capacity for s in slots),
-                      sum(min(registered.get(s.id, 0), s.capacity) for s in slots), short, over, seconds)
+    over = sorted(
+        (names[v], problem.this_month.get(v, 0) + n, problem.target.get(v, 1))
+        for v, n in count.items()
+        if problem.this_month.get(v, 0) + n > problem.target.get(v, 1)
+    )
+    return Suggestion(
+        dict(proposed),
+        sum(s.capacity for s in slots),
+        sum(min(registered.get(s.id, 0), s.capacity) for s in slots),
+        short,
+        over,
+        seconds,
+    )

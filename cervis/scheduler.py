@@ -5,6 +5,7 @@ runs them, whatever the number of web workers: the one that holds the scheduler 
 (a file lock beside an SQLite database, an advisory lock on PostgreSQL). The others try
 again every minute, so a restarted worker takes over.
 """
+
 import atexit
 import ctypes
 import fcntl
@@ -32,6 +33,7 @@ def job(seconds):
     def register(fn):
         JOBS.append((fn, seconds))
         return fn
+
     return register
 
 
@@ -139,8 +141,7 @@ def lead(scheduler, lock, app):
     if not lock.acquire():
         return False
     for fn, seconds in JOBS:
-        scheduler.add_job(fn, "interval", seconds=seconds, args=[app], id=fn.__name__,
-                          next_run_time=utcnow_aware())
+        scheduler.add_job(fn, "interval", seconds=seconds, args=[app], id=fn.__name__, next_run_time=utcnow_aware())
     log.info("CERVIS scheduler running in process %s", os.getpid())
     return True
 
@@ -150,8 +151,9 @@ def start(app):
     lock = SchedulerLock(app)
     scheduler = make_scheduler()
 
-    scheduler.add_job(lead, "interval", minutes=1, args=[scheduler, lock, app], id="leader",
-                      next_run_time=utcnow_aware())
+    scheduler.add_job(
+        lead, "interval", minutes=1, args=[scheduler, lock, app], id="leader", next_run_time=utcnow_aware()
+    )
     scheduler.start()
     atexit.register(lambda: scheduler.shutdown(wait=False))
     return scheduler
@@ -160,10 +162,11 @@ def start(app):
 def make_scheduler():
     """One worker thread: jobs run one after another, never two writing at once (at a start every
     job is due together); each job's read-then-write takes the write lock, as a request's does."""
-    return BackgroundScheduler(timezone="UTC", executors={"default": ThreadPoolExecutor(
-                                   max_workers=1, pool_kwargs={"initializer": _name_thread})},
-                               job_defaults={"coalesce": True, "max_instances": 1,
-                                             "misfire_grace_time": None})
+    return BackgroundScheduler(
+        timezone="UTC",
+        executors={"default": ThreadPoolExecutor(max_workers=1, pool_kwargs={"initializer": _name_thread})},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+    )
 
 
 def _name_thread():
@@ -181,6 +184,7 @@ def _name_thread():
 
 def utcnow_aware():
     from datetime import timezone
+
     return utcnow().replace(tzinfo=timezone.utc)
 
 

@@ -1,13 +1,16 @@
 """CSRF on every POST and the response headers that keep pages strict."""
+
 from flask import request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
 
 # No inline script or style anywhere: htmx is told (in base.html's meta) not to eval or inject styles.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-       "base-uri 'none'; object-src 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
 
 
 def init_app(app):

@@ -5,6 +5,7 @@ Each kind signs with its own salt: a token made for one use opens nothing else. 
 holds is checked on the way in: a number no database column holds (past 2^63) makes the whole
 token unreadable, as an altered one is, so no page meets an overflow error from the database.
 """
+
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
 

@@ -4,6 +4,7 @@ A pattern is a local day and local wall-clock times; only `to_planned` turns it 
 a 6:00 PM shift stays 6:00 PM on both sides of a clock change and a night shift across the
 change lasts its real 13 or 11 hours.
 """
+
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -94,8 +95,9 @@ def parse_dates(text):
 
 def patterns_for(days, start, end, capacities):
     """A pattern per day and role; capacities is [(role_id, capacity)] in role order, 0 = none."""
-    return [Pattern(day, start, end, role_id, capacity)
-            for day in days for role_id, capacity in capacities if capacity > 0]
+    return [
+        Pattern(day, start, end, role_id, capacity) for day in days for role_id, capacity in capacities if capacity > 0
+    ]
 
 
 def next_month(year, month):

@@ -1,4 +1,5 @@
 """CSV downloads that a spreadsheet opens safely."""
+
 import csv
 import io
 
@@ -19,6 +20,8 @@ def csv_download(filename, header, rows):
     writer.writerow(header)
     writer.writerows([safe_cell(v) for v in row] for row in rows)
     # The BOM lets Excel read accented names as UTF-8.
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )

@@ -1,5 +1,6 @@
 """Temporary passwords: made, stored and sent (a reset, or the welcome to an account the charity
 made), and the signed link in their email that stands in for typing one."""
+
 import hashlib
 from datetime import timedelta
 
@@ -47,7 +48,13 @@ def user_from_link(token):
     data = signed_links.TEMPORARY_PASSWORD.read(token, max_age=int(max(TEMP_VALID, WELCOME_VALID).total_seconds()))
     user_id = signed_links.id_in(data, "u")
     user = User.get_or_none(User.id == user_id) if user_id else None
-    if (user is None or not user.active or not user.temp_password_hash or not user.temp_password_expires
-            or _fingerprint(user.temp_password_hash) != data.get("t") or user.temp_password_expires <= utcnow()):
+    if (
+        user is None
+        or not user.active
+        or not user.temp_password_hash
+        or not user.temp_password_expires
+        or _fingerprint(user.temp_password_hash) != data.get("t")
+        or user.temp_password_expires <= utcnow()
+    ):
         return None
     return user

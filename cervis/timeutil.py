@@ -1,4 +1,5 @@
 """UTC in the database, the organisation's time zone on the page."""
+
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo

@@ -5,6 +5,7 @@ A criminal-record check keeps only what UK guidance allows (level, certificate n
 the decision, who decided and when) and its details are for administrators: leaders see "checked
 until DATE" or "not checked".
 """
+
 import calendar
 from datetime import date, timedelta
 
@@ -13,15 +14,33 @@ from flask import g
 
 from . import proof_files
 from .db import utcnow, write_transaction
-from .models import (GRANTED, NOT_CLEARED, WAITING, AuditLog, Membership, Qualification, QualificationGrant,
-                     RecordCheck, RoleRequirement)
+from .models import (
+    GRANTED,
+    NOT_CLEARED,
+    WAITING,
+    AuditLog,
+    Membership,
+    Qualification,
+    QualificationGrant,
+    RecordCheck,
+    RoleRequirement,
+)
 
 SOON_DAYS = 60
 VALID, EXPIRING, EXPIRED, WAITING_STATE, NOT_CLEARED_STATE = "valid", "expiring", "expired", "waiting", "not-cleared"
-STATE_WORDS = {VALID: "Valid", EXPIRING: "Expiring within 60 days", EXPIRED: "Expired",
-               WAITING_STATE: "Waiting to be checked", NOT_CLEARED_STATE: "Not cleared"}
-LEVELS = [("basic", "Basic"), ("standard", "Standard"), ("enhanced", "Enhanced"),
-          ("enhanced-barred", "Enhanced with barred lists")]
+STATE_WORDS = {
+    VALID: "Valid",
+    EXPIRING: "Expiring within 60 days",
+    EXPIRED: "Expired",
+    WAITING_STATE: "Waiting to be checked",
+    NOT_CLEARED_STATE: "Not cleared",
+}
+LEVELS = [
+    ("basic", "Basic"),
+    ("standard", "Standard"),
+    ("enhanced", "Enhanced"),
+    ("enhanced-barred", "Enhanced with barred lists"),
+]
 
 
 class TrainingRefused(ValueError):
@@ -60,9 +79,12 @@ def leader_words(grant, today):
 
 def grants_of(volunteer_ids):
     """These volunteers' grants with their qualification, in the list's order."""
-    return list(QualificationGrant.select(QualificationGrant, Qualification).join(Qualification)
-                .where(QualificationGrant.volunteer.in_(list(volunteer_ids) or [0]))
-                .order_by(Qualification.position, Qualification.name))
+    return list(
+        QualificationGrant.select(QualificationGrant, Qualification)
+        .join(Qualification)
+        .where(QualificationGrant.volunteer.in_(list(volunteer_ids) or [0]))
+        .order_by(Qualification.position, Qualification.name)
+    )
 
 
 def checks_of(grants):
@@ -72,8 +94,14 @@ def checks_of(grants):
 
 
 def _describe(grant, check=None):
-    data = {"volunteer": grant.volunteer_id, "qualification": grant.qualification.name, "state": grant.state,
-            "gained_on": grant.gained_on, "expires_on": grant.expires_on, "note": grant.note}
+    data = {
+        "volunteer": grant.volunteer_id,
+        "qualification": grant.qualification.name,
+        "state": grant.state,
+        "gained_on": grant.gained_on,
+        "expires_on": grant.expires_on,
+        "note": grant.note,
+    }
     if check is not None:  # the decision only: the certificate number stays out of the log
         data.update(level=check.level, issued_on=check.issued_on, cleared=check.cleared)
     return data
@@ -84,8 +112,11 @@ def record(actor, volunteer, qualification, gained_on, expires_on, note="", chec
     check's details ({level, certificate_number, cleared}), required for one and refused otherwise.
     Returns the grant and the name of a proof file it replaced (deleted after the commit)."""
     if qualification.criminal_record_check != (check is not None):
-        raise TrainingRefused("A criminal-record check is recorded with its level, certificate number and decision."
-                              if check is None else "Only a criminal-record check has a certificate and decision.")
+        raise TrainingRefused(
+            "A criminal-record check is recorded with its level, certificate number and decision."
+            if check is None
+            else "Only a criminal-record check has a certificate and decision."
+        )
     if expires_on is not None and expires_on < gained_on:
         raise TrainingRefused("The expiry date is before the date gained.")
     with write_transaction():
@@ -99,8 +130,13 @@ def record(actor, volunteer, qualification, gained_on, expires_on, note="", chec
         grant.proof_path, grant.proof_name, grant.proof_gained_on = None, "", None
         grant.save()
         saved = _save_check(grant, actor, gained_on, check) if check is not None else None
-        AuditLog.record(actor, "training.update" if before else "training.record", grant,
-                        before=before, after=_describe(grant, saved))
+        AuditLog.record(
+            actor,
+            "training.update" if before else "training.record",
+            grant,
+            before=before,
+            after=_describe(grant, saved),
+        )
     proof_files.delete([old_proof])
     return grant
 
@@ -135,12 +171,21 @@ def send_proof(volunteer, qualification, gained_on, data):
             grant = QualificationGrant.get_or_none(volunteer=volunteer, qualification=qualification)
             old = grant.proof_path if grant else None
             if grant is None:
-                grant = QualificationGrant(volunteer=volunteer, qualification=qualification, state=WAITING,
-                                           gained_on=gained_on, expires_on=default_expiry(qualification, gained_on))
+                grant = QualificationGrant(
+                    volunteer=volunteer,
+                    qualification=qualification,
+                    state=WAITING,
+                    gained_on=gained_on,
+                    expires_on=default_expiry(qualification, gained_on),
+                )
             grant.proof_path, grant.proof_name, grant.proof_gained_on = name, f"proof.{kind}", gained_on
             grant.save()
-            AuditLog.record(volunteer, "training.proof", grant, after={"qualification": qualification.name,
-                                                                       "gained_on": gained_on, "file": kind})
+            AuditLog.record(
+                volunteer,
+                "training.proof",
+                grant,
+                after={"qualification": qualification.name, "gained_on": gained_on, "file": kind},
+            )
     except Exception:
         proof_files.delete([name])
         raise
@@ -162,26 +207,35 @@ def decide(actor, grant, approve):
             grant.delete_instance()  # nothing held, nothing to keep
         else:
             grant.save()
-        AuditLog.record(actor, "training.approve" if approve else "training.refuse", grant,
-                        before=before, after=_describe(grant))
+        AuditLog.record(
+            actor, "training.approve" if approve else "training.refuse", grant, before=before, after=_describe(grant)
+        )
     proof_files.delete([name])
 
 
 def proofs_waiting(group):
     """How many of this group's members have proof waiting to be checked."""
     members = Membership.select(Membership.user).where(Membership.group == group)
-    return QualificationGrant.select().where(QualificationGrant.volunteer.in_(members),
-                                             QualificationGrant.proof_path.is_null(False)).count()
+    return (
+        QualificationGrant.select()
+        .where(QualificationGrant.volunteer.in_(members), QualificationGrant.proof_path.is_null(False))
+        .count()
+    )
 
 
 # What roles need ----------------------------------------------------------------------------
 
+
 def needs_by_role(role_ids):
     """{role id: [qualification names]}, one query for all of them."""
     needs = {}
-    rows = (RoleRequirement.select(RoleRequirement.role, Qualification.name).join(Qualification)
-            .where(RoleRequirement.role.in_(role_ids if isinstance(role_ids, peewee.Query) else list(role_ids) or [0]))
-            .order_by(Qualification.position, Qualification.name).tuples())
+    rows = (
+        RoleRequirement.select(RoleRequirement.role, Qualification.name)
+        .join(Qualification)
+        .where(RoleRequirement.role.in_(role_ids if isinstance(role_ids, peewee.Query) else list(role_ids) or [0]))
+        .order_by(Qualification.position, Qualification.name)
+        .tuples()
+    )
     for role_id, name in rows:
         needs.setdefault(role_id, []).append(name)
     return needs
@@ -198,8 +252,9 @@ def set_requirements(role, qualification_ids):
     """Inside the caller's transaction: the role needs exactly these; returns the names, before and after."""
     wanted = {q.id for q in Qualification.select().where(Qualification.id.in_(list(qualification_ids) or [0]))}
     have = {r.qualification_id for r in RoleRequirement.select().where(RoleRequirement.role == role)}
-    RoleRequirement.delete().where(RoleRequirement.role == role,
-                                   RoleRequirement.qualification.not_in(list(wanted) or [0])).execute()
+    RoleRequirement.delete().where(
+        RoleRequirement.role == role, RoleRequirement.qualification.not_in(list(wanted) or [0])
+    ).execute()
     for qualification_id in sorted(wanted - have):
         RoleRequirement.create(role=role, qualification=qualification_id)
     return have != wanted
@@ -207,20 +262,30 @@ def set_requirements(role, qualification_ids):
 
 # Data protection ----------------------------------------------------------------------------
 
+
 def held_for_export(user):
     """The volunteer's training and checks for Download My Data: their own, every detail."""
     grants = grants_of([user.id])
     checks = checks_of(grants)
     out = []
     for grant in grants:
-        item = {"qualification": grant.qualification.name, "state": STATE_WORDS[state_of(grant, date.today())],
-                "gained_on": grant.gained_on, "expires_on": grant.expires_on, "note": grant.note,
-                "proof_waiting": bool(grant.proof_path)}
+        item = {
+            "qualification": grant.qualification.name,
+            "state": STATE_WORDS[state_of(grant, date.today())],
+            "gained_on": grant.gained_on,
+            "expires_on": grant.expires_on,
+            "note": grant.note,
+            "proof_waiting": bool(grant.proof_path),
+        }
         check = checks.get(grant.id)
         if check is not None:
-            item.update(check_level=dict(LEVELS).get(check.level, check.level),
-                        certificate_number=check.certificate_number, issued_on=check.issued_on,
-                        cleared=check.cleared, decided_at=check.decided_at)
+            item.update(
+                check_level=dict(LEVELS).get(check.level, check.level),
+                certificate_number=check.certificate_number,
+                issued_on=check.issued_on,
+                cleared=check.cleared,
+                decided_at=check.decided_at,
+            )
         out.append(item)
     return out
 

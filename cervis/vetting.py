@@ -1,6 +1,7 @@
 """Safer recruitment: an application's steps, approving (the account is made only
 then) and declining, and erasing what is kept no longer. Who may see an application is
 cervis/permissions.py's to say."""
+
 from datetime import timedelta
 
 import peewee
@@ -8,9 +9,27 @@ from peewee import fn
 
 from . import accounts, emails, outbox
 from .db import database, utcnow, write_transaction
-from .models import (APPROVED, DECLINED, OPEN, UNCONFIRMED, WITHDRAWN, Application, ApplicationGroup, AuditLog, Email,
-                     Group, Organisation, Profile, Qualification, QualificationGrant, RecruitmentStep,
-                     Reference, Role, RoleRequirement, StepDone)
+from .models import (
+    APPROVED,
+    DECLINED,
+    OPEN,
+    UNCONFIRMED,
+    WITHDRAWN,
+    Application,
+    ApplicationGroup,
+    AuditLog,
+    Email,
+    Group,
+    Organisation,
+    Profile,
+    Qualification,
+    QualificationGrant,
+    RecruitmentStep,
+    Reference,
+    Role,
+    RoleRequirement,
+    StepDone,
+)
 
 ABANDONED_AFTER = timedelta(days=7)  # never confirmed: erased
 TICKED_BY_HAND = ("manual", "dbs")  # CERVIS ticks the e-mail and reference steps itself
@@ -22,9 +41,14 @@ def group_ids(application):
 
 def needs_dbs(application):
     """A role in one of the chosen groups needs a criminal-record check."""
-    return (RoleRequirement.select().join(Qualification).switch(RoleRequirement).join(Role)
-            .where(Qualification.criminal_record_check == True,  # noqa: E712
-                   Role.group.in_(group_ids(application) or [0])).exists())
+    return (
+        RoleRequirement.select()
+        .join(Qualification)
+        .switch(RoleRequirement)
+        .join(Role)
+        .where(Qualification.criminal_record_check == True, Role.group.in_(group_ids(application) or [0]))
+        .exists()
+    )
 
 
 def steps(application):
@@ -55,8 +79,12 @@ def mark_done(actor, application, step, note=""):
 
 def _claim(application, status, actor):
     """Move an open application to its decision; False when someone else decided it first."""
-    return Application.update(status=status, decided_at=utcnow(), decided_by=actor).where(
-        Application.id == application.id, Application.status == OPEN).execute() == 1
+    return (
+        Application.update(status=status, decided_at=utcnow(), decided_by=actor)
+        .where(Application.id == application.id, Application.status == OPEN)
+        .execute()
+        == 1
+    )
 
 
 def approve(actor, application):
@@ -68,8 +96,15 @@ def approve(actor, application):
         if accounts.account_for_email(application.email) is not None or not _claim(application, APPROVED, actor):
             return None
         groups = list(Group.select().where(Group.id.in_(group_ids(application) or [0])))
-        user = accounts.create_volunteer(actor, application.email, application.first_name,
-                                         application.last_name, application.phone, groups, temporary)
+        user = accounts.create_volunteer(
+            actor,
+            application.email,
+            application.first_name,
+            application.last_name,
+            application.phone,
+            groups,
+            temporary,
+        )
         Profile.update(frequency=application.frequency_id).where(Profile.user == user).execute()
         Application.update(user=user).where(Application.id == application.id).execute()
         _grant_steps(actor, application, user)
@@ -86,8 +121,14 @@ def _grant_steps(actor, application, user):
             expires = None
             if qualification.valid_months:
                 expires = gained + timedelta(days=round(qualification.valid_months * 30.44))
-            QualificationGrant.create(volunteer=user, qualification=qualification, gained_on=gained,
-                                      expires_on=expires, recorded_by=actor, note="From the application")
+            QualificationGrant.create(
+                volunteer=user,
+                qualification=qualification,
+                gained_on=gained,
+                expires_on=expires,
+                recorded_by=actor,
+                note="From the application",
+            )
 
 
 def decline(actor, application):
@@ -95,8 +136,14 @@ def decline(actor, application):
     with write_transaction():
         if not _claim(application, DECLINED, actor):
             return False
-        emails.queue("application-declined", application.email, application.first_name, about=application,
-                     key=f"application-declined:{application.id}", user_first=application.first_name)
+        emails.queue(
+            "application-declined",
+            application.email,
+            application.first_name,
+            about=application,
+            key=f"application-declined:{application.id}",
+            user_first=application.first_name,
+        )
         AuditLog.record(actor, "application.decline", application, after={"email": application.email})
     return True
 
@@ -107,11 +154,17 @@ def to_erase(now=None):
     now = now or utcnow()
     months = Organisation.current().application_retention_months
     ended = now - timedelta(days=round(months * 30.44))
-    return Application.select().where(
-        (Application.status.in_([DECLINED, WITHDRAWN])
-         & (fn.COALESCE(Application.decided_at, Application.created_at) < ended))
-        | ((Application.status == UNCONFIRMED) & (Application.created_at < now - ABANDONED_AFTER))
-    ).order_by(Application.created_at)
+    return (
+        Application.select()
+        .where(
+            (
+                Application.status.in_([DECLINED, WITHDRAWN])
+                & (fn.COALESCE(Application.decided_at, Application.created_at) < ended)
+            )
+            | ((Application.status == UNCONFIRMED) & (Application.created_at < now - ABANDONED_AFTER))
+        )
+        .order_by(Application.created_at)
+    )
 
 
 def erase_applications(query):
@@ -119,8 +172,9 @@ def erase_applications(query):
     and the referees, who are named in them); returns the e-mails' files, to delete once committed."""
     ids = [a.id for a in query] or [0]
     refs = [r.id for r in Reference.select(Reference.id).where(Reference.application.in_(ids))] or [0]
-    about = (((Email.subject_type == "Application") & Email.subject_id.in_(ids))
-             | ((Email.subject_type == "Reference") & Email.subject_id.in_(refs)))
+    about = ((Email.subject_type == "Application") & Email.subject_id.in_(ids)) | (
+        (Email.subject_type == "Reference") & Email.subject_id.in_(refs)
+    )
     files = [outbox.eml_path(e) for e in Email.select().where(about)]
     Email.delete().where(about).execute()
     Application.delete().where(Application.id.in_(ids)).execute()  # references and steps cascade

@@ -1,4 +1,5 @@
 """Pages every visitor may see, and what every template is given."""
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -28,8 +29,7 @@ def terms():
 @bp.route("/privacy")
 def privacy():
     org = Organisation.current()
-    return render_template("terms.html", title=f"{org.short_name} Privacy Policy for Volunteers",
-                           text=org.privacy_text)
+    return render_template("terms.html", title=f"{org.short_name} Privacy Policy for Volunteers", text=org.privacy_text)
 
 
 @bp.route("/contact")
@@ -47,8 +47,13 @@ def init_app(app):
 
     @app.context_processor
     def _everywhere():
-        return {"org": Organisation.current(), "idle_delay": idle_delay, "csrf_field": csrf_field,
-                "menus_for": menus_for, "has_page": lambda endpoint: endpoint in app.view_functions}
+        return {
+            "org": Organisation.current(),
+            "idle_delay": idle_delay,
+            "csrf_field": csrf_field,
+            "menus_for": menus_for,
+            "has_page": lambda endpoint: endpoint in app.view_functions,
+        }
 
     app.jinja_env.filters["slot_when"] = lambda slot: timeutil.slot_when(slot.starts_at, slot.ends_at)
     app.jinja_env.filters["needs"] = training.role_needs

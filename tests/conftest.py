@@ -1,5 +1,6 @@
 """Personas and helpers. Vera volunteers at Northside, which Leo leads; Olga leads Southside;
 Ada administers; Sam volunteers only at Southside; Nia is new (temporary password, no profile)."""
+
 import contextlib
 import os
 import re
@@ -36,9 +37,13 @@ _chosen = {"database": "sqlite"}
 
 
 def pytest_addoption(parser):
-    parser.addoption("--database", choices=("sqlite", "postgresql"), default=None,
-                     help="the database the suite runs on (default sqlite; postgresql starts a throwaway "
-                          "server unless CERVIS_TEST_DATABASE_URL names one)")
+    parser.addoption(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default=None,
+        help="the database the suite runs on (default sqlite; postgresql starts a throwaway "
+        "server unless CERVIS_TEST_DATABASE_URL names one)",
+    )
 
 
 def pytest_configure(config):
@@ -68,15 +73,17 @@ def on_postgresql():
 
 
 def _test_app(tmp_path, url):
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": url,
-        "SESSION_COOKIE_SECURE": False,
-        "WTF_CSRF_ENABLED": False,
-        "BASE_URL": "http://localhost",
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": url,
+            "SESSION_COOKIE_SECURE": False,
+            "WTF_CSRF_ENABLED": False,
+            "BASE_URL": "http://localhost",
+        }
+    )
 
 
 class SqliteCopies:
@@ -172,15 +179,28 @@ def _personas():
     south = Group.create(name="Southside", address="2 South Street")
     for group in (north, south):
         for i, (name, cap) in enumerate([("Cook", 1), ("Reserve", 2), ("Shift Asst", 2), ("SL", 1)]):
-            Role.create(group=group, name=name, default_capacity=cap, position=i,
-                        is_reserve=name == "Reserve", is_shift_leader=name == "SL")
+            Role.create(
+                group=group,
+                name=name,
+                default_capacity=cap,
+                position=i,
+                is_reserve=name == "Reserve",
+                is_shift_leader=name == "SL",
+            )
     vera = _user("vera@example.org", "Vera", "Volunteer")
     leo = _user("leo@example.org", "Leo", "Leader")
     olga = _user("olga@example.org", "Olga", "Otherleader")
     _user("ada@example.org", "Ada", "Admin", is_admin=True)
     sam = _user("sam@example.org", "Sam", "Southsider")
-    _user("nia@example.org", "Nia", "Newcomer", password_hash=None, verified_generation=0,
-          temp_password_hash=hashed(TEMP), temp_password_expires=utcnow() + timedelta(hours=1))
+    _user(
+        "nia@example.org",
+        "Nia",
+        "Newcomer",
+        password_hash=None,
+        verified_generation=0,
+        temp_password_hash=hashed(TEMP),
+        temp_password_expires=utcnow() + timedelta(hours=1),
+    )
     Membership.create(user=vera, group=north)
     Membership.create(user=leo, group=north, is_leader=True)
     Membership.create(user=olga, group=south, is_leader=True)
@@ -231,8 +251,16 @@ def temp_password_in(email):
 
 # The browser: a live server on 127.0.0.1 and Debian's Chromium driven by Playwright.
 CHROMIUM = os.environ.get("CERVIS_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @contextlib.contextmanager

@@ -1,5 +1,6 @@
 """Arranging "Shift bookings launched": February's night shelter going live at GO_LIVE, slots
 added to it, three months open at once, and the scheduler's job run at a chosen time."""
+
 from datetime import datetime, timedelta
 
 from cervis import announcements
@@ -10,11 +11,16 @@ NOW = datetime(2027, 1, 10, 12, 0)
 GO_LIVE = datetime(2027, 1, 10, 18, 0)
 
 
-def night_shelter(live_from=GO_LIVE, deadline=datetime(2027, 1, 25, 18, 0), days=(1, 2), group="Northside",
-                  created=NOW - timedelta(days=1), **kw):
+def night_shelter(
+    live_from=GO_LIVE,
+    deadline=datetime(2027, 1, 25, 18, 0),
+    days=(1, 2),
+    group="Northside",
+    created=NOW - timedelta(days=1),
+    **kw,
+):
     north = Group.get(Group.name == group)
-    opp = Opportunity.create(group=north, name="Night Shelter", live_from=live_from,
-                             offer_deadline=deadline, **kw)
+    opp = Opportunity.create(group=north, name="Night Shelter", live_from=live_from, offer_deadline=deadline, **kw)
     add_slots(opp, days, created)
     return opp
 
@@ -25,8 +31,16 @@ def add_slots(opp, days, created, month=2):
         start = datetime(2027, month, day, 19, 0)
         for name in ("Cook", "Reserve"):
             role = Role.get(Role.group == opp.group_id, Role.name == name)
-            made.append(Slot.create(opportunity=opp, role=role, starts_at=start, ends_at=start + timedelta(hours=12),
-                                    capacity=2, created_at=created))
+            made.append(
+                Slot.create(
+                    opportunity=opp,
+                    role=role,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=12),
+                    capacity=2,
+                    created_at=created,
+                )
+            )
     return made
 
 

@@ -1,4 +1,5 @@
 """A logo as an administrator uploads it, and the Logo, Colour and Welcome form posted."""
+
 import io
 
 from PIL import Image

@@ -1,5 +1,6 @@
 """Calendar files read as clients read them: Mozilla's ical.js (through Node) and Python's
 icalendar with the file's own VTIMEZONE, each event's UTC times compared with zoneinfo's."""
+
 import json
 import shutil
 import subprocess
@@ -18,14 +19,19 @@ def install_icaljs():
         return
     if shutil.which("npm") is None:
         raise RuntimeError("The calendar and e-mail checks need Node and npm (to install tests/js's packages)")
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=JS, check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=JS, check=True, capture_output=True, timeout=300)
 
 
 def read_with_icaljs(texts):
     """[[{uid, start, end}] or {error}] for each .ics text: one Node process for all of them."""
-    done = subprocess.run(["node", str(JS / "read_events.mjs")], input=json.dumps(texts), capture_output=True,
-                          text=True, check=True, timeout=60)
+    done = subprocess.run(
+        ["node", str(JS / "read_events.mjs")],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return json.loads(done.stdout)
 
 

@@ -1,5 +1,6 @@
 """Arranging cover: tomorrow's rota with its reserves and free members, a slot on the same
 night, and the link in a cover email."""
+
 import re
 from datetime import timedelta
 
@@ -15,8 +16,13 @@ def member(email, first, mobile="07700 900555"):
 
 
 def same_night(slot, role):
-    return Slot.create(opportunity=slot.opportunity, role=Role.get(Role.group == slot.opportunity.group, Role.name == role),
-                       starts_at=slot.starts_at, ends_at=slot.ends_at, capacity=2)
+    return Slot.create(
+        opportunity=slot.opportunity,
+        role=Role.get(Role.group == slot.opportunity.group, Role.name == role),
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        capacity=2,
+    )
 
 
 def tomorrows_rota(starts_in=timedelta(hours=30)):

@@ -1,10 +1,10 @@
 """Arranging things for the leader's home, groups, members and import tests."""
+
 import io
 from datetime import timedelta
 
 from cervis.db import utcnow
-from cervis.models import (PENDING, AuditLog, Group, Membership, Opportunity, Registration, Role, Slot,
-                           User)
+from cervis.models import PENDING, AuditLog, Group, Membership, Opportunity, Registration, Role, Slot, User
 
 HTMX = {"HX-Request": "true"}
 LEO, OLGA, ADA = "leo@example.org", "olga@example.org", "ada@example.org"
@@ -27,8 +27,13 @@ def slot_in(delta, role_name="Cook", group_name="Northside", opportunity="Night 
     opp, _ = Opportunity.get_or_create(group=group(group_name), name=f"{group_name} {opportunity}")
     r = role(group_name, role_name)
     starts = utcnow().replace(microsecond=0) + delta
-    return Slot.create(opportunity=opp, role=r, starts_at=starts, ends_at=starts + timedelta(hours=3),
-                       capacity=r.default_capacity if capacity is None else capacity)
+    return Slot.create(
+        opportunity=opp,
+        role=r,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        capacity=r.default_capacity if capacity is None else capacity,
+    )
 
 
 def offer(volunteer, slot, status=PENDING, **fields):
@@ -36,8 +41,9 @@ def offer(volunteer, slot, status=PENDING, **fields):
 
 
 def member_of(group_name, first, last="Member", email=None):
-    user = User.create(email=email or f"{first.lower()}@example.org", first_name=first, last_name=last,
-                       verified_generation=1)
+    user = User.create(
+        email=email or f"{first.lower()}@example.org", first_name=first, last_name=last, verified_generation=1
+    )
     Membership.create(user=user, group=group(group_name))
     return user
 
@@ -47,9 +53,11 @@ def last_audit(action):
 
 
 def csv_upload(client, text, name="volunteers.csv"):
-    return client.post("/leader/volunteers/import",
-                       data={"file": (io.BytesIO(text.encode("utf-8")), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/leader/volunteers/import",
+        data={"file": (io.BytesIO(text.encode("utf-8")), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def confirm_import(client, text):

@@ -1,5 +1,6 @@
 """The bulk emails the mail validators read: an announcement of one month, one of three months at
 once, and a leader's message to a group's members."""
+
 from datetime import timedelta
 
 from cervis import messages
@@ -20,8 +21,13 @@ def three_months_at_once(app):
 
 
 def leaders_message(app):
-    messages.send(User.by_email("leo@example.org"), [User.by_email("vera@example.org")], "Thank you, Zoë",
-                  "Thank you all for last week.\n\nSee you on Friday.", Group.get(Group.name == "Northside"))
+    messages.send(
+        User.by_email("leo@example.org"),
+        [User.by_email("vera@example.org")],
+        "Thank you, Zoë",
+        "Thank you all for last week.\n\nSee you on Friday.",
+        Group.get(Group.name == "Northside"),
+    )
     return Email.get(Email.kind == "leader-message")
 
 

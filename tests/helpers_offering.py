@@ -1,5 +1,6 @@
 """Arranging the guide's "Offering Shifts" examples: a clock stopped on a chosen day, and the
 Plug-In opportunity (Thursday evenings, Oct 9 - Nov 27, 2025) with its four roles."""
+
 import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -51,8 +52,9 @@ def opportunity(name="Plug-In", group_name="Northside", **fields):
 
 def slot(opp, start, role="Shift Asst", hours=3, capacity=2, **fields):
     role = Role.get(Role.group == opp.group_id, Role.name == role)
-    return Slot.create(opportunity=opp, role=role, starts_at=start,
-                       ends_at=start + timedelta(hours=hours), capacity=capacity, **fields)
+    return Slot.create(
+        opportunity=opp, role=role, starts_at=start, ends_at=start + timedelta(hours=hours), capacity=capacity, **fields
+    )
 
 
 def plug_in(weeks=8, **fields):
@@ -68,8 +70,7 @@ def plug_in(weeks=8, **fields):
 
 def slot_of(opp, day, role):
     start = local(day.year, day.month, day.day)
-    return (Slot.select().join(Role)
-            .where(Slot.opportunity == opp, Role.name == role, Slot.starts_at == start).get())
+    return Slot.select().join(Role).where(Slot.opportunity == opp, Role.name == role, Slot.starts_at == start).get()
 
 
 def fill(target, how_many=None):
@@ -80,8 +81,7 @@ def fill(target, how_many=None):
 
 
 def family_member(parent, first="Tom", birth_date=None):
-    child = User.create(first_name=first, last_name=parent.last_name, family_of=parent,
-                        verified_generation=1)
+    child = User.create(first_name=first, last_name=parent.last_name, family_of=parent, verified_generation=1)
     Profile.create(user=child, birth_date=birth_date)
     return child
 
@@ -95,16 +95,17 @@ def offers_of(user):
 
 
 def register_form(volunteer, opp, slots, note=""):
-    return {"volunteer": volunteer.id, "opportunity": opp.id, "note": note,
-            "slot": [s.id for s in slots]}
+    return {"volunteer": volunteer.id, "opportunity": opp.id, "note": note, "slot": [s.id for s in slots]}
 
 
 def text(response):
     return slot_words(response.get_data(as_text=True))
 
 
-WHEN_MARKUP = re.compile(r'<span class="day">([^<]*)</span><span class="time"><span>([^<]*)</span> to '
-                         r'<span>([^<]*)</span></span> <span class="role">([^<]*)</span>')
+WHEN_MARKUP = re.compile(
+    r'<span class="day">([^<]*)</span><span class="time"><span>([^<]*)</span> to '
+    r'<span>([^<]*)</span></span> <span class="role">([^<]*)</span>'
+)
 
 
 def slot_words(page):
@@ -119,5 +120,6 @@ def has_box(page, slot_):
 
 
 def slots_page(client, volunteer, opp, headers=None, **args):
-    return client.get("/portal/signup/slots", headers=headers, query_string={
-        "volunteer": volunteer.id, "opportunity": opp.id, **args})
+    return client.get(
+        "/portal/signup/slots", headers=headers, query_string={"volunteer": volunteer.id, "opportunity": opp.id, **args}
+    )

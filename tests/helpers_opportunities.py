@@ -1,4 +1,5 @@
 """Arranging opportunities, slots and offers for the leader's opportunities-and-slots tests."""
+
 from datetime import datetime
 
 from cervis.models import Group, Opportunity, Registration, Role, Slot, User
@@ -43,8 +44,16 @@ def fresh(model):
 
 def bulk(opp, client, headers=None, **overrides):
     """Add Many Slots: Thursdays Oct 16 to Nov 6, 2025, 6 to 9 PM, a Cook and two Reserves; a preview unless told."""
-    data = {"mode": "weekdays", "first": "2025-10-16", "last": "2025-11-06", "weekdays": ["3"], "dates": "",
-            "start": "18:00", "end": "21:00", "action": "preview"}
+    data = {
+        "mode": "weekdays",
+        "first": "2025-10-16",
+        "last": "2025-11-06",
+        "weekdays": ["3"],
+        "dates": "",
+        "start": "18:00",
+        "end": "21:00",
+        "action": "preview",
+    }
     for name, capacity in (("Cook", "1"), ("Reserve", "2"), ("Shift Asst", "0"), ("SL", "0")):
         data[f"capacity_{role(name).id}"] = capacity
     data.update(overrides)
@@ -53,5 +62,7 @@ def bulk(opp, client, headers=None, **overrides):
 
 def made(opp):
     """The opportunity's slots as (role, starts UTC, ends UTC, capacity), by start."""
-    return [(s.role.name, s.starts_at, s.ends_at, s.capacity)
-            for s in Slot.select().where(Slot.opportunity == opp).order_by(Slot.starts_at, Slot.role)]
+    return [
+        (s.role.name, s.starts_at, s.ends_at, s.capacity)
+        for s in Slot.select().where(Slot.opportunity == opp).order_by(Slot.starts_at, Slot.role)
+    ]

@@ -1,4 +1,5 @@
 """Requests sent all at once to a live server, one thread each, as a rush of people would."""
+
 import threading
 import urllib.error
 import urllib.parse

@@ -1,6 +1,7 @@
 """A throwaway PostgreSQL server for the suite's run on PostgreSQL: Debian's `postgresql` binaries,
 a data folder in /tmp, 127.0.0.1 only, nothing synced to disk. It stops when the test run ends,
 however the run ends (the kernel signals it when pytest dies), and its folder goes with it."""
+
 import ctypes
 import os
 import pwd
@@ -14,8 +15,13 @@ from pathlib import Path
 
 PORTS = range(18850, 18900)
 FOLDER_PREFIX = "cervis-pg-"
-SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
-            "max_connections": "200", "unix_socket_directories": ""}
+SETTINGS = {
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_connections": "200",
+    "unix_socket_directories": "",
+}
 
 
 def binaries(debian=Path("/usr/lib/postgresql")):
@@ -69,15 +75,35 @@ class Server:
         if owner:
             os.chown(self.folder, owner["user"], owner["group"])
         bin_ = binaries()
-        subprocess.run([str(bin_ / "initdb"), "-D", str(data), "-U", "cervis", "-A", "trust", "-E", "UTF8",
-                        "--locale=C", "--no-sync", "--no-instructions"],
-                       check=True, capture_output=True, **owner)
+        subprocess.run(
+            [
+                str(bin_ / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "cervis",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            check=True,
+            capture_output=True,
+            **owner,
+        )
         self.port = _free_port()
         options = [f"-c{name}={value}" for name, value in SETTINGS.items()]
         with open(self.folder / "server.log", "wb") as log:  # the child keeps its own copy
             self.process = subprocess.Popen(
                 [str(bin_ / "postgres"), "-D", str(data), "-h", "127.0.0.1", "-p", str(self.port), *options],
-                stdout=log, stderr=log, preexec_fn=_die_with_parent, **owner)
+                stdout=log,
+                stderr=log,
+                preexec_fn=_die_with_parent,
+                **owner,
+            )
         self.url = f"postgresql://cervis@127.0.0.1:{self.port}/postgres"
         self._wait_until_ready()
 
@@ -149,8 +175,9 @@ class PostgresqlCopies:
                 if cur.rowcount:
                     refill.append(f'INSERT INTO "{table}" SELECT * FROM "{self.ROWS}"."{table}"')
             cur.execute("SELECT schemaname, sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")
-            numbers = [f"SELECT setval('\"{name}\"', {value or 1}, {value is not None})"
-                       for _, name, value in cur.fetchall()]
+            numbers = [
+                f"SELECT setval('\"{name}\"', {value or 1}, {value is not None})" for _, name, value in cur.fetchall()
+            ]
             cur.execute(SCHEMA_PRINT)
             self.schema = cur.fetchone()[0]
         conn.close()

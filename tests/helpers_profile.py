@@ -1,4 +1,5 @@
 """Helpers for the profile and family tests: list ids by name, and filling in the form in a browser."""
+
 from cervis.models import Allergen, Frequency, Group, PlaceOfWorship
 
 
@@ -30,13 +31,24 @@ def fill_profile(page, group="Northside"):
 def valid_profile(**changes):
     """Everything the form asks for, answered as a careful volunteer would."""
     data = {
-        "groups": ids(Group, "Northside"), "frequency": ids(Frequency, "Monthly")[0],
-        "mobile": "07700 900123", "address": "3 Oak Lane\nHigh Wycombe", "postcode": "hp11 2ab",
-        "emergency_name": "Ed Emergency", "emergency_phone": "01494 000111",
-        "allergens": ids(Allergen, "None"), "postal_mailings": "yes", "supporter_emails": "no",
-        "places": ids(PlaceOfWorship, "I prefer not to say"), "linked_organisation": "no",
-        "linked_organisation_name": "", "birth_month": "3", "birth_day": "14", "birth_year": "1980",
-        "accept_terms": "y", "accept_privacy": "y",
+        "groups": ids(Group, "Northside"),
+        "frequency": ids(Frequency, "Monthly")[0],
+        "mobile": "07700 900123",
+        "address": "3 Oak Lane\nHigh Wycombe",
+        "postcode": "hp11 2ab",
+        "emergency_name": "Ed Emergency",
+        "emergency_phone": "01494 000111",
+        "allergens": ids(Allergen, "None"),
+        "postal_mailings": "yes",
+        "supporter_emails": "no",
+        "places": ids(PlaceOfWorship, "I prefer not to say"),
+        "linked_organisation": "no",
+        "linked_organisation_name": "",
+        "birth_month": "3",
+        "birth_day": "14",
+        "birth_year": "1980",
+        "accept_terms": "y",
+        "accept_privacy": "y",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}

@@ -3,10 +3,20 @@
 The personas: Quinn holds everything the SL role needs; Vera (conftest) holds nothing; Lee's
 shift-leader training runs out in the middle of the month.
 """
+
 from datetime import date
 
-from cervis.models import (GRANTED, Group, Membership, Profile, Qualification, QualificationGrant, Role,
-                           RoleRequirement, User)
+from cervis.models import (
+    GRANTED,
+    Group,
+    Membership,
+    Profile,
+    Qualification,
+    QualificationGrant,
+    Role,
+    RoleRequirement,
+    User,
+)
 
 SL_TRAINING, SAFEGUARDING, FOOD_HYGIENE = "Shift leader training", "Safeguarding", "Food hygiene level 2"
 
@@ -25,8 +35,9 @@ def require(role_name, *names, group="Northside"):
 
 
 def grant(volunteer, name, expires_on=None, state=GRANTED, gained_on=date(2020, 1, 1)):
-    return QualificationGrant.create(volunteer=volunteer, qualification=qualification(name), state=state,
-                                     gained_on=gained_on, expires_on=expires_on)
+    return QualificationGrant.create(
+        volunteer=volunteer, qualification=qualification(name), state=state, gained_on=gained_on, expires_on=expires_on
+    )
 
 
 def sl_needs_training(group="Northside"):
@@ -34,8 +45,9 @@ def sl_needs_training(group="Northside"):
 
 
 def person(first, group="Northside"):
-    user = User.create(email=f"{first.lower()}@example.org", first_name=first, last_name="Member",
-                       verified_generation=1)
+    user = User.create(
+        email=f"{first.lower()}@example.org", first_name=first, last_name="Member", verified_generation=1
+    )
     Membership.create(user=user, group=Group.get(Group.name == group))
     Profile.create(user=user, mobile="07700 900321", postcode="HP11 1AA")
     return user

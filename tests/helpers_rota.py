@@ -1,12 +1,12 @@
 """Arranging a rota for the rota board's tests: an opportunity, nights, offers, more members."""
+
 import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cervis import rota
 from cervis.db import database, utcnow
-from cervis.models import (PENDING, Frequency, Group, Membership, Opportunity, Profile, Registration,
-                           Role, Slot, User)
+from cervis.models import PENDING, Frequency, Group, Membership, Opportunity, Profile, Registration, Role, Slot, User
 from cervis.timeutil import to_utc
 
 HTMX = {"HX-Request": "true"}
@@ -18,8 +18,7 @@ ZONE = ZoneInfo("Europe/London")
 
 def opportunity(group="Northside", name="Night Shelter", location="The HUB\nEaston Street, High Wycombe HP11 1NJ"):
     group = Group.get(Group.name == group)
-    opp, _ = Opportunity.get_or_create(group=group, name=f"{group.name} {name}",
-                                       defaults={"location": location})
+    opp, _ = Opportunity.get_or_create(group=group, name=f"{group.name} {name}", defaults={"location": location})
     return opp
 
 
@@ -28,8 +27,13 @@ def night(day, role="Shift Asst", capacity=None, start=18, hours=3, group="North
     opp = opportunity(group)
     role = Role.get(Role.group == opp.group, Role.name == role)
     starts = to_utc(datetime(YEAR, month, day, start), ZONE)
-    return Slot.create(opportunity=opp, role=role, starts_at=starts, ends_at=starts + timedelta(hours=hours),
-                       capacity=role.default_capacity if capacity is None else capacity)
+    return Slot.create(
+        opportunity=opp,
+        role=role,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=hours),
+        capacity=role.default_capacity if capacity is None else capacity,
+    )
 
 
 def offer(volunteer, slot, status=PENDING, note=""):
@@ -37,8 +41,7 @@ def offer(volunteer, slot, status=PENDING, note=""):
 
 
 def member(first, group="Northside", frequency=None, mobile="07700 900123", last="Member"):
-    user = User.create(email=f"{first.lower()}@example.org", first_name=first, last_name=last,
-                       verified_generation=1)
+    user = User.create(email=f"{first.lower()}@example.org", first_name=first, last_name=last, verified_generation=1)
     Membership.create(user=user, group=Group.get(Group.name == group))
     freq = Frequency.get(Frequency.name == frequency) if frequency else None
     Profile.create(user=user, mobile=mobile, frequency=freq)
@@ -99,5 +102,8 @@ def opened(client, slot, month=MONTH):
 
 def press(client, slot, do, *offers, htmx=False, **data):
     """A button of a slot's panel: do="accept" with ticked offers, or "accept:ID" for one row."""
-    return client.post(f"/leader/slots/{slot.id}/act", headers=HTMX if htmx else None,
-                       data={"do": do, "offer": [o.id for o in offers], **data})
+    return client.post(
+        f"/leader/slots/{slot.id}/act",
+        headers=HTMX if htmx else None,
+        data={"do": do, "offer": [o.id for o in offers], **data},
+    )

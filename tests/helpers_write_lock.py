@@ -1,4 +1,5 @@
 """Whether this thread holds the app's write lock (cervis.db.write_transaction) at this moment."""
+
 from cervis import db as cervis_db
 from cervis.db import database
 

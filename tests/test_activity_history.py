@@ -1,4 +1,5 @@
 """The guide's "View or Print Volunteer Activity History": shifts served, service recorded, totals, CSV."""
+
 import csv
 import io
 import re
@@ -6,27 +7,48 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from cervis.models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Group, Opportunity,
-                           Registration, Role, ServiceRecord, Slot, User)
+from cervis.models import (
+    CANCELLED,
+    NOT_REQUIRED,
+    PENDING,
+    REGISTERED,
+    Group,
+    Opportunity,
+    Registration,
+    Role,
+    ServiceRecord,
+    Slot,
+    User,
+)
 from cervis.timeutil import to_utc
 
 LONDON = ZoneInfo("Europe/London")
 
 
-def served(volunteer, local_start, hours, role="Shift Asst", status=REGISTERED, group="Northside",
-           name="Night Shelter"):
+def served(
+    volunteer, local_start, hours, role="Shift Asst", status=REGISTERED, group="Northside", name="Night Shelter"
+):
     """A registration for a slot starting at a wall-clock time in London."""
     group = Group.get(Group.name == group)
     opportunity, _ = Opportunity.get_or_create(group=group, name=name)
     start = to_utc(local_start, LONDON)
-    slot = Slot.create(opportunity=opportunity, role=Role.get(Role.group == group, Role.name == role),
-                       starts_at=start, ends_at=start + timedelta(hours=hours))
+    slot = Slot.create(
+        opportunity=opportunity,
+        role=Role.get(Role.group == group, Role.name == role),
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+    )
     return Registration.create(volunteer=volunteer, slot=slot, status=status)
 
 
 def service(volunteer, day, minutes, description="Sorted donations"):
-    return ServiceRecord.create(volunteer=volunteer, group=Group.get(Group.name == "Northside"),
-                                day=day, minutes=minutes, description=description)
+    return ServiceRecord.create(
+        volunteer=volunteer,
+        group=Group.get(Group.name == "Northside"),
+        day=day,
+        minutes=minutes,
+        description=description,
+    )
 
 
 def vera():
@@ -70,8 +92,15 @@ def test_night_shift_across_the_october_clock_change_counts_its_real_hours(auth,
     assert "<strong>14</strong> Hours" in page and "<strong>2</strong> Activities" in page
     assert "<strong>1</strong> Days" in page  # the night and the beds were one day's service
     rows = csv_rows(client.get("/portal/history.csv"))
-    assert ["2025-10-25", "Sat, Oct 25, 2025 - 8:00 PM to 8:00 AM (Sun)", "Shift", "Night Shelter",
-            "Shift Asst", "Northside", "13"] in rows
+    assert [
+        "2025-10-25",
+        "Sat, Oct 25, 2025 - 8:00 PM to 8:00 AM (Sun)",
+        "Shift",
+        "Night Shelter",
+        "Shift Asst",
+        "Northside",
+        "13",
+    ] in rows
 
 
 def test_history_with_nothing_yet_says_so(auth, client, db):
@@ -113,7 +142,7 @@ def test_csv_download_holds_every_activity_and_defuses_formulas(auth, client, db
     assert rows[1][4] == "'+44 7700 900000 rang" and rows[1][6] == "0.25"
     assert rows[2][4] == "'@SUM(A1:A9)"
     assert rows[3][4] == "'-5 degrees, so we made soup"
-    assert rows[4][4] == "'=HYPERLINK(\"http://evil.example\",\"click\")" and rows[4][6] == "0.75"
+    assert rows[4][4] == '\'=HYPERLINK("http://evil.example","click")' and rows[4][6] == "0.75"
     assert rows[5][3] == "'=Night Shelter" and rows[5][6] == "3"
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
@@ -147,7 +176,10 @@ def test_history_and_csv_need_a_log_in(client, db):
 def test_every_table_that_may_scroll_sideways_is_a_labelled_region_the_keyboard_reaches():
     """axe's scrollable-region-focusable: a table wider than its box scrolls by keyboard too."""
     templates = Path(__file__).resolve().parent.parent / "templates"
-    unreachable = [f"{path.name}: {tag}" for path in templates.rglob("*.html")
-                   for tag in re.findall(r'<div class="table-wrap"[^>]*>', path.read_text())
-                   if 'tabindex="0"' not in tag or 'role="region"' not in tag or "aria-label" not in tag]
+    unreachable = [
+        f"{path.name}: {tag}"
+        for path in templates.rglob("*.html")
+        for tag in re.findall(r'<div class="table-wrap"[^>]*>', path.read_text())
+        if 'tabindex="0"' not in tag or 'role="region"' not in tag or "aria-label" not in tag
+    ]
     assert not unreachable, unreachable

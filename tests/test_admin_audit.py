@@ -1,4 +1,5 @@
 """The Audit Log page: who, when, what, and the values before and after; filtered and paginated."""
+
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,12 +22,26 @@ def entry(actor, action, obj=None, when=None, **kw):
 
 def test_audit_log_shows_who_when_what_and_before_after(auth, client, db):
     ada, vera = User.by_email("ada@example.org"), User.by_email("vera@example.org")
-    entry(ada, "admin-grant", vera, before={"is_admin": False}, after={"is_admin": True},
-          when=to_utc(datetime(2025, 10, 9, 18, 0), LONDON))
+    entry(
+        ada,
+        "admin-grant",
+        vera,
+        before={"is_admin": False},
+        after={"is_admin": True},
+        when=to_utc(datetime(2025, 10, 9, 18, 0), LONDON),
+    )
     auth.login("ada@example.org")
     page = client.get("/admin/audit").get_data(as_text=True)
-    for words in ("Audit Log", "Ada Admin", "admin-grant", "User #", "Vera Volunteer", "is_admin",
-                  "<del>No</del> → <ins>Yes</ins>", "Thu, Oct 9, 2025 6:00 PM"):
+    for words in (
+        "Audit Log",
+        "Ada Admin",
+        "admin-grant",
+        "User #",
+        "Vera Volunteer",
+        "is_admin",
+        "<del>No</del> → <ins>Yes</ins>",
+        "Thu, Oct 9, 2025 6:00 PM",
+    ):
         assert words in page
 
 

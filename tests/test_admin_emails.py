@@ -1,4 +1,5 @@
 """Administrators read every kind of email with sample data and rewrite its opening paragraph."""
+
 from cervis import email_previews
 from cervis.models import AuditLog, EmailOpening
 from conftest import emails_to
@@ -10,7 +11,9 @@ def test_every_kind_of_email_has_a_preview_with_sample_data(app, auth, client, d
     with app.test_request_context():
         kinds = email_previews.kinds()
         assert all(email_previews.sample(kind) is not None for kind in email_previews.SAMPLED)
-    assert {"confirmation", "shift-reminder", "shift-bookings-launched", "offer-deadline", "leader-message"} <= set(kinds)
+    assert {"confirmation", "shift-reminder", "shift-bookings-launched", "offer-deadline", "leader-message"} <= set(
+        kinds
+    )
     assert set(kinds) <= set(email_previews.SAMPLED)  # every kind there is has its sample today
     for kind in kinds:
         assert f"/admin/emails/{kind}" in page
@@ -65,6 +68,7 @@ def test_a_fresh_install_names_cervis_once_in_every_email(app, db):
     """A charity that has not yet set its short name is "CERVIS", not "CERVIS CERVIS"."""
     from cervis import emails, outbox
     from cervis.models import Organisation, User
+
     Organisation.update(name="Our Charity", short_name="CERVIS").execute()
     with app.test_request_context():
         for kind in email_previews.SAMPLED:
@@ -73,8 +77,9 @@ def test_a_fresh_install_names_cervis_once_in_every_email(app, db):
         assert email_previews.preview("welcome")[0] == "Welcome to CERVIS"
         vera, leo = User.by_email("vera@example.org"), User.by_email("leo@example.org")
         welcome = emails.temporary_password(vera, "Temp2345abc", "http://localhost/x", kind="welcome")
-        message = emails.to_user("leader-message", vera, subject="Hi", message="Hello", leader=leo,
-                                 from_name=leo.name, reply_to=leo.email)
+        message = emails.to_user(
+            "leader-message", vera, subject="Hi", message="Hello", leader=leo, from_name=leo.name, reply_to=leo.email
+        )
         org = Organisation.current()
         assert outbox.build_message(welcome, org)["From"].addresses[0].display_name == "Our Charity"
         assert outbox.build_message(message, org)["From"].addresses[0].display_name == "Leo Leader via CERVIS"
@@ -86,6 +91,7 @@ def test_a_fresh_install_names_cervis_once_in_every_email(app, db):
 
 def test_a_fresh_install_titles_its_log_in_and_reset_pages_with_cervis_once(client, db):
     from cervis.models import Organisation
+
     Organisation.update(short_name="CERVIS").execute()
     assert "<title>Login · CERVIS</title>" in client.get("/login").get_data(as_text=True)
     assert "<title>Password Reset · CERVIS</title>" in client.get("/reset").get_data(as_text=True)

@@ -1,6 +1,15 @@
 """Lists: allergens, places of worship, interest categories and preferred frequencies."""
-from cervis.models import (Allergen, AuditLog, Frequency, InterestCategory, PlaceOfWorship, Profile,
-                           ProfileAllergen, User)
+
+from cervis.models import (
+    Allergen,
+    AuditLog,
+    Frequency,
+    InterestCategory,
+    PlaceOfWorship,
+    Profile,
+    ProfileAllergen,
+    User,
+)
 
 HX = {"HX-Request": "true"}
 
@@ -12,8 +21,16 @@ def names(model):
 def test_lists_page_shows_the_four_lists_with_their_items(auth, client):
     auth.login("ada@example.org")
     page = client.get("/admin/lists").get_data(as_text=True)
-    for words in ("Allergies and Intolerances", "Places of worship", "Interest categories",
-                  "Preferred frequencies", "Celery", "I prefer not to say", "Fortnightly", "Night shelter"):
+    for words in (
+        "Allergies and Intolerances",
+        "Places of worship",
+        "Interest categories",
+        "Preferred frequencies",
+        "Celery",
+        "I prefer not to say",
+        "Fortnightly",
+        "Night shelter",
+    ):
         assert words in page
 
 
@@ -106,7 +123,8 @@ def test_allergen_none_cannot_be_removed_or_renamed(auth, client, db):
     response = client.post(f"/admin/lists/allergens/{none.id}/remove")
     assert response.status_code == 400
     assert "“None” is what volunteers with no allergies choose, so it cannot be removed." in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     client.post(f"/admin/lists/allergens/{none.id}", data={"name": "Nothing"})
     assert Allergen.get_by_id(none.id).name == "None"
 

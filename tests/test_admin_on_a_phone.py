@@ -1,4 +1,5 @@
 """The administrator's pages on a phone-sized Chromium: they fit, and the htmx edits swap in place."""
+
 import uuid
 
 from conftest import PASSWORD
@@ -36,9 +37,17 @@ def test_admin_renames_a_list_item_in_place_and_sees_the_green_banner(phone):
 
 
 def test_admin_sends_a_failed_email_again_and_the_row_updates(phone):
-    failed = Email.create(kind="welcome", to_addr="vera@example.org", to_name="Vera Volunteer", subject="Welcome",
-                          body_text="Hello", status=FAILED, attempts=8, last_error="SMTP refused",
-                          message_id=f"<{uuid.uuid4().hex}@test>")
+    failed = Email.create(
+        kind="welcome",
+        to_addr="vera@example.org",
+        to_name="Vera Volunteer",
+        subject="Welcome",
+        body_text="Hello",
+        status=FAILED,
+        attempts=8,
+        last_error="SMTP refused",
+        message_id=f"<{uuid.uuid4().hex}@test>",
+    )
     log_in_as_ada(phone)
     phone.goto("/admin/outbox")
     assert fits_the_screen(phone)

@@ -1,4 +1,5 @@
 """The administrator's Outbox: every email, newest first; read one; send a failed one again."""
+
 import uuid
 from datetime import timedelta
 
@@ -9,10 +10,16 @@ from cervis.models.mail import FAILED, QUEUED, SENT
 
 def email(subject="Your shift", status=SENT, minutes_ago=0, **kw):
     kw.setdefault("body_text", "Hello Vera,\nSee you on Thursday.")
-    return Email.create(kind=kw.pop("kind", "confirmation"), to_addr=kw.pop("to_addr", "vera@example.org"),
-                        to_name="Vera Volunteer", subject=subject, status=status,
-                        message_id=f"<{uuid.uuid4().hex}@test>",
-                        created_at=utcnow() - timedelta(minutes=minutes_ago), **kw)
+    return Email.create(
+        kind=kw.pop("kind", "confirmation"),
+        to_addr=kw.pop("to_addr", "vera@example.org"),
+        to_name="Vera Volunteer",
+        subject=subject,
+        status=status,
+        message_id=f"<{uuid.uuid4().hex}@test>",
+        created_at=utcnow() - timedelta(minutes=minutes_ago),
+        **kw,
+    )
 
 
 def test_admin_sees_every_email_newest_first(auth, client, db):
@@ -21,8 +28,7 @@ def test_admin_sees_every_email_newest_first(auth, client, db):
     auth.login("ada@example.org")
     page = client.get("/admin/outbox").get_data(as_text=True)
     assert page.index("Newer one") < page.index("Older one")
-    for words in ("vera@example.org", "confirmation", "Failed", "Sent", "SMTPServerDisconnected: gone",
-                  "Send again"):
+    for words in ("vera@example.org", "confirmation", "Failed", "Sent", "SMTPServerDisconnected: gone", "Send again"):
         assert words in page
 
 
@@ -47,8 +53,11 @@ def test_outbox_shows_fifty_emails_a_page(auth, client, db):
 
 
 def test_admin_reads_one_email_with_the_temporary_password_hidden(auth, client, db):
-    sent = email("Temporary password", kind="temporary-password",
-                 body_text="Temporary password: Abc123xyz\nhttp://localhost/password/temporary/tok.en-1\nBye")
+    sent = email(
+        "Temporary password",
+        kind="temporary-password",
+        body_text="Temporary password: Abc123xyz\nhttp://localhost/password/temporary/tok.en-1\nBye",
+    )
     auth.login("ada@example.org")
     page = client.get(f"/admin/outbox/{sent.id}").get_data(as_text=True)
     assert "Temporary password: [hidden]" in page and "/password/temporary/[hidden]" in page

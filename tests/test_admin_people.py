@@ -1,4 +1,5 @@
 """People: find an account; make a group leader or administrator; deactivate; unlock; ask to verify."""
+
 import json
 
 from conftest import PASSWORD
@@ -16,8 +17,14 @@ def person(email):
 def test_people_list_shows_names_groups_roles_and_status(auth, client, db):
     auth.login("ada@example.org")
     page = client.get("/admin/people").get_data(as_text=True)
-    for words in ("Vera Volunteer", "vera@example.org", "Northside (leader)", "Administrator", "Group leader",
-                  "Locked?"):
+    for words in (
+        "Vera Volunteer",
+        "vera@example.org",
+        "Northside (leader)",
+        "Administrator",
+        "Group leader",
+        "Locked?",
+    ):
         assert words in page
 
 
@@ -38,8 +45,9 @@ def test_admin_makes_vera_a_group_leader_of_southside_and_back(auth, client, db)
     response = client.post(f"/admin/people/{vera.id}/leader", data={"group": south.id, "leader": "1"})
     assert response.status_code == 303
     assert Membership.get(user=vera, group=south).is_leader
-    assert "Vera Volunteer is now a group leader of Southside." in client.get(
-        f"/admin/people/{vera.id}").get_data(as_text=True)
+    assert "Vera Volunteer is now a group leader of Southside." in client.get(f"/admin/people/{vera.id}").get_data(
+        as_text=True
+    )
     response = client.post(f"/admin/people/{vera.id}/leader", data={"group": south.id, "leader": "0"}, headers=HX)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and page.lstrip().startswith('<div id="person-actions">')

@@ -1,4 +1,5 @@
 """Organisation Settings: what the login page, Contact Us and every date show."""
+
 import json
 
 from cervis.models import AuditLog, Organisation
@@ -14,12 +15,20 @@ def test_settings_page_shows_the_current_values(auth, client):
 
 def test_admin_changes_the_short_name_and_the_login_page_follows(auth, client, db):
     auth.login("ada@example.org")
-    response = client.post("/admin/settings", data=settings(short_name="WYHOC", contact_hours="Mon - Fri 9am - 5pm",
-                                                            guide_password_rule="y", session_timeout="45"))
+    response = client.post(
+        "/admin/settings",
+        data=settings(
+            short_name="WYHOC", contact_hours="Mon - Fri 9am - 5pm", guide_password_rule="y", session_timeout="45"
+        ),
+    )
     assert response.status_code == 303
     org = Organisation.current()
     assert (org.short_name, org.contact_hours, org.guide_password_rule, org.session_timeout) == (
-        "WYHOC", "Mon - Fri 9am - 5pm", True, 45)
+        "WYHOC",
+        "Mon - Fri 9am - 5pm",
+        True,
+        45,
+    )
     assert "Organisation settings saved." in client.get("/admin/settings").get_data(as_text=True)
     log = AuditLog.get(AuditLog.action == "settings-change")
     assert json.loads(log.before)["short_name"] == "WHC" and json.loads(log.after)["short_name"] == "WYHOC"
@@ -31,8 +40,9 @@ def test_admin_changes_the_short_name_and_the_login_page_follows(auth, client, d
 
 def test_terms_and_privacy_texts_are_shown_to_volunteers(auth, client, db):
     auth.login("ada@example.org")
-    client.post("/admin/settings", data=settings(terms_text="Be kind.\n\nBe on time.",
-                                                 privacy_text="We keep your data safe."))
+    client.post(
+        "/admin/settings", data=settings(terms_text="Be kind.\n\nBe on time.", privacy_text="We keep your data safe.")
+    )
     assert "Be on time." in client.get("/terms").get_data(as_text=True)
     assert "We keep your data safe." in client.get("/privacy").get_data(as_text=True)
 

@@ -1,5 +1,6 @@
 """The pages around announcements: the leader's "Announce Now", the volunteer's "Tell me when new
 shifts open", and the email's link through the log-in page to that month's slots."""
+
 from datetime import datetime, timedelta
 
 from cervis import announcements
@@ -19,8 +20,13 @@ def _next_months_shelter(live_from=None, months=(1, 2)):
     for ahead in months:
         year, month = now.year + (now.month - 1 + ahead) // 12, (now.month - 1 + ahead) % 12 + 1
         start = datetime(year, month, 3, 19)
-        Slot.create(opportunity=opp, role=cook, starts_at=start, ends_at=start + timedelta(hours=12),
-                    created_at=now - timedelta(hours=1))
+        Slot.create(
+            opportunity=opp,
+            role=cook,
+            starts_at=start,
+            ends_at=start + timedelta(hours=12),
+            created_at=now - timedelta(hours=1),
+        )
     return opp
 
 
@@ -59,7 +65,8 @@ def test_announce_now_asks_to_confirm_then_sends_and_never_twice_within_an_hour(
     # The job later finds the month told: nothing more for it.
     announcements.announce_due(utcnow())
     assert [e.subject for e in emails_to("vera@example.org")].count(
-        f"Shift bookings launched: Night Shelter, {name}") == 1
+        f"Shift bookings launched: Night Shelter, {name}"
+    ) == 1
 
 
 def test_announce_now_is_refused_before_go_live_and_to_other_groups_leaders(auth, client, db):
@@ -98,7 +105,8 @@ def test_the_emails_link_opens_that_months_slots_after_log_in(auth, client, db):
     response = client.get(path)
     assert response.status_code == 303 and "/login?next=" in response.location
     response = client.post(
-        response.location, data={"email": "vera@example.org", "password": "correct horse battery staple"})
+        response.location, data={"email": "vera@example.org", "password": "correct horse battery staple"}
+    )
     assert response.status_code == 303 and response.location == path
     page = client.get(path).text
     assert f"Showing the slots in {name} only." in page
@@ -106,6 +114,7 @@ def test_the_emails_link_opens_that_months_slots_after_log_in(auth, client, db):
 
 
 def test_log_in_never_follows_a_next_to_another_site(client, db):
-    response = client.post("/login?next=//evil.example/x", data={
-        "email": "vera@example.org", "password": "correct horse battery staple"})
+    response = client.post(
+        "/login?next=//evil.example/x", data={"email": "vera@example.org", "password": "correct horse battery staple"}
+    )
     assert response.status_code == 303 and response.location == "/portal/"

@@ -1,4 +1,5 @@
 """Shift bookings launched and the offer deadline: the scheduler's jobs, driven by a controlled clock."""
+
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -6,8 +7,19 @@ from datetime import datetime, timedelta
 import pytest
 
 from cervis import announcements, scheduler
-from cervis.models import (PENDING, Announcement, AnnouncementOptOut, Email, Group, Membership,
-                           Opportunity, Organisation, Registration, Slot, User)
+from cervis.models import (
+    PENDING,
+    Announcement,
+    AnnouncementOptOut,
+    Email,
+    Group,
+    Membership,
+    Opportunity,
+    Organisation,
+    Registration,
+    Slot,
+    User,
+)
 from conftest import _user, emails_to
 from helpers_announcements import GO_LIVE, NOW, add_slots, night_shelter, run, three_months
 
@@ -59,7 +71,8 @@ def test_a_new_month_added_to_a_live_opportunity_is_launched(app, db):
     run(app, NOW + timedelta(minutes=30))
     assert [e.subject for e in emails_to("vera@example.org")] == [
         "Shift bookings launched: Night Shelter, February 2027",
-        "Shift bookings launched: Night Shelter, March 2027"]
+        "Shift bookings launched: Night Shelter, March 2027",
+    ]
 
 
 def test_volunteer_who_switched_announcements_off_hears_nothing(app, db):
@@ -114,8 +127,9 @@ def test_after_a_night_switched_off_what_is_still_useful_goes(app, db):
 
 def test_two_schedulers_at_once_send_each_email_once(app, db):
     for i in range(12):
-        Membership.create(user=_user(f"v{i}@example.org", f"V{i}", "Volunteer"),
-                          group=Group.get(Group.name == "Northside"))
+        Membership.create(
+            user=_user(f"v{i}@example.org", f"V{i}", "Volunteer"), group=Group.get(Group.name == "Northside")
+        )
     opp = night_shelter()
     at = opp.offer_deadline - timedelta(days=2)  # live, and within the deadline reminder's days
     start = threading.Barrier(2)
@@ -176,6 +190,7 @@ def test_a_crash_half_way_keeps_the_batches_written_and_a_restart_sends_the_rest
 
 # The write lock, a batch at a time ------------------------------------------------------------
 
+
 @pytest.fixture
 def emails_per_transaction(monkeypatch):
     """How many emails each of the announcements' write transactions queued."""
@@ -195,8 +210,9 @@ def emails_per_transaction(monkeypatch):
 
 def five_more_members():
     for i in range(5):
-        Membership.create(user=_user(f"member{i}@example.org", f"Member{i}", "Northsider"),
-                          group=Group.get(Group.name == "Northside"))
+        Membership.create(
+            user=_user(f"member{i}@example.org", f"Member{i}", "Northsider"), group=Group.get(Group.name == "Northside")
+        )
 
 
 def test_announce_now_queues_its_emails_a_batch_at_a_time(app, db, emails_per_transaction):
@@ -224,14 +240,20 @@ def test_three_open_months_go_live_in_one_email_that_names_them(app, db):
     [mail] = emails_to("vera@example.org")
     assert mail.subject == "Shift bookings launched: Night Shelter, February, March and April 2027"
     text = mail.body_text
-    for month, slots in (("February 2027", "4 slots: Cook (2), Reserve (2)"),
-                         ("March 2027", "2 slots: Cook (1), Reserve (1)"), ("April 2027", "2 slots")):
+    for month, slots in (
+        ("February 2027", "4 slots: Cook (2), Reserve (2)"),
+        ("March 2027", "2 slots: Cook (1), Reserve (1)"),
+        ("April 2027", "2 slots"),
+    ):
         assert f"{month}: {slots}" in text
     for month in ("2027-02", "2027-03", "2027-04"):
         assert f"opportunity={opp.id}&amp;month={month}" in mail.body_html
     assert mail.key == f"{LAUNCHED}:{opp.id}:2027-02+2027-03+2027-04:{mail.user_id}"
     assert [(a.month, a.kind, a.recipients) for a in Announcement.select().order_by(Announcement.month)] == [
-        ("2027-02", "launched", 2), ("2027-03", "launched", 2), ("2027-04", "launched", 2)]
+        ("2027-02", "launched", 2),
+        ("2027-03", "launched", 2),
+        ("2027-04", "launched", 2),
+    ]
 
 
 def test_months_across_a_new_year_are_named_by_year():
@@ -240,21 +262,24 @@ def test_months_across_a_new_year_are_named_by_year():
 
 
 def test_a_crash_during_a_three_month_launch_sends_the_rest_once_even_if_a_month_settles_meanwhile(
-        app, db, monkeypatch):
+    app, db, monkeypatch
+):
     opp = three_months()
     crash_on_the_second_email(app, monkeypatch)
     add_slots(opp, (1,), GO_LIVE, month=5)  # May, settled by the restart: its own email
     assert run(app, GO_LIVE + timedelta(minutes=20)) == 4
     assert [e.subject for e in emails_to("vera@example.org")] == [
         "Shift bookings launched: Night Shelter, February, March and April 2027",
-        "Shift bookings launched: Night Shelter, May 2027"]
+        "Shift bookings launched: Night Shelter, May 2027",
+    ]
     assert len(emails_to("leo@example.org")) == 2
 
 
 def test_two_schedulers_at_once_send_one_three_month_email_each(app, db):
     for i in range(6):
-        Membership.create(user=_user(f"v{i}@example.org", f"V{i}", "Volunteer"),
-                          group=Group.get(Group.name == "Northside"))
+        Membership.create(
+            user=_user(f"v{i}@example.org", f"V{i}", "Volunteer"), group=Group.get(Group.name == "Northside")
+        )
     three_months()
     start = threading.Barrier(2)
 
@@ -291,8 +316,15 @@ def test_a_reminder_queued_before_the_upgrade_one_a_month_is_not_sent_again(app,
     run(app, GO_LIVE + timedelta(minutes=5))
     vera = User.by_email("vera@example.org")
     stamp = f"{opp.offer_deadline:%Y%m%d%H%M}"
-    Email.create(kind="offer-deadline", to_addr=vera.email, user=vera, subject="s", body_text="b",
-                 message_id="<old@t>", key=f"offer-deadline:{opp.id}:2027-02:{stamp}:{vera.id}")
+    Email.create(
+        kind="offer-deadline",
+        to_addr=vera.email,
+        user=vera,
+        subject="s",
+        body_text="b",
+        message_id="<old@t>",
+        key=f"offer-deadline:{opp.id}:2027-02:{stamp}:{vera.id}",
+    )
     assert run(app, opp.offer_deadline - timedelta(days=2)) == 1  # Leo's
     assert len(emails_to("vera@example.org", "offer-deadline")) == 1
 

@@ -1,5 +1,6 @@
 """Apply to Volunteer: the public form, its refusals and limits, the confirmation link, the applicant's
 own page and Withdraw my application. Personas: Alex the applicant; vera@example.org, a known volunteer."""
+
 import re
 
 import pytest
@@ -7,19 +8,41 @@ from conftest import emails_to
 from helpers_parallel import post_at_once
 
 from cervis import apply_pages
-from cervis.models import (OPEN, UNCONFIRMED, WITHDRAWN, Application, AuditLog, Email, Frequency, Group, Reference,
-                           StepDone, Throttle)
+from cervis.models import (
+    OPEN,
+    UNCONFIRMED,
+    WITHDRAWN,
+    Application,
+    AuditLog,
+    Email,
+    Frequency,
+    Group,
+    Reference,
+    StepDone,
+    Throttle,
+)
 
 ALEX = "alex@example.net"
 
 
 def alex(**changes):
     """Alex's form, as typed; changes replace fields (None leaves one out)."""
-    form = {"first_name": "Alex", "last_name": "Applicant", "email": ALEX, "phone": "07700 900111",
-            "groups": str(Group.get(Group.name == "Northside").id), "frequency": str(Frequency.ordered().first().id),
-            "referee1_name": "Rita Referee", "referee1_email": "rita@example.net", "referee1_relationship": "My manager",
-            "referee2_name": "Rob Referee", "referee2_email": "rob@example.net", "referee2_relationship": "My teacher",
-            "privacy": "y", "website": ""}
+    form = {
+        "first_name": "Alex",
+        "last_name": "Applicant",
+        "email": ALEX,
+        "phone": "07700 900111",
+        "groups": str(Group.get(Group.name == "Northside").id),
+        "frequency": str(Frequency.ordered().first().id),
+        "referee1_name": "Rita Referee",
+        "referee1_email": "rita@example.net",
+        "referee1_relationship": "My manager",
+        "referee2_name": "Rob Referee",
+        "referee2_email": "rob@example.net",
+        "referee2_relationship": "My teacher",
+        "privacy": "y",
+        "website": "",
+    }
     form.update(changes)
     return {k: v for k, v in form.items() if v is not None}
 
@@ -47,23 +70,26 @@ def test_applicant_applies_and_gets_a_confirmation_email(client, db):
     assert link_in(email).startswith("/apply/") and not emails_to("rita@example.net")
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"first_name": ""}, "Please enter your first name."),
-    ({"email": "not an address"}, "Please enter a valid e-mail address."),
-    ({"phone": "12"}, "Please enter a phone number"),
-    ({"groups": None}, "Please choose at least one place."),
-    ({"groups": "999999"}, "Please choose at least one place."),
-    ({"frequency": ""}, "Please choose how often."),
-    ({"frequency": "9" * 30}, "Please choose how often."),
-    ({"groups": "9" * 30}, "Please choose at least one place."),
-    ({"referee1_email": ALEX}, "A referee cannot be you"),
-    ({"referee2_email": "rita@example.net"}, "Please give two different referees."),
-    ({"referee2_relationship": ""}, "Please say how your second referee knows you."),
-    ({"privacy": None}, "Please accept the privacy policy to apply."),
-    ({"first_name": "A" * 101}, "Please keep this to 100 characters or fewer."),
-    ({"referee1_relationship": "x" * 201}, "Please keep this to 200 characters or fewer."),
-    ({"last_name": "Line\nbreak"}, "Please keep this to one line"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"first_name": ""}, "Please enter your first name."),
+        ({"email": "not an address"}, "Please enter a valid e-mail address."),
+        ({"phone": "12"}, "Please enter a phone number"),
+        ({"groups": None}, "Please choose at least one place."),
+        ({"groups": "999999"}, "Please choose at least one place."),
+        ({"frequency": ""}, "Please choose how often."),
+        ({"frequency": "9" * 30}, "Please choose how often."),
+        ({"groups": "9" * 30}, "Please choose at least one place."),
+        ({"referee1_email": ALEX}, "A referee cannot be you"),
+        ({"referee2_email": "rita@example.net"}, "Please give two different referees."),
+        ({"referee2_relationship": ""}, "Please say how your second referee knows you."),
+        ({"privacy": None}, "Please accept the privacy policy to apply."),
+        ({"first_name": "A" * 101}, "Please keep this to 100 characters or fewer."),
+        ({"referee1_relationship": "x" * 201}, "Please keep this to 200 characters or fewer."),
+        ({"last_name": "Line\nbreak"}, "Please keep this to one line"),
+    ],
+)
 def test_bad_input_is_refused_beside_the_field_and_nothing_typed_is_lost(client, db, changes, message):
     answer = client.post("/apply", data=alex(**changes))
     page = answer.get_data(as_text=True)
@@ -177,7 +203,9 @@ def test_the_demo_has_the_default_steps_and_two_applications_in_progress(db):
     from cervis.models import RecruitmentStep
 
     demo.load()
-    assert [s.name for s in RecruitmentStep.ordered()][0] == "E-mail confirmed" and RecruitmentStep.select().count() == 6
+    assert [s.name for s in RecruitmentStep.ordered()][
+        0
+    ] == "E-mail confirmed" and RecruitmentStep.select().count() == 6
     priya, quinn = Application.select().where(Application.status == OPEN).order_by(Application.first_name)
     assert StepDone.select().where(StepDone.application == priya).count() == 2
     assert Reference.get(Reference.application == priya, Reference.number == 2).received_at is None
@@ -201,5 +229,7 @@ def test_a_decided_application_cannot_be_withdrawn(client, db):
     page = client.get(link).get_data(as_text=True)
     assert "Approved: welcome!" in page and "Withdraw my application" not in page
     client.post(f"{link}/withdraw")
-    assert Application.get().status == APPROVED and not AuditLog.select().where(
-        AuditLog.action == "application withdrawn").exists()
+    assert (
+        Application.get().status == APPROVED
+        and not AuditLog.select().where(AuditLog.action == "application withdrawn").exists()
+    )

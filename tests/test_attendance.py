@@ -1,4 +1,5 @@
 """After the night: "Who came?", and hours that follow what was recorded."""
+
 from datetime import datetime, timedelta
 
 from helpers_rota import ZONE, member, offer, opportunity
@@ -34,8 +35,12 @@ def test_the_nights_shift_leader_records_who_came_and_hours_follow(auth, client,
 
 def test_only_that_nights_shift_leader_and_the_groups_leaders_may_open_it(auth, client, db):
     _, url = a_night()
-    for email, status in (("vera@example.org", 403), ("olga@example.org", 403), ("leo@example.org", 200),
-                          ("ada@example.org", 200)):
+    for email, status in (
+        ("vera@example.org", 403),
+        ("olga@example.org", 403),
+        ("leo@example.org", 200),
+        ("ada@example.org", 200),
+    ):
         auth.login(email)
         assert client.get(url).status_code == status, email
         auth.logout()
@@ -47,13 +52,17 @@ def test_someone_who_came_unregistered_is_added_and_counts(auth, client, db):
     regs, url = a_night()
     mo = member("Mo")
     auth.login("leo@example.org")
-    answer = client.post(url, headers=HTMX, data={"registration": [r.id for r in regs.values()],
-                                                   "add_volunteer": mo.id, "add_slot": regs["rex"].slot_id})
+    answer = client.post(
+        url,
+        headers=HTMX,
+        data={"registration": [r.id for r in regs.values()], "add_volunteer": mo.id, "add_slot": regs["rex"].slot_id},
+    )
     assert "Attendance saved." in answer.get_data(as_text=True) and "came unregistered" in answer.get_data(as_text=True)
     assert volunteer_totals(mo.id, utcnow(), ZONE)["activities"] == 1
     walk_in = Attendance.get(Attendance.volunteer == mo.id)
-    client.post(url, data={"registration": [r.id for r in regs.values()], "walked_in": walk_in.id,
-                           f"walked-{walk_in.id}": "0"})
+    client.post(
+        url, data={"registration": [r.id for r in regs.values()], "walked_in": walk_in.id, f"walked-{walk_in.id}": "0"}
+    )
     assert volunteer_totals(mo.id, utcnow(), ZONE)["activities"] == 0
 
 
@@ -61,8 +70,15 @@ def test_a_stranger_cannot_be_added_and_nothing_half_happens(auth, client, db):
     regs, url = a_night()
     sam = User.by_email("sam@example.org")  # Southside only
     auth.login("leo@example.org")
-    answer = client.post(url, data={"registration": [r.id for r in regs.values()], f"came-{regs['rex'].id}": "0",
-                                    "add_volunteer": sam.id, "add_slot": regs["rex"].slot_id})
+    answer = client.post(
+        url,
+        data={
+            "registration": [r.id for r in regs.values()],
+            f"came-{regs['rex'].id}": "0",
+            "add_volunteer": sam.id,
+            "add_slot": regs["rex"].slot_id,
+        },
+    )
     assert answer.status_code == 400 and "member of the group" in answer.get_data(as_text=True)
     assert Attendance.select().count() == 0
 
@@ -110,8 +126,13 @@ def test_who_came_opens_when_tonights_first_shift_starts_not_at_midnight(auth, c
     midnight = to_utc(datetime.combine(today + timedelta(days=1), datetime.min.time()), ZONE)
     starts = now + (midnight - now) / 2  # later today, whatever the time the test runs
     opp = opportunity()
-    cook = Slot.create(opportunity=opp, role=Role.get(Role.group == opp.group, Role.name == "Cook"),
-                       starts_at=starts, ends_at=starts + timedelta(hours=3), capacity=2)
+    cook = Slot.create(
+        opportunity=opp,
+        role=Role.get(Role.group == opp.group, Role.name == "Cook"),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        capacity=2,
+    )
     reg = offer(User.by_email("vera@example.org"), cook, REGISTERED)
     url = f"/leader/opportunities/{opp.id}/attendance/{today.isoformat()}"
     auth.login("leo@example.org")

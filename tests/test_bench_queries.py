@@ -1,5 +1,6 @@
 """A page's cost grows with what it shows, never with history: the benchmark's pages run as many
 SQL statements on a charity twice the size (bench/queries.py counts every statement SQLite runs)."""
+
 import pytest
 
 from bench.build import ensure

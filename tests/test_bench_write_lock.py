@@ -1,6 +1,7 @@
 """The benchmark's write-lock clock: the longest hold of each page and of each of the scheduler's
 jobs, so bench/run.py can report which action or job held every other waiting (issue 22: under
 100 ms each)."""
+
 import pytest
 from conftest import PASSWORD, on_postgresql
 

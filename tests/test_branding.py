@@ -1,5 +1,6 @@
 """Logo, Colour and Welcome: what an administrator uploads is checked before anyone sees it, and
 it shows on the log-in page, the black bar, the emails, the favicon and the web app manifest."""
+
 import io
 
 from PIL import Image
@@ -10,15 +11,21 @@ from helpers_branding import png, save
 
 SCRIPTED = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="4" height="4"/></svg>'
 HANDLER = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="4" height="4"/></svg>'
-FETCHES = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
-           b'<use xlink:href="https://example.com/x.svg#a"/></svg>')
+FETCHES = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+    b'<use xlink:href="https://example.com/x.svg#a"/></svg>'
+)
 CLEAN = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><circle cx="4" cy="4" r="4" fill="#6b2c91"/></svg>'
 
 
 def test_a_png_logo_is_cleaned_scaled_and_shown_everywhere(auth, client, db):
     auth.login("ada@example.org")
-    response = save(client, png(extra=b"trailing bytes a PNG should not carry"), accent="#6B2C91",
-                    welcome="Welcome, night shelter volunteers.")
+    response = save(
+        client,
+        png(extra=b"trailing bytes a PNG should not carry"),
+        accent="#6B2C91",
+        welcome="Welcome, night shelter volunteers.",
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith("/admin/branding#answer")
     face = Branding.current()
     kept = Image.open(io.BytesIO(face.logo))

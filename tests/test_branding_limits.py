@@ -1,4 +1,5 @@
 """Logo uploads that would cost the server its memory, or fetch through CSS, are refused beside the field."""
+
 import threading
 
 import pytest
@@ -8,13 +9,20 @@ from helpers_branding import png, save
 from cervis import branding
 from cervis.models import Branding
 
-ESCAPED_URL = (b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="4" '
-               b'style="fill: \\75 rl(https://example.com/t.png)"/></svg>')
+ESCAPED_URL = (
+    b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="4" '
+    b'style="fill: \\75 rl(https://example.com/t.png)"/></svg>'
+)
 
 
 def _deep(levels):
-    return (b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * levels + b'<rect width="1" height="1"/>'
-            + b"</g>" * levels + b"</svg>")
+    return (
+        b'<svg xmlns="http://www.w3.org/2000/svg">'
+        + b"<g>" * levels
+        + b'<rect width="1" height="1"/>'
+        + b"</g>" * levels
+        + b"</svg>"
+    )
 
 
 def test_a_small_png_claiming_a_huge_canvas_is_refused_before_it_is_decoded(auth, client, db, monkeypatch):

@@ -1,6 +1,7 @@
 """Every feed and every .ics file read the same way by Mozilla's ical.js and by Python's icalendar
 (each with the file's own VTIMEZONE): each shift's UTC start and end are zoneinfo's, across both
 clock-change weekends, nights spanning the change included, whatever zone the charity chooses."""
+
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,8 +17,15 @@ from cervis.models import REGISTERED, EmailAttachment, Group, Opportunity, Organ
 from cervis.timeutil import to_utc
 
 YEAR = utcnow().year + 1  # both of next year's clock changes are inside the feed's window
-ZONES = ["Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Asia/Jerusalem",
-         "America/Santiago", "Africa/Casablanca"]
+ZONES = [
+    "Europe/London",
+    "America/New_York",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+    "Asia/Jerusalem",
+    "America/Santiago",
+    "Africa/Casablanca",
+]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -33,19 +41,29 @@ def choose_zone(name):
 
 def slot_at(role, start, end, zone):
     opp, _ = Opportunity.get_or_create(group=Group.get(Group.name == "Northside"), name="Northside Night Shelter")
-    return Slot.create(opportunity=opp, role=Role.get(Role.group == opp.group, Role.name == role),
-                       starts_at=to_utc(start, zone), ends_at=to_utc(end, zone), capacity=3)
+    return Slot.create(
+        opportunity=opp,
+        role=Role.get(Role.group == opp.group, Role.name == role),
+        starts_at=to_utc(start, zone),
+        ends_at=to_utc(end, zone),
+        capacity=3,
+    )
 
 
 def nights_around_the_changes(zone):
     """A night shift across each clock change, one starting at a wall time the change repeats or
     skips, an evening on the day itself, and a winter and a summer evening."""
-    times = [(datetime(YEAR, 1, 15, 18), datetime(YEAR, 1, 15, 21)),
-             (datetime(YEAR, 6, 15, 18), datetime(YEAR, 6, 15, 21))]
+    times = [
+        (datetime(YEAR, 1, 15, 18), datetime(YEAR, 1, 15, 21)),
+        (datetime(YEAR, 6, 15, 18), datetime(YEAR, 6, 15, 21)),
+    ]
     for day in clock_changes(zone, YEAR):
         night = datetime(day.year, day.month, day.day) - timedelta(hours=4)
-        times += [(night, night + timedelta(hours=12)), (night + timedelta(hours=22), night + timedelta(hours=25)),
-                  (night + timedelta(hours=5, minutes=30), night + timedelta(hours=9))]  # from 01:30, twice or never
+        times += [
+            (night, night + timedelta(hours=12)),
+            (night + timedelta(hours=22), night + timedelta(hours=25)),
+            (night + timedelta(hours=5, minutes=30), night + timedelta(hours=9)),
+        ]  # from 01:30, twice or never
     return times
 
 
@@ -96,18 +114,28 @@ def test_every_attachment_accept_call_up_undo_and_cancel_gives_zoneinfos_times(a
     cancellation.cancel([called.id], by=vera, now=utcnow() + timedelta(minutes=5))
     rota.remove(second.id, leo, "Rota changed")
     sent = list(EmailAttachment.select().order_by(EmailAttachment.id))
-    assert [a.content_type.split("=")[1] for a in sent] == ["REQUEST", "REQUEST", "CANCEL", "REQUEST", "REQUEST",
-                                                            "CANCEL", "CANCEL"]
+    assert [a.content_type.split("=")[1] for a in sent] == [
+        "REQUEST",
+        "REQUEST",
+        "CANCEL",
+        "REQUEST",
+        "REQUEST",
+        "CANCEL",
+        "CANCEL",
+    ]
     regs, want = [first, second, called], expected([cook, reserve, asst])
     for attachment, js in zip(sent, read_with_icaljs([a.content for a in sent])):
-        (uid, times), = keyed(js, regs).items()
+        ((uid, times),) = keyed(js, regs).items()
         assert times == want[uid] and keyed(read_with_icalendar(attachment.content), regs) == {uid: times}
 
 
 def test_london_springs_forward_at_one_in_the_morning_in_every_file(app, db):
     choose_zone("Europe/London")
-    reg = offer(user("vera@example.org"), slot_at("Cook", datetime(2027, 6, 1, 18), datetime(2027, 6, 1, 21),
-                                                  ZoneInfo("Europe/London")), REGISTERED)
+    reg = offer(
+        user("vera@example.org"),
+        slot_at("Cook", datetime(2027, 6, 1, 18), datetime(2027, 6, 1, 21), ZoneInfo("Europe/London")),
+        REGISTERED,
+    )
     text = calendar_links.ics(reg).decode()
     daylight = Calendar.from_ical(text).walk("DAYLIGHT")
     assert len(daylight) == 1 and "RDATE" not in daylight[0]

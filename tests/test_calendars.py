@@ -1,5 +1,6 @@
 """Calendars: the shift as an .ics with its confirmation, a cancellation's update, and the feeds.
 Every file is parsed back with icalendar."""
+
 import email
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -79,9 +80,12 @@ def test_my_feed_lists_my_and_my_familys_registered_shifts_without_a_cookie(app,
     cal = Calendar.from_ical(response.get_data())
     events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
     assert set(events) == {f"registration-{mine.id}@localhost", f"registration-{family.id}@localhost"}
-    assert cal.walk("VTIMEZONE") and "Fin Volunteer" in str(events[f"registration-{family.id}@localhost"]["DESCRIPTION"])
-    assert ("View or Cancel Registration (log in): http://localhost/portal/registrations"
-            in str(events[f"registration-{mine.id}@localhost"]["DESCRIPTION"]))
+    assert cal.walk("VTIMEZONE") and "Fin Volunteer" in str(
+        events[f"registration-{family.id}@localhost"]["DESCRIPTION"]
+    )
+    assert "View or Cancel Registration (log in): http://localhost/portal/registrations" in str(
+        events[f"registration-{mine.id}@localhost"]["DESCRIPTION"]
+    )
     assert str(events[f"registration-{mine.id}@localhost"]["LOCATION"]) == "1 North Street"
 
 
@@ -192,7 +196,10 @@ def test_the_rota_feeds_dtstamp_moves_when_someone_is_accepted_and_only_then(app
     leo, rex = user(LEO), member("Rex")
     cook = shift("Cook", capacity=1)
     reg = offer(rex, cook)
-    address, client = calendars.feed_url(leo, cook.opportunity.group).removeprefix("http://localhost"), app.test_client()
+    address, client = (
+        calendars.feed_url(leo, cook.opportunity.group).removeprefix("http://localhost"),
+        app.test_client(),
+    )
     before = only_event(Calendar.from_ical(client.get(address).get_data())).decoded("DTSTAMP")
     assert only_event(Calendar.from_ical(client.get(address).get_data())).decoded("DTSTAMP") == before
     rota.accept(reg.id, leo, now=utcnow() + timedelta(minutes=2))

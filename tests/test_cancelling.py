@@ -1,12 +1,24 @@
 """The guide's FAQ "How can I see what activities I'm registered for?" and "How can I cancel a shift?"."""
+
 from datetime import timedelta
 
 from conftest import emails_to
 
 from cervis import cancellation
 from cervis.db import utcnow
-from cervis.models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, Email, Opportunity,
-                           Registration, RegistrationEvent, Role, Slot, User)
+from cervis.models import (
+    CANCELLED,
+    NOT_REQUIRED,
+    PENDING,
+    REGISTERED,
+    Email,
+    Opportunity,
+    Registration,
+    RegistrationEvent,
+    Role,
+    Slot,
+    User,
+)
 from cervis.timeutil import slot_when
 from helpers_registrations import cancel, fresh, person, register, shift, shift_leader_at, vera
 
@@ -16,16 +28,23 @@ LEO = "leo@example.org"
 
 # Seeing what I'm registered for ------------------------------------------------------------------
 
+
 def test_view_or_cancel_registration_page_uses_the_guides_words(auth, client, db):
     register(vera(), shift())
     auth.login()
     page = client.get("/portal/registrations").get_data(as_text=True)
-    for words in ("WHC Event Registration",
-                  "Your current registration for upcoming opportunities is listed below.",
-                  "If you would like to SIGN UP for a new, upcoming opportunity, please",
-                  "If you would like to view your PAST registration activity, please",
-                  "CLICK HERE", "Current Registration Activity", "Registration Info",
-                  "Reason for Canceling (Optional)", "Cancel selected registration(s)", "&lt; Portal Home"):
+    for words in (
+        "WHC Event Registration",
+        "Your current registration for upcoming opportunities is listed below.",
+        "If you would like to SIGN UP for a new, upcoming opportunity, please",
+        "If you would like to view your PAST registration activity, please",
+        "CLICK HERE",
+        "Current Registration Activity",
+        "Registration Info",
+        "Reason for Canceling (Optional)",
+        "Cancel selected registration(s)",
+        "&lt; Portal Home",
+    ):
         assert words in page
     assert 'href="/portal/registrations/past"' in page
 
@@ -78,6 +97,7 @@ def test_a_registration_knows_its_status_label(db):
 
 
 # Cancelling on CERVIS ----------------------------------------------------------------------------
+
 
 def test_volunteer_cancels_with_a_reason_and_the_group_leader_is_told(auth, client, db):
     slot = shift(capacity=2)
@@ -188,6 +208,7 @@ def test_a_registration_cancelled_in_another_tab_is_not_cancelled_twice(auth, cl
 
 # The 48-hour rule --------------------------------------------------------------------------------
 
+
 def test_within_48_hours_the_volunteer_is_told_to_call_the_shift_leader_then_cancels(auth, client, db):
     soon = shift(starts_in=timedelta(hours=30))
     shift_leader_at(soon)
@@ -212,12 +233,18 @@ def test_the_shift_leader_is_the_one_registered_that_night_in_the_same_opportuni
     soon = shift(starts_in=timedelta(hours=30))
     reg = register(vera(), soon)
     sl = Role.get(Role.name == "SL", Role.group == soon.opportunity.group)
-    other_night = Slot.create(opportunity=soon.opportunity, role=sl, starts_at=soon.starts_at + timedelta(days=7),
-                              ends_at=soon.ends_at + timedelta(days=7))
+    other_night = Slot.create(
+        opportunity=soon.opportunity,
+        role=sl,
+        starts_at=soon.starts_at + timedelta(days=7),
+        ends_at=soon.ends_at + timedelta(days=7),
+    )
     register(person("ann@example.org", "Ann", "Othernight", mobile="07700 900111"), other_night)
-    offered = register(person("bob@example.org", "Bob", "Offered", mobile="07700 900222"),
-                       Slot.create(opportunity=soon.opportunity, role=sl, starts_at=soon.starts_at,
-                                   ends_at=soon.ends_at), PENDING)
+    offered = register(
+        person("bob@example.org", "Bob", "Offered", mobile="07700 900222"),
+        Slot.create(opportunity=soon.opportunity, role=sl, starts_at=soon.starts_at, ends_at=soon.ends_at),
+        PENDING,
+    )
     with app.test_request_context():
         assert cancellation.shift_leader(reg) is None
         Registration.update(status=REGISTERED).where(Registration.id == offered.id).execute()
@@ -245,6 +272,7 @@ def test_a_shift_that_has_started_shows_without_a_checkbox_and_cannot_be_cancell
 
 
 # The cancellation link in e-mails ----------------------------------------------------------------
+
 
 def link_for(client, reg):
     with client.application.test_request_context():
@@ -351,13 +379,15 @@ def test_a_cancelled_opportunity_moves_to_past_activity(auth, client, db):
 
 # Past registration activity ----------------------------------------------------------------------
 
+
 def test_past_registration_activity_lists_ended_cancelled_and_not_required_newest_first(auth, client, db):
     me = vera()
     old = register(me, shift("Cook", starts_in=-timedelta(days=30)))
     recent = register(me, shift("Shift Asst", starts_in=-timedelta(days=3)))
     dropped = register(me, shift("SL", starts_in=timedelta(days=5)), CANCELLED)
     Registration.update(cancel_reason="Holiday", cancelled_by=me, cancelled_at=utcnow()).where(
-        Registration.id == dropped.id).execute()
+        Registration.id == dropped.id
+    ).execute()
     register(me, shift("Reserve", starts_in=timedelta(days=6)), NOT_REQUIRED)
     register(me, shift("Cook", starts_in=timedelta(days=7)))  # upcoming: not past
     auth.login()
@@ -368,7 +398,8 @@ def test_past_registration_activity_lists_ended_cancelled_and_not_required_newes
     assert page.index("Not Required") < page.index("Holiday") < page.index(">Registered<")
     with client.application.test_request_context():
         assert page.index(slot_when(recent.slot.starts_at, recent.slot.ends_at)) < page.index(
-            slot_when(old.slot.starts_at, old.slot.ends_at))
+            slot_when(old.slot.starts_at, old.slot.ends_at)
+        )
 
 
 def test_the_cancelled_message_shows_once_beside_the_button(auth, client, db):

@@ -1,4 +1,5 @@
 """The guide's "Change CERVIS Password": after a temporary password, at first login, and from the menu."""
+
 import pytest
 from conftest import PASSWORD, TEMP, emails_to
 
@@ -23,10 +24,19 @@ def test_temporary_password_leads_straight_to_change_cervis_password(auth, clien
     response = auth.login("nia@example.org", TEMP)
     assert response.status_code == 303 and response.headers["Location"].split("#")[0].endswith("/password")
     page = client.get("/password").get_data(as_text=True)
-    for words in ("Change CERVIS Password", "Please create a personal password for your CERVIS account below.",
-                  "Your password must contain between 10 and 128 characters", "Name:", "Nia Newcomer",
-                  "E-mail:", "nia@example.org", "New Password:*", "Confirm New Password:*",
-                  "Password Strength:", "Change Password"):
+    for words in (
+        "Change CERVIS Password",
+        "Please create a personal password for your CERVIS account below.",
+        "Your password must contain between 10 and 128 characters",
+        "Name:",
+        "Nia Newcomer",
+        "E-mail:",
+        "nia@example.org",
+        "New Password:*",
+        "Confirm New Password:*",
+        "Password Strength:",
+        "Change Password",
+    ):
         assert words in page
     assert "Current Password" not in page  # the temporary password was proof enough
 
@@ -87,17 +97,20 @@ def test_wrong_current_password_is_refused(auth, client):
     assert passwords.verify_password(user("vera@example.org").password_hash, PASSWORD)
 
 
-@pytest.mark.parametrize("weak, reason", [
-    ("Short1", "Your password must be at least 10 characters long."),
-    ("x" * 129, "Your password must be at most 128 characters long."),
-    ("password1234", "This is one of the most common passwords"),
-    ("qwertyuiop", "This is one of the most common passwords"),
-    ("Volunteer-for-ever-and-ever", "Your password must not contain your name."),
-    ("i am vera and I cook", "Your password must not contain your name."),
-    ("vera@example.org is me", "Your password must not contain your e-mail address."),
-    ("I love WHC night shelter", "Your password must not contain the organisation"),
-    ("wycombe example connection", "Your password must not contain the organisation"),
-])
+@pytest.mark.parametrize(
+    "weak, reason",
+    [
+        ("Short1", "Your password must be at least 10 characters long."),
+        ("x" * 129, "Your password must be at most 128 characters long."),
+        ("password1234", "This is one of the most common passwords"),
+        ("qwertyuiop", "This is one of the most common passwords"),
+        ("Volunteer-for-ever-and-ever", "Your password must not contain your name."),
+        ("i am vera and I cook", "Your password must not contain your name."),
+        ("vera@example.org is me", "Your password must not contain your e-mail address."),
+        ("I love WHC night shelter", "Your password must not contain the organisation"),
+        ("wycombe example connection", "Your password must not contain the organisation"),
+    ],
+)
 def test_weak_new_password_is_refused_with_reason(auth, client, weak, reason):
     auth.login()
     response = change(client, new=weak, current=PASSWORD)
@@ -126,8 +139,10 @@ def test_guide_rule_needs_an_uppercase_a_lowercase_and_a_number(auth, client, db
     Organisation.update(guide_password_rule=True).execute()
     auth.login()
     page = client.get("/password").get_data(as_text=True)
-    assert ("Your password must contain between 10 and 128 characters and must contain at least "
-            "1 uppercase character, 1 lowercase character, and 1 number!") in page
+    assert (
+        "Your password must contain between 10 and 128 characters and must contain at least "
+        "1 uppercase character, 1 lowercase character, and 1 number!"
+    ) in page
     refused = change(client, current=PASSWORD)
     assert refused.status_code == 400
     assert "at least 1 uppercase character, 1 lowercase character, and 1 number." in refused.get_data(as_text=True)
@@ -157,12 +172,14 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, auth, clien
 
 def test_password_strength_meter_updates_as_the_volunteer_types(auth, client):
     auth.login()
-    weak = client.post("/password/strength", data={"new_password": "vera12345678"},
-                       headers={"HX-Request": "true"}).get_data(as_text=True)
+    weak = client.post(
+        "/password/strength", data={"new_password": "vera12345678"}, headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert "Password Strength:" in weak and "Weak" in weak
     assert "Your password must not contain your name." in weak
-    strong = client.post("/password/strength", data={"new_password": "tidal orchid lantern 58 gravel"},
-                         headers={"HX-Request": "true"}).get_data(as_text=True)
+    strong = client.post(
+        "/password/strength", data={"new_password": "tidal orchid lantern 58 gravel"}, headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert 'id="strength"' in strong and "Strong" in strong
     longest = client.post("/password/strength", data={"new_password": "Zq8!" * 32})
     assert longest.status_code == 200  # zxcvbn's own 72-character limit never breaks the meter
@@ -215,7 +232,7 @@ def test_a_refused_password_shows_the_meter_verdict_and_an_error_summary_without
     response = change(client, new="password12")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    meter = page[page.index('id="strength"'):page.index('class="meter"')]
+    meter = page[page.index('id="strength"') : page.index('class="meter"')]
     assert "Password Strength: <strong>—" not in meter and "<strong>" in meter  # a verdict, not a blank
     assert 'id="answer"' in page and 'href="#new_password">' in page  # the summary, focused on load
     assert 'value="password12"' not in page  # what was typed is never sent back

@@ -1,5 +1,6 @@
 """CI proves the scale path: the README's test command runs the suite on SQLite, then again on a
 PostgreSQL server it starts itself, on a fresh Debian 12 machine that has no PostgreSQL yet."""
+
 import re
 import tomllib
 from pathlib import Path

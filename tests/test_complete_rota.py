@@ -1,14 +1,13 @@
 """The rota's month as a whole: Complete Rota ("We'll also inform you that your presence isn't required
 for any slots that are still pending"), and the rota printed or downloaded."""
+
 from datetime import timedelta
 
-from helpers_rota import (HTMX, LEO, MONTH, OLGA, YEAR, act, board, fresh, member, night, offer, opportunity,
-                          panel, user)
+from helpers_rota import HTMX, LEO, MONTH, OLGA, YEAR, act, board, fresh, member, night, offer, opportunity, panel, user
 
 from cervis import outbox
 from cervis.db import utcnow
-from cervis.models import (NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, RegistrationEvent,
-                           RotaCompletion)
+from cervis.models import NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, RegistrationEvent, RotaCompletion
 from cervis.models.mail import QUEUED, SENT
 
 
@@ -27,14 +26,13 @@ def seen_on(page):
     if start is None:
         marker = 'id="seen" name="seen" type="hidden" value="'
         start = page.index(marker) + len(marker)
-    return page[start:page.index('"', start)]
+    return page[start : page.index('"', start)]
 
 
 def press_complete(client, opp=None, htmx=False):
     """Open the summary, then confirm it, as a leader does."""
     page = client.get(complete_url(opp)).get_data(as_text=True)
-    return client.post(complete_url(opp), data={"seen": seen_on(page), "knowing": "y"},
-                       headers=HTMX if htmx else None)
+    return client.post(complete_url(opp), data={"seen": seen_on(page), "knowing": "y"}, headers=HTMX if htmx else None)
 
 
 def test_summary_says_what_will_be_sent_and_which_slots_are_short(auth, client, db):
@@ -48,7 +46,9 @@ def test_summary_says_what_will_be_sent_and_which_slots_are_short(auth, client, 
     page = client.get(complete_url()).get_data(as_text=True)
     assert f"Complete Rota: Northside Night Shelter, February {YEAR}" in page
     assert "<strong>1</strong> confirmation email still waiting out the undo window will go now." in page
-    assert "<strong>3</strong> pending offers will become Not Required: <strong>2</strong> \"not required\" emails" in page
+    assert (
+        '<strong>3</strong> pending offers will become Not Required: <strong>2</strong> "not required" emails' in page
+    )
     assert "<strong>3</strong> slots still short." in page  # cook, asst and SL: the 19th is full
     assert "0 / 2" in page and "0 / 1" in page
     assert "Complete Rota</button>" in page
@@ -94,7 +94,9 @@ def test_pressing_complete_rota_twice_sends_nothing_twice(auth, client, db):
     auth.login(LEO)
     page = client.get(complete_url()).get_data(as_text=True)
     first = client.post(complete_url(), data={"seen": seen_on(page), "knowing": "y"})
-    again = client.post(complete_url(), data={"seen": seen_on(page), "knowing": "y"}, headers=HTMX)  # the same form, again
+    again = client.post(
+        complete_url(), data={"seen": seen_on(page), "knowing": "y"}, headers=HTMX
+    )  # the same form, again
     assert first.status_code == 303
     assert "This rota was already completed: nothing was sent again." in again.get_data(as_text=True)
     assert Email.select().where(Email.kind == "not-required").count() == 2
@@ -136,6 +138,7 @@ def test_complete_rota_touches_only_its_month_and_opportunity(auth, client, db):
     march = offer(vera(), night(5, "Cook", month=3))
     other = opportunity(name="Support Centre")
     from cervis.models import Registration, Slot
+
     elsewhere_slot = night(6, "Cook")
     Slot.update(opportunity=other).where(Slot.id == elsewhere_slot.id).execute()
     elsewhere = offer(vera(), elsewhere_slot)
@@ -171,13 +174,14 @@ def test_summary_counts_not_required_emails_still_waiting_and_sends_them_now(aut
     auth.login(LEO)
     act(client, "not-required", reg)
     page = client.get(complete_url()).get_data(as_text=True)
-    assert "1 \"not required\" email for offers you marked one by one will go now too." in page
+    assert '1 "not required" email for offers you marked one by one will go now too.' in page
     press_complete(client)
     assert outbox.send_due(utcnow()) == 1
     assert Email.get(Email.kind == "not-required").status == SENT
 
 
 # Print and CSV ------------------------------------------------------------------------------------
+
 
 def test_print_lists_each_week_by_date_role_name_and_phone(auth, client, db):
     offer(vera(), night(5, "Cook"), status=REGISTERED)
@@ -229,7 +233,10 @@ def test_completing_without_saying_so_turns_nothing_down(auth, client, db):
     response = client.post(complete_url(), data={"seen": seen_on(page)})
     assert response.status_code == 400 and "Tick this to turn those offers down" in response.get_data(as_text=True)
     fragment = client.post(complete_url(), data={"seen": seen_on(page)}, headers=HTMX).get_data(as_text=True)
-    assert fragment.lstrip().startswith('<section id="rota-complete"') and "Tick this to turn those offers down" in fragment
+    assert (
+        fragment.lstrip().startswith('<section id="rota-complete"')
+        and "Tick this to turn those offers down" in fragment
+    )
     assert fresh(reg).status == PENDING and RotaCompletion.select().count() == 0
     assert press_complete(client).status_code == 303 and fresh(reg).status == NOT_REQUIRED
 

@@ -1,6 +1,7 @@
 """Line breaks and other control characters: refused beside every single-line field (a name that
 reaches an e-mail header could never be sent), and an email that cannot be built fails at once,
 with the reason on the administrators' Outbox page."""
+
 import pytest
 from flask_wtf import FlaskForm
 from helpers_leader import ADA, LEO, confirm_import, group, person
@@ -28,9 +29,12 @@ def test_every_single_line_field_of_every_form_refuses_control_characters(app):
         for name in dir(form):
             unbound = getattr(form, name)
             kind = getattr(unbound, "field_class", None)
-            if (kind and issubclass(kind, StringField)
-                    and not issubclass(kind, (TextAreaField, PasswordField, HiddenField))
-                    and single_line not in (unbound.kwargs.get("validators") or [])):
+            if (
+                kind
+                and issubclass(kind, StringField)
+                and not issubclass(kind, (TextAreaField, PasswordField, HiddenField))
+                and single_line not in (unbound.kwargs.get("validators") or [])
+            ):
                 missing.append(f"{form.__module__}.{form.__name__}.{name}")
     assert missing == []
     assert len(list(_all_forms())) > 10  # the forms of every area were found
@@ -38,25 +42,41 @@ def test_every_single_line_field_of_every_form_refuses_control_characters(app):
 
 def test_a_line_break_in_a_new_volunteers_first_name_is_refused_beside_the_field(auth, client, db):
     auth.login(LEO)
-    response = client.post("/leader/volunteers/new", data={
-        "email": "eve@example.org", "first_name": BROKEN, "last_name": "Evans", "phone": "",
-        "groups": [str(group("Northside").id)]})
+    response = client.post(
+        "/leader/volunteers/new",
+        data={
+            "email": "eve@example.org",
+            "first_name": BROKEN,
+            "last_name": "Evans",
+            "phone": "",
+            "groups": [str(group("Northside").id)],
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and ONE_LINE in page
     assert 'value="eve@example.org"' in page and 'value="Evans"' in page  # nothing typed is lost
     assert person("eve@example.org") is None and not Email.select().exists()
 
 
-@pytest.mark.parametrize("who, url, data", [
-    (ADA, "/admin/settings", lambda: settings(name="Our\nCharity")),
-    (ADA, "/admin/lists/frequencies/add", lambda: {"name": "Every\ttwo weeks"}),
-    (ADA, "/leader/groups/new", lambda: {"name": "East\rside", "address": "", "description": "", "leaders": ""}),
-    (LEO, lambda: f"/leader/groups/{group('Northside').id}/roles",
-     lambda: {"name": "Cook\u2028Helper", "default_capacity": "1"}),
-    (LEO, "/leader/opportunities/new", lambda: {"group": str(group("Northside").id), "name": "Night\nShelter",
-                                                 "live_date": "2025-10-10"}),
-    ("vera@example.org", "/portal/profile/family/new", lambda: {"first_name": "Kid\x1bdo", "last_name": "V"}),
-])
+@pytest.mark.parametrize(
+    "who, url, data",
+    [
+        (ADA, "/admin/settings", lambda: settings(name="Our\nCharity")),
+        (ADA, "/admin/lists/frequencies/add", lambda: {"name": "Every\ttwo weeks"}),
+        (ADA, "/leader/groups/new", lambda: {"name": "East\rside", "address": "", "description": "", "leaders": ""}),
+        (
+            LEO,
+            lambda: f"/leader/groups/{group('Northside').id}/roles",
+            lambda: {"name": "Cook\u2028Helper", "default_capacity": "1"},
+        ),
+        (
+            LEO,
+            "/leader/opportunities/new",
+            lambda: {"group": str(group("Northside").id), "name": "Night\nShelter", "live_date": "2025-10-10"},
+        ),
+        ("vera@example.org", "/portal/profile/family/new", lambda: {"first_name": "Kid\x1bdo", "last_name": "V"}),
+    ],
+)
 def test_names_with_control_characters_are_refused_with_a_clear_message(auth, client, db, who, url, data):
     auth.login(who)
     before = [(m.select().count()) for m in (Group, Role, Opportunity, User)]
@@ -69,18 +89,33 @@ def test_names_with_control_characters_are_refused_with_a_clear_message(auth, cl
 
 def test_an_imported_name_with_a_line_break_marks_its_row(auth, client, db):
     auth.login(LEO)
-    response = confirm_import(client, 'e-mail,first name,last name,phone,groups\n'
-                                      'eve@example.org,"Eve\nBcc: x@example.org",Evans,,Northside\n')
+    response = confirm_import(
+        client, 'e-mail,first name,last name,phone,groups\neve@example.org,"Eve\nBcc: x@example.org",Evans,,Northside\n'
+    )
     assert response.status_code == 400
     assert "A line break or other control character" in response.get_data(as_text=True)
     assert person("eve@example.org") is None
 
 
 def test_outbox_fails_an_email_it_cannot_build_at_once_and_shows_why(app, auth, client, db):
-    stuck = Email.create(kind="welcome", to_addr="eve@example.org", to_name=BROKEN, subject="Welcome",
-                         body_text="Hello", message_id="<stuck@example.org>", send_after=utcnow())
-    fine = Email.create(kind="welcome", to_addr="sam@example.org", to_name="Sam", subject="Welcome",
-                        body_text="Hello", message_id="<fine@example.org>", send_after=utcnow())
+    stuck = Email.create(
+        kind="welcome",
+        to_addr="eve@example.org",
+        to_name=BROKEN,
+        subject="Welcome",
+        body_text="Hello",
+        message_id="<stuck@example.org>",
+        send_after=utcnow(),
+    )
+    fine = Email.create(
+        kind="welcome",
+        to_addr="sam@example.org",
+        to_name="Sam",
+        subject="Welcome",
+        body_text="Hello",
+        message_id="<fine@example.org>",
+        send_after=utcnow(),
+    )
     with app.test_request_context():
         assert outbox.send_due() == 1
     stuck, fine = Email.get_by_id(stuck.id), Email.get_by_id(fine.id)

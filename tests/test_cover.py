@@ -1,4 +1,5 @@
 """Cover: a place given up within 72 hours is offered to the night's reserves and free members."""
+
 from datetime import timedelta
 
 from conftest import emails_to
@@ -7,7 +8,7 @@ from helpers_registrations import cancel, fresh, register, shift, shift_leader_a
 
 from cervis import cancellation, cover, rota
 from cervis.db import utcnow
-from cervis.models import (CANCELLED, REGISTERED, CoverAsk, CoverRequest, Registration, Slot, User)
+from cervis.models import CANCELLED, REGISTERED, CoverAsk, CoverRequest, Registration, Slot, User
 from helpers_cover import link_in, tomorrows_rota
 
 LEO = "leo@example.org"
@@ -77,7 +78,7 @@ def test_first_to_tap_takes_the_place_and_a_later_tap_is_told_it_is_covered(clie
 def test_two_reserves_tapping_at_the_same_moment_one_takes_it(app, db):
     cook, place = tomorrows_rota()
     cancellation.cancel([place.id], by=vera())
-    asks = [a.id for a in CoverAsk.select().where(CoverAsk.reserve == True)]  # noqa: E712
+    asks = [a.id for a in CoverAsk.select().where(CoverAsk.reserve == True)]
 
     def tap(ask_id):
         if cover.take(ask_id) != cover.TAKEN:
@@ -125,7 +126,10 @@ def test_the_rota_board_can_show_who_was_asked_and_when(db):
     assert list(asked) == [cook.id]
     request = asked[cook.id][0]
     assert [(name, reserve) for name, _, reserve in request["asked"]] == [
-        ("Rae Member", True), ("Rex Member", True), ("Mo Member", False)]
+        ("Rae Member", True),
+        ("Rex Member", True),
+        ("Mo Member", False),
+    ]
     assert request["covered_by"] is None and request["opened_at"] is not None
     assert fresh(place).status == CANCELLED
 

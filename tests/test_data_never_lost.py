@@ -1,4 +1,5 @@
 """Data that is never lost: power cuts, backups and restores."""
+
 import io
 import sqlite3
 import tarfile
@@ -23,7 +24,7 @@ def test_a_committed_offer_survives_a_power_cut_because_sqlite_syncs_fully(db):
 
 
 def _sqlite_file(app):
-    return Path(app.config["DATABASE_URL"][len("sqlite:///"):])
+    return Path(app.config["DATABASE_URL"][len("sqlite:///") :])
 
 
 def _dump(path):
@@ -40,8 +41,16 @@ def _arrange_rush(app, people=24, slots=4):
         opp = Opportunity.create(group=north, name="Launch Night", live_from=utcnow() - timedelta(days=1))
         start = utcnow().replace(second=0, microsecond=0) + timedelta(days=2)
         role = Role.get(Role.group == north, Role.name == "Reserve")
-        slot_ids = [Slot.create(opportunity=opp, role=role, starts_at=start + timedelta(days=i),
-                                ends_at=start + timedelta(days=i, hours=3), capacity=2).id for i in range(slots)]
+        slot_ids = [
+            Slot.create(
+                opportunity=opp,
+                role=role,
+                starts_at=start + timedelta(days=i),
+                ends_at=start + timedelta(days=i, hours=3),
+                capacity=2,
+            ).id
+            for i in range(slots)
+        ]
         ids = []
         for n in range(people):
             user = User.create(email=f"rush{n}@example.org", first_name=f"Rush{n}", verified_generation=1)
@@ -55,8 +64,7 @@ def _restored(tmp_path, name, archive, app):
     other = tmp_path / name
     with app.app_context():
         saved = dict(app.config)
-        app.config.update(DOCUMENTS_DIR=str(other / "documents"),
-                          DATABASE_URL=f"sqlite:///{other / 'cervis.db'}")
+        app.config.update(DOCUMENTS_DIR=str(other / "documents"), DATABASE_URL=f"sqlite:///{other / 'cervis.db'}")
         original_instance, app.instance_path = app.instance_path, str(other)
         try:
             other.mkdir()
@@ -112,9 +120,11 @@ def test_a_backup_made_during_a_burst_of_offers_restores_whole_and_consistent(ap
     offered = {(p, s) for p in people for s in slot_ids}
     for n, archive in enumerate(during):  # a moment of the burst: whole offers only, never half of one
         conn = sqlite3.connect(_restored(tmp_path, f"during{n}", archive, app) / "cervis.db")
-        rows = conn.execute("SELECT r.volunteer_id, r.slot_id, COUNT(e.id) FROM registration r "
-                            "LEFT JOIN registrationevent e ON e.registration_id = r.id "
-                            "GROUP BY r.id").fetchall()
+        rows = conn.execute(
+            "SELECT r.volunteer_id, r.slot_id, COUNT(e.id) FROM registration r "
+            "LEFT JOIN registrationevent e ON e.registration_id = r.id "
+            "GROUP BY r.id"
+        ).fetchall()
         conn.close()
         assert {(v, s) for v, s, _ in rows} <= offered
         assert all(events == 1 for _, _, events in rows)
@@ -144,8 +154,7 @@ def test_restore_refuses_a_running_instance_unless_forced_and_keeps_what_it_repl
 def test_restore_refuses_an_archive_that_is_not_a_sound_backup(app, tmp_path):
     evil = tmp_path / "evil.tar.gz"
     with tarfile.open(evil, "w:gz") as tar:
-        for name, data in (("MANIFEST.json", b"{}"), ("cervis.db", b"not a database at all"),
-                           ("../outside", b"x")):
+        for name, data in (("MANIFEST.json", b"{}"), ("cervis.db", b"not a database at all"), ("../outside", b"x")):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))

@@ -1,5 +1,6 @@
 """Data protection (UK GDPR): Download My Data, erasure that leaves no trace, retention reminders,
 and why we ask for allergies and places of worship."""
+
 import json
 import secrets
 import threading
@@ -12,46 +13,97 @@ from helpers_profile import valid_profile
 
 from cervis import emails, outbox, privacy
 from cervis.db import database, utcnow
-from cervis.models import (CANCELLED, PENDING, REGISTERED, Allergen, Attendance, AuditLog, CalendarFeed,
-                           CoverAsk, CoverRequest, Document, Email, EmailAttachment, Erasure, Group,
-                           LeaderNote, Membership, Opportunity, Organisation, PlaceOfWorship, Profile, ProfileAllergen,
-                           ProfilePlace, Registration, RegistrationEvent, Role, ServiceRecord, Slot,
-                           Throttle, User)
+from cervis.models import (
+    CANCELLED,
+    PENDING,
+    REGISTERED,
+    Allergen,
+    Attendance,
+    AuditLog,
+    CalendarFeed,
+    CoverAsk,
+    CoverRequest,
+    Document,
+    Email,
+    EmailAttachment,
+    Erasure,
+    Group,
+    LeaderNote,
+    Membership,
+    Opportunity,
+    Organisation,
+    PlaceOfWorship,
+    Profile,
+    ProfileAllergen,
+    ProfilePlace,
+    Registration,
+    RegistrationEvent,
+    Role,
+    ServiceRecord,
+    Slot,
+    Throttle,
+    User,
+)
 from cervis.models.docs import VOLUNTEER
 
 # Words only Zeb and his daughter carry: after the erasure none may be anywhere on the disk.
-ZEB = {"first": "Zebedee", "last": "Quartermaine", "email": "zeb.quarter@example.org", "mobile": "07700 912345",
-       "kid": "Philippa", "emergency": "Yolanda Emergencycontact", "emergency_phone": "01632 987654",
-       "address": "17 Xylophone Crescent", "note": "bringing my own guitar", "reason": "dentist appointment clash",
-       "service": "sorted the clothing donations", "leader_note": "very reliable with the kitchen"}
+ZEB = {
+    "first": "Zebedee",
+    "last": "Quartermaine",
+    "email": "zeb.quarter@example.org",
+    "mobile": "07700 912345",
+    "kid": "Philippa",
+    "emergency": "Yolanda Emergencycontact",
+    "emergency_phone": "01632 987654",
+    "address": "17 Xylophone Crescent",
+    "note": "bringing my own guitar",
+    "reason": "dentist appointment clash",
+    "service": "sorted the clothing donations",
+    "leader_note": "very reliable with the kitchen",
+}
 
 
 def _slot(group, days, role="Reserve"):
-    opp = Opportunity.get_or_create(group=group, name="Night Shelter", defaults={
-        "live_from": utcnow() - timedelta(days=2000)})[0]
+    opp = Opportunity.get_or_create(
+        group=group, name="Night Shelter", defaults={"live_from": utcnow() - timedelta(days=2000)}
+    )[0]
     starts = (utcnow() + timedelta(days=days)).replace(microsecond=0)
-    return Slot.create(opportunity=opp, role=Role.get(Role.group == group, Role.name == role),
-                       starts_at=starts, ends_at=starts + timedelta(hours=3), capacity=2)
+    return Slot.create(
+        opportunity=opp,
+        role=Role.get(Role.group == group, Role.name == role),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        capacity=2,
+    )
 
 
 def _register(volunteer, slot, status, by=None, **fields):
     reg = Registration.create(volunteer=volunteer, slot=slot, status=status, **fields)
     RegistrationEvent.create(registration=reg, status=PENDING, by=volunteer, note=fields.get("note", ""))
     if status != PENDING:
-        RegistrationEvent.create(registration=reg, status=status, by=by or volunteer, note=fields.get("cancel_reason", ""))
+        RegistrationEvent.create(
+            registration=reg, status=status, by=by or volunteer, note=fields.get("cancel_reason", "")
+        )
     return reg
 
 
 def _arrange_zeb(app):
     """Zeb, his daughter, their shifts, emails, notes, documents and audit entries."""
     north, leo = Group.get(Group.name == "Northside"), User.by_email("leo@example.org")
-    zeb = User.create(email=ZEB["email"], first_name=ZEB["first"], last_name=ZEB["last"], verified_generation=1,
-                      password_hash="x")
+    zeb = User.create(
+        email=ZEB["email"], first_name=ZEB["first"], last_name=ZEB["last"], verified_generation=1, password_hash="x"
+    )
     kid = User.create(first_name=ZEB["kid"], last_name=ZEB["last"], family_of=zeb, verified_generation=1)
     for person in (zeb, kid):
         Membership.create(user=person, group=north)
-        profile = Profile.create(user=person, mobile=ZEB["mobile"], address=ZEB["address"], postcode="ZZ9 9ZZ",
-                                 emergency_name=ZEB["emergency"], emergency_phone=ZEB["emergency_phone"])
+        profile = Profile.create(
+            user=person,
+            mobile=ZEB["mobile"],
+            address=ZEB["address"],
+            postcode="ZZ9 9ZZ",
+            emergency_name=ZEB["emergency"],
+            emergency_phone=ZEB["emergency_phone"],
+        )
         ProfileAllergen.create(profile=profile, allergen=Allergen.get(Allergen.name == "Sesame"))
         ProfilePlace.create(profile=profile, place=PlaceOfWorship.get(PlaceOfWorship.name == "I prefer not to say"))
     past, future, cancelled = _slot(north, -30), _slot(north, 10), _slot(north, -60, "Cook")
@@ -63,25 +115,46 @@ def _arrange_zeb(app):
     CalendarFeed.create(user=zeb, generation=2)
     _register(zeb, future, PENDING, note=ZEB["note"])
     _register(zeb, cancelled, CANCELLED, cancel_reason=ZEB["reason"], cancelled_at=utcnow() - timedelta(days=61))
-    ServiceRecord.create(volunteer=zeb, group=north, day=utcnow().date() - timedelta(days=5), minutes=90,
-                         description=ZEB["service"])
+    ServiceRecord.create(
+        volunteer=zeb, group=north, day=utcnow().date() - timedelta(days=5), minutes=90, description=ZEB["service"]
+    )
     LeaderNote.create(volunteer=zeb, group=north, author=leo, text=ZEB["leader_note"])
     with app.test_request_context():
         emails.to_user("password-changed", zeb)
         outbox.send_due(utcnow() + timedelta(seconds=1))  # written to instance/outbox/ as an .eml file
-        to_leo = Email.create(kind="cancellation-leader", to_addr=leo.email, user=leo,
-                              subject=f"{ZEB['first']} {ZEB['last']} cancelled",
-                              body_text=f"{ZEB['first']} {ZEB['last']} ({ZEB['mobile']}) cannot come.",
-                              message_id=f"<{secrets.token_hex(8)}@test>")
-        EmailAttachment.create(email=to_leo, filename="shift.ics", content_type="text/calendar",
-                               content=f"BEGIN:VCALENDAR\nATTENDEE;CN={ZEB['first']} {ZEB['last']}\nEND:VCALENDAR")
+        to_leo = Email.create(
+            kind="cancellation-leader",
+            to_addr=leo.email,
+            user=leo,
+            subject=f"{ZEB['first']} {ZEB['last']} cancelled",
+            body_text=f"{ZEB['first']} {ZEB['last']} ({ZEB['mobile']}) cannot come.",
+            message_id=f"<{secrets.token_hex(8)}@test>",
+        )
+        EmailAttachment.create(
+            email=to_leo,
+            filename="shift.ics",
+            content_type="text/calendar",
+            content=f"BEGIN:VCALENDAR\nATTENDEE;CN={ZEB['first']} {ZEB['last']}\nEND:VCALENDAR",
+        )
     folder = Path(app.config["DOCUMENTS_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "zeb-stored").write_bytes(f"Letter to {ZEB['first']} {ZEB['last']}".encode())
-    Document.create(title=f"DBS letter for {ZEB['last']}", filename="dbs.pdf", stored_name="zeb-stored",
-                    content_type="application/pdf", size=10, audience=VOLUNTEER, volunteer=zeb)
-    AuditLog.record(zeb, "profile updated", Profile.get(Profile.user == zeb),
-                    before={"mobile": "old"}, after={"mobile": ZEB["mobile"], "name": f"{ZEB['first']} {ZEB['last']}"})
+    Document.create(
+        title=f"DBS letter for {ZEB['last']}",
+        filename="dbs.pdf",
+        stored_name="zeb-stored",
+        content_type="application/pdf",
+        size=10,
+        audience=VOLUNTEER,
+        volunteer=zeb,
+    )
+    AuditLog.record(
+        zeb,
+        "profile updated",
+        Profile.get(Profile.user == zeb),
+        before={"mobile": "old"},
+        after={"mobile": ZEB["mobile"], "name": f"{ZEB['first']} {ZEB['last']}"},
+    )
     AuditLog.record(leo, "volunteers.import", None, after={"added": [ZEB["email"], "someone@example.org"]})
     Throttle.hit(f"login-email:{ZEB['email']}")
     return zeb, kid, past, future
@@ -92,9 +165,21 @@ def test_volunteer_downloads_everything_held_about_them_and_their_family_as_json
     User.update(password_hash=User.by_email("vera@example.org").password_hash).where(User.id == zeb.id).execute()
     auth.login(ZEB["email"])
     page = client.get("/portal/profile/my-data").get_data(as_text=True)
-    for word in (ZEB["kid"], ZEB["mobile"], ZEB["note"], ZEB["reason"], ZEB["service"], ZEB["leader_note"],
-                 "Sesame", "I prefer not to say", "Your CERVIS password was changed".split()[0], "DBS letter",
-                 "profile updated", "Download My Data (JSON)", "Ask to Erase My Data"):
+    for word in (
+        ZEB["kid"],
+        ZEB["mobile"],
+        ZEB["note"],
+        ZEB["reason"],
+        ZEB["service"],
+        ZEB["leader_note"],
+        "Sesame",
+        "I prefer not to say",
+        "Your CERVIS password was changed".split()[0],
+        "DBS letter",
+        "profile updated",
+        "Download My Data (JSON)",
+        "Ask to Erase My Data",
+    ):
         assert word in page, word
     assert "SECRET" not in page and "Southsider" not in page and "Vera" not in page
     answer = client.get("/portal/profile/my-data.json")
@@ -117,7 +202,7 @@ def test_volunteer_downloads_everything_held_about_them_and_their_family_as_json
 
 def _on_disk(app):
     """Every byte of the database and its write-ahead log, as text to search."""
-    path = Path(app.config["DATABASE_URL"][len("sqlite:///"):])
+    path = Path(app.config["DATABASE_URL"][len("sqlite:///") :])
     found = b""
     for part in (path, Path(f"{path}-wal"), Path(f"{path}-journal")):
         if part.exists():
@@ -126,8 +211,7 @@ def _on_disk(app):
 
 
 @pytest.mark.skipif(on_postgresql(), reason="reads SQLite's files")
-def test_an_erased_volunteer_leaves_no_trace_in_the_database_files_yet_the_rota_still_counts(
-        app, client, auth, db):
+def test_an_erased_volunteer_leaves_no_trace_in_the_database_files_yet_the_rota_still_counts(app, client, auth, db):
     zeb, kid, past, future = _arrange_zeb(app)
     before = _on_disk(app)
     assert ZEB["mobile"] in before and ZEB["reason"] in before  # the search finds them while they are there
@@ -143,8 +227,12 @@ def test_an_erased_volunteer_leaves_no_trace_in_the_database_files_yet_the_rota_
     for word in ZEB.values():
         assert word.lower() not in disk, word
     assert "zz9 9zz" not in disk
-    files = [p for folder in (app.config["OUTBOX_DIR"], app.config["DOCUMENTS_DIR"])
-             for p in Path(folder).glob("*") if p.is_file()]
+    files = [
+        p
+        for folder in (app.config["OUTBOX_DIR"], app.config["DOCUMENTS_DIR"])
+        for p in Path(folder).glob("*")
+        if p.is_file()
+    ]
     assert not any(ZEB["last"].encode() in p.read_bytes() or ZEB["email"].encode() in p.read_bytes() for p in files)
 
     database.connect(reuse_if_open=True)  # the request closed this thread's connection
@@ -197,6 +285,7 @@ def _run_job_at_once(app, times):
     def run(now):
         barrier.wait()
         counts.append(privacy.monthly_reminder(app, now))
+
     threads = [threading.Thread(target=run, args=(now,)) for now in times]
     for t in threads:
         t.start()
@@ -206,10 +295,12 @@ def _run_job_at_once(app, times):
 
 
 def test_volunteers_inactive_for_the_chosen_years_are_listed_and_administrators_reminded_once_a_month(
-        app, client, auth, db):
+    app, client, auth, db
+):
     north, long_ago = Group.get(Group.name == "Northside"), utcnow() - timedelta(days=4 * 365)
-    olive = User.create(email="olive@example.org", first_name="Olive", last_name="Oldtimer",
-                        verified_generation=1, created_at=long_ago)
+    olive = User.create(
+        email="olive@example.org", first_name="Olive", last_name="Oldtimer", verified_generation=1, created_at=long_ago
+    )
     Profile.create(user=olive, updated_at=long_ago)
     reg = _register(olive, _slot(north, -4 * 365), REGISTERED)
     Registration.update(created_at=long_ago, updated_at=long_ago).where(Registration.id == reg.id).execute()
@@ -226,9 +317,16 @@ def test_volunteers_inactive_for_the_chosen_years_are_listed_and_administrators_
     assert [e.to_addr for e in reminders] == ["ada@example.org"] * 2
     assert "1 volunteer has done nothing for 3 years" in reminders[0].body_text
 
-    org_years = client.post("/admin/settings", data={
-        "name": "Wycombe Example Connection", "short_name": "WHC", "timezone": "Europe/London",
-        "session_timeout": "30", "retention_years": "5"})
+    org_years = client.post(
+        "/admin/settings",
+        data={
+            "name": "Wycombe Example Connection",
+            "short_name": "WHC",
+            "timezone": "Europe/London",
+            "session_timeout": "30",
+            "retention_years": "5",
+        },
+    )
     assert org_years.status_code == 303
     assert privacy.due_for_erasure() == []
 
@@ -236,7 +334,10 @@ def test_volunteers_inactive_for_the_chosen_years_are_listed_and_administrators_
 def test_the_profile_says_why_allergies_and_places_of_worship_are_asked_and_who_sees_them(client, auth, db):
     auth.login("vera@example.org")
     page = client.get("/portal/profile").get_data(as_text=True)
-    allergies, worship = page.split("Volunteer Allergies and Intolerances:")[1], page.split("Volunteer Places of worship:")[1]
+    allergies, worship = (
+        page.split("Volunteer Allergies and Intolerances:")[1],
+        page.split("Volunteer Places of worship:")[1],
+    )
     assert "explicit consent (UK GDPR Article 9(2)(a))" in allergies[:1200]
     assert "leaders of your groups and our administrators" in allergies[:1200]
     assert "administrators only, never group leaders" in worship[:1200] and "I prefer not to say" in worship[:1600]

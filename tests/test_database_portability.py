@@ -1,6 +1,7 @@
 """The same code on SQLite (the default) and on PostgreSQL through a DATABASE_URL, with exactly one
 scheduler running whatever the number of web workers. The README's test command runs the suite on
 PostgreSQL too (`--database postgresql`); the tests marked so run only there."""
+
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -17,6 +18,7 @@ LONGEST_ADDRESS = f"{'v' * 64}@{'a' * 63}.{'b' * 63}.{'c' * 57}.org"
 
 
 # Values longer than PostgreSQL's varchar(255) columns ---------------------------------------------
+
 
 def test_log_ins_with_a_very_long_address_are_refused_then_locked_like_any_other(auth, db):
     address = "x" * 300 + "@example.org"
@@ -45,6 +47,7 @@ def test_accepting_an_offer_for_an_opportunity_with_a_long_name_still_confirms_i
 
 # NUL characters, which PostgreSQL's text cannot hold ---------------------------------------------
 
+
 def test_a_nul_character_in_a_form_or_a_search_is_a_bad_request(auth, client, db):
     assert auth.login("vera\x00@example.org", PASSWORD).status_code == 400
     assert Throttle.select().count() == 0  # refused before anything was looked up or counted
@@ -55,6 +58,7 @@ def test_a_nul_character_in_a_form_or_a_search_is_a_bad_request(auth, client, db
 
 
 # The scheduler: one leader among the workers ------------------------------------------------------
+
 
 def _job_ids(sched):
     return {job.id for job in sched.get_jobs()}
@@ -128,6 +132,7 @@ def test_a_leader_that_lost_its_connection_stops_and_another_worker_takes_over(a
 
 
 # Write transactions: one at a time, as SQLite's BEGIN IMMEDIATE -----------------------------------
+
 
 @postgresql_only
 def test_while_one_write_transaction_is_open_no_other_can_start(app):

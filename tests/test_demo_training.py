@@ -1,4 +1,5 @@
 """The demo's training: roles that need it, volunteers who lack it, one expiring, one with proof waiting."""
+
 from datetime import date, timedelta
 
 from cervis import demo, proof_files, training
@@ -8,8 +9,12 @@ from cervis.models import WAITING, Group, Qualification, QualificationGrant, Rec
 def test_the_demo_has_qualifications_roles_that_need_them_and_volunteers_with_and_without(db):
     demo.load()
     assert {q.name: (q.valid_months, q.criminal_record_check) for q in Qualification.select()} == {
-        "Safeguarding": (36, False), "Food hygiene level 2": (36, False), "Shift leader training": (None, False),
-        "DBS basic": (36, True), "DBS enhanced": (36, True)}
+        "Safeguarding": (36, False),
+        "Food hygiene level 2": (36, False),
+        "Shift leader training": (None, False),
+        "DBS basic": (36, True),
+        "DBS enhanced": (36, True),
+    }
     roles = list(Role.select().join(Group).where(Group.name.in_([v[0] for v in demo.VENUES])))
     needs = training.needs_by_role([r.id for r in roles])
     assert len(roles) == 8

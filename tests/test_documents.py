@@ -1,4 +1,5 @@
 """The guide's "View Posted Documents", and the administrator posting and removing them."""
+
 import io
 from pathlib import Path
 
@@ -10,10 +11,24 @@ from cervis.models import AuditLog, Document, Group, User
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def post_document(client, title="Winter rota", name="rota.pdf", content=PDF, mimetype="application/pdf",
-                  audience="everyone", group=0, volunteer=0, headers=None):
-    data = {"title": title, "file": (io.BytesIO(content), name, mimetype), "audience": audience,
-            "group": str(group), "volunteer": str(volunteer)}
+def post_document(
+    client,
+    title="Winter rota",
+    name="rota.pdf",
+    content=PDF,
+    mimetype="application/pdf",
+    audience="everyone",
+    group=0,
+    volunteer=0,
+    headers=None,
+):
+    data = {
+        "title": title,
+        "file": (io.BytesIO(content), name, mimetype),
+        "audience": audience,
+        "group": str(group),
+        "volunteer": str(volunteer),
+    }
     return client.post("/admin/documents", data=data, content_type="multipart/form-data", headers=headers)
 
 
@@ -85,8 +100,9 @@ def test_volunteer_with_no_documents_is_told_so(auth, client):
 
 def test_upload_of_an_exe_is_refused_with_a_message_beside_the_field(app, auth, client, db):
     auth.login("ada@example.org")
-    response = post_document(client, title="Setup", name="setup.exe", content=b"MZ\x90\x00",
-                             mimetype="application/x-msdownload")
+    response = post_document(
+        client, title="Setup", name="setup.exe", content=b"MZ\x90\x00", mimetype="application/x-msdownload"
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="file-error"' in page and "That kind of file cannot be posted" in page
@@ -112,10 +128,12 @@ def test_a_file_sent_with_the_wrong_content_type_is_refused(auth, client, db):
 
 def test_office_images_and_text_files_are_accepted(auth, client, db):
     auth.login("ada@example.org")
-    files = [("rota.docx", b"PK\x03\x04rest", "application/octet-stream"),
-             ("rota.ods", b"PK\x03\x04rest", "application/vnd.oasis.opendocument.spreadsheet"),
-             ("map.png", b"\x89PNG\r\n\x1a\nrest", "image/png"),
-             ("notes.txt", "Bring a torch – thank you".encode(), "text/plain")]
+    files = [
+        ("rota.docx", b"PK\x03\x04rest", "application/octet-stream"),
+        ("rota.ods", b"PK\x03\x04rest", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("map.png", b"\x89PNG\r\n\x1a\nrest", "image/png"),
+        ("notes.txt", "Bring a torch – thank you".encode(), "text/plain"),
+    ]
     for name, content, mimetype in files:
         assert post_document(client, title=name, name=name, content=content, mimetype=mimetype).status_code == 303
     assert sorted(d.filename for d in Document.select()) == sorted(f[0] for f in files)
@@ -124,10 +142,14 @@ def test_office_images_and_text_files_are_accepted(auth, client, db):
 def test_oversize_upload_is_refused_with_the_friendly_page(auth, client, db):
     auth.login("ada@example.org")
     # Encoded in memory: the test client's own temporary file would be left open when the app refuses it.
-    boundary, body = encode_multipart({"title": "Big", "audience": "everyone", "file": FileStorage(
-        io.BytesIO(PDF + b"0" * (10 * 1024 * 1024)), "big.pdf", content_type="application/pdf")})
-    response = client.post("/admin/documents", data=body,
-                           content_type=f"multipart/form-data; boundary={boundary}")
+    boundary, body = encode_multipart(
+        {
+            "title": "Big",
+            "audience": "everyone",
+            "file": FileStorage(io.BytesIO(PDF + b"0" * (10 * 1024 * 1024)), "big.pdf", content_type="application/pdf"),
+        }
+    )
+    response = client.post("/admin/documents", data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 413
     assert "That file is larger than we accept (10 MB at most)" in response.get_data(as_text=True)
     assert Document.select().count() == 0

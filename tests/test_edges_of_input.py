@@ -1,5 +1,6 @@
 """The ends of every range a link can carry: dates at the ends of the calendar and ids no database
 column holds (0, negative, past 2^63, 10^30). Each gets "not found" or a clear page, never a 500."""
+
 from datetime import timedelta
 
 import pytest
@@ -84,6 +85,10 @@ def test_every_signed_link_goes_through_one_helper_that_refuses_ids_out_of_range
 @pytest.mark.parametrize("number", OUT_OF_RANGE[:2])
 def test_an_id_in_a_page_address_past_what_a_database_holds_is_not_found(auth, client, db, number):
     auth.login(LEO)
-    for path in (f"/leader/opportunities/{number}/slots", f"/leader/slots/{number}/panel",
-                 f"/leader/registrations/{number}/remove", f"/leader/volunteers/{number}"):
+    for path in (
+        f"/leader/opportunities/{number}/slots",
+        f"/leader/slots/{number}/panel",
+        f"/leader/registrations/{number}/remove",
+        f"/leader/volunteers/{number}",
+    ):
         assert client.get(path).status_code == 404, path

@@ -1,5 +1,6 @@
 """Every rota path refuses a volunteer without the role's training, on the server, with the reason
 beside the button; a leader may still accept one on purpose, with a reason that is kept."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -10,8 +11,7 @@ from helpers_registrations import register, shift
 from helpers_cover import same_night
 
 from cervis import cancellation, rota
-from cervis.models import (PENDING, REGISTERED, AuditLog, CoverAsk, QualificationOverride, Registration,
-                           User)
+from cervis.models import PENDING, REGISTERED, AuditLog, CoverAsk, QualificationOverride, Registration, User
 
 VERA = "vera@example.org"
 REFUSAL = f"Vera Volunteer does not have {SAFEGUARDING}, {SL_TRAINING}"
@@ -98,13 +98,16 @@ def test_add_volunteer_by_hand_refuses_an_unqualified_member(auth, client, sl_ru
     form = client.get(f"/leader/slots/{slot.id}/add", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert f"Vera Volunteer - Training needed: {SAFEGUARDING}, {SL_TRAINING}</option>" in form
     assert "Quinn Member</option>" in form
-    body = client.post(f"/leader/slots/{slot.id}/add", headers={"HX-Request": "true"},
-                       data={f"add-{slot.id}-volunteer": vera().id}).get_data(as_text=True)
+    body = client.post(
+        f"/leader/slots/{slot.id}/add", headers={"HX-Request": "true"}, data={f"add-{slot.id}-volunteer": vera().id}
+    ).get_data(as_text=True)
     assert REFUSAL in body
     assert not Registration.select().where(Registration.slot == slot).exists()
-    body = client.post(f"/leader/slots/{slot.id}/add", headers={"HX-Request": "true"},
-                       data={f"add-{slot.id}-volunteer": vera().id,
-                             f"add-{slot.id}-override": "Phoned in; the only SL free tonight"}).get_data(as_text=True)
+    body = client.post(
+        f"/leader/slots/{slot.id}/add",
+        headers={"HX-Request": "true"},
+        data={f"add-{slot.id}-volunteer": vera().id, f"add-{slot.id}-override": "Phoned in; the only SL free tonight"},
+    ).get_data(as_text=True)
     reg = Registration.get(Registration.slot == slot)
     assert reg.status == REGISTERED and "Added: Vera Volunteer" in body
     assert QualificationOverride.get(QualificationOverride.registration == reg).reason.startswith("Phoned in")
@@ -117,9 +120,13 @@ def test_a_leader_overrides_with_a_reason_and_the_place_is_marked_and_audited(au
     auth.login(LEO)
     blank = press(client, slot, f"override:{reg.id}", htmx=True, **{f"override-{reg.id}": "  "})
     assert "Please give a reason" in blank.get_data(as_text=True) and fresh(reg).status == PENDING
-    body = press(client, slot, f"override:{reg.id}", htmx=True,
-                 **{f"override-{reg.id}": "Only SL available; trained last week, certificate to follow"}
-                 ).get_data(as_text=True)
+    body = press(
+        client,
+        slot,
+        f"override:{reg.id}",
+        htmx=True,
+        **{f"override-{reg.id}": "Only SL available; trained last week, certificate to follow"},
+    ).get_data(as_text=True)
     assert fresh(reg).status == REGISTERED
     kept = QualificationOverride.get(QualificationOverride.registration == reg.id)
     assert kept.by_id == user(LEO).id and kept.reason.startswith("Only SL available")
@@ -139,6 +146,7 @@ def test_the_override_needs_a_leader_of_the_group(auth, client, sl_rules):
 
 
 # Cover -----------------------------------------------------------------------------------------
+
 
 def cover_night(db):
     """Tomorrow's SL place is given up; Quinn and Vera are that night's reserves."""
@@ -163,8 +171,10 @@ def test_taking_cover_is_refused_once_the_training_has_lapsed(client, db, sl_rul
     sl, place = cover_night(db)
     cancellation.cancel([place.id], by=place.volunteer)
     from cervis.models import QualificationGrant
+
     QualificationGrant.update(expires_on=date(2000, 1, 1)).where(
-        QualificationGrant.volunteer == User.by_email("quinn@example.org")).execute()
+        QualificationGrant.volunteer == User.by_email("quinn@example.org")
+    ).execute()
     page = client.post(link_in(emails_to("quinn@example.org", "cover-ask")[0]))
     assert page.status_code == 409 and "does not have" in page.get_data(as_text=True)
     assert not Registration.select().where(Registration.slot == sl, Registration.status == REGISTERED).exists()

@@ -1,4 +1,5 @@
 """The slot table and "Register" respect what a role needs: training, valid on the slot's date."""
+
 import re
 from datetime import date
 
@@ -69,8 +70,7 @@ def test_register_refuses_an_sl_slot_posted_anyway_and_saves_the_rest(auth, clie
     vera = person(VERA)
     sl, cook = slot_of(plug, OCT_9, "SL"), slot_of(plug, OCT_9, "Cook")
     auth.login()
-    response = client.post("/portal/signup/slots", data=register_form(vera, plug, [sl, cook]),
-                           follow_redirects=True)
+    response = client.post("/portal/signup/slots", data=register_form(vera, plug, [sl, cook]), follow_redirects=True)
     page = text(response)
     assert "banner-error" in page and f"SL ({NEEDED})" in page
     assert [r.slot_id for r in Registration.select().where(Registration.volunteer == vera)] == [cook.id]

@@ -1,6 +1,7 @@
 """Every string a user can type that reaches an e-mail's headers, sent through the outbox to a
 real SMTP server on 127.0.0.1 (aiosmtpd): the parsed e-mail has no header it should not have, and
 each value arrives as the text that was typed, RFC 2047 look-alikes included."""
+
 import email
 import email.policy
 import os
@@ -15,9 +16,21 @@ from cervis.db import utcnow
 from cervis.models import Organisation, User
 from helpers_mail import BULK, KID, SUBJECT
 
-HEADERS = {"subject", "from", "to", "reply-to", "message-id", "date", "mime-version", "content-type",
-           "importance", "auto-submitted", "list-unsubscribe", "list-unsubscribe-post",
-           "content-transfer-encoding"}
+HEADERS = {
+    "subject",
+    "from",
+    "to",
+    "reply-to",
+    "message-id",
+    "date",
+    "mime-version",
+    "content-type",
+    "importance",
+    "auto-submitted",
+    "list-unsubscribe",
+    "list-unsubscribe-post",
+    "content-transfer-encoding",
+}
 
 
 class Inbox:
@@ -60,8 +73,15 @@ def test_encoded_words_in_names_subjects_and_reply_to_never_become_headers(db, i
     org.name, org.short_name = KID, SUBJECT
     org.save()
     vera = User.get(User.email == "vera@example.org")
-    row = emails.queue("password-changed", vera.email, to_name=KID, user=vera, user_first=KID,
-                       from_name=SUBJECT, reply_to="leader@example.org")
+    row = emails.queue(
+        "password-changed",
+        vera.email,
+        to_name=KID,
+        user=vera,
+        user_first=KID,
+        from_name=SUBJECT,
+        reply_to="leader@example.org",
+    )
     row.subject = SUBJECT
     row.save()
     assert outbox.send_due(utcnow()) == 1
@@ -76,7 +96,7 @@ def test_encoded_words_in_names_subjects_and_reply_to_never_become_headers(db, i
     assert msg["Reply-To"].addresses[0].addr_spec == "leader@example.org"
 
 
-@pytest.mark.parametrize("name", ["O'Brien, \"Jo\" <x@y>", "Zoë Ãlvarez", "plain"])
+@pytest.mark.parametrize("name", ['O\'Brien, "Jo" <x@y>', "Zoë Ãlvarez", "plain"])
 def test_ordinary_and_awkward_names_arrive_as_typed(db, inbox, name):
     vera = User.get(User.email == "vera@example.org")
     emails.queue("password-changed", vera.email, to_name=name, user=vera, user_first="Vera")
@@ -89,9 +109,9 @@ def test_ordinary_and_awkward_names_arrive_as_typed(db, inbox, name):
 def test_an_email_is_dated_when_sent_not_when_queued_and_has_no_x_priority(db, inbox):
     from datetime import timedelta
     from email.utils import parsedate_to_datetime
+
     vera = User.get(User.email == "vera@example.org")
-    row = emails.queue("password-changed", vera.email, to_name="Vera", user=vera, user_first="Vera",
-                       urgent=True)
+    row = emails.queue("password-changed", vera.email, to_name="Vera", user=vera, user_first="Vera", urgent=True)
     row.created_at = utcnow() - timedelta(hours=3)
     row.save()
     assert outbox.send_due(utcnow()) == 1
@@ -115,6 +135,7 @@ def test_automatic_emails_say_so_and_a_leaders_message_does_not(db, inbox):
 
 def test_the_html_layout_gives_apples_reformatting_meta_a_content():
     from pathlib import Path
+
     layout = (Path(__file__).parent.parent / "templates/emails/_layout.html").read_text()
     assert '<meta name="x-apple-disable-message-reformatting" content="">' in layout
 
@@ -137,8 +158,11 @@ def test_a_bulk_emails_one_click_unsubscribe_arrives_as_one_link_whatever_its_le
     assert outbox.send_due(utcnow()) >= 1
     [msg] = [m for m in inbox.received if m["To"].addresses[0].addr_spec == mail.to_addr]
     assert {k.lower() for k in msg.keys()} <= HEADERS | {"x-peer", "x-mailfrom", "x-rcptto"}
-    link = re.fullmatch(r"<(https://volunteers\.wycombe-homeless-connection\.example\.org\.uk/cervis"
-                        r"/unsubscribe/[\w.-]+)>", str(msg["List-Unsubscribe"])).group(1)
+    link = re.fullmatch(
+        r"<(https://volunteers\.wycombe-homeless-connection\.example\.org\.uk/cervis"
+        r"/unsubscribe/[\w.-]+)>",
+        str(msg["List-Unsubscribe"]),
+    ).group(1)
     assert "=?" not in dict(msg.raw_items())["List-Unsubscribe"]  # as written: a link, not an encoded word
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert str(msg["Subject"]) == mail.subject and link in msg.get_body(("plain",)).get_content()

@@ -1,5 +1,6 @@
 """The e-mails we write, read by a MIME parser nobody here wrote (npm's mailparser, through Node, pinned
 in tests/js/package.json): no injected header, and the names and subject arrive as typed."""
+
 import json
 import subprocess
 
@@ -34,13 +35,11 @@ def test_mailparser_reads_no_injected_header_and_the_values_as_typed(db):
     org.short_name = "Shelter"
     org.save()
     vera = User.get(User.email == "vera@example.org")
-    row = emails.queue("password-changed", vera.email, to_name=KID, user=vera, user_first="Zoë",
-                       from_name=SUBJECT)
+    row = emails.queue("password-changed", vera.email, to_name=KID, user=vera, user_first="Zoë", from_name=SUBJECT)
     row.subject = SUBJECT
     row.save()
     raw = bytes(outbox.build_message(row, org))
-    out = subprocess.run(["node", "-e", SCRIPT], input=raw, cwd=FOLDER, capture_output=True, timeout=60,
-                         check=True)
+    out = subprocess.run(["node", "-e", SCRIPT], input=raw, cwd=FOLDER, capture_output=True, timeout=60, check=True)
     parsed = json.loads(out.stdout)
     assert "bcc" not in parsed["keys"] and "x-injected" not in parsed["keys"]
     assert (parsed["subject"], parsed["to"], parsed["from"]) == (SUBJECT, KID, f"{SUBJECT} via Shelter")
@@ -62,8 +61,9 @@ process.stdin.on('data', c => data.push(c)).on('end', async () => {
 def test_mailparser_reads_a_bulk_emails_one_click_unsubscribe_and_its_link_in_the_text(app, db, which):
     mail = BULK[which](app)
     msg = outbox.build_message(mail, Organisation.current())
-    out = subprocess.run(["node", "-e", BULK_SCRIPT], input=bytes(msg), cwd=FOLDER, capture_output=True,
-                         timeout=60, check=True)
+    out = subprocess.run(
+        ["node", "-e", BULK_SCRIPT], input=bytes(msg), cwd=FOLDER, capture_output=True, timeout=60, check=True
+    )
     parsed = json.loads(out.stdout)
     link = str(msg["List-Unsubscribe"]).strip("<>")
     # mailparser reads a List-* header's <url> as its url, and a bare value as its name.

@@ -1,6 +1,7 @@
 """The bulk emails as SpamAssassin scores them (local rules only, no network tests): well under its
 spam threshold of 5. The README's test command installs it
 (Debian's `spamassassin`)."""
+
 import re
 import subprocess
 

@@ -1,5 +1,6 @@
 """Erasure takes the person's own data and the e-mails to them; in other people's records only what
 identifies them (name, e-mail, phone) where it refers to them, in every form it is stored in."""
+
 import json
 from email import policy
 from email.parser import BytesParser
@@ -14,8 +15,21 @@ NAME, ADDRESS, PHONE = "Siobhán O'Brien", "siobhan.obrien@example.org", "07700 
 STREET, POSTCODE = "12 Brook Lane, Exampleton", "EX1 2AB"
 # Every stored form of what identifies her: plain, HTML-escaped, JSON-escaped, URL-encoded, tel:,
 # digits without spaces, case-folded.
-FORMS = (NAME, "O&#39;Brien", "O&#x27;Brien", "Siobh\\u00e1n", NAME.upper(), NAME.casefold(), ADDRESS,
-         quote(ADDRESS), quote(ADDRESS, safe=""), "tel:07700900005", "07700900005", PHONE, "Siobh=C3=A1n")
+FORMS = (
+    NAME,
+    "O&#39;Brien",
+    "O&#x27;Brien",
+    "Siobh\\u00e1n",
+    NAME.upper(),
+    NAME.casefold(),
+    ADDRESS,
+    quote(ADDRESS),
+    quote(ADDRESS, safe=""),
+    "tel:07700900005",
+    "07700900005",
+    PHONE,
+    "Siobh=C3=A1n",
+)
 
 
 def _arrange(app):
@@ -31,14 +45,34 @@ def _arrange(app):
     Profile.update(mobile="07700 9000051", address=STREET, postcode=POSTCODE).where(Profile.user == vera).execute()
     with app.test_request_context():
         emails.to_user("password-changed", siobhan)  # to her: goes, with its file
-        to_vera = emails.queue("leader-message", vera.email, vera.name, user=vera, user_first="Vera",
-                               subject="Meeting", message=f"Meeting Location: {STREET} {POSTCODE}. "
-                               "Call me on 07700 9000051.", leader=leo, from_name=leo.name, reply_to=leo.email)
+        to_vera = emails.queue(
+            "leader-message",
+            vera.email,
+            vera.name,
+            user=vera,
+            user_first="Vera",
+            subject="Meeting",
+            message=f"Meeting Location: {STREET} {POSTCODE}. Call me on 07700 9000051.",
+            leader=leo,
+            from_name=leo.name,
+            reply_to=leo.email,
+        )
         messages.send(siobhan, [vera], f"Thanks from {NAME.upper()}", "See you on Friday.", north)
-        emails.to_user("cover-leaders", leo, news="opened", volunteer=NAME, asked=2, event_name="Night Shelter",
-                       when="Fri 4 Dec", role="Reserve", reserves=[(NAME, PHONE)], board="")
+        emails.to_user(
+            "cover-leaders",
+            leo,
+            news="opened",
+            volunteer=NAME,
+            asked=2,
+            event_name="Night Shelter",
+            when="Fri 4 Dec",
+            role="Reserve",
+            reserves=[(NAME, PHONE)],
+            board="",
+        )
         Email.update(body_html=Email.body_html + f'<a href="mailto:{quote(ADDRESS)}">x</a>').where(
-            Email.kind == "cover-leaders").execute()
+            Email.kind == "cover-leaders"
+        ).execute()
         outbox.send_due(utcnow())
     AuditLog.record(leo, "message.send", north, after={"subject": f"Thanks to {NAME}", "to": [vera.id]})
     return siobhan, vera, to_vera
@@ -51,8 +85,13 @@ def _files(app):
 def _stored_text(but=None):
     """Every text of the records that can mention someone, but one e-mail's."""
     tables = ("email", "emailattachment", "auditlog", "leadernote", "registration", "registrationevent")
-    return "\n".join(str(value) for table in tables for row in database.execute_sql(f'SELECT * FROM "{table}"')
-                     for value in row if not (table == "email" and row[0] == but))
+    return "\n".join(
+        str(value)
+        for table in tables
+        for row in database.execute_sql(f'SELECT * FROM "{table}"')
+        for value in row
+        if not (table == "email" and row[0] == but)
+    )
 
 
 def test_erasing_a_leader_removes_her_in_every_form_and_leaves_venues_and_neighbours_alone(app, db):
@@ -83,8 +122,9 @@ def test_erasing_a_leader_removes_her_in_every_form_and_leaves_venues_and_neighb
     assert Group.get(Group.name == "Northside").address == f"{STREET} {POSTCODE}"
     profile = Profile.get(Profile.user == vera)
     assert (profile.mobile, profile.address, profile.postcode) == ("07700 9000051", STREET, POSTCODE)
-    assert json.loads(AuditLog.get(AuditLog.action == "message.send", AuditLog.actor == User.by_email(
-        "leo@example.org")).after)["to"] == [vera.id]
+    assert json.loads(
+        AuditLog.get(AuditLog.action == "message.send", AuditLog.actor == User.by_email("leo@example.org")).after
+    )["to"] == [vera.id]
 
 
 def test_every_page_describes_an_erasure_in_the_same_words(client, auth, db):
@@ -93,10 +133,14 @@ def test_every_page_describes_an_erasure_in_the_same_words(client, auth, db):
     pages = [client.get("/portal/profile/my-data").get_data(as_text=True)]
     auth.logout()
     auth.login("ada@example.org")
-    pages += [client.get(url).get_data(as_text=True) for url in (
-        "/admin/data-protection", f"/admin/people/{vera.id}/erase")]
-    pages.append(client.post(f"/admin/people/{vera.id}/erase", data={"understood": "y"},
-                             follow_redirects=True).get_data(as_text=True))
+    pages += [
+        client.get(url).get_data(as_text=True) for url in ("/admin/data-protection", f"/admin/people/{vera.id}/erase")
+    ]
+    pages.append(
+        client.post(f"/admin/people/{vera.id}/erase", data={"understood": "y"}, follow_redirects=True).get_data(
+            as_text=True
+        )
+    )
     for page in pages:
         assert "under the name “Erased volunteer”" in page
         assert "anonymous numbers" not in page and "without a name" not in page

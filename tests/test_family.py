@@ -1,16 +1,22 @@
 """Family members: a parent registers a teenage child, who volunteers with them but has no log-in."""
+
 from datetime import timedelta
 
 from helpers_profile import ids
 from cervis.db import utcnow
-from cervis.models import (Allergen, AuditLog, Group, Opportunity, Organisation, Profile, Registration, Role,
-                           Slot, User)
+from cervis.models import Allergen, AuditLog, Group, Opportunity, Organisation, Profile, Registration, Role, Slot, User
 
 
 def child(**changes):
-    data = {"first_name": "Tess", "last_name": "Volunteer", "birth_month": "5", "birth_day": "20",
-            "birth_year": str(utcnow().year - 15), "allergens": ids(Allergen, "Peanuts"),
-            "groups": ids(Group, "Northside")}
+    data = {
+        "first_name": "Tess",
+        "last_name": "Volunteer",
+        "birth_month": "5",
+        "birth_day": "20",
+        "birth_year": str(utcnow().year - 15),
+        "allergens": ids(Allergen, "Peanuts"),
+        "groups": ids(Group, "Northside"),
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -49,8 +55,12 @@ def test_volunteer_adds_a_family_member_from_the_profile_page(auth, client, db):
 
 def test_family_member_form_marks_mistakes_and_keeps_what_was_typed(auth, client, db):
     auth.login()
-    response = client.post("/portal/profile/family/new", data=child(
-        first_name="", birth_month="2", birth_day="30", allergens=ids(Allergen, "None", "Eggs"), groups=None))
+    response = client.post(
+        "/portal/profile/family/new",
+        data=child(
+            first_name="", birth_month="2", birth_day="30", allergens=ids(Allergen, "None", "Eggs"), groups=None
+        ),
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Please enter their first name." in page
@@ -65,8 +75,10 @@ def test_volunteer_edits_their_family_member(auth, client, db):
     tess = add_tess(auth, client)
     page = client.get(f"/portal/profile/family/{tess.id}").get_data(as_text=True)
     assert 'value="Tess"' in page and "Update Family Member" in page
-    response = client.post(f"/portal/profile/family/{tess.id}", data=child(
-        first_name="Tessa", allergens=ids(Allergen, "None"), groups=ids(Group, "Southside")))
+    response = client.post(
+        f"/portal/profile/family/{tess.id}",
+        data=child(first_name="Tessa", allergens=ids(Allergen, "None"), groups=ids(Group, "Southside")),
+    )
     assert response.status_code == 303
     tess = User.get_by_id(tess.id)
     assert tess.first_name == "Tessa"
@@ -93,8 +105,7 @@ def test_volunteer_removes_a_family_member(auth, client, db):
     tess = add_tess(auth, client)
     response = client.post(f"/portal/profile/family/{tess.id}/remove")
     assert response.status_code == 303
-    assert "Family Member Removed Successfully: Tess Volunteer." in client.get("/portal/profile").get_data(
-        as_text=True)
+    assert "Family Member Removed Successfully: Tess Volunteer." in client.get("/portal/profile").get_data(as_text=True)
     assert User.get_or_none(User.id == tess.id) is None
     assert AuditLog.get(AuditLog.action == "family member removed").object_id == tess.id
 
@@ -115,8 +126,12 @@ def test_a_family_member_with_an_upcoming_shift_is_not_removed(auth, client, db)
     north = Group.get(Group.name == "Northside")
     opportunity = Opportunity.create(group=north, name="Night Shelter")
     start = utcnow() + timedelta(days=3)
-    slot = Slot.create(opportunity=opportunity, role=Role.get(Role.group == north, Role.name == "Cook"),
-                       starts_at=start, ends_at=start + timedelta(hours=3))
+    slot = Slot.create(
+        opportunity=opportunity,
+        role=Role.get(Role.group == north, Role.name == "Cook"),
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+    )
     Registration.create(volunteer=tess, slot=slot)
     response = client.post(f"/portal/profile/family/{tess.id}/remove", headers={"HX-Request": "true"})
     fragment = response.get_data(as_text=True)

@@ -1,6 +1,7 @@
 """A first log-in that looks finished: the charity's logo and colours on the forced first pages, a
 profile whose required fields are required, a description for search engines, icons of the
 charity's logo for a phone's home screen, and titles and counts that read right on a fresh install."""
+
 import io
 import re
 
@@ -61,8 +62,10 @@ def test_the_profiles_frequency_starts_empty_so_the_browser_requires_a_choice(au
 
 def test_every_page_has_a_description_for_search_engines(auth, client):
     for address in ("/login", "/terms"):
-        assert re.search(r'<meta name="description" content="Wycombe Example Connection: [^"]+">',
-                         client.get(address).get_data(as_text=True)), address
+        assert re.search(
+            r'<meta name="description" content="Wycombe Example Connection: [^"]+">',
+            client.get(address).get_data(as_text=True),
+        ), address
     auth.login()
     assert '<meta name="description"' in client.get("/portal/").get_data(as_text=True)
 
@@ -115,8 +118,9 @@ def test_a_fresh_install_reads_cervis_once_and_counts_in_words(auth, client, db)
 
 def create_admin(app, email):
     with app.app_context():  # as `flask` gives it
-        return app.test_cli_runner().invoke(args=["create-admin", email, "--first-name", "Ann",
-                                                  "--password", NEW_PASSWORD])
+        return app.test_cli_runner().invoke(
+            args=["create-admin", email, "--first-name", "Ann", "--password", NEW_PASSWORD]
+        )
 
 
 def test_create_admin_gives_the_log_in_address_only_where_base_url_is_set(app):

@@ -5,6 +5,7 @@ calendar, huge strings, and each signed link holding those ids.
 
 A fixed seed and a few cases a route keep it quick and the same on every run; the field names
 come from the route's own page where it has one, else from the names our forms use."""
+
 import random
 import re
 from datetime import date, timedelta
@@ -14,20 +15,96 @@ from werkzeug.datastructures import MultiDict
 
 from cervis import signed_links
 from cervis.db import utcnow
-from cervis.models import (PENDING, Email, Frequency, Group, Membership, Opportunity, Organisation, Qualification,
-                           QualificationGrant, Registration, Role, ServiceRecord, Slot, User)
+from cervis.models import (
+    PENDING,
+    Email,
+    Frequency,
+    Group,
+    Membership,
+    Opportunity,
+    Organisation,
+    Qualification,
+    QualificationGrant,
+    Registration,
+    Role,
+    ServiceRecord,
+    Slot,
+    User,
+)
 
 SEED = 20261130
 ANONYMOUS = {"auth.login", "auth.reset", "auth.temporary_link", "volunteer.cancel_link", "volunteer.ical"}
 PERSONA = {"admin": "ada@example.org", "leader": "leo@example.org"}  # else Vera
-COMMON_NAMES = ["name", "email", "first_name", "last_name", "day", "date", "month", "hours", "group",
-                "opportunity", "slot", "volunteer", "registration", "direction", "status", "note", "code",
-                "reason", "capacity", "page", "q", "looked_at", "seen", "action", "mode", "dates",
-                "weekdays", "leader", "admin", "active", "back", "confirm", "token", "new_password"]
-BAD = ["", " ", "abc", "-1", "0", "-99999999999999999999", "99999999999999999999999", "1e309", "NaN", "inf",
-       "1.5", "0x10", "9999-12-31", "0000-00-00", "2026-02-30", "2026-13-01", "-2026-01-01", "25:99",
-       "31/02/2026", "\u540d\u524d\U0001f642\u202e", "\x00", "Ab\r\nBcc: x@example.org", "<script>", "'; --",
-       "true", "on", "../../etc/passwd", "%00", "\ud7ff\ufffe", "0001-01-01", str(2**63), str(10**30)]
+COMMON_NAMES = [
+    "name",
+    "email",
+    "first_name",
+    "last_name",
+    "day",
+    "date",
+    "month",
+    "hours",
+    "group",
+    "opportunity",
+    "slot",
+    "volunteer",
+    "registration",
+    "direction",
+    "status",
+    "note",
+    "code",
+    "reason",
+    "capacity",
+    "page",
+    "q",
+    "looked_at",
+    "seen",
+    "action",
+    "mode",
+    "dates",
+    "weekdays",
+    "leader",
+    "admin",
+    "active",
+    "back",
+    "confirm",
+    "token",
+    "new_password",
+]
+BAD = [
+    "",
+    " ",
+    "abc",
+    "-1",
+    "0",
+    "-99999999999999999999",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "inf",
+    "1.5",
+    "0x10",
+    "9999-12-31",
+    "0000-00-00",
+    "2026-02-30",
+    "2026-13-01",
+    "-2026-01-01",
+    "25:99",
+    "31/02/2026",
+    "\u540d\u524d\U0001f642\u202e",
+    "\x00",
+    "Ab\r\nBcc: x@example.org",
+    "<script>",
+    "'; --",
+    "true",
+    "on",
+    "../../etc/passwd",
+    "%00",
+    "\ud7ff\ufffe",
+    "0001-01-01",
+    str(2**63),
+    str(10**30),
+]
 HUGE = "x" * 200_000
 TICKS = 10_000
 MISSING_ID = 987_654_321
@@ -38,8 +115,13 @@ EDGE_TEXT = ("9999-12-31", "0001-01-01", "1899-12-31", "9998-12-31", "2027-02-29
 def _arrange():
     """Objects for the routes' ids: Northside's night, and Vic, whom the actions may be aimed at."""
     north = Group.get(Group.name == "Northside")
-    vic = User.create(email="vic@example.org", first_name="Vic", last_name="Victim",
-                      password_hash=hashed(PASSWORD), verified_generation=1)
+    vic = User.create(
+        email="vic@example.org",
+        first_name="Vic",
+        last_name="Victim",
+        password_hash=hashed(PASSWORD),
+        verified_generation=1,
+    )
     Membership.create(user=vic, group=north)
     vera = User.by_email("vera@example.org")
     opp = Opportunity.create(group=north, name="Fuzz Night", live_from=utcnow() - timedelta(days=1))
@@ -49,16 +131,35 @@ def _arrange():
     registration = Registration.create(volunteer=vic, slot=slot, status=PENDING)
     child = User.create(first_name="Kit", last_name="Volunteer", family_of=vera, verified_generation=1)
     record = ServiceRecord.create(volunteer=vera, group=north, day=date.today(), minutes=60, description="Sorting")
-    email = Email.create(kind="welcome", to_addr=vic.email, subject="Welcome", body_text="Hi",
-                         message_id="<fuzz@example.org>", status="failed")
+    email = Email.create(
+        kind="welcome",
+        to_addr=vic.email,
+        subject="Welcome",
+        body_text="Hi",
+        message_id="<fuzz@example.org>",
+        status="failed",
+    )
     food = Qualification.create(name="Food hygiene level 2", valid_months=36)
     Qualification.create(name="DBS basic", criminal_record_check=True)
     grant = QualificationGrant.create(volunteer=vic, qualification=food, gained_on=date.today(), proof_path="x.pdf")
-    return {"opportunity_id": opp.id, "group_id": north.id, "grant_id": grant.id, "slot_id": slot.id, "volunteer_id": vic.id,
-            "registration_id": registration.id, "person_id": vic.id, "kind": "frequencies",
-            "token": "not-a-token", "item_id": Frequency.get(Frequency.name == "Weekly").id,
-            "document_id": MISSING_ID, "member_id": child.id, "record_id": record.id, "role_id": role.id,
-            "email_id": email.id, "day": start.date().isoformat()}
+    return {
+        "opportunity_id": opp.id,
+        "group_id": north.id,
+        "grant_id": grant.id,
+        "slot_id": slot.id,
+        "volunteer_id": vic.id,
+        "registration_id": registration.id,
+        "person_id": vic.id,
+        "kind": "frequencies",
+        "token": "not-a-token",
+        "item_id": Frequency.get(Frequency.name == "Weekly").id,
+        "document_id": MISSING_ID,
+        "member_id": child.id,
+        "record_id": record.id,
+        "role_id": role.id,
+        "email_id": email.id,
+        "day": start.date().isoformat(),
+    }
 
 
 def _sign_in(client, endpoint):
@@ -68,8 +169,12 @@ def _sign_in(client, endpoint):
         return
     email = PERSONA.get(endpoint.partition(".")[0], "vera@example.org")
     org = Organisation.current()
-    User.update(active=True, must_change_password=False, verified_generation=org.verify_generation,
-                is_admin=User.email == "ada@example.org").where(User.email == email).execute()
+    User.update(
+        active=True,
+        must_change_password=False,
+        verified_generation=org.verify_generation,
+        is_admin=User.email == "ada@example.org",
+    ).where(User.email == email).execute()
     user = User.by_email(email)
     with client.session_transaction() as session:
         session.update(_user_id=user.get_id(), _fresh=True, seen=9e18, started=9e18)
@@ -97,6 +202,7 @@ def _requests(app, client, rule, ids, rng):
     """Every malformed request for one route: (method, url, data, headers)."""
     with app.test_request_context():
         from flask import url_for
+
         url = url_for(rule.endpoint, **{a: ids.get(a, 1) for a in rule.arguments})
         missing = url_for(rule.endpoint, **{a: MISSING_ID if a.endswith("_id") else "zzz" for a in rule.arguments})
     names = _names(client, url) if "GET" in rule.methods else COMMON_NAMES
@@ -110,16 +216,23 @@ def _requests(app, client, rule, ids, rng):
 def _tokens(endpoint, number, ids):
     """The route's own signed link, holding this number where a real one holds an id."""
     person, group = ids["person_id"], ids["group_id"]
-    payloads = {"volunteer.cancel_link": [(signed_links.CANCEL, {"r": number})],
-                "volunteer.cover": [(signed_links.COVER, {"a": number})],
-                "volunteer.ical": [(signed_links.ICAL, number)],
-                "volunteer.feed": [(signed_links.FEED, [number, None, 0]), (signed_links.FEED, [person, number, 0]),
-                                   (signed_links.FEED, [person, None, number])],
-                "apply.own_page": [(signed_links.APPLICATION, {"a": number})],
-                "apply.withdraw": [(signed_links.APPLICATION, {"a": number})],
-                "auth.temporary_link": [(signed_links.TEMPORARY_PASSWORD, {"u": number, "t": "x"})],
-                "unsubscribe.one_click": [(signed_links.UNSUBSCRIBE, [number, group]),
-                                          (signed_links.UNSUBSCRIBE, [person, number])]}
+    payloads = {
+        "volunteer.cancel_link": [(signed_links.CANCEL, {"r": number})],
+        "volunteer.cover": [(signed_links.COVER, {"a": number})],
+        "volunteer.ical": [(signed_links.ICAL, number)],
+        "volunteer.feed": [
+            (signed_links.FEED, [number, None, 0]),
+            (signed_links.FEED, [person, number, 0]),
+            (signed_links.FEED, [person, None, number]),
+        ],
+        "apply.own_page": [(signed_links.APPLICATION, {"a": number})],
+        "apply.withdraw": [(signed_links.APPLICATION, {"a": number})],
+        "auth.temporary_link": [(signed_links.TEMPORARY_PASSWORD, {"u": number, "t": "x"})],
+        "unsubscribe.one_click": [
+            (signed_links.UNSUBSCRIBE, [number, group]),
+            (signed_links.UNSUBSCRIBE, [person, number]),
+        ],
+    }
     return [kind.make(value) for kind, value in payloads.get(endpoint, [])]
 
 
@@ -127,6 +240,7 @@ def _edges(app, rule, ids):
     """The route's address with one argument at a time at an edge, the others as arranged."""
     with app.test_request_context():
         from flask import url_for
+
         for name in sorted(rule.arguments):
             if name.endswith("_id"):
                 values = EDGE_IDS
@@ -145,8 +259,10 @@ def _send(client, method, url, data, headers):
 
 
 def _rules(app):
-    return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"),
-                  key=lambda r: (r.endpoint == "admin.people_verify", r.rule, r.endpoint))
+    return sorted(
+        (r for r in app.url_map.iter_rules() if r.endpoint != "static"),
+        key=lambda r: (r.endpoint == "admin.people_verify", r.rule, r.endpoint),
+    )
 
 
 def _failures(client, requests):
@@ -181,8 +297,14 @@ def test_every_route_argument_at_its_edges_never_gives_a_500(app, db):
     rules = [rule for rule in _rules(app) if rule.arguments]
     for rule in rules:
         _sign_in(client, rule.endpoint)
-        found, count = _failures(client, ((method, url, [], {}) for url in _edges(app, rule, ids)
-                                          for method in sorted(rule.methods - {"HEAD", "OPTIONS"})))
+        found, count = _failures(
+            client,
+            (
+                (method, url, [], {})
+                for url in _edges(app, rule, ids)
+                for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+            ),
+        )
         failures, sent = failures + found, sent + count
     assert failures == [], f"{len(failures)} of {sent} requests failed:\n" + "\n".join(failures[:40])
     assert sent > 5 * len(rules)
@@ -196,8 +318,9 @@ def test_the_inputs_that_gave_500s_get_clear_answers(auth, client, db):
     far = client.get("/portal/signup/slots", query_string={"opportunity": ids["opportunity_id"], "day": "9999-12-31"})
     assert far.status_code == 200 and "Fuzz Night" in far.get_data(as_text=True)
     for day in ("2026-02-30", "abc"):
-        response = client.post("/portal/service", data={"day": day, "hours": "2", "description": "Sorting",
-                                                        "group": str(ids["group_id"])})
+        response = client.post(
+            "/portal/service", data={"day": day, "hours": "2", "description": "Sorting", "group": str(ids["group_id"])}
+        )
         assert response.status_code == 400 and "Please enter a real date" in response.get_data(as_text=True)
     auth.logout()
     auth.login("ada@example.org")

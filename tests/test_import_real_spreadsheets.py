@@ -1,5 +1,6 @@
 """Import Volunteers from the files real spreadsheets write: semicolons, old Mac line ends, a BOM,
 Windows-1252."""
+
 import io
 
 import pytest
@@ -22,7 +23,8 @@ def test_a_file_with_any_spreadsheets_separator_and_line_ends_is_read(separator,
     rows = read_rows(_file(separator, line_end))
     assert [(r.email, r.first_name, r.last_name, r.phone, r.group_names) for r in rows] == [
         ("nora@example.org", "Nora", "New", "07700 900111", ["Northside"]),
-        ("owen@example.org", "Owen", "Other", "", ["Northside"])]
+        ("owen@example.org", "Owen", "Other", "", ["Northside"]),
+    ]
 
 
 def test_a_semicolon_file_from_excel_previews_without_a_bad_address(auth, client, db):
@@ -58,6 +60,9 @@ def test_a_byte_order_mark_and_windows_1252_are_read():
 def test_a_cr_file_uploaded_through_the_form_keeps_its_rows(auth, client, db):
     auth.login(LEO)
     data = _file(";", "\r").encode("cp1252")
-    response = client.post("/leader/volunteers/import", data={"file": (io.BytesIO(data), "volunteers.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/leader/volunteers/import",
+        data={"file": (io.BytesIO(data), "volunteers.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200 and "Owen" in response.get_data(as_text=True)

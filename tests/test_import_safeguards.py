@@ -1,5 +1,6 @@
 """Import Volunteers tells a leader nothing about accounts outside their groups, refuses look-alike
 addresses, and never holds the write lock long enough to stall the site."""
+
 import threading
 
 import pytest
@@ -26,8 +27,9 @@ def test_a_leader_cannot_tell_an_existing_account_from_a_new_address(auth, clien
 
 def test_importing_someone_elses_volunteer_says_the_same_and_leaves_them_where_they_are(auth, client, db):
     auth.login(LEO)
-    response = confirm_import(client, "sam@example.org,Sam,Southsider,,Northside\n"
-                                      "nobody@example.org,No,Body,,Northside\n")
+    response = confirm_import(
+        client, "sam@example.org,Sam,Southsider,,Northside\nnobody@example.org,No,Body,,Northside\n"
+    )
     summary = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "2 volunteers added" in summary and "outside" not in summary
     assert [g.name for g in person("sam@example.org").groups()] == ["Southside"]
@@ -61,14 +63,21 @@ def test_an_address_in_one_script_is_accepted(address):
 
 def test_add_volunteer_refuses_a_look_alike_address(auth, client, db):
     auth.login(LEO)
-    page = client.post("/leader/volunteers/new", data={
-        "email": "\u0430lex@example.org", "first_name": "Alex", "last_name": "Look",
-        "groups": [person("vera@example.org").groups()[0].id]}).get_data(as_text=True)
+    page = client.post(
+        "/leader/volunteers/new",
+        data={
+            "email": "\u0430lex@example.org",
+            "first_name": "Alex",
+            "last_name": "Look",
+            "groups": [person("vera@example.org").groups()[0].id],
+        },
+    ).get_data(as_text=True)
     assert person("\u0430lex@example.org") is None and "letters of more than one alphabet" in page
 
 
 def test_an_import_of_300_rows_never_holds_the_write_lock_long_enough_to_stall_the_site(
-        app, auth, client, db, monkeypatch):
+    app, auth, client, db, monkeypatch
+):
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1))
     text = "".join(f"p{i}@example.org,P{i},Q,,Northside\n" for i in range(300))
     auth.login(LEO)

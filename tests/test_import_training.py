@@ -1,4 +1,5 @@
 """Import Volunteers accepts qualification columns: the date gained, the expiry from the qualification."""
+
 from datetime import date
 
 from helpers_leader import LEO, confirm_import, csv_upload
@@ -6,9 +7,11 @@ from helpers_training import grant, qualifications
 
 from cervis.models import QualificationGrant, User
 
-FILE = ("e-mail,first name,last name,phone,groups,Safeguarding,Food hygiene level 2\n"
-        "nora@example.org,Nora,New,,Northside,2025-03-01,\n"
-        "vera@example.org,Vera,Volunteer,,Northside,31/01/2026,01/02/2026\n")
+FILE = (
+    "e-mail,first name,last name,phone,groups,Safeguarding,Food hygiene level 2\n"
+    "nora@example.org,Nora,New,,Northside,2025-03-01,\n"
+    "vera@example.org,Vera,Volunteer,,Northside,31/01/2026,01/02/2026\n"
+)
 
 
 def held():
@@ -21,11 +24,15 @@ def test_the_preview_shows_the_training_and_the_import_records_it(auth, client, 
     preview = csv_upload(client, FILE).get_data(as_text=True)
     assert "training: Safeguarding 1 Mar 2025" in preview
     assert confirm_import(client, FILE).status_code == 303
-    assert held() == {("nora@example.org", "Safeguarding"): (date(2025, 3, 1), date(2028, 3, 1)),
-                      ("vera@example.org", "Safeguarding"): (date(2026, 1, 31), date(2029, 1, 31)),
-                      ("vera@example.org", "Food hygiene level 2"): (date(2026, 2, 1), date(2029, 2, 1))}
-    assert QualificationGrant.get(QualificationGrant.volunteer == User.by_email("nora@example.org")
-                                  ).recorded_by.email == LEO
+    assert held() == {
+        ("nora@example.org", "Safeguarding"): (date(2025, 3, 1), date(2028, 3, 1)),
+        ("vera@example.org", "Safeguarding"): (date(2026, 1, 31), date(2029, 1, 31)),
+        ("vera@example.org", "Food hygiene level 2"): (date(2026, 2, 1), date(2029, 2, 1)),
+    }
+    assert (
+        QualificationGrant.get(QualificationGrant.volunteer == User.by_email("nora@example.org")).recorded_by.email
+        == LEO
+    )
     confirm_import(client, FILE)  # again: nothing changes
     assert len(held()) == 3
 

@@ -1,4 +1,5 @@
 """Import Volunteers: a CSV preview that marks every bad row, then an all-or-nothing import."""
+
 import io
 import json
 
@@ -10,9 +11,11 @@ from helpers_leader import ADA, LEO, confirm_import, csv_upload, person
 from cervis import accounts
 from cervis.models import AuditLog, Email, Membership, User
 
-GOOD = ("e-mail,first name,last name,phone,groups\n"
-        "nora@example.org,Nora,New,07700 900111,Northside\n"
-        "Owen@Example.org,Owen,Other,,northside\n")
+GOOD = (
+    "e-mail,first name,last name,phone,groups\n"
+    "nora@example.org,Nora,New,07700 900111,Northside\n"
+    "Owen@Example.org,Owen,Other,,northside\n"
+)
 
 
 def _counts():
@@ -27,21 +30,28 @@ def test_import_page_explains_the_columns(auth, client, db):
 
 
 def test_preview_marks_each_bad_row_with_its_reason(auth, client, db):
-    text = ("nora@example.org,Nora,New,,Northside\n"
-            "not-an-address,Bad,Email,,Northside\n"
-            "nameless@example.org,,,,Northside\n"
-            "lost@example.org,Lost,Group,,Westside\n"
-            "south@example.org,Sou,Th,,Southside\n"
-            "NORA@example.org,Nora,Again,,Northside\n")
+    text = (
+        "nora@example.org,Nora,New,,Northside\n"
+        "not-an-address,Bad,Email,,Northside\n"
+        "nameless@example.org,,,,Northside\n"
+        "lost@example.org,Lost,Group,,Westside\n"
+        "south@example.org,Sou,Th,,Southside\n"
+        "NORA@example.org,Nora,Again,,Northside\n"
+    )
     before = _counts()
     auth.login(LEO)
     response = csv_upload(client, text)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "5 rows of 6 have a problem" in page and "Nothing has been imported." in page
-    for reason in ("Bad e-mail address: “not-an-address”", "Missing first name", "Missing last name",
-                   "Unknown group: “Westside”", "Not a group you lead: Southside",
-                   "Duplicate: the same e-mail address is on line 1"):
+    for reason in (
+        "Bad e-mail address: “not-an-address”",
+        "Missing first name",
+        "Missing last name",
+        "Unknown group: “Westside”",
+        "Not a group you lead: Southside",
+        "Duplicate: the same e-mail address is on line 1",
+    ):
         assert reason in page
     assert ">Import Volunteers</button>" not in page
     assert _counts() == before
@@ -134,24 +144,35 @@ def test_a_heading_row_may_put_the_columns_in_another_order(auth, client, db):
     assert (nora.first_name, nora.last_name, nora.groups()[0].name) == ("Nora", "New", "Northside")
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"PK\x03\x04\x00\x00binary spreadsheet", "That is not a CSV file."),
-    (b"e-mail,first name,last name,phone,groups\n", "That file has no volunteers in it."),
-    ("".join(f"p{i}@example.org,P,Q,,Northside\n" for i in range(301)).encode(),
-     "That file has 301 volunteers: please split it into files of at most 300."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"PK\x03\x04\x00\x00binary spreadsheet", "That is not a CSV file."),
+        (b"e-mail,first name,last name,phone,groups\n", "That file has no volunteers in it."),
+        (
+            "".join(f"p{i}@example.org,P,Q,,Northside\n" for i in range(301)).encode(),
+            "That file has 301 volunteers: please split it into files of at most 300.",
+        ),
+    ],
+)
 def test_a_file_that_cannot_be_used_is_refused_next_to_the_field(auth, client, db, data, message):
     auth.login(LEO)
-    response = client.post("/leader/volunteers/import", data={"file": (io.BytesIO(data), "volunteers.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/leader/volunteers/import",
+        data={"file": (io.BytesIO(data), "volunteers.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400 and message in response.get_data(as_text=True)
 
 
 def test_a_spreadsheet_saved_by_excel_in_windows_encoding_is_read(auth, client, db):
     text = "zoe@example.org,Zoë,Ökland,,Northside\n".encode("cp1252")
     auth.login(LEO)
-    response = client.post("/leader/volunteers/import", data={"file": (io.BytesIO(text), "volunteers.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/leader/volunteers/import",
+        data={"file": (io.BytesIO(text), "volunteers.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200 and "Zoë" in response.get_data(as_text=True)
 
 

@@ -1,5 +1,6 @@
 """The shape of the code, checked: the layers and no circles (import-linter's contracts in
-pyproject.toml, function-local imports included), and ruff's lint over the whole tree."""
+pyproject.toml, function-local imports included), and ruff's lint and format over the whole tree."""
+
 import ast
 import os
 import subprocess
@@ -18,8 +19,24 @@ def test_no_module_imports_a_layer_above_it_and_none_import_each_other(capsys, m
 
 
 def test_ruff_finds_nothing_to_mend():
-    found = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", "."],
-                           cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    found = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert found.returncode == 0, found.stdout + found.stderr
+
+
+def test_the_whole_tree_is_as_ruff_format_leaves_it():
+    found = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     assert found.returncode == 0, found.stdout + found.stderr
 
 
@@ -43,8 +60,11 @@ def test_the_log_in_pages_are_a_package_of_their_own(app):
 
 
 def test_no_module_is_over_400_lines():
-    long = [f"{path.relative_to(ROOT)}: {n}" for path in sorted((ROOT / "cervis").rglob("*.py"))
-            if (n := len(path.read_text().splitlines())) > 400]
+    long = [
+        f"{path.relative_to(ROOT)}: {n}"
+        for path in sorted((ROOT / "cervis").rglob("*.py"))
+        if (n := len(path.read_text().splitlines())) > 400
+    ]
     assert long == []
 
 
@@ -53,7 +73,10 @@ def test_no_test_module_imports_another():
     found = []
     for path in (ROOT / "tests").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
-                [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else ([a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            )
             found += [f"{path.relative_to(ROOT)}:{node.lineno} {n}" for n in names if n.startswith("test_")]
     assert found == []

@@ -1,4 +1,5 @@
 """Groups, Roles and Members: administrators create groups and choose leaders; leaders edit their own."""
+
 import json
 from datetime import timedelta
 
@@ -8,13 +9,19 @@ from cervis.models import Group, Membership, Role
 
 
 def _group_data(**overrides):
-    data = {"name": "Eastside", "address": "3 East Street", "description": "Tuesday nights",
-            "open_to_join": "y", "leaders": ""}
+    data = {
+        "name": "Eastside",
+        "address": "3 East Street",
+        "description": "Tuesday nights",
+        "open_to_join": "y",
+        "leaders": "",
+    }
     data.update(overrides)
     return data
 
 
 # The list ---------------------------------------------------------------------------------------
+
 
 def test_leader_sees_only_their_own_groups(auth, client, db):
     auth.login(LEO)
@@ -30,6 +37,7 @@ def test_administrator_sees_every_group_and_can_create_one(auth, client, db):
 
 
 # Creating and editing groups ----------------------------------------------------------------------
+
 
 def test_administrator_creates_a_group_with_its_leader(auth, client, db):
     auth.login(ADA)
@@ -78,8 +86,10 @@ def test_leader_edits_their_groups_details_but_cannot_change_its_leaders(auth, c
     auth.login(LEO)
     page = client.get(f"/leader/groups/{north.id}/edit").get_data(as_text=True)
     assert "Group Leaders" not in page
-    response = client.post(f"/leader/groups/{north.id}/edit", data=_group_data(
-        name="Northside Shelter", address="1 North Street", leaders="vera@example.org"))
+    response = client.post(
+        f"/leader/groups/{north.id}/edit",
+        data=_group_data(name="Northside Shelter", address="1 North Street", leaders="vera@example.org"),
+    )
     assert response.status_code == 303
     north = group("Northside Shelter")
     assert north.description == "Tuesday nights"
@@ -91,8 +101,9 @@ def test_leader_edits_their_groups_details_but_cannot_change_its_leaders(auth, c
 def test_administrator_changes_a_groups_leaders_and_the_old_leader_stays_a_member(auth, client, db):
     north = group("Northside")
     auth.login(ADA)
-    response = client.post(f"/leader/groups/{north.id}/edit", data=_group_data(
-        name="Northside", leaders="olga@example.org"))
+    response = client.post(
+        f"/leader/groups/{north.id}/edit", data=_group_data(name="Northside", leaders="olga@example.org")
+    )
     assert response.status_code == 303
     assert [u.email for u in north.leaders()] == ["olga@example.org"]
     assert Membership.get(Membership.user == person(LEO), Membership.group == north).is_leader is False
@@ -128,6 +139,7 @@ def test_a_group_that_does_not_exist_is_not_found(auth, client, db):
 
 # Roles -------------------------------------------------------------------------------------------
 
+
 def test_group_page_lists_its_roles(auth, client, db):
     auth.login(LEO)
     page = client.get(f"/leader/groups/{group('Northside').id}").get_data(as_text=True)
@@ -149,8 +161,9 @@ def test_leader_adds_a_role(auth, client, db):
 def test_leader_adds_a_role_with_htmx_and_gets_the_roles_list_back(auth, client, db):
     north = group("Northside")
     auth.login(LEO)
-    response = client.post(f"/leader/groups/{north.id}/roles", data={"name": "Driver", "default_capacity": 1},
-                           headers=HTMX)
+    response = client.post(
+        f"/leader/groups/{north.id}/roles", data={"name": "Driver", "default_capacity": 1}, headers=HTMX
+    )
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="roles"' in fragment and "Driver" in fragment and "<html" not in fragment
@@ -182,8 +195,9 @@ def test_leader_edits_a_role(auth, client, db):
     north, cook = group("Northside"), role("Northside", "Cook")
     auth.login(LEO)
     assert "Edit Role: Cook" in client.get(f"/leader/groups/{north.id}/roles/{cook.id}").get_data(as_text=True)
-    response = client.post(f"/leader/groups/{north.id}/roles/{cook.id}",
-                           data={"name": "Head Cook", "default_capacity": 2, "position": 0})
+    response = client.post(
+        f"/leader/groups/{north.id}/roles/{cook.id}", data={"name": "Head Cook", "default_capacity": 2, "position": 0}
+    )
     assert response.status_code == 303
     cook = Role.get_by_id(cook.id)
     assert (cook.name, cook.default_capacity) == ("Head Cook", 2)

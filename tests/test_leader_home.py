@@ -1,4 +1,5 @@
 """Leader Home: each group's coming opportunities, and what needs the leader's attention first."""
+
 import re
 from datetime import timedelta
 
@@ -10,8 +11,14 @@ from cervis.timeutil import to_local
 
 
 def _cancelled(volunteer, slot, reason, ago=timedelta(hours=1), by=None):
-    return offer(volunteer, slot, status=CANCELLED, cancel_reason=reason, cancelled_at=utcnow() - ago,
-                 cancelled_by=by or volunteer)
+    return offer(
+        volunteer,
+        slot,
+        status=CANCELLED,
+        cancel_reason=reason,
+        cancelled_at=utcnow() - ago,
+        cancelled_by=by or volunteer,
+    )
 
 
 def test_leader_home_lists_each_group_with_its_coming_opportunities(auth, client, db):
@@ -91,6 +98,7 @@ def test_a_cancellation_shows_its_shift_group_and_who_cancelled_it(auth, client,
     row = re.search(r'<td data-label="Volunteer">Vera Volunteer</td>.*?</tr>', page, re.S).group(0)
     with client.application.test_request_context():
         from cervis.timeutil import slot_when
+
         assert slot_when(shift.starts_at, shift.ends_at) in row
     assert "Winter Shelter · Cook" in row and ">Northside<" in row and "No reason given" in row
     assert f"by {person(LEO).name}" in row

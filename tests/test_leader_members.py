@@ -1,12 +1,25 @@
 """Members: a group's list, a volunteer's page, notes, removal, deactivation and Add Volunteer."""
+
 import json
 from datetime import date, timedelta
 
 from conftest import PASSWORD, emails_to, temp_password_in
 from helpers_leader import ADA, HTMX, LEO, OLGA, group, last_audit, member_of, offer, person, slot_in
 
-from cervis.models import (REGISTERED, ServiceRecord, Allergen, Frequency, LeaderNote, Membership, PlaceOfWorship,
-                           Profile, ProfileAllergen, ProfilePlace, Registration, User)
+from cervis.models import (
+    REGISTERED,
+    ServiceRecord,
+    Allergen,
+    Frequency,
+    LeaderNote,
+    Membership,
+    PlaceOfWorship,
+    Profile,
+    ProfileAllergen,
+    ProfilePlace,
+    Registration,
+    User,
+)
 
 
 def _vera_personal_details():
@@ -23,14 +36,22 @@ def _vera_personal_details():
 
 # The member list ---------------------------------------------------------------------------------
 
+
 def test_member_list_shows_each_volunteers_details(auth, client, db):
     vera = _vera_personal_details()
     offer(vera, slot_in(timedelta(hours=-30)), status=REGISTERED)
     Membership.create(user=vera, group=group("Southside"))
     auth.login(LEO)
     page = client.get(f"/leader/groups/{group('Northside').id}/members").get_data(as_text=True)
-    for text in ("Vera Volunteer", "vera@example.org", "07700 900000", "Fortnightly", "Northside, Southside",
-                 "Leo Leader", "Group Leader"):
+    for text in (
+        "Vera Volunteer",
+        "vera@example.org",
+        "07700 900000",
+        "Fortnightly",
+        "Northside, Southside",
+        "Leo Leader",
+        "Group Leader",
+    ):
         assert text in page
     assert "None yet" in page  # Leo has served no shift
     assert "Shifts This Month in This Group" in page  # Suggest Rota's count is of all groups
@@ -55,6 +76,7 @@ def test_leader_cannot_list_another_groups_members(auth, client, db):
 
 
 # A volunteer's page: who sees what ---------------------------------------------------------------
+
 
 def test_leader_sees_allergies_and_emergency_contact_but_not_birth_date_or_place_of_worship(auth, client, db):
     vera = _vera_personal_details()
@@ -93,10 +115,16 @@ def test_volunteer_page_shows_their_registrations_in_the_leaders_groups_and_hour
 
 def test_leader_sees_service_activity_recorded_for_their_groups_only(auth, client, db):
     vera = person("vera@example.org")
-    ServiceRecord.create(volunteer=vera, group=group("Northside"), day=date(2026, 11, 2), minutes=90,
-                         description="Sorted the clothing store")
-    ServiceRecord.create(volunteer=vera, group=group("Southside"), day=date(2026, 11, 3), minutes=60,
-                         description="Soup run flyers")
+    ServiceRecord.create(
+        volunteer=vera,
+        group=group("Northside"),
+        day=date(2026, 11, 2),
+        minutes=90,
+        description="Sorted the clothing store",
+    )
+    ServiceRecord.create(
+        volunteer=vera, group=group("Southside"), day=date(2026, 11, 3), minutes=60, description="Soup run flyers"
+    )
     auth.login(LEO)
     page = client.get(f"/leader/volunteers/{vera.id}").get_data(as_text=True)
     assert "Service Project Activity" in page
@@ -106,11 +134,13 @@ def test_leader_sees_service_activity_recorded_for_their_groups_only(auth, clien
 
 # Leader notes --------------------------------------------------------------------------------------
 
+
 def test_leader_adds_a_note_about_a_volunteer(auth, client, db):
     vera = person("vera@example.org")
     auth.login(LEO)
-    response = client.post(f"/leader/volunteers/{vera.id}/notes",
-                           data={"group": group("Northside").id, "text": "Great with guests"})
+    response = client.post(
+        f"/leader/volunteers/{vera.id}/notes", data={"group": group("Northside").id, "text": "Great with guests"}
+    )
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Great with guests" in page and "The note has been added." in page
@@ -122,8 +152,11 @@ def test_leader_adds_a_note_about_a_volunteer(auth, client, db):
 def test_adding_a_note_with_htmx_answers_with_the_notes(auth, client, db):
     vera = person("vera@example.org")
     auth.login(LEO)
-    response = client.post(f"/leader/volunteers/{vera.id}/notes",
-                           data={"group": group("Northside").id, "text": "Prefers Fridays"}, headers=HTMX)
+    response = client.post(
+        f"/leader/volunteers/{vera.id}/notes",
+        data={"group": group("Northside").id, "text": "Prefers Fridays"},
+        headers=HTMX,
+    )
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="notes"' in fragment and "Prefers Fridays" in fragment
     assert "<html" not in fragment
@@ -131,8 +164,9 @@ def test_adding_a_note_with_htmx_answers_with_the_notes(auth, client, db):
 
 def test_an_empty_note_is_refused_next_to_the_field(auth, client, db):
     auth.login(LEO)
-    response = client.post(f"/leader/volunteers/{person('vera@example.org').id}/notes",
-                           data={"group": group("Northside").id, "text": "  "})
+    response = client.post(
+        f"/leader/volunteers/{person('vera@example.org').id}/notes", data={"group": group("Northside").id, "text": "  "}
+    )
     assert response.status_code == 400 and "Please write the note." in response.get_data(as_text=True)
     assert LeaderNote.select().count() == 0
 
@@ -153,12 +187,15 @@ def test_notes_of_another_group_stay_with_its_leaders(auth, client, db):
 
 # Removing from a group -----------------------------------------------------------------------------
 
+
 def test_leader_removes_a_volunteer_from_the_group_and_their_registrations_stay(auth, client, db):
     vera, north = person("vera@example.org"), group("Northside")
     reg = offer(vera, slot_in(timedelta(days=4)), status=REGISTERED)
     auth.login(LEO)
     response = client.post(f"/leader/groups/{north.id}/members/{vera.id}/remove")
-    assert response.status_code == 303 and response.headers["Location"].split("#")[0].endswith(f"/leader/groups/{north.id}/members")
+    assert response.status_code == 303 and response.headers["Location"].split("#")[0].endswith(
+        f"/leader/groups/{north.id}/members"
+    )
     assert not Membership.select().where(Membership.user == vera, Membership.group == north).exists()
     assert Registration.get_by_id(reg.id).status == REGISTERED
     assert json.loads(last_audit("membership.remove").before)["group"] == "Northside"
@@ -200,6 +237,7 @@ def test_only_an_administrator_removes_a_group_leader(auth, client, db):
 
 
 # Deactivating and reactivating -------------------------------------------------------------------
+
 
 def test_deactivated_volunteer_cannot_log_in_and_their_history_stays(app, auth, client):
     # Two browsers at once: no `db` fixture here, whose app context would share one login between them.
@@ -260,9 +298,15 @@ def test_administrator_deactivates_anyone(auth, client, db):
 
 # Add Volunteer ----------------------------------------------------------------------------------------
 
+
 def _new_volunteer(**overrides):
-    data = {"email": "New.Person@Example.org", "first_name": "Nora", "last_name": "New", "phone": "07700 900555",
-            "groups": [str(group("Northside").id)]}
+    data = {
+        "email": "New.Person@Example.org",
+        "first_name": "Nora",
+        "last_name": "New",
+        "phone": "07700 900555",
+        "groups": [str(group("Northside").id)],
+    }
     data.update(overrides)
     return data
 

@@ -1,18 +1,27 @@
 """Group leaders' "Opportunities and Slots": listing, creating, editing and cancelling opportunities."""
+
 import json
 from datetime import datetime
 
 from conftest import emails_to
 from helpers_opportunities import fresh, group, offer, opportunity, person, slot, volunteer
 
-from cervis.models import (AuditLog, InterestCategory, Opportunity, OpportunityInterest, Registration,
-                           RegistrationEvent)
+from cervis.models import AuditLog, InterestCategory, Opportunity, OpportunityInterest, Registration, RegistrationEvent
 
 
 def form_data(**overrides):
-    data = {"group": str(group().id), "name": "Night Shelter December", "description": "Winter night shelter",
-            "location": "The HUB\nEaston Street", "private_code": "", "live_date": "2025-10-10",
-            "live_time": "09:00", "deadline_date": "", "deadline_time": "", "min_age": ""}
+    data = {
+        "group": str(group().id),
+        "name": "Night Shelter December",
+        "description": "Winter night shelter",
+        "location": "The HUB\nEaston Street",
+        "private_code": "",
+        "live_date": "2025-10-10",
+        "live_time": "09:00",
+        "deadline_date": "",
+        "deadline_time": "",
+        "min_age": "",
+    }
     data.update(overrides)
     return data
 
@@ -36,9 +45,13 @@ def test_opportunities_page_is_in_the_leaders_menu(auth, client, db):
 def test_leader_creates_an_opportunity_with_local_live_from_and_interests(auth, client, db):
     cooking = InterestCategory.get(InterestCategory.name == "Cooking")
     auth.login("leo@example.org")
-    response = client.post("/leader/opportunities/new", data={
-        **form_data(private_code=" PLUGIN25 ", min_age="18", deadline_date="2025-11-20"),
-        "interests": [str(cooking.id)]})
+    response = client.post(
+        "/leader/opportunities/new",
+        data={
+            **form_data(private_code=" PLUGIN25 ", min_age="18", deadline_date="2025-11-20"),
+            "interests": [str(cooking.id)],
+        },
+    )
     assert response.status_code == 303
     opp = Opportunity.get(Opportunity.name == "Night Shelter December")
     assert response.headers["Location"].split("#")[0].endswith(f"/leader/opportunities/{opp.id}/slots")
@@ -90,8 +103,9 @@ def test_private_code_already_used_is_refused_whatever_its_case(auth, client, db
 
 def test_offer_deadline_before_going_live_is_refused(auth, client, db):
     auth.login("leo@example.org")
-    response = client.post("/leader/opportunities/new", data=form_data(deadline_date="2025-10-01",
-                                                                       deadline_time="18:00"))
+    response = client.post(
+        "/leader/opportunities/new", data=form_data(deadline_date="2025-10-01", deadline_time="18:00")
+    )
     assert response.status_code == 400
     assert "The offer deadline must be after the date it goes live." in response.get_data(as_text=True)
 
@@ -126,8 +140,7 @@ def test_group_of_an_opportunity_with_slots_cannot_change(auth, client, db):
     opp = opportunity()
     slot(opp)
     auth.login("ada@example.org")
-    response = client.post(f"/leader/opportunities/{opp.id}/edit",
-                           data=form_data(group=str(group("Southside").id)))
+    response = client.post(f"/leader/opportunities/{opp.id}/edit", data=form_data(group=str(group("Southside").id)))
     assert response.status_code == 400
     assert "its group cannot change" in response.get_data(as_text=True)
     assert fresh(opp).group_id == group().id
@@ -175,8 +188,9 @@ def test_cancelling_emails_registered_and_pending_volunteers_but_not_cancelled_o
     auth.login("leo@example.org")
     page = client.get(f"/leader/opportunities/{opp.id}/cancel").get_data(as_text=True)
     assert "2 volunteers are registered or waiting" in page
-    response = client.post(f"/leader/opportunities/{opp.id}/cancel",
-                           data={"message": "The church hall is flooded. Sorry!"})
+    response = client.post(
+        f"/leader/opportunities/{opp.id}/cancel", data={"message": "The church hall is flooded. Sorry!"}
+    )
     assert response.status_code == 303
     assert fresh(opp).cancelled_at is not None
     assert [fresh(r).status for r in regs] == ["cancelled"] * 4

@@ -1,4 +1,5 @@
 """Group leaders' slots: the list, adding one or many, copying a month, capacity, close, reopen, delete."""
+
 import json
 from datetime import datetime
 
@@ -11,6 +12,7 @@ EVENING = dict(starts=datetime(2030, 11, 7, 18), ends=datetime(2030, 11, 7, 21))
 
 # The slot list --------------------------------------------------------------------------------------
 
+
 def test_slot_list_shows_role_capacity_registered_pending_and_closed(auth, client, db):
     opp = opportunity(name="Night Shelter November")
     cook = slot(opp, "Cook", capacity=3, **EVENING)
@@ -22,8 +24,8 @@ def test_slot_list_shows_role_capacity_registered_pending_and_closed(auth, clien
     page = client.get(f"/leader/opportunities/{opp.id}/slots").get_data(as_text=True)
     assert "Night Shelter November" in page
     assert "Thu, Nov 7, 2030 - 6:00 PM to 9:00 PM Cook" in page
-    row = page[page.index(f'id="slot-{cook.id}"'):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index(f'id="slot-{cook.id}"') :]
+    row = row[: row.index("</tr>")]
     assert "Capacity: </span>3" in row and "Registered: </span>1" in row and "Pending: </span>2" in row
     assert "Open" in row and "Delete" not in row  # offers were made: it can only be closed
     assert "Closed" in page and "Reopen" in page
@@ -32,12 +34,15 @@ def test_slot_list_shows_role_capacity_registered_pending_and_closed(auth, clien
 def test_leader_adds_one_slot_in_local_time_with_the_roles_usual_capacity(auth, client, db):
     opp = opportunity()
     auth.login("leo@example.org")
-    response = client.post(f"/leader/opportunities/{opp.id}/slots", data={
-        "day": "2025-10-09", "start": "6:00 PM", "end": "21:00", "role": str(role("Reserve").id), "capacity": ""})
+    response = client.post(
+        f"/leader/opportunities/{opp.id}/slots",
+        data={"day": "2025-10-09", "start": "6:00 PM", "end": "21:00", "role": str(role("Reserve").id), "capacity": ""},
+    )
     assert response.status_code == 303
     assert made(opp) == [("Reserve", datetime(2025, 10, 9, 17), datetime(2025, 10, 9, 20), 2)]
     assert "Slot added: Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM Reserve." in client.get(
-        response.headers["Location"]).get_data(as_text=True)
+        response.headers["Location"]
+    ).get_data(as_text=True)
     log = AuditLog.get(AuditLog.action == "slot.create")
     assert json.loads(log.after)["capacity"] == 2
 
@@ -55,8 +60,10 @@ def test_adding_the_same_slot_twice_makes_it_once(auth, client, db):
 def test_add_slot_mistakes_are_shown_beside_the_fields(auth, client, db):
     opp = opportunity()
     auth.login("leo@example.org")
-    response = client.post(f"/leader/opportunities/{opp.id}/slots", data={
-        "day": "Thursday", "start": "18:00", "end": "18:00", "role": str(role("Cook", "Southside").id)})
+    response = client.post(
+        f"/leader/opportunities/{opp.id}/slots",
+        data={"day": "Thursday", "start": "18:00", "end": "18:00", "role": str(role("Cook", "Southside").id)},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Please enter a date, like 09/10/2025." in page
@@ -68,8 +75,10 @@ def test_add_slot_mistakes_are_shown_beside_the_fields(auth, client, db):
 def test_night_shift_across_the_october_clock_change_lasts_thirteen_hours(auth, client, db):
     opp = opportunity()
     auth.login("leo@example.org")
-    client.post(f"/leader/opportunities/{opp.id}/slots", data={
-        "day": "2025-10-25", "start": "20:00", "end": "08:00", "role": str(role("SL").id)})
+    client.post(
+        f"/leader/opportunities/{opp.id}/slots",
+        data={"day": "2025-10-25", "start": "20:00", "end": "08:00", "role": str(role("SL").id)},
+    )
     [night] = Slot.select()
     assert night.hours == 13
     assert (night.starts_at, night.ends_at) == (datetime(2025, 10, 25, 19), datetime(2025, 10, 26, 8))
@@ -80,14 +89,17 @@ def test_night_shift_across_the_october_clock_change_lasts_thirteen_hours(auth, 
 def test_night_shift_across_the_march_clock_change_lasts_eleven_hours(auth, client, db):
     opp = opportunity()
     auth.login("leo@example.org")
-    client.post(f"/leader/opportunities/{opp.id}/slots", data={
-        "day": "2026-03-28", "start": "8:00 PM", "end": "8:00 AM", "role": str(role("SL").id)})
+    client.post(
+        f"/leader/opportunities/{opp.id}/slots",
+        data={"day": "2026-03-28", "start": "8:00 PM", "end": "8:00 AM", "role": str(role("SL").id)},
+    )
     [night] = Slot.select()
     assert night.hours == 11
     assert (night.starts_at, night.ends_at) == (datetime(2026, 3, 28, 20), datetime(2026, 3, 29, 7))
 
 
 # Many slots at once ---------------------------------------------------------------------------------
+
 
 def test_bulk_preview_lists_the_slots_in_the_guides_words_and_makes_nothing(auth, client, db):
     opp = opportunity()
@@ -126,8 +138,10 @@ def test_bulk_thursday_evenings_keep_six_pm_across_the_october_clock_change(auth
     auth.login("leo@example.org")
     bulk(opp, client, action="create", first="2025-10-20", last="2025-11-02")
     cooks = [(s, e) for name, s, e, _ in made(opp) if name == "Cook"]
-    assert cooks == [(datetime(2025, 10, 23, 17), datetime(2025, 10, 23, 20)),
-                     (datetime(2025, 10, 30, 18), datetime(2025, 10, 30, 21))]
+    assert cooks == [
+        (datetime(2025, 10, 23, 17), datetime(2025, 10, 23, 20)),
+        (datetime(2025, 10, 30, 18), datetime(2025, 10, 30, 21)),
+    ]
     page = client.get(f"/leader/opportunities/{opp.id}/slots").get_data(as_text=True)
     assert "Thu, Oct 23, 2025 - 6:00 PM to 9:00 PM Cook" in page
     assert "Thu, Oct 30, 2025 - 6:00 PM to 9:00 PM Cook" in page
@@ -136,10 +150,23 @@ def test_bulk_thursday_evenings_keep_six_pm_across_the_october_clock_change(auth
 def test_bulk_picked_dates_from_the_textarea(auth, client, db):
     opp = opportunity()
     auth.login("leo@example.org")
-    bulk(opp, client, action="create", mode="dates", dates="2025-10-09\n16/10/2025", first="", last="",
-         weekdays=[], start="20:00", end="08:00", **{f"capacity_{role('Reserve').id}": "0"})
-    assert made(opp) == [("Cook", datetime(2025, 10, 9, 19), datetime(2025, 10, 10, 7), 1),
-                         ("Cook", datetime(2025, 10, 16, 19), datetime(2025, 10, 17, 7), 1)]
+    bulk(
+        opp,
+        client,
+        action="create",
+        mode="dates",
+        dates="2025-10-09\n16/10/2025",
+        first="",
+        last="",
+        weekdays=[],
+        start="20:00",
+        end="08:00",
+        **{f"capacity_{role('Reserve').id}": "0"},
+    )
+    assert made(opp) == [
+        ("Cook", datetime(2025, 10, 9, 19), datetime(2025, 10, 10, 7), 1),
+        ("Cook", datetime(2025, 10, 16, 19), datetime(2025, 10, 17, 7), 1),
+    ]
 
 
 def test_bulk_mistakes_are_shown_beside_the_fields_and_kept(auth, client, db):
@@ -181,13 +208,16 @@ def test_no_slots_are_added_to_a_cancelled_opportunity(auth, client, db):
     auth.login("leo@example.org")
     response = bulk(opp, client, action="create")
     assert response.status_code == 303
-    response = client.post(f"/leader/opportunities/{opp.id}/slots", data={
-        "day": "2025-10-09", "start": "18:00", "end": "21:00", "role": str(role("Cook").id)})
+    response = client.post(
+        f"/leader/opportunities/{opp.id}/slots",
+        data={"day": "2025-10-09", "start": "18:00", "end": "21:00", "role": str(role("Cook").id)},
+    )
     assert "no slots can be added" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert not Slot.select().exists()
 
 
 # Copy to next month ---------------------------------------------------------------------------------
+
 
 def _november_thursdays(client, opp):
     bulk(opp, client, action="create", first="2025-11-01", last="2025-11-30")
@@ -241,6 +271,7 @@ def test_copy_with_no_slots_says_so(auth, client, db):
 
 # Capacity ------------------------------------------------------------------------------------------
 
+
 def test_leader_changes_a_slots_capacity_with_a_plain_form(auth, client, db):
     cook = slot(opportunity(), "Cook", capacity=1, **EVENING)
     auth.login("leo@example.org")
@@ -260,8 +291,7 @@ def test_capacity_row_swaps_itself_with_htmx(auth, client, db):
     edit = client.get(f"/leader/slots/{cook.id}/capacity", headers=HTMX).get_data(as_text=True)
     assert edit.lstrip().startswith(f'<tr id="slot-{cook.id}" hx-target="this" hx-swap="outerHTML"')
     assert "<form" in edit and "Save" in edit
-    response = client.post(f"/leader/slots/{cook.id}/capacity", data={f"slot{cook.id}-capacity": "2"},
-                           headers=HTMX)
+    response = client.post(f"/leader/slots/{cook.id}/capacity", data={f"slot{cook.id}-capacity": "2"}, headers=HTMX)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert page.lstrip().startswith(f'<tr id="slot-{cook.id}"') and "Capacity: </span>2" in page
@@ -299,6 +329,7 @@ def test_capacity_must_be_a_number_of_one_or_more(auth, client, db):
 
 
 # Close, reopen, delete -----------------------------------------------------------------------------
+
 
 def test_leader_closes_and_reopens_a_slot(auth, client, db):
     cook = slot(opportunity(), "Cook", **EVENING)
@@ -338,8 +369,9 @@ def test_a_slot_with_any_offer_cannot_be_deleted(auth, client, db):
     auth.login("leo@example.org")
     response = client.post(f"/leader/slots/{cook.id}/delete")
     assert response.status_code == 303
-    assert "cannot be deleted because volunteers have offered" in client.get(
-        response.headers["Location"]).get_data(as_text=True)
+    assert "cannot be deleted because volunteers have offered" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
     response = client.post(f"/leader/slots/{cook.id}/delete", headers=HTMX)
     page = response.get_data(as_text=True)
     assert page.lstrip().startswith(f'<tr id="slot-{cook.id}"') and "banner-error" in page
@@ -349,11 +381,15 @@ def test_a_slot_with_any_offer_cannot_be_deleted(auth, client, db):
 
 # Who may touch what --------------------------------------------------------------------------------
 
+
 def _every_slot_request(opp, target):
     return [
         ("get", f"/leader/opportunities/{opp.id}/slots", {}),
-        ("post", f"/leader/opportunities/{opp.id}/slots",
-         {"day": "2025-10-09", "start": "18:00", "end": "21:00", "role": str(target.role_id)}),
+        (
+            "post",
+            f"/leader/opportunities/{opp.id}/slots",
+            {"day": "2025-10-09", "start": "18:00", "end": "21:00", "role": str(target.role_id)},
+        ),
         ("get", f"/leader/opportunities/{opp.id}/slots/bulk", {}),
         ("post", f"/leader/opportunities/{opp.id}/slots/bulk", {"action": "create"}),
         ("get", f"/leader/opportunities/{opp.id}/slots/copy", {}),

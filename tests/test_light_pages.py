@@ -1,6 +1,7 @@
 """What a cheap phone on poor mobile data downloads, and what a Raspberry Pi spends: compressed
 pages, static files cached for a year under names that change with them, a favicon, a session
 cookie sent only when it changes, argon2id hashes that fit a Pi, lists in pages."""
+
 import gzip
 import re
 from datetime import timedelta
@@ -36,8 +37,9 @@ def test_static_files_have_names_that_change_with_them_and_are_kept_a_year(clien
         assert re.search(r"\.[0-9a-f]{10}\.(css|js|svg|png)$", name), name
         response = client.get(name, headers=BROWSER)
         assert response.status_code == 200
-        assert "immutable" in response.headers["Cache-Control"] and "max-age=31536000" in response.headers[
-            "Cache-Control"]
+        assert (
+            "immutable" in response.headers["Cache-Control"] and "max-age=31536000" in response.headers["Cache-Control"]
+        )
         if name.endswith((".css", ".js")):
             assert response.headers["Content-Encoding"] == "br"
         response.close()
@@ -52,8 +54,9 @@ def test_htmx_and_the_stylesheet_are_sent_compressed_at_the_highest_level(app, c
         whole = (Path(app.static_folder) / re.sub(r"\.[0-9a-f]{10}\.", ".", name.rsplit("/", 1)[1])).read_bytes()
         # flask-compress's own levels (Brotli 4, gzip 6) suit pages made afresh; these are made once.
         for accepts, decode, smallest, usual in (
-                ("br", brotli.decompress, brotli.compress(whole, quality=11), brotli.compress(whole, quality=4)),
-                ("gzip", gzip.decompress, gzip.compress(whole, 9, mtime=0), gzip.compress(whole, 6, mtime=0))):
+            ("br", brotli.decompress, brotli.compress(whole, quality=11), brotli.compress(whole, quality=4)),
+            ("gzip", gzip.decompress, gzip.compress(whole, 9, mtime=0), gzip.compress(whole, 6, mtime=0)),
+        ):
             response = client.get(name, headers={"Accept-Encoding": accepts})
             sent = response.get_data()
             assert response.headers["Content-Encoding"] == accepts and decode(sent) == whole
@@ -81,8 +84,15 @@ def test_the_session_cookie_is_sent_again_only_when_it_changes(auth, client):
 
 def test_the_bench_floor_exists_only_when_the_benchmark_asks(app, client, tmp_path):
     assert client.get("/_bench/floor").status_code == 404
-    bench = create_app({"TESTING": True, "SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path / "b"),
-                        "DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}", "BENCH_FLOOR": True})
+    bench = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "INSTANCE_PATH": str(tmp_path / "b"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}",
+            "BENCH_FLOOR": True,
+        }
+    )
     assert bench.test_client().get("/_bench/floor").get_data() == b"ok"
 
 
@@ -102,8 +112,13 @@ def _offers(volunteer, nights):
     role = Role.get(Role.group == group, Role.name == "Shift Asst")
     start = utcnow().replace(hour=18, minute=0, second=0, microsecond=0)
     for n in range(1, nights + 1):
-        slot = Slot.create(opportunity=opportunity, role=role, starts_at=start + timedelta(days=n),
-                           ends_at=start + timedelta(days=n, hours=3), capacity=2)
+        slot = Slot.create(
+            opportunity=opportunity,
+            role=role,
+            starts_at=start + timedelta(days=n),
+            ends_at=start + timedelta(days=n, hours=3),
+            capacity=2,
+        )
         Registration.create(volunteer=volunteer, slot=slot, status=REGISTERED)
     return opportunity
 
@@ -117,18 +132,22 @@ def test_view_or_cancel_shows_fifty_at_a_time(auth, client, db):
     assert second.count('name="registration"') == 10 and "?page=3" not in second
 
 
-
 def test_history_shows_fifty_at_a_time_and_counts_everything(auth, client, db):
     opportunity = _offers(User.get(User.email == "vera@example.org"), 0)
     role = Role.get(Role.group == opportunity.group, Role.name == "Cook")
     start = utcnow().replace(hour=18, minute=0, second=0, microsecond=0) - timedelta(days=61)
     for n in range(60):
-        slot = Slot.create(opportunity=opportunity, role=role, starts_at=start + timedelta(days=n),
-                           ends_at=start + timedelta(days=n, hours=3), capacity=1)
+        slot = Slot.create(
+            opportunity=opportunity,
+            role=role,
+            starts_at=start + timedelta(days=n),
+            ends_at=start + timedelta(days=n, hours=3),
+            capacity=1,
+        )
         Registration.create(volunteer=User.get(User.email == "vera@example.org"), slot=slot, status=REGISTERED)
     auth.login()
     first = client.get("/portal/history").get_data(as_text=True)
-    assert first.count("<td class=\"num\">") == 50 and "<strong>60</strong> Activities" in first
+    assert first.count('<td class="num">') == 50 and "<strong>60</strong> Activities" in first
     assert "<strong>180</strong> Hours" in first and "?page=2" in first
     second = client.get("/portal/history?page=2").get_data(as_text=True)
-    assert second.count("<td class=\"num\">") == 10 and "?page=3" not in second
+    assert second.count('<td class="num">') == 10 and "?page=3" not in second

@@ -1,11 +1,19 @@
 """The guide's "Logging into CERVIS": the login page, wrong turns, and signing out."""
+
 from conftest import PASSWORD
 
 
 def test_login_page_uses_the_guides_words(client):
     page = client.get("/login").get_data(as_text=True)
-    for words in ("WHC CERVIS Login", "E-mail Address", "Password", "Remember my profile",
-                  "Log in with E-mail", "Don't Know Password / Reset Password", "Contact Us"):
+    for words in (
+        "WHC CERVIS Login",
+        "E-mail Address",
+        "Password",
+        "Remember my profile",
+        "Log in with E-mail",
+        "Don't Know Password / Reset Password",
+        "Contact Us",
+    ):
         assert words in page
 
 

@@ -1,4 +1,5 @@
 """Members: the Training and checks view, each member's qualifications with their state, and its CSV."""
+
 from datetime import date, timedelta
 
 from helpers_rota import member
@@ -32,8 +33,16 @@ def test_leo_sees_every_members_qualifications_with_their_state(auth, client, db
     auth.login(LEO)
     assert "Training and checks" in client.get(f"/leader/groups/{north().id}/members").get_data(as_text=True)
     page = client.get(f"/leader/groups/{north().id}/members/training").get_data(as_text=True)
-    for words in ("Safeguarding", "Shift leader training", "Valid", "Expiring within 60 days", "Expired",
-                  "Waiting to be checked", "Checked until", "Not checked"):
+    for words in (
+        "Safeguarding",
+        "Shift leader training",
+        "Valid",
+        "Expiring within 60 days",
+        "Expired",
+        "Waiting to be checked",
+        "Checked until",
+        "Not checked",
+    ):
         assert words in page, words
     assert "001234567890" not in page
 
@@ -41,20 +50,26 @@ def test_leo_sees_every_members_qualifications_with_their_state(auth, client, db
 def test_filtered_by_qualification_and_state(auth, client, db):
     q = arrange()
     auth.login(LEO)
-    page = client.get(f"/leader/groups/{north().id}/members/training",
-                      query_string={"qualification": q["Safeguarding"].id, "state": "expiring"}).get_data(as_text=True)
+    page = client.get(
+        f"/leader/groups/{north().id}/members/training",
+        query_string={"qualification": q["Safeguarding"].id, "state": "expiring"},
+    ).get_data(as_text=True)
     assert "Lana Member" in page and "Vera Volunteer" not in page and "Quinn Member" not in page
     assert "Shift leader training</th>" not in page
-    missing = client.get(f"/leader/groups/{north().id}/members/training",
-                         query_string={"qualification": q["Safeguarding"].id, "state": "missing"}).get_data(as_text=True)
+    missing = client.get(
+        f"/leader/groups/{north().id}/members/training",
+        query_string={"qualification": q["Safeguarding"].id, "state": "missing"},
+    ).get_data(as_text=True)
     assert "Quinn Member" in missing and "Wes Member" in missing and "Lana Member" not in missing
 
 
 def test_the_csv_has_the_same_rows(auth, client, db):
     q = arrange()
     auth.login(LEO)
-    response = client.get(f"/leader/groups/{north().id}/members/training.csv",
-                          query_string={"qualification": q["Food hygiene level 2"].id})
+    response = client.get(
+        f"/leader/groups/{north().id}/members/training.csv",
+        query_string={"qualification": q["Food hygiene level 2"].id},
+    )
     text = response.get_data(as_text=True)
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     lines = text.lstrip("\ufeff").splitlines()
@@ -84,6 +99,7 @@ def test_the_members_page_says_how_many_proofs_wait_and_the_view_shows_them(auth
 
 def test_an_administrator_reaches_training_and_checks_from_the_person_page(auth, client, db):
     from cervis.models import User
+
     auth.login("ada@example.org")
     vera = User.by_email("vera@example.org")
     page = client.get(f"/admin/people/{vera.id}").get_data(as_text=True)

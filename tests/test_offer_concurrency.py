@@ -1,5 +1,6 @@
 """Many volunteers offering for the same slots at the same moment (the evening the month goes live):
 nothing lost, nothing doubled, no error shown. SQLite file database in WAL with a busy timeout."""
+
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -8,8 +9,7 @@ from conftest import PASSWORD, hashed
 
 from cervis import registering
 from cervis.db import database, is_sqlite, utcnow
-from cervis.models import (Email, Group, Membership, Opportunity, Registration, RegistrationEvent,
-                           Role, Slot, User)
+from cervis.models import Email, Group, Membership, Opportunity, Registration, RegistrationEvent, Role, Slot, User
 
 THREADS = 8
 VOLUNTEERS_PER_THREAD = 3
@@ -26,14 +26,24 @@ def _arrange(app):
         opp = Opportunity.create(group=north, name="Launch Night", live_from=utcnow() - timedelta(days=1))
         start = utcnow().replace(second=0, microsecond=0) + timedelta(days=1)
         roles = list(Role.select().where(Role.group == north))
-        slot_ids = [Slot.create(opportunity=opp, role=roles[i % len(roles)],
-                                starts_at=start + timedelta(hours=i // len(roles)),
-                                ends_at=start + timedelta(hours=3 + i // len(roles)), capacity=2).id
-                    for i in range(SLOTS)]
+        slot_ids = [
+            Slot.create(
+                opportunity=opp,
+                role=roles[i % len(roles)],
+                starts_at=start + timedelta(hours=i // len(roles)),
+                ends_at=start + timedelta(hours=3 + i // len(roles)),
+                capacity=2,
+            ).id
+            for i in range(SLOTS)
+        ]
         people = []
         for n in range(THREADS * VOLUNTEERS_PER_THREAD):
-            user = User.create(email=f"rush{n}@example.org", first_name=f"Rush{n}",
-                               password_hash=hashed(PASSWORD), verified_generation=1)
+            user = User.create(
+                email=f"rush{n}@example.org",
+                first_name=f"Rush{n}",
+                password_hash=hashed(PASSWORD),
+                verified_generation=1,
+            )
             Membership.create(user=user, group=north)
             people.append(user.id)
         return opp.id, slot_ids, people
@@ -61,14 +71,18 @@ def _run(workers):
 
 def _check(app, people, slot_ids, saved_count):
     with app.app_context(), database.connection_context():
-        rows = list(Registration.select(Registration.volunteer, Registration.slot)
-                    .where(Registration.volunteer.in_(people)).tuples())
+        rows = list(
+            Registration.select(Registration.volunteer, Registration.slot)
+            .where(Registration.volunteer.in_(people))
+            .tuples()
+        )
         expected = {(p, s) for p in people for s in slot_ids}
         assert set(rows) == expected  # nothing lost
         assert len(rows) == len(expected)  # nothing doubled
         assert saved_count == len(expected)  # each offer saved exactly once, by one of its threads
-        assert RegistrationEvent.select().join(Registration).where(
-            Registration.volunteer.in_(people)).count() == len(expected)
+        assert RegistrationEvent.select().join(Registration).where(Registration.volunteer.in_(people)).count() == len(
+            expected
+        )
         acks = Counter(e.user_id for e in Email.select().where(Email.kind == "offer-acknowledgement"))
         assert acks == {p: 1 for p in people}  # one e-mail each, from whichever thread saved
 
@@ -87,6 +101,7 @@ def test_eight_threads_offering_the_same_slots_through_offer_lose_and_double_not
                     result = registering.offer(volunteer, volunteer, slot_ids, note="rush")
                     with lock:
                         saved.extend(result.saved)
+
         return work
 
     # Every volunteer is offered by two threads at once: the second finds the first's rows.
@@ -112,6 +127,7 @@ def test_eight_volunteers_pressing_register_at_once_through_the_pages(app):
             for _ in range(times):
                 form = {"volunteer": volunteer_id, "opportunity": opp_id, "slot": slot_ids}
                 answers.append(client.post("/portal/signup/slots", data=form).status_code)
+
         return work
 
     assert _run([press(c, p) for c, p in zip(clients, people)]) == []

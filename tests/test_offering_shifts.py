@@ -1,22 +1,48 @@
 """The guide's "Offering Shifts": Sign up / Apply for an Upcoming Opportunity, Step 1 to "Register"."""
+
 import re
 from datetime import date, timedelta
 
 from conftest import emails_to
 import pytest
-from helpers_offering import (HTMX, family_member, fill, has_box, local, member, offers_of,
-                              opportunity, person, plug_in, register_form, slot, slot_of,
-                              slots_page, stop_clock, text)
+from helpers_offering import (
+    HTMX,
+    family_member,
+    fill,
+    has_box,
+    local,
+    member,
+    offers_of,
+    opportunity,
+    person,
+    plug_in,
+    register_form,
+    slot,
+    slot_of,
+    slots_page,
+    stop_clock,
+    text,
+)
 
 from cervis import cancellation
-from cervis.models import (CANCELLED, PENDING, REGISTERED, InterestCategory, OpportunityInterest,
-                           OpportunityUnlock, Registration, RegistrationEvent)
+from cervis.models import (
+    CANCELLED,
+    PENDING,
+    REGISTERED,
+    InterestCategory,
+    OpportunityInterest,
+    OpportunityUnlock,
+    Registration,
+    RegistrationEvent,
+)
 
 VERA = "vera@example.org"
 SUBMITTED = "Registration Request Submitted Successfully."
-GUIDE_TEXT = ('Please check your E-mail for additional details. If you would like to sign up for an '
-              'additional opportunity, please select one from the "Select an Available Opportunity" '
-              'section below or click "Portal Home" for more options.')
+GUIDE_TEXT = (
+    "Please check your E-mail for additional details. If you would like to sign up for an "
+    'additional opportunity, please select one from the "Select an Available Opportunity" '
+    'section below or click "Portal Home" for more options.'
+)
 OCT_9, OCT_16 = date(2025, 10, 9), date(2025, 10, 16)
 
 
@@ -26,6 +52,7 @@ def clock(monkeypatch):
 
 
 # Step 1 and Step 2 --------------------------------------------------------------------------------
+
 
 def test_portal_home_links_to_sign_up(auth, client, clock):
     auth.login()
@@ -42,14 +69,19 @@ def test_signup_page_shows_step_1_and_the_opportunities_of_my_groups(auth, clien
     assert "WHC Opportunity Registration" in page
     assert "Step 1: Select a Volunteer" in page
     assert re.search(r'<option value="\d+" selected>Vera Volunteer</option>', page)
-    for words in ("Show Opportunity Calendar", "Use Private Registration Code",
-                  "Search Opportunities by Interest, Location, Date or Keyword",
-                  "Step 2: Select an Available Opportunity Below", "Plug-In",
-                  "Oct 9 - Nov 27, 2025 (Multiple Shifts Available)", "Wycombe Homeless Connection",
-                  "Click here to learn more (Optional)",
-                  "Step 2a: (Optional) Include a note about this registration",
-                  "Step 3: Click here to choose time slot(s) and sign up for this event",
-                  "Choose time slot(s) and sign up for the selected event"):
+    for words in (
+        "Show Opportunity Calendar",
+        "Use Private Registration Code",
+        "Search Opportunities by Interest, Location, Date or Keyword",
+        "Step 2: Select an Available Opportunity Below",
+        "Plug-In",
+        "Oct 9 - Nov 27, 2025 (Multiple Shifts Available)",
+        "Wycombe Homeless Connection",
+        "Click here to learn more (Optional)",
+        "Step 2a: (Optional) Include a note about this registration",
+        "Step 3: Click here to choose time slot(s) and sign up for this event",
+        "Choose time slot(s) and sign up for the selected event",
+    ):
         assert words in page
     # 8 Thursdays x (1 + 2 + 2 + 1) spots, less the Cook already registered on Oct 9.
     assert "47 Available" in page
@@ -81,6 +113,7 @@ def test_learn_more_opens_in_place_and_as_a_page(auth, client, db, clock):
 
 
 # "Select an Available Slot Below" -----------------------------------------------------------------
+
 
 def test_slot_table_shows_full_and_closed_slots_without_a_box(auth, client, db, clock):
     plug = plug_in()
@@ -122,8 +155,10 @@ def test_slot_table_loads_in_place_with_htmx_and_as_a_page(auth, client, db, clo
     page = text(slots_page(client, person(VERA), plug))
     assert "<html" in page and 'method="post" action="/portal/signup/slots"' in page
     # The Step 3 button names its opportunity and carries that opportunity's note.
-    chosen = client.get("/portal/signup/slots", query_string={
-        "volunteer": person(VERA).id, "choose": plug.id, f"note_{plug.id}": "Happy to cook"})
+    chosen = client.get(
+        "/portal/signup/slots",
+        query_string={"volunteer": person(VERA).id, "choose": plug.id, f"note_{plug.id}": "Happy to cook"},
+    )
     assert "Happy to cook</textarea>" in text(chosen)
 
 
@@ -151,6 +186,7 @@ def test_select_all_is_our_own_deferred_script_and_the_page_has_no_inline_code(a
 
 # "Register" ---------------------------------------------------------------------------------------
 
+
 def test_volunteer_offers_two_slots_and_gets_one_email(auth, client, db, clock):
     plug = plug_in()
     vera = person(VERA)
@@ -174,8 +210,7 @@ def test_volunteer_offers_two_slots_and_gets_one_email(auth, client, db, clock):
     assert "Shift Asst" in email.body_text and "Reserve" in email.body_text
     links = re.findall(r"http://localhost/portal/cancel/\S+", email.body_text)
     assert len(set(links)) == 2
-    assert {cancellation.registration_from_token(link.rsplit("/", 1)[1]).id for link in links} == {
-        o.id for o in offers}
+    assert {cancellation.registration_from_token(link.rsplit("/", 1)[1]).id for link in links} == {o.id for o in offers}
     assert email.body_html.count(">Cancel Registration</a>") == 2
 
 
@@ -187,8 +222,9 @@ def test_register_with_htmx_answers_the_table_and_the_green_banner(auth, client,
     page = text(response)
     assert response.status_code == 200 and "<html" not in page
     assert 'id="banners"' in page and 'hx-swap-oob="true"' in page and SUBMITTED in page
-    assert re.search(r'<span class="status">Pending</span>\s*</td>\s*<td>Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM Cook',
-                     page)
+    assert re.search(
+        r'<span class="status">Pending</span>\s*</td>\s*<td>Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM Cook', page
+    )
     assert not has_box(page, chosen)
     assert len(emails_to(VERA, "offer-acknowledgement")) == 1
 
@@ -213,8 +249,7 @@ def test_slot_filled_while_choosing_is_named_and_the_others_are_saved(auth, clie
     auth.login()
     assert has_box(text(slots_page(client, vera, plug)), cook)
     fill(cook)  # a leader accepted someone else while Vera was choosing
-    response = client.post("/portal/signup/slots", data=register_form(vera, plug, [cook, asst]),
-                           follow_redirects=True)
+    response = client.post("/portal/signup/slots", data=register_form(vera, plug, [cook, asst]), follow_redirects=True)
     page = text(response)
     assert "banner-error" in page
     assert "Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM Cook (Full)" in page
@@ -268,6 +303,7 @@ def test_offering_the_same_slot_twice_keeps_one_row_and_a_cancelled_offer_reopen
 
 
 # Who may offer for what ---------------------------------------------------------------------------
+
 
 def test_crafted_post_for_another_groups_slot_is_refused(auth, client, db, clock):
     plug, south = plug_in(), opportunity("Southside Shelter", "Southside")
@@ -357,8 +393,9 @@ def test_minimum_age_is_checked_on_the_day_of_each_slot(auth, client, db, clock)
     page = text(slots_page(client, amy, plug))
     assert not has_box(page, young) and has_box(page, old_enough)
     assert "Age 16+" in page and "Volunteers must be 16 or over on the day of this slot." in page
-    response = client.post("/portal/signup/slots", data=register_form(amy, plug, [young, old_enough]),
-                           follow_redirects=True)
+    response = client.post(
+        "/portal/signup/slots", data=register_form(amy, plug, [young, old_enough]), follow_redirects=True
+    )
     assert "Volunteers must be 16 or over" in text(response)
     assert [o.slot_id for o in offers_of(amy)] == [old_enough.id]
     # No birth date: the age is unknown, so no offer until it is added to the profile.
@@ -370,6 +407,7 @@ def test_minimum_age_is_checked_on_the_day_of_each_slot(auth, client, db, clock)
 
 # The finders --------------------------------------------------------------------------------------
 
+
 def test_calendar_shows_the_month_and_links_each_day_to_its_slots(auth, client, db, clock):
     plug = plug_in()
     vera = person(VERA)
@@ -378,8 +416,7 @@ def test_calendar_shows_the_month_and_links_each_day_to_its_slots(auth, client, 
     assert "Opportunity Calendar: October 2025" in page and "November 2025 &gt;" in page
     day_link = f"/portal/signup/slots?volunteer={vera.id}&amp;opportunity={plug.id}&amp;day=2025-10-16"
     assert f'href="{day_link}"' in page and "Plug-In: 4 slots" in page
-    november = text(client.get("/portal/signup/calendar", query_string={"volunteer": vera.id,
-                                                                         "month": "2025-11"}))
+    november = text(client.get("/portal/signup/calendar", query_string={"volunteer": vera.id, "month": "2025-11"}))
     assert "day=2025-11-27" in november and "day=2025-10-16" not in november
     one_day = text(slots_page(client, vera, plug, day="2025-10-16"))
     assert "Thu, Oct 16, 2025" in one_day and "Thu, Oct 9, 2025" not in one_day
@@ -408,12 +445,14 @@ def test_search_by_interest_location_date_and_keyword(auth, client, db, clock):
     assert "Please enter the date" in text(client.get("/portal/signup", query_string={"date": "31/02"}))
     form = text(client.get("/portal/signup/search", headers=HTMX))
     assert 'hx-target="#opportunities"' in form and "Southside" not in form  # only Vera's locations
-    results = text(client.get("/portal/signup", query_string={"q": "hall"},
-                              headers={**HTMX, "HX-Target": "opportunities"}))
+    results = text(
+        client.get("/portal/signup", query_string={"q": "hall"}, headers={**HTMX, "HX-Target": "opportunities"})
+    )
     assert "<html" not in results and "Breakfast Club" in results and "Plug-In" not in results
 
 
 # Time --------------------------------------------------------------------------------------------
+
 
 def test_night_shift_across_the_clock_change_shows_local_times_and_counts_13_hours(auth, client, db, clock):
     # Europe/London goes back an hour at 01:00 UTC on Sunday Oct 25, 2026.
@@ -434,16 +473,24 @@ def test_night_shift_across_the_clock_change_shows_local_times_and_counts_13_hou
 
 # On a phone: one of each button and note box, the slot table grouped by date -------------------
 
+
 def test_step_3_shows_one_note_box_and_the_slot_table_sends_it(auth, client, db, clock):
     plug = plug_in()
     auth.login()
-    chosen = client.get("/portal/signup/slots", headers=HTMX, query_string={
-        "volunteer": person(VERA).id, "choose": plug.id, f"note_{plug.id}": "Happy to cook"})
+    chosen = client.get(
+        "/portal/signup/slots",
+        headers=HTMX,
+        query_string={"volunteer": person(VERA).id, "choose": plug.id, f"note_{plug.id}": "Happy to cook"},
+    )
     page = text(chosen)
     # Step 2a's box is above, on the sign-up page: the table sends it, and has none of its own.
     assert "Step 2a" not in page and f'hx-include="#note-{plug.id}"' in page
-    form = {"volunteer": person(VERA).id, "opportunity": plug.id, f"note_{plug.id}": "Happy to cook",
-            "slot": [slot_of(plug, OCT_9, "Reserve").id]}
+    form = {
+        "volunteer": person(VERA).id,
+        "opportunity": plug.id,
+        f"note_{plug.id}": "Happy to cook",
+        "slot": [slot_of(plug, OCT_9, "Reserve").id],
+    }
     assert "Step 2a" not in text(client.post("/portal/signup/slots", data=form, headers=HTMX))
     assert offers_of(person(VERA))[0].note == "Happy to cook"
 
@@ -464,8 +511,13 @@ def test_slot_table_groups_the_slots_under_their_dates_with_the_role_on_its_own(
     page = slots_page(client, person(VERA), plug).get_data(as_text=True)  # the markup, not text()'s words
     assert page.count('<tr class="day-heading">') == 2
     assert '<th colspan="3" scope="rowgroup">Thu, Oct 9, 2025</th>' in page
-    assert ('<span class="day">Thu, Oct 9, 2025 - </span><span class="time"><span>6:00 PM</span> to '
-            '<span>9:00 PM</span></span> <span class="role">Cook</span>') in page
-    assert re.search(r'<button type="submit" class="primary">Register<span class="picked" aria-hidden="true">'
-                     r'</span></button>', page)
+    assert (
+        '<span class="day">Thu, Oct 9, 2025 - </span><span class="time"><span>6:00 PM</span> to '
+        '<span>9:00 PM</span></span> <span class="role">Cook</span>'
+    ) in page
+    assert re.search(
+        r'<button type="submit" class="primary">Register<span class="picked" aria-hidden="true">'
+        r"</span></button>",
+        page,
+    )
     assert re.search(r'<script src="/static/slot-count\.[0-9a-f]{10}\.js" defer></script>', page)

@@ -1,5 +1,6 @@
 """Each action says its answer once, where the person is looking (cervis/htmx.py): beside the
 control that was pressed, never again in the banner above the page, with or without JavaScript."""
+
 import html
 import re
 from pathlib import Path
@@ -40,17 +41,22 @@ def test_closing_a_slot_and_recording_service_say_their_answers_once_without_jav
     assert said(page, "Slot closed") == 1
     auth.logout()
     auth.login("vera@example.org")
-    page = client.post("/portal/service", data={"day": "2024-02-01", "hours": "2", "group": opp.group_id,
-                                                "description": "Sorted the clothes store"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        "/portal/service",
+        data={"day": "2024-02-01", "hours": "2", "group": opp.group_id, "description": "Sorted the clothes store"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert said(page, "has been recorded") == 1
 
 
 def test_an_answer_whose_page_has_no_place_for_it_stays_in_the_top_banner(auth, client, db):
     offer(user("vera@example.org"), night(4, "SL"), status=REGISTERED)
     auth.login("leo@example.org")
-    page = client.post(f"/leader/groups/{opportunity().group_id}/edit",
-                       data={"name": "Northside", "description": ""}, follow_redirects=True)
+    page = client.post(
+        f"/leader/groups/{opportunity().group_id}/edit",
+        data={"name": "Northside", "description": ""},
+        follow_redirects=True,
+    )
     text = page.get_data(as_text=True)
     assert said(text, "The group's details have been updated.") == 1
     banner = re.search(r'<div class="banner banner-success"[^>]*>The group', text).group(0)

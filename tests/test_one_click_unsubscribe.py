@@ -1,5 +1,6 @@
 """One-click unsubscribe (RFC 8058): the bulk emails carry it, a POST with no log-in switches the
 group's announcements off, a GET asks first, and the profile switches them back on."""
+
 import re
 from datetime import timedelta
 
@@ -38,6 +39,7 @@ def test_a_tampered_link_is_refused(app, db):
 
 def test_an_email_about_a_volunteers_own_account_has_no_unsubscribe(app, db):
     from cervis import emails
+
     vera = User.get(User.email == "vera@example.org")
     mail = emails.to_user("password-changed", vera)
     msg = outbox.build_message(mail, Organisation.current())
@@ -54,13 +56,20 @@ def test_the_announcement_shows_its_unsubscribe_link_in_text_and_html(app, db):
 
 def _message_members(client, subject="Thank you", to=("vera@example.org",)):
     north = Group.get(Group.name == "Northside")
-    return client.post(f"/leader/groups/{north.id}/message", data={
-        "action": "send", "volunteer": [str(User.by_email(a).id) for a in to], "subject": subject,
-        "message": "Thank you all for last week."})
+    return client.post(
+        f"/leader/groups/{north.id}/message",
+        data={
+            "action": "send",
+            "volunteer": [str(User.by_email(a).id) for a in to],
+            "subject": subject,
+            "message": "Thank you all for last week.",
+        },
+    )
 
 
 def test_a_leaders_message_to_members_carries_one_click_unsubscribe_for_that_groups_messages(auth, client, db):
     from cervis.models import LeaderMessageOptOut
+
     auth.login("leo@example.org")
     _message_members(client)
     vera = User.by_email("vera@example.org")
@@ -83,23 +92,32 @@ def test_a_leaders_message_to_members_carries_one_click_unsubscribe_for_that_gro
     assert "Stopped this group's messages, so they will not get it: Vera Volunteer." in compose
     _message_members(client, "Next week", to=("vera@example.org", "leo@example.org"))
     assert [e.subject for e in Email.select().where(Email.user == vera, Email.kind == "leader-message")] == [
-        "Thank you"]
+        "Thank you"
+    ]
 
 
 def test_a_leaders_message_to_those_registered_on_a_date_is_about_their_shift_and_always_goes(auth, client, db):
     from datetime import datetime
     from cervis.db import utcnow
     from cervis.models import REGISTERED, LeaderMessageOptOut, Opportunity, Registration, Role, Slot
+
     north, vera = Group.get(Group.name == "Northside"), User.by_email("vera@example.org")
     LeaderMessageOptOut.create(user=vera, group=north)
     opp = Opportunity.create(group=north, name="Night Shelter", live_from=utcnow() - timedelta(days=9))
     start = datetime.combine(utcnow().date() + timedelta(days=3), datetime.min.time()) + timedelta(hours=19)
-    slot = Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == "Cook"),
-                       starts_at=start, ends_at=start + timedelta(hours=12), capacity=2)
+    slot = Slot.create(
+        opportunity=opp,
+        role=Role.get(Role.group == north, Role.name == "Cook"),
+        starts_at=start,
+        ends_at=start + timedelta(hours=12),
+        capacity=2,
+    )
     Registration.create(volunteer=vera, slot=slot, status=REGISTERED)
     auth.login("leo@example.org")
-    client.post(f"/leader/opportunities/{opp.id}/dates/{start.date().isoformat()}/message", data={
-        "action": "send", "volunteer": [str(vera.id)], "subject": "Tonight", "message": "Doors at 7."})
+    client.post(
+        f"/leader/opportunities/{opp.id}/dates/{start.date().isoformat()}/message",
+        data={"action": "send", "volunteer": [str(vera.id)], "subject": "Tonight", "message": "Doors at 7."},
+    )
     mail = Email.get(Email.user == vera, Email.kind == "leader-message")
     msg = outbox.build_message(mail, Organisation.current())
     assert "List-Unsubscribe" not in msg and "unsubscribe" not in mail.body_text.lower()
@@ -107,15 +125,22 @@ def test_a_leaders_message_to_those_registered_on_a_date_is_about_their_shift_an
 
 def test_the_volunteer_switches_leaders_messages_back_on_in_their_profile(auth, client, db):
     from cervis.models import LeaderMessageOptOut
+
     north, vera = Group.get(Group.name == "Northside"), User.by_email("vera@example.org")
     LeaderMessageOptOut.create(user=vera, group=north)
     auth.login()
     page = client.get("/portal/profile").text
     assert f'name="messages" value="{north.id}">' in page  # shown, unticked
     assert f'name="group" value="{north.id}" checked' in page
-    response = client.post("/portal/profile/announcements", data={
-        "shown": str(north.id), "group": str(north.id), "shown_messages": str(north.id),
-        "messages": str(north.id)})
+    response = client.post(
+        "/portal/profile/announcements",
+        data={
+            "shown": str(north.id),
+            "group": str(north.id),
+            "shown_messages": str(north.id),
+            "messages": str(north.id),
+        },
+    )
     assert response.status_code == 303
     assert not LeaderMessageOptOut.select().exists() and not AnnouncementOptOut.select().exists()
     # A form from before this choice existed (no shown_messages) leaves leaders' messages alone.

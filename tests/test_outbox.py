@@ -1,4 +1,5 @@
 """The outbox: every email is sent once, by the scheduler, never in a request."""
+
 import email
 import email.policy
 import smtplib
@@ -118,6 +119,7 @@ def test_failed_email_can_be_sent_again(vera, folder, monkeypatch):
 
 class FakeSMTP:
     """Stands in for smtplib.SMTP and records what would have gone out."""
+
     sent, logins, refuse = [], [], None
 
     def __init__(self, host, port, timeout=None):
@@ -144,8 +146,9 @@ class FakeSMTP:
 
 @pytest.fixture
 def smtp(app, monkeypatch):
-    app.config.update(MAIL_SERVER="smtp.example.org", MAIL_PORT=2525, MAIL_USERNAME="cervis",
-                      MAIL_PASSWORD="app password")
+    app.config.update(
+        MAIL_SERVER="smtp.example.org", MAIL_PORT=2525, MAIL_USERNAME="cervis", MAIL_PASSWORD="app password"
+    )
     FakeSMTP.sent, FakeSMTP.logins, FakeSMTP.refuse = [], [], None
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     return FakeSMTP
@@ -208,6 +211,7 @@ def test_scheduler_job_forgets_old_failed_log_ins(app):
 
 # The scheduler runs in the serving process only, and in one process only.
 
+
 @pytest.fixture
 def started(monkeypatch):
     calls = []
@@ -242,8 +246,10 @@ def test_scheduler_starts_under_flask_run_and_a_wsgi_server(app, started, monkey
     assert len(started) == 2
 
 
-@pytest.mark.skipif(on_postgresql(), reason="a file lock beside SQLite; PostgreSQL's advisory lock is "
-                    "tested in test_database_portability.py")
+@pytest.mark.skipif(
+    on_postgresql(),
+    reason="a file lock beside SQLite; PostgreSQL's advisory lock is tested in test_database_portability.py",
+)
 def test_only_one_scheduler_lock_per_instance_folder(app):
     first, second = scheduler.SchedulerLock(app), scheduler.SchedulerLock(app)
     assert first.acquire() is True

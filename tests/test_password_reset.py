@@ -1,4 +1,5 @@
 """The guide's "Don't Know Password / Reset Password": a temporary password by e-mail."""
+
 import re
 from datetime import timedelta
 
@@ -26,9 +27,15 @@ def vera(db):
 
 def test_reset_page_uses_the_guides_words(client):
     page = client.get("/reset").get_data(as_text=True)
-    for words in ("WHC CERVIS Password Reset", "E-mail:", "First Name:", "E-mail Temporary Password",
-                  "Back to CERVIS Login", "Contact Us",
-                  "please enter your E-mail address and first name below"):
+    for words in (
+        "WHC CERVIS Password Reset",
+        "E-mail:",
+        "First Name:",
+        "E-mail Temporary Password",
+        "Back to CERVIS Login",
+        "Contact Us",
+        "please enter your E-mail address and first name below",
+    ):
         assert words in page
 
 
@@ -55,8 +62,7 @@ def test_first_name_matches_whatever_the_capitals_and_spaces(client):
 
 def test_reset_page_answers_the_same_whether_or_not_they_matched(client, db):
     answers = []
-    for email, first in (("vera@example.org", "Vera"), ("vera@example.org", "Vanessa"),
-                         ("nobody@example.org", "Vera")):
+    for email, first in (("vera@example.org", "Vera"), ("vera@example.org", "Vanessa"), ("nobody@example.org", "Vera")):
         response = ask_for_reset(client, email, first)
         login_page = client.get("/login").get_data(as_text=True)
         answers.append((response.status_code, response.headers["Location"], SAME_ANSWER in login_page))
@@ -84,8 +90,7 @@ def test_temporary_password_works_only_once(client, auth, db):
 
 
 def test_expired_temporary_password_is_refused(auth, db):
-    User.update(temp_password_expires=utcnow() - timedelta(seconds=1)).where(
-        User.email == "nia@example.org").execute()
+    User.update(temp_password_expires=utcnow() - timedelta(seconds=1)).where(User.email == "nia@example.org").execute()
     response = auth.login("nia@example.org", TEMP)
     assert response.status_code == 401
     assert "The e-mail address or password is not right." in response.get_data(as_text=True)
@@ -140,6 +145,7 @@ def test_reset_is_limited_per_address(client, db):
 
 
 # The link in the e-mail: mail scanners open links before people do, so opening it uses nothing up.
+
 
 def test_email_link_opens_change_password_without_using_anything_up(client, auth, db):
     ask_for_reset(client)
@@ -199,8 +205,7 @@ def test_tampered_or_expired_link_is_refused(client, db):
     ask_for_reset(client)
     link = link_in(emails_to("vera@example.org", "temporary-password")[0])
     assert client.get(link[:-3] + "abc").status_code == 302
-    User.update(temp_password_expires=utcnow() - timedelta(seconds=1)).where(
-        User.email == "vera@example.org").execute()
+    User.update(temp_password_expires=utcnow() - timedelta(seconds=1)).where(User.email == "vera@example.org").execute()
     assert client.get(link).status_code == 302
     assert client.post(link, data={"new_password": NEW, "confirm": NEW}).status_code == 302
     assert passwords.verify_password(vera(db).password_hash, PASSWORD)

@@ -1,6 +1,7 @@
 """Data that must not change: cancelling an opportunity cancels only the slots that have not
 started; deleting or editing a started slot, or a role its slots use, is refused beside the
 control, and the hours, attendance and history of past nights stay as they were."""
+
 from datetime import timedelta
 
 from conftest import emails_to
@@ -79,6 +80,8 @@ def test_a_role_that_past_nights_used_keeps_its_name_and_kind(auth, client, db):
     answer = client.post(url, data={"name": "Chef", "default_capacity": "1", "position": str(role.position)})
     assert answer.status_code == 400 and "Slots that have started use this role" in answer.get_data(as_text=True)
     assert Role.get_by_id(role.id).name == "Cook"
-    assert client.post(url, data={"name": "Cook", "default_capacity": "3",
-                                  "position": str(role.position)}).status_code == 303
+    assert (
+        client.post(url, data={"name": "Cook", "default_capacity": "3", "position": str(role.position)}).status_code
+        == 303
+    )
     assert Role.get_by_id(role.id).default_capacity == 3

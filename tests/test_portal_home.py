@@ -1,5 +1,6 @@
 """Small things a volunteer reads on a phone: "Days" on Portal Home reads "Today", a number or "None booked";
 the emails name the meeting venue above its address, once."""
+
 from datetime import timedelta
 
 from helpers_rota import opportunity, user
@@ -11,14 +12,19 @@ from cervis.models import PENDING, REGISTERED, Registration, Role, Slot
 def booked_in(hours_ahead, status=REGISTERED):
     opp = opportunity()
     starts = utcnow() + timedelta(hours=hours_ahead)
-    slot = Slot.create(opportunity=opp, role=Role.get(Role.group == opp.group, Role.name == "Cook"),
-                       starts_at=starts, ends_at=starts + timedelta(hours=1), capacity=1)
+    slot = Slot.create(
+        opportunity=opp,
+        role=Role.get(Role.group == opp.group, Role.name == "Cook"),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        capacity=1,
+    )
     Registration.create(volunteer=user("vera@example.org"), slot=slot, status=status)
 
 
 def days_box(client):
     page = client.get("/portal/").get_data(as_text=True)
-    return page[page.index('class="counters"'):page.index("counters-caption")]
+    return page[page.index('class="counters"') : page.index("counters-caption")]
 
 
 def test_days_reads_none_booked_when_no_shift_is_confirmed(auth, client, db):

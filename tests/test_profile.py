@@ -1,4 +1,5 @@
 """The guide's "Logging in for the First Time" profile step, and "How do I update my details in CERVIS?"."""
+
 import re
 from datetime import timedelta
 
@@ -7,8 +8,7 @@ import pytest
 from conftest import PASSWORD, TEMP, hashed
 from helpers_profile import fill_profile, ids
 from cervis.db import utcnow
-from cervis.models import (Allergen, AuditLog, Group, Membership, Organisation, PlaceOfWorship,
-                           Profile, User)
+from cervis.models import Allergen, AuditLog, Group, Membership, Organisation, PlaceOfWorship, Profile, User
 from helpers_profile import valid_profile
 
 NEW_PASSWORD = "Lantern Quietly Mended 42"
@@ -55,8 +55,13 @@ def test_first_login_goes_from_password_to_profile_and_verifies(auth, client, db
 
 
 def test_volunteer_who_already_changed_password_is_still_asked_for_the_profile(auth, client, db):
-    User.create(email="pat@example.org", first_name="Pat", last_name="Prepared",
-                password_hash=hashed(PASSWORD), verified_generation=0)
+    User.create(
+        email="pat@example.org",
+        first_name="Pat",
+        last_name="Prepared",
+        password_hash=hashed(PASSWORD),
+        verified_generation=0,
+    )
     assert auth.login("pat@example.org").status_code == 303
     assert client.get("/portal/").headers["Location"].split("#")[0].endswith("/portal/profile")
     assert client.get("/leader/").headers["Location"].split("#")[0].endswith("/portal/profile")
@@ -78,15 +83,26 @@ def test_profile_form_uses_the_guides_words(auth, client, db):
     PlaceOfWorship.create(name="Abundant Life Family Church, High Wycombe", position=10)
     login_as_new_volunteer(auth, client)
     page = client.get("/portal/profile").get_data(as_text=True)
-    for words in ("Volunteer Allergies and Intolerances:", "Allergies and Intolerances",
-                  "I Would Like to Receive WHC Supporter postal mailings:*",
-                  "I Would Like to Receive WHC Supporter E-mails:*",
-                  "Volunteer Places of worship:", "Places of worship", "Linked to Supporting Organisation:*",
-                  "Volunteer Birth Date:*",
-                  "I have read, understand, and accept the following terms &amp; conditions:",
-                  "WHC Privacy Policy for Volunteers", "Click here to view", "Preferred Frequency of Volunteering:*",
-                  "Mobile Phone:*", "Emergency Contact Name:*", "Postcode:*", "Celery", "Sulphites",
-                  'class="checks"'):
+    for words in (
+        "Volunteer Allergies and Intolerances:",
+        "Allergies and Intolerances",
+        "I Would Like to Receive WHC Supporter postal mailings:*",
+        "I Would Like to Receive WHC Supporter E-mails:*",
+        "Volunteer Places of worship:",
+        "Places of worship",
+        "Linked to Supporting Organisation:*",
+        "Volunteer Birth Date:*",
+        "I have read, understand, and accept the following terms &amp; conditions:",
+        "WHC Privacy Policy for Volunteers",
+        "Click here to view",
+        "Preferred Frequency of Volunteering:*",
+        "Mobile Phone:*",
+        "Emergency Contact Name:*",
+        "Postcode:*",
+        "Celery",
+        "Sulphites",
+        'class="checks"',
+    ):
         assert words in page, words
     # Starred answers come first, with their "*" as in the guide.
     assert page.index("*I don&#39;t belong to a place of worship") < page.index("Abundant Life Family Church")
@@ -98,24 +114,46 @@ def test_profile_form_uses_the_guides_words(auth, client, db):
 
 def test_missing_required_fields_each_get_a_message_and_keep_what_was_typed(auth, client, db):
     login_as_new_volunteer(auth, client)
-    response = client.post("/portal/profile", data=valid_profile(
-        groups=None, frequency="0", mobile="", address="", postcode="", emergency_name="",
-        emergency_phone="07700 900456", postal_mailings="", supporter_emails="", linked_organisation="",
-        accept_terms=None, accept_privacy=None, allergens=ids(Allergen, "Milk", "Sesame")))
+    response = client.post(
+        "/portal/profile",
+        data=valid_profile(
+            groups=None,
+            frequency="0",
+            mobile="",
+            address="",
+            postcode="",
+            emergency_name="",
+            emergency_phone="07700 900456",
+            postal_mailings="",
+            supporter_emails="",
+            linked_organisation="",
+            accept_terms=None,
+            accept_privacy=None,
+            allergens=ids(Allergen, "Milk", "Sesame"),
+        ),
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    for message in ("Please tick at least one group to join.",
-                    "Please select how often you would like to volunteer.",
-                    "Please enter your mobile phone number.", "Please enter your address.",
-                    "Please enter your postcode.",
-                    "Please enter the name of someone we can call in an emergency.",
-                    "Please accept the terms &amp; conditions.", "Please accept the privacy policy."):
+    for message in (
+        "Please tick at least one group to join.",
+        "Please select how often you would like to volunteer.",
+        "Please enter your mobile phone number.",
+        "Please enter your address.",
+        "Please enter your postcode.",
+        "Please enter the name of someone we can call in an emergency.",
+        "Please accept the terms &amp; conditions.",
+        "Please accept the privacy policy.",
+    ):
         assert message in page, message
     assert page.count("Please select Yes or No.") == 6  # beside each field, and in the summary above
-    summary = page[page.index('class="banner banner-error error-summary"'):page.index("Fields marked * are required")]
+    summary = page[page.index('class="banner banner-error error-summary"') : page.index("Fields marked * are required")]
     assert "11 fields need attention" in summary
-    for link in ('href="#mobile">Mobile Phone: Please enter your mobile phone number.',
-                 'href="#accept_privacy">', 'href="#postal_mailings">', 'href="#groups-'):
+    for link in (
+        'href="#mobile">Mobile Phone: Please enter your mobile phone number.',
+        'href="#accept_privacy">',
+        'href="#postal_mailings">',
+        'href="#groups-',
+    ):
         assert link in summary, link
     # What was typed stays.
     assert 'value="07700 900456"' in page
@@ -127,15 +165,17 @@ def test_missing_required_fields_each_get_a_message_and_keep_what_was_typed(auth
     assert not Profile.select().join(User).where(User.email == "nia@example.org").exists()
 
 
-@pytest.mark.parametrize("month, day, year, message", [
-    ("1", "1", "1875", "January 01 1875 is only where the list starts"),
-    ("2", "31", "1990", "February 31 1990 is not a real date"),
-    ("6", "1", "1899", "Please select a birth year from 1900 onwards."),
-])
+@pytest.mark.parametrize(
+    "month, day, year, message",
+    [
+        ("1", "1", "1875", "January 01 1875 is only where the list starts"),
+        ("2", "31", "1990", "February 31 1990 is not a real date"),
+        ("6", "1", "1899", "Please select a birth year from 1900 onwards."),
+    ],
+)
 def test_birth_date_must_be_a_real_one(auth, client, db, month, day, year, message):
     login_as_new_volunteer(auth, client)
-    response = client.post("/portal/profile", data=valid_profile(birth_month=month, birth_day=day,
-                                                                 birth_year=year))
+    response = client.post("/portal/profile", data=valid_profile(birth_month=month, birth_day=day, birth_year=year))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert message in page
@@ -145,8 +185,10 @@ def test_birth_date_must_be_a_real_one(auth, client, db, month, day, year, messa
 def test_birth_date_in_the_future_is_rejected(auth, client, db):
     tomorrow = (utcnow() + timedelta(days=2)).date()
     login_as_new_volunteer(auth, client)
-    response = client.post("/portal/profile", data=valid_profile(
-        birth_month=str(tomorrow.month), birth_day=str(tomorrow.day), birth_year=str(tomorrow.year)))
+    response = client.post(
+        "/portal/profile",
+        data=valid_profile(birth_month=str(tomorrow.month), birth_day=str(tomorrow.day), birth_year=str(tomorrow.year)),
+    )
     assert response.status_code == 400
     assert "The birth date cannot be in the future." in response.get_data(as_text=True)
 
@@ -155,8 +197,9 @@ def test_none_together_with_eggs_is_rejected(auth, client, db):
     login_as_new_volunteer(auth, client)
     response = client.post("/portal/profile", data=valid_profile(allergens=ids(Allergen, "None", "Eggs")))
     assert response.status_code == 400
-    assert "Please tick either &#34;None&#34; or the allergies and intolerances, not both." in \
-        response.get_data(as_text=True)
+    assert "Please tick either &#34;None&#34; or the allergies and intolerances, not both." in response.get_data(
+        as_text=True
+    )
 
 
 def test_linked_to_supporting_organisation_yes_needs_its_name(auth, client, db):
@@ -164,8 +207,9 @@ def test_linked_to_supporting_organisation_yes_needs_its_name(auth, client, db):
     response = client.post("/portal/profile", data=valid_profile(linked_organisation="yes"))
     assert response.status_code == 400
     assert "Please enter the name of the supporting organisation." in response.get_data(as_text=True)
-    response = client.post("/portal/profile", data=valid_profile(
-        linked_organisation="yes", linked_organisation_name="St Mary's Church"))
+    response = client.post(
+        "/portal/profile", data=valid_profile(linked_organisation="yes", linked_organisation_name="St Mary's Church")
+    )
     assert response.status_code == 303
     profile = Profile.select().join(User).where(User.email == "nia@example.org").get()
     assert profile.linked_organisation is True and profile.linked_organisation_name == "St Mary's Church"
@@ -174,7 +218,8 @@ def test_linked_to_supporting_organisation_yes_needs_its_name(auth, client, db):
 def test_bad_phone_and_postcode_are_marked_beside_the_field(auth, client, db):
     login_as_new_volunteer(auth, client)
     page = client.post("/portal/profile", data=valid_profile(mobile="call me", postcode="NOWHERE")).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "Please enter a phone number, like 07700 900123." in page
     assert "Please enter a UK postcode, like HP11 2AB." in page
     assert 'value="call me"' in page and 'value="NOWHERE"' in page
@@ -260,8 +305,7 @@ def test_a_group_closed_to_joining_cannot_be_joined_with_a_crafted_id(auth, clie
 
 def test_the_profile_page_shows_only_the_volunteers_own_data(auth, client, db):
     sam = User.get(User.email == "sam@example.org")
-    Profile.update(emergency_name="Sammy's Secret Contact", mobile="07700 111222").where(
-        Profile.user == sam).execute()
+    Profile.update(emergency_name="Sammy's Secret Contact", mobile="07700 111222").where(Profile.user == sam).execute()
     auth.login()
     page = client.get("/portal/profile").get_data(as_text=True)
     assert "Vera Volunteer" in page

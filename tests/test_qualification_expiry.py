@@ -1,5 +1,6 @@
 """Expiry is a cycle: the volunteer hears 60 and 14 days before, the leaders get a weekly digest,
 and the rota board and Leader Home show places held by someone whose training will have lapsed."""
+
 import threading
 from datetime import date, datetime, timedelta
 

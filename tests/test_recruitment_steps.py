@@ -1,4 +1,5 @@
 """Recruitment Steps: Ada adds, renames, reorders and removes the organisation's steps; nobody else may."""
+
 from helpers_applications import the_steps
 
 from cervis.models import AuditLog, RecruitmentStep
@@ -12,7 +13,9 @@ def test_the_administrator_adds_renames_moves_and_removes_a_step(app, auth, clie
     the_steps()
     auth.login("ada@example.org")
     assert "Volunteer agreement accepted" in client.get("/admin/recruitment-steps").get_data(as_text=True)
-    assert client.post("/admin/recruitment-steps", data={"name": "Shadow shift done", "kind": "manual"}).status_code == 303
+    assert (
+        client.post("/admin/recruitment-steps", data={"name": "Shadow shift done", "kind": "manual"}).status_code == 303
+    )
     assert names()[-1] == "Shadow shift done"
     new = RecruitmentStep.get(name="Shadow shift done")
     client.post(f"/admin/recruitment-steps/{new.id}/move", data={"direction": "up"})

@@ -1,5 +1,6 @@
 """References by e-mail: Rita and Rob are asked for one when Alex confirms, reminded after 7 and 14
 days at most (once per stage, whatever the restarts), and answer on a signed page without an account."""
+
 import re
 from datetime import timedelta
 
@@ -32,8 +33,9 @@ def test_a_referee_answers_and_the_step_is_done(app, client, db):
     url = link_in(emails_to("rita@example.net", "reference-request")[0])
     page = client.get(url).get_data(as_text=True)
     assert "Reference for Alex Applicant" in page and "in confidence" in page
-    response = client.post(url, data={"known_for": "3 years", "capacity": "Employer", "concerns": "no",
-                                      "text": "Reliable and kind."})
+    response = client.post(
+        url, data={"known_for": "3 years", "capacity": "Employer", "concerns": "no", "text": "Reliable and kind."}
+    )
     assert response.status_code == 200 and "Thank You" in response.get_data(as_text=True)
     rita = Reference.get(number=1)
     assert rita.received_at and rita.known_for == "3 years" and rita.concerns is False
@@ -60,8 +62,10 @@ def test_a_tampered_or_other_kind_of_link_opens_nothing(app, client, db):
     assert client.get(url[:-2] + ("AA" if not url.endswith("AA") else "BB")).status_code == 404
     other_kind = signed_links.CANCEL.make({"r": Reference.get(number=1).id})
     assert client.get(f"/reference/{other_kind}").status_code == 404
-    assert client.post(f"/reference/{other_kind}", data={"known_for": "x", "capacity": "y",
-                                                         "concerns": "no"}).status_code == 404
+    assert (
+        client.post(f"/reference/{other_kind}", data={"known_for": "x", "capacity": "y", "concerns": "no"}).status_code
+        == 404
+    )
     assert Reference.get(number=1).received_at is None
 
 

@@ -1,5 +1,6 @@
 """Headers every answer carries: Vary: HX-Request wherever a URL can answer a fragment too (a cache
 must not hand the fragment to a full-page visit), and no Server header naming the server."""
+
 import re
 import threading
 import urllib.request
@@ -15,9 +16,11 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def _pages():
     north, _ = Group.get(Group.name == "Northside"), Frequency.get(Frequency.name == "Weekly")
-    return {"vera@example.org": ["/portal/", "/portal/signup", "/portal/service", "/portal/profile"],
-            "leo@example.org": ["/leader/", f"/leader/groups/{north.id}", f"/leader/groups/{north.id}/members"],
-            "ada@example.org": ["/admin/", "/admin/lists", "/admin/settings", "/admin/people", "/admin/outbox"]}
+    return {
+        "vera@example.org": ["/portal/", "/portal/signup", "/portal/service", "/portal/profile"],
+        "leo@example.org": ["/leader/", f"/leader/groups/{north.id}", f"/leader/groups/{north.id}/members"],
+        "ada@example.org": ["/admin/", "/admin/lists", "/admin/settings", "/admin/people", "/admin/outbox"],
+    }
 
 
 def test_full_page_answers_vary_on_hx_request_as_their_fragments_do(app, auth, client, db):

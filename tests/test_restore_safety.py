@@ -1,4 +1,5 @@
 """Restore never leaves an instance broken, and never brings an erased volunteer back."""
+
 import io
 import os
 import tarfile
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.skipif(on_postgresql(), reason="SQLite's backup; Postgr
 
 def _instance(app):
     """Every file the instance has, with its bytes: what a refused restore must leave as it was."""
-    db = Path(app.config["DATABASE_URL"][len("sqlite:///"):])
+    db = Path(app.config["DATABASE_URL"][len("sqlite:///") :])
     files = [db, *Path(app.instance_path).rglob("*")]
     return {str(p): p.read_bytes() for p in files if p.is_file() and p.name != restore.LOCK}
 
@@ -51,16 +52,18 @@ def _refused(app, archive, words):
     before = _instance(app)
     with app.app_context(), pytest.raises(BackupError) as refused:
         restore.restore(archive)
-    assert words in str(refused.value) and "nothing was restored" in str(refused.value) or "as it was" in str(
-        refused.value)
+    assert (
+        words in str(refused.value)
+        and "nothing was restored" in str(refused.value)
+        or "as it was" in str(refused.value)
+    )
     assert _instance(app) == before
     assert not list(Path(app.instance_path).glob("before-restore-*"))
     assert not list(Path(app.instance_path).glob(".restoring-*"))
 
 
 def test_a_symlink_then_a_file_of_the_same_name_is_refused_before_anything_moves(app, tmp_path):
-    members = _good_members(app, tmp_path) + [("documents/d", ("symlink", "/etc/passwd")),
-                                             ("documents/d", b"x")]
+    members = _good_members(app, tmp_path) + [("documents/d", ("symlink", "/etc/passwd")), ("documents/d", b"x")]
     _refused(app, _archive(tmp_path / "a.tar.gz", members), "documents/d")
     twice = _good_members(app, tmp_path) + [("documents/e", b"x"), ("documents/e", b"y")]
     _refused(app, _archive(tmp_path / "b.tar.gz", twice), "twice")
@@ -106,6 +109,7 @@ def test_a_failure_while_swapping_puts_every_file_back(app, tmp_path, monkeypatc
         if len(calls) == 4:
             raise OSError(28, "No space left on device")
         return real(source, target)
+
     monkeypatch.setattr(os, "rename", failing)
     _refused(app, archive, "No space left on device")
     assert len(calls) > 4  # it failed half-way, then moved back

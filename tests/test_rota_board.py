@@ -1,16 +1,32 @@
 """The rota board: a group leader's month of slots, offers and the buttons that build the rota."""
+
 from datetime import date
 
 import pytest
 from conftest import PASSWORD
-from helpers_rota import (HTMX, LEO, MONTH, OLGA, YEAR, act, board, fresh, member, night, offer, opened, panel,
-                          opportunity, race, user)
+from helpers_rota import (
+    HTMX,
+    LEO,
+    MONTH,
+    OLGA,
+    YEAR,
+    act,
+    board,
+    fresh,
+    member,
+    night,
+    offer,
+    opened,
+    panel,
+    opportunity,
+    race,
+    user,
+)
 
 from cervis import rota
 from cervis.db import database, utcnow
 from cervis.months import parse_month
-from cervis.models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Registration,
-                           RegistrationEvent)
+from cervis.models import CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, AuditLog, Email, Registration, RegistrationEvent
 
 
 def vera():
@@ -18,6 +34,7 @@ def vera():
 
 
 # Seeing the month -------------------------------------------------------------------------------
+
 
 def test_board_shows_each_date_and_slot_with_counts_and_offers(auth, client, db):
     cook, asst = night(5, "Cook"), night(5, "Shift Asst")
@@ -104,8 +121,9 @@ def test_board_queries_do_not_grow_with_dates_roles_and_offers(auth, client, db,
     small = count_queries()
     slots = [night(day, role) for day in range(2, 29) for role in ("Cook", "Reserve", "Shift Asst", "SL")]
     Registration.insert_many([{"volunteer": p.id, "slot": s.id} for s in slots for p in people]).execute()
-    Registration.update(status=REGISTERED).where(Registration.slot == slots[0].id,
-                                                 Registration.volunteer == people[0].id).execute()
+    Registration.update(status=REGISTERED).where(
+        Registration.slot == slots[0].id, Registration.volunteer == people[0].id
+    ).execute()
     big = count_queries()
     assert big <= small < 20
 
@@ -128,6 +146,7 @@ def test_administrator_can_open_any_board(auth, client, db):
 
 
 # Accept -------------------------------------------------------------------------------------------
+
 
 def test_accept_with_htmx_swaps_the_slot_and_updates_counts_in_place(auth, client, db):
     cook = night(5, "Cook")
@@ -157,7 +176,7 @@ def test_accept_with_a_plain_form_goes_back_to_the_slot_with_a_green_banner(auth
     assert response.headers["Location"].endswith(f"/rota?month={MONTH}&slot={cook.id}#answer")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "banner-success" in page and "Accepted: Vera Volunteer" in page
-    slot_block = page[page.index(f'<article class="slot" id="slot-{cook.id}"'):]
+    slot_block = page[page.index(f'<article class="slot" id="slot-{cook.id}"') :]
     assert 'id="answer"' in slot_block and "Accepted: Vera Volunteer" in slot_block  # beside the slot too
     assert fresh(reg).status == REGISTERED
 
@@ -189,6 +208,7 @@ def test_accepting_into_an_overlapping_slot_is_refused(auth, client, db):
 def test_overlap_with_another_opportunitys_slot_is_refused_too(auth, client, db):
     other_opp = opportunity(name="Support Centre")
     from cervis.models import Slot
+
     clash = night(5, "Cook")
     Slot.update(opportunity=other_opp).where(Slot.id == clash.id).execute()
     offer(vera(), clash, status=REGISTERED)
@@ -238,11 +258,13 @@ def test_concurrent_accepts_of_one_volunteer_into_overlapping_slots_keep_one(app
     regs = [offer(vera(), night(5, role)) for role in ("Cook", "Shift Asst", "SL")]
     outcomes = race(app, lambda reg: rota.accept(reg.id, user(LEO)), regs)
     assert outcomes.count("accepted") == 1
-    assert Registration.select().where(Registration.volunteer == vera().id,
-                                       Registration.status == REGISTERED).count() == 1
+    assert (
+        Registration.select().where(Registration.volunteer == vera().id, Registration.status == REGISTERED).count() == 1
+    )
 
 
 # Not Required and Undo ----------------------------------------------------------------------------
+
 
 def test_not_required_then_undo_brings_the_offer_back(auth, client, db):
     slot = night(5, "Shift Asst")
@@ -279,13 +301,15 @@ def test_every_status_change_keeps_its_history(auth, client, db):
     auth.login(LEO)
     for action in ("accept", "undo", "not-required", "undo"):
         act(client, action, reg)
-    events = list(RegistrationEvent.select().where(RegistrationEvent.registration == reg.id)
-                  .order_by(RegistrationEvent.id))
+    events = list(
+        RegistrationEvent.select().where(RegistrationEvent.registration == reg.id).order_by(RegistrationEvent.id)
+    )
     assert [e.status for e in events] == [REGISTERED, PENDING, NOT_REQUIRED, PENDING]
     assert all(e.by_id == user(LEO).id and e.at is not None for e in events)
 
 
 # Call Up --------------------------------------------------------------------------------------------
+
 
 def test_calling_up_a_reserve_moves_them_to_the_role_and_keeps_the_history(auth, client, db):
     reserve_slot, cook = night(5, "Reserve"), night(5, "Cook")
@@ -341,13 +365,15 @@ def test_only_a_registered_reserve_can_be_called_up(auth, client, db):
 
 # Add Volunteer to Slot ---------------------------------------------------------------------------
 
+
 def test_add_volunteer_to_slot_lists_the_groups_members_and_registers_one(auth, client, db):
     slot = night(5, "Shift Asst")
     auth.login(LEO)
     form = client.get(f"/leader/slots/{slot.id}/add", headers=HTMX).get_data(as_text=True)
     assert "Vera Volunteer" in form and "Sam Southsider" not in form
-    body = client.post(f"/leader/slots/{slot.id}/add", headers=HTMX,
-                       data={f"add-{slot.id}-volunteer": vera().id}).get_data(as_text=True)
+    body = client.post(
+        f"/leader/slots/{slot.id}/add", headers=HTMX, data={f"add-{slot.id}-volunteer": vera().id}
+    ).get_data(as_text=True)
     assert "Added: Vera Volunteer" in body and "<strong>1 / 2</strong> registered" in body
     reg = Registration.get(Registration.volunteer == vera().id, Registration.slot == slot.id)
     assert reg.status == REGISTERED
@@ -368,8 +394,9 @@ def test_add_volunteer_without_javascript_has_its_own_page(auth, client, db):
 def test_add_volunteer_refuses_someone_outside_the_group(auth, client, db):
     slot = night(5, "Shift Asst")
     auth.login(LEO)
-    body = client.post(f"/leader/slots/{slot.id}/add", headers=HTMX,
-                       data={f"add-{slot.id}-volunteer": user("sam@example.org").id}).get_data(as_text=True)
+    body = client.post(
+        f"/leader/slots/{slot.id}/add", headers=HTMX, data={f"add-{slot.id}-volunteer": user("sam@example.org").id}
+    ).get_data(as_text=True)
     assert "Sam Southsider is not a member of this group." in body
     assert not Registration.select().exists()
 
@@ -383,6 +410,7 @@ def test_add_volunteer_turns_their_pending_offer_into_a_registration(auth, clien
 
 
 # Remove -------------------------------------------------------------------------------------------
+
 
 def test_remove_asks_for_a_reason_then_cancels_and_tells_the_volunteer(auth, client, db):
     cook = night(5, "Cook")
@@ -412,6 +440,7 @@ def test_remove_shows_its_form_inside_the_slot_with_htmx(auth, client, db):
 
 # Who may press what ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("action", ["accept", "not-required", "undo", "remove", "call-up"])
 def test_leo_cannot_act_on_a_southside_registration_by_id(auth, client, db, action):
     south = night(5, "Reserve", group="Southside")
@@ -429,7 +458,9 @@ def test_leo_cannot_add_to_or_call_up_into_a_southside_slot(auth, client, db):
     reserve = offer(vera(), night(5, "Reserve"), status=REGISTERED)
     auth.login(LEO)
     assert client.get(f"/leader/slots/{south.id}/add").status_code == 403
-    assert client.post(f"/leader/slots/{south.id}/add", data={f"add-{south.id}-volunteer": vera().id}).status_code == 403
+    assert (
+        client.post(f"/leader/slots/{south.id}/add", data={f"add-{south.id}-volunteer": vera().id}).status_code == 403
+    )
     assert act(client, "call-up", reserve, slot_id=south.id).status_code == 403
     assert fresh(reserve).status == REGISTERED
 
@@ -463,6 +494,7 @@ def test_every_leader_action_is_audited(auth, client, db):
 
 # On a phone, with htmx --------------------------------------------------------------------------
 
+
 def test_leader_builds_the_rota_on_a_phone_without_a_page_reload(phone, db):
     cook = night(5, "Cook")
     offer(vera(), cook)
@@ -480,7 +512,9 @@ def test_leader_builds_the_rota_on_a_phone_without_a_page_reload(phone, db):
     answer = block.locator("#answer")
     answer.get_by_text("Accepted: Vera Volunteer").wait_for()
     assert answer.evaluate("el => el === document.activeElement")  # focus is on the answer
-    assert answer.evaluate("el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+    assert answer.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    )
     assert "1 / 1" in block.locator(".slot-count").inner_text()
     assert "1/1" in phone.locator(f"#c{cook.id}").inner_text()
     assert block.get_by_role("button", name="Accept Bea Member").count() == 0  # Full: not offered

@@ -1,4 +1,5 @@
 """The guide's "Next Steps": the confirmation email, its undo window, and the rota's other emails."""
+
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -34,23 +35,31 @@ def test_confirmation_email_keeps_the_guides_words(app, auth, client, db):
     reg = accepted(auth, client, "Cook")
     email = the("confirmation")
     body = email.body_text
-    for words in ("Vera,", "Thank you for volunteering to serve with Wycombe Example Connection.",
-                  "This email is to confirm that we have taken up your offer to serve at the event detailed below, "
-                  "and you are now registered for this event. We are now counting on you to be there, to be part "
-                  "of the team for that date...",
-                  "...unless it shows below that you are registered as a Reserve; then if you are needed I will send "
-                  "you another email nearer the time that will show the actual role we need you for.",
-                  "If you need to cancel your registration for any reason, you can use the link below.",
-                  "Event Name: Northside Night Shelter", f"Event Date/Time: {WHEN}",
-                  "Add to Calendar: Google Calendar / iCal / Outlook", "Additional Event Details: Cook",
-                  "Cancellation: If you are no longer able to participate in this slot, please click here to cancel "
-                  "your registration: Cancel Registration",
-                  "Meeting Location:\nThe HUB\nEaston Street, High Wycombe HP11 1NJ",
-                  "Leo Leader", "leo@example.org"):
+    for words in (
+        "Vera,",
+        "Thank you for volunteering to serve with Wycombe Example Connection.",
+        "This email is to confirm that we have taken up your offer to serve at the event detailed below, "
+        "and you are now registered for this event. We are now counting on you to be there, to be part "
+        "of the team for that date...",
+        "...unless it shows below that you are registered as a Reserve; then if you are needed I will send "
+        "you another email nearer the time that will show the actual role we need you for.",
+        "If you need to cancel your registration for any reason, you can use the link below.",
+        "Event Name: Northside Night Shelter",
+        f"Event Date/Time: {WHEN}",
+        "Add to Calendar: Google Calendar / iCal / Outlook",
+        "Additional Event Details: Cook",
+        "Cancellation: If you are no longer able to participate in this slot, please click here to cancel "
+        "your registration: Cancel Registration",
+        "Meeting Location:\nThe HUB\nEaston Street, High Wycombe HP11 1NJ",
+        "Leo Leader",
+        "leo@example.org",
+    ):
         assert words in body
     with app.test_request_context():
         assert cancel_url(reg) in body
-    assert '<a href="http://localhost/portal/cancel/' in email.body_html and ">Cancel Registration</a>" in email.body_html
+    assert (
+        '<a href="http://localhost/portal/cancel/' in email.body_html and ">Cancel Registration</a>" in email.body_html
+    )
     assert ">Google Calendar</a> / <a" in email.body_html and ">Outlook</a>" in email.body_html
     assert email.subject == f"Registration Confirmation: Northside Night Shelter - {WHEN}"
     assert (email.subject_type, email.subject_id) == ("Registration", reg.id)
@@ -178,7 +187,11 @@ def test_ical_link_gives_the_shift_to_a_calendar_without_logging_in(app, auth, c
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     text = response.get_data(as_text=True)
     assert "BEGIN:VEVENT" in text and "SUMMARY:Northside Night Shelter: Cook" in text
-    assert f"DTSTART;TZID=Europe/London:{YEAR}0205T180000" in text and "BEGIN:VTIMEZONE" in text and f"UID:registration-{reg.id}@localhost" in text
+    assert (
+        f"DTSTART;TZID=Europe/London:{YEAR}0205T180000" in text
+        and "BEGIN:VTIMEZONE" in text
+        and f"UID:registration-{reg.id}@localhost" in text
+    )
 
 
 def test_ical_link_refuses_a_changed_token_or_a_cancelled_registration(app, client, db):
@@ -193,8 +206,11 @@ def test_ical_link_refuses_a_changed_token_or_a_cancelled_registration(app, clie
 @pytest.mark.parametrize("calendar", ["Google Calendar", "Outlook"])
 def test_google_and_outlook_links_carry_the_shift_in_utc(auth, client, db, calendar):
     accepted(auth, client)
-    link = next(line.split(": ", 1)[1] for line in the("confirmation").body_text.splitlines()
-                if line.strip().startswith(calendar + ":"))
+    link = next(
+        line.split(": ", 1)[1]
+        for line in the("confirmation").body_text.splitlines()
+        if line.strip().startswith(calendar + ":")
+    )
     query = parse_qs(urlparse(link).query)
     if calendar == "Google Calendar":
         assert query["dates"] == [f"{YEAR}0205T180000Z/{YEAR}0205T210000Z"]
@@ -218,4 +234,7 @@ def test_a_second_undo_inside_the_window_sends_no_second_change_of_plan(auth, cl
     act(client, "accept", reg)
     act(client, "undo", reg)
     assert Email.select().where(Email.kind == "confirmation-withdrawn").count() == 1
-    assert [e.status for e in Email.select().where(Email.kind == "confirmation").order_by(Email.id)] == [SENT, WITHDRAWN]
+    assert [e.status for e in Email.select().where(Email.kind == "confirmation").order_by(Email.id)] == [
+        SENT,
+        WITHDRAWN,
+    ]

@@ -1,4 +1,5 @@
 """The leader's month at a glance, a slot's people opened in place, and acting on several offers."""
+
 from helpers_rota import LEO, MONTH, OLGA, board, fresh, member, night, offer, opened, panel, press, user
 
 from cervis.models import NOT_REQUIRED, PENDING, REGISTERED, Email

@@ -1,4 +1,5 @@
 """Suggest Rota on the board: the preview and its figures, Accept Suggestion and Discard."""
+
 from datetime import date
 
 from helpers_rota import LEO, MONTH, OLGA, YEAR, board, fresh, member, night, offer, opportunity, user
@@ -18,8 +19,13 @@ def a_small_month():
     """Two nights; Bea offered both nights as shift leader and as Cook; Cal and Dee cook."""
     sl5, cook5, sl6, cook6 = night(5, "SL"), night(5, "Cook"), night(6, "SL"), night(6, "Cook")
     bea, cal = member("Bea", frequency="Fortnightly"), member("Cal")
-    regs = {"bea-cook5": offer(bea, cook5), "bea-sl5": offer(bea, sl5), "bea-sl6": offer(bea, sl6),
-            "cal-cook5": offer(cal, cook5), "cal-cook6": offer(cal, cook6)}
+    regs = {
+        "bea-cook5": offer(bea, cook5),
+        "bea-sl5": offer(bea, sl5),
+        "bea-sl6": offer(bea, sl6),
+        "cal-cook5": offer(cal, cook5),
+        "cal-cook6": offer(cal, cook6),
+    }
     return regs
 
 

@@ -1,13 +1,24 @@
 """Suggest Rota's rules on small hand-made months whose best answer is known, and on random
 months against an independent maximum-flow count (networkx)."""
+
 import random
 from datetime import date, datetime, timedelta
 
 import networkx as nx
 import pytest
 
-from cervis.rota_suggestion import (RESERVE, ROLE, SHIFT_LEADER, Offer, Place, Problem, first_come,
-                                    monthly_target, solve, usable_offers)
+from cervis.rota_suggestion import (
+    RESERVE,
+    ROLE,
+    SHIFT_LEADER,
+    Offer,
+    Place,
+    Problem,
+    first_come,
+    monthly_target,
+    solve,
+    usable_offers,
+)
 
 FIRST = datetime(2027, 2, 1, 18)
 
@@ -34,8 +45,9 @@ def test_more_offers_than_places_fills_every_place_once():
 
 
 def test_fewer_offers_than_places_takes_every_offer():
-    problem = Problem([place(1, 1, room=3), place(2, 2, room=2)], offers((1, 1), (2, 1), (3, 2)),
-                      target={1: 1, 2: 1, 3: 1})
+    problem = Problem(
+        [place(1, 1, room=3), place(2, 2, room=2)], offers((1, 1), (2, 1), (3, 2)), target={1: 1, 2: 1, 3: 1}
+    )
     assert chosen_pairs(problem, solve(problem)) == [(1, 1), (2, 1), (3, 2)]
 
 
@@ -85,8 +97,7 @@ def test_reserves_come_last():
 
 
 def test_volunteers_already_registered_at_that_time_are_not_proposed():
-    problem = Problem([place(1, 1)], offers((1, 1), (2, 1)),
-                      busy={1: [(FIRST, FIRST + timedelta(hours=3))]})
+    problem = Problem([place(1, 1)], offers((1, 1), (2, 1)), busy={1: [(FIRST, FIRST + timedelta(hours=3))]})
     assert chosen_pairs(problem, solve(problem)) == [(2, 1)]
 
 
@@ -96,8 +107,13 @@ def test_a_full_slot_gets_nobody():
 
 
 def test_fairness_prefers_whoever_has_fewer_shifts_this_month_then_in_the_months_before():
-    problem = Problem([place(1, 1)], offers((1, 1), (2, 1), (3, 1)),
-                      this_month={1: 1}, history={2: 6, 3: 2}, target={1: 4, 2: 4, 3: 4})
+    problem = Problem(
+        [place(1, 1)],
+        offers((1, 1), (2, 1), (3, 1)),
+        this_month={1: 1},
+        history={2: 6, 3: 2},
+        target={1: 4, 2: 4, 3: 4},
+    )
     assert chosen_pairs(problem, solve(problem)) == [(3, 1)]
 
 
@@ -117,9 +133,17 @@ def test_the_earliest_offer_breaks_a_tie_and_the_answer_is_the_same_every_time()
     assert all(solve(problem) == solve(problem) for _ in range(3))
 
 
-@pytest.mark.parametrize("frequency, month, target", [
-    ("Weekly", date(2027, 2, 1), 4), ("Weekly", date(2027, 3, 1), 5), ("Fortnightly", date(2027, 2, 1), 2),
-    ("Monthly", date(2027, 2, 1), 1), ("Occasionally", date(2027, 2, 1), 1), (None, date(2027, 2, 1), 1)])
+@pytest.mark.parametrize(
+    "frequency, month, target",
+    [
+        ("Weekly", date(2027, 2, 1), 4),
+        ("Weekly", date(2027, 3, 1), 5),
+        ("Fortnightly", date(2027, 2, 1), 2),
+        ("Monthly", date(2027, 2, 1), 1),
+        ("Occasionally", date(2027, 2, 1), 1),
+        (None, date(2027, 2, 1), 1),
+    ],
+)
 def test_preferred_frequency_as_a_monthly_target(frequency, month, target):
     assert monthly_target(frequency, month) == target
 
@@ -132,10 +156,13 @@ def _random_month(rng):
             places.append(place(pid, day, room=rng.choice([0, 1, 1, 2, 3]), priority=priority))
     volunteers = rng.randint(2, 25)
     pairs = {(rng.randrange(volunteers), rng.choice(places).id) for _ in range(rng.randint(0, 80))}
-    return Problem(places, offers(*sorted(pairs, key=lambda _: rng.random())),
-                   this_month={v: rng.choice([0, 0, 1, 3]) for v in range(volunteers)},
-                   history={v: rng.randrange(10) for v in range(volunteers)},
-                   target={v: rng.choice([1, 2, 4]) for v in range(volunteers)})
+    return Problem(
+        places,
+        offers(*sorted(pairs, key=lambda _: rng.random())),
+        this_month={v: rng.choice([0, 0, 1, 3]) for v in range(volunteers)},
+        history={v: rng.randrange(10) for v in range(volunteers)},
+        target={v: rng.choice([1, 2, 4]) for v in range(volunteers)},
+    )
 
 
 def _max_flow(problem):
@@ -167,6 +194,7 @@ def test_places_filled_equal_an_independent_maximum_flow_on_random_months():
 
 # Training: only some offerers hold what a place's role needs -----------------------------------
 
+
 def _partly_qualified(rng):
     """A random month where each offer is from someone qualified for its role, or not."""
     problem = _random_month(rng)
@@ -184,7 +212,13 @@ def test_places_filled_equal_a_maximum_flow_over_the_qualified_offers_only():
     for _ in range(60):
         problem = _partly_qualified(rng)
         chosen = solve(problem)
-        qualified_only = Problem(problem.places, [o for o in problem.offers if o.qualified], problem.busy,
-                                 problem.this_month, problem.history, problem.target)
+        qualified_only = Problem(
+            problem.places,
+            [o for o in problem.offers if o.qualified],
+            problem.busy,
+            problem.this_month,
+            problem.history,
+            problem.target,
+        )
         assert len(chosen) == _max_flow(qualified_only)
         assert all(o.qualified for o in problem.offers if o.id in chosen)

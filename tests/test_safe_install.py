@@ -1,5 +1,6 @@
 """A safe install: the demo leaves a charity's data alone, a built wheel serves every page,
 and every setting the code reads is documented and spelt as operators spell it."""
+
 import re
 import shutil
 import subprocess
@@ -37,9 +38,21 @@ def test_demo_loads_with_force_and_into_an_empty_instance_again_and_again(app, t
         assert "admin@example.org" in result.output
 
 
-@pytest.mark.parametrize("text, meaning", [
-    ("false", False), ("False", False), ("0", False), ("no", False), ("off", False),
-    ("true", True), ("True", True), ("1", True), ("yes", True), ("on", True)])
+@pytest.mark.parametrize(
+    "text, meaning",
+    [
+        ("false", False),
+        ("False", False),
+        ("0", False),
+        ("no", False),
+        ("off", False),
+        ("true", True),
+        ("True", True),
+        ("1", True),
+        ("yes", True),
+        ("on", True),
+    ],
+)
 def test_boolean_settings_accept_the_usual_spellings(tmp_path, monkeypatch, text, meaning):
     monkeypatch.setenv("CERVIS_INSTANCE_PATH", str(tmp_path))
     for name in ("SESSION_COOKIE_SECURE", "PROXY_FIX", "MAIL_USE_TLS", "MAIL_USE_SSL", "SCHEDULER"):
@@ -81,11 +94,26 @@ def test_an_installed_wheel_serves_the_login_page_and_its_static_files(tmp_path)
     # the registry), and nothing leaks in from the interpreter running the tests.
     run(sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "venv"))
     python = tmp_path / "venv" / "bin" / "python"
-    run(sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "-c", str(REPO / "constraints.txt"),
-        str(wheel))
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        str(python),
+        "install",
+        "-q",
+        "-c",
+        str(REPO / "constraints.txt"),
+        str(wheel),
+    )
     shutil.rmtree(source)  # nothing may come from the source tree
-    out = run(str(python), "-c", SERVE_LOGIN_PAGE, cwd=tmp_path,
-              env={"CERVIS_INSTANCE_PATH": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"})
+    out = run(
+        str(python),
+        "-c",
+        SERVE_LOGIN_PAGE,
+        cwd=tmp_path,
+        env={"CERVIS_INSTANCE_PATH": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"},
+    )
     assert out.stdout.strip() == "served", out.stdout + out.stderr
     assert (tmp_path / "data" / "cervis.db").is_file()
 
@@ -121,5 +149,10 @@ print("served")
 def test_cervis_starts_without_loading_the_rota_solver(tmp_path):
     """OR-Tools (18 MB in memory) is loaded by the first Suggest Rota, not by every start."""
     check = "import sys, app; assert not {'ortools', 'pandas', 'numpy'} & set(sys.modules), sorted(sys.modules)"
-    subprocess.run([sys.executable, "-c", check], cwd=REPO, check=True, timeout=60,
-                   env={"CERVIS_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=REPO,
+        check=True,
+        timeout=60,
+        env={"CERVIS_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )

@@ -1,4 +1,5 @@
 """What keeps accounts safe: CSRF, strict headers, no inline code, friendly errors, rate limits."""
+
 import re
 from pathlib import Path
 
@@ -35,29 +36,32 @@ def test_post_without_csrf_token_is_refused_with_a_friendly_page(csrf_client):
 
 def test_post_with_the_csrf_header_as_htmx_sends_it_is_accepted(csrf_client):
     token = csrf_token_of(csrf_client.get("/login").get_data(as_text=True))
-    response = csrf_client.post("/login", data={"email": "vera@example.org", "password": PASSWORD},
-                                headers={"X-CSRFToken": token})
+    response = csrf_client.post(
+        "/login", data={"email": "vera@example.org", "password": PASSWORD}, headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith("/portal/")
 
 
 def test_strength_meter_accepts_the_csrf_header_from_the_page(csrf_client):
     token = csrf_token_of(csrf_client.get("/login").get_data(as_text=True))
-    csrf_client.post("/login", data={"email": "vera@example.org", "password": PASSWORD},
-                     headers={"X-CSRFToken": token})
+    csrf_client.post("/login", data={"email": "vera@example.org", "password": PASSWORD}, headers={"X-CSRFToken": token})
     token = csrf_token_of(csrf_client.get("/password").get_data(as_text=True))
-    refused = csrf_client.post("/password/strength", data={"new_password": "anything at all"},
-                               headers={"HX-Request": "true"})
+    refused = csrf_client.post(
+        "/password/strength", data={"new_password": "anything at all"}, headers={"HX-Request": "true"}
+    )
     assert refused.status_code == 400
-    meter = csrf_client.post("/password/strength", data={"new_password": "anything at all"},
-                             headers={"HX-Request": "true", "X-CSRFToken": token})
+    meter = csrf_client.post(
+        "/password/strength",
+        data={"new_password": "anything at all"},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     assert meter.status_code == 200 and "Password Strength:" in meter.get_data(as_text=True)
 
 
 def test_form_token_field_is_accepted_without_javascript(csrf_client):
     page = csrf_client.get("/reset").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = csrf_client.post("/reset", data={"csrf_token": token, "email": "vera@example.org",
-                                                "first_name": "Vera"})
+    response = csrf_client.post("/reset", data={"csrf_token": token, "email": "vera@example.org", "first_name": "Vera"})
     assert response.status_code == 303
 
 
@@ -89,8 +93,12 @@ def test_no_template_has_inline_script_style_or_event_handlers():
         for match in re.finditer(r"<script\b([^>]*)>(.*?)</script>", text, re.S | re.I):
             if "src=" not in match.group(1) or match.group(2).strip():
                 found.append(f"{path.name}: inline <script>")
-        for pattern, what in ((r"\sstyle\s*=", "style attribute"), (r"\son[a-z]+\s*=", "on* handler"),
-                              (r"\shx-on[:-]", "hx-on handler"), (r"<style\b", "<style> block")):
+        for pattern, what in (
+            (r"\sstyle\s*=", "style attribute"),
+            (r"\son[a-z]+\s*=", "on* handler"),
+            (r"\shx-on[:-]", "hx-on handler"),
+            (r"<style\b", "<style> block"),
+        ):
             if re.search(pattern, text, re.I):
                 found.append(f"{path.relative_to(TEMPLATES)}: {what}")
     assert found == []

@@ -1,6 +1,7 @@
 """What the security review found and fixed, and what it checked and keeps checking:
 redirects, links in e-mails, signed links, guessing passwords, forms that set more than they
 should, cookies and the error page."""
+
 import re
 from datetime import timedelta
 
@@ -11,8 +12,23 @@ from cervis import passwords
 from cervis.calendar_links import ical_token
 from cervis.cancellation import cancel_token
 from cervis.db import utcnow
-from cervis.models import (REGISTERED, Allergen, Frequency, Group, Membership, Opportunity, Organisation,
-                           PlaceOfWorship, Profile, Registration, Role, ServiceRecord, Slot, Throttle, User)
+from cervis.models import (
+    REGISTERED,
+    Allergen,
+    Frequency,
+    Group,
+    Membership,
+    Opportunity,
+    Organisation,
+    PlaceOfWorship,
+    Profile,
+    Registration,
+    Role,
+    ServiceRecord,
+    Slot,
+    Throttle,
+    User,
+)
 
 NEW_PASSWORD = "Lantern Quietly Mended 42"
 
@@ -21,26 +37,34 @@ def _registration(who="vera@example.org", status=REGISTERED):
     north = Group.get(name="Northside")
     opportunity = Opportunity.create(group=north, name="Northside night", live_from=utcnow() - timedelta(days=1))
     starts = utcnow() + timedelta(days=6)
-    slot = Slot.create(opportunity=opportunity, role=Role.get(group=north, name="Cook"), starts_at=starts,
-                       ends_at=starts + timedelta(hours=3), capacity=2)
+    slot = Slot.create(
+        opportunity=opportunity,
+        role=Role.get(group=north, name="Cook"),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        capacity=2,
+    )
     return Registration.create(volunteer=User.by_email(who), slot=slot, status=status)
 
 
 # Redirects and links --------------------------------------------------------------------------------
 
+
 def test_stay_signed_in_goes_back_to_the_page_but_never_to_another_site(auth, client):
     auth.login()
     back = client.post("/session/stay", headers={"Referer": "http://localhost/portal/history?from=2025-01-01"})
     assert back.headers["Location"] == "/portal/history?from=2025-01-01"
-    for referrer in ("http://localhost//evil.example/x", "http://localhost/\\evil.example/x",
-                     "http://evil.example/portal/"):
+    for referrer in (
+        "http://localhost//evil.example/x",
+        "http://localhost/\\evil.example/x",
+        "http://evil.example/portal/",
+    ):
         response = client.post("/session/stay", headers={"Referer": referrer})
         assert response.status_code == 303 and response.headers["Location"] == "/portal/", referrer
 
 
 def test_links_in_emails_use_base_url_whatever_host_the_visitor_sent(client, db):
-    client.post("/reset", data={"email": "vera@example.org", "first_name": "Vera"},
-                base_url="http://evil.example")
+    client.post("/reset", data={"email": "vera@example.org", "first_name": "Vera"}, base_url="http://evil.example")
     [email] = emails_to("vera@example.org", "temporary-password")
     links = re.findall(r"https?://\S+", email.body_text + email.body_html)
     assert links and all(link.startswith("http://localhost/") for link in links)
@@ -49,11 +73,15 @@ def test_links_in_emails_use_base_url_whatever_host_the_visitor_sent(client, db)
 
 def test_a_volunteers_offer_email_links_ignore_the_host_header(client, db):
     registration = _registration(who="leo@example.org")  # an opportunity Vera can offer for
-    login = client.post("/login", data={"email": "vera@example.org", "password": PASSWORD},
-                        base_url="http://evil.example")
+    login = client.post(
+        "/login", data={"email": "vera@example.org", "password": PASSWORD}, base_url="http://evil.example"
+    )
     assert login.status_code == 303
-    client.post("/portal/signup/slots", data={"opportunity": registration.slot.opportunity_id,
-                                              "slot": registration.slot_id}, base_url="http://evil.example")
+    client.post(
+        "/portal/signup/slots",
+        data={"opportunity": registration.slot.opportunity_id, "slot": registration.slot_id},
+        base_url="http://evil.example",
+    )
     [email] = emails_to("vera@example.org", "offer-acknowledgement")
     assert "http://localhost/portal/cancel/" in email.body_text and "evil.example" not in email.body_text
 
@@ -68,6 +96,7 @@ def test_a_signed_link_works_only_for_what_it_was_made_for(client, db):
 
 
 # Guessing passwords ---------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def hashes_checked(monkeypatch):
@@ -102,11 +131,14 @@ def test_the_temporary_password_still_logs_in(auth, db):
 def test_guessing_the_current_password_is_limited(auth, client, db):
     auth.login()
     for _ in range(5):
-        wrong = client.post("/password", data={"current_password": "a wrong guess", "new_password": NEW_PASSWORD,
-                                               "confirm": NEW_PASSWORD})
+        wrong = client.post(
+            "/password",
+            data={"current_password": "a wrong guess", "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        )
         assert wrong.status_code == 400 and "That is not your current password." in wrong.get_data(as_text=True)
-    locked = client.post("/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD,
-                                            "confirm": NEW_PASSWORD})
+    locked = client.post(
+        "/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert locked.status_code == 429
     assert "Too many wrong current passwords." in locked.get_data(as_text=True)
     assert passwords.verify_password(User.by_email("vera@example.org").password_hash, PASSWORD)
@@ -115,32 +147,57 @@ def test_guessing_the_current_password_is_limited(auth, client, db):
 
 def test_the_right_current_password_changes_it_after_a_slip(auth, client, db):
     auth.login()
-    client.post("/password", data={"current_password": "a slip", "new_password": NEW_PASSWORD,
-                                   "confirm": NEW_PASSWORD})
-    changed = client.post("/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD,
-                                             "confirm": NEW_PASSWORD})
+    client.post("/password", data={"current_password": "a slip", "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    changed = client.post(
+        "/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert changed.status_code == 303
     assert passwords.verify_password(User.by_email("vera@example.org").password_hash, NEW_PASSWORD)
 
 
 # Forms that try to set more than they show -------------------------------------------------------------
 
+
 def _profile(**extra):
     first = lambda model, name: str(model.get(model.name == name).id)  # noqa: E731
-    return {"groups": first(Group, "Northside"), "frequency": first(Frequency, "Monthly"), "mobile": "07700 900123",
-            "address": "3 Oak Lane", "postcode": "HP11 2AB", "emergency_name": "Ed Emergency",
-            "emergency_phone": "01494 000111", "allergens": first(Allergen, "None"), "postal_mailings": "yes",
-            "supporter_emails": "no", "places": first(PlaceOfWorship, "I prefer not to say"),
-            "linked_organisation": "no", "birth_month": "3", "birth_day": "14", "birth_year": "1980",
-            "accept_terms": "y", "accept_privacy": "y", **extra}
+    return {
+        "groups": first(Group, "Northside"),
+        "frequency": first(Frequency, "Monthly"),
+        "mobile": "07700 900123",
+        "address": "3 Oak Lane",
+        "postcode": "HP11 2AB",
+        "emergency_name": "Ed Emergency",
+        "emergency_phone": "01494 000111",
+        "allergens": first(Allergen, "None"),
+        "postal_mailings": "yes",
+        "supporter_emails": "no",
+        "places": first(PlaceOfWorship, "I prefer not to say"),
+        "linked_organisation": "no",
+        "birth_month": "3",
+        "birth_day": "14",
+        "birth_year": "1980",
+        "accept_terms": "y",
+        "accept_privacy": "y",
+        **extra,
+    }
 
 
 def test_a_volunteer_cannot_make_themselves_admin_or_write_into_someone_elses_profile(auth, client, db):
     sam = User.by_email("sam@example.org")
     auth.login()
-    response = client.post("/portal/profile", data=_profile(
-        is_admin="1", user=str(sam.id), user_id=str(sam.id), volunteer=str(sam.id), email="sam@example.org",
-        verified_generation="99", active="1", session_token="chosen"))
+    response = client.post(
+        "/portal/profile",
+        data=_profile(
+            is_admin="1",
+            user=str(sam.id),
+            user_id=str(sam.id),
+            volunteer=str(sam.id),
+            email="sam@example.org",
+            verified_generation="99",
+            active="1",
+            session_token="chosen",
+        ),
+    )
     assert response.status_code == 303
     vera = User.by_email("vera@example.org")
     assert not vera.is_admin and vera.email == "vera@example.org" and vera.verified_generation == 1
@@ -151,10 +208,21 @@ def test_a_volunteer_cannot_make_themselves_admin_or_write_into_someone_elses_pr
 def test_a_family_member_added_with_someone_elses_id_is_still_the_volunteers_own(auth, client, db):
     sam = User.by_email("sam@example.org")
     auth.login()
-    response = client.post("/portal/profile/family/new", data={
-        "first_name": "Tess", "last_name": "Volunteer", "birth_month": "5", "birth_day": "20",
-        "birth_year": str(utcnow().year - 15), "groups": str(Group.get(name="Northside").id),
-        "family_of": str(sam.id), "email": "tess@example.org", "is_admin": "1", "id": str(sam.id)})
+    response = client.post(
+        "/portal/profile/family/new",
+        data={
+            "first_name": "Tess",
+            "last_name": "Volunteer",
+            "birth_month": "5",
+            "birth_day": "20",
+            "birth_year": str(utcnow().year - 15),
+            "groups": str(Group.get(name="Northside").id),
+            "family_of": str(sam.id),
+            "email": "tess@example.org",
+            "is_admin": "1",
+            "id": str(sam.id),
+        },
+    )
     assert response.status_code == 303
     tess = User.get(User.first_name == "Tess")
     assert tess.family_of_id == User.by_email("vera@example.org").id
@@ -165,15 +233,24 @@ def test_a_family_member_added_with_someone_elses_id_is_still_the_volunteers_own
 def test_service_recorded_with_someone_elses_id_is_the_volunteers_own(auth, client, db):
     sam = User.by_email("sam@example.org")
     auth.login()
-    response = client.post("/portal/service", data={
-        "day": (utcnow().date() - timedelta(days=1)).isoformat(), "group": str(Group.get(name="Northside").id),
-        "hours": "2", "description": "Sorted the store room", "volunteer": str(sam.id), "volunteer_id": str(sam.id)})
+    response = client.post(
+        "/portal/service",
+        data={
+            "day": (utcnow().date() - timedelta(days=1)).isoformat(),
+            "group": str(Group.get(name="Northside").id),
+            "hours": "2",
+            "description": "Sorted the store room",
+            "volunteer": str(sam.id),
+            "volunteer_id": str(sam.id),
+        },
+    )
     assert response.status_code == 303
     [record] = ServiceRecord.select()
     assert record.volunteer_id == User.by_email("vera@example.org").id
 
 
 # Cookies, the error page ----------------------------------------------------------------------------
+
 
 def test_session_and_remember_cookies_are_secure_where_https_is_on(app, auth):
     app.config["SESSION_COOKIE_SECURE"] = True  # the default everywhere but these tests
@@ -203,6 +280,7 @@ def test_when_even_the_error_page_fails_the_visitor_gets_plain_words_not_a_trace
 
 # Limits on what can be guessed, and what is said to a stranger --------------------------------------
 
+
 def test_guessing_private_registration_codes_is_limited(auth, client, db):
     south = Group.get(name="Southside")
     Opportunity.create(group=south, name="Invitation only", private_code="ORCHARD-7", live_from=utcnow())
@@ -212,8 +290,12 @@ def test_guessing_private_registration_codes_is_limited(auth, client, db):
         assert wrong.status_code == 400
     locked = client.post("/portal/signup/code", data={"code": "ORCHARD-7"})
     assert locked.status_code == 429 and "Too many codes tried." in locked.get_data(as_text=True)
-    assert not Group.select().join(Membership).where(Membership.user == User.by_email("vera@example.org"),
-                                                     Group.id == south.id).exists()
+    assert (
+        not Group.select()
+        .join(Membership)
+        .where(Membership.user == User.by_email("vera@example.org"), Group.id == south.id)
+        .exists()
+    )
 
 
 def test_the_strength_meter_tells_a_stranger_nothing(client, db):
@@ -223,6 +305,5 @@ def test_the_strength_meter_tells_a_stranger_nothing(client, db):
 
 
 def test_logging_in_never_follows_a_next_link_elsewhere(client, db):
-    response = client.post("/login?next=http://evil.example/", data={"email": "vera@example.org",
-                                                                     "password": PASSWORD})
+    response = client.post("/login?next=http://evil.example/", data={"email": "vera@example.org", "password": PASSWORD})
     assert response.status_code == 303 and response.headers["Location"] == "/portal/"

@@ -1,4 +1,5 @@
 """The guide's "Record or Update Service Project Activity": service given outside the rota."""
+
 from datetime import date, timedelta
 
 from cervis.models import Group, ServiceRecord, User
@@ -12,13 +13,18 @@ def northside():
 
 
 def record(volunteer, minutes=90, day=date(2025, 10, 4), description="Sorted donations"):
-    return ServiceRecord.create(volunteer=volunteer, group=northside(), day=day, minutes=minutes,
-                                description=description)
+    return ServiceRecord.create(
+        volunteer=volunteer, group=northside(), day=day, minutes=minutes, description=description
+    )
 
 
 def entry(**changes):
-    data = {"day": YESTERDAY, "group": str(northside().id), "hours": "2.5",
-            "description": "Helped at the Christmas food drive"}
+    data = {
+        "day": YESTERDAY,
+        "group": str(northside().id),
+        "hours": "2.5",
+        "description": "Helped at the Christmas food drive",
+    }
     data.update(changes)
     return data
 
@@ -58,9 +64,14 @@ def test_recording_by_htmx_answers_the_form_and_list_with_a_banner(auth, client,
 
 def test_hours_must_be_quarter_hours_and_nothing_typed_is_lost(auth, client, db):
     auth.login()
-    for hours, message in (("1.1", "quarter hours"), ("0", "between 0.25 and 24"),
-                           ("25", "between 0.25 and 24"), ("lots", "as a number"),
-                           ("NaN", "quarter hours"), ("", "Please enter the hours you served.")):
+    for hours, message in (
+        ("1.1", "quarter hours"),
+        ("0", "between 0.25 and 24"),
+        ("25", "between 0.25 and 24"),
+        ("lots", "as a number"),
+        ("NaN", "quarter hours"),
+        ("", "Please enter the hours you served."),
+    ):
         response = client.post("/portal/service", data=entry(hours=hours))
         assert response.status_code == 400, hours
         page = response.get_data(as_text=True)
@@ -73,9 +84,12 @@ def test_date_group_and_description_are_checked(auth, client, db):
     auth.login()
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
     south = Group.get(Group.name == "Southside")
-    checks = ((entry(day=tomorrow), "cannot be in the future"), (entry(day=""), "Please enter the date"),
-              (entry(group=str(south.id)), "Please choose one of your groups."),
-              (entry(description="  "), "Please say briefly what you did."))
+    checks = (
+        (entry(day=tomorrow), "cannot be in the future"),
+        (entry(day=""), "Please enter the date"),
+        (entry(group=str(south.id)), "Please choose one of your groups."),
+        (entry(description="  "), "Please say briefly what you did."),
+    )
     for data, message in checks:
         response = client.post("/portal/service", data=data)
         assert response.status_code == 400 and message in response.get_data(as_text=True)

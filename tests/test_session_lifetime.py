@@ -1,5 +1,6 @@
 """An absolute session lifetime: however busy a session is kept, it ends a set number of hours
 after logging in (12 by default, an organisation setting), enforced on the server."""
+
 import peewee
 import pytest
 from playhouse.migrate import SqliteMigrator, migrate
@@ -9,6 +10,7 @@ from cervis.auth import session as auth_module
 from cervis.db import database, is_sqlite  # noqa: F401  (named by the skipif condition, read when the test runs)
 from cervis.models import Organisation
 from helpers_settings import settings
+
 
 class Clock:
     def __init__(self):

@@ -1,5 +1,6 @@
 """The guide: "Your session will end after 30 minutes' inactivity. Shortly beforehand, the screen will
 turn pink and give you the option to stave off the timeout." Enforced on the server."""
+
 import re
 import time
 
@@ -59,7 +60,7 @@ def test_page_turns_pink_two_minutes_before_the_end(auth, client):
     assert 'class="idle-warning"' in warning and 'role="alertdialog"' in warning
     assert "Your session will end in 2 minutes because there has been no activity." in warning
     assert 'action="/session/stay"' in warning and "Stay signed in" in warning
-    assert "<form method=\"post\"" in warning  # a real form: works without JavaScript too
+    assert '<form method="post"' in warning  # a real form: works without JavaScript too
     # The warning asks again just after the end, so the page goes to the login page by itself.
     delay = int(re.search(r"load delay:(\d+)s", warning).group(1))
     assert 85 <= delay <= 95
@@ -134,8 +135,9 @@ def test_warning_turns_the_page_pink_and_stay_signed_in_works_in_a_browser(app, 
     phone.wait_for_url("**/portal/")
     _age_browser_session(app, phone, minutes=28.5)
     # Rather than wait 28 minutes, ask now exactly as the probe would.
-    phone.evaluate("htmx.ajax('GET', '/session/idle', {target: '#idle', swap: 'outerHTML', "
-                   "headers: {'X-Cervis-Background': '1'}})")
+    phone.evaluate(
+        "htmx.ajax('GET', '/session/idle', {target: '#idle', swap: 'outerHTML', headers: {'X-Cervis-Background': '1'}})"
+    )
     warning = phone.locator(".idle-warning")
     warning.wait_for()
     assert warning.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 209, 227)"

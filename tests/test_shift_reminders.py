@@ -1,19 +1,34 @@
 """The guide's "Next Steps": a reminder email before each confirmed shift, naming the shift leader."""
+
 from datetime import datetime, timedelta
 
 from cervis.db import utcnow
-from cervis.models import (CANCELLED, PENDING, REGISTERED, Email, Group, Opportunity, Profile,
-                           Registration, Role, Slot, User)
+from cervis.models import (
+    CANCELLED,
+    PENDING,
+    REGISTERED,
+    Email,
+    Group,
+    Opportunity,
+    Profile,
+    Registration,
+    Role,
+    Slot,
+    User,
+)
 from cervis.reminders import send_reminders
 
 
 def _night(starts_in):
     north = Group.get(Group.name == "Northside")
-    opp = Opportunity.create(group=north, name="Night Shelter", location="1 North Street",
-                             live_from=utcnow() - timedelta(days=30))
+    opp = Opportunity.create(
+        group=north, name="Night Shelter", location="1 North Street", live_from=utcnow() - timedelta(days=30)
+    )
     start = utcnow() + starts_in
-    slots = {r.name: Slot.create(opportunity=opp, role=r, starts_at=start, ends_at=start + timedelta(hours=3),
-                                 capacity=2) for r in north.roles}
+    slots = {
+        r.name: Slot.create(opportunity=opp, role=r, starts_at=start, ends_at=start + timedelta(hours=3), capacity=2)
+        for r in north.roles
+    }
     return slots
 
 
@@ -61,13 +76,19 @@ def test_family_members_reminder_goes_to_the_parent(app, db):
 
 # A controlled clock: 48 real hours before the shift, whatever the clocks do that weekend ----------
 
+
 def _confirmed(email, start, confirmed, role="Cook", opp=None):
     from cervis.models import RegistrationEvent
 
     north = Group.get(Group.name == "Northside")
     opp = opp or Opportunity.create(group=north, name="Night Shelter", live_from=confirmed - timedelta(days=30))
-    slot = Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == role),
-                       starts_at=start, ends_at=start + timedelta(hours=12), capacity=2)
+    slot = Slot.create(
+        opportunity=opp,
+        role=Role.get(Role.group == north, Role.name == role),
+        starts_at=start,
+        ends_at=start + timedelta(hours=12),
+        capacity=2,
+    )
     reg = Registration.create(volunteer=User.by_email(email), slot=slot, status=REGISTERED, updated_at=confirmed)
     RegistrationEvent.create(registration=reg, status=REGISTERED, at=confirmed)
     return reg

@@ -1,10 +1,10 @@
 """Working out the slots to make: weekdays between dates, picked dates, clock changes, copying a month."""
+
 import calendar
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from cervis.slot_builder import (Pattern, copy_month, local_span, parse_dates, patterns_for,
-                                 to_planned, weekdays_between)
+from cervis.slot_builder import Pattern, copy_month, local_span, parse_dates, patterns_for, to_planned, weekdays_between
 from cervis.timeutil import slot_when
 
 LONDON = ZoneInfo("Europe/London")
@@ -14,13 +14,14 @@ COOK, RESERVE = 1, 2
 
 def test_every_thursday_between_two_dates():
     days = weekdays_between(date(2025, 10, 1), date(2025, 10, 31), [THURSDAY])
-    assert days == [date(2025, 10, 2), date(2025, 10, 9), date(2025, 10, 16), date(2025, 10, 23),
-                    date(2025, 10, 30)]
+    assert days == [date(2025, 10, 2), date(2025, 10, 9), date(2025, 10, 16), date(2025, 10, 23), date(2025, 10, 30)]
 
 
 def test_first_and_last_day_are_included():
     assert weekdays_between(date(2025, 10, 9), date(2025, 10, 16), [THURSDAY]) == [
-        date(2025, 10, 9), date(2025, 10, 16)]
+        date(2025, 10, 9),
+        date(2025, 10, 16),
+    ]
 
 
 def test_picked_dates_are_read_in_iso_and_british_forms_without_repeats():
@@ -63,7 +64,9 @@ def test_thursday_evening_keeps_six_pm_across_the_october_clock_change():
     planned = to_planned(patterns_for(days, time(18), time(21), [(COOK, 1)]), LONDON)
     assert [s.starts_at for s in planned] == [datetime(2025, 10, 23, 17), datetime(2025, 10, 30, 18)]
     assert [slot_when(s.starts_at, s.ends_at, LONDON) for s in planned] == [
-        "Thu, Oct 23, 2025 - 6:00 PM to 9:00 PM", "Thu, Oct 30, 2025 - 6:00 PM to 9:00 PM"]
+        "Thu, Oct 23, 2025 - 6:00 PM to 9:00 PM",
+        "Thu, Oct 30, 2025 - 6:00 PM to 9:00 PM",
+    ]
 
 
 def test_night_shift_over_the_october_clock_change_lasts_thirteen_hours():
@@ -85,8 +88,7 @@ def _thursdays(year, month):
 
 def test_every_thursday_of_november_becomes_every_thursday_of_december():
     copied = copy_month(_thursdays(2025, 11), 2025, 11)
-    assert [p.day for p in copied] == [date(2025, 12, 4), date(2025, 12, 11), date(2025, 12, 18),
-                                       date(2025, 12, 25)]
+    assert [p.day for p in copied] == [date(2025, 12, 4), date(2025, 12, 11), date(2025, 12, 18), date(2025, 12, 25)]
     assert {(p.start, p.end, p.role_id, p.capacity) for p in copied} == {(time(18), time(21), COOK, 1)}
 
 

@@ -1,5 +1,6 @@
 """The outbox against a real SMTP server on 127.0.0.1 (aiosmtpd), down and then back: every
 announcement arrives, and arrives once."""
+
 import socket
 from datetime import datetime, timedelta
 from email import message_from_bytes
@@ -44,8 +45,13 @@ def _announced(now):
     north = Group.get(Group.name == "Northside")
     opp = Opportunity.create(group=north, name="Night Shelter", live_from=now - timedelta(hours=1))
     start = datetime(now.year + 1, 2, 1, 19)
-    Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == "Cook"),
-                starts_at=start, ends_at=start + timedelta(hours=12), created_at=now - timedelta(days=1))
+    Slot.create(
+        opportunity=opp,
+        role=Role.get(Role.group == north, Role.name == "Cook"),
+        starts_at=start,
+        ends_at=start + timedelta(hours=12),
+        created_at=now - timedelta(days=1),
+    )
     announcements.announce_due(now)
     return [e.message_id for e in Email.select().order_by(Email.id)]
 
@@ -70,5 +76,4 @@ def test_announcements_survive_a_mail_server_that_is_down_then_refuses_then_reco
         controller.stop()
     assert all(e.status == SENT for e in Email.select())
     assert sorted(m["Message-ID"] for m in server.received) == sorted(ids)
-    assert {m["To"] for m in server.received} == {"Vera Volunteer <vera@example.org>",
-                                                  "Leo Leader <leo@example.org>"}
+    assert {m["To"] for m in server.received} == {"Vera Volunteer <vera@example.org>", "Leo Leader <leo@example.org>"}

@@ -1,5 +1,6 @@
 """The README's stop → restore → start, with a real waitress process stopped by SIGTERM (what
 systemctl stop sends), and an instance's files private to the service user whatever the umask."""
+
 import os
 import signal
 import socket
@@ -31,14 +32,37 @@ def _env(instance):
 
 
 def _flask(instance, *args):
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=_env(instance),
-                          capture_output=True, text=True, timeout=120, umask=0o022)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT,
+        env=_env(instance),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        umask=0o022,
+    )
 
 
 def _serve(instance, port):
-    waitress = subprocess.Popen([sys.executable, "-m", "waitress", "--host", "127.0.0.1", f"--port={port}",
-                                 "--threads", "4", "--ident=", "app:app"], cwd=ROOT, env=_env(instance),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, umask=0o022)
+    waitress = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "waitress",
+            "--host",
+            "127.0.0.1",
+            f"--port={port}",
+            "--threads",
+            "4",
+            "--ident=",
+            "app:app",
+        ],
+        cwd=ROOT,
+        env=_env(instance),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        umask=0o022,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -69,8 +93,15 @@ def _mode(path):
 def test_stop_restore_start_works_without_force_and_restore_while_running_is_refused(tmp_path):
     instance = tmp_path / "instance"
     assert _flask(instance, "init-db").returncode == 0
-    made = _flask(instance, "create-admin", "ada@example.org", "--first-name", "Ada",
-                  "--password", "correct horse battery staple 42")
+    made = _flask(
+        instance,
+        "create-admin",
+        "ada@example.org",
+        "--first-name",
+        "Ada",
+        "--password",
+        "correct horse battery staple 42",
+    )
     assert made.returncode == 0, made.stderr
     waitress = _serve(instance, _free_port())
     try:

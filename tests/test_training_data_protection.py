@@ -1,5 +1,6 @@
 """Criminal-record checks and training are in Download My Data, go with an erasure, and the Data
 Protection page states the condition relied on."""
+
 import json
 
 from helpers_training import checked, grant, qualifications

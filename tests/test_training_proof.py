@@ -1,4 +1,5 @@
 """My Training and Checks: a volunteer sees theirs with expiry dates and sends in proof; leaders check it."""
+
 import io
 from datetime import date, timedelta
 
@@ -23,8 +24,9 @@ def jpeg_with_exif():
 
 def send(client, qualification, data, name="certificate.pdf", gained_on="2026-01-10"):
     # Encoded in memory: the test client's own temporary file for a large body would be left open.
-    boundary, body = encode_multipart({"qualification": str(qualification.id), "gained_on": gained_on,
-                                       "proof": FileStorage(io.BytesIO(data), name)})
+    boundary, body = encode_multipart(
+        {"qualification": str(qualification.id), "gained_on": gained_on, "proof": FileStorage(io.BytesIO(data), name)}
+    )
     return client.post("/portal/training/proof", data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
@@ -98,12 +100,14 @@ def test_a_photo_is_rewritten_without_its_exif(auth, client, db):
 def test_bad_proof_is_refused_beside_the_field(auth, client, db):
     q = qualifications()
     auth.login()
-    for data, name, words in ((b"MZ\x90\x00 not a certificate", "cert.exe", "must be a PDF, PNG or JPEG"),
-                              (b"%PDF-1.4 /JavaScript (app.alert(1))\n%%EOF", "cert.pdf", "holds scripts"),
-                              (b"%PDF-1.4 cut short", "cert.pdf", "cut short"),
-                              (b"\x89PNG\r\n\x1a\n broken", "cert.png", "could not be read"),
-                              (b"%PDF-" + b"0" * proof_files.MAX_BYTES, "big.pdf", "larger than 5 MB"),
-                              (b"", "empty.pdf", "Please choose")):
+    for data, name, words in (
+        (b"MZ\x90\x00 not a certificate", "cert.exe", "must be a PDF, PNG or JPEG"),
+        (b"%PDF-1.4 /JavaScript (app.alert(1))\n%%EOF", "cert.pdf", "holds scripts"),
+        (b"%PDF-1.4 cut short", "cert.pdf", "cut short"),
+        (b"\x89PNG\r\n\x1a\n broken", "cert.png", "could not be read"),
+        (b"%PDF-" + b"0" * proof_files.MAX_BYTES, "big.pdf", "larger than 5 MB"),
+        (b"", "empty.pdf", "Please choose"),
+    ):
         response = send(client, q["Safeguarding"], data, name=name)
         page = response.get_data(as_text=True)
         assert response.status_code == 400 and words in page, words
@@ -142,7 +146,7 @@ def test_approve_with_htmx_answers_with_the_section_and_without_it_with_a_redire
     auth.login("leo@example.org")
     htmx = client.post(f"/leader/volunteers/{vera().id}/training/{first.id}/approve", headers={"HX-Request": "true"})
     page = htmx.get_data(as_text=True)
-    assert htmx.status_code == 200 and page.lstrip().startswith("<section id=\"training\"")
+    assert htmx.status_code == 200 and page.lstrip().startswith('<section id="training"')
     assert 'id="training"' in page and "The proof of Safeguarding has been approved" in page
     assert "<html" not in page
     plain = client.post(f"/leader/volunteers/{vera().id}/training/{second.id}/refuse")

@@ -1,5 +1,6 @@
 """init-db on a database made before the announcements: the columns, the unique key index, and no
 announcement of a month that was live already."""
+
 from datetime import timedelta
 
 import pytest
@@ -7,12 +8,30 @@ import pytest
 from cervis import announcements, migrations
 from cervis.db import database, utcnow
 from cervis.migrations import init_db
-from cervis.models import (Announcement, AnnouncementOptOut, Email, EmailOpening, Group, LeaderMessageOptOut,
-                           Membership, Opportunity, Organisation, Registration, Role, Slot, User)
+from cervis.models import (
+    Announcement,
+    AnnouncementOptOut,
+    Email,
+    EmailOpening,
+    Group,
+    LeaderMessageOptOut,
+    Membership,
+    Opportunity,
+    Organisation,
+    Registration,
+    Role,
+    Slot,
+    User,
+)
 from conftest import on_postgresql
 
-ADDED = [("email", "key"), ("email", "from_name"), ("email", "reply_to"),
-         ("organisation", "deadline_reminder_days"), ("slot", "created_at")]
+ADDED = [
+    ("email", "key"),
+    ("email", "from_name"),
+    ("email", "reply_to"),
+    ("organisation", "deadline_reminder_days"),
+    ("slot", "created_at"),
+]
 
 
 @pytest.mark.skipif(on_postgresql(), reason="rebuilds the old schema with SQLite's DROP COLUMN")
@@ -25,7 +44,8 @@ def test_init_db_upgrades_a_database_from_before_the_announcements(app):
         with database.connection_context():
             assert Organisation.current().deadline_reminder_days == 3
             assert [i.sql for i in database.get_indexes("email") if i.name == "email_key"] == [
-                'CREATE UNIQUE INDEX "email_key" ON "email" ("key")']
+                'CREATE UNIQUE INDEX "email_key" ON "email" ("key")'
+            ]
             assert Email.select().count() == 3
             # The slot table is rebuilt to add created_at: its registrations must survive it.
             assert Registration.select().count() == 2 and Membership.select().count() >= 4
@@ -38,8 +58,12 @@ def _the_old_schema():
     north = Group.get(Group.name == "Northside")
     opp = Opportunity.create(group=north, name="Night Shelter", live_from=utcnow() - timedelta(days=1))
     start = utcnow() + timedelta(days=10)
-    slot = Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == "Cook"),
-                       starts_at=start, ends_at=start + timedelta(hours=12))
+    slot = Slot.create(
+        opportunity=opp,
+        role=Role.get(Role.group == north, Role.name == "Cook"),
+        starts_at=start,
+        ends_at=start + timedelta(hours=12),
+    )
     for email in ("vera@example.org", "leo@example.org"):
         Registration.create(volunteer=User.by_email(email), slot=slot)
     for i in range(3):

@@ -1,14 +1,30 @@
 """The applications queue, steps, Approve and Decline. Alex applies to Northside (Leo leads it);
 Olga leads Southside and sees nothing of it; Ada administers all."""
+
 from datetime import timedelta
 
 from helpers_applications import an_application, run_job, the_steps
 
 from cervis import references, vetting
 from cervis.db import utcnow
-from cervis.models import (APPROVED, DECLINED, OPEN, Application, AuditLog, Group, Membership, Profile,
-                           Qualification, QualificationGrant, RecruitmentStep, Reference, Role, RoleRequirement,
-                           StepDone, User)
+from cervis.models import (
+    APPROVED,
+    DECLINED,
+    OPEN,
+    Application,
+    AuditLog,
+    Group,
+    Membership,
+    Profile,
+    Qualification,
+    QualificationGrant,
+    RecruitmentStep,
+    Reference,
+    Role,
+    RoleRequirement,
+    StepDone,
+    User,
+)
 from conftest import PASSWORD, emails_to, hashed
 
 
@@ -47,8 +63,10 @@ def test_a_leader_of_another_group_is_refused_the_application(app, auth, client,
     for url in (f"{base}/steps/{step.id}", f"{base}/approve", f"{base}/decline"):
         assert client.post(url).status_code == 403
     assert client.get("/leader/applications/999999").status_code == 404
-    assert Application.get_by_id(application.id).status == OPEN and not StepDone.select().where(
-        StepDone.step == step).exists()
+    assert (
+        Application.get_by_id(application.id).status == OPEN
+        and not StepDone.select().where(StepDone.step == step).exists()
+    )
 
 
 def test_a_volunteer_is_refused_the_queue(app, auth, client, db):
@@ -115,7 +133,9 @@ def test_approve_makes_the_account_memberships_and_qualifications_once(app, auth
     profile = Profile.get(user=alex)
     assert profile.mobile == "07700 900555" and profile.frequency_id == application.frequency_id
     assert [m.group.name for m in Membership.select().where(Membership.user == alex)] == ["Northside"]
-    assert [g.qualification_id for g in QualificationGrant.select().where(QualificationGrant.volunteer == alex)] == [induction.id]
+    assert [g.qualification_id for g in QualificationGrant.select().where(QualificationGrant.volunteer == alex)] == [
+        induction.id
+    ]
     found = Application.get_by_id(application.id)
     assert found.status == APPROVED and found.user_id == alex.id and found.decided_by.email == "leo@example.org"
     (welcome,) = emails_to("alex@example.net", "welcome")
@@ -166,6 +186,7 @@ def test_approve_refuses_an_address_that_already_has_an_account(app, auth, clien
 
 # Retention ---------------------------------------------------------------------------------------
 
+
 def test_declined_withdrawn_and_abandoned_applications_are_erased_when_due_once_across_restarts(app, auth, client, db):
     from cervis.models import UNCONFIRMED, WITHDRAWN
 
@@ -181,7 +202,7 @@ def test_declined_withdrawn_and_abandoned_applications_are_erased_when_due_once_
     an_application(first="Olly")
     auth.login("ada@example.org")
     page = client.get("/admin/data-protection").get_data(as_text=True)
-    listed = page[page.index("Applications to be erased"):]
+    listed = page[page.index("Applications to be erased") :]
     assert all(n in listed for n in ("Dee", "Wil", "Una")) and not any(n in listed for n in ("Ned", "Uri", "Olly"))
     assert run_job(vetting.application_retention, app) == 3
     assert run_job(vetting.application_retention, app) == 0  # the job again, after a restart: nothing more

@@ -1,6 +1,7 @@
 """Who may take a place: every way onto the rota (Accept, Accept Selected, Accept Suggestion,
 Call Up, adding by hand, a cover link, Register) re-checks at the moment of taking that the
 volunteer is active and the slot is open and has not started."""
+
 from datetime import timedelta
 
 import pytest
@@ -37,6 +38,7 @@ def registered_in(slot):
 
 # A cover link ------------------------------------------------------------------------------------
 
+
 def test_a_deactivated_volunteer_cannot_take_a_cover_place_with_their_link(client, db):
     cook, place = tomorrows_rota()
     cancellation.cancel([place.id], by=vera())
@@ -70,14 +72,17 @@ def test_cover_refuses_a_started_slot_even_when_taken_directly(db):
 
 # The rota board ----------------------------------------------------------------------------------
 
+
 def _offer():
     slot = shift("Cook", capacity=1)
     return slot, register(vera(), slot, status=PENDING)
 
 
-SPOILERS = {"inactive": (lambda slot: deactivate(vera()), "no longer active"),
-            "closed": (close, "is closed"),
-            "started": (start, "has already started")}
+SPOILERS = {
+    "inactive": (lambda slot: deactivate(vera()), "no longer active"),
+    "closed": (close, "is closed"),
+    "started": (start, "has already started"),
+}
 
 
 @pytest.mark.parametrize("spoiler", SPOILERS)
@@ -98,8 +103,13 @@ def test_accept_and_accept_selected_recheck_the_volunteer_and_the_slot(db, spoil
 def test_call_up_and_adding_by_hand_recheck_the_volunteer_and_the_slot(db, spoiler):
     spoil, words = SPOILERS[spoiler]
     cook = shift("Cook", capacity=1)
-    reserve = Slot.create(opportunity=cook.opportunity, starts_at=cook.starts_at, ends_at=cook.ends_at,
-                          role=Role.get(Role.group == cook.opportunity.group, Role.name == "Reserve"), capacity=2)
+    reserve = Slot.create(
+        opportunity=cook.opportunity,
+        starts_at=cook.starts_at,
+        ends_at=cook.ends_at,
+        role=Role.get(Role.group == cook.opportunity.group, Role.name == "Reserve"),
+        capacity=2,
+    )
     in_reserve = register(vera(), reserve)
     spoil(cook)
     if spoiler == "started":  # a Reserve is called up on the same night

@@ -3,6 +3,7 @@ them runs the scheduler, a leader's accepts arriving at all of them at once fill
 once, and every email arrives once. On PostgreSQL each
 worker has an instance folder of its own, as on separate machines, so only the database's lock
 can tell them apart; on SQLite they share the instance folder and its lock file."""
+
 import os
 import signal
 import socket
@@ -58,29 +59,49 @@ class MailServer:
 def _arrange(now):
     """Emails waiting to go, and a month newly open that the announcement job will tell Northside of."""
     for n in range(WAITING):
-        Email.create(kind="message", to_addr=f"person{n}@example.org", subject=f"Waiting {n}",
-                     body_text="Hello", message_id=f"<waiting-{n}@example.org>")
+        Email.create(
+            kind="message",
+            to_addr=f"person{n}@example.org",
+            subject=f"Waiting {n}",
+            body_text="Hello",
+            message_id=f"<waiting-{n}@example.org>",
+        )
     north = Group.get(Group.name == "Northside")
     opp = Opportunity.create(group=north, name="Night Shelter", live_from=now - timedelta(hours=1))
     start = datetime(now.year + 1, 2, 1, 19)
-    Slot.create(opportunity=opp, role=Role.get(Role.group == north, Role.name == "Cook"),
-                starts_at=start, ends_at=start + timedelta(hours=12), created_at=now - timedelta(days=1))
+    Slot.create(
+        opportunity=opp,
+        role=Role.get(Role.group == north, Role.name == "Cook"),
+        starts_at=start,
+        ends_at=start + timedelta(hours=12),
+        created_at=now - timedelta(days=1),
+    )
 
 
 def _start_workers(app, tmp_path, mail_port):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CERVIS_") and k != "DATABASE_URL"}
-    env.update(CERVIS_DATABASE_URL=app.config["DATABASE_URL"], CERVIS_MAIL_SERVER="127.0.0.1",
-               CERVIS_MAIL_PORT=str(mail_port), CERVIS_MAIL_USE_TLS="false", CERVIS_SESSION_COOKIE_SECURE="false",
-               # The test client's session and forms are good on the workers; a confirmation goes at once.
-               CERVIS_SECRET_KEY=app.config["SECRET_KEY"], CERVIS_WTF_CSRF_ENABLED="false",
-               CERVIS_CONFIRMATION_UNDO_MINUTES="0")
+    env.update(
+        CERVIS_DATABASE_URL=app.config["DATABASE_URL"],
+        CERVIS_MAIL_SERVER="127.0.0.1",
+        CERVIS_MAIL_PORT=str(mail_port),
+        CERVIS_MAIL_USE_TLS="false",
+        CERVIS_SESSION_COOKIE_SECURE="false",
+        # The test client's session and forms are good on the workers; a confirmation goes at once.
+        CERVIS_SECRET_KEY=app.config["SECRET_KEY"],
+        CERVIS_WTF_CSRF_ENABLED="false",
+        CERVIS_CONFIRMATION_UNDO_MINUTES="0",
+    )
     workers = []
     for n, port in enumerate(_free_ports(WORKERS)):
         instance = tmp_path / f"machine-{n}" if on_postgresql() else Path(app.instance_path)
         log = open(tmp_path / f"worker-{n}.log", "wb")
         process = subprocess.Popen(
             [sys.executable, "-c", SERVE, "--host", "127.0.0.1", f"--port={port}", "--threads", "2", "app:app"],
-            cwd=ROOT, env={**env, "CERVIS_INSTANCE_PATH": str(instance)}, stdout=log, stderr=log)
+            cwd=ROOT,
+            env={**env, "CERVIS_INSTANCE_PATH": str(instance)},
+            stdout=log,
+            stderr=log,
+        )
         log.close()  # the worker keeps its own copy
         workers.append((process, port, tmp_path / f"worker-{n}.log"))
     return workers
@@ -131,8 +152,10 @@ def test_three_workers_run_one_scheduler_fill_a_slot_once_and_send_each_email_on
     workers = _start_workers(app, tmp_path, controller.port)
     try:
         _wait_until(lambda: all(_answers(port) for _, port, _ in workers), 60, workers)
-        urls = [f"http://127.0.0.1:{workers[n % WORKERS][1]}/leader/registrations/{reg.id}/accept"
-                for n, reg in enumerate(offers)]
+        urls = [
+            f"http://127.0.0.1:{workers[n % WORKERS][1]}/leader/registrations/{reg.id}/accept"
+            for n, reg in enumerate(offers)
+        ]
         codes = post_at_once(urls, [{}] * RACERS, cookie=cookie)
         # The waiting emails go on the first round; the job's announcements and the one
         # confirmation on the next, 20 s on.

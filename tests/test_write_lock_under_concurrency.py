@@ -1,5 +1,6 @@
 """Actions that read then write take the write lock first, so a rush of them answers no 500
 ("database is locked"); the scheduler's jobs never collide with each other or with requests."""
+
 import threading
 import time
 from datetime import timedelta
@@ -19,8 +20,11 @@ def test_twenty_administrators_reordering_a_list_at_once_get_no_500(live_server,
     forms = [{"direction": "up" if n % 2 else "down"} for n in range(ADMINISTRATORS * MOVES_EACH)]
     codes = []
     for start in range(0, len(forms), ADMINISTRATORS):
-        codes += post_at_once(f"{live_server}/admin/lists/frequencies/{monthly.id}/move",
-                              forms[start:start + ADMINISTRATORS], cookie=cookie)
+        codes += post_at_once(
+            f"{live_server}/admin/lists/frequencies/{monthly.id}/move",
+            forms[start : start + ADMINISTRATORS],
+            cookie=cookie,
+        )
     assert codes == [303] * len(forms)
     positions = sorted(p for (p,) in Frequency.select(Frequency.position).tuples())
     assert positions == list(range(Frequency.select().count()))  # every move whole, none interleaved
@@ -28,8 +32,11 @@ def test_twenty_administrators_reordering_a_list_at_once_get_no_500(live_server,
 
 def test_administrators_adding_list_items_at_once_get_no_500_and_no_tied_positions(live_server, client, db):
     cookie = session_cookie(client, "ada@example.org")
-    codes = post_at_once(f"{live_server}/admin/lists/frequencies/add",
-                         [{"name": f"Every {n} weeks"} for n in range(ADMINISTRATORS)], cookie=cookie)
+    codes = post_at_once(
+        f"{live_server}/admin/lists/frequencies/add",
+        [{"name": f"Every {n} weeks"} for n in range(ADMINISTRATORS)],
+        cookie=cookie,
+    )
     assert codes == [303] * ADMINISTRATORS
     positions = [p for (p,) in Frequency.select(Frequency.position).tuples()]
     assert len(set(positions)) == len(positions)
@@ -41,8 +48,7 @@ def test_reminders_job_survives_a_request_writing_while_it_runs(app, db, monkeyp
     opp = Opportunity.create(group=north, name="Night Shelter", live_from=utcnow() - timedelta(days=1))
     start = utcnow() + timedelta(hours=30)
     for email, role in zip(("vera@example.org", "leo@example.org", "sam@example.org"), north.roles):
-        slot = Slot.create(opportunity=opp, role=role, starts_at=start,
-                           ends_at=start + timedelta(hours=3), capacity=3)
+        slot = Slot.create(opportunity=opp, role=role, starts_at=start, ends_at=start + timedelta(hours=3), capacity=3)
         Registration.create(volunteer=User.by_email(email), slot=slot, status=REGISTERED)
     real = reminders.due
 
@@ -79,8 +85,7 @@ def test_scheduler_runs_its_jobs_one_at_a_time_even_when_all_are_due_at_a_start(
 
     runner = scheduler.make_scheduler()
     for name in ("send_emails", "prune_throttles", "remind"):  # all due now, as after a start
-        runner.add_job(job, "interval", seconds=600, args=[name], id=name,
-                       next_run_time=scheduler.utcnow_aware())
+        runner.add_job(job, "interval", seconds=600, args=[name], id=name, next_run_time=scheduler.utcnow_aware())
     runner.start()
     try:
         deadline = time.time() + 10

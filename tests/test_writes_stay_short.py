@@ -1,6 +1,7 @@
 """A write transaction holds every other writer waiting (issue 22: under 100 ms at the benchmark's
 scale): what can be done before the write lock is taken is done before it, and what the lock
 decides is still read again under it."""
+
 from datetime import date, timedelta
 
 from helpers_rota import LEO, MONTH, member, night, offer, opportunity, user
@@ -94,7 +95,8 @@ def test_a_log_in_that_upgrades_an_old_password_hash_makes_it_before_the_write_l
 
     with write_transaction():
         User.update(password_hash=PasswordHasher(time_cost=1, memory_cost=1024).hash(PASSWORD)).where(
-            User.email == "vera@example.org").execute()
+            User.email == "vera@example.org"
+        ).execute()
     hashed_under_the_lock, real = [], passwords.hash_password
 
     def watched(password):

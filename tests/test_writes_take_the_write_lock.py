@@ -1,5 +1,6 @@
 """Every write goes through the app's write lock: a write that meets SQLite's own lock instead
 answered 500 "database is locked" while a job held it."""
+
 import threading
 import time
 from datetime import timedelta
@@ -77,8 +78,14 @@ def test_the_jobs_write_only_under_the_write_lock(app, db, unlocked_writes):
 
     with write_transaction():
         Throttle.create(key="login-email:vera@example.org", at=cervis_db.utcnow() - timedelta(days=30))
-        Email.create(kind="welcome", to_addr="vera@example.org", subject="Welcome", body_text="Hi",
-                     message_id="<jobs@example.org>", send_after=cervis_db.utcnow() - timedelta(minutes=1))
+        Email.create(
+            kind="welcome",
+            to_addr="vera@example.org",
+            subject="Welcome",
+            body_text="Hi",
+            message_id="<jobs@example.org>",
+            send_after=cervis_db.utcnow() - timedelta(minutes=1),
+        )
     unlocked_writes.clear()
     for job, _ in scheduler.JOBS:
         job(app)

@@ -1,4 +1,5 @@
 """Administrators: organisation settings, lists, people, documents, outbox, audit (blueprint "admin")."""
+
 import importlib
 import pkgutil
 

@@ -1,4 +1,5 @@
 """Audit Log: who changed what and when, with the values before and after."""
+
 import json
 from datetime import datetime, time, timedelta
 
@@ -29,10 +30,14 @@ class AuditFilter(FlaskForm):
     end = DateField("To", validators=[Optional()])
 
     def fill_choices(self):
-        actors = (User.select().where(User.id.in_(AuditLog.select(AuditLog.actor).distinct()))
-                  .order_by(User.first_name, User.last_name))
+        actors = (
+            User.select()
+            .where(User.id.in_(AuditLog.select(AuditLog.actor).distinct()))
+            .order_by(User.first_name, User.last_name)
+        )
         self.actor.choices = [SelectChoice(0, "Anyone"), SelectChoice(NOBODY, "CERVIS itself (no person)")] + [
-            SelectChoice(u.id, f"{u.name} ({u.email})" if u.email else u.name) for u in actors]
+            SelectChoice(u.id, f"{u.name} ({u.email})" if u.email else u.name) for u in actors
+        ]
         actions = AuditLog.select(AuditLog.action).distinct().order_by(AuditLog.action).tuples()
         self.action.choices = [SelectChoice("", "Any action")] + [SelectChoice(a, a) for (a,) in actions]
 
@@ -77,8 +82,10 @@ def _shown(value):
 def changes(entry):
     """(field, before, after) as text for every field either side mentions; None where a side does not."""
     before, after = _loads(entry.before), _loads(entry.after)
-    return [(key, _shown(before[key]) if key in before else None, _shown(after[key]) if key in after else None)
-            for key in sorted(set(before) | set(after))]
+    return [
+        (key, _shown(before[key]) if key in before else None, _shown(after[key]) if key in after else None)
+        for key in sorted(set(before) | set(after))
+    ]
 
 
 def labels(entries):
@@ -111,5 +118,6 @@ def audit():
     form.fill_choices()
     form.validate()
     page = Page(filtered(form))
-    return render_template("admin/audit.html", form=form, page=page, changes=changes,
-                           labels=labels(page.items), people=actors(page.items))
+    return render_template(
+        "admin/audit.html", form=form, page=page, changes=changes, labels=labels(page.items), people=actors(page.items)
+    )

@@ -1,5 +1,6 @@
 """Logo, Colour and Welcome: the organisation's face on the log-in page, the black bar, the emails,
 the favicon and the home-screen icon."""
+
 from flask import g, render_template, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -20,8 +21,11 @@ class BrandingForm(FlaskForm):
     logo = FileField("Logo (PNG or SVG, at most 512 KB)")
     remove_logo = BooleanField("Remove the logo")
     accent = StringField("Accent colour", filters=[lambda v: (v or "").strip().lower()], validators=[single_line])
-    welcome = TextAreaField("Welcome on the log-in page", filters=[lambda v: (v or "").strip()],
-                            validators=[Length(max=500, message="Please keep the welcome under 500 characters.")])
+    welcome = TextAreaField(
+        "Welcome on the log-in page",
+        filters=[lambda v: (v or "").strip()],
+        validators=[Length(max=500, message="Please keep the welcome under 500 characters.")],
+    )
 
     def validate_accent(self, field):
         problem = branding.accent_problem(field.data)
@@ -30,8 +34,12 @@ class BrandingForm(FlaskForm):
 
 
 def describe(face):
-    return {"logo": f"{face.logo_type} ({len(face.logo or b'')} bytes)" if face.logo_type else "none",
-            "logo_version": face.logo_version, "accent": face.accent or "default", "welcome": face.welcome}
+    return {
+        "logo": f"{face.logo_type} ({len(face.logo or b'')} bytes)" if face.logo_type else "none",
+        "logo_version": face.logo_version,
+        "accent": face.accent or "default",
+        "welcome": face.welcome,
+    }
 
 
 @bp.route("/branding", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
 """Data Protection: erasure requests, volunteers past the retention time, and erasing one."""
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -13,16 +14,23 @@ from .paging import me
 
 
 class EraseForm(FlaskForm):
-    understood = BooleanField("I understand that this cannot be undone.",
-                              validators=[DataRequired("Please tick to confirm: an erasure cannot be undone.")])
+    understood = BooleanField(
+        "I understand that this cannot be undone.",
+        validators=[DataRequired("Please tick to confirm: an erasure cannot be undone.")],
+    )
 
 
 @bp.route("/data-protection")
 @admin_required
 def data_protection():
     org = Organisation.current()
-    return render_template("admin/data_protection.html", org=org, requests=list(privacy.open_requests()),
-                           due=privacy.due_for_erasure(org=org), applications=list(vetting.to_erase()))
+    return render_template(
+        "admin/data_protection.html",
+        org=org,
+        requests=list(privacy.open_requests()),
+        due=privacy.due_for_erasure(org=org),
+        applications=list(vetting.to_erase()),
+    )
 
 
 @bp.route("/people/<int:person_id>/erase", methods=["GET", "POST"])
@@ -33,11 +41,19 @@ def person_erase(person_id):
     form = EraseForm()
     if refusal is None and form.validate_on_submit():
         kept = erasure.erase(me(), person)
-        flash(f"{person.name} has been erased. {kept['registrations_kept']} registrations stay on the rota "
-              f"under the name “{erasure.ERASED_NAME}”; {kept['future_offers_withdrawn']} future offers were withdrawn.", "success")
+        flash(
+            f"{person.name} has been erased. {kept['registrations_kept']} registrations stay on the rota "
+            f"under the name “{erasure.ERASED_NAME}”; {kept['future_offers_withdrawn']} future offers were withdrawn.",
+            "success",
+        )
         return redirect(url_for("admin.data_protection"), code=303)
     household = person.household()
     status = 400 if (form.is_submitted() or (refusal and request.method == "POST")) else 200
-    return render_template("admin/erase.html", person=person, form=form, refusal=refusal,
-                           family=household[1:], registrations=Registration.select().where(
-                               Registration.volunteer.in_([p.id for p in household])).count()), status
+    return render_template(
+        "admin/erase.html",
+        person=person,
+        form=form,
+        refusal=refusal,
+        family=household[1:],
+        registrations=Registration.select().where(Registration.volunteer.in_([p.id for p in household])).count(),
+    ), status

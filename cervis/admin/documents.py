@@ -1,4 +1,5 @@
 """Posted Documents: an administrator uploads a file for everyone, a group or one volunteer, or removes it."""
+
 import os
 import secrets
 from pathlib import Path
@@ -32,8 +33,11 @@ KINDS = {
     "ppt": ("application/vnd.ms-powerpoint", set(), (OLE,)),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", {"application/zip"}, (OOXML,)),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {"application/zip"}, (OOXML,)),
-    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", {"application/zip"},
-             (OOXML,)),
+    "pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        {"application/zip"},
+        (OOXML,),
+    ),
     "odt": ("application/vnd.oasis.opendocument.text", {"application/zip"}, (OOXML,)),
     "ods": ("application/vnd.oasis.opendocument.spreadsheet", {"application/zip"}, (OOXML,)),
     "odp": ("application/vnd.oasis.opendocument.presentation", {"application/zip"}, (OOXML,)),
@@ -46,35 +50,53 @@ KINDS = {
 # Sent by browsers that do not know the type; the file's first bytes are checked all the same.
 UNKNOWN_TYPES = {"", "application/octet-stream"}
 ACCEPTED = "PDF, Word, Excel, PowerPoint, OpenDocument (odt, ods, odp), images (png, jpg, gif) or text (txt)"
-AUDIENCES = [SelectChoice(EVERYONE, "Everyone"), SelectChoice(GROUP, "One group"),
-             SelectChoice(VOLUNTEER, "One volunteer")]
+AUDIENCES = [
+    SelectChoice(EVERYONE, "Everyone"),
+    SelectChoice(GROUP, "One group"),
+    SelectChoice(VOLUNTEER, "One volunteer"),
+]
 
 
 class DocumentForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Please give the document a title."),
-                                             Length(max=200, message="Please keep the title under 200 characters."),
-                                             single_line])
-    file = FileField("File", render_kw={"accept": ",".join(f".{ext}" for ext in KINDS)}, validators=[
-        FileRequired("Please choose a file to upload."),
-        FileSize(MAX_BYTES, message="That file is larger than 10 MB. Please upload a smaller one.")])
+    title = StringField(
+        "Title",
+        validators=[
+            DataRequired("Please give the document a title."),
+            Length(max=200, message="Please keep the title under 200 characters."),
+            single_line,
+        ],
+    )
+    file = FileField(
+        "File",
+        render_kw={"accept": ",".join(f".{ext}" for ext in KINDS)},
+        validators=[
+            FileRequired("Please choose a file to upload."),
+            FileSize(MAX_BYTES, message="That file is larger than 10 MB. Please upload a smaller one."),
+        ],
+    )
     audience = RadioField("Posted to", choices=AUDIENCES, default=EVERYONE)
     group = SelectField("Group", coerce=int, validate_choice=False)
     volunteer = SelectField("Volunteer", coerce=int, validate_choice=False)
 
     def fill_choices(self):
         self.group.choices = [SelectChoice(0, "Choose a group")] + [
-            SelectChoice(g.id, g.name) for g in Group.select().order_by(Group.name)]
-        people = User.select().where(User.active == True, User.email.is_null(False)).order_by(  # noqa: E712
-            User.first_name, User.last_name)
+            SelectChoice(g.id, g.name) for g in Group.select().order_by(Group.name)
+        ]
+        people = (
+            User.select()
+            .where(User.active == True, User.email.is_null(False))
+            .order_by(User.first_name, User.last_name)
+        )
         self.volunteer.choices = [SelectChoice(0, "Choose a volunteer")] + [
-            SelectChoice(u.id, f"{u.name} ({u.email})") for u in people]
+            SelectChoice(u.id, f"{u.name} ({u.email})") for u in people
+        ]
 
     def validate_group(self, field):
         if self.audience.data == GROUP and not Group.get_or_none(Group.id == as_id(field.data)):
             field.errors.append("Please choose the group to post this document to.")
 
     def validate_volunteer(self, field):
-        chosen = User.get_or_none(User.id == as_id(field.data), User.active == True)  # noqa: E712
+        chosen = User.get_or_none(User.id == as_id(field.data), User.active == True)
         if self.audience.data == VOLUNTEER and chosen is None:
             field.errors.append("Please choose the volunteer to post this document to.")
 
@@ -124,15 +146,24 @@ def store(upload):
 
 
 def describe(doc):
-    return {"title": doc.title, "filename": doc.filename, "audience": doc.audience, "size": doc.size,
-            "group": doc.group.name if doc.group_id else None,
-            "volunteer": doc.volunteer.email if doc.volunteer_id else None}
+    return {
+        "title": doc.title,
+        "filename": doc.filename,
+        "audience": doc.audience,
+        "size": doc.size,
+        "group": doc.group.name if doc.group_id else None,
+        "volunteer": doc.volunteer.email if doc.volunteer_id else None,
+    }
 
 
 def all_documents():
-    return (Document.select(Document, Group, User).join(Group, on=Document.group, join_type=JOIN.LEFT_OUTER)
-            .switch(Document).join(User, on=Document.volunteer, join_type=JOIN.LEFT_OUTER)
-            .order_by(Document.uploaded_at.desc(), Document.id.desc()))
+    return (
+        Document.select(Document, Group, User)
+        .join(Group, on=Document.group, join_type=JOIN.LEFT_OUTER)
+        .switch(Document)
+        .join(User, on=Document.volunteer, join_type=JOIN.LEFT_OUTER)
+        .order_by(Document.uploaded_at.desc(), Document.id.desc())
+    )
 
 
 @bp.route("/documents", methods=["GET", "POST"])
@@ -158,11 +189,16 @@ def _post(form):
     try:
         with write_transaction():
             doc = Document.create(
-                title=form.title.data.strip(), filename=clean_filename(upload.filename),
-                stored_name=stored_name, content_type=KINDS[ext][0], size=size, audience=audience,
+                title=form.title.data.strip(),
+                filename=clean_filename(upload.filename),
+                stored_name=stored_name,
+                content_type=KINDS[ext][0],
+                size=size,
+                audience=audience,
                 group=form.group.data if audience == GROUP else None,
                 volunteer=form.volunteer.data if audience == VOLUNTEER else None,
-                uploaded_by=current_user.id)
+                uploaded_by=current_user.id,
+            )
             AuditLog.record(me(), "document-post", doc, after=describe(doc))
     except Exception:
         (documents_dir() / stored_name).unlink(missing_ok=True)
@@ -175,13 +211,23 @@ def _post(form):
 def document_remove(document_id):
     doc = Document.get_or_none(Document.id == document_id)
     if doc is None:
-        return done("admin/_document_removed.html", url_for("admin.documents"),
-                    "That document had already been removed.", "error", target="documents",
-                    document_id=document_id)
+        return done(
+            "admin/_document_removed.html",
+            url_for("admin.documents"),
+            "That document had already been removed.",
+            "error",
+            target="documents",
+            document_id=document_id,
+        )
     with write_transaction():
         AuditLog.record(me(), "document-remove", doc, before=describe(doc))
         doc.delete_instance()
     # After the commit: a failed delete above leaves the file for the row that still needs it.
     (documents_dir() / doc.stored_name).unlink(missing_ok=True)
-    return done("admin/_document_removed.html", url_for("admin.documents"),
-                f"“{doc.title}” has been removed.", target="documents", document_id=document_id)
+    return done(
+        "admin/_document_removed.html",
+        url_for("admin.documents"),
+        f"“{doc.title}” has been removed.",
+        target="documents",
+        document_id=document_id,
+    )

@@ -1,5 +1,6 @@
 """Emails: every kind CERVIS sends, previewed with sample data, and its opening paragraph, which
 an administrator may rewrite (kept with who changed it and when; the audit log has the history)."""
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -15,7 +16,9 @@ from .paging import me
 
 
 class OpeningForm(FlaskForm):
-    text = TextAreaField("Opening paragraph", validators=[Length(max=2000, message="Please keep it under 2,000 characters.")])
+    text = TextAreaField(
+        "Opening paragraph", validators=[Length(max=2000, message="Please keep it under 2,000 characters.")]
+    )
 
 
 def kind_or_404(kind):
@@ -42,8 +45,9 @@ def email_kind(email_kind):
     elif form.validate():
         _save(kind, row, (form.text.data or "").strip())
         return redirect(url_for("admin.email_kind", email_kind=kind), code=303)
-    return render_template("admin/email_kind.html", kind=kind, row=row, form=form,
-                           preview=email_previews.preview(kind)), 400 if request.method == "POST" else 200
+    return render_template(
+        "admin/email_kind.html", kind=kind, row=row, form=form, preview=email_previews.preview(kind)
+    ), 400 if request.method == "POST" else 200
 
 
 def _save(kind, row, text):
@@ -57,6 +61,7 @@ def _save(kind, row, text):
                 conflict_target=[EmailOpening.kind],
                 update={EmailOpening.text: text, EmailOpening.changed_by: me(), EmailOpening.changed_at: utcnow()},
             ).execute()
-        AuditLog.record(me(), "email.opening", None, before={"kind": kind, "text": before},
-                        after={"kind": kind, "text": text})
+        AuditLog.record(
+            me(), "email.opening", None, before={"kind": kind, "text": before}, after={"kind": kind, "text": text}
+        )
     flash("Opening paragraph saved." if text != before else "Nothing was changed.", "success")

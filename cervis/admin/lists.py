@@ -4,6 +4,7 @@ and the qualifications roles may need.
 An item in use is never removed (its answers would vanish from volunteers' profiles): the
 administrator is told where it is used and may rename it instead.
 """
+
 from flask import abort, make_response, render_template, request, url_for
 from flask_wtf import FlaskForm
 from peewee import IntegrityError, fn
@@ -19,29 +20,55 @@ from . import bp
 from .paging import me
 
 KINDS = {
-    "allergens": (Allergen, "Allergies and Intolerances",
-                  "Volunteers tick the ones that apply to them. “None” is always offered."),
-    "places": (PlaceOfWorship, "Places of worship",
-               "Starred answers (shown with *) are the ones that are not a place, such as “I prefer not to say”."),
-    "interests": (InterestCategory, "Interest categories",
-                  "Opportunities are tagged with these, so volunteers can search by interest."),
+    "allergens": (
+        Allergen,
+        "Allergies and Intolerances",
+        "Volunteers tick the ones that apply to them. “None” is always offered.",
+    ),
+    "places": (
+        PlaceOfWorship,
+        "Places of worship",
+        "Starred answers (shown with *) are the ones that are not a place, such as “I prefer not to say”.",
+    ),
+    "interests": (
+        InterestCategory,
+        "Interest categories",
+        "Opportunities are tagged with these, so volunteers can search by interest.",
+    ),
     "frequencies": (Frequency, "Preferred frequencies", "How often a volunteer would like to serve."),
-    "qualifications": (Qualification, "Qualifications",
-                       "Training and checks a role can need. A grant expires after the months given (empty: "
-                       "never) unless whoever records it says otherwise. A criminal-record check's details "
-                       "are seen by administrators only, and volunteers cannot send proof of one in."),
+    "qualifications": (
+        Qualification,
+        "Qualifications",
+        "Training and checks a role can need. A grant expires after the months given (empty: "
+        "never) unless whoever records it says otherwise. A criminal-record check's details "
+        "are seen by administrators only, and volunteers cannot send proof of one in.",
+    ),
 }
 PROTECTED = {("allergens", "None"): "“None” is what volunteers with no allergies choose, so it cannot be {}."}
 # What a reference to a list item means to an administrator, by the referring model's name.
-USES = {"ProfileAllergen": "volunteer profile", "ProfilePlace": "volunteer profile", "Profile": "volunteer profile",
-        "OpportunityInterest": "opportunity", "RoleRequirement": "role", "QualificationGrant": "volunteer record"}
+USES = {
+    "ProfileAllergen": "volunteer profile",
+    "ProfilePlace": "volunteer profile",
+    "Profile": "volunteer profile",
+    "OpportunityInterest": "opportunity",
+    "RoleRequirement": "role",
+    "QualificationGrant": "volunteer record",
+}
 
 
 class ItemForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("Please enter a name."),
-                                           Length(max=100, message="Please keep it under 100 characters."), single_line])
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired("Please enter a name."),
+            Length(max=100, message="Please keep it under 100 characters."),
+            single_line,
+        ],
+    )
     starred = BooleanField("Starred")
-    valid_months = StringField("Expires after (months)", filters=[lambda v: (v or "").strip()], validators=[single_line])
+    valid_months = StringField(
+        "Expires after (months)", filters=[lambda v: (v or "").strip()], validators=[single_line]
+    )
     criminal_record_check = BooleanField("Criminal-record check")
 
 
@@ -57,8 +84,10 @@ def extras(kind, form):
     if kind == "places":
         return {"starred": form.starred.data}
     if kind == "qualifications":
-        return {"valid_months": int(form.valid_months.data) if form.valid_months.data else None,
-                "criminal_record_check": form.criminal_record_check.data}
+        return {
+            "valid_months": int(form.valid_months.data) if form.valid_months.data else None,
+            "criminal_record_check": form.criminal_record_check.data,
+        }
     return {}
 
 
@@ -107,8 +136,16 @@ def lists():
 
 
 def _answer(kind, message, category="success"):
-    return done("admin/_list_section.html", url_for("admin.lists") + f"#list-{kind}", message, category,
-                target=f"list-{kind}", errors={}, oob=True, **section_context(kind))
+    return done(
+        "admin/_list_section.html",
+        url_for("admin.lists") + f"#list-{kind}",
+        message,
+        category,
+        target=f"list-{kind}",
+        errors={},
+        oob=True,
+        **section_context(kind),
+    )
 
 
 def _refused(kind, key, message, typed=""):
@@ -116,9 +153,14 @@ def _refused(kind, key, message, typed=""):
     errors = {key: (message, typed)}
     answer_now("Nothing was changed: please see below.", "error", f"list-{kind}")
     if is_htmx():
-        html = render_template("admin/_list_section.html", errors=errors, oob=True,
-                               message="Nothing was changed: please see below.", category="error",
-                               **section_context(kind))
+        html = render_template(
+            "admin/_list_section.html",
+            errors=errors,
+            oob=True,
+            message="Nothing was changed: please see below.",
+            category="error",
+            **section_context(kind),
+        )
         return vary(make_response(html, 422))
     sections = [section_context(k) for k in KINDS]
     return render_template("admin/lists.html", sections=sections, errors=errors), 400
@@ -172,8 +214,12 @@ def list_rename(kind, item_id):
     with write_transaction():
         item.save()
         AuditLog.record(me(), "list-rename", item, before=before, after=describe(kind, item))
-    return _answer(kind, f"“{before['name']}” has been saved as “{item.name}”."
-                   if before["name"] != item.name else f"“{item.name}” has been saved.")
+    return _answer(
+        kind,
+        f"“{before['name']}” has been saved as “{item.name}”."
+        if before["name"] != item.name
+        else f"“{item.name}” has been saved.",
+    )
 
 
 @bp.route("/lists/<kind>/<int:item_id>/move", methods=["POST"])
@@ -207,6 +253,10 @@ def list_remove(kind, item_id):
             AuditLog.record(me(), "list-remove", item, before=describe(kind, item))
             item.delete_instance()
     if uses:
-        return _refused(kind, (kind, item.id), f"“{item.name}” is in use ({', '.join(uses)}), so it cannot be "
-                        "removed. You can rename it instead.", item.name)
+        return _refused(
+            kind,
+            (kind, item.id),
+            f"“{item.name}” is in use ({', '.join(uses)}), so it cannot be removed. You can rename it instead.",
+            item.name,
+        )
     return _answer(kind, f"“{item.name}” has been removed.")

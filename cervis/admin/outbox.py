@@ -1,4 +1,5 @@
 """Outbox: every email CERVIS has written, newest first; read one, send a failed one again."""
+
 import re
 
 from flask import render_template, request, url_for
@@ -13,12 +14,13 @@ from ..permissions import email_or_404
 from . import bp
 from .paging import Page, me
 
-STATUSES = [(QUEUED, "Queued"), (SENDING, "Sending"), (SENT, "Sent"), (FAILED, "Failed"),
-            (WITHDRAWN, "Withdrawn")]
+STATUSES = [(QUEUED, "Queued"), (SENDING, "Sending"), (SENT, "Sent"), (FAILED, "Failed"), (WITHDRAWN, "Withdrawn")]
 LABELS = dict(STATUSES)
 # An administrator reads emails to see what went out, not to borrow a volunteer's way in.
-SECRETS = [(re.compile(r"(Temporary password:\s*)\S+"), r"\1[hidden]"),
-           (re.compile(r"(/password/temporary/)[^\s\"'<>]+"), r"\1[hidden]")]
+SECRETS = [
+    (re.compile(r"(Temporary password:\s*)\S+"), r"\1[hidden]"),
+    (re.compile(r"(/password/temporary/)[^\s\"'<>]+"), r"\1[hidden]"),
+]
 
 
 def shown_text(email):
@@ -38,31 +40,45 @@ def outbox():
         query = query.where(Email.status == status)
     else:
         status = ""
-    return render_template("admin/outbox.html", page=Page(query), status=status, statuses=STATUSES,
-                           labels=LABELS)
+    return render_template("admin/outbox.html", page=Page(query), status=status, statuses=STATUSES, labels=LABELS)
 
 
 @bp.route("/outbox/<int:email_id>")
 @admin_required
 def outbox_email(email_id):
     email = email_or_404(email_id)
-    return render_template("admin/outbox_email.html", email=email, text=shown_text(email),
-                           labels=LABELS)
+    return render_template("admin/outbox_email.html", email=email, text=shown_text(email), labels=LABELS)
 
 
 @bp.route("/outbox/<int:email_id>/retry", methods=["POST"])
 @admin_required
 def outbox_retry(email_id):
     email = email_or_404(email_id)
-    back = (url_for("admin.outbox_email", email_id=email.id) if request.form.get("back") == "email"
-            else url_for("admin.outbox", status=request.form.get("status") or None))
+    back = (
+        url_for("admin.outbox_email", email_id=email.id)
+        if request.form.get("back") == "email"
+        else url_for("admin.outbox", status=request.form.get("status") or None)
+    )
     if email.status != FAILED:
-        return done("admin/_outbox_row.html", back, "Only a failed email can be sent again.", "error",
-                    target=f"email-{email.id}", email=email, labels=LABELS)
+        return done(
+            "admin/_outbox_row.html",
+            back,
+            "Only a failed email can be sent again.",
+            "error",
+            target=f"email-{email.id}",
+            email=email,
+            labels=LABELS,
+        )
     before = {"status": email.status, "attempts": email.attempts, "last_error": email.last_error}
     with write_transaction():
         delivery.retry(email)
         AuditLog.record(me(), "email-retry", email, before=before, after={"status": QUEUED})
     email = Email.get_by_id(email.id)
-    return done("admin/_outbox_row.html", back, f"The email to {email.to_addr} will be sent again shortly.",
-                target=f"email-{email.id}", email=email, labels=LABELS)
+    return done(
+        "admin/_outbox_row.html",
+        back,
+        f"The email to {email.to_addr} will be sent again shortly.",
+        target=f"email-{email.id}",
+        email=email,
+        labels=LABELS,
+    )

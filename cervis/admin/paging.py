@@ -1,4 +1,5 @@
 """Fifty rows a page for long lists (outbox, people, audit log), and who is acting on an admin page."""
+
 from flask import request
 from flask_login import current_user
 

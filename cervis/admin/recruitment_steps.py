@@ -1,6 +1,7 @@
 """Recruitment Steps: the organisation's safer-recruitment steps each application goes through, in
 order. A leader ticks the "manual" ones; CERVIS ticks the e-mail and reference steps itself; the DBS
 step counts only where a role in a chosen group needs a criminal-record check."""
+
 from flask import render_template, request, url_for
 from flask_wtf import FlaskForm
 from peewee import fn
@@ -17,21 +18,34 @@ from ..permissions import recruitment_step_or_404
 from . import bp
 from .paging import me
 
-KINDS = {"manual": "Ticked by a leader", "email": "E-mail address confirmed (ticked by CERVIS)",
-         "reference-1": "First reference received (ticked by CERVIS)",
-         "reference-2": "Second reference received (ticked by CERVIS)",
-         "dbs": "DBS check (only where a chosen role needs one; ticked by a leader)"}
+KINDS = {
+    "manual": "Ticked by a leader",
+    "email": "E-mail address confirmed (ticked by CERVIS)",
+    "reference-1": "First reference received (ticked by CERVIS)",
+    "reference-2": "Second reference received (ticked by CERVIS)",
+    "dbs": "DBS check (only where a chosen role needs one; ticked by a leader)",
+}
 
 
 class StepForm(FlaskForm):
-    name = StringField("Step", validators=[DataRequired("Please enter the step's name."),
-                                           Length(max=100, message="Please keep it under 100 characters."), single_line])
+    name = StringField(
+        "Step",
+        validators=[
+            DataRequired("Please enter the step's name."),
+            Length(max=100, message="Please keep it under 100 characters."),
+            single_line,
+        ],
+    )
     kind = SelectField("Who ticks it", choices=[SelectChoice(k, v) for k, v in KINDS.items()], default="manual")
 
 
 def _page(form=None, status=200):
-    return render_template("admin/recruitment_steps.html", steps=list(RecruitmentStep.ordered()),
-                           form=form or StepForm(formdata=None), kinds=KINDS), status
+    return render_template(
+        "admin/recruitment_steps.html",
+        steps=list(RecruitmentStep.ordered()),
+        form=form or StepForm(formdata=None),
+        kinds=KINDS,
+    ), status
 
 
 def _done(message, category="success"):
@@ -41,11 +55,16 @@ def _done(message, category="success"):
 def _refusal(form, step_id=None):
     """Why this name or kind cannot be saved, or None: names are unique; CERVIS ticks each of its kinds once."""
     name = form.name.data.strip()
-    same = RecruitmentStep.select().where(fn.LOWER(RecruitmentStep.name) == name.lower(), RecruitmentStep.id != (step_id or 0))
+    same = RecruitmentStep.select().where(
+        fn.LOWER(RecruitmentStep.name) == name.lower(), RecruitmentStep.id != (step_id or 0)
+    )
     if same.exists():
         return "There is already a step with that name."
-    if step_id is None and form.kind.data != "manual" and RecruitmentStep.select().where(
-            RecruitmentStep.kind == form.kind.data).exists():
+    if (
+        step_id is None
+        and form.kind.data != "manual"
+        and RecruitmentStep.select().where(RecruitmentStep.kind == form.kind.data).exists()
+    ):
         return "There is already a step of that kind."
     return None
 
@@ -77,8 +96,9 @@ def recruitment_step_rename(step_id):
     if refusal:
         return _done(refusal, "error")
     with write_transaction():
-        AuditLog.record(me(), "recruitment-step.rename", step, before={"name": step.name},
-                        after={"name": form.name.data.strip()})
+        AuditLog.record(
+            me(), "recruitment-step.rename", step, before={"name": step.name}, after={"name": form.name.data.strip()}
+        )
         RecruitmentStep.update(name=form.name.data.strip()).where(RecruitmentStep.id == step.id).execute()
     return _done("Step renamed.")
 

@@ -1,4 +1,5 @@
 """Organisation Settings: the charity's name, contact details, time zone, texts and security switches."""
+
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,43 +16,81 @@ from ..models import AuditLog, Organisation
 from . import bp
 from .paging import me
 
-FIELDS = ["name", "short_name", "contact_email", "contact_phone", "contact_hours", "timezone",
-          "terms_text", "privacy_text", "session_timeout", "session_lifetime", "guide_password_rule",
-          "retention_years", "application_retention_months", "deadline_reminder_days"]
+FIELDS = [
+    "name",
+    "short_name",
+    "contact_email",
+    "contact_phone",
+    "contact_hours",
+    "timezone",
+    "terms_text",
+    "privacy_text",
+    "session_timeout",
+    "session_lifetime",
+    "guide_password_rule",
+    "retention_years",
+    "application_retention_months",
+    "deadline_reminder_days",
+]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class SettingsForm(FlaskForm):
-    name = StringField("Organisation name", validators=[
-        DataRequired("Please enter the organisation's name."), Length(max=200), single_line])
-    short_name = StringField("Short name", validators=[
-        DataRequired("Please enter a short name."), Length(max=30, message="Please keep it under 30 characters."),
-        single_line])
+    name = StringField(
+        "Organisation name",
+        validators=[DataRequired("Please enter the organisation's name."), Length(max=200), single_line],
+    )
+    short_name = StringField(
+        "Short name",
+        validators=[
+            DataRequired("Please enter a short name."),
+            Length(max=30, message="Please keep it under 30 characters."),
+            single_line,
+        ],
+    )
     contact_email = StringField("Contact e-mail", validators=[Optional(), Length(max=200), single_line])
     contact_phone = StringField("Contact phone", validators=[Optional(), Length(max=50), single_line])
     contact_hours = StringField("Contact hours", validators=[Optional(), Length(max=100), single_line])
     timezone = StringField("Time zone", validators=[DataRequired("Please enter a time zone."), single_line])
     terms_text = TextAreaField("Terms and conditions")
     privacy_text = TextAreaField("Privacy policy for volunteers")
-    session_timeout = IntegerField("Session timeout (minutes)", validators=[
-        DataRequired("Please enter a number of minutes between 5 and 240."),
-        NumberRange(5, 240, "Please enter a number of minutes between 5 and 240.")])
-    session_lifetime = IntegerField("Session lifetime (hours)", validators=[
-        DataRequired("Please enter a number of hours between 1 and 168."),
-        NumberRange(1, 168, "Please enter a number of hours between 1 and 168.")])
-    retention_years = IntegerField("Keep an inactive volunteer's data for (years)", validators=[
-        DataRequired("Please enter a number of years between 1 and 20."),
-        NumberRange(1, 20, "Please enter a number of years between 1 and 20.")])
+    session_timeout = IntegerField(
+        "Session timeout (minutes)",
+        validators=[
+            DataRequired("Please enter a number of minutes between 5 and 240."),
+            NumberRange(5, 240, "Please enter a number of minutes between 5 and 240."),
+        ],
+    )
+    session_lifetime = IntegerField(
+        "Session lifetime (hours)",
+        validators=[
+            DataRequired("Please enter a number of hours between 1 and 168."),
+            NumberRange(1, 168, "Please enter a number of hours between 1 and 168."),
+        ],
+    )
+    retention_years = IntegerField(
+        "Keep an inactive volunteer's data for (years)",
+        validators=[
+            DataRequired("Please enter a number of years between 1 and 20."),
+            NumberRange(1, 20, "Please enter a number of years between 1 and 20."),
+        ],
+    )
     # No InputRequired (as below): a form sent without it keeps the current value.
-    application_retention_months = IntegerField("Keep a declined or withdrawn application for (months)", validators=[
-        NumberRange(1, 24, "Please enter a number of months between 1 and 24.")], render_kw={"inputmode": "numeric"})
+    application_retention_months = IntegerField(
+        "Keep a declined or withdrawn application for (months)",
+        validators=[NumberRange(1, 24, "Please enter a number of months between 1 and 24.")],
+        render_kw={"inputmode": "numeric"},
+    )
     # No InputRequired: a form sent without the field (an older page) keeps the current value.
-    deadline_reminder_days = IntegerField("Offer deadline reminder (days before)", validators=[
-        NumberRange(0, 14, "Please enter a number of days between 0 and 14 (0: no reminder).")],
-        render_kw={"inputmode": "numeric"})
+    deadline_reminder_days = IntegerField(
+        "Offer deadline reminder (days before)",
+        validators=[NumberRange(0, 14, "Please enter a number of days between 0 and 14 (0: no reminder).")],
+        render_kw={"inputmode": "numeric"},
+    )
     guide_password_rule = BooleanField(
         "Passwords must contain at least 1 uppercase character, 1 lowercase character, and 1 number "
-        "(the rule in the volunteer guide)")
+        "(the rule in the volunteer guide)"
+    )
 
     def validate_contact_email(self, field):
         if field.data and not EMAIL.match(field.data.strip()):
@@ -84,9 +123,17 @@ def settings():
         if changed:
             with write_transaction():
                 org.save()
-                AuditLog.record(me(), "settings-change", org,
-                                before={n: before[n] for n in changed}, after={n: after[n] for n in changed})
-        return answered(url_for("admin.settings"), "Organisation settings saved." if changed else "Nothing was changed.",
-                        target="settings-save")
+                AuditLog.record(
+                    me(),
+                    "settings-change",
+                    org,
+                    before={n: before[n] for n in changed},
+                    after={n: after[n] for n in changed},
+                )
+        return answered(
+            url_for("admin.settings"),
+            "Organisation settings saved." if changed else "Nothing was changed.",
+            target="settings-save",
+        )
     status = 400 if form.is_submitted() else 200
     return render_template("admin/settings.html", form=form), status

@@ -1,6 +1,7 @@
 """Where a signed-in person goes: their home page, or the step they must finish first; and the
 address a request came from (the log-in and reset throttles count by it). Used by session.py and
 password_pages.py, which stand on it."""
+
 from flask import current_app, request, url_for
 
 

@@ -2,6 +2,7 @@
 
 The routes belong to the "auth" blueprint; they live here so that session.py is about logging in.
 """
+
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
@@ -18,8 +19,10 @@ from ..temporary_passwords import issue_temporary_password, user_from_link
 
 RESET_WINDOW = timedelta(hours=1)
 RESET_PER_ACCOUNT, RESET_PER_ADDRESS = 3, 10
-TOO_MANY_CURRENT = ("Too many wrong current passwords. Please wait 15 minutes and try again, "
-                    "or sign out and use “Don't Know Password / Reset Password”.")
+TOO_MANY_CURRENT = (
+    "Too many wrong current passwords. Please wait 15 minutes and try again, "
+    "or sign out and use “Don't Know Password / Reset Password”."
+)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -28,8 +31,10 @@ def reset():
     form = ResetForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        blocked, _ = Throttle.reserve([(f"reset-email:{email}", RESET_PER_ACCOUNT),
-                                       (f"reset-addr:{client_address()}", RESET_PER_ADDRESS)], RESET_WINDOW)
+        blocked, _ = Throttle.reserve(
+            [(f"reset-email:{email}", RESET_PER_ACCOUNT), (f"reset-addr:{client_address()}", RESET_PER_ADDRESS)],
+            RESET_WINDOW,
+        )
         if blocked is not None:
             flash("Too many password reset requests. Please wait an hour, or contact us.", "error")
             return render_template("auth/reset.html", form=form, org=org), 429
@@ -39,9 +44,12 @@ def reset():
                 issue_temporary_password(user)
             else:
                 passwords.hash_password(passwords.temporary_password())  # the same time taken either way
-        return answered(url_for("auth.login"), "If that e-mail address and first name match an account, a temporary "
-                        "password is on its way. It works once, for one hour; until you use it, your old password "
-                        "still works.")
+        return answered(
+            url_for("auth.login"),
+            "If that e-mail address and first name match an account, a temporary "
+            "password is on its way. It works once, for one hour; until you use it, your old password "
+            "still works.",
+        )
     return render_template("auth/reset.html", form=form, org=org)
 
 
@@ -50,8 +58,7 @@ def temporary_link(token):
     """The link in the temporary-password email: set a new password without typing the temporary one."""
     user = user_from_link(token)
     if user is None:
-        flash("That link has expired or has already been used. Please ask for a new temporary password.",
-              "error")
+        flash("That link has expired or has already been used. Please ask for a new temporary password.", "error")
         return redirect(url_for("auth.reset"))
     form = NewPasswordForm()
     if form.validate_on_submit() and _acceptable(form, user):
@@ -119,8 +126,15 @@ def _change_page(form, user, status=200):
     verdict = passwords.strength(typed, user, org) if typed else (0, "", "")
     for field in ("new_password", "confirm"):
         getattr(form, field).data = ""
-    return render_template("auth/change_password.html", form=form, user=user, org=org, verdict=verdict,
-                           rule=passwords.rule_text(org), max_length=passwords.MAX_LENGTH), status
+    return render_template(
+        "auth/change_password.html",
+        form=form,
+        user=user,
+        org=org,
+        verdict=verdict,
+        rule=passwords.rule_text(org),
+        max_length=passwords.MAX_LENGTH,
+    ), status
 
 
 @bp.route("/password/strength", methods=["POST"])

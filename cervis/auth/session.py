@@ -1,12 +1,24 @@
 """Log in, sign out, the idle timeout, and who may open what. (Passwords: password_pages.py, whose
 routes join this blueprint; where a signed-in person goes next: landing.py.)"""
+
 import time
 from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template,
-                   request, session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
 from .. import passwords
@@ -20,10 +32,10 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 
 SAME_MESSAGE = "The e-mail address or password is not right. Please try again."
-LOCKED_ACCOUNT = ("Too many failed log-ins. This account is locked for 15 minutes; "
-                  "please wait, reset your password, or contact us.")
-LOCKED_ADDRESS = ("Too many failed log-ins from this network. Please wait 15 minutes and try again, "
-                  "or contact us.")
+LOCKED_ACCOUNT = (
+    "Too many failed log-ins. This account is locked for 15 minutes; please wait, reset your password, or contact us."
+)
+LOCKED_ADDRESS = "Too many failed log-ins from this network. Please wait 15 minutes and try again, or contact us."
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS = 5, 50
 WARN_SECONDS = 120
@@ -31,9 +43,21 @@ _clock = time.time  # the session clock, which tests stop
 SEEN_STEP = 60  # seconds: how finely the idle clock restarts
 # Pages a volunteer may open before changing a temporary password or verifying their profile.
 # The charity's logo, colours and icons dress those first pages too.
-ALWAYS_OPEN = {"static", "auth.logout", "auth.idle", "auth.stay", "auth.strength", "views.terms",
-               "views.privacy", "views.contact", "brand.logo", "brand.stylesheet", "brand.manifest",
-               "brand.icon", "brand.favicon"}
+ALWAYS_OPEN = {
+    "static",
+    "auth.logout",
+    "auth.idle",
+    "auth.stay",
+    "auth.strength",
+    "views.terms",
+    "views.privacy",
+    "views.contact",
+    "brand.logo",
+    "brand.stylesheet",
+    "brand.manifest",
+    "brand.icon",
+    "brand.favicon",
+}
 
 
 def init_app(app):
@@ -76,8 +100,13 @@ def safe_next(target):
     """A path on this site to go to after log-in, or None: never another site ("//evil", "/\\evil")."""
     target = (target or "").strip()
     parts = urlsplit(target)
-    if (not target.startswith("/") or target.startswith(("//", "/\\")) or parts.scheme or parts.netloc
-            or any(c in target for c in "\r\n\\")):
+    if (
+        not target.startswith("/")
+        or target.startswith(("//", "/\\"))
+        or parts.scheme
+        or parts.netloc
+        or any(c in target for c in "\r\n\\")
+    ):
         return None
     return target
 
@@ -141,6 +170,7 @@ def leader_required(view):
         if not (current_user.is_admin or current_user.is_leader):
             abort(403)
         return view(*args, **kwargs)
+
     return wrapped
 
 
@@ -151,6 +181,7 @@ def admin_required(view):
         if not current_user.is_admin:
             abort(403)
         return view(*args, **kwargs)
+
     return wrapped
 
 
@@ -201,8 +232,8 @@ def login():
         email = form.email.data.strip().lower()
         account_key = f"login-email:{email}"
         blocked, reserved = Throttle.reserve(
-            [(account_key, LOGIN_PER_ACCOUNT), (f"login-addr:{client_address()}", LOGIN_PER_ADDRESS)],
-            LOGIN_WINDOW)
+            [(account_key, LOGIN_PER_ACCOUNT), (f"login-addr:{client_address()}", LOGIN_PER_ADDRESS)], LOGIN_WINDOW
+        )
         if blocked is not None:
             error, status = (LOCKED_ACCOUNT if blocked == account_key else LOCKED_ADDRESS), 429
         else:
@@ -211,11 +242,13 @@ def login():
                 error, status = SAME_MESSAGE, 401
             else:
                 Throttle.release(reserved)
-                return _logged_in(user, used_temp, form.remember.data, form.password.data,
-                                  safe_next(request.args.get("next")))
+                return _logged_in(
+                    user, used_temp, form.remember.data, form.password.data, safe_next(request.args.get("next"))
+                )
     form.password.data = ""
-    return render_template("auth/login.html", form=form, org=org, error=error,
-                           next=safe_next(request.args.get("next"))), status
+    return render_template(
+        "auth/login.html", form=form, org=org, error=error, next=safe_next(request.args.get("next"))
+    ), status
 
 
 def _logged_in(user, used_temp, remember, password, next_url=None):
@@ -238,8 +271,14 @@ def _logged_in(user, used_temp, remember, password, next_url=None):
     step = required_step(user)
     response = redirect(url_for(step) if step else next_url or home_for(user), code=303)
     if remember:
-        response.set_cookie("remember_email", user.email, max_age=365 * 86400, httponly=True,
-                            secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")
+        response.set_cookie(
+            "remember_email",
+            user.email,
+            max_age=365 * 86400,
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            samesite="Lax",
+        )
     else:
         response.delete_cookie("remember_email")
     return response
@@ -276,10 +315,10 @@ def stay():
         return idle()
     back = urlsplit(request.referrer or "")
     # "//elsewhere.example/" is a path too, but a browser reads it as another site.
-    same_site = (back.netloc == request.host and back.path.startswith("/")
-                 and not back.path.startswith(("//", "/\\")))
-    return redirect(back.path + (f"?{back.query}" if back.query else "") if same_site
-                    else home_for(current_user), code=303)
+    same_site = back.netloc == request.host and back.path.startswith("/") and not back.path.startswith(("//", "/\\"))
+    return redirect(
+        back.path + (f"?{back.query}" if back.query else "") if same_site else home_for(current_user), code=303
+    )
 
 
 def idle_delay(remaining):

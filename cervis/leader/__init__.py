@@ -1,4 +1,5 @@
 """Group leaders: their groups, opportunities, slots and the rota board (blueprint "leader")."""
+
 import importlib
 import pkgutil
 

@@ -1,5 +1,6 @@
 """Add Volunteer: a group leader makes an account for someone in their groups, who gets a welcome
 e-mail with a temporary password. (The member list and a volunteer's page: members.py.)"""
+
 import peewee
 from flask import render_template, request, url_for
 from flask_login import current_user
@@ -18,11 +19,17 @@ from . import bp
 
 
 class VolunteerForm(FlaskForm):
-    email = EmailField("E-mail Address", validators=[DataRequired("Please enter the e-mail address."), Length(max=254), single_line])
-    first_name = StringField("First Name", validators=[
-        DataRequired("Please enter the first name."), Length(max=accounts.NAME_MAX), single_line])
-    last_name = StringField("Last Name", validators=[
-        DataRequired("Please enter the last name."), Length(max=accounts.NAME_MAX), single_line])
+    email = EmailField(
+        "E-mail Address", validators=[DataRequired("Please enter the e-mail address."), Length(max=254), single_line]
+    )
+    first_name = StringField(
+        "First Name",
+        validators=[DataRequired("Please enter the first name."), Length(max=accounts.NAME_MAX), single_line],
+    )
+    last_name = StringField(
+        "Last Name",
+        validators=[DataRequired("Please enter the last name."), Length(max=accounts.NAME_MAX), single_line],
+    )
     phone = TelField("Phone", validators=[Optional(), Length(max=accounts.PHONE_MAX), single_line])
     groups = SelectMultipleField("Groups", coerce=int, validate_choice=False)
 
@@ -61,12 +68,20 @@ def member_new():
         groups = list(Group.select().where(Group.id.in_(form.groups.data or [0])).order_by(Group.name))
         try:
             with write_transaction():
-                user = accounts.create_volunteer(current_user._get_current_object(), form.email.data,
-                                                 form.first_name.data, form.last_name.data, form.phone.data, groups)
+                user = accounts.create_volunteer(
+                    current_user._get_current_object(),
+                    form.email.data,
+                    form.first_name.data,
+                    form.last_name.data,
+                    form.phone.data,
+                    groups,
+                )
         except peewee.IntegrityError:  # the same address added at the same moment elsewhere
             form.email.errors.append("There is already an account with this e-mail address.")
         else:
-            return answered(url_for("leader.member", volunteer_id=user.id),
-                            f"The account for {user.name} has been created. A welcome e-mail with a temporary "
-                            f"password is on its way to {user.email}.")
+            return answered(
+                url_for("leader.member", volunteer_id=user.id),
+                f"The account for {user.name} has been created. A welcome e-mail with a temporary "
+                f"password is on its way to {user.email}.",
+            )
     return render_template("leader/member_new.html", form=form), 400 if form.is_submitted() else 200

@@ -1,5 +1,6 @@
 """The opportunity's announcements: when each month was announced and to how many, and
 "Announce Now" by hand (asks to confirm; never twice within an hour)."""
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -18,8 +19,11 @@ def announce_now(opportunity_id):
     back = url_for("leader.slots", opportunity_id=opportunity.id, _anchor="announced")
     now = utcnow()
     if not opportunity.is_live(now):
-        flash("Volunteers cannot see this opportunity yet, so it cannot be announced: it is announced "
-              f"by itself when it goes live ({local_datetime(opportunity.live_from)}).", "error")
+        flash(
+            "Volunteers cannot see this opportunity yet, so it cannot be announced: it is announced "
+            f"by itself when it goes live ({local_datetime(opportunity.live_from)}).",
+            "error",
+        )
         return redirect(back, code=303)
     months = announcements.open_months(opportunity, now, org_zone())
     if not months:
@@ -30,21 +34,34 @@ def announce_now(opportunity_id):
     if request.method == "POST":
         return _announce(opportunity, month, back)
     people = len(announcements.audience(opportunity))
-    return render_template("leader/announce.html", opportunity=opportunity, month=month, months=[
-        (key, announcements.month_name(key), len(slots)) for key, slots in months.items()],
-        roles=announcements.roles(months[month]), slots=len(months[month]), people=people, back=back)
+    return render_template(
+        "leader/announce.html",
+        opportunity=opportunity,
+        month=month,
+        months=[(key, announcements.month_name(key), len(slots)) for key, slots in months.items()],
+        roles=announcements.roles(months[month]),
+        slots=len(months[month]),
+        people=people,
+        back=back,
+    )
 
 
 def _announce(opportunity, month, back):
     try:
         row = announcements.announce_by_hand(opportunity, month, current_user._get_current_object())
     except announcements.TooSoon as refused:
-        flash(f"{announcements.month_name(month)} was announced at {local_datetime(refused.last.at)}: "
-              "an opportunity is announced at most once an hour. Please try again later.", "error")
+        flash(
+            f"{announcements.month_name(month)} was announced at {local_datetime(refused.last.at)}: "
+            "an opportunity is announced at most once an hour. Please try again later.",
+            "error",
+        )
         return redirect(back, code=303)
     if row is None:
         flash("There are no open slots to announce.", "error")
     else:
-        flash(f"{announcements.month_name(month)} announced to {row.recipients} "
-              f"{'person' if row.recipients == 1 else 'people'}.", "success")
+        flash(
+            f"{announcements.month_name(month)} announced to {row.recipients} "
+            f"{'person' if row.recipients == 1 else 'people'}.",
+            "success",
+        )
     return redirect(back, code=303)

@@ -1,5 +1,6 @@
 """Applications: the queue (oldest first), one application's steps and references, a step ticked,
 Approve and Decline. Leaders see the applications naming a group they lead; administrators all."""
+
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -9,8 +10,17 @@ from wtforms.validators import Length
 from .. import references, vetting
 from ..auth import leader_required
 from ..htmx import answered
-from ..models import (APPROVED, DECLINED, OPEN, WITHDRAWN, Application, ApplicationGroup, Group, RecruitmentStep,
-                      Reference)
+from ..models import (
+    APPROVED,
+    DECLINED,
+    OPEN,
+    WITHDRAWN,
+    Application,
+    ApplicationGroup,
+    Group,
+    RecruitmentStep,
+    Reference,
+)
 from ..permissions import application_for_leader, applications_visible_to, as_id, groups_led_by
 from . import bp
 
@@ -30,11 +40,15 @@ def applications():
     state = state if state in STATES else OPEN
     query = applications_visible_to(current_user).where(Application.status == state)
     if group_id in {g.id for g in groups}:
-        query = query.where(Application.id.in_(
-            ApplicationGroup.select(ApplicationGroup.application).where(ApplicationGroup.group == group_id)))
+        query = query.where(
+            Application.id.in_(
+                ApplicationGroup.select(ApplicationGroup.application).where(ApplicationGroup.group == group_id)
+            )
+        )
     rows = [(a, vetting.steps(a)) for a in query.order_by(Application.created_at, Application.id)]
-    return render_template("leader/applications.html", rows=rows, groups=groups, group_id=group_id,
-                           state=state, states=STATES)
+    return render_template(
+        "leader/applications.html", rows=rows, groups=groups, group_id=group_id, state=state, states=STATES
+    )
 
 
 @bp.get("/applications/<int:application_id>")
@@ -43,9 +57,15 @@ def application(application_id):
     found = application_for_leader(current_user, application_id)
     refs = list(Reference.select().where(Reference.application == found).order_by(Reference.number))
     groups = Group.select().where(Group.id.in_(vetting.group_ids(found) or [0])).order_by(Group.name)
-    return render_template("leader/application.html", application=found, steps=vetting.steps(found),
-                           references=[(r, references.state(r)) for r in refs], groups=list(groups),
-                           form=StepForm(), states=STATES)
+    return render_template(
+        "leader/application.html",
+        application=found,
+        steps=vetting.steps(found),
+        references=[(r, references.state(r)) for r in refs],
+        groups=list(groups),
+        form=StepForm(),
+        states=STATES,
+    )
 
 
 def _here(found):
@@ -72,8 +92,11 @@ def application_approve(application_id):
     found = application_for_leader(current_user, application_id)
     user = vetting.approve(current_user, found)
     if user is None:
-        return answered(_here(found), "Nothing was changed: this application is not open, or an account "
-                                      "with its e-mail address already exists.", "error")
+        return answered(
+            _here(found),
+            "Nothing was changed: this application is not open, or an account with its e-mail address already exists.",
+            "error",
+        )
     return answered(_here(found), f"Approved: {user.name} has an account and has been sent the welcome e-mail.")
 
 

@@ -1,4 +1,5 @@
 """Groups (venues) and their roles: administrators create groups and choose leaders; leaders edit their own."""
+
 import peewee
 from flask import render_template, url_for
 from flask_login import current_user
@@ -21,7 +22,9 @@ from . import bp
 
 
 class GroupForm(FlaskForm):
-    name = StringField("Group Name", validators=[DataRequired("Please enter the group's name."), Length(max=100), single_line])
+    name = StringField(
+        "Group Name", validators=[DataRequired("Please enter the group's name."), Length(max=100), single_line]
+    )
     address = TextAreaField("Address", validators=[Length(max=1000)])
     description = TextAreaField("Description", validators=[Length(max=5000)])
     open_to_join = BooleanField("Open to join: volunteers may choose this group on their profile")
@@ -29,14 +32,22 @@ class GroupForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    name = StringField("Role Name", validators=[DataRequired("Please enter the role's name."), Length(max=60), single_line])
-    default_capacity = IntegerField("Default Capacity", default=1, validators=[
-        InputRequired("Please enter how many volunteers a slot of this role needs."),
-        NumberRange(0, 100, "Please enter a number from 0 to 100.")])
+    name = StringField(
+        "Role Name", validators=[DataRequired("Please enter the role's name."), Length(max=60), single_line]
+    )
+    default_capacity = IntegerField(
+        "Default Capacity",
+        default=1,
+        validators=[
+            InputRequired("Please enter how many volunteers a slot of this role needs."),
+            NumberRange(0, 100, "Please enter a number from 0 to 100."),
+        ],
+    )
     is_shift_leader = BooleanField("Shift leader role (one per group)")
     is_reserve = BooleanField("Reserve role")
-    position = IntegerField("Position in Lists", validators=[
-        Optional(), NumberRange(0, 999, "Please enter a number from 0 to 999.")])
+    position = IntegerField(
+        "Position in Lists", validators=[Optional(), NumberRange(0, 999, "Please enter a number from 0 to 999.")]
+    )
     # An id that names no qualification (a crafted form) is dropped, not a refusal.
     needs = MultiCheckboxField("Needs (all of these)", validate_choice=False, coerce=lambda v: as_id(v) or 0)
 
@@ -83,15 +94,20 @@ def _name_taken(form, group=None):
 
 
 def _details(group):
-    return {"name": group.name, "address": group.address, "description": group.description,
-            "open_to_join": group.open_to_join}
+    return {
+        "name": group.name,
+        "address": group.address,
+        "description": group.description,
+        "open_to_join": group.open_to_join,
+    }
 
 
 def _set_leaders(group, accounts):
     before = sorted(u.email for u in group.leaders())
     wanted = {u.id for u in accounts}
-    Membership.update(is_leader=False).where(Membership.group == group, Membership.is_leader == True,  # noqa: E712
-                                             Membership.user.not_in(list(wanted) or [0])).execute()
+    Membership.update(is_leader=False).where(
+        Membership.group == group, Membership.is_leader == True, Membership.user.not_in(list(wanted) or [0])
+    ).execute()
     for account in accounts:
         membership, _ = Membership.get_or_create(user=account, group=group)
         if not membership.is_leader:
@@ -99,8 +115,13 @@ def _set_leaders(group, accounts):
             membership.save()
     after = sorted(u.email for u in group.leaders())
     if before != after:
-        AuditLog.record(current_user._get_current_object(), "group.leaders", group,
-                        before={"leaders": before}, after={"leaders": after})
+        AuditLog.record(
+            current_user._get_current_object(),
+            "group.leaders",
+            group,
+            before={"leaders": before},
+            after={"leaders": after},
+        )
 
 
 def _save_group(form, group):
@@ -114,8 +135,13 @@ def _save_group(form, group):
     try:
         with write_transaction():
             group.save()
-            AuditLog.record(current_user._get_current_object(), "group.update" if before else "group.create",
-                            group, before=before, after=_details(group))
+            AuditLog.record(
+                current_user._get_current_object(),
+                "group.update" if before else "group.create",
+                group,
+                before=before,
+                after=_details(group),
+            )
             if accounts is not None:
                 _set_leaders(group, accounts)
     except peewee.IntegrityError:
@@ -159,12 +185,21 @@ def group_edit(group_id):
 
 # Roles ---------------------------------------------------------------------------------------------
 
+
 def _roles_context(group, form=None):
     roles = list(group.roles.order_by(Role.position, Role.name))
-    used = dict(Slot.select(Slot.role, fn.COUNT(Slot.id)).where(Slot.role.in_([r.id for r in roles] or [0]))
-                .group_by(Slot.role).tuples())
-    return {"group": group, "roles": roles, "used": used,
-            "role_form": form or RoleForm(formdata=None).with_qualifications()}
+    used = dict(
+        Slot.select(Slot.role, fn.COUNT(Slot.id))
+        .where(Slot.role.in_([r.id for r in roles] or [0]))
+        .group_by(Slot.role)
+        .tuples()
+    )
+    return {
+        "group": group,
+        "roles": roles,
+        "used": used,
+        "role_form": form or RoleForm(formdata=None).with_qualifications(),
+    }
 
 
 def _role_refused(form, group, role=None):
@@ -174,10 +209,11 @@ def _role_refused(form, group, role=None):
         others = others.where(Role.id != role.id)
     if others.where(fn.LOWER(Role.name) == form.name.data.strip().lower()).exists():
         form.name.errors.append("This group already has a role with this name.")
-    leader = others.where(Role.is_shift_leader == True).first()  # noqa: E712
+    leader = others.where(Role.is_shift_leader == True).first()
     if form.is_shift_leader.data and leader is not None:
         form.is_shift_leader.errors.append(
-            f"Only one role per group can be the shift leader: {leader.name} already is.")
+            f"Only one role per group can be the shift leader: {leader.name} already is."
+        )
     if form.is_shift_leader.data and form.is_reserve.data:
         form.is_reserve.errors.append("A role cannot be both the shift leader and a reserve.")
     if role is not None:
@@ -199,9 +235,15 @@ def _keep_what_past_nights_recorded(form, role):
 
 
 def _role_details(role):
-    return {"name": role.name, "default_capacity": role.default_capacity, "is_shift_leader": role.is_shift_leader,
-            "is_reserve": role.is_reserve, "position": role.position, "group": role.group_id,
-            "needs": training.needs_by_role([role.id]).get(role.id, [])}
+    return {
+        "name": role.name,
+        "default_capacity": role.default_capacity,
+        "is_shift_leader": role.is_shift_leader,
+        "is_reserve": role.is_reserve,
+        "position": role.position,
+        "group": role.group_id,
+        "needs": training.needs_by_role([role.id]).get(role.id, []),
+    }
 
 
 def _save_role(form, group, role):
@@ -216,8 +258,13 @@ def _save_role(form, group, role):
     with write_transaction():
         role.save()
         training.set_requirements(role, form.needs.data or [])
-        AuditLog.record(current_user._get_current_object(), "role.update" if before else "role.create", role,
-                        before=before, after=_role_details(role))
+        AuditLog.record(
+            current_user._get_current_object(),
+            "role.update" if before else "role.create",
+            role,
+            before=before,
+            after=_role_details(role),
+        )
 
 
 def _roles_answer(group, form=None, status=200, message=None, category="success"):
@@ -238,8 +285,13 @@ def role_add(group_id):
         return _roles_answer(group, form, 400, "The role was not added: please see below.", "error")
     role = Role()
     _save_role(form, group, role)
-    return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),
-                f"The role {role.name} has been added.", target="roles", **_roles_context(group))
+    return done(
+        "leader/_group_roles.html",
+        url_for("leader.group", group_id=group.id),
+        f"The role {role.name} has been added.",
+        target="roles",
+        **_roles_context(group),
+    )
 
 
 @bp.route("/groups/<int:group_id>/roles/<int:role_id>", methods=["GET", "POST"])
@@ -250,8 +302,13 @@ def role_edit(group_id, role_id):
     form = RoleForm(obj=role).with_qualifications(role)
     if form.validate_on_submit() and not _role_refused(form, group, role):
         _save_role(form, group, role)
-        return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),
-                    f"The role {role.name} has been updated.", target="roles", **_roles_context(group))
+        return done(
+            "leader/_group_roles.html",
+            url_for("leader.group", group_id=group.id),
+            f"The role {role.name} has been updated.",
+            target="roles",
+            **_roles_context(group),
+        )
     status = 400 if form.is_submitted() else 200
     return render_template("leader/group_role.html", group=group, role=role, form=form), status
 
@@ -268,11 +325,19 @@ def role_remove(group_id, role_id):
             AuditLog.record(current_user._get_current_object(), "role.remove", role, before=_role_details(role))
             role.delete_instance()
     if used:
-        message = (f"The role {role.name} cannot be removed: {used} slot{'s' if used != 1 else ''} use it. "
-                   "Keep the role, or change those slots first.")
+        message = (
+            f"The role {role.name} cannot be removed: {used} slot{'s' if used != 1 else ''} use it. "
+            "Keep the role, or change those slots first."
+        )
         if is_htmx():
             return _roles_answer(group, message=message, category="error")
-        return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id), message, "error",
-                    target="roles")
-    return done("leader/_group_roles.html", url_for("leader.group", group_id=group.id),
-                f"The role {role.name} has been removed.", target="roles", **_roles_context(group))
+        return done(
+            "leader/_group_roles.html", url_for("leader.group", group_id=group.id), message, "error", target="roles"
+        )
+    return done(
+        "leader/_group_roles.html",
+        url_for("leader.group", group_id=group.id),
+        f"The role {role.name} has been removed.",
+        target="roles",
+        **_roles_context(group),
+    )

@@ -7,6 +7,7 @@ a heading row; with one, a column headed with a qualification's name holds the d
 account only gains the groups it lacks, and gets no second account or welcome e-mail.
 The preview sends the file's text back in a hidden field; the import checks it all again.
 """
+
 from dataclasses import dataclass
 
 import peewee
@@ -31,9 +32,13 @@ BATCH = 5  # rows a write transaction: 20 held the lock 290 ms on a busy 2-core 
 
 
 class UploadForm(FlaskForm):
-    file = FileField("CSV File", validators=[
-        FileRequired("Please choose a CSV file."),
-        FileAllowed(["csv", "txt"], "Please choose a CSV file: in your spreadsheet, use Save As and choose CSV.")])
+    file = FileField(
+        "CSV File",
+        validators=[
+            FileRequired("Please choose a CSV file."),
+            FileAllowed(["csv", "txt"], "Please choose a CSV file: in your spreadsheet, use Save As and choose CSV."),
+        ],
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -90,8 +95,12 @@ def _mark_strangers(rows, led):
     that person's allergies and emergency contact), nor learn that an address has an account:
     such a row reads "Will be added" like a new one, and importing it asks an administrator."""
     ids = [r.account.id for r in rows] or [0]
-    ours = {u for (u,) in Membership.select(Membership.user).where(
-        Membership.user.in_(ids), Membership.group.in_(list(led) or [0])).tuples()}
+    ours = {
+        u
+        for (u,) in Membership.select(Membership.user)
+        .where(Membership.user.in_(ids), Membership.group.in_(list(led) or [0]))
+        .tuples()
+    }
     for row in rows:
         row.stranger = row.account.id not in ours
 
@@ -104,8 +113,7 @@ def _match_accounts(rows):
     have = set(Membership.select(Membership.user, Membership.group).where(Membership.user.in_(ids)).tuples())
     for row in rows:
         row.account = found.get(accounts.normal_email(row.email))
-        row.adds = ([g for g in row.groups if (row.account.id, g.id) not in have]
-                    if row.account else list(row.groups))
+        row.adds = [g for g in row.groups if (row.account.id, g.id) not in have] if row.account else list(row.groups)
 
 
 @dataclass
@@ -126,7 +134,7 @@ def import_rows(actor, rows, tally):
     """
     made = {r.line: accounts.make_temporary_password() for r in rows if r.account is None and not r.stranger}
     for start in range(0, len(rows), BATCH):
-        batch, counts = rows[start:start + BATCH], Tally()
+        batch, counts = rows[start : start + BATCH], Tally()
         with write_transaction():
             for row in batch:
                 _import_row(actor, row, made.get(row.line), counts)
@@ -140,8 +148,9 @@ def _import_row(actor, row, temporary, counts):
         counts.asked += 1
         return  # their training is not this leader's to record
     if row.account is None:
-        row.account = accounts.create_volunteer(actor, row.email, row.first_name, row.last_name, row.phone,
-                                                row.groups, temporary=temporary)
+        row.account = accounts.create_volunteer(
+            actor, row.email, row.first_name, row.last_name, row.phone, row.groups, temporary=temporary
+        )
         counts.created += 1
     else:
         counts.joined += len(accounts.add_memberships(actor, row.account, row.adds))
@@ -151,11 +160,22 @@ def _import_row(actor, row, temporary, counts):
 def _preview(rows, text, status=None, message=None):
     bad = [r for r in rows if r.problems]
     good = [r for r in rows if not r.problems]
-    counts = {"new": sum(r.added for r in good), "joins": sum(not r.added and bool(r.adds) for r in good),
-              "unchanged": sum(not r.added and not r.adds for r in good)}
+    counts = {
+        "new": sum(r.added for r in good),
+        "joins": sum(not r.added and bool(r.adds) for r in good),
+        "unchanged": sum(not r.added and not r.adds for r in good),
+    }
     form = ConfirmForm(formdata=None, csv_text=text)
-    page = render_template("leader/import_preview.html", rows=rows, bad=bad, counts=counts, form=form,
-                           upload=UploadForm(formdata=None), message=message, category="error")
+    page = render_template(
+        "leader/import_preview.html",
+        rows=rows,
+        bad=bad,
+        counts=counts,
+        form=form,
+        upload=UploadForm(formdata=None),
+        message=message,
+        category="error",
+    )
     return page, status or (400 if bad else 200)
 
 
@@ -182,19 +202,30 @@ def import_confirm():
         text = form.csv_text.data or ""
         rows = check_rows(read_rows(text), current_user)
     except ImportProblem as problem:
-        return answered(url_for("leader.import_volunteers"),
-                        f"Nothing was imported: {problem} Please upload the file again.", "error")
+        return answered(
+            url_for("leader.import_volunteers"),
+            f"Nothing was imported: {problem} Please upload the file again.",
+            "error",
+        )
     if any(r.problems for r in rows):
-        return _preview(rows, text, message="Nothing was imported: some rows have problems. "
-                                            "Please correct them in your file and upload it again.")
+        return _preview(
+            rows,
+            text,
+            message="Nothing was imported: some rows have problems. "
+            "Please correct them in your file and upload it again.",
+        )
     actor, tally = current_user._get_current_object(), Tally()
     try:
         import_rows(actor, rows, tally)
     except peewee.IntegrityError:  # someone added one of these addresses meanwhile
         _record(actor, len(rows), tally)
         done = f"{tally.done} of {len(rows)} rows were imported" if tally.done else "Nothing was imported"
-        return _preview(check_rows(read_rows(text), current_user), text, status=409,
-                        message=f"{done}: an account changed while importing. Please check and try again.")
+        return _preview(
+            check_rows(read_rows(text), current_user),
+            text,
+            status=409,
+            message=f"{done}: an account changed while importing. Please check and try again.",
+        )
     _record(actor, len(rows), tally)
     return answered(url_for("leader.import_volunteers"), _summary(tally, actor.is_admin))
 
@@ -202,9 +233,17 @@ def import_confirm():
 def _record(actor, rows, tally):
     if tally.created or tally.joined or tally.asked:
         with write_transaction():
-            AuditLog.record(actor, "volunteers.import", None, after={
-                "rows": rows, "accounts_created": tally.created, "memberships_added": tally.joined,
-                "memberships_requested": tally.asked})
+            AuditLog.record(
+                actor,
+                "volunteers.import",
+                None,
+                after={
+                    "rows": rows,
+                    "accounts_created": tally.created,
+                    "memberships_added": tally.joined,
+                    "memberships_requested": tally.asked,
+                },
+            )
 
 
 def _summary(tally, is_admin):
@@ -213,11 +252,15 @@ def _summary(tally, is_admin):
         added = created + tally.asked
         if not added and not joined:
             return "Nothing to import: everyone in this file is already one of your members. Nothing was changed."
-        return (f"Import complete: {added} volunteer{'s' if added != 1 else ''} added (a new account is sent "
-                f"a welcome e-mail with a temporary password), and {joined} group "
-                f"membership{'s' if joined != 1 else ''} added to your members.")
+        return (
+            f"Import complete: {added} volunteer{'s' if added != 1 else ''} added (a new account is sent "
+            f"a welcome e-mail with a temporary password), and {joined} group "
+            f"membership{'s' if joined != 1 else ''} added to your members."
+        )
     if not created and not joined:
         return "Nothing to import: everyone in this file already has an account and their groups. Nothing was changed."
-    return (f"Import complete: {created} new account{'s' if created != 1 else ''} (each is sent a welcome e-mail "
-            f"with a temporary password), and {joined} group membership{'s' if joined != 1 else ''} added "
-            "to existing accounts.")
+    return (
+        f"Import complete: {created} new account{'s' if created != 1 else ''} (each is sent a welcome e-mail "
+        f"with a temporary password), and {joined} group membership{'s' if joined != 1 else ''} added "
+        "to existing accounts."
+    )

@@ -5,6 +5,7 @@ A criminal-record check has no column: its level, certificate number and decisio
 an administrator on the volunteer's page. Importing the file again changes nothing: a grant is
 recorded only where the file's date is later than the one held.
 """
+
 import re
 from datetime import date, datetime
 
@@ -28,8 +29,10 @@ def column_key(cell, qualifications=None):
     for q in qualifications if qualifications is not None else Qualification.ordered():
         if _key(q.name) and _key(q.name) == _key(cell):
             if q.criminal_record_check:
-                raise CriminalRecordColumn(f"The column “{cell}” is a criminal-record check: an administrator "
-                                           "records those on each volunteer's page. Please remove the column.")
+                raise CriminalRecordColumn(
+                    f"The column “{cell}” is a criminal-record check: an administrator "
+                    "records those on each volunteer's page. Please remove the column."
+                )
             return ("training", q.id)
     return None
 
@@ -56,8 +59,9 @@ def problems(row, names):
     for qualification_id, text in row.training.items():
         day = parse(text)
         if day is None:
-            found.append(f"Bad date for {names[qualification_id]}: “{text}” (use 2026-03-31 or 31/03/2026, "
-                         "not in the future)")
+            found.append(
+                f"Bad date for {names[qualification_id]}: “{text}” (use 2026-03-31 or 31/03/2026, not in the future)"
+            )
         else:
             row.training_dates[qualification_id] = day
     return found
@@ -65,16 +69,28 @@ def problems(row, names):
 
 def record(actor, volunteer, row):
     """Inside the import's transaction: the row's qualifications for this volunteer, where newer."""
-    held = {g.qualification_id: g.gained_on for g in
-            QualificationGrant.select().where(QualificationGrant.volunteer == volunteer,
-                                              QualificationGrant.state == "granted")}
+    held = {
+        g.qualification_id: g.gained_on
+        for g in QualificationGrant.select().where(
+            QualificationGrant.volunteer == volunteer, QualificationGrant.state == "granted"
+        )
+    }
     for qualification_id, day in row.training_dates.items():
         if held.get(qualification_id) is None or held[qualification_id] < day:
             qualification = Qualification.get_by_id(qualification_id)
-            training.record(actor, volunteer, qualification, day, training.default_expiry(qualification, day),
-                            "From Import Volunteers")
+            training.record(
+                actor,
+                volunteer,
+                qualification,
+                day,
+                training.default_expiry(qualification, day),
+                "From Import Volunteers",
+            )
 
 
 def described(row, names):
-    return "; training: " + ", ".join(f"{names[q]} {d:%-d %b %Y}" for q, d in row.training_dates.items()) \
-        if getattr(row, "training_dates", None) else ""
+    return (
+        "; training: " + ", ".join(f"{names[q]} {d:%-d %b %Y}" for q, d in row.training_dates.items())
+        if getattr(row, "training_dates", None)
+        else ""
+    )

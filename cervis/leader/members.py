@@ -1,4 +1,5 @@
 """Members: a group's searchable list, a volunteer's page, notes, removal, deactivation. (Add Volunteer: add_volunteer.py.)"""
+
 from datetime import datetime
 
 from flask import abort, make_response, render_template, request, url_for
@@ -13,8 +14,21 @@ from ..admin.paging import Page
 from ..auth import leader_required
 from ..db import utcnow, write_transaction
 from ..htmx import answered, done, is_htmx, vary
-from ..models import (REGISTERED, AuditLog, Frequency, Group, LeaderNote, Membership, Opportunity, Profile,
-                      Registration, Role, ServiceRecord, Slot, User)
+from ..models import (
+    REGISTERED,
+    AuditLog,
+    Frequency,
+    Group,
+    LeaderNote,
+    Membership,
+    Opportunity,
+    Profile,
+    Registration,
+    Role,
+    ServiceRecord,
+    Slot,
+    User,
+)
 from ..models.attendance import volunteer_totals
 from ..permissions import group_for_leader, leads, member_for_leader
 from ..timeutil import org_zone, to_local, to_utc
@@ -29,6 +43,7 @@ class NoteForm(FlaskForm):
 
 # The group's member list ---------------------------------------------------------------------------
 
+
 def _this_month(now):
     local = to_local(now)
     start = datetime(local.year, local.month, 1)
@@ -38,8 +53,12 @@ def _this_month(now):
 
 def _search(query, text):
     for word in text.split()[:5]:
-        query = query.where(User.first_name.contains(word) | User.last_name.contains(word)
-                            | User.email.contains(word) | Profile.mobile.contains(word))
+        query = query.where(
+            User.first_name.contains(word)
+            | User.last_name.contains(word)
+            | User.email.contains(word)
+            | Profile.mobile.contains(word)
+        )
     return query
 
 
@@ -49,12 +68,18 @@ def _member_facts(group, users, now):
     start, end = _this_month(now)
     # One pass over these members' registrations (from the volunteer's side: a page of members,
     # not every past slot of the group) gives both columns.
-    rows = (Registration.select(Registration.volunteer,
-                                fn.MAX(Case(None, [(Slot.starts_at <= now, Slot.starts_at)])),
-                                fn.SUM(Case(None, [((Slot.starts_at >= start) & (Slot.starts_at < end), 1)], 0)))
-            .join(Slot).join(Opportunity)
-            .where(Opportunity.group == group, Registration.volunteer.in_(ids), Registration.status == REGISTERED)
-            .group_by(Registration.volunteer).tuples())
+    rows = (
+        Registration.select(
+            Registration.volunteer,
+            fn.MAX(Case(None, [(Slot.starts_at <= now, Slot.starts_at)])),
+            fn.SUM(Case(None, [((Slot.starts_at >= start) & (Slot.starts_at < end), 1)], 0)),
+        )
+        .join(Slot)
+        .join(Opportunity)
+        .where(Opportunity.group == group, Registration.volunteer.in_(ids), Registration.status == REGISTERED)
+        .group_by(Registration.volunteer)
+        .tuples()
+    )
     this_month, last = {}, {}
     for user_id, last_served, month_count in rows:
         if last_served is not None:
@@ -62,8 +87,13 @@ def _member_facts(group, users, now):
         if month_count:
             this_month[user_id] = month_count
     groups = {}
-    for user_id, name in (Membership.select(Membership.user, Group.name).join(Group)
-                          .where(Membership.user.in_(ids)).order_by(Group.name).tuples()):
+    for user_id, name in (
+        Membership.select(Membership.user, Group.name)
+        .join(Group)
+        .where(Membership.user.in_(ids))
+        .order_by(Group.name)
+        .tuples()
+    ):
         groups.setdefault(user_id, []).append(name)
     return {"this_month": this_month, "last": last, "groups": groups}
 
@@ -74,21 +104,43 @@ def members(group_id):
     group = group_for_leader(current_user, group_id)
     q = request.args.get("q", "").strip()[:100]
     # What the table shows, no more (not password hashes, allergies or every profile field).
-    query = (User.select(User.id, User.email, User.first_name, User.last_name, User.active, Membership.id,
-                         Membership.is_leader, Profile.id, Profile.mobile, Profile.frequency, Frequency.id,
-                         Frequency.name)
-             .join(Membership, attr="membership").switch(User)
-             .join(Profile, JOIN.LEFT_OUTER, attr="profile").join(Frequency, JOIN.LEFT_OUTER)
-             .where(Membership.group == group).order_by(User.first_name, User.last_name, User.id))
+    query = (
+        User.select(
+            User.id,
+            User.email,
+            User.first_name,
+            User.last_name,
+            User.active,
+            Membership.id,
+            Membership.is_leader,
+            Profile.id,
+            Profile.mobile,
+            Profile.frequency,
+            Frequency.id,
+            Frequency.name,
+        )
+        .join(Membership, attr="membership")
+        .switch(User)
+        .join(Profile, JOIN.LEFT_OUTER, attr="profile")
+        .join(Frequency, JOIN.LEFT_OUTER)
+        .where(Membership.group == group)
+        .order_by(User.first_name, User.last_name, User.id)
+    )
     page = Page(_search(query, q))
-    context = {"group": group, "q": q, "page": page, **_member_facts(group, page.items, utcnow()),
-               "waiting": training.proofs_waiting(group)}
+    context = {
+        "group": group,
+        "q": q,
+        "page": page,
+        **_member_facts(group, page.items, utcnow()),
+        "waiting": training.proofs_waiting(group),
+    }
     if is_htmx():
         return vary(make_response(render_template("leader/_members_table.html", **context)))
     return vary(make_response(render_template("leader/members.html", **context)))
 
 
 # A volunteer's page ---------------------------------------------------------------------------------
+
 
 def _visible_groups(user):
     """Whose notes and registrations this user may see: their own groups; None means every group."""
@@ -107,15 +159,20 @@ def _note_form(volunteer, blank=False):
 
 
 def _notes_context(volunteer, form=None):
-    query = (LeaderNote.select(LeaderNote, Group).join(Group).where(LeaderNote.volunteer == volunteer)
-             .order_by(LeaderNote.created_at.desc(), LeaderNote.id.desc()))
+    query = (
+        LeaderNote.select(LeaderNote, Group)
+        .join(Group)
+        .where(LeaderNote.volunteer == volunteer)
+        .order_by(LeaderNote.created_at.desc(), LeaderNote.id.desc())
+    )
     notes = list(_only(query, LeaderNote.group, _visible_groups(current_user)))
     return {"volunteer": volunteer, "notes": notes, "note_form": form or _note_form(volunteer, blank=True)}
 
 
 def _groups_context(volunteer):
-    memberships = list(Membership.select(Membership, Group).join(Group)
-                       .where(Membership.user == volunteer).order_by(Group.name))
+    memberships = list(
+        Membership.select(Membership, Group).join(Group).where(Membership.user == volunteer).order_by(Group.name)
+    )
     for m in memberships:
         m.can_remove = leads(current_user, m.group_id) and (current_user.is_admin or not m.is_leader)
     return {"volunteer": volunteer, "memberships": memberships}
@@ -144,9 +201,16 @@ def _profile_context(volunteer):
 
 
 def _registrations(volunteer):
-    query = (Registration.select(Registration, Slot, Opportunity, Role).join(Slot).join(Opportunity)
-             .switch(Slot).join(Role).where(Registration.volunteer == volunteer)
-             .order_by(Slot.starts_at.desc()).limit(200))
+    query = (
+        Registration.select(Registration, Slot, Opportunity, Role)
+        .join(Slot)
+        .join(Opportunity)
+        .switch(Slot)
+        .join(Role)
+        .where(Registration.volunteer == volunteer)
+        .order_by(Slot.starts_at.desc())
+        .limit(200)
+    )
     return list(_only(query, Opportunity.group, _visible_groups(current_user)))
 
 
@@ -170,27 +234,48 @@ def member_note_add(volunteer_id):
             return render_template("leader/_member_notes.html", **_notes_context(volunteer, form))
         return member_page_with(volunteer, note_form=form), 400
     with write_transaction():
-        note = LeaderNote.create(volunteer=volunteer, group=form.group.data, author=current_user.id,
-                                 text=form.text.data.strip())
-        AuditLog.record(current_user._get_current_object(), "note.add", note,
-                        after={"volunteer": volunteer.id, "group": note.group_id, "text": note.text})
-    return done("leader/_member_notes.html", url_for("leader.member", volunteer_id=volunteer.id) + "#notes",
-                "The note has been added.", target="notes", **_notes_context(volunteer))
+        note = LeaderNote.create(
+            volunteer=volunteer, group=form.group.data, author=current_user.id, text=form.text.data.strip()
+        )
+        AuditLog.record(
+            current_user._get_current_object(),
+            "note.add",
+            note,
+            after={"volunteer": volunteer.id, "group": note.group_id, "text": note.text},
+        )
+    return done(
+        "leader/_member_notes.html",
+        url_for("leader.member", volunteer_id=volunteer.id) + "#notes",
+        "The note has been added.",
+        target="notes",
+        **_notes_context(volunteer),
+    )
 
 
 def _service_records(volunteer):
     """Service the volunteer recorded outside the rota, for the groups this leader can see."""
-    query = (ServiceRecord.select(ServiceRecord, Group).join(Group, JOIN.LEFT_OUTER)
-             .where(ServiceRecord.volunteer == volunteer).order_by(ServiceRecord.day.desc()).limit(200))
+    query = (
+        ServiceRecord.select(ServiceRecord, Group)
+        .join(Group, JOIN.LEFT_OUTER)
+        .where(ServiceRecord.volunteer == volunteer)
+        .order_by(ServiceRecord.day.desc())
+        .limit(200)
+    )
     return list(_only(query, ServiceRecord.group, _visible_groups(current_user)))
 
 
 def member_page_with(volunteer, **override):
-    context = {"registrations": _registrations(volunteer), "service_records": _service_records(volunteer),
-               "totals": volunteer_totals(volunteer.id, utcnow(), org_zone()),
-               **_profile_context(volunteer), **_groups_context(volunteer), **_notes_context(volunteer),
-               **_status_context(volunteer), **member_training(volunteer),
-               "attendance": attendance.record_of(volunteer, _visible_groups(current_user))}
+    context = {
+        "registrations": _registrations(volunteer),
+        "service_records": _service_records(volunteer),
+        "totals": volunteer_totals(volunteer.id, utcnow(), org_zone()),
+        **_profile_context(volunteer),
+        **_groups_context(volunteer),
+        **_notes_context(volunteer),
+        **_status_context(volunteer),
+        **member_training(volunteer),
+        "attendance": attendance.record_of(volunteer, _visible_groups(current_user)),
+    }
     context.update(override)
     return render_template("leader/member.html", **context)
 
@@ -204,8 +289,14 @@ def member_remove(group_id, volunteer_id):
         abort(404)
     volunteer, here = membership.user, url_for("leader.member", volunteer_id=volunteer_id)
     if membership.is_leader and not current_user.is_admin:
-        return done("leader/_member_groups.html", here, "Only an administrator can remove a group leader.",
-                    "error", target="member-groups", **_groups_context(volunteer))
+        return done(
+            "leader/_member_groups.html",
+            here,
+            "Only an administrator can remove a group leader.",
+            "error",
+            target="member-groups",
+            **_groups_context(volunteer),
+        )
     with write_transaction():
         accounts.remove_membership(current_user._get_current_object(), membership)
     message = f"{volunteer.name} has been removed from {group.name}. Their registrations stay."
@@ -224,8 +315,9 @@ def _change_status(volunteer_id, active):
     here = url_for("leader.member", volunteer_id=volunteer.id)
     refusal = _status_refusal(volunteer)
     if refusal:
-        return done("leader/_member_status.html", here, refusal, "error", target="account-status",
-                    **_status_context(volunteer))
+        return done(
+            "leader/_member_status.html", here, refusal, "error", target="account-status", **_status_context(volunteer)
+        )
     with write_transaction():
         accounts.set_active(current_user._get_current_object(), volunteer, active)
     if active:
@@ -234,8 +326,10 @@ def _change_status(volunteer_id, active):
         message = f"{volunteer.name} has been deactivated and can no longer log in. Their history stays."
         ahead = accounts.coming_shifts(volunteer)
         if ahead:
-            message += (f" They are still registered for {ahead} coming shift{'s' if ahead != 1 else ''}:"
-                        " please find cover on the rota.")
+            message += (
+                f" They are still registered for {ahead} coming shift{'s' if ahead != 1 else ''}:"
+                " please find cover on the rota."
+            )
     return done("leader/_member_status.html", here, message, target="account-status", **_status_context(volunteer))
 
 

@@ -1,5 +1,6 @@
 """'Send E-mail to Selected' from a group's member list, and to everyone registered on a date of
 an opportunity (the rota board links here with templates/leader/_message_date_link.html)."""
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -63,9 +64,16 @@ def _compose(people, about, back, heading):
         elif form.validate():
             return _send(selected, about, form, back)
         status = 400
-    return render_template("leader/message.html", form=form, people=people, chosen=chosen, back=back,
-                           heading=heading, no_email=[p for p in people if p.inbox is None],
-                           stopped=messages.stopped(about, people)), status
+    return render_template(
+        "leader/message.html",
+        form=form,
+        people=people,
+        chosen=chosen,
+        back=back,
+        heading=heading,
+        no_email=[p for p in people if p.inbox is None],
+        stopped=messages.stopped(about, people),
+    ), status
 
 
 def _send(selected, about, form, back):
@@ -73,9 +81,18 @@ def _send(selected, about, form, back):
     try:
         sent = messages.send(me, selected, form.subject.data.strip(), form.message.data.strip(), about)
     except messages.TooMany:
-        form.subject.errors = ["You have sent 10 messages in the last hour. Please wait a little, then send again: "
-                               "nothing you typed is lost."]
-        return render_template("leader/message.html", form=form, people=selected, chosen={p.id for p in selected},
-                               back=back, heading="", no_email=[]), 429
+        form.subject.errors = [
+            "You have sent 10 messages in the last hour. Please wait a little, then send again: "
+            "nothing you typed is lost."
+        ]
+        return render_template(
+            "leader/message.html",
+            form=form,
+            people=selected,
+            chosen={p.id for p in selected},
+            back=back,
+            heading="",
+            no_email=[],
+        ), 429
     flash(f"Your message is on its way to {sent} {'person' if sent == 1 else 'people'}.", "success")
     return redirect(back, code=303)

@@ -1,4 +1,5 @@
 """Opportunities and Slots: the leader's list of opportunities; create, edit and cancel one."""
+
 from collections import defaultdict
 from datetime import datetime, time
 
@@ -6,8 +7,7 @@ import peewee
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import (DateField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField, TimeField)
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -17,8 +17,20 @@ from .. import emails
 from ..auth import leader_required
 from ..db import for_update, utcnow, write_transaction
 from ..htmx import answered
-from ..models import (CANCELLED, PENDING, REGISTERED, AuditLog, InterestCategory, Opportunity,
-                      OpportunityInterest, Registration, RegistrationEvent, Role, Slot, User)
+from ..models import (
+    CANCELLED,
+    PENDING,
+    REGISTERED,
+    AuditLog,
+    InterestCategory,
+    Opportunity,
+    OpportunityInterest,
+    Registration,
+    RegistrationEvent,
+    Role,
+    Slot,
+    User,
+)
 from ..permissions import groups_led_by, opportunity_for_leader
 from ..timeutil import slot_when, to_local, to_utc
 from . import bp
@@ -31,31 +43,44 @@ CODE_TAKEN = "Another opportunity already uses this code. Please choose another.
 
 
 def date_field(label, *validators):
-    return DateField(label, validators=list(validators), format=DATE_FORMATS,
-                     invalid_value_message="Please enter a date, like 09/10/2025.")
+    return DateField(
+        label,
+        validators=list(validators),
+        format=DATE_FORMATS,
+        invalid_value_message="Please enter a date, like 09/10/2025.",
+    )
 
 
 def time_field(label, *validators):
-    return TimeField(label, validators=list(validators), format=TIME_FORMATS,
-                     invalid_value_message="Please enter a time, like 6:00 PM.")
+    return TimeField(
+        label,
+        validators=list(validators),
+        format=TIME_FORMATS,
+        invalid_value_message="Please enter a time, like 6:00 PM.",
+    )
 
 
 class OpportunityForm(FlaskForm):
     group = SelectField("Group", coerce=int, validators=[DataRequired("Please choose a group.")])
-    name = StringField("Opportunity Name", validators=[
-        DataRequired("Please enter the opportunity's name."), Length(max=200), single_line])
+    name = StringField(
+        "Opportunity Name",
+        validators=[DataRequired("Please enter the opportunity's name."), Length(max=200), single_line],
+    )
     description = TextAreaField("Description", validators=[Length(max=5000)])
     location = TextAreaField("Meeting Location", validators=[Length(max=1000)])
     private_code = StringField("Private Registration Code (optional)", validators=[Length(max=64), single_line])
-    interests = SelectMultipleField("Interest Categories", coerce=int, widget=ListWidget(prefix_label=False),
-                                    option_widget=CheckboxInput())
+    interests = SelectMultipleField(
+        "Interest Categories", coerce=int, widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
     live_date = date_field("Date", InputRequired("Please enter the date it goes live."))
     live_time = time_field("Time", Optional())
     deadline_date = date_field("Date", Optional())
     deadline_time = time_field("Time", Optional())
-    min_age = IntegerField("Minimum Age (optional)", validators=[
-        Optional(), NumberRange(1, 120, "Please enter an age from 1 to 120, or leave it empty.")],
-        render_kw={"inputmode": "numeric"})
+    min_age = IntegerField(
+        "Minimum Age (optional)",
+        validators=[Optional(), NumberRange(1, 120, "Please enter an age from 1 to 120, or leave it empty.")],
+        render_kw={"inputmode": "numeric"},
+    )
 
     def live_from(self):
         return to_utc(datetime.combine(self.live_date.data, self.live_time.data or time(0)))
@@ -98,12 +123,16 @@ def _problems(form, opportunity):
     elif form.deadline_date.data and form.offer_deadline() <= form.live_from():
         form.deadline_date.errors.append("The offer deadline must be after the date it goes live.")
     code = form.code()
-    if code and Opportunity.select().where(
-            peewee.fn.LOWER(Opportunity.private_code) == code.lower(),
-            Opportunity.id != getattr(opportunity, "id", 0)).exists():
+    if (
+        code
+        and Opportunity.select()
+        .where(
+            peewee.fn.LOWER(Opportunity.private_code) == code.lower(), Opportunity.id != getattr(opportunity, "id", 0)
+        )
+        .exists()
+    ):
         form.private_code.errors.append(CODE_TAKEN)
-    if (opportunity is not None and form.group.data != opportunity.group_id
-            and opportunity.slots.exists()):
+    if opportunity is not None and form.group.data != opportunity.group_id and opportunity.slots.exists():
         form.group.errors.append("This opportunity has slots for its group's roles, so its group cannot change.")
     return any(f.errors for f in form)
 
@@ -111,10 +140,15 @@ def _problems(form, opportunity):
 def snapshot(opportunity):
     """What the audit log keeps of an opportunity."""
     return {
-        "group": opportunity.group_id, "name": opportunity.name, "description": opportunity.description,
-        "location": opportunity.location, "private_code": opportunity.private_code,
-        "live_from": opportunity.live_from, "offer_deadline": opportunity.offer_deadline,
-        "min_age": opportunity.min_age, "cancelled_at": opportunity.cancelled_at,
+        "group": opportunity.group_id,
+        "name": opportunity.name,
+        "description": opportunity.description,
+        "location": opportunity.location,
+        "private_code": opportunity.private_code,
+        "live_from": opportunity.live_from,
+        "offer_deadline": opportunity.offer_deadline,
+        "min_age": opportunity.min_age,
+        "cancelled_at": opportunity.cancelled_at,
         "interests": sorted(link.category_id for link in opportunity.interest_links),
     }
 
@@ -131,20 +165,33 @@ def _save(form, opportunity):
     opportunity.save()
     OpportunityInterest.delete().where(OpportunityInterest.opportunity == opportunity).execute()
     OpportunityInterest.insert_many(
-        [{"opportunity": opportunity.id, "category": c} for c in form.interests.data or []]).execute()
+        [{"opportunity": opportunity.id, "category": c} for c in form.interests.data or []]
+    ).execute()
 
 
 @bp.route("/opportunities")
 @leader_required
 def opportunities():
     groups = list(groups_led_by(current_user))
-    listed = (Opportunity.select().where(Opportunity.group.in_([g.id for g in groups]))
-              .order_by(Opportunity.live_from.desc(), Opportunity.id.desc()))
-    stats = {row.opportunity_id: row for row in (
-        Slot.select(Slot.opportunity, peewee.fn.COUNT(Slot.id).alias("count"),
-                    peewee.fn.MIN(Slot.starts_at).alias("first"), peewee.fn.MAX(Slot.ends_at).alias("last"))
-        .join(Opportunity).where(Opportunity.group.in_([g.id for g in groups]))
-        .group_by(Slot.opportunity))}
+    listed = (
+        Opportunity.select()
+        .where(Opportunity.group.in_([g.id for g in groups]))
+        .order_by(Opportunity.live_from.desc(), Opportunity.id.desc())
+    )
+    stats = {
+        row.opportunity_id: row
+        for row in (
+            Slot.select(
+                Slot.opportunity,
+                peewee.fn.COUNT(Slot.id).alias("count"),
+                peewee.fn.MIN(Slot.starts_at).alias("first"),
+                peewee.fn.MAX(Slot.ends_at).alias("last"),
+            )
+            .join(Opportunity)
+            .where(Opportunity.group.in_([g.id for g in groups]))
+            .group_by(Slot.opportunity)
+        )
+    }
     now, by_group = utcnow(), defaultdict(list)
     show_past = request.args.get("show") == "past"
     for opportunity in listed:
@@ -152,8 +199,14 @@ def opportunities():
         ended = opportunity.cancelled_at is not None or (row is not None and _as_datetime(row.last) < now)
         if ended == show_past:
             by_group[opportunity.group_id].append((opportunity, row))
-    return render_template("leader/opportunities.html", groups=groups, by_group=by_group, now=now,
-                           show_past=show_past, as_datetime=_as_datetime)
+    return render_template(
+        "leader/opportunities.html",
+        groups=groups,
+        by_group=by_group,
+        now=now,
+        show_past=show_past,
+        as_datetime=_as_datetime,
+    )
 
 
 def _as_datetime(value):
@@ -171,8 +224,11 @@ def opportunity_new():
         abort(403)
     opportunity = Opportunity()
     if form.validate_on_submit() and not _problems(form, None) and _store(form, opportunity, "opportunity.create"):
-        return answered(url_for("leader.slots", opportunity_id=opportunity.id),
-                        f"Opportunity \u201c{opportunity.name}\u201d created. Now add its slots.", target="slot-add")
+        return answered(
+            url_for("leader.slots", opportunity_id=opportunity.id),
+            f"Opportunity \u201c{opportunity.name}\u201d created. Now add its slots.",
+            target="slot-add",
+        )
     return _form_page(form, None)
 
 
@@ -181,13 +237,15 @@ def opportunity_new():
 def opportunity_edit(opportunity_id):
     opportunity = opportunity_for_leader(current_user, opportunity_id)
     if opportunity.cancelled_at is not None:
-        return answered(url_for("leader.opportunities"),
-                        "This opportunity was cancelled, so it can no longer be changed.", "error")
+        return answered(
+            url_for("leader.opportunities"), "This opportunity was cancelled, so it can no longer be changed.", "error"
+        )
     form = _form_for(opportunity)
-    if (form.validate_on_submit() and not _problems(form, opportunity)
-            and _store(form, opportunity, "opportunity.edit")):
-        return answered(url_for("leader.slots", opportunity_id=opportunity.id),
-                        f"Opportunity \u201c{opportunity.name}\u201d updated.")
+    if form.validate_on_submit() and not _problems(form, opportunity) and _store(form, opportunity, "opportunity.edit"):
+        return answered(
+            url_for("leader.slots", opportunity_id=opportunity.id),
+            f"Opportunity \u201c{opportunity.name}\u201d updated.",
+        )
     return _form_page(form, opportunity)
 
 
@@ -197,8 +255,9 @@ def _store(form, opportunity, action):
         with write_transaction():
             before = snapshot(opportunity) if opportunity.id else None
             _save(form, opportunity)
-            AuditLog.record(current_user._get_current_object(), action, opportunity, before=before,
-                            after=snapshot(opportunity))
+            AuditLog.record(
+                current_user._get_current_object(), action, opportunity, before=before, after=snapshot(opportunity)
+            )
     except peewee.IntegrityError:
         form.private_code.errors.append(CODE_TAKEN)
         return False
@@ -213,10 +272,15 @@ def _form_page(form, opportunity):
 def active_registrations(opportunity, now):
     """Registered and pending registrations of an opportunity's slots not yet started (the ones
     cancelling it calls off), with slot, role and volunteer."""
-    return (Registration.select(Registration, Slot, Role, User)
-            .join(Slot).join(Role).switch(Registration).join(User, on=(Registration.volunteer == User.id))
-            .where(Slot.opportunity == opportunity, Registration.status.in_(ACTIVE), Slot.starts_at > now)
-            .order_by(Slot.starts_at, Role.position, Registration.id))
+    return (
+        Registration.select(Registration, Slot, Role, User)
+        .join(Slot)
+        .join(Role)
+        .switch(Registration)
+        .join(User, on=(Registration.volunteer == User.id))
+        .where(Slot.opportunity == opportunity, Registration.status.in_(ACTIVE), Slot.starts_at > now)
+        .order_by(Slot.starts_at, Role.position, Registration.id)
+    )
 
 
 def cancel_opportunity(opportunity, actor, message):
@@ -231,20 +295,36 @@ def cancel_opportunity(opportunity, actor, message):
         if addressee is not None:
             addressees[addressee.id] = addressee
             who = "" if addressee.id == reg.volunteer_id else reg.volunteer.name
-            letters[addressee.id].append({"when": slot_when(reg.slot.starts_at, reg.slot.ends_at),
-                                          "role": reg.slot.role.name, "status": reg.status, "who": who})
+            letters[addressee.id].append(
+                {
+                    "when": slot_when(reg.slot.starts_at, reg.slot.ends_at),
+                    "role": reg.slot.role.name,
+                    "status": reg.status,
+                    "who": who,
+                }
+            )
     ids = [reg.id for reg in registrations]
     if ids:
-        Registration.update(status=CANCELLED, cancelled_by=actor, cancelled_at=now, updated_at=now,
-                            cancel_reason=message).where(Registration.id.in_(ids)).execute()
-        RegistrationEvent.insert_many([{"registration": i, "status": CANCELLED, "at": now, "by": actor.id,
-                                        "note": "Opportunity cancelled"} for i in ids]).execute()
+        Registration.update(
+            status=CANCELLED, cancelled_by=actor, cancelled_at=now, updated_at=now, cancel_reason=message
+        ).where(Registration.id.in_(ids)).execute()
+        RegistrationEvent.insert_many(
+            [
+                {"registration": i, "status": CANCELLED, "at": now, "by": actor.id, "note": "Opportunity cancelled"}
+                for i in ids
+            ]
+        ).execute()
     opportunity.cancelled_at = now
     opportunity.save()
     for addressee_id, lines in letters.items():
         emails.opportunity_cancelled(addressees[addressee_id], opportunity, message, lines)
-    AuditLog.record(actor, "opportunity.cancel", opportunity, before=before,
-                    after={**snapshot(opportunity), "message": message, "registrations_cancelled": ids})
+    AuditLog.record(
+        actor,
+        "opportunity.cancel",
+        opportunity,
+        before=before,
+        after={**snapshot(opportunity), "message": message, "registrations_cancelled": ids},
+    )
     return len(letters)
 
 
@@ -259,22 +339,30 @@ def opportunity_cancel(opportunity_id):
     if form.validate_on_submit():
         message = (form.message.data or "").strip()
         if registrations and not message:
-            form.message.errors.append("Please write a message: it goes to every volunteer registered "
-                                       "or waiting for this opportunity.")
+            form.message.errors.append(
+                "Please write a message: it goes to every volunteer registered or waiting for this opportunity."
+            )
         else:
             return _cancelled(opportunity, message)
     volunteers = sorted({reg.volunteer.name for reg in registrations})
-    return render_template("leader/opportunity_cancel.html", form=form, opportunity=opportunity,
-                           volunteers=volunteers), 400 if form.is_submitted() else 200
+    return render_template(
+        "leader/opportunity_cancel.html", form=form, opportunity=opportunity, volunteers=volunteers
+    ), 400 if form.is_submitted() else 200
 
 
 def _cancelled(opportunity, message):
     with write_transaction():
         # Under the write lock: an offer arriving now waits, then finds the opportunity cancelled.
         opportunity = for_update(Opportunity.select().where(Opportunity.id == opportunity.id)).get()
-        told = None if opportunity.cancelled_at else cancel_opportunity(
-            opportunity, current_user._get_current_object(), message)
+        told = (
+            None
+            if opportunity.cancelled_at
+            else cancel_opportunity(opportunity, current_user._get_current_object(), message)
+        )
     if told is None:
         return answered(url_for("leader.opportunities"), "This opportunity is already cancelled.", "error")
-    return answered(url_for("leader.opportunities"), f"Opportunity \u201c{opportunity.name}\u201d cancelled."
-                    + (f" {told} volunteer{'s' if told != 1 else ''} will be e-mailed." if told else ""))
+    return answered(
+        url_for("leader.opportunities"),
+        f"Opportunity \u201c{opportunity.name}\u201d cancelled."
+        + (f" {told} volunteer{'s' if told != 1 else ''} will be e-mailed." if told else ""),
+    )

@@ -3,6 +3,7 @@
 Each button is a plain POST form that htmx enhances: the slot's block swaps itself (and any
 other block showing the same volunteer's numbers), with the green or red banner on top.
 """
+
 from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -24,14 +25,17 @@ NO_REASON = "Please give a reason: the volunteer is told it."
 
 
 class RemoveForm(FlaskForm):
-    reason = TextAreaField("Reason for removing (the volunteer is told it)",
-                           validators=[DataRequired(NO_REASON), Length(max=1000)])
+    reason = TextAreaField(
+        "Reason for removing (the volunteer is told it)", validators=[DataRequired(NO_REASON), Length(max=1000)]
+    )
 
 
 class AddForm(FlaskForm):
     volunteer = SelectField("Member of the group", coerce=int, validate_choice=False)
-    override = TextAreaField("Only if they lack the role's training: why they must take this place "
-                             "(kept in the audit log)", validators=[Length(max=1000)])
+    override = TextAreaField(
+        "Only if they lack the role's training: why they must take this place (kept in the audit log)",
+        validators=[Length(max=1000)],
+    )
 
 
 class RowUrls:
@@ -61,23 +65,41 @@ def month_arg(opportunity):
 
 
 def _board_url(opportunity, day, slot=None):
-    return url_for("leader.rota", opportunity_id=opportunity.id, month=month_key(day),
-                   slot=slot.id if slot else None, _anchor=f"slot-{slot.id}" if slot else None)
+    return url_for(
+        "leader.rota",
+        opportunity_id=opportunity.id,
+        month=month_key(day),
+        slot=slot.id if slot else None,
+        _anchor=f"slot-{slot.id}" if slot else None,
+    )
 
 
 def month_context(opportunity, day):
     months = rota_board.months_with_slots(opportunity)
-    completion = RotaCompletion.get_or_none(RotaCompletion.opportunity == opportunity.id,
-                                            RotaCompletion.month == month_key(day))
-    return dict(opportunity=opportunity, day=day, month=month_key(day), months=months, row_url=RowUrls(),
-                previous=previous_month(day), next=next_month(day), completion=completion)
+    completion = RotaCompletion.get_or_none(
+        RotaCompletion.opportunity == opportunity.id, RotaCompletion.month == month_key(day)
+    )
+    return dict(
+        opportunity=opportunity,
+        day=day,
+        month=month_key(day),
+        months=months,
+        row_url=RowUrls(),
+        previous=previous_month(day),
+        next=next_month(day),
+        completion=completion,
+    )
 
 
 def _cells_context(opportunity, day, show=None):
     days, cells = rota_board.month_cells(opportunity, day, show)
     now = utcnow()
-    return dict(days=days, counts=rota_board.month_counts(cells), show=show,
-                who_came={d.date for d in days if d.starts_at <= now})  # from the night's first start
+    return dict(
+        days=days,
+        counts=rota_board.month_counts(cells),
+        show=show,
+        who_came={d.date for d in days if d.starts_at <= now},
+    )  # from the night's first start
 
 
 def _panel(opportunity, slot_id):
@@ -98,8 +120,13 @@ def rota(opportunity_id):
         panel = _panel(opportunity, slot_id)
         if panel is not None and month_of(panel.slot.starts_at) != day:
             panel = None
-    return render_template("leader/rota.html", panel=panel, title=f"Rota: {opportunity.name}",
-                           **_cells_context(opportunity, day, show), **month_context(opportunity, day))
+    return render_template(
+        "leader/rota.html",
+        panel=panel,
+        title=f"Rota: {opportunity.name}",
+        **_cells_context(opportunity, day, show),
+        **month_context(opportunity, day),
+    )
 
 
 @bp.route("/slots/<int:slot_id>/panel")
@@ -110,8 +137,16 @@ def rota_panel(slot_id):
     opportunity, day = slot.opportunity, month_of(slot.starts_at)
     if not is_htmx():
         return redirect(_board_url(opportunity, day, slot), code=303)
-    return vary(make_response(render_template("leader/_rota_panel.html", view=_panel(opportunity, slot.id),
-                                              focus=True, **month_context(opportunity, day))))
+    return vary(
+        make_response(
+            render_template(
+                "leader/_rota_panel.html",
+                view=_panel(opportunity, slot.id),
+                focus=True,
+                **month_context(opportunity, day),
+            )
+        )
+    )
 
 
 def _answer(opportunity, slot, volunteer_id, message, category="success", extra=(), **context):
@@ -124,10 +159,19 @@ def _answer(opportunity, slot, volunteer_id, message, category="success", extra=
         return done(None, location, message, category, target=target)
     _, cells = rota_board.month_cells(opportunity, day)
     changed = [c for c in cells if c.id in {slot.id, *extra}]
-    return done("leader/_rota_answer.html", location, message, category, target=target,
-                view=_panel(opportunity, slot.id),
-                cells=changed, counts=rota_board.month_counts(cells), focus=True,
-                **month_context(opportunity, day), **context)
+    return done(
+        "leader/_rota_answer.html",
+        location,
+        message,
+        category,
+        target=target,
+        view=_panel(opportunity, slot.id),
+        cells=changed,
+        counts=rota_board.month_counts(cells),
+        focus=True,
+        **month_context(opportunity, day),
+        **context,
+    )
 
 
 def _act(reg, work, success):
@@ -150,18 +194,30 @@ def _who_when(reg):
 def rota_accept(registration_id):
     reg = registration_for_leader(current_user, registration_id)
     minutes = rules.undo_minutes()
-    return _act(reg, lambda: rules.accept(reg.id, current_user._get_current_object()),
-                lambda _: (f"Accepted: {_who_when(reg)}. The confirmation email goes in {minutes} "
-                           "minutes; Undo before then and nothing is sent.", ()))
+    return _act(
+        reg,
+        lambda: rules.accept(reg.id, current_user._get_current_object()),
+        lambda _: (
+            f"Accepted: {_who_when(reg)}. The confirmation email goes in {minutes} "
+            "minutes; Undo before then and nothing is sent.",
+            (),
+        ),
+    )
 
 
 @bp.route("/registrations/<int:registration_id>/not-required", methods=["POST"])
 @leader_required
 def rota_not_required(registration_id):
     reg = registration_for_leader(current_user, registration_id)
-    return _act(reg, lambda: rules.not_required(reg.id, current_user._get_current_object()),
-                lambda _: (f"Not Required: {_who_when(reg)}. The volunteer is emailed in "
-                           f"{rules.undo_minutes()} minutes unless you Undo.", ()))
+    return _act(
+        reg,
+        lambda: rules.not_required(reg.id, current_user._get_current_object()),
+        lambda _: (
+            f"Not Required: {_who_when(reg)}. The volunteer is emailed in "
+            f"{rules.undo_minutes()} minutes unless you Undo.",
+            (),
+        ),
+    )
 
 
 def _undo_message(undone):
@@ -188,12 +244,18 @@ def rota_call_up(registration_id):
     reg = registration_for_leader(current_user, registration_id)
     slot_id = as_id(request.form.get("slot_id"))
     if not slot_id:
-        return _answer(reg.slot.opportunity, reg.slot, reg.volunteer_id,
-                       "Choose the role to call this Reserve up to.", "error")
+        return _answer(
+            reg.slot.opportunity, reg.slot, reg.volunteer_id, "Choose the role to call this Reserve up to.", "error"
+        )
     target = slot_for_leader(current_user, slot_id)
-    return _act(reg, lambda: rules.call_up(reg.id, target.id, current_user._get_current_object()),
-                lambda new: (f"Called up: {reg.volunteer.name} is now needed as {new.slot.role.name}; "
-                             "they are emailed now.", (target.id,)))
+    return _act(
+        reg,
+        lambda: rules.call_up(reg.id, target.id, current_user._get_current_object()),
+        lambda new: (
+            f"Called up: {reg.volunteer.name} is now needed as {new.slot.role.name}; they are emailed now.",
+            (target.id,),
+        ),
+    )
 
 
 @bp.route("/registrations/<int:registration_id>/remove", methods=["GET", "POST"])
@@ -202,8 +264,11 @@ def rota_remove(registration_id):
     reg = registration_for_leader(current_user, registration_id)
     form = RemoveForm(prefix=f"remove-{reg.id}")
     if form.validate_on_submit():
-        return _act(reg, lambda: rules.remove(reg.id, current_user._get_current_object(), form.reason.data),
-                    lambda _: (f"Removed: {_who_when(reg)}. The volunteer is emailed the reason.", ()))
+        return _act(
+            reg,
+            lambda: rules.remove(reg.id, current_user._get_current_object(), form.reason.data),
+            lambda _: (f"Removed: {_who_when(reg)}. The volunteer is emailed the reason.", ()),
+        )
     return _form_answer(reg.slot, "leader/rota_remove.html", removing=reg.id, remove_form=form, reg=reg)
 
 
@@ -216,19 +281,28 @@ def rota_add(slot_id):
     known = eligibility.eligibility([m.id for m in members], [slot.role_id])  # one query for the list
     form.volunteer.choices = [(0, "Choose a volunteer")] + [
         (m.id, " - ".join(filter(None, [m.name, eligibility.training_needed(known.missing_for(m.id, slot))])))
-        for m in members]
+        for m in members
+    ]
     if not known.needs:
         del form.override  # a role that needs no training: nothing to override
     if form.validate_on_submit():
         if as_id(form.volunteer.data):
             try:
-                reg = rules.add_to_slot(slot.id, form.volunteer.data, current_user._get_current_object(),
-                                        override=form.override.data if "override" in form else None)
+                reg = rules.add_to_slot(
+                    slot.id,
+                    form.volunteer.data,
+                    current_user._get_current_object(),
+                    override=form.override.data if "override" in form else None,
+                )
             except rules.Refused as refusal:
                 return _answer(slot.opportunity, slot, form.volunteer.data, str(refusal), "error")
-            return _answer(slot.opportunity, slot, reg.volunteer_id,
-                           f"Added: {_who_when(reg)}. The confirmation email goes in "
-                           f"{rules.undo_minutes()} minutes; Undo before then and nothing is sent.")
+            return _answer(
+                slot.opportunity,
+                slot,
+                reg.volunteer_id,
+                f"Added: {_who_when(reg)}. The confirmation email goes in "
+                f"{rules.undo_minutes()} minutes; Undo before then and nothing is sent.",
+            )
         form.volunteer.errors.append("Choose a member of the group.")
     return _form_answer(slot, "leader/rota_add.html", adding=True, add_form=form)
 
@@ -239,8 +313,17 @@ def _form_answer(slot, page, **context):
     failed = request.method == "POST"
     if is_htmx():
         # 200 even when the form has a mistake: htmx swaps only a success, and the message must show.
-        return vary(make_response(render_template("leader/_rota_answer.html", view=_panel(opportunity, slot.id),
-                                                  message=None, focus=True, **month_context(opportunity, day),
-                                                  **context)))
+        return vary(
+            make_response(
+                render_template(
+                    "leader/_rota_answer.html",
+                    view=_panel(opportunity, slot.id),
+                    message=None,
+                    focus=True,
+                    **month_context(opportunity, day),
+                    **context,
+                )
+            )
+        )
     page = render_template(page, slot=slot, title="Rota", **month_context(opportunity, day), **context)
     return vary(make_response(page, 400 if failed else 200))

@@ -4,6 +4,7 @@ However many dates, roles and offers the month holds: one query for its slots, o
 registrations (with each volunteer's profile and preferred frequency), one for the shifts those
 volunteers already have around that month, and one for the group's members when adding.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -11,8 +12,21 @@ from datetime import timedelta
 from peewee import JOIN, fn
 
 from .. import cover, eligibility
-from ..models import (CANCELLED, NOT_REQUIRED, PENDING, REGISTERED, CoverRequest, Frequency, Membership,
-                      Opportunity, Profile, Registration, Role, Slot, User)
+from ..models import (
+    CANCELLED,
+    NOT_REQUIRED,
+    PENDING,
+    REGISTERED,
+    CoverRequest,
+    Frequency,
+    Membership,
+    Opportunity,
+    Profile,
+    Registration,
+    Role,
+    Slot,
+    User,
+)
 from ..months import month_bounds, month_of, next_month
 from ..timeutil import org_zone, to_local
 
@@ -75,25 +89,52 @@ def month_slots(opportunity, day, around=None):
     start, end = month_bounds(day)
     if around:
         start, end = max(start, min(around) - timedelta(days=1)), min(end, max(around) + timedelta(days=1))
-    return list(Slot.select(Slot, Role).join(Role)
-                .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end)
-                .order_by(Slot.starts_at, Role.position, Role.name))
+    return list(
+        Slot.select(Slot, Role)
+        .join(Role)
+        .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end)
+        .order_by(Slot.starts_at, Role.position, Role.name)
+    )
 
 
 def _entries(slot_ids):
     """Every registration of these slots, with name, phone and preferred frequency."""
-    rows = (Registration.select(Registration.id, Registration.volunteer.alias("volunteer_id"),
-                                Registration.slot.alias("slot_id"), Registration.status, Registration.note,
-                                Registration.cancelled_at, Registration.cancel_reason, User.first_name,
-                                User.last_name, Profile.mobile, Frequency.name.alias("frequency"))
-            .join(User, on=Registration.volunteer)
-            .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == User.id))
-            .join(Frequency, JOIN.LEFT_OUTER, on=(Profile.frequency == Frequency.id))
-            .where(Registration.slot.in_(slot_ids))
-            .order_by(Registration.created_at, Registration.id).dicts())
-    return [Entry(r["id"], r["volunteer_id"], r["slot_id"], r["status"], r["note"] or "", r["cancelled_at"],
-                  r["cancel_reason"] or "", f"{r['first_name']} {r['last_name'] or ''}".strip(),
-                  r["mobile"] or "", r["frequency"] or "Not given") for r in rows]
+    rows = (
+        Registration.select(
+            Registration.id,
+            Registration.volunteer.alias("volunteer_id"),
+            Registration.slot.alias("slot_id"),
+            Registration.status,
+            Registration.note,
+            Registration.cancelled_at,
+            Registration.cancel_reason,
+            User.first_name,
+            User.last_name,
+            Profile.mobile,
+            Frequency.name.alias("frequency"),
+        )
+        .join(User, on=Registration.volunteer)
+        .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == User.id))
+        .join(Frequency, JOIN.LEFT_OUTER, on=(Profile.frequency == Frequency.id))
+        .where(Registration.slot.in_(slot_ids))
+        .order_by(Registration.created_at, Registration.id)
+        .dicts()
+    )
+    return [
+        Entry(
+            r["id"],
+            r["volunteer_id"],
+            r["slot_id"],
+            r["status"],
+            r["note"] or "",
+            r["cancelled_at"],
+            r["cancel_reason"] or "",
+            f"{r['first_name']} {r['last_name'] or ''}".strip(),
+            r["mobile"] or "",
+            r["frequency"] or "Not given",
+        )
+        for r in rows
+    ]
 
 
 def phone_of(volunteer):
@@ -106,13 +147,28 @@ def _their_shifts(volunteer_ids, day):
     start, end = month_bounds(day)
     if not volunteer_ids:
         return []
-    return list(Registration.select(Registration.id, Registration.volunteer.alias("volunteer_id"),
-                                    Slot.starts_at, Slot.ends_at, Slot.opportunity.alias("opportunity_id"),
-                                    Role.name.alias("role"), Opportunity.name.alias("opportunity"))
-                .join(Slot).join(Role).switch(Slot).join(Opportunity)
-                .where(Registration.volunteer.in_(volunteer_ids), Registration.status == REGISTERED,
-                       Slot.starts_at >= start - timedelta(days=1), Slot.starts_at < end + timedelta(days=1))
-                .dicts())
+    return list(
+        Registration.select(
+            Registration.id,
+            Registration.volunteer.alias("volunteer_id"),
+            Slot.starts_at,
+            Slot.ends_at,
+            Slot.opportunity.alias("opportunity_id"),
+            Role.name.alias("role"),
+            Opportunity.name.alias("opportunity"),
+        )
+        .join(Slot)
+        .join(Role)
+        .switch(Slot)
+        .join(Opportunity)
+        .where(
+            Registration.volunteer.in_(volunteer_ids),
+            Registration.status == REGISTERED,
+            Slot.starts_at >= start - timedelta(days=1),
+            Slot.starts_at < end + timedelta(days=1),
+        )
+        .dicts()
+    )
 
 
 def _clash(entry, slot, shifts):
@@ -140,8 +196,12 @@ def build(opportunity, day, only=None, around=None):
         entry.month_shifts = sum(1 for o in mine if start <= o["starts_at"] < end)
         if entry.status == PENDING:
             entry.clash = _clash(entry, view.slot, mine)
-        {REGISTERED: view.registered, PENDING: view.pending, NOT_REQUIRED: view.not_required,
-         CANCELLED: view.cancelled}[entry.status].append(entry)
+        {
+            REGISTERED: view.registered,
+            PENDING: view.pending,
+            NOT_REQUIRED: view.not_required,
+            CANCELLED: view.cancelled,
+        }[entry.status].append(entry)
     _call_up_targets(slots, views, zone)
     _call_up_training(views, zone)
     if only is not None:  # a slot opened in place: who was asked to cover it, and when
@@ -161,8 +221,9 @@ def _qualifications(entries, views, zone):
     known = eligibility.eligibility({e.volunteer_id for e in live}, {v.slot.role_id for v in views.values()})
     reasons = eligibility.overridden([e.id for e in live if e.status == REGISTERED]) if known.needs else {}
     for entry in live:
-        entry.training = eligibility.training_needed(known.missing_for(entry.volunteer_id, views[entry.slot_id].slot,
-                                                                       zone)) or ""
+        entry.training = (
+            eligibility.training_needed(known.missing_for(entry.volunteer_id, views[entry.slot_id].slot, zone)) or ""
+        )
         entry.override = reasons.get(entry.id, "")
 
 
@@ -181,8 +242,9 @@ def _call_up_training(views, zone):
     reserves = [(view, entry) for view in views.values() if view.targets for entry in view.registered]
     if not reserves:
         return
-    known = eligibility.eligibility({e.volunteer_id for _, e in reserves},
-                                    {t.role_id for view, _ in reserves for t, _ in view.targets})
+    known = eligibility.eligibility(
+        {e.volunteer_id for _, e in reserves}, {t.role_id for view, _ in reserves for t, _ in view.targets}
+    )
     for view, entry in reserves:
         entry.untrained = {t.id for t, _ in view.targets if known.missing_for(entry.volunteer_id, t, zone)}
 
@@ -199,8 +261,11 @@ def slot_views(opportunity, slot_ids):
     if not slots:
         return []
     day = month_of(slots[0].starts_at)
-    return [view for d in build(opportunity, day, only=set(slot_ids), around=[s.starts_at for s in slots])
-            for view in d.slots]
+    return [
+        view
+        for d in build(opportunity, day, only=set(slot_ids), around=[s.starts_at for s in slots])
+        for view in d.slots
+    ]
 
 
 @dataclass
@@ -232,25 +297,46 @@ def month_cells(opportunity, day, show=None):
     """The month's dates, each with a cell per slot, in two grouped queries whatever it holds."""
     zone = org_zone()
     start, end = month_bounds(day)
-    month = (Slot.select(Slot.id).where(Slot.opportunity == opportunity.id, Slot.starts_at >= start,
-                                        Slot.starts_at < end))
-    slots = (Slot.select(Slot.id, Slot.starts_at, Slot.capacity, Role.name).join(Role)
-             .where(Slot.id.in_(month)).order_by(Slot.starts_at, Role.position, Role.name).tuples())
+    month = Slot.select(Slot.id).where(
+        Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end
+    )
+    slots = (
+        Slot.select(Slot.id, Slot.starts_at, Slot.capacity, Role.name)
+        .join(Role)
+        .where(Slot.id.in_(month))
+        .order_by(Slot.starts_at, Role.position, Role.name)
+        .tuples()
+    )
     counts = defaultdict(int)
-    rows = (Registration.select(Registration.slot, Registration.status, fn.COUNT(Registration.id))
-            .where(Registration.slot.in_(month), Registration.status.in_((PENDING, REGISTERED)))
-            .group_by(Registration.slot, Registration.status).tuples())
+    rows = (
+        Registration.select(Registration.slot, Registration.status, fn.COUNT(Registration.id))
+        .where(Registration.slot.in_(month), Registration.status.in_((PENDING, REGISTERED)))
+        .group_by(Registration.slot, Registration.status)
+        .tuples()
+    )
     for slot_id, status, n in rows:
         counts[(slot_id, status)] = n
-    asking = {sid for (sid,) in CoverRequest.select(CoverRequest.slot)
-              .where(CoverRequest.slot.in_(month), CoverRequest.covered_at.is_null()).tuples()}
+    asking = {
+        sid
+        for (sid,) in CoverRequest.select(CoverRequest.slot)
+        .where(CoverRequest.slot.in_(month), CoverRequest.covered_at.is_null())
+        .tuples()
+    }
     lapsed = {p.slot_id for p in eligibility.lapsed_places(month)}
     keep = FILTERS.get(show, lambda c: True)
     days = {}
     for slot_id, starts_at, capacity, role in slots:  # plain values: no model per cell
         local = to_local(starts_at, zone)
-        cell = Cell(slot_id, role, f"{local:%H:%M}", counts[(slot_id, REGISTERED)], capacity,
-                    counts[(slot_id, PENDING)], cover=slot_id in asking, lapsed=slot_id in lapsed)
+        cell = Cell(
+            slot_id,
+            role,
+            f"{local:%H:%M}",
+            counts[(slot_id, REGISTERED)],
+            capacity,
+            counts[(slot_id, PENDING)],
+            cover=slot_id in asking,
+            lapsed=slot_id in lapsed,
+        )
         day_ = days.setdefault(local.date(), Day(local.date(), starts_at=starts_at))
         day_.all.append(cell)
         if keep(cell):
@@ -264,24 +350,34 @@ def month_cells(opportunity, day, show=None):
 
 def month_counts(cells):
     """The numbers at the top of the board, from the month's cells: slots, still short, pending offers."""
-    return {"slots": len(cells), "short": sum(1 for c in cells if c.registered < c.capacity),
-            "pending": sum(c.pending for c in cells)}
+    return {
+        "slots": len(cells),
+        "short": sum(1 for c in cells if c.registered < c.capacity),
+        "pending": sum(c.pending for c in cells),
+    }
 
 
 def members(opportunity, slot):
     """The group's active members who could be added to this slot (not already registered in it)."""
-    taken = Registration.select(Registration.volunteer).where(Registration.slot == slot.id,
-                                                              Registration.status == REGISTERED)
-    return list(User.select().join(Membership, on=(Membership.user == User.id))
-                .where(Membership.group == opportunity.group_id, User.active == True,  # noqa: E712
-                       User.id.not_in(taken))
-                .order_by(User.first_name, User.last_name))
+    taken = Registration.select(Registration.volunteer).where(
+        Registration.slot == slot.id, Registration.status == REGISTERED
+    )
+    return list(
+        User.select()
+        .join(Membership, on=(Membership.user == User.id))
+        .where(Membership.group == opportunity.group_id, User.active == True, User.id.not_in(taken))
+        .order_by(User.first_name, User.last_name)
+    )
 
 
 def months_with_slots(opportunity):
     """The local months from the opportunity's first slot to its last, for the month navigation."""
-    first, last = (Slot.select(fn.MIN(Slot.starts_at), fn.MAX(Slot.starts_at))
-                   .where(Slot.opportunity == opportunity.id).tuples().get())
+    first, last = (
+        Slot.select(fn.MIN(Slot.starts_at), fn.MAX(Slot.starts_at))
+        .where(Slot.opportunity == opportunity.id)
+        .tuples()
+        .get()
+    )
     if first is None:
         return []
     months, month, last = [], month_of(first), month_of(last)
@@ -293,9 +389,12 @@ def months_with_slots(opportunity):
 
 def default_month(opportunity, now):
     """The month a leader most likely wants: the first upcoming one with pending offers."""
-    upcoming = (Slot.select(Slot.starts_at).where(Slot.opportunity == opportunity.id, Slot.starts_at >= now)
-                .order_by(Slot.starts_at))
-    first_offer = (upcoming.join(Registration).where(Registration.status == PENDING).first())
+    upcoming = (
+        Slot.select(Slot.starts_at)
+        .where(Slot.opportunity == opportunity.id, Slot.starts_at >= now)
+        .order_by(Slot.starts_at)
+    )
+    first_offer = upcoming.join(Registration).where(Registration.status == PENDING).first()
     first = first_offer or upcoming.first()
     return month_of(first.starts_at if first else now)
 
@@ -303,9 +402,18 @@ def default_month(opportunity, now):
 def rota_rows(opportunity, day):
     """Every registered volunteer of the month, with slot, role and phone: print and CSV."""
     start, end = month_bounds(day)
-    return list(Registration.select(Registration, Slot, Role, User, Profile.id, Profile.mobile)
-                .join(Slot).join(Role).switch(Registration).join(User, on=Registration.volunteer)
-                .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == User.id), attr="profile")
-                .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end,
-                       Registration.status == REGISTERED)
-                .order_by(Slot.starts_at, Role.position, Role.name, User.first_name, User.last_name))
+    return list(
+        Registration.select(Registration, Slot, Role, User, Profile.id, Profile.mobile)
+        .join(Slot)
+        .join(Role)
+        .switch(Registration)
+        .join(User, on=Registration.volunteer)
+        .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == User.id), attr="profile")
+        .where(
+            Slot.opportunity == opportunity.id,
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+            Registration.status == REGISTERED,
+        )
+        .order_by(Slot.starts_at, Role.position, Role.name, User.first_name, User.last_name)
+    )

@@ -1,4 +1,5 @@
 """The rota's month as a whole: Complete Rota, and the rota printed or as CSV."""
+
 from datetime import timedelta
 
 from flask import make_response, render_template, url_for
@@ -19,7 +20,6 @@ from . import bp, rota_board
 from .rota import month_arg, month_context
 
 
-
 class CompleteForm(FlaskForm):
     # When the rota was last completed, as the summary showed it: a second press sends nothing.
     seen = HiddenField()
@@ -29,7 +29,8 @@ class CompleteForm(FlaskForm):
         """Offers for slots still short are only turned down by a leader who said they know it."""
         if summary.turned_down and not self.knowing.data:
             self.knowing.errors = list(self.knowing.errors) + [
-                "Tick this to turn those offers down, or accept them first (or use Suggest Rota)."]
+                "Tick this to turn those offers down, or accept them first (or use Suggest Rota)."
+            ]
             return False
         return True
 
@@ -40,9 +41,11 @@ NOT_REQUIRED_EMAIL = '"not required" email'
 def _completed_message(result, day):
     if result.already:
         return "This rota was already completed: nothing was sent again."
-    return (f"Rota completed for {day:%B %Y}: {_count(result.not_required, 'pending offer')} marked "
-            f"Not Required ({_count(result.emails, NOT_REQUIRED_EMAIL)}); "
-            f"{_count(result.confirmations, 'waiting email')} sent now.")
+    return (
+        f"Rota completed for {day:%B %Y}: {_count(result.not_required, 'pending offer')} marked "
+        f"Not Required ({_count(result.emails, NOT_REQUIRED_EMAIL)}); "
+        f"{_count(result.confirmations, 'waiting email')} sent now."
+    )
 
 
 def _count(number, noun):
@@ -58,21 +61,27 @@ def rota_complete(opportunity_id):
     context = month_context(opportunity, day)
     # A ticked box has said it all: the summary (every pending offer of the month) is read only to ask.
     if form.validate_on_submit() and (form.knowing.data or form.confirms(complete_rota.rota_summary(opportunity, day))):
-        result = complete_rota.complete_rota(opportunity, day, current_user._get_current_object(),
-                                             seen=form.seen.data or "")
+        result = complete_rota.complete_rota(
+            opportunity, day, current_user._get_current_object(), seen=form.seen.data or ""
+        )
         summary = complete_rota.rota_summary(opportunity, day)
         context["completion"] = summary.completion
-        return done("leader/_rota_complete.html", url_for("leader.rota", opportunity_id=opportunity.id,
-                                                          month=month_key(day)),
-                    _completed_message(result, day), target="rota-complete", summary=summary,
-                    form=CompleteForm(formdata=None, seen=summary.seen), **context)
+        return done(
+            "leader/_rota_complete.html",
+            url_for("leader.rota", opportunity_id=opportunity.id, month=month_key(day)),
+            _completed_message(result, day),
+            target="rota-complete",
+            summary=summary,
+            form=CompleteForm(formdata=None, seen=summary.seen),
+            **context,
+        )
     summary = complete_rota.rota_summary(opportunity, day)
     form.seen.data = summary.seen
     if is_htmx() and form.is_submitted():  # the summary swaps itself, with the message by the box
-        return vary(make_response(render_template("leader/_rota_complete.html", summary=summary, form=form,
-                                                  **context)))
-    page = render_template("leader/rota_complete.html", summary=summary, form=form,
-                           title=f"Complete Rota: {opportunity.name}", **context)
+        return vary(make_response(render_template("leader/_rota_complete.html", summary=summary, form=form, **context)))
+    page = render_template(
+        "leader/rota_complete.html", summary=summary, form=form, title=f"Complete Rota: {opportunity.name}", **context
+    )
     return page, 400 if form.is_submitted() else 200
 
 
@@ -92,10 +101,19 @@ def rota_print(opportunity_id):
     day = month_arg(opportunity)
     rows = rota_board.rota_rows(opportunity, day)
     with write_transaction():
-        AuditLog.record(current_user._get_current_object(), "rota.print", opportunity,
-                        after={"month": month_key(day), "rows": len(rows)})
-    return render_template("leader/rota_print.html", weeks=_by_week(rows), phone_of=rota_board.phone_of,
-                           title=f"Rota: {opportunity.name}, {day:%B %Y}", **month_context(opportunity, day))
+        AuditLog.record(
+            current_user._get_current_object(),
+            "rota.print",
+            opportunity,
+            after={"month": month_key(day), "rows": len(rows)},
+        )
+    return render_template(
+        "leader/rota_print.html",
+        weeks=_by_week(rows),
+        phone_of=rota_board.phone_of,
+        title=f"Rota: {opportunity.name}, {day:%B %Y}",
+        **month_context(opportunity, day),
+    )
 
 
 @bp.route("/opportunities/<int:opportunity_id>/rota.csv")
@@ -111,7 +129,10 @@ def rota_csv(opportunity_id):
         date_text, _, time_text = slot_when(slot.starts_at, slot.ends_at, zone).partition(" - ")
         table.append((date_text, time_text, slot.role.name, reg.volunteer.name, rota_board.phone_of(reg.volunteer)))
     with write_transaction():
-        AuditLog.record(current_user._get_current_object(), "rota.csv", opportunity,
-                        after={"month": month_key(day), "rows": len(rows)})
-    return csv_download(f"rota-{opportunity.id}-{month_key(day)}.csv",
-                        ["Date", "Time", "Role", "Name", "Phone"], table)
+        AuditLog.record(
+            current_user._get_current_object(),
+            "rota.csv",
+            opportunity,
+            after={"month": month_key(day), "rows": len(rows)},
+        )
+    return csv_download(f"rota-{opportunity.id}-{month_key(day)}.csv", ["Date", "Time", "Role", "Name", "Phone"], table)

@@ -4,6 +4,7 @@
 a row's own button (do=accept:ID, undo:ID, call-up:ID...) acts on that row alone. Every answer
 comes back inside the panel, next to the buttons (see rota._answer).
 """
+
 from flask import abort, request
 from flask_login import current_user
 
@@ -24,14 +25,18 @@ def _many(word, rule, regs, by):
     done = rule([r.id for r in regs], by)
     if len(done) == 1:
         reg = done[0]
-        return f"{word}: {reg.volunteer.name}, {reg.slot.role.name} on {slot_when(reg.slot.starts_at, reg.slot.ends_at)}"
+        return (
+            f"{word}: {reg.volunteer.name}, {reg.slot.role.name} on {slot_when(reg.slot.starts_at, reg.slot.ends_at)}"
+        )
     return f"{word}: {len(done)} offers ({_names(done)})"
 
 
 def _accept(regs, by, slot):  # each action: (the answer, other slots whose cells change)
     emails = "email goes" if len(regs) == 1 else "emails go"
-    return (_many("Accepted", rules.accept_selected, regs, by) + f". The confirmation {emails} in "
-            f"{rules.undo_minutes()} minutes; Undo before then and nothing is sent."), ()
+    return (
+        _many("Accepted", rules.accept_selected, regs, by) + f". The confirmation {emails} in "
+        f"{rules.undo_minutes()} minutes; Undo before then and nothing is sent."
+    ), ()
 
 
 def _override(regs, by, slot):
@@ -40,22 +45,27 @@ def _override(regs, by, slot):
     if not reason:
         raise rules.Refused("Please give a reason for accepting without training: it is kept in the audit log.")
     rules.accept(reg.id, by, override=reason)
-    return (f"Accepted without training: {reg.volunteer.name}, {reg.slot.role.name} on "
-            f"{slot_when(reg.slot.starts_at, reg.slot.ends_at)}. The override and its reason are recorded. "
-            f"The confirmation email goes in {rules.undo_minutes()} minutes."), ()
+    return (
+        f"Accepted without training: {reg.volunteer.name}, {reg.slot.role.name} on "
+        f"{slot_when(reg.slot.starts_at, reg.slot.ends_at)}. The override and its reason are recorded. "
+        f"The confirmation email goes in {rules.undo_minutes()} minutes."
+    ), ()
 
 
 def _not_required(regs, by, slot):
-    return (_many("Not Required", rules.not_required_selected, regs, by)
-            + f". {'The volunteer is' if len(regs) == 1 else 'The volunteers are'} emailed in "
-            f"{rules.undo_minutes()} minutes unless you Undo."), ()
+    return (
+        _many("Not Required", rules.not_required_selected, regs, by)
+        + f". {'The volunteer is' if len(regs) == 1 else 'The volunteers are'} emailed in "
+        f"{rules.undo_minutes()} minutes unless you Undo."
+    ), ()
 
 
 def _undo(regs, by, slot):
     [reg] = regs
     undone = rules.undo(reg.id, by)
     return f"Undone: {reg.volunteer.name} is pending again." + (
-        " The confirmation had already gone, so they are emailed a change of plan." if undone.told else ""), ()
+        " The confirmation had already gone, so they are emailed a change of plan." if undone.told else ""
+    ), ()
 
 
 def _call_up(regs, by, slot):
@@ -65,12 +75,13 @@ def _call_up(regs, by, slot):
         raise rules.Refused("Choose the role to call this Reserve up to.")
     target_slot = slot_for_leader(current_user, target)
     new = rules.call_up(reg.id, target_slot.id, by)
-    return (f"Called up: {reg.volunteer.name} is now needed as {new.slot.role.name}; they are emailed now.",
-            (target_slot.id,))
+    return (
+        f"Called up: {reg.volunteer.name} is now needed as {new.slot.role.name}; they are emailed now.",
+        (target_slot.id,),
+    )
 
 
-ACTIONS = {"accept": _accept, "not-required": _not_required, "undo": _undo, "call-up": _call_up,
-           "override": _override}
+ACTIONS = {"accept": _accept, "not-required": _not_required, "undo": _undo, "call-up": _call_up, "override": _override}
 ONE_ONLY = {"undo", "call-up", "override"}
 
 
@@ -85,9 +96,15 @@ def rota_act(slot_id):
     ids.discard(None)
     if not ids:
         return _answer(slot.opportunity, slot, None, "Tick at least one offer first.", "error")
-    regs = list(Registration.select(Registration, Slot, Role, User).join(Slot).join(Role)
-                .switch(Registration).join(User, on=Registration.volunteer)
-                .where(Registration.id.in_(list(ids))).order_by(Registration.created_at, Registration.id))
+    regs = list(
+        Registration.select(Registration, Slot, Role, User)
+        .join(Slot)
+        .join(Role)
+        .switch(Registration)
+        .join(User, on=Registration.volunteer)
+        .where(Registration.id.in_(list(ids)))
+        .order_by(Registration.created_at, Registration.id)
+    )
     if len(regs) != len(ids) or any(r.slot_id != slot.id for r in regs):
         abort(404)  # an offer of another slot, or another group's: never acted on from here
     try:

@@ -1,4 +1,5 @@
 """Suggest Rota: a proposed rota shown on the month view, then accepted in one go or discarded."""
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -22,9 +23,14 @@ def rota_suggest(opportunity_id):
     day = month_arg(opportunity)
     suggestion = rota_suggestion.suggest(opportunity, day, utcnow())
     days, cells = rota_board.month_cells(opportunity, day)
-    return render_template("leader/rota_suggestion.html", suggestion=suggestion, days=days,
-                           counts=rota_board.month_counts(cells),
-                           title=f"Suggested rota: {opportunity.name}", **month_context(opportunity, day))
+    return render_template(
+        "leader/rota_suggestion.html",
+        suggestion=suggestion,
+        days=days,
+        counts=rota_board.month_counts(cells),
+        title=f"Suggested rota: {opportunity.name}",
+        **month_context(opportunity, day),
+    )
 
 
 def _refusal(reg, reason):
@@ -44,17 +50,30 @@ def rota_accept_suggestion(opportunity_id):
         flash("Nothing was accepted: no suggested name was ticked.", "error")
         return redirect(board, code=303)
     start, end = month_bounds(day)
-    ours = (Registration.select(Registration.id).join(Slot)
-            .where(Registration.id.in_(list(ids)), Slot.opportunity == opportunity.id,
-                   Slot.starts_at >= start, Slot.starts_at < end))
+    ours = (
+        Registration.select(Registration.id)
+        .join(Slot)
+        .where(
+            Registration.id.in_(list(ids)),
+            Slot.opportunity == opportunity.id,
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+        )
+    )
     if len(ours) != len(ids):
         abort(404)  # an offer of another opportunity, month or group is never accepted from here
     accepted, refused = rules.accept_suggestion(sorted(ids), current_user._get_current_object())
     if accepted:
-        flash(f"Suggestion accepted: {len(accepted)} offer{'' if len(accepted) == 1 else 's'} accepted. "
-              f"The confirmation emails go in {rules.undo_minutes()} minutes; Undo before then and "
-              "nothing is sent.", "success")
+        flash(
+            f"Suggestion accepted: {len(accepted)} offer{'' if len(accepted) == 1 else 's'} accepted. "
+            f"The confirmation emails go in {rules.undo_minutes()} minutes; Undo before then and "
+            "nothing is sent.",
+            "success",
+        )
     if refused:
-        flash("Not accepted, because it changed since the suggestion was made: "
-              + "; ".join(_refusal(reg, reason) for reg, reason in refused), "error")
+        flash(
+            "Not accepted, because it changed since the suggestion was made: "
+            + "; ".join(_refusal(reg, reason) for reg, reason in refused),
+            "error",
+        )
     return redirect(board, code=303)

@@ -1,5 +1,6 @@
 """One slot changed from its row of the slot list: change its capacity, close, reopen or delete it
 (the row replaces itself under htmx; a plain form redirects). slots.py lists and adds the slots."""
+
 from flask import make_response, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,19 +16,28 @@ from . import bp
 from .slots import CAPACITY_RANGE, MAX_CAPACITY, label, me, slot_rows, slot_snapshot, slots_url
 
 STARTED = "This slot has already started, so it stays as the rota and attendance recorded it."
-OFFERED = ("This slot cannot be deleted because volunteers have offered for it. Close it instead, "
-           "so nobody else can offer.")
+OFFERED = (
+    "This slot cannot be deleted because volunteers have offered for it. Close it instead, so nobody else can offer."
+)
 
 
 class CapacityForm(FlaskForm):
-    capacity = IntegerField("Capacity", validators=[InputRequired("Please enter the capacity."),
-                                                    NumberRange(1, MAX_CAPACITY, CAPACITY_RANGE)],
-                            render_kw={"inputmode": "numeric"})
+    capacity = IntegerField(
+        "Capacity",
+        validators=[InputRequired("Please enter the capacity."), NumberRange(1, MAX_CAPACITY, CAPACITY_RANGE)],
+        render_kw={"inputmode": "numeric"},
+    )
 
 
 def _row_done(slot_id, location, message, category="success"):
-    return done("leader/_slot_row_done.html", location, message, category, target=f"slot-{slot_id}",
-                slot=slot_rows(slot_id=slot_id))
+    return done(
+        "leader/_slot_row_done.html",
+        location,
+        message,
+        category,
+        target=f"slot-{slot_id}",
+        slot=slot_rows(slot_id=slot_id),
+    )
 
 
 @bp.route("/slots/<int:slot_id>")
@@ -56,20 +66,24 @@ def slot_capacity(slot_id):
             elif form.capacity.data < registered:
                 form.capacity.errors.append(
                     f"{registered} volunteer{'s are' if registered != 1 else ' is'} registered for this slot, "
-                    f"so its capacity cannot be less than {registered}.")
+                    f"so its capacity cannot be less than {registered}."
+                )
             else:
                 before = slot_snapshot(locked)
                 locked.capacity = form.capacity.data
                 locked.save()
-                AuditLog.record(me(), "slot.capacity", locked,
-                                before=before, after=slot_snapshot(locked))
+                AuditLog.record(me(), "slot.capacity", locked, before=before, after=slot_snapshot(locked))
         if not form.capacity.errors:
-            return _row_done(slot.id, slots_url(slot.opportunity_id),
-                             f"Capacity changed to {form.capacity.data}: {label(slot)}.")
+            return _row_done(
+                slot.id, slots_url(slot.opportunity_id), f"Capacity changed to {form.capacity.data}: {label(slot)}."
+            )
     status = 200 if request.method == "GET" else (422 if is_htmx() else 400)
     template = "leader/_slot_row_edit.html" if is_htmx() else "leader/slot_capacity.html"
-    return vary(make_response(render_template(template, form=form, slot=slot_rows(slot_id=slot.id),
-                                              opportunity=slot.opportunity), status))
+    return vary(
+        make_response(
+            render_template(template, form=form, slot=slot_rows(slot_id=slot.id), opportunity=slot.opportunity), status
+        )
+    )
 
 
 @bp.route("/slots/<int:slot_id>/close", methods=["POST"])
@@ -90,8 +104,7 @@ def _set_closed(slot_id, closed):
         before = slot_snapshot(slot)
         slot.closed = closed
         slot.save(only=[Slot.closed])  # never write back a capacity someone changed meanwhile
-        AuditLog.record(me(), "slot.close" if closed else "slot.reopen", slot,
-                        before=before, after=slot_snapshot(slot))
+        AuditLog.record(me(), "slot.close" if closed else "slot.reopen", slot, before=before, after=slot_snapshot(slot))
     message = f"{'Slot closed' if closed else 'Slot reopened'}: {label(slot)}."
     return _row_done(slot.id, slots_url(slot.opportunity_id), message)
 
@@ -103,8 +116,13 @@ def slot_delete(slot_id):
     location, what = slots_url(slot.opportunity_id), label(slot)
     with write_transaction():
         locked = for_update(Slot.select().where(Slot.id == slot.id)).get()
-        refusal = (STARTED if locked.starts_at <= utcnow() else
-                   OFFERED if Registration.select().where(Registration.slot == slot.id).exists() else None)
+        refusal = (
+            STARTED
+            if locked.starts_at <= utcnow()
+            else OFFERED
+            if Registration.select().where(Registration.slot == slot.id).exists()
+            else None
+        )
         if refusal is None:
             AuditLog.record(me(), "slot.delete", locked, before=slot_snapshot(locked))
             locked.delete_instance()

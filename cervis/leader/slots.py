@@ -1,5 +1,6 @@
 """Opportunities and Slots: one opportunity's slots; add them one at a time or many at once, or
 copy a month to the next. (Changing, closing, reopening or deleting one slot: slot_changes.py.)"""
+
 from datetime import date
 
 import peewee
@@ -35,19 +36,31 @@ class SlotForm(FlaskForm):
     start = time_field("Start Time", InputRequired("Please enter the start time."))
     end = time_field("End Time", InputRequired("Please enter the end time."), _end_differs)
     role = SelectField("Role", coerce=int)
-    capacity = IntegerField("Capacity (optional)", render_kw={"inputmode": "numeric"},
-                            validators=[Optional(), NumberRange(1, MAX_CAPACITY, CAPACITY_RANGE)])
+    capacity = IntegerField(
+        "Capacity (optional)",
+        render_kw={"inputmode": "numeric"},
+        validators=[Optional(), NumberRange(1, MAX_CAPACITY, CAPACITY_RANGE)],
+    )
 
 
 class BulkSlotsForm(FlaskForm):
-    mode = RadioField("Which dates", default="weekdays", choices=[
-        SelectChoice("weekdays", "Every chosen weekday between two dates"),
-        SelectChoice("dates", "The dates I list")])
+    mode = RadioField(
+        "Which dates",
+        default="weekdays",
+        choices=[
+            SelectChoice("weekdays", "Every chosen weekday between two dates"),
+            SelectChoice("dates", "The dates I list"),
+        ],
+    )
     first = date_field("From", Optional())
     last = date_field("To", Optional())
     weekdays = SelectMultipleField(
-        "Weekdays", coerce=int, choices=[SelectChoice(i, name) for i, name in enumerate(slot_builder.WEEKDAYS)],
-        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+        "Weekdays",
+        coerce=int,
+        choices=[SelectChoice(i, name) for i, name in enumerate(slot_builder.WEEKDAYS)],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     dates = TextAreaField("Dates", validators=[Length(max=20000)])
     start = time_field("Start Time", InputRequired("Please enter the start time."))
     end = time_field("End Time", InputRequired("Please enter the end time."), _end_differs)
@@ -55,13 +68,24 @@ class BulkSlotsForm(FlaskForm):
 
 def bulk_form(roles):
     """The bulk form with one capacity field per role of the group, the role's usual number first."""
+
     class Form(BulkSlotsForm):
         pass
+
     for role in roles:
-        setattr(Form, f"capacity_{role.id}", IntegerField(role.name, default=role.default_capacity, validators=[
-            InputRequired("Please enter a number (0 for none)."),
-            NumberRange(0, MAX_CAPACITY, f"Please enter a whole number from 0 to {MAX_CAPACITY}.")],
-            render_kw={"inputmode": "numeric"}))
+        setattr(
+            Form,
+            f"capacity_{role.id}",
+            IntegerField(
+                role.name,
+                default=role.default_capacity,
+                validators=[
+                    InputRequired("Please enter a number (0 for none)."),
+                    NumberRange(0, MAX_CAPACITY, f"Please enter a whole number from 0 to {MAX_CAPACITY}."),
+                ],
+                render_kw={"inputmode": "numeric"},
+            ),
+        )
     return Form()
 
 
@@ -70,8 +94,7 @@ def chosen_days(form):
     if form.mode.data == "dates":
         days, bad = slot_builder.parse_dates(form.dates.data)
         if bad:
-            form.dates.errors.append(f"These are not dates: {', '.join(bad[:5])}. "
-                                     "Please write dates like 09/10/2025.")
+            form.dates.errors.append(f"These are not dates: {', '.join(bad[:5])}. Please write dates like 09/10/2025.")
         elif not days:
             form.dates.errors.append("Please list at least one date.")
         elif len(days) > slot_builder.MAX_DAYS:
@@ -98,20 +121,39 @@ def roles_of(opportunity):
 
 def slot_snapshot(slot):
     """What the audit log keeps of a slot."""
-    return {"opportunity": slot.opportunity_id, "role": slot.role_id, "starts_at": slot.starts_at,
-            "ends_at": slot.ends_at, "capacity": slot.capacity, "closed": slot.closed}
+    return {
+        "opportunity": slot.opportunity_id,
+        "role": slot.role_id,
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+        "capacity": slot.capacity,
+        "closed": slot.closed,
+    }
 
 
 def slot_rows(opportunity_id=None, slot_id=None):
     """Slots with their role, counts of registered, pending and all offers, and whether they have
     started (then they keep their capacity and cannot be deleted), by date."""
+
     def count(status):
         return peewee.fn.COALESCE(peewee.fn.SUM(peewee.Case(None, [(Registration.status == status, 1)], 0)), 0)
+
     started = peewee.Case(None, [(Slot.starts_at <= utcnow(), 1)], 0)
-    query = (Slot.select(Slot, Role, count(REGISTERED).alias("registered"), count(PENDING).alias("pending"),
-                         peewee.fn.COUNT(Registration.id).alias("offers"), started.alias("started"))
-             .join(Role).switch(Slot).join(Registration, peewee.JOIN.LEFT_OUTER)
-             .group_by(Slot.id, Role.id).order_by(Slot.starts_at, Role.position, Role.name))
+    query = (
+        Slot.select(
+            Slot,
+            Role,
+            count(REGISTERED).alias("registered"),
+            count(PENDING).alias("pending"),
+            peewee.fn.COUNT(Registration.id).alias("offers"),
+            started.alias("started"),
+        )
+        .join(Role)
+        .switch(Slot)
+        .join(Registration, peewee.JOIN.LEFT_OUTER)
+        .group_by(Slot.id, Role.id)
+        .order_by(Slot.starts_at, Role.position, Role.name)
+    )
     if slot_id is not None:
         return query.where(Slot.id == slot_id).first()
     return list(query.where(Slot.opportunity == opportunity_id))
@@ -126,15 +168,22 @@ def existing_keys(opportunity, planned):
         return set()
     starts = [p.starts_at for p in planned]
     query = Slot.select(Slot.role, Slot.starts_at).where(
-        Slot.opportunity == opportunity, Slot.starts_at.between(min(starts), max(starts)))
+        Slot.opportunity == opportunity, Slot.starts_at.between(min(starts), max(starts))
+    )
     return set(query.tuples())
 
 
 def preview_rows(opportunity, planned, roles):
     names = {role.id: role.name for role in roles}
     have = existing_keys(opportunity, planned)
-    return [{"label": f"{slot_when(p.starts_at, p.ends_at)} {names[p.role_id]}", "capacity": p.capacity,
-             "exists": p.key in have} for p in planned]
+    return [
+        {
+            "label": f"{slot_when(p.starts_at, p.ends_at)} {names[p.role_id]}",
+            "capacity": p.capacity,
+            "exists": p.key in have,
+        }
+        for p in planned
+    ]
 
 
 def create_slots(opportunity, planned, actor):
@@ -146,8 +195,13 @@ def create_slots(opportunity, planned, actor):
             for p in planned:
                 if p.key in have:
                     continue
-                slot = Slot.create(opportunity=opportunity, role=p.role_id, starts_at=p.starts_at,
-                                   ends_at=p.ends_at, capacity=p.capacity)
+                slot = Slot.create(
+                    opportunity=opportunity,
+                    role=p.role_id,
+                    starts_at=p.starts_at,
+                    ends_at=p.ends_at,
+                    capacity=p.capacity,
+                )
                 AuditLog.record(actor, "slot.create", slot, after=slot_snapshot(slot))
                 made.append(slot)
             return made
@@ -166,14 +220,18 @@ def slots_url(opportunity_id):
 def _refuse_cancelled(opportunity):
     if opportunity.cancelled_at is None:
         return None
-    return answered(slots_url(opportunity.id), "This opportunity was cancelled, so no slots can be added to it.",
-                    "error")
+    return answered(
+        slots_url(opportunity.id), "This opportunity was cancelled, so no slots can be added to it.", "error"
+    )
 
 
 def _created(opportunity, made):
     """After "Create N Slots": back to the slot list, by a full page load for htmx too."""
     if made is None:
-        message, category = "Another leader added slots at the same moment. Please check the list and try again.", "error"
+        message, category = (
+            "Another leader added slots at the same moment. Please check the list and try again.",
+            "error",
+        )
     elif made:
         message, category = f"{len(made)} slot{'s' if len(made) != 1 else ''} created.", "success"
     else:
@@ -193,15 +251,22 @@ def slots(opportunity_id):
             return refused
         if form.validate():
             return _add_one(opportunity, form, {role.id: role for role in roles})
-    return render_template("leader/slots.html", opportunity=opportunity, slots=slot_rows(opportunity.id),
-                           form=form, roles=roles, announced=announcements.history(opportunity),
-                           going_live=opportunity.live_from > utcnow()), 400 if request.method == "POST" else 200
+    return render_template(
+        "leader/slots.html",
+        opportunity=opportunity,
+        slots=slot_rows(opportunity.id),
+        form=form,
+        roles=roles,
+        announced=announcements.history(opportunity),
+        going_live=opportunity.live_from > utcnow(),
+    ), 400 if request.method == "POST" else 200
 
 
 def _add_one(opportunity, form, roles):
     role = roles[form.role.data]
-    patterns = slot_builder.patterns_for([form.day.data], form.start.data, form.end.data,
-                                         [(role.id, form.capacity.data or role.default_capacity)])
+    patterns = slot_builder.patterns_for(
+        [form.day.data], form.start.data, form.end.data, [(role.id, form.capacity.data or role.default_capacity)]
+    )
     planned = slot_builder.to_planned(patterns, org_zone())
     made = create_slots(opportunity, planned, me())
     when = f"{slot_when(planned[0].starts_at, planned[0].ends_at)} {role.name}"
@@ -227,22 +292,31 @@ def slots_bulk(opportunity_id):
             roles_error = "Please give at least one role a capacity of 1 or more."
         if valid and days and not roles_error and not any(f.errors for f in form):
             planned = slot_builder.to_planned(
-                slot_builder.patterns_for(days, form.start.data, form.end.data, capacities), org_zone(),
-                role_order=[role.id for role in roles])
+                slot_builder.patterns_for(days, form.start.data, form.end.data, capacities),
+                org_zone(),
+                role_order=[role.id for role in roles],
+            )
             if request.form.get("action") == "create":
                 return _created(opportunity, create_slots(opportunity, planned, me()))
             rows = preview_rows(opportunity, planned, roles)
         else:
             status = 422 if is_htmx() else 400
     template = "leader/_slot_bulk_form.html" if is_htmx() else "leader/slot_bulk.html"
-    return vary(make_response(render_template(template, opportunity=opportunity, form=form, roles=roles,
-                                              rows=rows, roles_error=roles_error), status))
+    return vary(
+        make_response(
+            render_template(
+                template, opportunity=opportunity, form=form, roles=roles, rows=rows, roles_error=roles_error
+            ),
+            status,
+        )
+    )
 
 
 def _pattern_of(slot, zone):
     starts, ends = to_local(slot.starts_at, zone), to_local(slot.ends_at, zone)
-    return slot_builder.Pattern(starts.date(), starts.time().replace(tzinfo=None),
-                                ends.time().replace(tzinfo=None), slot.role_id, slot.capacity)
+    return slot_builder.Pattern(
+        starts.date(), starts.time().replace(tzinfo=None), ends.time().replace(tzinfo=None), slot.role_id, slot.capacity
+    )
 
 
 def _month_choice(text, months):
@@ -265,14 +339,17 @@ def slots_copy(opportunity_id):
     if not months:
         return answered(slots_url(opportunity.id), "This opportunity has no slots to copy yet.", "error")
     year, month = _month_choice(request.values.get("month"), months)
-    planned = slot_builder.to_planned(slot_builder.copy_month(patterns, year, month), zone,
-                                      role_order=[role.id for role in roles])
+    planned = slot_builder.to_planned(
+        slot_builder.copy_month(patterns, year, month), zone, role_order=[role.id for role in roles]
+    )
     if request.method == "POST":
         return _created(opportunity, create_slots(opportunity, planned, me()))
     return render_template(
-        "leader/slot_copy.html", opportunity=opportunity, rows=preview_rows(opportunity, planned, roles),
+        "leader/slot_copy.html",
+        opportunity=opportunity,
+        rows=preview_rows(opportunity, planned, roles),
         months=[(f"{y:04d}-{m:02d}", f"{date(y, m, 1):%B %Y}") for y, m in months],
-        chosen=f"{year:04d}-{month:02d}", source=f"{date(year, month, 1):%B %Y}",
-        target=f"{date(*slot_builder.next_month(year, month), 1):%B %Y}")
-
-
+        chosen=f"{year:04d}-{month:02d}",
+        source=f"{date(year, month, 1):%B %Y}",
+        target=f"{date(*slot_builder.next_month(year, month), 1):%B %Y}",
+    )

@@ -4,6 +4,7 @@ A leader records training for members of the groups they lead; a criminal-record
 level, certificate number and decision) is for administrators alone, and a leader sees only
 "Checked until DATE" or "Not checked".
 """
+
 from datetime import date, timedelta
 
 from flask import abort, render_template, send_file, url_for
@@ -36,22 +37,29 @@ def _not_future(form, field):
 
 class GrantForm(FlaskForm):
     qualification = SelectField("Qualification", coerce=lambda v: as_id(v) or 0, validate_choice=False)
-    gained_on = DateField("Date gained (for a check: the certificate's issue date)", validators=[
-        DataRequired("Please enter the date gained, like 2026-03-31."), _in_range, _not_future])
+    gained_on = DateField(
+        "Date gained (for a check: the certificate's issue date)",
+        validators=[DataRequired("Please enter the date gained, like 2026-03-31."), _in_range, _not_future],
+    )
     expires_on = DateField("Expires", validators=[Optional(), _in_range])
     never = BooleanField("Never expires")
     note = TextAreaField("Note", validators=[Length(max=1000, message="Please keep the note under 1000 characters.")])
-    level = SelectField("Level of check", choices=[SelectChoice(v, w) for v, w in training.LEVELS],
-                        validate_choice=False)
-    certificate_number = StringField("Certificate number", validators=[
-        Length(max=30, message="Please keep the certificate number under 30 characters."), single_line])
-    cleared = RadioField("Decision", choices=[SelectChoice("yes", "Cleared"), SelectChoice("no", "Not cleared")],
-                         validate_choice=False)
+    level = SelectField(
+        "Level of check", choices=[SelectChoice(v, w) for v, w in training.LEVELS], validate_choice=False
+    )
+    certificate_number = StringField(
+        "Certificate number",
+        validators=[Length(max=30, message="Please keep the certificate number under 30 characters."), single_line],
+    )
+    cleared = RadioField(
+        "Decision", choices=[SelectChoice("yes", "Cleared"), SelectChoice("no", "Not cleared")], validate_choice=False
+    )
 
     def setup(self, grant=None):
         crc = current_user.is_admin  # only administrators may record a criminal-record check
-        self.qualification.choices = [SelectChoice(q.id, q.name) for q in Qualification.ordered()
-                                      if crc or not q.criminal_record_check]
+        self.qualification.choices = [
+            SelectChoice(q.id, q.name) for q in Qualification.ordered() if crc or not q.criminal_record_check
+        ]
         if grant is not None and not self.is_submitted():
             self.never.data = grant.expires_on is None and grant.qualification.valid_months is not None
         return self
@@ -75,8 +83,11 @@ class GrantForm(FlaskForm):
             self.certificate_number.errors = ["Please enter the certificate number."]
         if self.cleared.data not in ("yes", "no"):
             self.cleared.errors = ["Please choose Cleared or Not cleared."]
-        return {"level": self.level.data, "certificate_number": self.certificate_number.data or "",
-                "cleared": self.cleared.data == "yes"}
+        return {
+            "level": self.level.data,
+            "certificate_number": self.certificate_number.data or "",
+            "cleared": self.cleared.data == "yes",
+        }
 
     def expiry(self, qualification):
         if self.never.data:
@@ -96,8 +107,15 @@ def _save(form, volunteer, grant=None):
     if not valid or qualification is None or any(f.errors for f in form):
         return False
     try:
-        training.record(current_user._get_current_object(), volunteer, qualification, form.gained_on.data,
-                        form.expiry(qualification), form.note.data or "", check)
+        training.record(
+            current_user._get_current_object(),
+            volunteer,
+            qualification,
+            form.gained_on.data,
+            form.expiry(qualification),
+            form.note.data or "",
+            check,
+        )
     except training.TrainingRefused as refused:
         form.expires_on.errors = [str(refused)]
         return False
@@ -111,8 +129,9 @@ def training_record(volunteer_id):
     form = GrantForm().setup()
     if form.is_submitted() and _save(form, volunteer):
         return answered(_back(volunteer), "The qualification has been recorded.", target="training")
-    return render_template("leader/training_grant.html", form=form, volunteer=volunteer, grant=None), \
-        400 if form.is_submitted() else 200
+    return render_template(
+        "leader/training_grant.html", form=form, volunteer=volunteer, grant=None
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/volunteers/<int:volunteer_id>/training/<int:grant_id>", methods=["GET", "POST"])
@@ -127,8 +146,9 @@ def training_edit(volunteer_id, grant_id):
             form.cleared.data = "yes" if check.cleared else "no"
     if form.is_submitted() and _save(form, volunteer, grant):
         return answered(_back(volunteer), f"{grant.qualification.name} has been saved.", target="training")
-    return render_template("leader/training_grant.html", form=form, volunteer=volunteer, grant=grant), \
-        400 if form.is_submitted() else 200
+    return render_template(
+        "leader/training_grant.html", form=form, volunteer=volunteer, grant=grant
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/volunteers/<int:volunteer_id>/training/<int:grant_id>/remove", methods=["POST"])
@@ -141,8 +161,15 @@ def training_remove(volunteer_id, grant_id):
 
 def _section(volunteer, message, category="success"):
     """The Training and Checks section to htmx, else a redirect to it on the member page."""
-    return done("leader/_member_training.html", _back(volunteer), message, category, target="training",
-                volunteer=volunteer, **member_training(volunteer))
+    return done(
+        "leader/_member_training.html",
+        _back(volunteer),
+        message,
+        category,
+        target="training",
+        volunteer=volunteer,
+        **member_training(volunteer),
+    )
 
 
 def _decide(volunteer_id, grant_id, approve):
@@ -175,8 +202,12 @@ def training_proof(volunteer_id, grant_id):
     if path is None or not path.exists():
         abort(404)
     kind = grant.proof_path.rpartition(".")[2]
-    response = send_file(path, mimetype=proof_files.CONTENT_TYPES.get(kind, "application/octet-stream"),
-                         as_attachment=True, download_name=f"{grant.qualification.name} proof.{kind}")
+    response = send_file(
+        path,
+        mimetype=proof_files.CONTENT_TYPES.get(kind, "application/octet-stream"),
+        as_attachment=True,
+        download_name=f"{grant.qualification.name} proof.{kind}",
+    )
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -190,9 +221,19 @@ def member_training(volunteer):
     checks = training.checks_of(grants) if admin else {}
     held = {g.qualification_id for g in grants}
     unchecked = [q for q in Qualification.ordered() if q.criminal_record_check and q.id not in held]
-    rows = [{"grant": g, "state": training.state_of(g, today), "check": checks.get(g.id),
-             "words": training.leader_words(g, today) if g.qualification.criminal_record_check else None}
-            for g in grants]
-    return {"training_rows": rows, "unchecked": unchecked, "state_words": training.STATE_WORDS,
-            "own_training": volunteer.id == current_user.id and not admin,
-            "soon": today + timedelta(days=training.SOON_DAYS)}
+    rows = [
+        {
+            "grant": g,
+            "state": training.state_of(g, today),
+            "check": checks.get(g.id),
+            "words": training.leader_words(g, today) if g.qualification.criminal_record_check else None,
+        }
+        for g in grants
+    ]
+    return {
+        "training_rows": rows,
+        "unchecked": unchecked,
+        "state_words": training.STATE_WORDS,
+        "own_training": volunteer.id == current_user.id and not admin,
+        "soon": today + timedelta(days=training.SOON_DAYS),
+    }

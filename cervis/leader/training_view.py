@@ -1,4 +1,5 @@
 """Members: Training and checks, each member's qualifications with their state, by qualification, and its CSV."""
+
 from datetime import date
 
 from flask import render_template, request
@@ -51,8 +52,12 @@ def _rows(members, shown, state):
 
 
 def _members(group):
-    return (User.select(User.id, User.first_name, User.last_name, User.email).join(Membership)
-            .where(Membership.group == group).order_by(User.first_name, User.last_name, User.id))
+    return (
+        User.select(User.id, User.first_name, User.last_name, User.email)
+        .join(Membership)
+        .where(Membership.group == group)
+        .order_by(User.first_name, User.last_name, User.id)
+    )
 
 
 @bp.route("/groups/<int:group_id>/members/training")
@@ -67,9 +72,17 @@ def members_training(group_id):
     else:
         page = Page(query)
         rows = _rows(page.items, shown, state)
-    return render_template("leader/members_training.html", group=group, every=every, shown=shown,
-                           state=state, states=FILTER_STATES, rows=rows, page=page,
-                           chosen=shown[0].id if len(shown) == 1 else None)
+    return render_template(
+        "leader/members_training.html",
+        group=group,
+        every=every,
+        shown=shown,
+        state=state,
+        states=FILTER_STATES,
+        rows=rows,
+        page=page,
+        chosen=shown[0].id if len(shown) == 1 else None,
+    )
 
 
 @bp.route("/groups/<int:group_id>/members/training.csv")
@@ -78,6 +91,8 @@ def members_training_csv(group_id):
     group = group_for_leader(current_user, group_id)
     _, shown, state = _chosen()
     rows = _rows(list(_members(group)), shown, state)
-    return csv_download(f"training-and-checks-{group.id}.csv", ["Name", "E-mail"] + [q.name for q in shown],
-                        [[r["member"].name, r["member"].email or ""] + [words for _, words in r["cells"]]
-                         for r in rows])
+    return csv_download(
+        f"training-and-checks-{group.id}.csv",
+        ["Name", "E-mail"] + [q.name for q in shown],
+        [[r["member"].name, r["member"].email or ""] + [words for _, words in r["cells"]] for r in rows],
+    )

@@ -1,6 +1,7 @@
 """Reading the volunteers' file for Import Volunteers: its bytes decoded as Excel saves them, the
 separator and the heading row found, one Row per volunteer; ImportProblem when the file as a whole
 cannot be used. (import_csv.py checks the rows, shows the preview and imports.)"""
+
 import csv
 import io
 import re
@@ -11,10 +12,23 @@ from . import import_training
 
 SEPARATORS = (",", ";", "\t")
 COLUMNS = ("email", "first_name", "last_name", "phone", "groups")
-HEADINGS = {"email": "email", "emailaddress": "email", "firstname": "first_name", "forename": "first_name",
-            "givenname": "first_name", "lastname": "last_name", "surname": "last_name",
-            "familyname": "last_name", "phone": "phone", "phonenumber": "phone", "mobile": "phone",
-            "mobilephone": "phone", "telephone": "phone", "group": "groups", "groups": "groups"}
+HEADINGS = {
+    "email": "email",
+    "emailaddress": "email",
+    "firstname": "first_name",
+    "forename": "first_name",
+    "givenname": "first_name",
+    "lastname": "last_name",
+    "surname": "last_name",
+    "familyname": "last_name",
+    "phone": "phone",
+    "phonenumber": "phone",
+    "mobile": "phone",
+    "mobilephone": "phone",
+    "telephone": "phone",
+    "group": "groups",
+    "groups": "groups",
+}
 # Each new account hashes a temporary password (argon2, deliberately slow): keep one import short.
 MAX_ROWS = 300
 MAX_CHARS = 100_000  # the preview posts the text back: even URL-encoded, inside Flask's 500 kB form limit
@@ -56,8 +70,9 @@ class Row:
         if self.for_leader:
             if self.added:
                 return "Will be added"
-            return "Is already one of your members" + (": joins " + ", ".join(g.name for g in self.adds)
-                                                       if self.adds else "")
+            return "Is already one of your members" + (
+                ": joins " + ", ".join(g.name for g in self.adds) if self.adds else ""
+            )
         if self.account is None:
             return "New account, welcome e-mail"
         if self.adds:
@@ -125,8 +140,15 @@ def read_rows(text):
     rows = []
     for number, cells in lines:
         values = dict(zip(columns or COLUMNS, cells))
-        rows.append(Row(number, values.get("email", ""), values.get("first_name", ""), values.get("last_name", ""),
-                        values.get("phone", ""),
-                        [g.strip() for g in values.get("groups", "").split(";") if g.strip()],
-                        training=import_training.cells_of(values)))
+        rows.append(
+            Row(
+                number,
+                values.get("email", ""),
+                values.get("first_name", ""),
+                values.get("last_name", ""),
+                values.get("phone", ""),
+                [g.strip() for g in values.get("groups", "").split(";") if g.strip()],
+                training=import_training.cells_of(values),
+            )
+        )
     return rows

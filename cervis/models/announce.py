@@ -1,4 +1,5 @@
 """Shift bookings launched: what was announced to whom, who wants to hear, and the admins' openings."""
+
 import peewee
 
 from ..db import BaseModel, utcnow

@@ -1,4 +1,5 @@
 """Becoming a volunteer: applications, the charity's safer-recruitment steps, and references."""
+
 import peewee
 
 from ..db import BaseModel, utcnow

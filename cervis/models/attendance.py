@@ -1,4 +1,5 @@
 """Who came: after a night, its shift leader or a group leader records who attended."""
+
 from datetime import timezone as tz
 
 import peewee
@@ -35,13 +36,20 @@ class Attendance(BaseModel):
 def served(volunteer, now):
     """A condition on Slot: the shifts a volunteer served. Registered shifts that are over count
     unless attendance says they didn't come; shifts they came to unregistered count too."""
-    registered = (Registration.select(Registration.slot).join(Slot)
-                  .join(Attendance, peewee.JOIN.LEFT_OUTER, on=(Attendance.registration == Registration.id))
-                  .where(Registration.volunteer == volunteer, Registration.status == REGISTERED,
-                         Slot.ends_at <= now,
-                         Attendance.attended.is_null() | (Attendance.attended == True)))  # noqa: E712
+    registered = (
+        Registration.select(Registration.slot)
+        .join(Slot)
+        .join(Attendance, peewee.JOIN.LEFT_OUTER, on=(Attendance.registration == Registration.id))
+        .where(
+            Registration.volunteer == volunteer,
+            Registration.status == REGISTERED,
+            Slot.ends_at <= now,
+            Attendance.attended.is_null() | (Attendance.attended == True),
+        )
+    )
     walked_in = Attendance.select(Attendance.slot).where(
-        Attendance.volunteer == volunteer, Attendance.registration.is_null(), Attendance.attended == True)  # noqa: E712
+        Attendance.volunteer == volunteer, Attendance.registration.is_null(), Attendance.attended == True
+    )
     return Slot.id.in_(registered) | Slot.id.in_(walked_in)
 
 
@@ -51,13 +59,20 @@ def volunteer_totals(volunteer, now, zone):
     done = list(Slot.select(Slot.starts_at, Slot.ends_at).where(served(volunteer, now)).tuples())
     hours = sum((e - s).total_seconds() for s, e in done) / 3600
     activities = len(done)
-    service = ServiceRecord.select(peewee.fn.COUNT(ServiceRecord.id), peewee.fn.SUM(ServiceRecord.minutes)).where(
-        ServiceRecord.volunteer == volunteer).tuples().get()
+    service = (
+        ServiceRecord.select(peewee.fn.COUNT(ServiceRecord.id), peewee.fn.SUM(ServiceRecord.minutes))
+        .where(ServiceRecord.volunteer == volunteer)
+        .tuples()
+        .get()
+    )
     activities += service[0] or 0
     hours += (service[1] or 0) / 60
-    upcoming = (Slot.select(peewee.fn.MIN(Slot.starts_at)).join(Registration)
-                .where(Registration.volunteer == volunteer, Registration.status == REGISTERED,
-                       Slot.starts_at > now).scalar())
+    upcoming = (
+        Slot.select(peewee.fn.MIN(Slot.starts_at))
+        .join(Registration)
+        .where(Registration.volunteer == volunteer, Registration.status == REGISTERED, Slot.starts_at > now)
+        .scalar()
+    )
     days = None
     if upcoming is not None:
         local = lambda dt: dt.replace(tzinfo=tz.utc).astimezone(zone).date()  # noqa: E731

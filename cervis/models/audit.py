@@ -1,4 +1,5 @@
 """Who changed what, and the counters behind rate limits."""
+
 import hashlib
 import json
 from datetime import timedelta

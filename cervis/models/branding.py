@@ -1,4 +1,5 @@
 """The organisation's face: its logo, accent colour and a welcome for the log-in page (one row)."""
+
 import peewee
 from flask import g, has_request_context
 
@@ -24,8 +25,9 @@ class Branding(BaseModel):
         request, like Organisation.current(); outside a request (a batch of emails) the caller keeps it."""
         cached = g.get("brand_face") if has_request_context() else None
         if cached is None:
-            row = (cls.select(*[f for f in cls._meta.sorted_fields if f is not cls.logo])
-                   .order_by(cls.id).first()) or cls()
+            row = (
+                cls.select(*[f for f in cls._meta.sorted_fields if f is not cls.logo]).order_by(cls.id).first()
+            ) or cls()
             cached = row
             if has_request_context():
                 g.brand_face = row

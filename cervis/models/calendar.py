@@ -1,4 +1,5 @@
 """Calendars: files attached to e-mails, and the secret addresses of calendar feeds."""
+
 import peewee
 
 from ..db import BaseModel, utcnow

@@ -1,4 +1,5 @@
 """A rota marked complete: one row per opportunity and month, so pressing twice sends nothing twice."""
+
 import peewee
 
 from ..db import BaseModel, utcnow

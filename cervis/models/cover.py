@@ -1,4 +1,5 @@
 """Cover: a registered place given up close to the shift, and who was asked to fill it."""
+
 import peewee
 
 from ..db import BaseModel, utcnow

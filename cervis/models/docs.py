@@ -1,4 +1,5 @@
 """Documents an administrator posts to everyone, a group, or one volunteer."""
+
 import peewee
 
 from ..db import BaseModel, utcnow
@@ -23,8 +24,12 @@ class Document(BaseModel):
     def visible_to(cls, user):
         """The documents posted to this user: the one rule for listing and downloading."""
         groups = Membership.select(Membership.group).where(Membership.user == user)
-        return cls.select().where(
-            (cls.audience == EVERYONE)
-            | ((cls.audience == GROUP) & cls.group.in_(groups))
-            | ((cls.audience == VOLUNTEER) & (cls.volunteer == user))
-        ).order_by(cls.uploaded_at.desc())
+        return (
+            cls.select()
+            .where(
+                (cls.audience == EVERYONE)
+                | ((cls.audience == GROUP) & cls.group.in_(groups))
+                | ((cls.audience == VOLUNTEER) & (cls.volunteer == user))
+            )
+            .order_by(cls.uploaded_at.desc())
+        )

@@ -1,4 +1,5 @@
 """The outbox: every email is a row first, sent later by the scheduler, exactly once."""
+
 import peewee
 
 from ..db import BaseModel, utcnow

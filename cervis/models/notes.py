@@ -1,4 +1,5 @@
 """Notes a group leader keeps about a volunteer: seen by that group's leaders and administrators."""
+
 import peewee
 
 from ..db import BaseModel, utcnow

@@ -1,4 +1,5 @@
 """The organisation's settings and the lists an administrator edits."""
+
 import peewee
 from flask import g, has_request_context
 
@@ -68,10 +69,29 @@ class InterestCategory(ListItem):
     pass
 
 
-ALLERGENS = ["None", "Celery", "Gluten", "Crustaceans", "Eggs", "Fish", "Lupin", "Milk",
-             "Molluscs", "Mustard", "Tree nuts", "Peanuts", "Sesame", "Soya", "Sulphites"]
-STARRED_PLACES = ["I don't belong to a place of worship", "I prefer not to say",
-                  "My place of worship isn't on this list", "Unknown"]
+ALLERGENS = [
+    "None",
+    "Celery",
+    "Gluten",
+    "Crustaceans",
+    "Eggs",
+    "Fish",
+    "Lupin",
+    "Milk",
+    "Molluscs",
+    "Mustard",
+    "Tree nuts",
+    "Peanuts",
+    "Sesame",
+    "Soya",
+    "Sulphites",
+]
+STARRED_PLACES = [
+    "I don't belong to a place of worship",
+    "I prefer not to say",
+    "My place of worship isn't on this list",
+    "Unknown",
+]
 FREQUENCIES = ["Weekly", "Fortnightly", "Monthly", "Occasionally"]
 INTERESTS = ["Night shelter", "Cooking", "Support centre", "Fundraising"]
 

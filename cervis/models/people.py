@@ -1,4 +1,5 @@
 """People: accounts, volunteer profiles, groups (venues) and who belongs to them."""
+
 import secrets
 from datetime import date
 
@@ -62,13 +63,16 @@ class User(UserMixin, BaseModel):
     def is_leader(self):
         # Asked by the menus, the leader pages' guard and home_for: one query per loaded user.
         if "_is_leader" not in self.__dict__:
-            self.__dict__["_is_leader"] = self.memberships.where(Membership.is_leader == True).exists()  # noqa: E712
+            self.__dict__["_is_leader"] = self.memberships.where(Membership.is_leader == True).exists()
         return self.__dict__["_is_leader"]
 
     def led_groups(self):
-        return (Group.select().join(Membership)
-                .where(Membership.user == self, Membership.is_leader == True)  # noqa: E712
-                .order_by(Group.name))
+        return (
+            Group.select()
+            .join(Membership)
+            .where(Membership.user == self, Membership.is_leader == True)
+            .order_by(Group.name)
+        )
 
     def groups(self):
         return Group.select().join(Membership).where(Membership.user == self).order_by(Group.name)
@@ -98,9 +102,12 @@ class Group(BaseModel):
     open_to_join = peewee.BooleanField(default=True)  # offered on the profile form
 
     def leaders(self):
-        return (User.select().join(Membership)
-                .where(Membership.group == self, Membership.is_leader == True)  # noqa: E712
-                .order_by(User.first_name))
+        return (
+            User.select()
+            .join(Membership)
+            .where(Membership.group == self, Membership.is_leader == True)
+            .order_by(User.first_name)
+        )
 
 
 class Membership(BaseModel):
@@ -143,12 +150,17 @@ class Profile(BaseModel):
         return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
 
     def allergens(self):
-        return (Allergen.select().join(ProfileAllergen)
-                .where(ProfileAllergen.profile == self).order_by(Allergen.position))
+        return (
+            Allergen.select().join(ProfileAllergen).where(ProfileAllergen.profile == self).order_by(Allergen.position)
+        )
 
     def places(self):
-        return (PlaceOfWorship.select().join(ProfilePlace)
-                .where(ProfilePlace.profile == self).order_by(PlaceOfWorship.position))
+        return (
+            PlaceOfWorship.select()
+            .join(ProfilePlace)
+            .where(ProfilePlace.profile == self)
+            .order_by(PlaceOfWorship.position)
+        )
 
 
 class ProfileAllergen(BaseModel):

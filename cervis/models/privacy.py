@@ -1,4 +1,5 @@
 """Data protection: erasures asked for and done, and the monthly retention reminder's one row a month."""
+
 import peewee
 
 from ..db import BaseModel, utcnow

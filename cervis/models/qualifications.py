@@ -1,4 +1,5 @@
 """Who may do what: training and checks, what each role needs, and who holds which."""
+
 import peewee
 
 from ..db import BaseModel, utcnow
@@ -60,8 +61,7 @@ class QualificationGrant(BaseModel):
 class RecordCheck(BaseModel):
     """What UK guidance allows a charity to keep of a criminal-record check, never its content."""
 
-    grant = peewee.ForeignKeyField(QualificationGrant, unique=True, backref="record_checks",
-                                   on_delete="CASCADE")
+    grant = peewee.ForeignKeyField(QualificationGrant, unique=True, backref="record_checks", on_delete="CASCADE")
     level = peewee.CharField(default="basic")  # basic, standard, enhanced, enhanced with barred lists
     certificate_number = peewee.CharField(default="")
     issued_on = peewee.DateField()
@@ -73,8 +73,7 @@ class RecordCheck(BaseModel):
 class QualificationOverride(BaseModel):
     """A leader accepted someone without a role's qualification, on purpose, for one place."""
 
-    registration = peewee.ForeignKeyField(Registration, unique=True, backref="overrides",
-                                          on_delete="CASCADE")
+    registration = peewee.ForeignKeyField(Registration, unique=True, backref="overrides", on_delete="CASCADE")
     reason = peewee.TextField()
     by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     at = peewee.DateTimeField(default=utcnow)

@@ -1,4 +1,5 @@
 """Opportunities (activities), slots (shifts) and registrations (offers and assignments)."""
+
 import peewee
 
 from ..db import BaseModel, utcnow
@@ -6,8 +7,7 @@ from .org import InterestCategory
 from .people import Group, User
 
 PENDING, REGISTERED, NOT_REQUIRED, CANCELLED = "pending", "registered", "not_required", "cancelled"
-STATUS_LABELS = {PENDING: "Pending", REGISTERED: "Registered", NOT_REQUIRED: "Not Required",
-                 CANCELLED: "Cancelled"}
+STATUS_LABELS = {PENDING: "Pending", REGISTERED: "Registered", NOT_REQUIRED: "Not Required", CANCELLED: "Cancelled"}
 STATUSES = (PENDING, REGISTERED, NOT_REQUIRED, CANCELLED)
 
 
@@ -90,8 +90,12 @@ class Slot(BaseModel):
     def is_closed(self, now):
         """Closed by a leader, past its opportunity's offer deadline, or already started."""
         deadline = self.opportunity.offer_deadline
-        return (self.closed or self.starts_at <= now or (deadline is not None and deadline <= now)
-                or self.opportunity.cancelled_at is not None)
+        return (
+            self.closed
+            or self.starts_at <= now
+            or (deadline is not None and deadline <= now)
+            or self.opportunity.cancelled_at is not None
+        )
 
     def state(self, now, registered=None):
         """'Closed', 'Full' or the number of spots left, as the "Spots Available" column shows it."""

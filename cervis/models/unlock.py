@@ -1,4 +1,5 @@
 """A private opportunity a volunteer has unlocked with its private registration code."""
+
 import peewee
 
 from ..db import BaseModel, utcnow

@@ -1,4 +1,5 @@
 """The volunteer portal (blueprint "volunteer"): one module per page of the guide."""
+
 import importlib
 import pkgutil
 

@@ -1,6 +1,7 @@
 """The profile's "Tell me when new shifts open": a volunteer switches shift announcements (and the
 offer deadline reminder), and their group leaders' messages to members, on or off per group.
 Emails about their own offers and shifts always go."""
+
 from flask import request, url_for
 from flask_login import current_user, login_required
 
@@ -44,5 +45,10 @@ def profile_announcements():
                     model.delete().where(model.user == user, model.group == group).execute()
                 else:
                     model.insert(user=user, group=group).on_conflict_ignore().execute()
-    return done("volunteer/_profile_announcements.html", url_for("volunteer.profile", _anchor="announcements"),
-                "Your choice of emails from your groups is saved.", announce=announcement_choices(user), oob=True)
+    return done(
+        "volunteer/_profile_announcements.html",
+        url_for("volunteer.profile", _anchor="announcements"),
+        "Your choice of emails from your groups is saved.",
+        announce=announcement_choices(user),
+        oob=True,
+    )

@@ -3,6 +3,7 @@
 The signed token names one registration and nothing else. Opening the link only shows that
 shift; only the button's POST cancels, so a mail scanner that follows links changes nothing.
 """
+
 from flask import render_template
 
 from .. import cancellation
@@ -11,10 +12,13 @@ from ..htmx import answer_now
 from . import bp
 from .registrations import ReasonForm
 
-INVALID = ("This cancellation link is not valid. Please log in and use “View or Cancel Registration "
-           "for an Upcoming Opportunity”, or contact us.")
-CANCELLED_MESSAGE = ("Your registration has been cancelled. The group leader has been told, "
-                     "so that a reserve can be contacted.")
+INVALID = (
+    "This cancellation link is not valid. Please log in and use “View or Cancel Registration "
+    "for an Upcoming Opportunity”, or contact us."
+)
+CANCELLED_MESSAGE = (
+    "Your registration has been cancelled. The group leader has been told, so that a reserve can be contacted."
+)
 
 
 def _holder(reg):
@@ -26,14 +30,16 @@ def _holder(reg):
 def cancel_link(token):
     reg = cancellation.registration_from_token(token)
     if reg is None:
-        return render_template("volunteer/cancel_link.html", reg=None, title="Cancel Registration",
-                               message=INVALID, category="error"), 404
+        return render_template(
+            "volunteer/cancel_link.html", reg=None, title="Cancel Registration", message=INVALID, category="error"
+        ), 404
     now = utcnow()
     form = ReasonForm()
     refusal = cancellation.why_not_cancellable(reg, now)
     if refusal is None and form.validate_on_submit():
-        done = cancellation.cancel([reg.id], by=_holder(reg), reason=form.reason.data, now=now,
-                                   via="Cancelled with the e-mail link.")
+        done = cancellation.cancel(
+            [reg.id], by=_holder(reg), reason=form.reason.data, now=now, via="Cancelled with the e-mail link."
+        )
         if done:
             return _page(token, reg, form, cancelled=True, message=CANCELLED_MESSAGE)
         # Cancelled some other way between opening the page and pressing the button.
@@ -42,11 +48,18 @@ def cancel_link(token):
     if refusal is not None:
         return _page(token, reg, form, refusal=refusal, message=refusal, category="error", status=410)
     close = cancellation.is_close(reg, now)
-    return _page(token, reg, form, close=close, leader=cancellation.shift_leader(reg) if close else None,
-                 status=400 if form.is_submitted() else 200)
+    return _page(
+        token,
+        reg,
+        form,
+        close=close,
+        leader=cancellation.shift_leader(reg) if close else None,
+        status=400 if form.is_submitted() else 200,
+    )
 
 
 def _page(token, reg, form, status=200, **context):
     answer_now(context.get("message"), context.get("category", "success"))  # the banner at the top of this short page
-    return render_template("volunteer/cancel_link.html", token=token, reg=reg, form=form,
-                           title="Cancel Registration", **context), status
+    return render_template(
+        "volunteer/cancel_link.html", token=token, reg=reg, form=form, title="Cancel Registration", **context
+    ), status

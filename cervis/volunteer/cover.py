@@ -1,8 +1,9 @@
-""""I can cover": the one-tap link in a "Can you cover?" e-mail; no log-in needed.
+""" "I can cover": the one-tap link in a "Can you cover?" e-mail; no log-in needed.
 
 Opening the link only shows the place; the button's POST takes it, so a mail scanner that
 follows links changes nothing.
 """
+
 from flask import render_template
 from flask_wtf import FlaskForm
 
@@ -13,10 +14,11 @@ from . import bp
 
 TITLE = "Can you cover?"
 MESSAGES = {
-    rules.TAKEN: ("Thank you: the place is yours. You are now registered, and a confirmation email "
-                  "is on its way.", "success"),
-    rules.COVERED: ("Thank you for answering, but this place is already covered. There is nothing "
-                    "more to do.", "info"),
+    rules.TAKEN: (
+        "Thank you: the place is yours. You are now registered, and a confirmation email is on its way.",
+        "success",
+    ),
+    rules.COVERED: ("Thank you for answering, but this place is already covered. There is nothing more to do.", "info"),
     rules.STARTED: ("This shift has already started, so it can no longer be covered here.", "error"),
 }
 INVALID = "This link is not valid. Please contact your group leader."
@@ -26,8 +28,7 @@ INVALID = "This link is not valid. Please contact your group leader."
 def cover(token):
     ask = rules.ask_from_token(token)
     if ask is None:
-        return render_template("volunteer/cover.html", title=TITLE, ask=None, message=INVALID,
-                               category="error"), 404
+        return render_template("volunteer/cover.html", title=TITLE, ask=None, message=INVALID, category="error"), 404
     form = FlaskForm()
     now = utcnow()
     outcome = rules.state(ask, now)
@@ -40,6 +41,7 @@ def cover(token):
     if refusal or outcome:
         message, category = (refusal, "error") if refusal else MESSAGES[outcome]
         status = 200 if outcome in (rules.TAKEN, None) and not refusal else 409
-        return render_template("volunteer/cover.html", title=TITLE, ask=ask, done=True, message=message,
-                               category=category), status
+        return render_template(
+            "volunteer/cover.html", title=TITLE, ask=ask, done=True, message=message, category=category
+        ), status
     return render_template("volunteer/cover.html", title=TITLE, ask=ask, form=form, token=token)

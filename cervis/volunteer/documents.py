@@ -1,4 +1,5 @@
 """View Posted Documents: what an administrator posted to everyone, to the volunteer's groups, or to them."""
+
 from pathlib import Path
 
 from flask import abort, current_app, render_template, send_file
@@ -21,9 +22,11 @@ def document_for(user, document_id):
 @bp.route("/documents")
 @login_required
 def documents():
-    docs = (Document.visible_to(current_user)
-            .select_extend(Group.name.alias("group_name"))
-            .join(Group, on=Document.group, join_type=JOIN.LEFT_OUTER))
+    docs = (
+        Document.visible_to(current_user)
+        .select_extend(Group.name.alias("group_name"))
+        .join(Group, on=Document.group, join_type=JOIN.LEFT_OUTER)
+    )
     return render_template("volunteer/documents.html", documents=list(docs.objects()))
 
 
@@ -34,8 +37,7 @@ def document_download(document_id):
     path = Path(current_app.config["DOCUMENTS_DIR"]) / doc.stored_name
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=doc.content_type, as_attachment=True,
-                         download_name=doc.filename, max_age=0)
+    response = send_file(path, mimetype=doc.content_type, as_attachment=True, download_name=doc.filename, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     # A document may be for one volunteer only: no shared cache keeps a copy.
     response.headers["Cache-Control"] = "private, no-store"

@@ -2,6 +2,7 @@
 
 Each is a volunteer with their own profile; only the volunteer who added them may see or change them.
 """
+
 from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -40,16 +41,20 @@ def _member_page(member, record, adding):
     form = FamilyMemberForm()
     form.setup_shared(member)
     if not form.is_submitted():
-        form.process(data=dict(form.shared_data(record, member),
-                               first_name=member.first_name, last_name=member.last_name))
+        form.process(
+            data=dict(form.shared_data(record, member), first_name=member.first_name, last_name=member.last_name)
+        )
     if form.validate_on_submit():
         _save_member(form, member, record, adding)
-        return answered(url_for("volunteer.profile"),
-                        f"Family Member {'Added' if adding else 'Updated'} Successfully: {member.name}.",
-                        target="family")
+        return answered(
+            url_for("volunteer.profile"),
+            f"Family Member {'Added' if adding else 'Updated'} Successfully: {member.name}.",
+            target="family",
+        )
     failed = form.is_submitted()
-    return render_template("volunteer/family_member.html", form=form, member=member,
-                           adding=adding), 400 if failed else 200
+    return render_template(
+        "volunteer/family_member.html", form=form, member=member, adding=adding
+    ), 400 if failed else 200
 
 
 def _save_member(form, member, record, adding):
@@ -67,15 +72,24 @@ def _save_member(form, member, record, adding):
         record.updated_at = utcnow()
         record.save()
         save_lists(form, record, member)
-        AuditLog.record(parent, "family member added" if adding else "family member updated", member,
-                        before=before, after=snapshot(record, member))
+        AuditLog.record(
+            parent,
+            "family member added" if adding else "family member updated",
+            member,
+            before=before,
+            after=snapshot(record, member),
+        )
 
 
 def has_upcoming_shifts(member):
-    return (Registration.select().join(Slot)
-            .where(Registration.volunteer == member, Registration.status.in_([PENDING, REGISTERED]),
-                   Slot.starts_at > utcnow())
-            .exists())
+    return (
+        Registration.select()
+        .join(Slot)
+        .where(
+            Registration.volunteer == member, Registration.status.in_([PENDING, REGISTERED]), Slot.starts_at > utcnow()
+        )
+        .exists()
+    )
 
 
 @bp.route("/profile/family/<int:member_id>/remove", methods=["POST"])
@@ -88,12 +102,23 @@ def family_remove(member_id):
     with write_transaction():
         if has_upcoming_shifts(member):
             # Removing them would silently empty a place on a rota: the leader must hear of it first.
-            message, category = (f"{member.name} still has upcoming registrations. Please cancel them "
-                                 "first, then remove this family member."), "error"
+            message, category = (
+                (
+                    f"{member.name} still has upcoming registrations. Please cancel them "
+                    "first, then remove this family member."
+                ),
+                "error",
+            )
         else:
-            AuditLog.record(parent, "family member removed", member,
-                            before=snapshot(Profile.for_user(member), member))
+            AuditLog.record(parent, "family member removed", member, before=snapshot(Profile.for_user(member), member))
             member.delete_instance()
             message, category = f"Family Member Removed Successfully: {member.name}.", "success"
-    return done("volunteer/_profile_family.html", url_for("volunteer.profile") + "#family", message,
-                category, target="family", family=family_of(parent), oob=True)
+    return done(
+        "volunteer/_profile_family.html",
+        url_for("volunteer.profile") + "#family",
+        message,
+        category,
+        target="family",
+        family=family_of(parent),
+        oob=True,
+    )

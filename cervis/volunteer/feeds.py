@@ -1,8 +1,9 @@
-""""Subscribe to my shifts": the secret calendar feed addresses, and the feeds themselves.
+""" "Subscribe to my shifts": the secret calendar feed addresses, and the feeds themselves.
 
 A calendar app fetches a feed with no cookie, so the address is the key: "Make a new address"
 replaces it and the old one stops at once.
 """
+
 from flask import abort, make_response, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -15,8 +16,10 @@ from . import bp
 
 def feeds_for(user):
     """The profile's feeds: the volunteer's own, then one per group they lead."""
-    return [{"group": g, "label": calendars.describe(g), "url": calendars.feed_url(user, g)}
-            for g in [None, *groups_led_by(user)]]
+    return [
+        {"group": g, "label": calendars.describe(g), "url": calendars.feed_url(user, g)}
+        for g in [None, *groups_led_by(user)]
+    ]
 
 
 @bp.route("/feed/<token>.ics")
@@ -44,8 +47,10 @@ def feed_new():
     if not FlaskForm().validate_on_submit() or (group is not None and not leads(user, group)):
         abort(400 if group is None else 403)
     calendars.new_address(user, group)
-    return done("volunteer/_calendar_feeds.html", url_for("volunteer.profile") + "#calendar-feeds",
-                "A new address is ready: the old one no longer works. Subscribe again with the new one.",
-                target="calendar-feeds", feeds=feeds_for(user))
-
-
+    return done(
+        "volunteer/_calendar_feeds.html",
+        url_for("volunteer.profile") + "#calendar-feeds",
+        "A new address is ready: the old one no longer works. Subscribe again with the new one.",
+        target="calendar-feeds",
+        feeds=feeds_for(user),
+    )

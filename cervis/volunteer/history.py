@@ -1,4 +1,5 @@
 """View or Print Volunteer Activity History: shifts served and service recorded, with a CSV copy."""
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -52,23 +53,47 @@ def _service_query(user, start, end, *columns):
 
 
 def _shifts(user, now, start, end, limit):
-    query = (_shift_query(user, now, start, end, Slot, Role, Opportunity, Group).join(Role).switch(Slot)
-             .join(Opportunity).join(Group).order_by(Slot.starts_at.desc()).limit(limit))
+    query = (
+        _shift_query(user, now, start, end, Slot, Role, Opportunity, Group)
+        .join(Role)
+        .switch(Slot)
+        .join(Opportunity)
+        .join(Group)
+        .order_by(Slot.starts_at.desc())
+        .limit(limit)
+    )
     zone = org_zone()
     for slot in query:
-        yield Activity(day=to_local(slot.starts_at, zone).date(), kind="Shift", name=slot.opportunity.name,
-                       detail=slot.role.name, group=slot.opportunity.group.name, hours=slot.hours,
-                       when=slot_when(slot.starts_at, slot.ends_at, zone), sort_key=slot.starts_at)
+        yield Activity(
+            day=to_local(slot.starts_at, zone).date(),
+            kind="Shift",
+            name=slot.opportunity.name,
+            detail=slot.role.name,
+            group=slot.opportunity.group.name,
+            hours=slot.hours,
+            when=slot_when(slot.starts_at, slot.ends_at, zone),
+            sort_key=slot.starts_at,
+        )
 
 
 def _service(user, start, end, limit):
-    query = (_service_query(user, start, end, ServiceRecord, Group).join(Group, join_type=JOIN.LEFT_OUTER)
-             .order_by(ServiceRecord.day.desc(), ServiceRecord.id.desc()).limit(limit))
+    query = (
+        _service_query(user, start, end, ServiceRecord, Group)
+        .join(Group, join_type=JOIN.LEFT_OUTER)
+        .order_by(ServiceRecord.day.desc(), ServiceRecord.id.desc())
+        .limit(limit)
+    )
     for record in query:
-        yield Activity(day=record.day, kind="Service Project", name="Service Project Activity",
-                       detail=record.description, group=record.group.name if record.group else "",
-                       hours=record.minutes / 60, when=f"{record.day:%a, %b} {record.day.day}, {record.day.year}",
-                       sort_key=datetime.combine(record.day, datetime.max.time()))
+        yield Activity(
+            day=record.day,
+            kind="Service Project",
+            name="Service Project Activity",
+            detail=record.description,
+            group=record.group.name if record.group else "",
+            hours=record.minutes / 60,
+            when=f"{record.day:%a, %b} {record.day.day}, {record.day.year}",
+            sort_key=datetime.combine(record.day, datetime.max.time()),
+        )
 
 
 def _totals(user, now, start, end):
@@ -86,11 +111,14 @@ def activity_history(user, now, start=None, end=None, page=None, per_page=PER_PA
     """(activities newest first, totals, whether more follow): one page of them, or every one
     (page None, for the CSV)."""
     limit = page * per_page + 1 if page else None  # None: no LIMIT (SQLite alone reads -1 so)
-    rows = sorted([*_shifts(user, now, start, end, limit), *_service(user, start, end, limit)],
-                  key=lambda a: a.sort_key, reverse=True)
+    rows = sorted(
+        [*_shifts(user, now, start, end, limit), *_service(user, start, end, limit)],
+        key=lambda a: a.sort_key,
+        reverse=True,
+    )
     more = bool(page) and len(rows) > page * per_page
     if page:
-        rows = rows[(page - 1) * per_page:page * per_page]
+        rows = rows[(page - 1) * per_page : page * per_page]
     return rows, _totals(user, now, start, end), more
 
 
@@ -107,9 +135,18 @@ def history():
     if page > MAX_PAGE:  # a larger one would overflow the query's LIMIT
         abort(404)
     rows, totals, more = activity_history(current_user.id, utcnow(), start, end, page=page)
-    return render_template("volunteer/history.html", title=TITLE, rows=rows, totals=totals, page=page, more=more,
-                           start=start, end=end, printed=to_local(utcnow(), org_zone()),
-                           period={k: v.isoformat() for k, v in (("from", start), ("to", end)) if v})
+    return render_template(
+        "volunteer/history.html",
+        title=TITLE,
+        rows=rows,
+        totals=totals,
+        page=page,
+        more=more,
+        start=start,
+        end=end,
+        printed=to_local(utcnow(), org_zone()),
+        period={k: v.isoformat() for k, v in (("from", start), ("to", end)) if v},
+    )
 
 
 @bp.route("/history.csv")
@@ -118,6 +155,8 @@ def history_csv():
     start, end = _period()
     rows, _, _ = activity_history(current_user.id, utcnow(), start, end)
     name = f"volunteer-activity-history-{to_local(utcnow(), org_zone()):%Y-%m-%d}.csv"
-    return csv_download(name, ["Date", "Date/Time", "Type", "Activity", "Details", "Group", "Hours"],
-                        [(a.day.isoformat(), a.when, a.kind, a.name, a.detail, a.group, f"{a.hours:g}")
-                         for a in rows])
+    return csv_download(
+        name,
+        ["Date", "Date/Time", "Type", "Activity", "Details", "Group", "Hours"],
+        [(a.day.isoformat(), a.when, a.kind, a.name, a.detail, a.group, f"{a.hours:g}") for a in rows],
+    )

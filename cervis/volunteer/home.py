@@ -1,4 +1,5 @@
 """Volunteer Portal Home."""
+
 from flask import render_template
 from flask_login import current_user, login_required
 

@@ -1,4 +1,5 @@
 """Download My Data (everything held about me and my family members) and asking to be erased."""
+
 import json
 from datetime import date, datetime
 
@@ -14,17 +15,23 @@ from . import bp
 
 
 class AskToEraseForm(FlaskForm):
-    understood = BooleanField("I understand that once my data is erased I can no longer log in, "
-                              "and it cannot be undone.",
-                              validators=[DataRequired("Please tick to confirm that you want your data erased.")])
+    understood = BooleanField(
+        "I understand that once my data is erased I can no longer log in, and it cannot be undone.",
+        validators=[DataRequired("Please tick to confirm that you want your data erased.")],
+    )
 
 
 @bp.route("/profile/my-data")
 @login_required
 def my_data(form=None):
     user = current_user._get_current_object()
-    return render_template("volunteer/my_data.html", data=privacy.held_about(user), shown=shown,
-                           asked=privacy.requested_by(user), form=form or AskToEraseForm(formdata=None))
+    return render_template(
+        "volunteer/my_data.html",
+        data=privacy.held_about(user),
+        shown=shown,
+        asked=privacy.requested_by(user),
+        form=form or AskToEraseForm(formdata=None),
+    )
 
 
 def shown(value):
@@ -45,9 +52,14 @@ def shown(value):
 def my_data_json():
     now = utcnow()
     body = json.dumps(privacy.held_about(current_user._get_current_object(), now), default=str, indent=1)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="my-data-{now:%Y-%m-%d}.json"',
-        "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="my-data-{now:%Y-%m-%d}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.route("/profile/erasure", methods=["POST"])
@@ -57,6 +69,9 @@ def ask_to_erase():
     if not form.validate_on_submit():
         return my_data(form), 400
     privacy.ask_to_erase(current_user._get_current_object())
-    flash("Your request to erase your data has been sent to the administrators. "
-          "They will erase it and tell you, or get in touch if something stops them.", "success")
+    flash(
+        "Your request to erase your data has been sent to the administrators. "
+        "They will erase it and tell you, or get in touch if something stops them.",
+        "success",
+    )
     return redirect(url_for("volunteer.my_data"), code=303)

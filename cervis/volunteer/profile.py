@@ -1,4 +1,5 @@
 """View or Update Volunteer Profile Information, and "Verify Volunteer Information" at first login."""
+
 from flask import render_template, request
 from flask_login import current_user, login_required
 
@@ -27,14 +28,26 @@ def profile():
         form.process(data=profile_data(form, record, user, verifying))
     if form.validate_on_submit():
         save_profile(form, record, user, org, verifying)
-        return answered(home_for(user), "Volunteer Information Verified Successfully." if verifying
-                        else "Volunteer Information Updated Successfully.")
+        return answered(
+            home_for(user),
+            "Volunteer Information Verified Successfully."
+            if verifying
+            else "Volunteer Information Updated Successfully.",
+        )
     status = 400 if form.is_submitted() else 200
-    return render_template("volunteer/profile.html", form=form, user=user, profile=record,
-                           verifying=verifying, first_time=user.verified_generation == 0,
-                           button=VERIFY if verifying else UPDATE, family=family_of(user),
-                           feeds=[] if verifying else feeds_for(user),
-                           announce=announcement_choices(user), **my_training(user)), status
+    return render_template(
+        "volunteer/profile.html",
+        form=form,
+        user=user,
+        profile=record,
+        verifying=verifying,
+        first_time=user.verified_generation == 0,
+        button=VERIFY if verifying else UPDATE,
+        family=family_of(user),
+        feeds=[] if verifying else feeds_for(user),
+        announce=announcement_choices(user),
+        **my_training(user),
+    ), status
 
 
 def family_of(user):
@@ -49,8 +62,7 @@ def save_profile(form, record, user, org, verifying):
             # A double click sends the first-time form twice: both must end in the one profile row.
             Profile.insert(user=user).on_conflict_ignore().execute()
             record.id = Profile.get(Profile.user == user).id
-        for name in ("mobile", "address", "postcode", "emergency_name", "emergency_phone",
-                     "linked_organisation_name"):
+        for name in ("mobile", "address", "postcode", "emergency_name", "emergency_phone", "linked_organisation_name"):
             setattr(record, name, getattr(form, name).data)
         record.frequency = form.frequency.data
         record.postal_mailings = form.postal_mailings.data == "yes"
@@ -72,5 +84,10 @@ def save_profile(form, record, user, org, verifying):
         # Only this column: a whole-row save could undo a change made elsewhere since the page loaded.
         user.verified_generation = max(user.verified_generation, org.verify_generation)
         User.update(verified_generation=user.verified_generation).where(User.id == user.id).execute()
-        AuditLog.record(user, "profile verified" if verifying else "profile updated", record,
-                        before=before, after=snapshot(record, user))
+        AuditLog.record(
+            user,
+            "profile verified" if verifying else "profile updated",
+            record,
+            before=before,
+            after=snapshot(record, user),
+        )

@@ -1,4 +1,5 @@
 """View or Cancel Registration for an Upcoming Opportunity, and the past registration activity."""
+
 from flask import abort, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -12,15 +13,16 @@ from ..models import Registration, Slot
 from ..permissions import as_id, household_ids
 from . import bp
 
-NOTHING_SELECTED = ("Please select the registration(s) you want to cancel, "
-                    "then click “Cancel selected registration(s)”.")
+NOTHING_SELECTED = "Please select the registration(s) you want to cancel, then click “Cancel selected registration(s)”."
 PER_PAGE = 50
 MAX_PAGE = 100_000
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason for Canceling (Optional)", validators=[
-        Length(max=1000, message="Please keep the reason under 1,000 characters.")])
+    reason = TextAreaField(
+        "Reason for Canceling (Optional)",
+        validators=[Length(max=1000, message="Please keep the reason under 1,000 characters.")],
+    )
 
 
 def _page():
@@ -33,9 +35,15 @@ def _page():
 def _rows(user, now, page=1):
     """One page of the list (a volunteer may have offered for hundreds of nights) and whether more follow."""
     regs = cancellation.upcoming_for(user, now, page=page, per_page=PER_PAGE)
-    return [{"reg": reg, "status": reg.status_label,
-             "close": cancellation.is_close(reg, now), "started": reg.slot.starts_at <= now}
-            for reg in regs[:PER_PAGE]], len(regs) > PER_PAGE
+    return [
+        {
+            "reg": reg,
+            "status": reg.status_label,
+            "close": cancellation.is_close(reg, now),
+            "started": reg.slot.starts_at <= now,
+        }
+        for reg in regs[:PER_PAGE]
+    ], len(regs) > PER_PAGE
 
 
 def _answer(form, status=200, message=None, category="success", **context):
@@ -66,17 +74,28 @@ def registrations():
     warnings = cancellation.close_ones(selected, now)
     if warnings and request.form.get("confirm") != "1":
         return _answer(form, confirm=selected, warnings=warnings)
-    cancelled = cancellation.cancel([r.id for r in selected], by=current_user._get_current_object(),
-                                    reason=form.reason.data, now=now)
+    cancelled = cancellation.cancel(
+        [r.id for r in selected], by=current_user._get_current_object(), reason=form.reason.data, now=now
+    )
     if not cancelled:
-        return _answer(ReasonForm(formdata=None), status=409, category="error",
-                       message="Nothing was cancelled: the registration had already been cancelled "
-                               "or its shift has started.")
+        return _answer(
+            ReasonForm(formdata=None),
+            status=409,
+            category="error",
+            message="Nothing was cancelled: the registration had already been cancelled or its shift has started.",
+        )
     page = _page()
     rows, more = _rows(current_user, utcnow(), page)
-    return done("volunteer/_registrations.html", url_for("volunteer.registrations", page=page if page > 1 else None),
-                _cancelled_message(cancelled), target="registrations", form=ReasonForm(formdata=None),
-                rows=rows, page=page, more=more)
+    return done(
+        "volunteer/_registrations.html",
+        url_for("volunteer.registrations", page=page if page > 1 else None),
+        _cancelled_message(cancelled),
+        target="registrations",
+        form=ReasonForm(formdata=None),
+        rows=rows,
+        page=page,
+        more=more,
+    )
 
 
 def _selected(user):
@@ -86,8 +105,7 @@ def _selected(user):
         abort(404)
     if not ids:
         return []
-    query = Registration.select().where(Registration.id.in_(ids),
-                                        Registration.volunteer.in_(household_ids(user)))
+    query = Registration.select().where(Registration.id.in_(ids), Registration.volunteer.in_(household_ids(user)))
     found = list(cancellation.with_shift(query).order_by(Slot.starts_at))
     if len(found) != len(ids):
         abort(404)

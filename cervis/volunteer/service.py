@@ -1,4 +1,5 @@
 """Record or Update Service Project Activity: service a volunteer gave outside the rota."""
+
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -27,14 +28,25 @@ class QuarterHours(DecimalField):
 
 
 class ServiceForm(FlaskForm):
-    day = DateField("Date", validators=[InputRequired("Please enter the date you served.")],
-                    invalid_value_message="Please enter a real date, like 2025-10-09.")
+    day = DateField(
+        "Date",
+        validators=[InputRequired("Please enter the date you served.")],
+        invalid_value_message="Please enter a real date, like 2025-10-09.",
+    )
     group = SelectField("Group", coerce=int, validate_choice=False)
-    hours = QuarterHours("Hours", places=2, validators=[InputRequired("Please enter the hours you served.")],
-                         render_kw={"step": "0.25", "min": "0.25", "max": "24", "inputmode": "decimal"})
-    description = TextAreaField("What did you do?", validators=[
-        DataRequired("Please say briefly what you did."),
-        Length(max=1000, message="Please keep this under 1,000 characters.")])
+    hours = QuarterHours(
+        "Hours",
+        places=2,
+        validators=[InputRequired("Please enter the hours you served.")],
+        render_kw={"step": "0.25", "min": "0.25", "max": "24", "inputmode": "decimal"},
+    )
+    description = TextAreaField(
+        "What did you do?",
+        validators=[
+            DataRequired("Please say briefly what you did."),
+            Length(max=1000, message="Please keep this under 1,000 characters."),
+        ],
+    )
 
     def validate_day(self, field):
         if field.data is None:
@@ -77,9 +89,12 @@ def _form(user, record=None):
 
 
 def _records(user):
-    return list(ServiceRecord.select(ServiceRecord, Group).join(Group, join_type=JOIN.LEFT_OUTER)
-                .where(ServiceRecord.volunteer == user)
-                .order_by(ServiceRecord.day.desc(), ServiceRecord.id.desc()))
+    return list(
+        ServiceRecord.select(ServiceRecord, Group)
+        .join(Group, join_type=JOIN.LEFT_OUTER)
+        .where(ServiceRecord.volunteer == user)
+        .order_by(ServiceRecord.day.desc(), ServiceRecord.id.desc())
+    )
 
 
 def _record_for(user, record_id):
@@ -99,8 +114,15 @@ def _render(user, form, record=None, status=200):
 
 
 def _saved(user, message):
-    response = done("volunteer/_service.html", url_for("volunteer.service"), message, target="service-form",
-                    form=_form(user), record=None, records=_records(user))
+    response = done(
+        "volunteer/_service.html",
+        url_for("volunteer.service"),
+        message,
+        target="service-form",
+        form=_form(user),
+        record=None,
+        records=_records(user),
+    )
     if is_htmx():
         response.headers["HX-Push-Url"] = url_for("volunteer.service")
     return response
@@ -147,6 +169,10 @@ def service_delete(record_id):
     record = _record_for(user, record_id)
     with write_transaction():
         record.delete_instance()
-    return done("volunteer/_service_deleted.html", url_for("volunteer.service"),
-                "Your service project activity has been deleted.", target="service-records",
-                records=_records(user))
+    return done(
+        "volunteer/_service_deleted.html",
+        url_for("volunteer.service"),
+        "Your service project activity has been deleted.",
+        target="service-records",
+        records=_records(user),
+    )

@@ -3,6 +3,7 @@
 The rules (what a volunteer sees, who may offer for what) live in cervis.offers; these views
 only fetch what is asked for this user, call one of them, and answer htmx or a plain form.
 """
+
 from itertools import groupby
 
 from flask import abort, flash, make_response, render_template, request, url_for
@@ -23,13 +24,16 @@ SUBMITTED = Markup(
     "<strong>Registration Request Submitted Successfully.</strong> Please check your E-mail for "
     "additional details. If you would like to sign up for an additional opportunity, please select "
     'one from the "Select an Available Opportunity" section below or click "Portal Home" for more '
-    "options.")
+    "options."
+)
 NOTHING_TICKED = 'Please tick at least one slot, then click "Register".'
 NO_OPPORTUNITY = 'Please select an opportunity under "Step 2: Select an Available Opportunity Below".'
 NOTE_TOO_LONG = f"Please keep the note under {registering.NOTE_MAX:,} characters."
 ALREADY = "You have already offered for what you selected: nothing else was needed."
-TRAINING_NEEDED = ("Some slots need training or checks you do not hold on their date: see My Training and Checks "
-                   "on your profile for what to do, or ask your group's leader.")
+TRAINING_NEEDED = (
+    "Some slots need training or checks you do not hold on their date: see My Training and Checks "
+    "on your profile for what to do, or ask your group's leader."
+)
 
 
 def opportunity_for(volunteer, opportunity_id, now):
@@ -60,10 +64,18 @@ def signup():
 
 def _signup_page(user, volunteer, selected=None, status=200, error=None, notes=None):
     search, filters = search_filters(volunteer, request.args)
-    context = dict(volunteer=volunteer, household=user.household(), selected=selected,
-                   listings=offers.open_opportunities(volunteer, utcnow(), **filters),
-                   search=search, searching=bool(filters) or bool(search.errors),
-                   error=error, notes=notes or {}, message=error, category="error")
+    context = dict(
+        volunteer=volunteer,
+        household=user.household(),
+        selected=selected,
+        listings=offers.open_opportunities(volunteer, utcnow(), **filters),
+        search=search,
+        searching=bool(filters) or bool(search.errors),
+        error=error,
+        notes=notes or {},
+        message=error,
+        category="error",
+    )
     if is_htmx() and request.headers.get("HX-Target") == "opportunities":
         return _fragment("volunteer/_opportunities.html", **context)
     if is_htmx() and error:
@@ -74,14 +86,19 @@ def _signup_page(user, volunteer, selected=None, status=200, error=None, notes=N
 @bp.route("/signup/opportunity/<int:opportunity_id>")
 @login_required
 def signup_details(opportunity_id):
-    """"Click here to learn more (Optional)": the opportunity's details, in place or as a page."""
+    """ "Click here to learn more (Optional)": the opportunity's details, in place or as a page."""
     volunteer = volunteer_for(current_user._get_current_object(), request.args.get("volunteer"))
     now = utcnow()
     opportunity = opportunity_for(volunteer, opportunity_id, now)
-    context = dict(volunteer=volunteer, opportunity=opportunity,
-                   listing=offers.listing(opportunity, now),
-                   interests=[link.category.name for link in OpportunityInterest.select()
-                              .where(OpportunityInterest.opportunity == opportunity)])
+    context = dict(
+        volunteer=volunteer,
+        opportunity=opportunity,
+        listing=offers.listing(opportunity, now),
+        interests=[
+            link.category.name
+            for link in OpportunityInterest.select().where(OpportunityInterest.opportunity == opportunity)
+        ],
+    )
     if is_htmx():
         return _fragment("volunteer/_opportunity_details.html", **context)
     return _page("volunteer/signup_details.html", **context)
@@ -111,12 +128,21 @@ def _slots_answer(volunteer, opportunity, note, day, status=200, error=None, tic
     month = None if day else parse_month(request.values.get("month"))  # an announcement's link
     rows = offers.slot_rows(volunteer, opportunity, utcnow(), day=day, month=month)
     days = [list(same) for _, same in groupby(rows, key=lambda row: row.when.partition(" - ")[0])]
-    context = dict(volunteer=volunteer, opportunity=opportunity, rows=rows, days=days, note=note, day=day,
-                   month=month, error=error, ticked=set(ticked),
-                   # On the sign-up page after Step 3, Step 2a's box is above: the table sends that one.
-                   note_above=is_htmx() and f"note_{opportunity.id}" in request.values,
-                   reasons=list(dict.fromkeys(r.why_not for r in rows if r.why_not and not r.status))
-                   + ([TRAINING_NEEDED] if any(r.training and not r.status for r in rows) else []))
+    context = dict(
+        volunteer=volunteer,
+        opportunity=opportunity,
+        rows=rows,
+        days=days,
+        note=note,
+        day=day,
+        month=month,
+        error=error,
+        ticked=set(ticked),
+        # On the sign-up page after Step 3, Step 2a's box is above: the table sends that one.
+        note_above=is_htmx() and f"note_{opportunity.id}" in request.values,
+        reasons=list(dict.fromkeys(r.why_not for r in rows if r.why_not and not r.status))
+        + ([TRAINING_NEEDED] if any(r.training and not r.status for r in rows) else []),
+    )
     if is_htmx():
         return _fragment("volunteer/_slots_answer.html", **context)
     return _page("volunteer/signup_slots.html", status, **context)
@@ -125,7 +151,7 @@ def _slots_answer(volunteer, opportunity, note, day, status=200, error=None, tic
 @bp.route("/signup/slots", methods=["POST"])
 @login_required
 def signup_register():
-    """"Register": one offer per ticked slot, in one transaction, and one acknowledgement e-mail."""
+    """ "Register": one offer per ticked slot, in one transaction, and one acknowledgement e-mail."""
     user = current_user._get_current_object()
     now = utcnow()
     volunteer = volunteer_for(user, request.form.get("volunteer"))
@@ -164,8 +190,11 @@ def _after_offer(volunteer, opportunity, note, day, result):
 
 
 def _refused_message(refused):
-    items = "; ".join(f"{slot_when(slot.starts_at, slot.ends_at)} {slot.role.name} ({reason})"
-                      for slot, reason in refused)
+    items = "; ".join(
+        f"{slot_when(slot.starts_at, slot.ends_at)} {slot.role.name} ({reason})" for slot, reason in refused
+    )
     what = "this slot" if len(refused) == 1 else "these slots"
-    return (f"Sorry, {what} could not be offered: {items}. Slots can fill up or close while you "
-            "are choosing; please choose another.")
+    return (
+        f"Sorry, {what} could not be offered: {items}. Slots can fill up or close while you "
+        "are choosing; please choose another."
+    )

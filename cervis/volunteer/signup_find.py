@@ -3,6 +3,7 @@ Registration Code" and "Search Opportunities by Interest, Location, Date or Keyw
 
 Each opens in place on the sign-up page (htmx), or as a page of its own without JavaScript.
 """
+
 from datetime import date, timedelta
 
 from flask import abort, flash, make_response, render_template, request, url_for
@@ -35,8 +36,10 @@ class SearchForm(Form):
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Private Registration Code", validators=[
-        DataRequired("Please enter the code you were given."), Length(max=64), single_line])
+    code = StringField(
+        "Private Registration Code",
+        validators=[DataRequired("Please enter the code you were given."), Length(max=64), single_line],
+    )
 
 
 def volunteer_for(user, volunteer_id):
@@ -52,8 +55,7 @@ def volunteer_for(user, volunteer_id):
 def search_filters(volunteer, args):
     """The search form (filled from the query string) and the filters it asks for, if valid."""
     form = SearchForm(args)
-    form.interest.choices = [("", "Any interest")] + [
-        (str(c.id), c.name) for c in InterestCategory.ordered()]
+    form.interest.choices = [("", "Any interest")] + [(str(c.id), c.name) for c in InterestCategory.ordered()]
     groups = Group.select().where(Group.id.in_(offers.visible_group_ids(volunteer))).order_by(Group.name)
     form.group.choices = [("", "Any location")] + [(str(g.id), g.name) for g in groups]
     if not any(args.get(name) for name in ("interest", "group", "date", "q")):
@@ -62,9 +64,12 @@ def search_filters(volunteer, args):
         if form.date.errors:
             form.date.errors = ["Please enter the date as day, month and year."]
         return form, {}
-    return form, {"interest": int(form.interest.data) if form.interest.data else None,
-                  "group": int(form.group.data) if form.group.data else None,
-                  "day": form.date.data, "keyword": (form.q.data or "").strip() or None}
+    return form, {
+        "interest": int(form.interest.data) if form.interest.data else None,
+        "group": int(form.group.data) if form.group.data else None,
+        "day": form.date.data,
+        "keyword": (form.q.data or "").strip() or None,
+    }
 
 
 def _panel(fragment, title, status=200, **context):
@@ -81,8 +86,12 @@ def _panel(fragment, title, status=200, **context):
 def signup_search():
     volunteer = volunteer_for(current_user._get_current_object(), request.args.get("volunteer"))
     search, _ = search_filters(volunteer, request.args)
-    return _panel("volunteer/_search.html", "Search Opportunities by Interest, Location, Date or Keyword",
-                  volunteer=volunteer, search=search)
+    return _panel(
+        "volunteer/_search.html",
+        "Search Opportunities by Interest, Location, Date or Keyword",
+        volunteer=volunteer,
+        search=search,
+    )
 
 
 def _month(text, now, zone):
@@ -105,10 +114,16 @@ def signup_calendar():
     weeks = offers.month_calendar(volunteer, now, month.year, month.month, zone)
     before = (month - timedelta(days=1)).replace(day=1)
     after = (month + timedelta(days=31)).replace(day=1)
-    return _panel("volunteer/_calendar.html", "Opportunity Calendar", volunteer=volunteer,
-                  month=month, weeks=weeks, before=before, after=after,
-                  empty=not any(entries for week in weeks for day, entries in week
-                                if day.month == month.month))
+    return _panel(
+        "volunteer/_calendar.html",
+        "Opportunity Calendar",
+        volunteer=volunteer,
+        month=month,
+        weeks=weeks,
+        before=before,
+        after=after,
+        empty=not any(entries for week in weeks for day, entries in week if day.month == month.month),
+    )
 
 
 @bp.route("/signup/code", methods=["GET", "POST"])
@@ -131,8 +146,7 @@ def signup_code():
 
 
 def _code_panel(volunteer, form, status=200):
-    return _panel("volunteer/_code.html", "Use Private Registration Code", status,
-                  volunteer=volunteer, form=form)
+    return _panel("volunteer/_code.html", "Use Private Registration Code", status, volunteer=volunteer, form=form)
 
 
 def _unlocked(volunteer, opportunity):
@@ -140,8 +154,9 @@ def _unlocked(volunteer, opportunity):
     now = utcnow()
     listings = offers.open_opportunities(volunteer, now)
     if not opportunity.is_live(now):
-        message = (f"Thank you: “{opportunity.name}” will be shown under Step 2 from "
-                   f"{local_datetime(opportunity.live_from)}.")
+        message = (
+            f"Thank you: “{opportunity.name}” will be shown under Step 2 from {local_datetime(opportunity.live_from)}."
+        )
     elif opportunity.id not in {item.opportunity.id for item in listings}:
         message = f"“{opportunity.name}” is no longer open for offers."
     else:
@@ -149,10 +164,20 @@ def _unlocked(volunteer, opportunity):
     listed = opportunity.id in {item.opportunity.id for item in listings}
     target = f"opp-{opportunity.id}" if listed else None  # beside it in Step 2, else the top banner
     if not is_htmx():
-        return answered(url_for("volunteer.signup", volunteer=volunteer.id, opportunity=opportunity.id),
-                        message, target=target)
+        return answered(
+            url_for("volunteer.signup", volunteer=volunteer.id, opportunity=opportunity.id), message, target=target
+        )
     flash(message, "success")
     answer_now(message, "success", target)
-    return vary(make_response(render_template(
-        "volunteer/_code_done.html", volunteer=volunteer, listings=listings,
-        selected=opportunity.id, notes={}, searching=False)))
+    return vary(
+        make_response(
+            render_template(
+                "volunteer/_code_done.html",
+                volunteer=volunteer,
+                listings=listings,
+                selected=opportunity.id,
+                notes={},
+                searching=False,
+            )
+        )
+    )

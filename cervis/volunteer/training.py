@@ -1,4 +1,5 @@
 """My Training and Checks (on the profile), and sending in proof of a training qualification."""
+
 from datetime import date
 
 from flask import render_template, url_for
@@ -18,15 +19,19 @@ from . import bp
 
 class ProofForm(FlaskForm):
     qualification = SelectField("Qualification", coerce=lambda v: as_id(v) or 0, validate_choice=False)
-    gained_on = DateField("Date gained", validators=[DataRequired("Please enter the date on the certificate, "
-                                                                  "like 2026-03-31.")])
-    proof = FileField(f"Certificate (PDF, PNG or JPEG, at most {proof_files.MAX_BYTES // (1024 * 1024)} MB)",
-                      render_kw={"accept": proof_files.ACCEPTED})
+    gained_on = DateField(
+        "Date gained", validators=[DataRequired("Please enter the date on the certificate, like 2026-03-31.")]
+    )
+    proof = FileField(
+        f"Certificate (PDF, PNG or JPEG, at most {proof_files.MAX_BYTES // (1024 * 1024)} MB)",
+        render_kw={"accept": proof_files.ACCEPTED},
+    )
 
     def setup(self):
         # Never a criminal-record check: its certificate is seen by the administrators, not kept here.
-        self.qualification.choices = [SelectChoice(q.id, q.name) for q in Qualification.ordered()
-                                      if not q.criminal_record_check]
+        self.qualification.choices = [
+            SelectChoice(q.id, q.name) for q in Qualification.ordered() if not q.criminal_record_check
+        ]
         return self
 
 
@@ -35,11 +40,11 @@ def my_training(user):
     today = date.today()
     grants = training.grants_of([user.id])
     checks = training.checks_of(grants)
-    return {"my_training": [{"grant": g, "state": training.state_of(g, today), "check": checks.get(g.id)}
-                            for g in grants],
-            "state_words": training.STATE_WORDS,
-            "can_send_proof": Qualification.select().where(
-                Qualification.criminal_record_check == False).exists()}  # noqa: E712
+    return {
+        "my_training": [{"grant": g, "state": training.state_of(g, today), "check": checks.get(g.id)} for g in grants],
+        "state_words": training.STATE_WORDS,
+        "can_send_proof": Qualification.select().where(Qualification.criminal_record_check == False).exists(),
+    }
 
 
 @bp.route("/training/proof", methods=["GET", "POST"])
@@ -47,8 +52,11 @@ def my_training(user):
 def training_proof_send():
     form = ProofForm().setup()
     if form.validate_on_submit() and _send(form):
-        return answered(url_for("volunteer.profile") + "#my-training",
-                        "Thank you: your proof is waiting to be checked by a group leader.", target="my-training")
+        return answered(
+            url_for("volunteer.profile") + "#my-training",
+            "Thank you: your proof is waiting to be checked by a group leader.",
+            target="my-training",
+        )
     return render_template("volunteer/training_proof.html", form=form), 400 if form.is_submitted() else 200
 
 
@@ -69,8 +77,12 @@ def _checked_send(form, upload):
         form.proof.errors = ["Please choose the file of your certificate."]
         return False
     try:
-        training.send_proof(current_user._get_current_object(), Qualification.get_by_id(form.qualification.data),
-                            form.gained_on.data, upload.read(proof_files.MAX_BYTES + 1))
+        training.send_proof(
+            current_user._get_current_object(),
+            Qualification.get_by_id(form.qualification.data),
+            form.gained_on.data,
+            upload.read(proof_files.MAX_BYTES + 1),
+        )
     except proof_files.ProofProblem as problem:
         form.proof.errors = [str(problem)]
         return False

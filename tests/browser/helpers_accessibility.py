@@ -1,5 +1,6 @@
 """One browser tab at one width: it visits pages and gathers what axe-core, the Tab key and the
 width check find (the accessibility tests and the phone-size tests share it)."""
+
 from collections import Counter
 
 from axe_playwright_python.sync_playwright import Axe
@@ -31,8 +32,7 @@ class Audit:
         repeated = self.page.evaluate(REPEATED_IDS)  # axe 4.12 no longer checks: a label's for= needs it
         if repeated:
             self.problems.append(f"{name}: ids used more than once: {', '.join(repeated)}")
-        if self.width <= 320 and not self.page.evaluate(
-                "document.documentElement.scrollWidth <= window.innerWidth"):
+        if self.width <= 320 and not self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
             self.problems.append(f"{name}: scrolls sideways at {self.width} px")
         if self.width <= 320 and context is None:  # an open menu covers the page on purpose
             for pair in self.page.evaluate(OVERLAPS):
@@ -60,8 +60,7 @@ class Audit:
 
     def assert_clean(self):
         summary = ", ".join(f"{rule} x{count}" for rule, count in self.rules.most_common())
-        assert not self.problems, (f"At {self.width} px ({summary or 'width only'}):\n\n"
-                                   + "\n\n".join(self.problems))
+        assert not self.problems, f"At {self.width} px ({summary or 'width only'}):\n\n" + "\n\n".join(self.problems)
 
 
 FROM_THE_TOP = """(() => { document.querySelectorAll('[data-tabbed]').forEach(el => delete el.dataset.tabbed);

@@ -1,6 +1,7 @@
 """WCAG 2.2 AA on the main pages, for each persona at 320 px and at 1280 px: axe-core finds nothing,
 every Tab stop is on the screen with a visible ring, no id repeats, nothing scrolls sideways on a
 phone; and the slot table, the navbar menus and the pink idle prompt work from the keyboard."""
+
 from datetime import datetime
 
 import pytest
@@ -11,8 +12,20 @@ from helpers_rota import MONTH, member, night, offer, opportunity, user
 import cervis.auth.session
 import cervis.views
 from cervis import signed_links
-from cervis.models import (CANCELLED, NOT_REQUIRED, REGISTERED, AuditLog, Document, Email, Group, Reference,
-                           Registration, Role, ServiceRecord, Slot)
+from cervis.models import (
+    CANCELLED,
+    NOT_REQUIRED,
+    REGISTERED,
+    AuditLog,
+    Document,
+    Email,
+    Group,
+    Reference,
+    Registration,
+    Role,
+    ServiceRecord,
+    Slot,
+)
 from cervis.models.mail import FAILED, QUEUED
 
 VERA, LEO, ADA = "vera@example.org", "leo@example.org", "ada@example.org"
@@ -28,6 +41,7 @@ def audit(request, browser, live_server):
 
 # Arranging: a month of rota with offers, a past shift, service, a document, mail and audit rows -----
 
+
 def arrange():
     vera, leo = user(VERA), user(LEO)
     opp = opportunity()
@@ -41,22 +55,39 @@ def arrange():
     offer(member("Dee"), cook, status=CANCELLED)
     past = night(3, "Cook", month=1)  # moved back to 2024: a shift already served
     Slot.update(starts_at=datetime(2024, 1, 3, 18), ends_at=datetime(2024, 1, 3, 21)).where(
-        Slot.id == past.id).execute()
+        Slot.id == past.id
+    ).execute()
     Registration.create(volunteer=vera, slot=past, status=REGISTERED)
     north = Group.get(Group.name == "Northside")
-    ServiceRecord.create(volunteer=vera, group=north, day=datetime(2024, 2, 1).date(), minutes=90,
-                         description="Sorted donations")
-    Document.create(title="Volunteer Handbook", filename="handbook.pdf", stored_name="a11y-handbook",
-                    content_type="application/pdf", size=1234, uploaded_by=user(ADA))
+    ServiceRecord.create(
+        volunteer=vera, group=north, day=datetime(2024, 2, 1).date(), minutes=90, description="Sorted donations"
+    )
+    Document.create(
+        title="Volunteer Handbook",
+        filename="handbook.pdf",
+        stored_name="a11y-handbook",
+        content_type="application/pdf",
+        size=1234,
+        uploaded_by=user(ADA),
+    )
     for n, status in enumerate((QUEUED, FAILED)):
-        Email.create(kind="welcome", to_addr=VERA, to_name="Vera Volunteer", subject="Welcome",
-                     body_text="Hello", status=status, attempts=n * 8, last_error="SMTP refused" if n else "",
-                     message_id=f"<a11y-{n}@test>")
+        Email.create(
+            kind="welcome",
+            to_addr=VERA,
+            to_name="Vera Volunteer",
+            subject="Welcome",
+            body_text="Hello",
+            status=status,
+            attempts=n * 8,
+            last_error="SMTP refused" if n else "",
+            message_id=f"<a11y-{n}@test>",
+        )
     AuditLog.record(leo, "update", opp, before={"name": "Night"}, after={"name": opp.name})
     return opp
 
 
 # The pages, persona by persona ------------------------------------------------------------------
+
 
 def test_login_and_reset_pages_pass_axe_with_the_red_and_green_banners(audit):
     audit.visit("/login")
@@ -91,11 +122,20 @@ def test_volunteer_pages_pass_axe(audit, db):
     audit.page.locator("#answer.banner-success").wait_for()
     audit.check("/portal/signup with the green banner")
     vera = user(VERA)
-    for url in (f"/portal/signup/slots?volunteer={vera.id}&opportunity={opp.id}",
-                f"/portal/signup/opportunity/{opp.id}", "/portal/signup/calendar", "/portal/signup/search",
-                "/portal/signup/code", "/portal/registrations", "/portal/registrations/past",
-                "/portal/service", "/portal/history", "/portal/documents", "/portal/profile/family/new",
-                "/portal/profile/my-data"):
+    for url in (
+        f"/portal/signup/slots?volunteer={vera.id}&opportunity={opp.id}",
+        f"/portal/signup/opportunity/{opp.id}",
+        "/portal/signup/calendar",
+        "/portal/signup/search",
+        "/portal/signup/code",
+        "/portal/registrations",
+        "/portal/registrations/past",
+        "/portal/service",
+        "/portal/history",
+        "/portal/documents",
+        "/portal/profile/family/new",
+        "/portal/profile/my-data",
+    ):
         audit.visit(url)
     audit.send_empty("/password", "Change Password")
     audit.send_empty("/portal/service", "Record Service Project Activity")
@@ -113,14 +153,26 @@ def test_leader_pages_pass_axe(audit, db):
     log_in(audit.page, LEO)
     north, vera = Group.get(Group.name == "Northside"), user(VERA)
     cook = Role.get(Role.group == north, Role.name == "Cook")
-    for url in ("/leader/", "/leader/groups", f"/leader/groups/{north.id}", f"/leader/groups/{north.id}/edit",
-                f"/leader/groups/{north.id}/roles/{cook.id}", f"/leader/groups/{north.id}/members",
-                f"/leader/volunteers/{vera.id}", "/leader/volunteers/new", "/leader/volunteers/import",
-                "/leader/opportunities", "/leader/opportunities/new", f"/leader/opportunities/{opp.id}/edit",
-                f"/leader/opportunities/{opp.id}/slots", f"/leader/opportunities/{opp.id}/slots/bulk",
-                f"/leader/opportunities/{opp.id}/slots/copy", f"/leader/opportunities/{opp.id}/rota?month={MONTH}",
-                f"/leader/opportunities/{opp.id}/rota/complete?month={MONTH}",
-                f"/leader/opportunities/{opp.id}/rota/suggest?month={MONTH}"):
+    for url in (
+        "/leader/",
+        "/leader/groups",
+        f"/leader/groups/{north.id}",
+        f"/leader/groups/{north.id}/edit",
+        f"/leader/groups/{north.id}/roles/{cook.id}",
+        f"/leader/groups/{north.id}/members",
+        f"/leader/volunteers/{vera.id}",
+        "/leader/volunteers/new",
+        "/leader/volunteers/import",
+        "/leader/opportunities",
+        "/leader/opportunities/new",
+        f"/leader/opportunities/{opp.id}/edit",
+        f"/leader/opportunities/{opp.id}/slots",
+        f"/leader/opportunities/{opp.id}/slots/bulk",
+        f"/leader/opportunities/{opp.id}/slots/copy",
+        f"/leader/opportunities/{opp.id}/rota?month={MONTH}",
+        f"/leader/opportunities/{opp.id}/rota/complete?month={MONTH}",
+        f"/leader/opportunities/{opp.id}/rota/suggest?month={MONTH}",
+    ):
         audit.visit(url)
     audit.visit(f"/leader/opportunities/{opp.id}/rota?month={MONTH}")
     cook_slot = Registration.get(Registration.status == NOT_REQUIRED).slot_id
@@ -143,9 +195,20 @@ def test_admin_pages_pass_axe(audit, db):
     arrange()
     log_in(audit.page, ADA)
     failed = Email.get(Email.status == FAILED)
-    for url in ("/admin/", "/admin/settings", "/admin/branding", "/admin/lists", "/admin/people", f"/admin/people/{user(VERA).id}",
-                "/admin/documents", "/admin/outbox", f"/admin/outbox/{failed.id}", "/admin/audit",
-                "/admin/data-protection", f"/admin/people/{user(VERA).id}/erase"):
+    for url in (
+        "/admin/",
+        "/admin/settings",
+        "/admin/branding",
+        "/admin/lists",
+        "/admin/people",
+        f"/admin/people/{user(VERA).id}",
+        "/admin/documents",
+        "/admin/outbox",
+        f"/admin/outbox/{failed.id}",
+        "/admin/audit",
+        "/admin/data-protection",
+        f"/admin/people/{user(VERA).id}/erase",
+    ):
         audit.visit(url)
     audit.visit("/admin/lists")
     audit.page.get_by_label("Name of Monthly").fill("Fortnightly")
@@ -156,6 +219,7 @@ def test_admin_pages_pass_axe(audit, db):
 
 
 # The navbar's drop-downs and the pink idle prompt ---------------------------------------------
+
 
 def test_every_navbar_menu_passes_axe_when_open(audit):
     log_in(audit.page, ADA)  # the administrator sees every menu
@@ -234,8 +298,9 @@ def test_keyboard_opens_a_navbar_menu_with_a_ring_that_shows_on_the_black_bar(br
 def test_tab_reaches_the_slot_boxes_and_register_with_a_visible_outline(browser, live_server, db):
     opp = arrange()
     offered = Registration.select(Registration.slot).where(Registration.volunteer == user(VERA))
-    free = [s.id for s in Slot.select().where(Slot.opportunity == opp, Slot.id.not_in(offered))
-            if s.spots_available() > 0]
+    free = [
+        s.id for s in Slot.select().where(Slot.opportunity == opp, Slot.id.not_in(offered)) if s.spots_available() > 0
+    ]
     context = browser.new_context(viewport={"width": 320, "height": 800}, base_url=live_server)
     page = context.new_page()
     log_in(page, VERA)

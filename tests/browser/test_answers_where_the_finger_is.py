@@ -2,6 +2,7 @@
 with and without JavaScript: after each action the message is inside the screen and has the focus, for the
 volunteer (Register, Cancel, record service), the leader (close a slot far down the list) and
 the administrator (rename a list item, save the settings)."""
+
 import pytest
 from conftest import log_in
 from helpers_rota import night, offer, opportunity, user
@@ -15,7 +16,6 @@ ON_SCREEN_AND_FOCUSED = """(() => { const el = document.activeElement;
   return ''; })()"""
 
 
-
 def assert_answered(page, words):
     page.locator("#answer", has_text=words).wait_for()
     page.wait_for_function("document.activeElement && document.activeElement.id === 'answer'", timeout=5000)
@@ -25,12 +25,15 @@ def assert_answered(page, words):
         assert page.locator(".banner:visible", has_text=words).count() == 1, words
 
 
-@pytest.fixture(params=[(360, 740, True), (360, 740, False), (1280, 800, True), (1280, 800, False)],
-                ids=["360-javascript", "360-no-javascript", "1280-javascript", "1280-no-javascript"])
+@pytest.fixture(
+    params=[(360, 740, True), (360, 740, False), (1280, 800, True), (1280, 800, False)],
+    ids=["360-javascript", "360-no-javascript", "1280-javascript", "1280-no-javascript"],
+)
 def phone_js(request, browser, live_server):
     width, height, javascript = request.param
-    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server,
-                                  java_script_enabled=javascript)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, base_url=live_server, java_script_enabled=javascript
+    )
     yield context
     context.close()
 

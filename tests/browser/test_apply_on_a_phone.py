@@ -1,5 +1,6 @@
 """Apply to Volunteer on a phone-sized Chromium, with and without JavaScript: the form (a mistake
 first, nothing typed lost), the e-mail's link, the applicant's own page, Withdraw my application."""
+
 import re
 
 import pytest
@@ -20,8 +21,9 @@ def fits_the_screen(page):
 
 @pytest.mark.parametrize("javascript", [True, False])
 def test_applicant_applies_confirms_and_withdraws_on_a_phone(browser, own_server, db, javascript):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=own_server,
-                                  java_script_enabled=javascript)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, base_url=own_server, java_script_enabled=javascript
+    )
     page = context.new_page()
     page.goto("/login")
     page.get_by_role("link", name="Apply to Volunteer").click()
@@ -33,8 +35,9 @@ def test_applicant_applies_confirms_and_withdraws_on_a_phone(browser, own_server
     page.get_by_label("Phone:*").fill("07700 900111")
     page.get_by_label("Northside").check()
     page.get_by_label("How often would you like to volunteer?*").select_option(index=1)
-    for n, (name, email, how) in enumerate((("Rita Referee", "rita@example.net", "My manager"),
-                                            ("Rob Referee", "rob@example.net", "My teacher")), start=1):
+    for n, (name, email, how) in enumerate(
+        (("Rita Referee", "rita@example.net", "My manager"), ("Rob Referee", "rob@example.net", "My teacher")), start=1
+    ):
         referee = page.get_by_role("group", name=f"Referee {n}")
         referee.get_by_label(f"Referee {n} Name:*").fill(name)
         referee.get_by_label(f"Referee {n} E-mail:*").fill(email)

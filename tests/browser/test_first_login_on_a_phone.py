@@ -1,4 +1,5 @@
 """The guide's "Logging in for the First Time", on a phone-sized Chromium."""
+
 from conftest import TEMP
 from helpers_profile import fill_profile
 

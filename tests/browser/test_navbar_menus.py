@@ -1,5 +1,6 @@
 """The black bar: one row no taller than 56 px on a phone, the guide's drop-downs in one row at
 1,280 px for every role, one menu open at a time with or without JavaScript."""
+
 import pytest
 from conftest import log_in
 from playwright.sync_api import expect
@@ -11,17 +12,18 @@ BAR = """(() => { const bar = document.querySelector('header.navbar');
   return {height: bar.getBoundingClientRect().height, rows: new Set(tops).size}; })()"""
 
 
-
 def open_menus(page):
     return page.locator("details.dropdown[open]")
 
 
 @pytest.mark.parametrize("width, height", [(360, 740), (1280, 800)])
 def test_the_bar_is_one_row_for_every_role_and_keeps_one_menu_open_without_javascript(
-        browser, live_server, width, height):
+    browser, live_server, width, height
+):
     for email, menus in PEOPLE.items():
-        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server,
-                                      java_script_enabled=False)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, base_url=live_server, java_script_enabled=False
+        )
         page = context.new_page()
         log_in(page, email)
         bar = page.evaluate(BAR)

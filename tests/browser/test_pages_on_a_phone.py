@@ -2,6 +2,7 @@
 (each value named, "3 hours", nothing sideways), Complete Rota's "Slots still short" keeps its
 dates readable, and "Who came?" says "Attendance saved." once, with and without JavaScript;
 axe-core finds nothing on any of them."""
+
 from datetime import date
 
 import pytest
@@ -32,8 +33,13 @@ def audit360(browser, live_server):
 
 def test_history_names_each_value_says_hours_and_fits_the_phone(audit360, db):
     a_night()  # Vera cooked 3 hours, three nights ago
-    ServiceRecord.create(volunteer=user("vera@example.org"), group=Group.get(Group.name == "Northside"),
-                         day=date(2024, 2, 1), minutes=60, description=f"Sorted {LONG_WORD} donations")
+    ServiceRecord.create(
+        volunteer=user("vera@example.org"),
+        group=Group.get(Group.name == "Northside"),
+        day=date(2024, 2, 1),
+        minutes=60,
+        description=f"Sorted {LONG_WORD} donations",
+    )
     page = audit360.page
     log_in(page, "vera@example.org")
     audit360.visit("/portal/history")
@@ -67,8 +73,9 @@ def test_complete_rota_keeps_the_short_slots_dates_readable(audit360, db):
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
 def test_who_came_says_attendance_saved_once(browser, live_server, db, javascript):
     _, url = a_night()
-    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server,
-                                  java_script_enabled=javascript)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, base_url=live_server, java_script_enabled=javascript
+    )
     page = context.new_page()
     log_in(page, "leo@example.org")
     page.goto(url)

@@ -1,4 +1,5 @@
 """The leader's month on a phone (360 x 740): open it, Suggest Rota, Accept Suggestion, Complete Rota."""
+
 from cervis import demo, rota_suggestion
 from cervis.db import database, utcnow
 from cervis.models import REGISTERED, Opportunity, Registration, RotaCompletion, Slot
@@ -39,8 +40,13 @@ def test_a_leader_builds_the_demo_month_in_at_most_ten_taps(app, phone):
         opportunity = Opportunity.get_by_id(opportunity_id)
         # Filled as far as the offers allow: pending offers remain, yet none can fill another place.
         problem, *_ = rota_suggestion.read_problem(opportunity, parse_month(month), utcnow())
-        assert Registration.select().join(Slot).where(Slot.opportunity == opportunity_id,
-                                                      Registration.status == REGISTERED).count() > 0
+        assert (
+            Registration.select()
+            .join(Slot)
+            .where(Slot.opportunity == opportunity_id, Registration.status == REGISTERED)
+            .count()
+            > 0
+        )
         assert rota_suggestion.solve(problem) == set()
     tap(phone.get_by_role("link", name="Complete Rota"))
     knowing = phone.get_by_label("I know the offers for these")

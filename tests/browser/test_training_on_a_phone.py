@@ -1,5 +1,6 @@
 """Training on a phone (360 x 740): the volunteer without it cannot take the SL place, and the
 leader sees the place whose holder's training will have lapsed."""
+
 import threading
 from datetime import date
 

@@ -1,5 +1,6 @@
 """Issue 17 on a phone-sized Chromium: the referee's form, the leader's application page, and the
 e-mails (reference request, reminder, welcome on approval, decline) fit 360 px without sideways scrolling."""
+
 import re
 from datetime import timedelta
 
@@ -38,8 +39,9 @@ def test_a_referee_answers_on_a_phone_without_javascript(app, browser, live_serv
     references.ask(application)
     body = Email.get(Email.kind == "reference-request", Email.to_addr == "rita@example.net").body_text
     path = re.search(r"http://localhost(/reference/\S+)", body).group(1)
-    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server,
-                                  java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, base_url=live_server, java_script_enabled=False
+    )
     page = context.new_page()
     page.goto(path)
     assert page.get_by_role("heading", name="Reference for Alex Applicant").is_visible() and fits_the_screen(page)
