@@ -54,12 +54,13 @@ def create_app(test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
 
-    from . import assets, db, auth, security, views, cli, htmx, brand_pages
+    from . import assets, db, auth, security, views, cli, htmx, brand_pages, languages, language_pages
     from .admin import bp as admin_bp
     from .leader import bp as leader_bp
     from .volunteer import bp as volunteer_bp
 
     db.init_app(app)
+    languages.init_app(app)
     assets.init_app(app)
     security.init_app(app)
     auth.init_app(app)
@@ -68,6 +69,8 @@ def create_app(test_config=None):
     brand_pages.init_app(app)
     cli.init_app(app)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(language_pages.bp)
+    language_pages.init_app(app)
     app.register_blueprint(volunteer_bp)
     app.register_blueprint(leader_bp)
     app.register_blueprint(admin_bp)

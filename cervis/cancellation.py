@@ -152,7 +152,7 @@ def shift_details(registration, leader):
         profile = Profile.get_or_none(Profile.user == leader.id)
     return dict(
         event_name=slot.opportunity.name,
-        when=slot_when(slot.starts_at, slot.ends_at),
+        when=emails.when(slot.starts_at, slot.ends_at),
         role="Reserve" if slot.role.is_reserve else slot.role.name,
         calendar=links(registration),
         cancel_link=cancel_url(registration),
@@ -285,7 +285,7 @@ def _shift_summary(reg):
         "volunteer": reg.volunteer.name,
         "opportunity": slot.opportunity.name,
         "role": slot.role.name,
-        "when": slot_when(slot.starts_at, slot.ends_at),
+        "when": emails.when(slot.starts_at, slot.ends_at),
         "registered": slot.registered_count(),
         "capacity": slot.capacity,
         "was": STATUS_LABELS[reg.was],

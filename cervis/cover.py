@@ -162,7 +162,7 @@ def _shift(slot):
     return dict(
         event_name=opportunity.name,
         role=slot.role.name,
-        when=slot_when(slot.starts_at, slot.ends_at),
+        when=emails.when(slot.starts_at, slot.ends_at),
         location=opportunity.location or opportunity.group.address,
     )
 

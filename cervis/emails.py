@@ -10,7 +10,9 @@ from typing import NamedTuple
 
 import peewee
 from flask import current_app, has_request_context, url_for
+from flask_babel import LazyString, force_locale, gettext
 
+from . import languages
 from .db import database, insert_rows, utcnow
 from .email_openings import opening
 from .models import Branding, Email, Organisation
@@ -38,13 +40,15 @@ class Letters:
         )
         self.domain = (current_app.config["MAIL_SENDER"].rpartition("@")[2] or "cervis.local").strip(">")
 
-    def render(self, to_name="", urgent=False, **context):
-        """(subject, text, html) of one email."""
-        subject, text, html = (
-            t.render({**self.shared, "to_name": to_name, "urgent": urgent, **context}) for t in self.templates
-        )
-        subject = subject.strip()
-        return fit_subject(f"URGENT: {subject}" if urgent else subject), text, html
+    def render(self, to_name="", urgent=False, language=None, **context):
+        """(subject, text, html) of one email, in the recipient's language (the organisation's if
+        nobody in particular)."""
+        with force_locale(language or languages.of(None)):
+            subject, text, html = (
+                t.render({**self.shared, "to_name": to_name, "urgent": urgent, **context}) for t in self.templates
+            )
+            subject = subject.strip()
+            return fit_subject(gettext("URGENT: %(subject)s", subject=subject) if urgent else subject), text, html
 
     def row(
         self,
@@ -60,7 +64,7 @@ class Letters:
         **context,
     ):
         """An Email row's values, rendered, not yet saved."""
-        subject, text, html = self.render(to_name, urgent, **context)
+        subject, text, html = self.render(to_name, urgent, languages.of(user), **context)
         return dict(
             kind=self.kind,
             to_addr=to_addr,
@@ -78,6 +82,12 @@ class Letters:
             from_name=from_name,
             reply_to=reply_to,
         )
+
+
+def when(starts_at, ends_at, zone=None):
+    """A slot's times for an e-mail's context, written out only as the e-mail is rendered: in the
+    recipient's language, not the language of whoever's action sent it."""
+    return LazyString(slot_when, starts_at, ends_at, zone)
 
 
 def message_id(domain):
@@ -240,7 +250,7 @@ def rota_not_required_rows(shifts_of, about=None, send_after=None):
     rows = {}
     for volunteer, shifts in shifts_of.items():
         listed = [
-            {"event_name": s.event_name, "when": slot_when(s.starts_at, s.ends_at, zone), "role": s.role}
+            {"event_name": s.event_name, "when": when(s.starts_at, s.ends_at, zone), "role": s.role}
             for s in shifts
         ]
         rows[volunteer.id] = _rota_row(letters, volunteer, about, send_after, shifts=listed)

@@ -134,6 +134,16 @@ def _application_retention(m):
     return [m.add_column("organisation", "application_retention_months", peewee.IntegerField(default=6))]
 
 
+def _languages(m):
+    """A volunteer's chosen language ("" = the organisation's) and the organisation's default."""
+    ops = []
+    if "language" not in {c.name for c in m.database.get_columns("user")}:
+        ops.append(m.add_column("user", "language", peewee.CharField(default="")))
+    if "language" not in {c.name for c in m.database.get_columns("organisation")}:
+        ops.append(m.add_column("organisation", "language", peewee.CharField(default="en")))
+    return ops
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
 MIGRATIONS = [
     _rota_indexes,
@@ -144,6 +154,7 @@ MIGRATIONS = [
     _history_indexes,
     _proof_gained_on,
     _application_retention,
+    _languages,
 ]
 
 

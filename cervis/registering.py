@@ -149,7 +149,7 @@ def _shift(registration):
     opportunity = slot.opportunity
     return {
         "opportunity": opportunity.name,
-        "when": slot_when(slot.starts_at, slot.ends_at),
+        "when": emails.when(slot.starts_at, slot.ends_at),
         "role": slot.role.name,
         "hours": f"{slot.hours:g}",
         "location": opportunity.meeting_location(),

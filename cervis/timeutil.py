@@ -4,7 +4,9 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
 from flask import g
+from flask_babel import get_locale
 
 from .db import utcnow  # noqa: F401  (re-exported: the one clock)
 from .models import Organisation
@@ -38,18 +40,47 @@ def to_utc(local: datetime, zone=None) -> datetime:
     return aware.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def _hm(dt):
+def _language():
+    """The page's (or e-mail's) language; English outside a request or an app."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+def _hm(dt, language="en"):
+    if language != "en":
+        return format_time(dt, "HH:mm", locale=language)  # Welsh and Polish read the 24-hour clock
     return dt.strftime("%I:%M %p").lstrip("0")
+
+
+def day_label(d):
+    """A calendar day as the page's language writes it."""
+    return _day(d, _language())
+
+
+def month_label(d):
+    """'October 2025', or 'Hydref 2025' in Welsh (the standalone form, as a heading)."""
+    language = _language()
+    return f"{d:%B %Y}" if language == "en" else format_date(d, "LLLL y", locale=language)
+
+
+def _day(d, language="en"):
+    """'Thu, Oct 9, 2025' as the guide writes it in English; 'Iau, 9 Hyd 2025' in Welsh."""
+    if language != "en":
+        return format_date(d, "EEE, d MMM y", locale=language)
+    return f"{d:%a}, {d:%b} {d.day}, {d.year}"
 
 
 def slot_when(starts_at, ends_at, zone=None) -> str:
     """'Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM', as the guide writes it."""
-    return _slot_when(starts_at, ends_at, zone or org_zone())
+    return _slot_when(starts_at, ends_at, zone or org_zone(), _language())
 
 
 @lru_cache(maxsize=4096)  # a night's roles share their times: a two-month table says 60, not 240
-def _slot_when(starts_at, ends_at, zone):
+def _slot_when(starts_at, ends_at, zone, language):
     s, e = to_local(starts_at, zone), to_local(ends_at, zone)
+    if language != "en":
+        text = f"{_day(s, language)} - {_hm(s, language)}–{_hm(e, language)}"
+        return text + (f" ({format_date(e, 'EEE', locale=language)})" if e.date() != s.date() else "")
     text = f"{s:%a}, {s:%b} {s.day}, {s.year} - {_hm(s)} to {_hm(e)}"
     if e.date() != s.date():
         text += f" ({e:%a})"
@@ -57,10 +88,9 @@ def _slot_when(starts_at, ends_at, zone):
 
 
 def local_date(dt, zone=None) -> str:
-    d = to_local(dt, zone)
-    return f"{d:%a}, {d:%b} {d.day}, {d.year}"
+    return _day(to_local(dt, zone), _language())
 
 
 def local_datetime(dt, zone=None) -> str:
-    d = to_local(dt, zone)
-    return f"{d:%a}, {d:%b} {d.day}, {d.year} {_hm(d)}"
+    d, language = to_local(dt, zone), _language()
+    return f"{_day(d, language)} {_hm(d, language)}"

@@ -5,13 +5,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import render_template, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import single_line
 from ..auth import admin_required
 from ..db import write_transaction
 from ..htmx import answered
+from ..languages import offered
 from ..models import AuditLog, Organisation
 from . import bp
 from .paging import me
@@ -31,6 +32,7 @@ FIELDS = [
     "retention_years",
     "application_retention_months",
     "deadline_reminder_days",
+    "language",
 ]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -91,6 +93,12 @@ class SettingsForm(FlaskForm):
         "Passwords must contain at least 1 uppercase character, 1 lowercase character, and 1 number "
         "(the rule in the volunteer guide)"
     )
+
+    language = SelectField("Language")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = offered()
 
     def validate_contact_email(self, field):
         if field.data and not EMAIL.match(field.data.strip()):

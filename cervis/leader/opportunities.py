@@ -297,7 +297,7 @@ def cancel_opportunity(opportunity, actor, message):
             who = "" if addressee.id == reg.volunteer_id else reg.volunteer.name
             letters[addressee.id].append(
                 {
-                    "when": slot_when(reg.slot.starts_at, reg.slot.ends_at),
+                    "when": emails.when(reg.slot.starts_at, reg.slot.ends_at),
                     "role": reg.slot.role.name,
                     "status": reg.status,
                     "who": who,

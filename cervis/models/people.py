@@ -31,6 +31,7 @@ class User(UserMixin, BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     # When this leader last marked the cancellations on Leader Home as seen.
     leader_seen_at = peewee.DateTimeField(null=True)
+    language = peewee.CharField(default="")  # "" = the organisation's default (cervis.languages)
 
     @property
     def name(self):
