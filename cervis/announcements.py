@@ -13,6 +13,7 @@ Months that open together (a leader making February to April at once) go in one 
 all: a member gets one "Shift bookings launched", not three in the same minute.
 """
 
+from .translated import lazy_gettext
 from collections import Counter
 from datetime import date, timedelta
 
@@ -338,7 +339,11 @@ def announce_by_hand(opportunity, month, by, now=None):
     return row
 
 
-LABELS = {LAUNCHED: "Shift bookings launched", MORE: "More shifts added", BY_HAND: "Announced by hand"}
+LABELS = {
+    LAUNCHED: lazy_gettext("Shift bookings launched"),
+    MORE: lazy_gettext("More shifts added"),
+    BY_HAND: lazy_gettext("Announced by hand"),
+}
 
 
 def history(opportunity, limit=12):

@@ -3,6 +3,7 @@
 The leaders' side (the queue, the steps they tick, references, approval) builds on these functions.
 """
 
+from .translated import lazy_gettext
 from . import emails, references
 from .db import utcnow, write_transaction
 from .models import (
@@ -24,20 +25,20 @@ from .signed_links import APPLICATION
 
 # The organisation's steps until an administrator edits them: (name, kind).
 DEFAULT_STEPS = [
-    ("E-mail confirmed", "email"),
-    ("Reference 1 received", "reference-1"),
-    ("Reference 2 received", "reference-2"),
-    ("Interview or induction attended", "manual"),
-    ("Volunteer agreement accepted", "manual"),
-    ("DBS check", "dbs"),
+    (lazy_gettext("E-mail confirmed"), "email"),
+    (lazy_gettext("Reference 1 received"), "reference-1"),
+    (lazy_gettext("Reference 2 received"), "reference-2"),
+    (lazy_gettext("Interview or induction attended"), "manual"),
+    (lazy_gettext("Volunteer agreement accepted"), "manual"),
+    (lazy_gettext("DBS check"), "dbs"),
 ]
 # What the applicant reads about each step, by its state: plain words, never a reference's content.
 STATES = {
-    UNCONFIRMED: "Waiting for you to confirm your e-mail address",
-    OPEN: "In progress",
-    APPROVED: "Approved: welcome!",
-    DECLINED: "Not taken further",
-    WITHDRAWN: "Withdrawn by you",
+    UNCONFIRMED: lazy_gettext("Waiting for you to confirm your e-mail address"),
+    OPEN: lazy_gettext("In progress"),
+    APPROVED: lazy_gettext("Approved: welcome!"),
+    DECLINED: lazy_gettext("Not taken further"),
+    WITHDRAWN: lazy_gettext("Withdrawn by you"),
 }
 
 

@@ -1,5 +1,7 @@
 """Apply to Volunteer: the public form, what happens next, and the applicant's own page (by its signed link)."""
 
+from flask_babel import gettext
+from .translated import lazy_gettext, plain
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, render_template, url_for
@@ -20,8 +22,10 @@ bp = Blueprint("apply", __name__)
 
 APPLY_WINDOW = timedelta(hours=1)
 APPLY_PER_EMAIL, APPLY_PER_ADDRESS = 3, 10
-TOO_MANY = "Too many applications have been sent from here. Please wait an hour and try again, or contact us."
-PHONE = Regexp(r"^\+?[0-9 ()\-]{10,20}$", message="Please enter a phone number, like 07700 900123.")
+TOO_MANY = lazy_gettext(
+    "Too many applications have been sent from here. Please wait an hour and try again, or contact us."
+)
+PHONE = Regexp(r"^\+?[0-9 ()\-]{10,20}$", message=lazy_gettext("Please enter a phone number, like 07700 900123."))
 
 
 def _text(label, message=None, size=100, required=True):
@@ -29,7 +33,11 @@ def _text(label, message=None, size=100, required=True):
     return StringField(
         label,
         filters=[_strip],
-        validators=checks + [Length(max=size, message=f"Please keep this to {size} characters or fewer."), single_line],
+        validators=checks
+        + [
+            Length(max=size, message=lazy_gettext("Please keep this to %(size)s characters or fewer.", size=size)),
+            single_line,
+        ],
     )
 
 
@@ -39,55 +47,71 @@ def _email(label, message):
         filters=[_strip],
         validators=[
             DataRequired(message),
-            Email("Please enter a valid e-mail address."),
-            Length(max=254, message="Please keep this to 254 characters or fewer."),
+            Email(lazy_gettext("Please enter a valid e-mail address.")),
+            Length(max=254, message=lazy_gettext("Please keep this to 254 characters or fewer.")),
             single_line,
         ],
     )
 
 
 class ApplyForm(FlaskForm):
-    first_name = _text("First Name:*", "Please enter your first name.")
-    last_name = _text("Last Name:*", "Please enter your last name.")
-    email = _email("E-mail Address:*", "Please enter your e-mail address.")
+    first_name = _text(lazy_gettext("First Name:*"), lazy_gettext("Please enter your first name."))
+    last_name = _text(lazy_gettext("Last Name:*"), lazy_gettext("Please enter your last name."))
+    email = _email(lazy_gettext("E-mail Address:*"), lazy_gettext("Please enter your e-mail address."))
     phone = StringField(
-        "Phone:*", filters=[_strip], validators=[DataRequired("Please enter your phone number."), PHONE, single_line]
+        lazy_gettext("Phone:*"),
+        filters=[_strip],
+        validators=[DataRequired(lazy_gettext("Please enter your phone number.")), PHONE, single_line],
     )
     groups = MultiCheckboxField(
-        "Where would you like to volunteer?*", validate_choice=False, coerce=lambda v: as_id(v) or 0
+        lazy_gettext("Where would you like to volunteer?*"), validate_choice=False, coerce=lambda v: as_id(v) or 0
     )
-    frequency = SelectField("How often would you like to volunteer?*", validate_choice=False)
-    referee1_name = _text("Referee 1 Name:*", "Please give the name of your first referee.")
-    referee1_email = _email("Referee 1 E-mail:*", "Please give your first referee's e-mail address.")
-    referee1_relationship = _text("How does Referee 1 know you?*", "Please say how your first referee knows you.", 200)
-    referee2_name = _text("Referee 2 Name:*", "Please give the name of your second referee.")
-    referee2_email = _email("Referee 2 E-mail:*", "Please give your second referee's e-mail address.")
-    referee2_relationship = _text("How does Referee 2 know you?*", "Please say how your second referee knows you.", 200)
+    frequency = SelectField(lazy_gettext("How often would you like to volunteer?*"), validate_choice=False)
+    referee1_name = _text(lazy_gettext("Referee 1 Name:*"), lazy_gettext("Please give the name of your first referee."))
+    referee1_email = _email(
+        lazy_gettext("Referee 1 E-mail:*"), lazy_gettext("Please give your first referee's e-mail address.")
+    )
+    referee1_relationship = _text(
+        lazy_gettext("How does Referee 1 know you?*"), lazy_gettext("Please say how your first referee knows you."), 200
+    )
+    referee2_name = _text(
+        lazy_gettext("Referee 2 Name:*"), lazy_gettext("Please give the name of your second referee.")
+    )
+    referee2_email = _email(
+        lazy_gettext("Referee 2 E-mail:*"), lazy_gettext("Please give your second referee's e-mail address.")
+    )
+    referee2_relationship = _text(
+        lazy_gettext("How does Referee 2 know you?*"),
+        lazy_gettext("Please say how your second referee knows you."),
+        200,
+    )
     privacy = BooleanField(
-        "I have read and accept the privacy policy",
-        validators=[DataRequired("Please accept the privacy policy to apply.")],
+        lazy_gettext("I have read and accept the privacy policy"),
+        validators=[DataRequired(lazy_gettext("Please accept the privacy policy to apply."))],
     )
-    website = StringField("Leave this empty", validators=[Optional(), single_line])  # the honeypot: people never see it
+    website = StringField(
+        lazy_gettext("Leave this empty"), validators=[Optional(), single_line]
+    )  # the honeypot: people never see it
 
     def validate_groups(self, field):
         chosen = field.data or []
         known = {g.id for g in Group.select(Group.id).where(Group.id.in_(chosen or [0]))}
         field.data = [g for g in chosen if g in known]
         if not field.data:
-            raise ValidationError("Please choose at least one place.")
+            raise ValidationError(gettext("Please choose at least one place."))
 
     def validate_frequency(self, field):
         if _frequency(field.data) is None and Frequency.select().exists():  # no list there: nothing asked
-            raise ValidationError("Please choose how often.")
+            raise ValidationError(gettext("Please choose how often."))
 
     def validate_referee1_email(self, field):
         if field.data.strip().lower() == (self.email.data or "").strip().lower():
-            raise ValidationError("A referee cannot be you: please give someone else's e-mail address.")
+            raise ValidationError(gettext("A referee cannot be you: please give someone else's e-mail address."))
 
     def validate_referee2_email(self, field):
         self.validate_referee1_email(field)
         if field.data.strip().lower() == (self.referee1_email.data or "").strip().lower():
-            raise ValidationError("Please give two different referees.")
+            raise ValidationError(gettext("Please give two different referees."))
 
 
 def _form():
@@ -111,7 +135,7 @@ def apply():
         [(f"apply-email:{email}", APPLY_PER_EMAIL), (f"apply-addr:{client_address()}", APPLY_PER_ADDRESS)], APPLY_WINDOW
     )
     if blocked is not None:
-        flash(TOO_MANY, "error")
+        flash(plain(TOO_MANY), "error")
         return _page(form, 429)
     applications.apply(_details(form), form.groups.data, [_referee(form, n) for n in (1, 2)])
     return answered(url_for("apply.sent"))
@@ -156,7 +180,10 @@ def _application(token):
 def own_page(token):
     application = _application(token)
     if applications.confirm(application):
-        flash("Thank you: your e-mail address is confirmed, and we have asked your referees for references.", "success")
+        flash(
+            gettext("Thank you: your e-mail address is confirmed, and we have asked your referees for references."),
+            "success",
+        )
         application = applications.from_link(token)
     return render_template(
         "apply/own_page.html",

@@ -5,6 +5,8 @@ unless marked Didn't come; someone who came unregistered can be added to a role 
 Hours served (the portal's counters, the activity history) follow what was recorded.
 """
 
+from flask_babel import gettext
+from .translated import lazy_gettext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -20,7 +22,9 @@ from .rota import Refused
 from .timeutil import org_zone, to_local, to_utc
 
 CHANGEABLE = timedelta(days=7)  # after the night's date: then the record stands
-NOT_CHANGEABLE = "Attendance can be recorded from the start of the night's first shift until 7 days after it."
+NOT_CHANGEABLE = lazy_gettext(
+    "Attendance can be recorded from the start of the night's first shift until 7 days after it."
+)
 WAITING = CHANGEABLE + timedelta(days=1)  # Leader Home: the nights still changeable, not yet recorded
 
 
@@ -163,9 +167,9 @@ def _mark(slot_id, volunteer_id, registration_id, attended):
 
 def _add(the_night, volunteer_id, slot_id):
     if slot_id not in {s.id for s in the_night.slots}:
-        raise Refused("Choose the role they came for.")
+        raise Refused(gettext("Choose the role they came for."))
     if volunteer_id not in {u.id for u in can_add(the_night)}:
-        raise Refused("Choose a member of the group who is not on the list yet.")
+        raise Refused(gettext("Choose a member of the group who is not on the list yet."))
     _mark(slot_id, volunteer_id, None, True)
 
 

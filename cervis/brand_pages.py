@@ -2,6 +2,7 @@
 style: the CSP forbids it) and the web app manifest that lets a volunteer add the portal to
 their home screen."""
 
+from flask_babel import gettext
 import functools
 import hashlib
 import io
@@ -116,7 +117,7 @@ def manifest():
         id="/",
         name=site_name(org),
         short_name=org.short_name[:12] or "CERVIS",
-        description=f"{org.name}: volunteer portal",
+        description=gettext("%(name)s: volunteer portal", name=org.name),
         start_url=url_for("volunteer.home"),
         scope="/",
         display="standalone",

@@ -9,6 +9,7 @@ from datetime import timedelta, timezone
 from email.utils import parseaddr
 
 from flask import current_app
+from flask_babel import gettext
 from peewee import fn
 
 from . import calendar_links, emails, signed_links
@@ -226,4 +227,8 @@ def rota(group, now=None):
 
 def describe(group):
     """What the profile page calls a feed."""
-    return "Subscribe to my shifts" if group is None else f"Subscribe to the {group.name} rota"
+    return (
+        gettext("Subscribe to my shifts")
+        if group is None
+        else gettext("Subscribe to the %(name)s rota", name=group.name)
+    )

@@ -27,7 +27,7 @@ from .models import (
     User,
 )
 from .permissions import household_ids
-from .timeutil import local_datetime, org_zone, slot_when, to_local
+from .timeutil import local_datetime, org_zone, to_local
 
 CALL_THE_SHIFT_LEADER = timedelta(hours=48)
 ACTIVE = (PENDING, REGISTERED)

@@ -27,7 +27,7 @@ from .models import (
     User,
 )
 from .months import month_bounds, month_key, month_of
-from .timeutil import org_zone, slot_when, to_local, to_utc
+from .timeutil import org_zone, to_local, to_utc
 
 WINDOW = timedelta(hours=72)
 LAST_CALL = timedelta(hours=12)

@@ -6,6 +6,7 @@ out mid-month counts for the nights before and not the nights after. Each page r
 needs in one query (every slot of a month, every offerer), never one query a slot.
 """
 
+from flask_babel import gettext
 from dataclasses import dataclass
 from datetime import date
 
@@ -110,8 +111,15 @@ def check_qualified(slot, volunteer, registration=None, override=None, by=None):
     reason, day = (override or "").strip(), slot_day(slot)
     if not reason or registration is None:
         raise Refused(
-            f"Not registered: {volunteer.name} does not have {', '.join(missing)} "
-            f"(valid on {day:%a}, {day:%b} {day.day}), which {slot.role.name} needs."
+            gettext(
+                "Not registered: %(name)s does not have %(join)s (valid on %(day)s, %(day2)s %(day3)s), which %(name2)s needs.",
+                name=volunteer.name,
+                join=", ".join(missing),
+                day=format(day, "%a"),
+                day2=format(day, "%b"),
+                day3=day.day,
+                name2=slot.role.name,
+            )
         )
     return record_override(registration, missing, reason[:1000], by)
 

@@ -4,6 +4,7 @@ The samples are plain objects shaped like what each email function passes its te
 added later without a sample still appears, with a note instead of a preview.
 """
 
+from flask_babel import gettext
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace as Sample
@@ -12,8 +13,8 @@ from flask import current_app
 
 from . import emails
 from .db import utcnow
+from .timeutil import local_datetime, month_label
 
-WHEN = "Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM"
 LINK = "/portal/cancel/sample-link"
 
 
@@ -34,7 +35,7 @@ def _base():
     slot = Sample(starts_at=start, ends_at=start + timedelta(hours=12), opportunity=opportunity)
     rota = dict(
         event_name="Night Shelter",
-        when=WHEN,
+        when=emails.when(start, start + timedelta(hours=3)),
         role="Cook",
         cancel_link=LINK,
         location="1 North Street",
@@ -48,7 +49,7 @@ def _base():
         },
     )
     month = dict(
-        month=f"{start:%B %Y}",
+        month=month_label(start),
         slots=24,
         roles=[("Cook", 8), ("Reserve", 8), ("Shift Asst", 8)],
         link="/portal/signup/slots",
@@ -58,7 +59,7 @@ def _base():
         group=group,
         month=month["month"],
         months=[month],
-        deadline="Mon, Oct 6, 2025 6:00 PM",
+        deadline=local_datetime(start - timedelta(days=3)),
         profile_link="/portal/profile#announcements",
     )
     return dict(
@@ -77,7 +78,7 @@ def sample(kind):
     b = _base()
     shift = {
         "opportunity": "Night Shelter",
-        "when": WHEN,
+        "when": b["rota"]["when"],
         "role": "Cook",
         "hours": "12",
         "event_name": "Night Shelter",
@@ -99,7 +100,7 @@ def sample(kind):
         "not-required": dict(shifts=[shift], for_other=""),
         "offer-acknowledgement": dict(volunteer=b["volunteer"], for_family=False, shifts=[shift], note=""),
         "opportunity-cancelled": dict(
-            opportunity=b["opportunity"], message="The hall is closed for repairs.", shifts=[shift]
+            opportunity=b["opportunity"], message=gettext("The hall is closed for repairs."), shifts=[shift]
         ),
         "cancellation-leader": dict(group=b["group"], shifts=[shift], by=b["volunteer"], reason="Unwell"),
         "shift-reminder": dict(
@@ -132,7 +133,7 @@ def sample(kind):
         ),
         "leader-message": dict(
             subject="Thank you",
-            message="Thank you all for last week.\n\nSee you soon.",
+            message=gettext("Thank you all for last week.\n\nSee you soon."),
             leader=b["leader"],
             group=b["group"],
             unsubscribe_link="/unsubscribe/sample-link",
@@ -157,7 +158,11 @@ def _training_samples(b):
     runs_out = (utcnow() + timedelta(days=14)).date()
     grant = Sample(volunteer=b["volunteer"], qualification=Sample(name="Safeguarding"), expires_on=runs_out)
     place = Sample(
-        when=WHEN, role="SL", opportunity="Night Shelter", volunteer="Vera Volunteer", missing=["Shift leader training"]
+        when=b["rota"]["when"],
+        role="SL",
+        opportunity="Night Shelter",
+        volunteer="Vera Volunteer",
+        missing=["Shift leader training"],
     )
     return {
         "qualification-expiring": dict(

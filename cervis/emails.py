@@ -10,9 +10,10 @@ from typing import NamedTuple
 
 import peewee
 from flask import current_app, has_request_context, url_for
-from flask_babel import LazyString, force_locale, gettext
+from flask_babel import force_locale, gettext
 
 from . import languages
+from .translated import lazy
 from .db import database, insert_rows, utcnow
 from .email_openings import opening
 from .models import Branding, Email, Organisation
@@ -87,7 +88,7 @@ class Letters:
 def when(starts_at, ends_at, zone=None):
     """A slot's times for an e-mail's context, written out only as the e-mail is rendered: in the
     recipient's language, not the language of whoever's action sent it."""
-    return LazyString(slot_when, starts_at, ends_at, zone)
+    return lazy(slot_when, starts_at, ends_at, zone)
 
 
 def message_id(domain):
@@ -250,8 +251,7 @@ def rota_not_required_rows(shifts_of, about=None, send_after=None):
     rows = {}
     for volunteer, shifts in shifts_of.items():
         listed = [
-            {"event_name": s.event_name, "when": when(s.starts_at, s.ends_at, zone), "role": s.role}
-            for s in shifts
+            {"event_name": s.event_name, "when": when(s.starts_at, s.ends_at, zone), "role": s.role} for s in shifts
         ]
         rows[volunteer.id] = _rota_row(letters, volunteer, about, send_after, shifts=listed)
     return rows

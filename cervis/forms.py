@@ -1,5 +1,6 @@
 """Forms shared across areas. Labels keep the volunteer guide's wording."""
 
+from .translated import lazy_gettext
 import unicodedata
 
 from flask_wtf import FlaskForm
@@ -9,7 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from .passwords import MAX_LENGTH, TOO_LONG
 
 
-ONE_LINE = "Please keep this to one line, without line breaks, tabs or other control characters."
+ONE_LINE = lazy_gettext("Please keep this to one line, without line breaks, tabs or other control characters.")
 
 
 def has_control(text):
@@ -29,9 +30,14 @@ class EmptyForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail Address", validators=[DataRequired("Please enter your e-mail address."), single_line])
-    password = PasswordField("Password", validators=[DataRequired("Please enter your password.")])
-    remember = BooleanField("Remember my profile")
+    email = EmailField(
+        lazy_gettext("E-mail Address"),
+        validators=[DataRequired(lazy_gettext("Please enter your e-mail address.")), single_line],
+    )
+    password = PasswordField(
+        lazy_gettext("Password"), validators=[DataRequired(lazy_gettext("Please enter your password."))]
+    )
+    remember = BooleanField(lazy_gettext("Remember my profile"))
 
 
 def _strip(value):
@@ -41,34 +47,40 @@ def _strip(value):
 
 class ResetForm(FlaskForm):
     email = EmailField(
-        "E-mail:",
+        lazy_gettext("E-mail:"),
         filters=[_strip],
         validators=[
-            DataRequired("Please enter your e-mail address."),
-            Email("Please enter a valid e-mail address."),
+            DataRequired(lazy_gettext("Please enter your e-mail address.")),
+            Email(lazy_gettext("Please enter a valid e-mail address.")),
             single_line,
         ],
     )
     first_name = StringField(
-        "First Name:", filters=[_strip], validators=[DataRequired("Please enter your first name."), single_line]
+        lazy_gettext("First Name:"),
+        filters=[_strip],
+        validators=[DataRequired(lazy_gettext("Please enter your first name.")), single_line],
     )
 
 
 class NewPasswordForm(FlaskForm):
     new_password = PasswordField(
-        "New Password:*",
-        validators=[DataRequired("Please choose a new password."), Length(max=MAX_LENGTH, message=TOO_LONG)],
+        lazy_gettext("New Password:*"),
+        validators=[
+            DataRequired(lazy_gettext("Please choose a new password.")),
+            Length(max=MAX_LENGTH, message=TOO_LONG),
+        ],
     )
     confirm = PasswordField(
-        "Confirm New Password:*",
+        lazy_gettext("Confirm New Password:*"),
         validators=[
-            DataRequired("Please enter the new password again."),
-            EqualTo("new_password", "The two passwords are not the same."),
+            DataRequired(lazy_gettext("Please enter the new password again.")),
+            EqualTo("new_password", lazy_gettext("The two passwords are not the same.")),
         ],
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(
-        "Current Password:*", validators=[DataRequired("Please enter your current password.")]
+        lazy_gettext("Current Password:*"),
+        validators=[DataRequired(lazy_gettext("Please enter your current password."))],
     )

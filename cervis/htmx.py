@@ -24,6 +24,8 @@ A form sent back with mistakes uses error_summary(form) from _form.html: the sam
 
 from flask import flash, g, make_response, redirect, render_template, request, session
 
+from .translated import plain
+
 ANSWER = "answer"  # the id of the one answer on a page, and the anchor a redirect lands on
 
 
@@ -65,8 +67,8 @@ def answered(location, message=None, category="success", target=None):
 def _remember(location, message, category, target):
     if not message:
         return location
-    flash(message, category)
-    session["answer"] = {"message": message, "category": category, "target": target}
+    flash(plain(message), category)
+    session["answer"] = {"message": plain(message), "category": category, "target": target}
     if target is None and "#" in location:
         return location  # the caller's own anchor on the item (the rota board's #slot-N)
     return location.split("#", 1)[0] + "#" + ANSWER

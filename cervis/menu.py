@@ -1,66 +1,67 @@
 """The portal menus, in the guide's words. An item shows only once its page exists: never a dead link."""
 
+from .translated import lazy_gettext
 from flask import current_app
 
 VOLUNTEER = [
     (
-        "Registration Management",
+        lazy_gettext("Registration Management"),
         [
-            ("Sign up / Apply for an Upcoming Opportunity", "volunteer.signup"),
-            ("View or Cancel Registration for an Upcoming Opportunity", "volunteer.registrations"),
-            ("Record or Update Service Project Activity", "volunteer.service"),
+            (lazy_gettext("Sign up / Apply for an Upcoming Opportunity"), "volunteer.signup"),
+            (lazy_gettext("View or Cancel Registration for an Upcoming Opportunity"), "volunteer.registrations"),
+            (lazy_gettext("Record or Update Service Project Activity"), "volunteer.service"),
         ],
     ),
     (
-        "Profile Management",
+        lazy_gettext("Profile Management"),
         [
-            ("View or Update Volunteer Profile Information", "volunteer.profile"),
-            ("View Posted Documents", "volunteer.documents"),
+            (lazy_gettext("View or Update Volunteer Profile Information"), "volunteer.profile"),
+            (lazy_gettext("View Posted Documents"), "volunteer.documents"),
         ],
     ),
     (
-        "Report Management",
+        lazy_gettext("Report Management"),
         [
-            ("View or Print Volunteer Activity History", "volunteer.history"),
+            (lazy_gettext("View or Print Volunteer Activity History"), "volunteer.history"),
         ],
     ),
     (
-        "Account Management",
+        lazy_gettext("Account Management"),
         [
-            ("Change Password", "auth.change_password"),
+            (lazy_gettext("Change Password"), "auth.change_password"),
         ],
     ),
 ]
 
 LEADER = [
     (
-        "Group Management",
+        lazy_gettext("Group Management"),
         [
-            ("Leader Home", "leader.home"),
-            ("Groups, Roles and Members", "leader.groups"),
-            ("Add Volunteer", "leader.member_new"),
-            ("Import Volunteers", "leader.import_volunteers"),
-            ("Applications", "leader.applications"),
-            ("Opportunities and Slots", "leader.opportunities"),
+            (lazy_gettext("Leader Home"), "leader.home"),
+            (lazy_gettext("Groups, Roles and Members"), "leader.groups"),
+            (lazy_gettext("Add Volunteer"), "leader.member_new"),
+            (lazy_gettext("Import Volunteers"), "leader.import_volunteers"),
+            (lazy_gettext("Applications"), "leader.applications"),
+            (lazy_gettext("Opportunities and Slots"), "leader.opportunities"),
         ],
     ),
 ]
 
 ADMIN = [
     (
-        "Administration",
+        lazy_gettext("Administration"),
         [
-            ("Administrator Home", "admin.home"),
-            ("Organisation Settings", "admin.settings"),
-            ("Logo, Colour and Welcome", "admin.branding_page"),
-            ("Lists", "admin.lists"),
-            ("Recruitment Steps", "admin.recruitment_steps"),
-            ("People", "admin.people"),
-            ("Posted Documents", "admin.documents"),
-            ("Audit Log", "admin.audit"),
-            ("Data Protection", "admin.data_protection"),
-            ("Outbox", "admin.outbox"),
-            ("Emails", "admin.emails"),
+            (lazy_gettext("Administrator Home"), "admin.home"),
+            (lazy_gettext("Organisation Settings"), "admin.settings"),
+            (lazy_gettext("Logo, Colour and Welcome"), "admin.branding_page"),
+            (lazy_gettext("Lists"), "admin.lists"),
+            (lazy_gettext("Recruitment Steps"), "admin.recruitment_steps"),
+            (lazy_gettext("People"), "admin.people"),
+            (lazy_gettext("Posted Documents"), "admin.documents"),
+            (lazy_gettext("Audit Log"), "admin.audit"),
+            (lazy_gettext("Data Protection"), "admin.data_protection"),
+            (lazy_gettext("Outbox"), "admin.outbox"),
+            (lazy_gettext("Emails"), "admin.emails"),
         ],
     ),
 ]

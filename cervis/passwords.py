@@ -1,5 +1,6 @@
 """Password hashing and the password rule (NIST SP 800-63B / OWASP ASVS 5.0)."""
 
+from .translated import lazy_gettext
 import os
 import re
 import secrets
@@ -22,11 +23,13 @@ PLAIN_RULE = (
 )
 TOO_SHORT = f"Your password must be at least {MIN_LENGTH} characters long."
 TOO_LONG = f"Your password must be at most {MAX_LENGTH} characters long."
-COMMON = "This is one of the most common passwords, which are guessed first. Please choose another."
-HAS_NAME = "Your password must not contain your name."
-HAS_EMAIL = "Your password must not contain your e-mail address."
-HAS_ORG = "Your password must not contain the organisation's name."
-NEEDS_MIX = "Your password must contain at least 1 uppercase character, 1 lowercase character, and 1 number."
+COMMON = lazy_gettext("This is one of the most common passwords, which are guessed first. Please choose another.")
+HAS_NAME = lazy_gettext("Your password must not contain your name.")
+HAS_EMAIL = lazy_gettext("Your password must not contain your e-mail address.")
+HAS_ORG = lazy_gettext("Your password must not contain the organisation's name.")
+NEEDS_MIX = lazy_gettext(
+    "Your password must contain at least 1 uppercase character, 1 lowercase character, and 1 number."
+)
 
 # argon2id with OWASP's low-memory setting (7 MiB, 5 passes, 1 lane): as strong against a GPU as
 # their 19 to 46 MiB ones, and a Raspberry Pi can take eight log-ins at once. Hashes made with
@@ -36,7 +39,7 @@ _hasher = PasswordHasher(time_cost=5, memory_cost=7 * 1024, parallelism=1)
 # inside, each holding its 7 MiB; and a burst of log-ins (after an announcement) leaves the other
 # cores to the pages.
 _hashing = threading.BoundedSemaphore(max(1, (os.cpu_count() or 1) // 2))
-STRENGTH_LABELS = ["Very Weak", "Weak", "Fair", "Good", "Strong"]
+STRENGTH_LABELS = [lazy_gettext("Very Weak"), "Weak", "Fair", "Good", "Strong"]
 
 
 def hash_password(password: str) -> str:

@@ -3,7 +3,8 @@
 Labels keep the volunteer guide's words; "WHC" in them is the organisation's short name.
 """
 
-import calendar
+from flask_babel import gettext
+from .translated import lazy, lazy_gettext
 import re
 from datetime import date
 
@@ -14,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from .forms import single_line
 from .models import Allergen, Frequency, Group, Membership, PlaceOfWorship, ProfileAllergen, ProfilePlace
-from .timeutil import org_zone, to_local, utcnow
+from .timeutil import month_name, org_zone, to_local, utcnow
 
 PLACEHOLDER_BIRTH_DATE = date(1875, 1, 1)  # where the guide's three selects start
 EARLIEST_YEAR = 1900
@@ -25,8 +26,12 @@ def _frequency_id(value):
     return int(value) if value not in ("", None) else 0
 
 
-YES_NO = [SelectChoice("", "Please select"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
-PHONE = Regexp(r"^\+?[0-9 ()\-]{10,20}$", message="Please enter a phone number, like 07700 900123.")
+YES_NO = [
+    SelectChoice("", lazy_gettext("Please select")),
+    SelectChoice("yes", lazy_gettext("Yes")),
+    SelectChoice("no", lazy_gettext("No")),
+]
+PHONE = Regexp(r"^\+?[0-9 ()\-]{10,20}$", message=lazy_gettext("Please enter a phone number, like 07700 900123."))
 # Outward code, optional space, inward code: "HP11 2AB", "W1A 1AA".
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
@@ -51,14 +56,16 @@ class BirthDateAndAllergies:
     """Fields a volunteer and a family member both answer."""
 
     birth_month = SelectField(
-        "Month", validate_choice=False, choices=[SelectChoice(str(m), calendar.month_name[m]) for m in range(1, 13)]
+        lazy_gettext("Month"),
+        validate_choice=False,
+        choices=[SelectChoice(str(m), lazy(month_name, m)) for m in range(1, 13)],
     )
     birth_day = SelectField(
-        "Day", validate_choice=False, choices=[SelectChoice(str(d), f"{d:02d}") for d in range(1, 32)]
+        lazy_gettext("Day"), validate_choice=False, choices=[SelectChoice(str(d), f"{d:02d}") for d in range(1, 32)]
     )
-    birth_year = SelectField("Year", validate_choice=False)
-    allergens = MultiCheckboxField("Volunteer Allergies and Intolerances:")
-    groups = MultiCheckboxField("Groups I Would Like to Join:*")
+    birth_year = SelectField(lazy_gettext("Year"), validate_choice=False)
+    allergens = MultiCheckboxField(lazy_gettext("Volunteer Allergies and Intolerances:"))
+    groups = MultiCheckboxField(lazy_gettext("Groups I Would Like to Join:*"))
 
     def setup_shared(self, member):
         """Fill the lists from the database; `member` is whose memberships are shown."""
@@ -83,28 +90,37 @@ class BirthDateAndAllergies:
         try:
             year, month, day = int(field.data), int(self.birth_month.data), int(self.birth_day.data)
         except (TypeError, ValueError):
-            raise ValidationError("Please select the month, day and year of birth.")
+            raise ValidationError(gettext("Please select the month, day and year of birth."))
         if not 1 <= month <= 12:
-            raise ValidationError("Please select the month of birth.")
+            raise ValidationError(gettext("Please select the month of birth."))
         if (year, month, day) == (PLACEHOLDER_BIRTH_DATE.year, 1, 1):
-            raise ValidationError("Please select the birth date: January 01 1875 is only where the list starts.")
+            raise ValidationError(
+                gettext("Please select the birth date: January 01 1875 is only where the list starts.")
+            )
         if year < EARLIEST_YEAR:
-            raise ValidationError(f"Please select a birth year from {EARLIEST_YEAR} onwards.")
+            raise ValidationError(
+                gettext("Please select a birth year from %(EARLIEST_YEAR)s onwards.", EARLIEST_YEAR=EARLIEST_YEAR)
+            )
         if self.birth_date() is None:
             raise ValidationError(
-                f"{calendar.month_name[month]} {day:02d} {year} is not a real date. Please select the birth date again."
+                gettext(
+                    "%(month)s %(day)s %(year)s is not a real date. Please select the birth date again.",
+                    month=month_name(month),
+                    day=format(day, "02d"),
+                    year=year,
+                )
             )
         if self.birth_date() > today():
-            raise ValidationError("The birth date cannot be in the future.")
+            raise ValidationError(gettext("The birth date cannot be in the future."))
 
     def validate_allergens(self, field):
         chosen = set(field.data or [])
         if chosen & self.none_allergen_ids and chosen - self.none_allergen_ids:
-            raise ValidationError('Please tick either "None" or the allergies and intolerances, not both.')
+            raise ValidationError(gettext('Please tick either "None" or the allergies and intolerances, not both.'))
 
     def validate_groups(self, field):
         if self.groups.choices and not (set(field.data or []) | self.led_group_ids):
-            raise ValidationError("Please tick at least one group to join.")
+            raise ValidationError(gettext("Please tick at least one group to join."))
 
     def shared_data(self, profile, member):
         """The form's starting values for an existing profile and member."""
@@ -120,61 +136,71 @@ class BirthDateAndAllergies:
 
 class ProfileForm(BirthDateAndAllergies, FlaskForm):
     frequency = SelectField(
-        "Preferred Frequency of Volunteering:*",
+        lazy_gettext("Preferred Frequency of Volunteering:*"),
         coerce=_frequency_id,
-        validators=[DataRequired("Please select how often you would like to volunteer.")],
+        validators=[DataRequired(lazy_gettext("Please select how often you would like to volunteer."))],
     )
     mobile = TelField(
-        "Mobile Phone:*",
+        lazy_gettext("Mobile Phone:*"),
         filters=[_strip],
-        validators=[DataRequired("Please enter your mobile phone number."), PHONE, single_line],
+        validators=[DataRequired(lazy_gettext("Please enter your mobile phone number.")), PHONE, single_line],
     )
     address = TextAreaField(
-        "Address:*", filters=[_strip], validators=[DataRequired("Please enter your address."), Length(max=500)]
+        lazy_gettext("Address:*"),
+        filters=[_strip],
+        validators=[DataRequired(lazy_gettext("Please enter your address.")), Length(max=500)],
     )
     postcode = StringField(
-        "Postcode:*",
+        lazy_gettext("Postcode:*"),
         filters=[_strip, lambda v: v.upper() if v else v],
-        validators=[DataRequired("Please enter your postcode."), single_line],
+        validators=[DataRequired(lazy_gettext("Please enter your postcode.")), single_line],
     )
     emergency_name = StringField(
-        "Emergency Contact Name:*",
+        lazy_gettext("Emergency Contact Name:*"),
         filters=[_strip],
         validators=[
-            DataRequired("Please enter the name of someone we can call in an emergency."),
+            DataRequired(lazy_gettext("Please enter the name of someone we can call in an emergency.")),
             Length(max=120),
             single_line,
         ],
     )
     emergency_phone = TelField(
-        "Emergency Contact Phone:*",
+        lazy_gettext("Emergency Contact Phone:*"),
         filters=[_strip],
-        validators=[DataRequired("Please enter your emergency contact's phone number."), PHONE, single_line],
+        validators=[
+            DataRequired(lazy_gettext("Please enter your emergency contact's phone number.")),
+            PHONE,
+            single_line,
+        ],
     )
-    postal_mailings = SelectField(choices=YES_NO, validators=[DataRequired("Please select Yes or No.")])
-    supporter_emails = SelectField(choices=YES_NO, validators=[DataRequired("Please select Yes or No.")])
-    places = MultiCheckboxField("Volunteer Places of worship:")
+    postal_mailings = SelectField(choices=YES_NO, validators=[DataRequired(lazy_gettext("Please select Yes or No."))])
+    supporter_emails = SelectField(choices=YES_NO, validators=[DataRequired(lazy_gettext("Please select Yes or No."))])
+    places = MultiCheckboxField(lazy_gettext("Volunteer Places of worship:"))
     linked_organisation = SelectField(
-        "Linked to Supporting Organisation:*", choices=YES_NO, validators=[DataRequired("Please select Yes or No.")]
+        lazy_gettext("Linked to Supporting Organisation:*"),
+        choices=YES_NO,
+        validators=[DataRequired(lazy_gettext("Please select Yes or No."))],
     )
     linked_organisation_name = StringField(
-        "Name of Supporting Organisation:", filters=[_strip], validators=[Length(max=200), single_line]
+        lazy_gettext("Name of Supporting Organisation:"), filters=[_strip], validators=[Length(max=200), single_line]
     )
     accept_terms = BooleanField(
-        "I have read, understand, and accept the following terms & conditions:",
-        validators=[DataRequired("Please accept the terms & conditions.")],
+        lazy_gettext("I have read, understand, and accept the following terms & conditions:"),
+        validators=[DataRequired(lazy_gettext("Please accept the terms & conditions."))],
     )
-    accept_privacy = BooleanField(validators=[DataRequired("Please accept the privacy policy.")])
+    accept_privacy = BooleanField(validators=[DataRequired(lazy_gettext("Please accept the privacy policy."))])
 
     def setup(self, user, org):
         self.setup_shared(user)
         short = org.short_name
-        self.postal_mailings.label.text = f"I Would Like to Receive {short} Supporter postal mailings:*"
-        self.supporter_emails.label.text = f"I Would Like to Receive {short} Supporter E-mails:*"
-        self.accept_privacy.label.text = (
-            f"I have read, understand, and accept the {short} Privacy Policy for Volunteers"
+        self.postal_mailings.label.text = gettext(
+            "I Would Like to Receive %(short)s Supporter postal mailings:*", short=short
         )
-        self.frequency.choices = [SelectChoice("", "Please select")] + [
+        self.supporter_emails.label.text = gettext("I Would Like to Receive %(short)s Supporter E-mails:*", short=short)
+        self.accept_privacy.label.text = gettext(
+            "I have read, understand, and accept the %(short)s Privacy Policy for Volunteers", short=short
+        )
+        self.frequency.choices = [SelectChoice("", gettext("Please select"))] + [
             SelectChoice(f.id, f.name) for f in Frequency.ordered()
         ]
         # Starred answers ("I prefer not to say"...) come first, shown with their "*" as in the guide.
@@ -186,11 +212,11 @@ class ProfileForm(BirthDateAndAllergies, FlaskForm):
 
     def validate_postcode(self, field):
         if field.data and not POSTCODE.match(field.data):
-            raise ValidationError("Please enter a UK postcode, like HP11 2AB.")
+            raise ValidationError(gettext("Please enter a UK postcode, like HP11 2AB."))
 
     def validate_linked_organisation_name(self, field):
         if self.linked_organisation.data == "yes" and not field.data:
-            raise ValidationError("Please enter the name of the supporting organisation.")
+            raise ValidationError(gettext("Please enter the name of the supporting organisation."))
 
 
 def yes_no(value):
@@ -220,14 +246,14 @@ def profile_data(form, profile, user, verifying):
 
 class FamilyMemberForm(BirthDateAndAllergies, FlaskForm):
     first_name = StringField(
-        "First Name:*",
+        lazy_gettext("First Name:*"),
         filters=[_strip],
-        validators=[DataRequired("Please enter their first name."), Length(max=80), single_line],
+        validators=[DataRequired(lazy_gettext("Please enter their first name.")), Length(max=80), single_line],
     )
     last_name = StringField(
-        "Last Name:*",
+        lazy_gettext("Last Name:*"),
         filters=[_strip],
-        validators=[DataRequired("Please enter their last name."), Length(max=80), single_line],
+        validators=[DataRequired(lazy_gettext("Please enter their last name.")), Length(max=80), single_line],
     )
 
 

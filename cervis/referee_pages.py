@@ -1,6 +1,7 @@
 """The referee's page: a signed link from their e-mail, no account. It names the applicant and asks
 the short reference form; once given it only thanks them (a reference is not changed afterwards)."""
 
+from .translated import lazy_gettext
 from flask import Blueprint, abort, render_template
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
@@ -16,23 +17,29 @@ bp = Blueprint("referee", __name__, url_prefix="/reference")
 
 class ReferenceForm(FlaskForm):
     known_for = StringField(
-        "How long have you known the applicant?",
-        validators=[DataRequired("Please say how long you have known them."), Length(max=200), single_line],
+        lazy_gettext("How long have you known the applicant?"),
+        validators=[
+            DataRequired(lazy_gettext("Please say how long you have known them.")),
+            Length(max=200),
+            single_line,
+        ],
     )
     capacity = StringField(
-        "In what capacity?",
+        lazy_gettext("In what capacity?"),
         validators=[
-            DataRequired("Please say how you know them (for example: employer, teacher, neighbour)."),
+            DataRequired(lazy_gettext("Please say how you know them (for example: employer, teacher, neighbour).")),
             Length(max=200),
             single_line,
         ],
     )
     concerns = RadioField(
-        "Do you have any concerns about them working with vulnerable adults?",
+        lazy_gettext("Do you have any concerns about them working with vulnerable adults?"),
         choices=[SelectChoice("no", "No"), SelectChoice("yes", "Yes")],
-        validators=[InputRequired("Please answer yes or no.")],
+        validators=[InputRequired(lazy_gettext("Please answer yes or no."))],
     )
-    text = TextAreaField("Anything you would like to add (and, if yes, your concerns)", validators=[Length(max=5000)])
+    text = TextAreaField(
+        lazy_gettext("Anything you would like to add (and, if yes, your concerns)"), validators=[Length(max=5000)]
+    )
 
 
 @bp.route("/<token>", methods=["GET", "POST"])

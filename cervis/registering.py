@@ -25,7 +25,7 @@ from .models import (
     User,
 )
 from .offers import NotAllowed, birth_date_of, can_see, registered_column, slot_row, unlocked_ids, visible_group_ids
-from .timeutil import org_zone, slot_when
+from .timeutil import org_zone
 
 NOTE_MAX = 1000
 

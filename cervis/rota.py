@@ -5,6 +5,7 @@ and re-reads what it checks under that lock, so whatever arrives at once a slot 
 more than its capacity and a volunteer is never in two slots at the same time.
 """
 
+from flask_babel import gettext
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -44,14 +45,14 @@ def _locked_slot(slot_id):
     query = Slot.select(Slot, Role, Opportunity).join(Role).switch(Slot).join(Opportunity).where(Slot.id == slot_id)
     slot = for_update(query).first()
     if slot is None:
-        raise Refused("That slot no longer exists.")
+        raise Refused(gettext("That slot no longer exists."))
     return slot
 
 
 def _locked_registration(registration_id):
     reg = for_update(Registration.select().where(Registration.id == registration_id)).first()
     if reg is None:
-        raise Refused("That registration no longer exists.")
+        raise Refused(gettext("That registration no longer exists."))
     return reg
 
 
@@ -65,14 +66,14 @@ def may_take(slot, volunteer, now):
     Every way onto the rota passes here at the moment of taking (under the write lock, with the
     volunteer and slot just re-read), so a link or a page opened earlier cannot get round it."""
     if not volunteer.active:
-        raise Refused(f"Not registered: {volunteer.name} is no longer active.")
+        raise Refused(gettext("Not registered: %(name)s is no longer active.", name=volunteer.name))
     if slot.opportunity.cancelled_at is not None:
-        raise Refused(f"Not registered: {slot.opportunity.name} has been cancelled.")
+        raise Refused(gettext("Not registered: %(name)s has been cancelled.", name=slot.opportunity.name))
     when = f"{slot.role.name} on {slot_when(slot.starts_at, slot.ends_at)}"
     if slot.starts_at <= now:
-        raise Refused(f"Not registered: {when} has already started.")
+        raise Refused(gettext("Not registered: %(when)s has already started.", when=when))
     if slot.closed:
-        raise Refused(f"Not registered: {when} is closed.")
+        raise Refused(gettext("Not registered: %(when)s is closed.", when=when))
 
 
 def _check_room(slot, volunteer, now, ignore=()):
@@ -81,8 +82,13 @@ def _check_room(slot, volunteer, now, ignore=()):
     registered = Registration.select().where(Registration.slot == slot.id, Registration.status == REGISTERED).count()
     if registered >= slot.capacity:
         raise Refused(
-            f"Not registered: {slot.role.name} on {slot_when(slot.starts_at, slot.ends_at)} "
-            f"is Full ({registered} / {slot.capacity})."
+            gettext(
+                "Not registered: %(name)s on %(slot_when)s is Full (%(registered)s / %(capacity)s).",
+                name=slot.role.name,
+                slot_when=slot_when(slot.starts_at, slot.ends_at),
+                registered=registered,
+                capacity=slot.capacity,
+            )
         )
     clash = (
         Registration.select(Registration, Slot, Role, Opportunity)
@@ -102,9 +108,13 @@ def _check_room(slot, volunteer, now, ignore=()):
     if clash is not None:
         other = clash.slot
         raise Refused(
-            f"Not registered: {volunteer.name} is already registered as {other.role.name} "
-            f"at {other.opportunity.name} on {slot_when(other.starts_at, other.ends_at)}, "
-            "which overlaps this slot."
+            gettext(
+                "Not registered: %(name)s is already registered as %(name2)s at %(name3)s on %(slot_when)s, which overlaps this slot.",
+                name=volunteer.name,
+                name2=other.role.name,
+                name3=other.opportunity.name,
+                slot_when=slot_when(other.starts_at, other.ends_at),
+            )
         )
 
 
@@ -166,7 +176,7 @@ def _accept(registration_id, by, now, override=None, ready=None):
     reg = _locked_registration(registration_id)
     reg.volunteer = volunteer = _lock_volunteer(reg.volunteer_id)
     if reg.status != PENDING:
-        raise Refused(f"Not accepted: this offer is already {STATUS_WORDS[reg.status]}.")
+        raise Refused(gettext("Not accepted: this offer is already %(value)s.", value=STATUS_WORDS[reg.status]))
     reg.slot = _locked_slot(reg.slot_id)
     _check_room(reg.slot, volunteer, now, ignore=[reg.id])
     eligibility.check_qualified(reg.slot, volunteer, reg, override, by)
@@ -198,7 +208,7 @@ def _with_shift(registration_ids):
 def _not_required(registration_id, by, now):
     reg = _locked_registration(registration_id)
     if reg.status != PENDING:
-        raise Refused(f"Not changed: this offer is already {STATUS_WORDS[reg.status]}.")
+        raise Refused(gettext("Not changed: this offer is already %(value)s.", value=STATUS_WORDS[reg.status]))
     reg.slot = _locked_slot(reg.slot_id)
     _change(reg, NOT_REQUIRED, by, now, "not-required")
     emails.rota_not_required({reg.volunteer: [_shift(reg.slot)]}, about=reg, send_after=now + _undo_window())
@@ -266,7 +276,7 @@ def undo(registration_id, by, now=None):
         reg = _locked_registration(registration_id)
         was = reg.status
         if was not in (REGISTERED, NOT_REQUIRED):
-            raise Refused(f"Nothing to undo: this offer is {STATUS_WORDS[was]}.")
+            raise Refused(gettext("Nothing to undo: this offer is %(value)s.", value=STATUS_WORDS[was]))
         reg.slot = _locked_slot(reg.slot_id)
         # Only the latest confirmation counts: after an earlier undo the volunteer already knows.
         latest = _emails_about(reg, CONFIRMING).order_by(Email.id.desc()).first()
@@ -290,7 +300,7 @@ def call_up(registration_id, slot_id, by, now=None):
         volunteer = _lock_volunteer(reserve.volunteer_id)
         reserve.slot = _locked_slot(reserve.slot_id)
         if reserve.status != REGISTERED or not reserve.slot.role.is_reserve:
-            raise Refused("Only a registered Reserve can be called up.")
+            raise Refused(gettext("Only a registered Reserve can be called up."))
         target = _locked_slot(slot_id)
         zone = org_zone()
         if (
@@ -298,7 +308,7 @@ def call_up(registration_id, slot_id, by, now=None):
             or target.role.is_reserve
             or to_local(target.starts_at, zone).date() != to_local(reserve.slot.starts_at, zone).date()
         ):
-            raise Refused("A Reserve can only be called up to a role slot on the same date.")
+            raise Refused(gettext("A Reserve can only be called up to a role slot on the same date."))
         _check_room(target, volunteer, now, ignore=[reserve.id])
         eligibility.check_qualified(target, volunteer)
         _change(reserve, CANCELLED, by, now, "call-up", note=f"Called up as {target.role.name}")
@@ -354,7 +364,7 @@ def add_to_slot(slot_id, volunteer_id, by, now=None, override=None):
     with write_transaction():
         volunteer = User.get_or_none(User.id == volunteer_id, User.active == True)
         if volunteer is None:
-            raise Refused("Choose a member of the group.")
+            raise Refused(gettext("Choose a member of the group."))
         volunteer = _lock_volunteer(volunteer.id)
         slot = _locked_slot(slot_id)
         if (
@@ -362,10 +372,10 @@ def add_to_slot(slot_id, volunteer_id, by, now=None, override=None):
             .where(Membership.user == volunteer.id, Membership.group == slot.opportunity.group_id)
             .exists()
         ):
-            raise Refused(f"{volunteer.name} is not a member of this group.")
+            raise Refused(gettext("%(name)s is not a member of this group.", name=volunteer.name))
         existing = Registration.get_or_none(Registration.volunteer == volunteer.id, Registration.slot == slot.id)
         if existing is not None and existing.status == REGISTERED:
-            raise Refused(f"{volunteer.name} is already registered in this slot.")
+            raise Refused(gettext("%(name)s is already registered in this slot.", name=volunteer.name))
         _check_room(slot, volunteer, now)
         if not (override or "").strip():
             eligibility.check_qualified(slot, volunteer)
@@ -380,11 +390,13 @@ def remove(registration_id, by, reason, now=None):
     now = now or utcnow()
     reason = (reason or "").strip()
     if not reason:
-        raise Refused("Please give a reason: the volunteer is told it.")
+        raise Refused(gettext("Please give a reason: the volunteer is told it."))
     with write_transaction():
         reg = _locked_registration(registration_id)
         if reg.status != REGISTERED:
-            raise Refused(f"Not removed: this volunteer is {STATUS_WORDS[reg.status]}, not registered.")
+            raise Refused(
+                gettext("Not removed: this volunteer is %(value)s, not registered.", value=STATUS_WORDS[reg.status])
+            )
         reg.slot = _locked_slot(reg.slot_id)
         _withdraw(reg)
         _change(reg, CANCELLED, by, now, "remove", note=reason)

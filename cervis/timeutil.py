@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from flask import g
 from flask_babel import get_locale
@@ -61,6 +62,35 @@ def month_label(d):
     """'October 2025', or 'Hydref 2025' in Welsh (the standalone form, as a heading)."""
     language = _language()
     return f"{d:%B %Y}" if language == "en" else format_date(d, "LLLL y", locale=language)
+
+
+def dated(d):
+    """'21 May 2026' (a certificate's date), or '21 Mai 2026' in Welsh."""
+    language = _language()
+    return f"{d.day} {d:%b %Y}" if language == "en" else format_date(d, "d MMM y", locale=language)
+
+
+def short_day(d):
+    """'Mon, Dec 7' (the calendar's day label), or 'Llun, 7 Rhag' in Welsh."""
+    language = _language()
+    return f"{d:%a}, {d:%b} {d.day}" if language == "en" else format_date(d, "EEE, d MMM", locale=language)
+
+
+def month_name(number):
+    """'October', or 'Hydref' in Welsh (the standalone form, as in a list of months)."""
+    language = _language()
+    if language == "en":
+        return date(2000, number, 1).strftime("%B")
+    return format_date(date(2000, number, 1), "LLLL", locale=language)
+
+
+def weekdays():
+    """[(full name, abbreviation)] Monday first, in the page's language."""
+    language = _language()
+    if language == "en":
+        return [(n, n[:3]) for n in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")]
+    days = Locale.parse(language).days["format"]
+    return [(days["wide"][i], days["abbreviated"][i]) for i in range(7)]
 
 
 def _day(d, language="en"):

@@ -6,6 +6,7 @@ the decision, who decided and when) and its details are for administrators: lead
 until DATE" or "not checked".
 """
 
+from .translated import lazy_gettext
 import calendar
 from datetime import date, timedelta
 
@@ -29,17 +30,17 @@ from .models import (
 SOON_DAYS = 60
 VALID, EXPIRING, EXPIRED, WAITING_STATE, NOT_CLEARED_STATE = "valid", "expiring", "expired", "waiting", "not-cleared"
 STATE_WORDS = {
-    VALID: "Valid",
-    EXPIRING: "Expiring within 60 days",
-    EXPIRED: "Expired",
-    WAITING_STATE: "Waiting to be checked",
-    NOT_CLEARED_STATE: "Not cleared",
+    VALID: lazy_gettext("Valid"),
+    EXPIRING: lazy_gettext("Expiring within 60 days"),
+    EXPIRED: lazy_gettext("Expired"),
+    WAITING_STATE: lazy_gettext("Waiting to be checked"),
+    NOT_CLEARED_STATE: lazy_gettext("Not cleared"),
 }
 LEVELS = [
-    ("basic", "Basic"),
-    ("standard", "Standard"),
-    ("enhanced", "Enhanced"),
-    ("enhanced-barred", "Enhanced with barred lists"),
+    ("basic", lazy_gettext("Basic")),
+    ("standard", lazy_gettext("Standard")),
+    ("enhanced", lazy_gettext("Enhanced")),
+    ("enhanced-barred", lazy_gettext("Enhanced with barred lists")),
 ]
 
 

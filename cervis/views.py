@@ -1,5 +1,6 @@
 """Pages every visitor may see, and what every template is given."""
 
+from flask_babel import gettext
 from flask import Blueprint, redirect, render_template, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -23,13 +24,17 @@ def index():
 
 @bp.route("/terms")
 def terms():
-    return render_template("terms.html", title="Terms and Conditions", text=Organisation.current().terms_text)
+    return render_template("terms.html", title=gettext("Terms and Conditions"), text=Organisation.current().terms_text)
 
 
 @bp.route("/privacy")
 def privacy():
     org = Organisation.current()
-    return render_template("terms.html", title=f"{org.short_name} Privacy Policy for Volunteers", text=org.privacy_text)
+    return render_template(
+        "terms.html",
+        title=gettext("%(short_name)s Privacy Policy for Volunteers", short_name=org.short_name),
+        text=org.privacy_text,
+    )
 
 
 @bp.route("/contact")
@@ -61,3 +66,8 @@ def init_app(app):
     app.jinja_env.filters["local_date"] = timeutil.local_date
     app.jinja_env.filters["local_datetime"] = timeutil.local_datetime
     app.jinja_env.filters["local_day"] = lambda dt: timeutil.to_local(dt).date()
+    app.jinja_env.filters["day_label"] = timeutil.day_label
+    app.jinja_env.filters["short_day"] = timeutil.short_day
+    app.jinja_env.filters["dated"] = timeutil.dated
+    app.jinja_env.filters["month_label"] = timeutil.month_label
+    app.jinja_env.globals["weekdays"] = timeutil.weekdays

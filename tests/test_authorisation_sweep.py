@@ -68,6 +68,7 @@ PUBLIC = {
     "apply.own_page",
     "apply.withdraw",
     "referee.reference",
+    "language.switch",
 }
 # Words that only the other persona's objects carry: none may ever show on Vera's or Leo's screen.
 SECRETS = (
@@ -142,6 +143,7 @@ def others(app, db):
         "filename": "cervis.css",
         "day": starts.date().isoformat(),
         "email_kind": "confirmation",
+        "code": "cy",
     }
 
 

@@ -1,5 +1,7 @@
 """Audit Log: who changed what and when, with the values before and after."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 import json
 from datetime import datetime, time, timedelta
 
@@ -24,10 +26,10 @@ class AuditFilter(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    actor = SelectField("Person", coerce=int, default=0, validate_choice=False)
-    action = SelectField("Action", default="", validate_choice=False)
-    start = DateField("From", validators=[Optional()])
-    end = DateField("To", validators=[Optional()])
+    actor = SelectField(lazy_gettext("Person"), coerce=int, default=0, validate_choice=False)
+    action = SelectField(lazy_gettext("Action"), default="", validate_choice=False)
+    start = DateField(lazy_gettext("From"), validators=[Optional()])
+    end = DateField(lazy_gettext("To"), validators=[Optional()])
 
     def fill_choices(self):
         actors = (
@@ -43,7 +45,7 @@ class AuditFilter(FlaskForm):
 
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
-            raise ValidationError("The “To” date must not be before the “From” date.")
+            raise ValidationError(gettext("The “To” date must not be before the “From” date."))
 
 
 def filtered(form):

@@ -1,6 +1,8 @@
 """Logo, Colour and Welcome: the organisation's face on the log-in page, the black bar, the emails,
 the favicon and the home-screen icon."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from flask import g, render_template, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -18,13 +20,15 @@ from .paging import me
 
 
 class BrandingForm(FlaskForm):
-    logo = FileField("Logo (PNG or SVG, at most 512 KB)")
-    remove_logo = BooleanField("Remove the logo")
-    accent = StringField("Accent colour", filters=[lambda v: (v or "").strip().lower()], validators=[single_line])
+    logo = FileField(lazy_gettext("Logo (PNG or SVG, at most 512 KB)"))
+    remove_logo = BooleanField(lazy_gettext("Remove the logo"))
+    accent = StringField(
+        lazy_gettext("Accent colour"), filters=[lambda v: (v or "").strip().lower()], validators=[single_line]
+    )
     welcome = TextAreaField(
-        "Welcome on the log-in page",
+        lazy_gettext("Welcome on the log-in page"),
         filters=[lambda v: (v or "").strip()],
-        validators=[Length(max=500, message="Please keep the welcome under 500 characters.")],
+        validators=[Length(max=500, message=lazy_gettext("Please keep the welcome under 500 characters."))],
     )
 
     def validate_accent(self, field):
@@ -51,7 +55,9 @@ def branding_page():
         logo = _uploaded_logo(form)
         if not form.logo.errors:
             _save(face, form, logo)
-            return answered(url_for("admin.branding_page"), "Logo, colour and welcome saved.", target="branding-save")
+            return answered(
+                url_for("admin.branding_page"), gettext("Logo, colour and welcome saved."), target="branding-save"
+            )
     return render_template("admin/branding.html", form=form, face=face), 400 if form.is_submitted() else 200
 
 

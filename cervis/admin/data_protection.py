@@ -1,5 +1,7 @@
 """Data Protection: erasure requests, volunteers past the retention time, and erasing one."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -15,8 +17,8 @@ from .paging import me
 
 class EraseForm(FlaskForm):
     understood = BooleanField(
-        "I understand that this cannot be undone.",
-        validators=[DataRequired("Please tick to confirm: an erasure cannot be undone.")],
+        lazy_gettext("I understand that this cannot be undone."),
+        validators=[DataRequired(lazy_gettext("Please tick to confirm: an erasure cannot be undone."))],
     )
 
 
@@ -42,8 +44,13 @@ def person_erase(person_id):
     if refusal is None and form.validate_on_submit():
         kept = erasure.erase(me(), person)
         flash(
-            f"{person.name} has been erased. {kept['registrations_kept']} registrations stay on the rota "
-            f"under the name “{erasure.ERASED_NAME}”; {kept['future_offers_withdrawn']} future offers were withdrawn.",
+            gettext(
+                "%(name)s has been erased. %(registrations_kept)s registrations stay on the rota under the name “%(ERASED_NAME)s”; %(future_offers_withdrawn)s future offers were withdrawn.",
+                name=person.name,
+                registrations_kept=kept["registrations_kept"],
+                ERASED_NAME=erasure.ERASED_NAME,
+                future_offers_withdrawn=kept["future_offers_withdrawn"],
+            ),
             "success",
         )
         return redirect(url_for("admin.data_protection"), code=303)

@@ -1,5 +1,7 @@
 """Posted Documents: an administrator uploads a file for everyone, a group or one volunteer, or removes it."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 import os
 import secrets
 from pathlib import Path
@@ -49,7 +51,9 @@ KINDS = {
 }
 # Sent by browsers that do not know the type; the file's first bytes are checked all the same.
 UNKNOWN_TYPES = {"", "application/octet-stream"}
-ACCEPTED = "PDF, Word, Excel, PowerPoint, OpenDocument (odt, ods, odp), images (png, jpg, gif) or text (txt)"
+ACCEPTED = lazy_gettext(
+    "PDF, Word, Excel, PowerPoint, OpenDocument (odt, ods, odp), images (png, jpg, gif) or text (txt)"
+)
 AUDIENCES = [
     SelectChoice(EVERYONE, "Everyone"),
     SelectChoice(GROUP, "One group"),
@@ -59,24 +63,24 @@ AUDIENCES = [
 
 class DocumentForm(FlaskForm):
     title = StringField(
-        "Title",
+        lazy_gettext("Title"),
         validators=[
-            DataRequired("Please give the document a title."),
-            Length(max=200, message="Please keep the title under 200 characters."),
+            DataRequired(lazy_gettext("Please give the document a title.")),
+            Length(max=200, message=lazy_gettext("Please keep the title under 200 characters.")),
             single_line,
         ],
     )
     file = FileField(
-        "File",
+        lazy_gettext("File"),
         render_kw={"accept": ",".join(f".{ext}" for ext in KINDS)},
         validators=[
-            FileRequired("Please choose a file to upload."),
-            FileSize(MAX_BYTES, message="That file is larger than 10 MB. Please upload a smaller one."),
+            FileRequired(lazy_gettext("Please choose a file to upload.")),
+            FileSize(MAX_BYTES, message=lazy_gettext("That file is larger than 10 MB. Please upload a smaller one.")),
         ],
     )
-    audience = RadioField("Posted to", choices=AUDIENCES, default=EVERYONE)
-    group = SelectField("Group", coerce=int, validate_choice=False)
-    volunteer = SelectField("Volunteer", coerce=int, validate_choice=False)
+    audience = RadioField(lazy_gettext("Posted to"), choices=AUDIENCES, default=EVERYONE)
+    group = SelectField(lazy_gettext("Group"), coerce=int, validate_choice=False)
+    volunteer = SelectField(lazy_gettext("Volunteer"), coerce=int, validate_choice=False)
 
     def fill_choices(self):
         self.group.choices = [SelectChoice(0, "Choose a group")] + [
@@ -175,7 +179,9 @@ def documents():
         problem = file_problem(form.file.data)
         if problem is None:
             doc = _post(form)
-            return answered(url_for("admin.documents"), f"“{doc.title}” has been posted.", target="documents")
+            return answered(
+                url_for("admin.documents"), gettext("“%(title)s” has been posted.", title=doc.title), target="documents"
+            )
         form.file.errors.append(problem)
     status = 400 if form.is_submitted() else 200
     return render_template("admin/documents.html", form=form, documents=all_documents()), status
@@ -214,7 +220,7 @@ def document_remove(document_id):
         return done(
             "admin/_document_removed.html",
             url_for("admin.documents"),
-            "That document had already been removed.",
+            gettext("That document had already been removed."),
             "error",
             target="documents",
             document_id=document_id,
@@ -227,7 +233,7 @@ def document_remove(document_id):
     return done(
         "admin/_document_removed.html",
         url_for("admin.documents"),
-        f"“{doc.title}” has been removed.",
+        gettext("“%(title)s” has been removed.", title=doc.title),
         target="documents",
         document_id=document_id,
     )

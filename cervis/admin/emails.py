@@ -1,6 +1,8 @@
 """Emails: every kind CERVIS sends, previewed with sample data, and its opening paragraph, which
 an administrator may rewrite (kept with who changed it and when; the audit log has the history)."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -17,7 +19,8 @@ from .paging import me
 
 class OpeningForm(FlaskForm):
     text = TextAreaField(
-        "Opening paragraph", validators=[Length(max=2000, message="Please keep it under 2,000 characters.")]
+        lazy_gettext("Opening paragraph"),
+        validators=[Length(max=2000, message=lazy_gettext("Please keep it under 2,000 characters."))],
     )
 
 
@@ -41,7 +44,7 @@ def email_kind(email_kind):
     row = EmailOpening.get_or_none(EmailOpening.kind == kind)
     form = OpeningForm()
     if request.method == "GET":
-        form.text.data = row.text if row else DEFAULTS.get(kind, "")
+        form.text.data = row.text if row else str(DEFAULTS.get(kind, ""))
     elif form.validate():
         _save(kind, row, (form.text.data or "").strip())
         return redirect(url_for("admin.email_kind", email_kind=kind), code=303)
@@ -52,9 +55,9 @@ def email_kind(email_kind):
 
 def _save(kind, row, text):
     """Our wording again when the text is ours (or empty and ours is empty); the admin's otherwise."""
-    before = row.text if row else DEFAULTS.get(kind, "")
+    before = row.text if row else str(DEFAULTS.get(kind, ""))
     with write_transaction():
-        if text == DEFAULTS.get(kind, ""):
+        if text == str(DEFAULTS.get(kind, "")):
             EmailOpening.delete().where(EmailOpening.kind == kind).execute()
         else:
             EmailOpening.insert(kind=kind, text=text, changed_by=me(), changed_at=utcnow()).on_conflict(
@@ -64,4 +67,4 @@ def _save(kind, row, text):
         AuditLog.record(
             me(), "email.opening", None, before={"kind": kind, "text": before}, after={"kind": kind, "text": text}
         )
-    flash("Opening paragraph saved." if text != before else "Nothing was changed.", "success")
+    flash(gettext("Opening paragraph saved.") if text != before else gettext("Nothing was changed."), "success")

@@ -5,6 +5,8 @@ An item in use is never removed (its answers would vanish from volunteers' profi
 administrator is told where it is used and may rename it instead.
 """
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from flask import abort, make_response, render_template, request, url_for
 from flask_wtf import FlaskForm
 from peewee import IntegrityError, fn
@@ -22,54 +24,62 @@ from .paging import me
 KINDS = {
     "allergens": (
         Allergen,
-        "Allergies and Intolerances",
-        "Volunteers tick the ones that apply to them. “None” is always offered.",
+        lazy_gettext("Allergies and Intolerances"),
+        lazy_gettext("Volunteers tick the ones that apply to them. “None” is always offered."),
     ),
     "places": (
         PlaceOfWorship,
-        "Places of worship",
-        "Starred answers (shown with *) are the ones that are not a place, such as “I prefer not to say”.",
+        lazy_gettext("Places of worship"),
+        lazy_gettext(
+            "Starred answers (shown with *) are the ones that are not a place, such as “I prefer not to say”."
+        ),
     ),
     "interests": (
         InterestCategory,
-        "Interest categories",
-        "Opportunities are tagged with these, so volunteers can search by interest.",
+        lazy_gettext("Interest categories"),
+        lazy_gettext("Opportunities are tagged with these, so volunteers can search by interest."),
     ),
-    "frequencies": (Frequency, "Preferred frequencies", "How often a volunteer would like to serve."),
+    "frequencies": (
+        Frequency,
+        lazy_gettext("Preferred frequencies"),
+        lazy_gettext("How often a volunteer would like to serve."),
+    ),
     "qualifications": (
         Qualification,
         "Qualifications",
-        "Training and checks a role can need. A grant expires after the months given (empty: "
-        "never) unless whoever records it says otherwise. A criminal-record check's details "
-        "are seen by administrators only, and volunteers cannot send proof of one in.",
+        lazy_gettext(
+            "Training and checks a role can need. A grant expires after the months given (empty: "
+            "never) unless whoever records it says otherwise. A criminal-record check's details "
+            "are seen by administrators only, and volunteers cannot send proof of one in."
+        ),
     ),
 }
 PROTECTED = {("allergens", "None"): "“None” is what volunteers with no allergies choose, so it cannot be {}."}
 # What a reference to a list item means to an administrator, by the referring model's name.
 USES = {
-    "ProfileAllergen": "volunteer profile",
-    "ProfilePlace": "volunteer profile",
-    "Profile": "volunteer profile",
+    "ProfileAllergen": lazy_gettext("volunteer profile"),
+    "ProfilePlace": lazy_gettext("volunteer profile"),
+    "Profile": lazy_gettext("volunteer profile"),
     "OpportunityInterest": "opportunity",
     "RoleRequirement": "role",
-    "QualificationGrant": "volunteer record",
+    "QualificationGrant": lazy_gettext("volunteer record"),
 }
 
 
 class ItemForm(FlaskForm):
     name = StringField(
-        "Name",
+        lazy_gettext("Name"),
         validators=[
-            DataRequired("Please enter a name."),
-            Length(max=100, message="Please keep it under 100 characters."),
+            DataRequired(lazy_gettext("Please enter a name.")),
+            Length(max=100, message=lazy_gettext("Please keep it under 100 characters.")),
             single_line,
         ],
     )
-    starred = BooleanField("Starred")
+    starred = BooleanField(lazy_gettext("Starred"))
     valid_months = StringField(
-        "Expires after (months)", filters=[lambda v: (v or "").strip()], validators=[single_line]
+        lazy_gettext("Expires after (months)"), filters=[lambda v: (v or "").strip()], validators=[single_line]
     )
-    criminal_record_check = BooleanField("Criminal-record check")
+    criminal_record_check = BooleanField(lazy_gettext("Criminal-record check"))
 
 
 def months_problem(text):
@@ -151,13 +161,13 @@ def _answer(kind, message, category="success"):
 def _refused(kind, key, message, typed=""):
     """A refusal shown beside the field: the section (htmx, 422) or the whole page (400)."""
     errors = {key: (message, typed)}
-    answer_now("Nothing was changed: please see below.", "error", f"list-{kind}")
+    answer_now(gettext("Nothing was changed: please see below."), "error", f"list-{kind}")
     if is_htmx():
         html = render_template(
             "admin/_list_section.html",
             errors=errors,
             oob=True,
-            message="Nothing was changed: please see below.",
+            message=gettext("Nothing was changed: please see below."),
             category="error",
             **section_context(kind),
         )

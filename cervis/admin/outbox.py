@@ -1,5 +1,6 @@
 """Outbox: every email CERVIS has written, newest first; read one, send a failed one again."""
 
+from flask_babel import gettext
 import re
 
 from flask import render_template, request, url_for
@@ -63,7 +64,7 @@ def outbox_retry(email_id):
         return done(
             "admin/_outbox_row.html",
             back,
-            "Only a failed email can be sent again.",
+            gettext("Only a failed email can be sent again."),
             "error",
             target=f"email-{email.id}",
             email=email,
@@ -77,7 +78,7 @@ def outbox_retry(email_id):
     return done(
         "admin/_outbox_row.html",
         back,
-        f"The email to {email.to_addr} will be sent again shortly.",
+        gettext("The email to %(to_addr)s will be sent again shortly.", to_addr=email.to_addr),
         target=f"email-{email.id}",
         email=email,
         labels=LABELS,

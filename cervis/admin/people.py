@@ -4,6 +4,7 @@ An administrator can never take away their own administrator rights or deactivat
 so there is always someone left who can put a mistake right.
 """
 
+from flask_babel import gettext
 from flask import make_response, render_template, request, url_for
 from flask_login import current_user
 from peewee import fn
@@ -208,7 +209,7 @@ def people_verify():
     return done(
         "admin/_verify.html",
         url_for("admin.people"),
-        "Every volunteer will be asked to verify their profile at their next login.",
+        gettext("Every volunteer will be asked to verify their profile at their next login."),
         target="verify",
         counts=verify_counts(org),
     )

@@ -2,6 +2,7 @@
 order. A leader ticks the "manual" ones; CERVIS ticks the e-mail and reference steps itself; the DBS
 step counts only where a role in a chosen group needs a criminal-record check."""
 
+from ..translated import lazy_gettext
 from flask import render_template, request, url_for
 from flask_wtf import FlaskForm
 from peewee import fn
@@ -19,24 +20,26 @@ from . import bp
 from .paging import me
 
 KINDS = {
-    "manual": "Ticked by a leader",
-    "email": "E-mail address confirmed (ticked by CERVIS)",
-    "reference-1": "First reference received (ticked by CERVIS)",
-    "reference-2": "Second reference received (ticked by CERVIS)",
-    "dbs": "DBS check (only where a chosen role needs one; ticked by a leader)",
+    "manual": lazy_gettext("Ticked by a leader"),
+    "email": lazy_gettext("E-mail address confirmed (ticked by CERVIS)"),
+    "reference-1": lazy_gettext("First reference received (ticked by CERVIS)"),
+    "reference-2": lazy_gettext("Second reference received (ticked by CERVIS)"),
+    "dbs": lazy_gettext("DBS check (only where a chosen role needs one; ticked by a leader)"),
 }
 
 
 class StepForm(FlaskForm):
     name = StringField(
-        "Step",
+        lazy_gettext("Step"),
         validators=[
-            DataRequired("Please enter the step's name."),
-            Length(max=100, message="Please keep it under 100 characters."),
+            DataRequired(lazy_gettext("Please enter the step's name.")),
+            Length(max=100, message=lazy_gettext("Please keep it under 100 characters.")),
             single_line,
         ],
     )
-    kind = SelectField("Who ticks it", choices=[SelectChoice(k, v) for k, v in KINDS.items()], default="manual")
+    kind = SelectField(
+        lazy_gettext("Who ticks it"), choices=[SelectChoice(k, v) for k, v in KINDS.items()], default="manual"
+    )
 
 
 def _page(form=None, status=200):

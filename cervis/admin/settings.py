@@ -1,5 +1,7 @@
 """Organisation Settings: the charity's name, contact details, time zone, texts and security switches."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,62 +41,68 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class SettingsForm(FlaskForm):
     name = StringField(
-        "Organisation name",
-        validators=[DataRequired("Please enter the organisation's name."), Length(max=200), single_line],
+        lazy_gettext("Organisation name"),
+        validators=[DataRequired(lazy_gettext("Please enter the organisation's name.")), Length(max=200), single_line],
     )
     short_name = StringField(
-        "Short name",
+        lazy_gettext("Short name"),
         validators=[
-            DataRequired("Please enter a short name."),
-            Length(max=30, message="Please keep it under 30 characters."),
+            DataRequired(lazy_gettext("Please enter a short name.")),
+            Length(max=30, message=lazy_gettext("Please keep it under 30 characters.")),
             single_line,
         ],
     )
-    contact_email = StringField("Contact e-mail", validators=[Optional(), Length(max=200), single_line])
-    contact_phone = StringField("Contact phone", validators=[Optional(), Length(max=50), single_line])
-    contact_hours = StringField("Contact hours", validators=[Optional(), Length(max=100), single_line])
-    timezone = StringField("Time zone", validators=[DataRequired("Please enter a time zone."), single_line])
-    terms_text = TextAreaField("Terms and conditions")
-    privacy_text = TextAreaField("Privacy policy for volunteers")
+    contact_email = StringField(lazy_gettext("Contact e-mail"), validators=[Optional(), Length(max=200), single_line])
+    contact_phone = StringField(lazy_gettext("Contact phone"), validators=[Optional(), Length(max=50), single_line])
+    contact_hours = StringField(lazy_gettext("Contact hours"), validators=[Optional(), Length(max=100), single_line])
+    timezone = StringField(
+        lazy_gettext("Time zone"), validators=[DataRequired(lazy_gettext("Please enter a time zone.")), single_line]
+    )
+    terms_text = TextAreaField(lazy_gettext("Terms and conditions"))
+    privacy_text = TextAreaField(lazy_gettext("Privacy policy for volunteers"))
     session_timeout = IntegerField(
-        "Session timeout (minutes)",
+        lazy_gettext("Session timeout (minutes)"),
         validators=[
-            DataRequired("Please enter a number of minutes between 5 and 240."),
-            NumberRange(5, 240, "Please enter a number of minutes between 5 and 240."),
+            DataRequired(lazy_gettext("Please enter a number of minutes between 5 and 240.")),
+            NumberRange(5, 240, lazy_gettext("Please enter a number of minutes between 5 and 240.")),
         ],
     )
     session_lifetime = IntegerField(
-        "Session lifetime (hours)",
+        lazy_gettext("Session lifetime (hours)"),
         validators=[
-            DataRequired("Please enter a number of hours between 1 and 168."),
-            NumberRange(1, 168, "Please enter a number of hours between 1 and 168."),
+            DataRequired(lazy_gettext("Please enter a number of hours between 1 and 168.")),
+            NumberRange(1, 168, lazy_gettext("Please enter a number of hours between 1 and 168.")),
         ],
     )
     retention_years = IntegerField(
-        "Keep an inactive volunteer's data for (years)",
+        lazy_gettext("Keep an inactive volunteer's data for (years)"),
         validators=[
-            DataRequired("Please enter a number of years between 1 and 20."),
-            NumberRange(1, 20, "Please enter a number of years between 1 and 20."),
+            DataRequired(lazy_gettext("Please enter a number of years between 1 and 20.")),
+            NumberRange(1, 20, lazy_gettext("Please enter a number of years between 1 and 20.")),
         ],
     )
     # No InputRequired (as below): a form sent without it keeps the current value.
     application_retention_months = IntegerField(
-        "Keep a declined or withdrawn application for (months)",
-        validators=[NumberRange(1, 24, "Please enter a number of months between 1 and 24.")],
+        lazy_gettext("Keep a declined or withdrawn application for (months)"),
+        validators=[NumberRange(1, 24, lazy_gettext("Please enter a number of months between 1 and 24."))],
         render_kw={"inputmode": "numeric"},
     )
     # No InputRequired: a form sent without the field (an older page) keeps the current value.
     deadline_reminder_days = IntegerField(
-        "Offer deadline reminder (days before)",
-        validators=[NumberRange(0, 14, "Please enter a number of days between 0 and 14 (0: no reminder).")],
+        lazy_gettext("Offer deadline reminder (days before)"),
+        validators=[
+            NumberRange(0, 14, lazy_gettext("Please enter a number of days between 0 and 14 (0: no reminder)."))
+        ],
         render_kw={"inputmode": "numeric"},
     )
     guide_password_rule = BooleanField(
-        "Passwords must contain at least 1 uppercase character, 1 lowercase character, and 1 number "
-        "(the rule in the volunteer guide)"
+        lazy_gettext(
+            "Passwords must contain at least 1 uppercase character, 1 lowercase character, and 1 number "
+            "(the rule in the volunteer guide)"
+        )
     )
 
-    language = SelectField("Language")
+    language = SelectField(lazy_gettext("Language"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,14 +110,14 @@ class SettingsForm(FlaskForm):
 
     def validate_contact_email(self, field):
         if field.data and not EMAIL.match(field.data.strip()):
-            raise ValidationError("Please enter a valid e-mail address, like volunteers@example.org.")
+            raise ValidationError(gettext("Please enter a valid e-mail address, like volunteers@example.org."))
 
     def validate_timezone(self, field):
         try:
             # OSError: a name too long for a file name (the zones are files) is simply not a zone.
             ZoneInfo((field.data or "").strip())
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise ValidationError("That is not a time zone we know. Please use a name like Europe/London.")
+            raise ValidationError(gettext("That is not a time zone we know. Please use a name like Europe/London."))
 
 
 def snapshot(org):
@@ -140,7 +148,7 @@ def settings():
                 )
         return answered(
             url_for("admin.settings"),
-            "Organisation settings saved." if changed else "Nothing was changed.",
+            gettext("Organisation settings saved.") if changed else gettext("Nothing was changed."),
             target="settings-save",
         )
     status = 400 if form.is_submitted() else 200

@@ -3,6 +3,8 @@
 The routes belong to the "auth" blueprint; they live here so that session.py is about logging in.
 """
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
@@ -19,7 +21,7 @@ from ..temporary_passwords import issue_temporary_password, user_from_link
 
 RESET_WINDOW = timedelta(hours=1)
 RESET_PER_ACCOUNT, RESET_PER_ADDRESS = 3, 10
-TOO_MANY_CURRENT = (
+TOO_MANY_CURRENT = lazy_gettext(
     "Too many wrong current passwords. Please wait 15 minutes and try again, "
     "or sign out and use “Don't Know Password / Reset Password”."
 )
@@ -36,7 +38,7 @@ def reset():
             RESET_WINDOW,
         )
         if blocked is not None:
-            flash("Too many password reset requests. Please wait an hour, or contact us.", "error")
+            flash(gettext("Too many password reset requests. Please wait an hour, or contact us."), "error")
             return render_template("auth/reset.html", form=form, org=org), 429
         with write_transaction():
             user = User.by_email(email)
@@ -46,9 +48,11 @@ def reset():
                 passwords.hash_password(passwords.temporary_password())  # the same time taken either way
         return answered(
             url_for("auth.login"),
-            "If that e-mail address and first name match an account, a temporary "
-            "password is on its way. It works once, for one hour; until you use it, your old password "
-            "still works.",
+            gettext(
+                "If that e-mail address and first name match an account, a temporary "
+                "password is on its way. It works once, for one hour; until you use it, your old password "
+                "still works."
+            ),
         )
     return render_template("auth/reset.html", form=form, org=org)
 
@@ -58,7 +62,9 @@ def temporary_link(token):
     """The link in the temporary-password email: set a new password without typing the temporary one."""
     user = user_from_link(token)
     if user is None:
-        flash("That link has expired or has already been used. Please ask for a new temporary password.", "error")
+        flash(
+            gettext("That link has expired or has already been used. Please ask for a new temporary password."), "error"
+        )
         return redirect(url_for("auth.reset"))
     form = NewPasswordForm()
     if form.validate_on_submit() and _acceptable(form, user):
@@ -116,7 +122,7 @@ def _set_password(user, password):
 
 def _after_change(user):
     start_session(user)  # this session goes on, with the new token; every other one has ended
-    return answered(next_page(user), "Your password has been changed.")
+    return answered(next_page(user), gettext("Your password has been changed."))
 
 
 def _change_page(form, user, status=200):

@@ -1,6 +1,8 @@
 """Log in, sign out, the idle timeout, and who may open what. (Passwords: password_pages.py, whose
 routes join this blueprint; where a signed-in person goes next: landing.py.)"""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext, plain
 import time
 from datetime import timedelta
 from functools import wraps
@@ -31,11 +33,13 @@ from ..models import Organisation, Throttle, User
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 
-SAME_MESSAGE = "The e-mail address or password is not right. Please try again."
-LOCKED_ACCOUNT = (
+SAME_MESSAGE = lazy_gettext("The e-mail address or password is not right. Please try again.")
+LOCKED_ACCOUNT = lazy_gettext(
     "Too many failed log-ins. This account is locked for 15 minutes; please wait, reset your password, or contact us."
 )
-LOCKED_ADDRESS = "Too many failed log-ins from this network. Please wait 15 minutes and try again, or contact us."
+LOCKED_ADDRESS = lazy_gettext(
+    "Too many failed log-ins from this network. Please wait 15 minutes and try again, or contact us."
+)
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS = 5, 50
 WARN_SECONDS = 120
@@ -63,7 +67,7 @@ ALWAYS_OPEN = {
 def init_app(app):
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message = lazy_gettext("Please log in to see that page.")
     login_manager.login_message_category = "error"
     login_manager.session_protection = None  # the per-user token does this job, across networks
     # Each request decides who is logged in afresh, even where an app context outlives a request
@@ -74,7 +78,7 @@ def init_app(app):
 
 
 def _forget_cached():
-    for name in ("_login_user", "org", "org_zone", "brand_face"):
+    for name in ("_login_user", "org", "org_zone", "brand_face", "_flask_babel"):
         g.pop(name, None)
 
 
@@ -89,7 +93,7 @@ def _load_user(user_id):
 
 @login_manager.unauthorized_handler
 def _unauthorized():
-    flash(login_manager.login_message, "error")
+    flash(plain(login_manager.login_message), "error")
     if request.method == "GET" and not is_htmx():
         # An email's link (a month's slots) opens where it pointed once logged in.
         return _go(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -134,7 +138,7 @@ def _idle_and_forced_steps():
     if ended:
         logout_user()
         session.clear()
-        flash(f"You were signed out because {ended}. Please log in again.", "error")
+        flash(gettext("You were signed out because %(ended)s. Please log in again.", ended=ended), "error")
         return to_login()
     if not is_background() and now - session.get("seen", 0) >= SEEN_STEP:
         # The page's own idle check is not the volunteer doing anything. Written at most once a
@@ -293,7 +297,7 @@ def logout():
             user.save()
         logout_user()
     session.clear()
-    flash("You have signed out.", "success")
+    flash(gettext("You have signed out."), "success")
     return to_login()
 
 

@@ -1,6 +1,8 @@
 """Add Volunteer: a group leader makes an account for someone in their groups, who gets a welcome
 e-mail with a temporary password. (The member list and a volunteer's page: members.py.)"""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 import peewee
 from flask import render_template, request, url_for
 from flask_login import current_user
@@ -20,18 +22,27 @@ from . import bp
 
 class VolunteerForm(FlaskForm):
     email = EmailField(
-        "E-mail Address", validators=[DataRequired("Please enter the e-mail address."), Length(max=254), single_line]
+        lazy_gettext("E-mail Address"),
+        validators=[DataRequired(lazy_gettext("Please enter the e-mail address.")), Length(max=254), single_line],
     )
     first_name = StringField(
-        "First Name",
-        validators=[DataRequired("Please enter the first name."), Length(max=accounts.NAME_MAX), single_line],
+        lazy_gettext("First Name"),
+        validators=[
+            DataRequired(lazy_gettext("Please enter the first name.")),
+            Length(max=accounts.NAME_MAX),
+            single_line,
+        ],
     )
     last_name = StringField(
-        "Last Name",
-        validators=[DataRequired("Please enter the last name."), Length(max=accounts.NAME_MAX), single_line],
+        lazy_gettext("Last Name"),
+        validators=[
+            DataRequired(lazy_gettext("Please enter the last name.")),
+            Length(max=accounts.NAME_MAX),
+            single_line,
+        ],
     )
-    phone = TelField("Phone", validators=[Optional(), Length(max=accounts.PHONE_MAX), single_line])
-    groups = SelectMultipleField("Groups", coerce=int, validate_choice=False)
+    phone = TelField(lazy_gettext("Phone"), validators=[Optional(), Length(max=accounts.PHONE_MAX), single_line])
+    groups = SelectMultipleField(lazy_gettext("Groups"), coerce=int, validate_choice=False)
 
 
 def _volunteer_form():
@@ -81,7 +92,10 @@ def member_new():
         else:
             return answered(
                 url_for("leader.member", volunteer_id=user.id),
-                f"The account for {user.name} has been created. A welcome e-mail with a temporary "
-                f"password is on its way to {user.email}.",
+                gettext(
+                    "The account for %(name)s has been created. A welcome e-mail with a temporary password is on its way to %(email)s.",
+                    name=user.name,
+                    email=user.email,
+                ),
             )
     return render_template("leader/member_new.html", form=form), 400 if form.is_submitted() else 200

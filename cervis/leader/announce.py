@@ -1,6 +1,7 @@
 """The opportunity's announcements: when each month was announced and to how many, and
 "Announce Now" by hand (asks to confirm; never twice within an hour)."""
 
+from flask_babel import gettext
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -20,14 +21,16 @@ def announce_now(opportunity_id):
     now = utcnow()
     if not opportunity.is_live(now):
         flash(
-            "Volunteers cannot see this opportunity yet, so it cannot be announced: it is announced "
-            f"by itself when it goes live ({local_datetime(opportunity.live_from)}).",
+            gettext(
+                "Volunteers cannot see this opportunity yet, so it cannot be announced: it is announced by itself when it goes live (%(local_datetime)s).",
+                local_datetime=local_datetime(opportunity.live_from),
+            ),
             "error",
         )
         return redirect(back, code=303)
     months = announcements.open_months(opportunity, now, org_zone())
     if not months:
-        flash("There are no open slots to announce.", "error")
+        flash(gettext("There are no open slots to announce."), "error")
         return redirect(back, code=303)
     month = request.values.get("month")
     month = month if month in months else next(iter(months))
@@ -51,17 +54,24 @@ def _announce(opportunity, month, back):
         row = announcements.announce_by_hand(opportunity, month, current_user._get_current_object())
     except announcements.TooSoon as refused:
         flash(
-            f"{announcements.month_name(month)} was announced at {local_datetime(refused.last.at)}: "
-            "an opportunity is announced at most once an hour. Please try again later.",
+            gettext(
+                "%(month_name)s was announced at %(local_datetime)s: an opportunity is announced at most once an hour. Please try again later.",
+                month_name=announcements.month_name(month),
+                local_datetime=local_datetime(refused.last.at),
+            ),
             "error",
         )
         return redirect(back, code=303)
     if row is None:
-        flash("There are no open slots to announce.", "error")
+        flash(gettext("There are no open slots to announce."), "error")
     else:
         flash(
-            f"{announcements.month_name(month)} announced to {row.recipients} "
-            f"{'person' if row.recipients == 1 else 'people'}.",
+            gettext(
+                "%(month_name)s announced to %(recipients)s %(value)s.",
+                month_name=announcements.month_name(month),
+                recipients=row.recipients,
+                value="person" if row.recipients == 1 else "people",
+            ),
             "success",
         )
     return redirect(back, code=303)

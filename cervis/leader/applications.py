@@ -1,6 +1,8 @@
 """Applications: the queue (oldest first), one application's steps and references, a step ticked,
 Approve and Decline. Leaders see the applications naming a group they lead; administrators all."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -24,11 +26,16 @@ from ..models import (
 from ..permissions import application_for_leader, applications_visible_to, as_id, groups_led_by
 from . import bp
 
-STATES = {OPEN: "Open", APPROVED: "Approved", DECLINED: "Declined", WITHDRAWN: "Withdrawn"}
+STATES = {
+    OPEN: lazy_gettext("Open"),
+    APPROVED: lazy_gettext("Approved"),
+    DECLINED: lazy_gettext("Declined"),
+    WITHDRAWN: lazy_gettext("Withdrawn"),
+}
 
 
 class StepForm(FlaskForm):
-    note = TextAreaField("Note", validators=[Length(max=2000)])
+    note = TextAreaField(lazy_gettext("Note"), validators=[Length(max=2000)])
 
 
 @bp.get("/applications")
@@ -81,9 +88,12 @@ def application_step(application_id, step_id):
         abort(404)
     form = StepForm()
     if found.status != OPEN or step.kind not in vetting.TICKED_BY_HAND or not form.validate():
-        return answered(_here(found), "That step cannot be marked done here.", "error")
+        return answered(_here(found), gettext("That step cannot be marked done here."), "error")
     ticked = vetting.mark_done(current_user, found, step, (form.note.data or "").strip())
-    return answered(_here(found), f"{step.name}: done." if ticked else f"{step.name} was already done.")
+    return answered(
+        _here(found),
+        gettext("%(name)s: done.", name=step.name) if ticked else gettext("%(name)s was already done.", name=step.name),
+    )
 
 
 @bp.post("/applications/<int:application_id>/approve")
@@ -94,10 +104,14 @@ def application_approve(application_id):
     if user is None:
         return answered(
             _here(found),
-            "Nothing was changed: this application is not open, or an account with its e-mail address already exists.",
+            gettext(
+                "Nothing was changed: this application is not open, or an account with its e-mail address already exists."
+            ),
             "error",
         )
-    return answered(_here(found), f"Approved: {user.name} has an account and has been sent the welcome e-mail.")
+    return answered(
+        _here(found), gettext("Approved: %(name)s has an account and has been sent the welcome e-mail.", name=user.name)
+    )
 
 
 @bp.post("/applications/<int:application_id>/decline")
@@ -105,5 +119,5 @@ def application_approve(application_id):
 def application_decline(application_id):
     found = application_for_leader(current_user, application_id)
     if not vetting.decline(current_user, found):
-        return answered(_here(found), "Nothing was changed: this application is not open.", "error")
-    return answered(_here(found), "Declined: the applicant has been sent the e-mail.")
+        return answered(_here(found), gettext("Nothing was changed: this application is not open."), "error")
+    return answered(_here(found), gettext("Declined: the applicant has been sent the e-mail."))

@@ -1,5 +1,6 @@
 """ "Who came?": one night's attendance, for that night's shift leader and the group's leaders."""
 
+from flask_babel import gettext
 from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -50,7 +51,11 @@ def attendance(opportunity_id, day):
                 add=added if added[0] else None,
             )
             return done(
-                "leader/_attendance.html", here, "Attendance saved.", target="attendance", **_context(opportunity, day)
+                "leader/_attendance.html",
+                here,
+                gettext("Attendance saved."),
+                target="attendance",
+                **_context(opportunity, day),
             )
         except Refused as exc:
             message = str(exc)

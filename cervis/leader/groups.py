@@ -1,5 +1,7 @@
 """Groups (venues) and their roles: administrators create groups and choose leaders; leaders edit their own."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 import peewee
 from flask import render_template, url_for
 from flask_login import current_user
@@ -23,33 +25,38 @@ from . import bp
 
 class GroupForm(FlaskForm):
     name = StringField(
-        "Group Name", validators=[DataRequired("Please enter the group's name."), Length(max=100), single_line]
+        lazy_gettext("Group Name"),
+        validators=[DataRequired(lazy_gettext("Please enter the group's name.")), Length(max=100), single_line],
     )
-    address = TextAreaField("Address", validators=[Length(max=1000)])
-    description = TextAreaField("Description", validators=[Length(max=5000)])
-    open_to_join = BooleanField("Open to join: volunteers may choose this group on their profile")
-    leaders = TextAreaField("Group Leaders", validators=[Length(max=5000)])
+    address = TextAreaField(lazy_gettext("Address"), validators=[Length(max=1000)])
+    description = TextAreaField(lazy_gettext("Description"), validators=[Length(max=5000)])
+    open_to_join = BooleanField(lazy_gettext("Open to join: volunteers may choose this group on their profile"))
+    leaders = TextAreaField(lazy_gettext("Group Leaders"), validators=[Length(max=5000)])
 
 
 class RoleForm(FlaskForm):
     name = StringField(
-        "Role Name", validators=[DataRequired("Please enter the role's name."), Length(max=60), single_line]
+        lazy_gettext("Role Name"),
+        validators=[DataRequired(lazy_gettext("Please enter the role's name.")), Length(max=60), single_line],
     )
     default_capacity = IntegerField(
-        "Default Capacity",
+        lazy_gettext("Default Capacity"),
         default=1,
         validators=[
-            InputRequired("Please enter how many volunteers a slot of this role needs."),
-            NumberRange(0, 100, "Please enter a number from 0 to 100."),
+            InputRequired(lazy_gettext("Please enter how many volunteers a slot of this role needs.")),
+            NumberRange(0, 100, lazy_gettext("Please enter a number from 0 to 100.")),
         ],
     )
-    is_shift_leader = BooleanField("Shift leader role (one per group)")
-    is_reserve = BooleanField("Reserve role")
+    is_shift_leader = BooleanField(lazy_gettext("Shift leader role (one per group)"))
+    is_reserve = BooleanField(lazy_gettext("Reserve role"))
     position = IntegerField(
-        "Position in Lists", validators=[Optional(), NumberRange(0, 999, "Please enter a number from 0 to 999.")]
+        lazy_gettext("Position in Lists"),
+        validators=[Optional(), NumberRange(0, 999, lazy_gettext("Please enter a number from 0 to 999."))],
     )
     # An id that names no qualification (a crafted form) is dropped, not a refusal.
-    needs = MultiCheckboxField("Needs (all of these)", validate_choice=False, coerce=lambda v: as_id(v) or 0)
+    needs = MultiCheckboxField(
+        lazy_gettext("Needs (all of these)"), validate_choice=False, coerce=lambda v: as_id(v) or 0
+    )
 
     def with_qualifications(self, role=None):
         self.needs.choices = [SelectChoice(q.id, q.name) for q in Qualification.ordered()]
@@ -162,7 +169,9 @@ def groups():
 def group_new():
     form, group = group_form(), Group()
     if form.validate_on_submit() and _save_group(form, group):
-        return answered(url_for("leader.group", group_id=group.id), f"The group {group.name} has been created.")
+        return answered(
+            url_for("leader.group", group_id=group.id), gettext("The group %(name)s has been created.", name=group.name)
+        )
     return render_template("leader/group_form.html", form=form, group=None), 400 if form.is_submitted() else 200
 
 
@@ -179,7 +188,7 @@ def group_edit(group_id):
     group = group_for_leader(current_user, group_id)
     form = group_form(group)
     if form.validate_on_submit() and _save_group(form, group):
-        return answered(url_for("leader.group", group_id=group.id), "The group's details have been updated.")
+        return answered(url_for("leader.group", group_id=group.id), gettext("The group's details have been updated."))
     return render_template("leader/group_form.html", form=form, group=group), 400 if form.is_submitted() else 200
 
 
@@ -288,7 +297,7 @@ def role_add(group_id):
     return done(
         "leader/_group_roles.html",
         url_for("leader.group", group_id=group.id),
-        f"The role {role.name} has been added.",
+        gettext("The role %(name)s has been added.", name=role.name),
         target="roles",
         **_roles_context(group),
     )
@@ -305,7 +314,7 @@ def role_edit(group_id, role_id):
         return done(
             "leader/_group_roles.html",
             url_for("leader.group", group_id=group.id),
-            f"The role {role.name} has been updated.",
+            gettext("The role %(name)s has been updated.", name=role.name),
             target="roles",
             **_roles_context(group),
         )
@@ -337,7 +346,7 @@ def role_remove(group_id, role_id):
     return done(
         "leader/_group_roles.html",
         url_for("leader.group", group_id=group.id),
-        f"The role {role.name} has been removed.",
+        gettext("The role %(name)s has been removed.", name=role.name),
         target="roles",
         **_roles_context(group),
     )

@@ -1,5 +1,6 @@
 """Leader home: each of the leader's groups, its coming opportunities, and what needs attention first."""
 
+from flask_babel import gettext
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -270,7 +271,7 @@ def home_seen():
     return done(
         "leader/_home_cancellations.html",
         url_for("leader.home"),
-        "The cancellations are marked as seen.",
+        gettext("The cancellations are marked as seen."),
         target="cancellations",
         **_cancellations_context(user, now),
     )

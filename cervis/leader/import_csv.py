@@ -8,6 +8,8 @@ account only gains the groups it lacks, and gets no second account or welcome e-
 The preview sends the file's text back in a hidden field; the import checks it all again.
 """
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from dataclasses import dataclass
 
 import peewee
@@ -33,10 +35,13 @@ BATCH = 5  # rows a write transaction: 20 held the lock 290 ms on a busy 2-core 
 
 class UploadForm(FlaskForm):
     file = FileField(
-        "CSV File",
+        lazy_gettext("CSV File"),
         validators=[
-            FileRequired("Please choose a CSV file."),
-            FileAllowed(["csv", "txt"], "Please choose a CSV file: in your spreadsheet, use Save As and choose CSV."),
+            FileRequired(lazy_gettext("Please choose a CSV file.")),
+            FileAllowed(
+                ["csv", "txt"],
+                lazy_gettext("Please choose a CSV file: in your spreadsheet, use Save As and choose CSV."),
+            ),
         ],
     )
 
@@ -204,15 +209,16 @@ def import_confirm():
     except ImportProblem as problem:
         return answered(
             url_for("leader.import_volunteers"),
-            f"Nothing was imported: {problem} Please upload the file again.",
+            gettext("Nothing was imported: %(problem)s Please upload the file again.", problem=problem),
             "error",
         )
     if any(r.problems for r in rows):
         return _preview(
             rows,
             text,
-            message="Nothing was imported: some rows have problems. "
-            "Please correct them in your file and upload it again.",
+            message=gettext(
+                "Nothing was imported: some rows have problems. Please correct them in your file and upload it again."
+            ),
         )
     actor, tally = current_user._get_current_object(), Tally()
     try:
@@ -224,7 +230,7 @@ def import_confirm():
             check_rows(read_rows(text), current_user),
             text,
             status=409,
-            message=f"{done}: an account changed while importing. Please check and try again.",
+            message=gettext("%(done)s: an account changed while importing. Please check and try again.", done=done),
         )
     _record(actor, len(rows), tally)
     return answered(url_for("leader.import_volunteers"), _summary(tally, actor.is_admin))

@@ -1,5 +1,7 @@
 """Members: a group's searchable list, a volunteer's page, notes, removal, deactivation. (Add Volunteer: add_volunteer.py.)"""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from datetime import datetime
 
 from flask import abort, make_response, render_template, request, url_for
@@ -37,8 +39,10 @@ from .training import member_training
 
 
 class NoteForm(FlaskForm):
-    group = SelectField("Group", coerce=int, validate_choice=False)
-    text = TextAreaField("Note", validators=[DataRequired("Please write the note."), Length(max=5000)])
+    group = SelectField(lazy_gettext("Group"), coerce=int, validate_choice=False)
+    text = TextAreaField(
+        lazy_gettext("Note"), validators=[DataRequired(lazy_gettext("Please write the note.")), Length(max=5000)]
+    )
 
 
 # The group's member list ---------------------------------------------------------------------------
@@ -246,7 +250,7 @@ def member_note_add(volunteer_id):
     return done(
         "leader/_member_notes.html",
         url_for("leader.member", volunteer_id=volunteer.id) + "#notes",
-        "The note has been added.",
+        gettext("The note has been added."),
         target="notes",
         **_notes_context(volunteer),
     )
@@ -292,7 +296,7 @@ def member_remove(group_id, volunteer_id):
         return done(
             "leader/_member_groups.html",
             here,
-            "Only an administrator can remove a group leader.",
+            gettext("Only an administrator can remove a group leader."),
             "error",
             target="member-groups",
             **_groups_context(volunteer),

@@ -1,6 +1,8 @@
 """'Send E-mail to Selected' from a group's member list, and to everyone registered on a date of
 an opportunity (the rota board links here with templates/leader/_message_date_link.html)."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -16,8 +18,13 @@ from . import bp
 
 
 class MessageForm(FlaskForm):
-    subject = StringField("Subject", validators=[DataRequired("Please write a subject."), Length(max=200), single_line])
-    message = TextAreaField("Message", validators=[DataRequired("Please write the message."), Length(max=10000)])
+    subject = StringField(
+        lazy_gettext("Subject"),
+        validators=[DataRequired(lazy_gettext("Please write a subject.")), Length(max=200), single_line],
+    )
+    message = TextAreaField(
+        lazy_gettext("Message"), validators=[DataRequired(lazy_gettext("Please write the message.")), Length(max=10000)]
+    )
 
 
 def _ticked():
@@ -32,7 +39,7 @@ def message_members(group_id):
     people = messages.group_members(group, _ticked())
     back = url_for("leader.members", group_id=group.id)
     if not people:
-        flash("Please tick at least one volunteer, then click “Send E-mail to Selected”.", "error")
+        flash(gettext("Please tick at least one volunteer, then click “Send E-mail to Selected”."), "error")
         return redirect(back, code=303)
     return _compose(people, group, back, f"Members of {group.name}")
 
@@ -47,7 +54,7 @@ def message_date(opportunity_id, day):
     back = request.args.get("back") if (request.args.get("back") or "").startswith("/leader/") else None
     back = back or url_for("leader.slots", opportunity_id=opportunity.id)
     if not people:
-        flash("Nobody is registered on that date yet.", "error")
+        flash(gettext("Nobody is registered on that date yet."), "error")
         return redirect(back, code=303)
     return _compose(people, opportunity, back, f"{opportunity.name}, {day:%a}, {day:%b} {day.day}, {day.year}")
 
@@ -94,5 +101,10 @@ def _send(selected, about, form, back):
             heading="",
             no_email=[],
         ), 429
-    flash(f"Your message is on its way to {sent} {'person' if sent == 1 else 'people'}.", "success")
+    flash(
+        gettext(
+            "Your message is on its way to %(sent)s %(value)s.", sent=sent, value="person" if sent == 1 else "people"
+        ),
+        "success",
+    )
     return redirect(back, code=303)

@@ -1,5 +1,7 @@
 """Opportunities and Slots: the leader's list of opportunities; create, edit and cancel one."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from collections import defaultdict
 from datetime import datetime, time
 
@@ -32,14 +34,14 @@ from ..models import (
     User,
 )
 from ..permissions import groups_led_by, opportunity_for_leader
-from ..timeutil import slot_when, to_local, to_utc
+from ..timeutil import to_local, to_utc
 from . import bp
 
 ACTIVE = (PENDING, REGISTERED)
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p", "%I %p"]
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 END_OF_DAY = time(23, 59)
-CODE_TAKEN = "Another opportunity already uses this code. Please choose another."
+CODE_TAKEN = lazy_gettext("Another opportunity already uses this code. Please choose another.")
 
 
 def date_field(label, *validators):
@@ -61,24 +63,34 @@ def time_field(label, *validators):
 
 
 class OpportunityForm(FlaskForm):
-    group = SelectField("Group", coerce=int, validators=[DataRequired("Please choose a group.")])
+    group = SelectField(
+        lazy_gettext("Group"), coerce=int, validators=[DataRequired(lazy_gettext("Please choose a group."))]
+    )
     name = StringField(
-        "Opportunity Name",
-        validators=[DataRequired("Please enter the opportunity's name."), Length(max=200), single_line],
+        lazy_gettext("Opportunity Name"),
+        validators=[DataRequired(lazy_gettext("Please enter the opportunity's name.")), Length(max=200), single_line],
     )
-    description = TextAreaField("Description", validators=[Length(max=5000)])
-    location = TextAreaField("Meeting Location", validators=[Length(max=1000)])
-    private_code = StringField("Private Registration Code (optional)", validators=[Length(max=64), single_line])
+    description = TextAreaField(lazy_gettext("Description"), validators=[Length(max=5000)])
+    location = TextAreaField(lazy_gettext("Meeting Location"), validators=[Length(max=1000)])
+    private_code = StringField(
+        lazy_gettext("Private Registration Code (optional)"), validators=[Length(max=64), single_line]
+    )
     interests = SelectMultipleField(
-        "Interest Categories", coerce=int, widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+        lazy_gettext("Interest Categories"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
-    live_date = date_field("Date", InputRequired("Please enter the date it goes live."))
+    live_date = date_field("Date", InputRequired(lazy_gettext("Please enter the date it goes live.")))
     live_time = time_field("Time", Optional())
     deadline_date = date_field("Date", Optional())
     deadline_time = time_field("Time", Optional())
     min_age = IntegerField(
-        "Minimum Age (optional)",
-        validators=[Optional(), NumberRange(1, 120, "Please enter an age from 1 to 120, or leave it empty.")],
+        lazy_gettext("Minimum Age (optional)"),
+        validators=[
+            Optional(),
+            NumberRange(1, 120, lazy_gettext("Please enter an age from 1 to 120, or leave it empty.")),
+        ],
         render_kw={"inputmode": "numeric"},
     )
 
@@ -96,7 +108,7 @@ class OpportunityForm(FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    message = TextAreaField("Message to the volunteers", validators=[Length(max=5000)])
+    message = TextAreaField(lazy_gettext("Message to the volunteers"), validators=[Length(max=5000)])
 
 
 def _form_for(opportunity=None):
@@ -226,7 +238,7 @@ def opportunity_new():
     if form.validate_on_submit() and not _problems(form, None) and _store(form, opportunity, "opportunity.create"):
         return answered(
             url_for("leader.slots", opportunity_id=opportunity.id),
-            f"Opportunity \u201c{opportunity.name}\u201d created. Now add its slots.",
+            gettext("Opportunity “%(name)s” created. Now add its slots.", name=opportunity.name),
             target="slot-add",
         )
     return _form_page(form, None)
@@ -238,13 +250,15 @@ def opportunity_edit(opportunity_id):
     opportunity = opportunity_for_leader(current_user, opportunity_id)
     if opportunity.cancelled_at is not None:
         return answered(
-            url_for("leader.opportunities"), "This opportunity was cancelled, so it can no longer be changed.", "error"
+            url_for("leader.opportunities"),
+            gettext("This opportunity was cancelled, so it can no longer be changed."),
+            "error",
         )
     form = _form_for(opportunity)
     if form.validate_on_submit() and not _problems(form, opportunity) and _store(form, opportunity, "opportunity.edit"):
         return answered(
             url_for("leader.slots", opportunity_id=opportunity.id),
-            f"Opportunity \u201c{opportunity.name}\u201d updated.",
+            gettext("Opportunity “%(name)s” updated.", name=opportunity.name),
         )
     return _form_page(form, opportunity)
 
@@ -333,7 +347,7 @@ def cancel_opportunity(opportunity, actor, message):
 def opportunity_cancel(opportunity_id):
     opportunity = opportunity_for_leader(current_user, opportunity_id)
     if opportunity.cancelled_at is not None:
-        return answered(url_for("leader.opportunities"), "This opportunity is already cancelled.", "error")
+        return answered(url_for("leader.opportunities"), gettext("This opportunity is already cancelled."), "error")
     form = CancelForm()
     registrations = list(active_registrations(opportunity, utcnow()))
     if form.validate_on_submit():
@@ -360,7 +374,7 @@ def _cancelled(opportunity, message):
             else cancel_opportunity(opportunity, current_user._get_current_object(), message)
         )
     if told is None:
-        return answered(url_for("leader.opportunities"), "This opportunity is already cancelled.", "error")
+        return answered(url_for("leader.opportunities"), gettext("This opportunity is already cancelled."), "error")
     return answered(
         url_for("leader.opportunities"),
         f"Opportunity \u201c{opportunity.name}\u201d cancelled."

@@ -4,6 +4,8 @@ Each button is a plain POST form that htmx enhances: the slot's block swaps itse
 other block showing the same volunteer's numbers), with the green or red banner on top.
 """
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -21,19 +23,20 @@ from ..permissions import as_id, opportunity_for_leader, registration_for_leader
 from ..timeutil import slot_when
 from . import bp, rota_board
 
-NO_REASON = "Please give a reason: the volunteer is told it."
+NO_REASON = lazy_gettext("Please give a reason: the volunteer is told it.")
 
 
 class RemoveForm(FlaskForm):
     reason = TextAreaField(
-        "Reason for removing (the volunteer is told it)", validators=[DataRequired(NO_REASON), Length(max=1000)]
+        lazy_gettext("Reason for removing (the volunteer is told it)"),
+        validators=[DataRequired(NO_REASON), Length(max=1000)],
     )
 
 
 class AddForm(FlaskForm):
-    volunteer = SelectField("Member of the group", coerce=int, validate_choice=False)
+    volunteer = SelectField(lazy_gettext("Member of the group"), coerce=int, validate_choice=False)
     override = TextAreaField(
-        "Only if they lack the role's training: why they must take this place (kept in the audit log)",
+        lazy_gettext("Only if they lack the role's training: why they must take this place (kept in the audit log)"),
         validators=[Length(max=1000)],
     )
 
@@ -123,7 +126,7 @@ def rota(opportunity_id):
     return render_template(
         "leader/rota.html",
         panel=panel,
-        title=f"Rota: {opportunity.name}",
+        title=gettext("Rota: %(name)s", name=opportunity.name),
         **_cells_context(opportunity, day, show),
         **month_context(opportunity, day),
     )

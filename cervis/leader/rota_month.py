@@ -1,5 +1,7 @@
 """The rota's month as a whole: Complete Rota, and the rota printed or as CSV."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from datetime import timedelta
 
 from flask import make_response, render_template, url_for
@@ -23,7 +25,7 @@ from .rota import month_arg, month_context
 class CompleteForm(FlaskForm):
     # When the rota was last completed, as the summary showed it: a second press sends nothing.
     seen = HiddenField()
-    knowing = BooleanField("I know the offers for these short slots will be turned down")
+    knowing = BooleanField(lazy_gettext("I know the offers for these short slots will be turned down"))
 
     def confirms(self, summary):
         """Offers for slots still short are only turned down by a leader who said they know it."""
@@ -35,7 +37,7 @@ class CompleteForm(FlaskForm):
         return True
 
 
-NOT_REQUIRED_EMAIL = '"not required" email'
+NOT_REQUIRED_EMAIL = lazy_gettext('"not required" email')
 
 
 def _completed_message(result, day):
@@ -80,7 +82,11 @@ def rota_complete(opportunity_id):
     if is_htmx() and form.is_submitted():  # the summary swaps itself, with the message by the box
         return vary(make_response(render_template("leader/_rota_complete.html", summary=summary, form=form, **context)))
     page = render_template(
-        "leader/rota_complete.html", summary=summary, form=form, title=f"Complete Rota: {opportunity.name}", **context
+        "leader/rota_complete.html",
+        summary=summary,
+        form=form,
+        title=gettext("Complete Rota: %(name)s", name=opportunity.name),
+        **context,
     )
     return page, 400 if form.is_submitted() else 200
 
@@ -111,7 +117,7 @@ def rota_print(opportunity_id):
         "leader/rota_print.html",
         weeks=_by_week(rows),
         phone_of=rota_board.phone_of,
-        title=f"Rota: {opportunity.name}, {day:%B %Y}",
+        title=gettext("Rota: %(name)s, %(day)s", name=opportunity.name, day=format(day, "%B %Y")),
         **month_context(opportunity, day),
     )
 

@@ -5,6 +5,7 @@ a row's own button (do=accept:ID, undo:ID, call-up:ID...) acts on that row alone
 comes back inside the panel, next to the buttons (see rota._answer).
 """
 
+from flask_babel import gettext
 from flask import abort, request
 from flask_login import current_user
 
@@ -43,7 +44,9 @@ def _override(regs, by, slot):
     [reg] = regs
     reason = (request.form.get(f"override-{reg.id}") or "").strip()
     if not reason:
-        raise rules.Refused("Please give a reason for accepting without training: it is kept in the audit log.")
+        raise rules.Refused(
+            gettext("Please give a reason for accepting without training: it is kept in the audit log.")
+        )
     rules.accept(reg.id, by, override=reason)
     return (
         f"Accepted without training: {reg.volunteer.name}, {reg.slot.role.name} on "
@@ -72,7 +75,7 @@ def _call_up(regs, by, slot):
     [reg] = regs
     target = as_id(request.form.get(f"to-{reg.id}"))
     if not target:
-        raise rules.Refused("Choose the role to call this Reserve up to.")
+        raise rules.Refused(gettext("Choose the role to call this Reserve up to."))
     target_slot = slot_for_leader(current_user, target)
     new = rules.call_up(reg.id, target_slot.id, by)
     return (

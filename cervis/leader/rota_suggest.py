@@ -1,5 +1,6 @@
 """Suggest Rota: a proposed rota shown on the month view, then accepted in one go or discarded."""
 
+from flask_babel import gettext
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -28,7 +29,7 @@ def rota_suggest(opportunity_id):
         suggestion=suggestion,
         days=days,
         counts=rota_board.month_counts(cells),
-        title=f"Suggested rota: {opportunity.name}",
+        title=gettext("Suggested rota: %(name)s", name=opportunity.name),
         **month_context(opportunity, day),
     )
 
@@ -47,7 +48,7 @@ def rota_accept_suggestion(opportunity_id):
     ids = {as_id(v) for v in request.form.getlist("offer")} - {None}
     board = url_for("leader.rota", opportunity_id=opportunity.id, month=month_key(day))
     if not ids:
-        flash("Nothing was accepted: no suggested name was ticked.", "error")
+        flash(gettext("Nothing was accepted: no suggested name was ticked."), "error")
         return redirect(board, code=303)
     start, end = month_bounds(day)
     ours = (
@@ -65,9 +66,12 @@ def rota_accept_suggestion(opportunity_id):
     accepted, refused = rules.accept_suggestion(sorted(ids), current_user._get_current_object())
     if accepted:
         flash(
-            f"Suggestion accepted: {len(accepted)} offer{'' if len(accepted) == 1 else 's'} accepted. "
-            f"The confirmation emails go in {rules.undo_minutes()} minutes; Undo before then and "
-            "nothing is sent.",
+            gettext(
+                "Suggestion accepted: %(len)s offer%(value)s accepted. The confirmation emails go in %(undo_minutes)s minutes; Undo before then and nothing is sent.",
+                len=len(accepted),
+                value="" if len(accepted) == 1 else "s",
+                undo_minutes=rules.undo_minutes(),
+            ),
             "success",
         )
     if refused:

@@ -1,6 +1,8 @@
 """One slot changed from its row of the slot list: change its capacity, close, reopen or delete it
 (the row replaces itself under htmx; a plain form redirects). slots.py lists and adds the slots."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from flask import make_response, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,16 +17,19 @@ from ..permissions import slot_for_leader
 from . import bp
 from .slots import CAPACITY_RANGE, MAX_CAPACITY, label, me, slot_rows, slot_snapshot, slots_url
 
-STARTED = "This slot has already started, so it stays as the rota and attendance recorded it."
-OFFERED = (
+STARTED = lazy_gettext("This slot has already started, so it stays as the rota and attendance recorded it.")
+OFFERED = lazy_gettext(
     "This slot cannot be deleted because volunteers have offered for it. Close it instead, so nobody else can offer."
 )
 
 
 class CapacityForm(FlaskForm):
     capacity = IntegerField(
-        "Capacity",
-        validators=[InputRequired("Please enter the capacity."), NumberRange(1, MAX_CAPACITY, CAPACITY_RANGE)],
+        lazy_gettext("Capacity"),
+        validators=[
+            InputRequired(lazy_gettext("Please enter the capacity.")),
+            NumberRange(1, MAX_CAPACITY, CAPACITY_RANGE),
+        ],
         render_kw={"inputmode": "numeric"},
     )
 
@@ -128,4 +133,10 @@ def slot_delete(slot_id):
             locked.delete_instance()
     if refusal:
         return _row_done(slot.id, location, refusal, "error")
-    return done("leader/_slot_deleted.html", location, f"Slot deleted: {what}.", target="slot-list", slot_id=slot_id)
+    return done(
+        "leader/_slot_deleted.html",
+        location,
+        gettext("Slot deleted: %(what)s.", what=what),
+        target="slot-list",
+        slot_id=slot_id,
+    )

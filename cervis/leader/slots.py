@@ -1,6 +1,8 @@
 """Opportunities and Slots: one opportunity's slots; add them one at a time or many at once, or
 copy a month to the next. (Changing, closing, reopening or deleting one slot: slot_changes.py.)"""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from datetime import date
 
 import peewee
@@ -28,16 +30,16 @@ CAPACITY_RANGE = f"Please enter a whole number from 1 to {MAX_CAPACITY}."
 
 def _end_differs(form, field):
     if field.data is not None and field.data == form.start.data:
-        raise ValidationError("The end time must be different from the start time.")
+        raise ValidationError(gettext("The end time must be different from the start time."))
 
 
 class SlotForm(FlaskForm):
-    day = date_field("Date", InputRequired("Please enter the date."))
-    start = time_field("Start Time", InputRequired("Please enter the start time."))
-    end = time_field("End Time", InputRequired("Please enter the end time."), _end_differs)
-    role = SelectField("Role", coerce=int)
+    day = date_field("Date", InputRequired(lazy_gettext("Please enter the date.")))
+    start = time_field("Start Time", InputRequired(lazy_gettext("Please enter the start time.")))
+    end = time_field("End Time", InputRequired(lazy_gettext("Please enter the end time.")), _end_differs)
+    role = SelectField(lazy_gettext("Role"), coerce=int)
     capacity = IntegerField(
-        "Capacity (optional)",
+        lazy_gettext("Capacity (optional)"),
         render_kw={"inputmode": "numeric"},
         validators=[Optional(), NumberRange(1, MAX_CAPACITY, CAPACITY_RANGE)],
     )
@@ -45,7 +47,7 @@ class SlotForm(FlaskForm):
 
 class BulkSlotsForm(FlaskForm):
     mode = RadioField(
-        "Which dates",
+        lazy_gettext("Which dates"),
         default="weekdays",
         choices=[
             SelectChoice("weekdays", "Every chosen weekday between two dates"),
@@ -55,15 +57,15 @@ class BulkSlotsForm(FlaskForm):
     first = date_field("From", Optional())
     last = date_field("To", Optional())
     weekdays = SelectMultipleField(
-        "Weekdays",
+        lazy_gettext("Weekdays"),
         coerce=int,
         choices=[SelectChoice(i, name) for i, name in enumerate(slot_builder.WEEKDAYS)],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
-    dates = TextAreaField("Dates", validators=[Length(max=20000)])
-    start = time_field("Start Time", InputRequired("Please enter the start time."))
-    end = time_field("End Time", InputRequired("Please enter the end time."), _end_differs)
+    dates = TextAreaField(lazy_gettext("Dates"), validators=[Length(max=20000)])
+    start = time_field("Start Time", InputRequired(lazy_gettext("Please enter the start time.")))
+    end = time_field("End Time", InputRequired(lazy_gettext("Please enter the end time.")), _end_differs)
 
 
 def bulk_form(roles):
@@ -80,8 +82,12 @@ def bulk_form(roles):
                 role.name,
                 default=role.default_capacity,
                 validators=[
-                    InputRequired("Please enter a number (0 for none)."),
-                    NumberRange(0, MAX_CAPACITY, f"Please enter a whole number from 0 to {MAX_CAPACITY}."),
+                    InputRequired(gettext("Please enter a number (0 for none).")),
+                    NumberRange(
+                        0,
+                        MAX_CAPACITY,
+                        gettext("Please enter a whole number from 0 to %(MAX_CAPACITY)s.", MAX_CAPACITY=MAX_CAPACITY),
+                    ),
                 ],
                 render_kw={"inputmode": "numeric"},
             ),
@@ -221,7 +227,7 @@ def _refuse_cancelled(opportunity):
     if opportunity.cancelled_at is None:
         return None
     return answered(
-        slots_url(opportunity.id), "This opportunity was cancelled, so no slots can be added to it.", "error"
+        slots_url(opportunity.id), gettext("This opportunity was cancelled, so no slots can be added to it."), "error"
     )
 
 
@@ -271,8 +277,10 @@ def _add_one(opportunity, form, roles):
     made = create_slots(opportunity, planned, me())
     when = f"{slot_when(planned[0].starts_at, planned[0].ends_at)} {role.name}"
     if made:
-        return answered(slots_url(opportunity.id), f"Slot added: {when}.", target="slot-add")
-    return answered(slots_url(opportunity.id), f"That slot already exists: {when}.", "error", target="slot-add")
+        return answered(slots_url(opportunity.id), gettext("Slot added: %(when)s.", when=when), target="slot-add")
+    return answered(
+        slots_url(opportunity.id), gettext("That slot already exists: %(when)s.", when=when), "error", target="slot-add"
+    )
 
 
 @bp.route("/opportunities/<int:opportunity_id>/slots/bulk", methods=["GET", "POST"])
@@ -337,7 +345,7 @@ def slots_copy(opportunity_id):
     patterns = [_pattern_of(slot, zone) for slot in opportunity.slots]
     months = sorted({(p.day.year, p.day.month) for p in patterns})
     if not months:
-        return answered(slots_url(opportunity.id), "This opportunity has no slots to copy yet.", "error")
+        return answered(slots_url(opportunity.id), gettext("This opportunity has no slots to copy yet."), "error")
     year, month = _month_choice(request.values.get("month"), months)
     planned = slot_builder.to_planned(
         slot_builder.copy_month(patterns, year, month), zone, role_order=[role.id for role in roles]

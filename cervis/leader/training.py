@@ -5,6 +5,8 @@ level, certificate number and decision) is for administrators alone, and a leade
 "Checked until DATE" or "Not checked".
 """
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from datetime import date, timedelta
 
 from flask import abort, render_template, send_file, url_for
@@ -27,32 +29,44 @@ EARLIEST, LATEST = date(1950, 1, 1), date(2200, 12, 31)
 
 def _in_range(form, field):
     if field.data and not EARLIEST <= field.data <= LATEST:
-        raise ValidationError("Please enter a date between 1950 and 2200.")
+        raise ValidationError(gettext("Please enter a date between 1950 and 2200."))
 
 
 def _not_future(form, field):
     if field.data and field.data > date.today():
-        raise ValidationError("The date gained is in the future: please record it once it has been gained.")
+        raise ValidationError(gettext("The date gained is in the future: please record it once it has been gained."))
 
 
 class GrantForm(FlaskForm):
-    qualification = SelectField("Qualification", coerce=lambda v: as_id(v) or 0, validate_choice=False)
+    qualification = SelectField(lazy_gettext("Qualification"), coerce=lambda v: as_id(v) or 0, validate_choice=False)
     gained_on = DateField(
-        "Date gained (for a check: the certificate's issue date)",
-        validators=[DataRequired("Please enter the date gained, like 2026-03-31."), _in_range, _not_future],
+        lazy_gettext("Date gained (for a check: the certificate's issue date)"),
+        validators=[
+            DataRequired(lazy_gettext("Please enter the date gained, like 2026-03-31.")),
+            _in_range,
+            _not_future,
+        ],
     )
-    expires_on = DateField("Expires", validators=[Optional(), _in_range])
-    never = BooleanField("Never expires")
-    note = TextAreaField("Note", validators=[Length(max=1000, message="Please keep the note under 1000 characters.")])
+    expires_on = DateField(lazy_gettext("Expires"), validators=[Optional(), _in_range])
+    never = BooleanField(lazy_gettext("Never expires"))
+    note = TextAreaField(
+        lazy_gettext("Note"),
+        validators=[Length(max=1000, message=lazy_gettext("Please keep the note under 1000 characters."))],
+    )
     level = SelectField(
-        "Level of check", choices=[SelectChoice(v, w) for v, w in training.LEVELS], validate_choice=False
+        lazy_gettext("Level of check"), choices=[SelectChoice(v, w) for v, w in training.LEVELS], validate_choice=False
     )
     certificate_number = StringField(
-        "Certificate number",
-        validators=[Length(max=30, message="Please keep the certificate number under 30 characters."), single_line],
+        lazy_gettext("Certificate number"),
+        validators=[
+            Length(max=30, message=lazy_gettext("Please keep the certificate number under 30 characters.")),
+            single_line,
+        ],
     )
     cleared = RadioField(
-        "Decision", choices=[SelectChoice("yes", "Cleared"), SelectChoice("no", "Not cleared")], validate_choice=False
+        lazy_gettext("Decision"),
+        choices=[SelectChoice("yes", "Cleared"), SelectChoice("no", "Not cleared")],
+        validate_choice=False,
     )
 
     def setup(self, grant=None):
@@ -128,7 +142,7 @@ def training_record(volunteer_id):
     volunteer = volunteer_for_recorder(current_user, volunteer_id)
     form = GrantForm().setup()
     if form.is_submitted() and _save(form, volunteer):
-        return answered(_back(volunteer), "The qualification has been recorded.", target="training")
+        return answered(_back(volunteer), gettext("The qualification has been recorded."), target="training")
     return render_template(
         "leader/training_grant.html", form=form, volunteer=volunteer, grant=None
     ), 400 if form.is_submitted() else 200
@@ -145,7 +159,9 @@ def training_edit(volunteer_id, grant_id):
             form.level.data, form.certificate_number.data = check.level, check.certificate_number
             form.cleared.data = "yes" if check.cleared else "no"
     if form.is_submitted() and _save(form, volunteer, grant):
-        return answered(_back(volunteer), f"{grant.qualification.name} has been saved.", target="training")
+        return answered(
+            _back(volunteer), gettext("%(name)s has been saved.", name=grant.qualification.name), target="training"
+        )
     return render_template(
         "leader/training_grant.html", form=form, volunteer=volunteer, grant=grant
     ), 400 if form.is_submitted() else 200

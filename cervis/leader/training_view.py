@@ -1,5 +1,6 @@
 """Members: Training and checks, each member's qualifications with their state, by qualification, and its CSV."""
 
+from ..translated import lazy_gettext
 from datetime import date
 
 from flask import render_template, request
@@ -14,7 +15,7 @@ from ..spreadsheet import csv_download
 from . import bp
 
 MISSING = "missing"
-FILTER_STATES = {**training.STATE_WORDS, MISSING: "Not held"}
+FILTER_STATES = {**training.STATE_WORDS, MISSING: lazy_gettext("Not held")}
 
 
 def _chosen():

@@ -1,5 +1,6 @@
 """Opportunities (activities), slots (shifts) and registrations (offers and assignments)."""
 
+from ..translated import lazy_gettext
 import peewee
 
 from ..db import BaseModel, utcnow
@@ -7,7 +8,12 @@ from .org import InterestCategory
 from .people import Group, User
 
 PENDING, REGISTERED, NOT_REQUIRED, CANCELLED = "pending", "registered", "not_required", "cancelled"
-STATUS_LABELS = {PENDING: "Pending", REGISTERED: "Registered", NOT_REQUIRED: "Not Required", CANCELLED: "Cancelled"}
+STATUS_LABELS = {
+    PENDING: lazy_gettext("Pending"),
+    REGISTERED: lazy_gettext("Registered"),
+    NOT_REQUIRED: lazy_gettext("Not Required"),
+    CANCELLED: lazy_gettext("Cancelled"),
+}
 STATUSES = (PENDING, REGISTERED, NOT_REQUIRED, CANCELLED)
 
 

@@ -2,6 +2,7 @@
 offer deadline reminder), and their group leaders' messages to members, on or off per group.
 Emails about their own offers and shifts always go."""
 
+from flask_babel import gettext
 from flask import request, url_for
 from flask_login import current_user, login_required
 
@@ -48,7 +49,7 @@ def profile_announcements():
     return done(
         "volunteer/_profile_announcements.html",
         url_for("volunteer.profile", _anchor="announcements"),
-        "Your choice of emails from your groups is saved.",
+        gettext("Your choice of emails from your groups is saved."),
         announce=announcement_choices(user),
         oob=True,
     )

@@ -4,6 +4,8 @@ The signed token names one registration and nothing else. Opening the link only 
 shift; only the button's POST cancels, so a mail scanner that follows links changes nothing.
 """
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from flask import render_template
 
 from .. import cancellation
@@ -12,11 +14,11 @@ from ..htmx import answer_now
 from . import bp
 from .registrations import ReasonForm
 
-INVALID = (
+INVALID = lazy_gettext(
     "This cancellation link is not valid. Please log in and use “View or Cancel Registration "
     "for an Upcoming Opportunity”, or contact us."
 )
-CANCELLED_MESSAGE = (
+CANCELLED_MESSAGE = lazy_gettext(
     "Your registration has been cancelled. The group leader has been told, so that a reserve can be contacted."
 )
 
@@ -31,7 +33,11 @@ def cancel_link(token):
     reg = cancellation.registration_from_token(token)
     if reg is None:
         return render_template(
-            "volunteer/cancel_link.html", reg=None, title="Cancel Registration", message=INVALID, category="error"
+            "volunteer/cancel_link.html",
+            reg=None,
+            title=gettext("Cancel Registration"),
+            message=INVALID,
+            category="error",
         ), 404
     now = utcnow()
     form = ReasonForm()
@@ -61,5 +67,5 @@ def cancel_link(token):
 def _page(token, reg, form, status=200, **context):
     answer_now(context.get("message"), context.get("category", "success"))  # the banner at the top of this short page
     return render_template(
-        "volunteer/cancel_link.html", token=token, reg=reg, form=form, title="Cancel Registration", **context
+        "volunteer/cancel_link.html", token=token, reg=reg, form=form, title=gettext("Cancel Registration"), **context
     ), status

@@ -4,6 +4,7 @@ Opening the link only shows the place; the button's POST takes it, so a mail sca
 follows links changes nothing.
 """
 
+from ..translated import lazy_gettext
 from flask import render_template
 from flask_wtf import FlaskForm
 
@@ -12,16 +13,19 @@ from ..db import utcnow
 from ..rota import Refused
 from . import bp
 
-TITLE = "Can you cover?"
+TITLE = lazy_gettext("Can you cover?")
 MESSAGES = {
     rules.TAKEN: (
-        "Thank you: the place is yours. You are now registered, and a confirmation email is on its way.",
+        lazy_gettext("Thank you: the place is yours. You are now registered, and a confirmation email is on its way."),
         "success",
     ),
-    rules.COVERED: ("Thank you for answering, but this place is already covered. There is nothing more to do.", "info"),
-    rules.STARTED: ("This shift has already started, so it can no longer be covered here.", "error"),
+    rules.COVERED: (
+        lazy_gettext("Thank you for answering, but this place is already covered. There is nothing more to do."),
+        "info",
+    ),
+    rules.STARTED: (lazy_gettext("This shift has already started, so it can no longer be covered here."), "error"),
 }
-INVALID = "This link is not valid. Please contact your group leader."
+INVALID = lazy_gettext("This link is not valid. Please contact your group leader.")
 
 
 @bp.route("/cover/<token>", methods=["GET", "POST"])

@@ -3,6 +3,7 @@
 Each is a volunteer with their own profile; only the volunteer who added them may see or change them.
 """
 
+from flask_babel import gettext
 from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -48,7 +49,11 @@ def _member_page(member, record, adding):
         _save_member(form, member, record, adding)
         return answered(
             url_for("volunteer.profile"),
-            f"Family Member {'Added' if adding else 'Updated'} Successfully: {member.name}.",
+            gettext(
+                "Family Member %(value)s Successfully: %(name)s.",
+                value="Added" if adding else "Updated",
+                name=member.name,
+            ),
             target="family",
         )
     failed = form.is_submitted()

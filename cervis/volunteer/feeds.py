@@ -4,6 +4,7 @@ A calendar app fetches a feed with no cookie, so the address is the key: "Make a
 replaces it and the old one stops at once.
 """
 
+from flask_babel import gettext
 from flask import abort, make_response, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -50,7 +51,7 @@ def feed_new():
     return done(
         "volunteer/_calendar_feeds.html",
         url_for("volunteer.profile") + "#calendar-feeds",
-        "A new address is ready: the old one no longer works. Subscribe again with the new one.",
+        gettext("A new address is ready: the old one no longer works. Subscribe again with the new one."),
         target="calendar-feeds",
         feeds=feeds_for(user),
     )

@@ -1,5 +1,6 @@
 """View or Print Volunteer Activity History: shifts served and service recorded, with a CSV copy."""
 
+from ..translated import lazy_gettext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,7 +15,7 @@ from ..models.attendance import served
 from ..timeutil import org_zone, parse_day, slot_when, to_local, to_utc, utcnow
 from . import bp
 
-TITLE = "View or Print Volunteer Activity History"
+TITLE = lazy_gettext("View or Print Volunteer Activity History")
 MAX_PAGE = 100_000
 # A spreadsheet runs a cell that starts with one of these as a formula.
 

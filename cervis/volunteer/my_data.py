@@ -1,5 +1,7 @@
 """Download My Data (everything held about me and my family members) and asking to be erased."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 import json
 from datetime import date, datetime
 
@@ -16,8 +18,8 @@ from . import bp
 
 class AskToEraseForm(FlaskForm):
     understood = BooleanField(
-        "I understand that once my data is erased I can no longer log in, and it cannot be undone.",
-        validators=[DataRequired("Please tick to confirm that you want your data erased.")],
+        lazy_gettext("I understand that once my data is erased I can no longer log in, and it cannot be undone."),
+        validators=[DataRequired(lazy_gettext("Please tick to confirm that you want your data erased."))],
     )
 
 
@@ -70,8 +72,10 @@ def ask_to_erase():
         return my_data(form), 400
     privacy.ask_to_erase(current_user._get_current_object())
     flash(
-        "Your request to erase your data has been sent to the administrators. "
-        "They will erase it and tell you, or get in touch if something stops them.",
+        gettext(
+            "Your request to erase your data has been sent to the administrators. "
+            "They will erase it and tell you, or get in touch if something stops them."
+        ),
         "success",
     )
     return redirect(url_for("volunteer.my_data"), code=303)

@@ -1,8 +1,10 @@
 """View or Update Volunteer Profile Information, and "Verify Volunteer Information" at first login."""
 
+from flask_babel import gettext
 from flask import render_template, request
 from flask_login import current_user, login_required
 
+from ..translated import lazy_gettext
 from ..auth.landing import home_for
 from ..db import utcnow, write_transaction
 from ..htmx import answered
@@ -13,7 +15,7 @@ from .announcement_settings import announcement_choices
 from .feeds import feeds_for
 from .training import my_training
 
-VERIFY, UPDATE = "Verify Volunteer Information", "Update Volunteer Information"
+VERIFY, UPDATE = lazy_gettext("Verify Volunteer Information"), lazy_gettext("Update Volunteer Information")
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -30,9 +32,9 @@ def profile():
         save_profile(form, record, user, org, verifying)
         return answered(
             home_for(user),
-            "Volunteer Information Verified Successfully."
+            gettext("Volunteer Information Verified Successfully.")
             if verifying
-            else "Volunteer Information Updated Successfully.",
+            else gettext("Volunteer Information Updated Successfully."),
         )
     status = 400 if form.is_submitted() else 200
     return render_template(

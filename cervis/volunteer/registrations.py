@@ -1,5 +1,7 @@
 """View or Cancel Registration for an Upcoming Opportunity, and the past registration activity."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from flask import abort, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -13,15 +15,17 @@ from ..models import Registration, Slot
 from ..permissions import as_id, household_ids
 from . import bp
 
-NOTHING_SELECTED = "Please select the registration(s) you want to cancel, then click “Cancel selected registration(s)”."
+NOTHING_SELECTED = lazy_gettext(
+    "Please select the registration(s) you want to cancel, then click “Cancel selected registration(s)”."
+)
 PER_PAGE = 50
 MAX_PAGE = 100_000
 
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(
-        "Reason for Canceling (Optional)",
-        validators=[Length(max=1000, message="Please keep the reason under 1,000 characters.")],
+        lazy_gettext("Reason for Canceling (Optional)"),
+        validators=[Length(max=1000, message=lazy_gettext("Please keep the reason under 1,000 characters."))],
     )
 
 
@@ -82,7 +86,9 @@ def registrations():
             ReasonForm(formdata=None),
             status=409,
             category="error",
-            message="Nothing was cancelled: the registration had already been cancelled or its shift has started.",
+            message=gettext(
+                "Nothing was cancelled: the registration had already been cancelled or its shift has started."
+            ),
         )
     page = _page()
     rows, more = _rows(current_user, utcnow(), page)

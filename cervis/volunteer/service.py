@@ -1,5 +1,7 @@
 """Record or Update Service Project Activity: service a volunteer gave outside the rota."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +18,7 @@ from ..models import Group, ServiceRecord
 from ..timeutil import org_zone, to_local, utcnow
 from . import bp
 
-TITLE = "Record or Update Service Project Activity"
+TITLE = lazy_gettext("Record or Update Service Project Activity")
 
 
 class QuarterHours(DecimalField):
@@ -29,22 +31,22 @@ class QuarterHours(DecimalField):
 
 class ServiceForm(FlaskForm):
     day = DateField(
-        "Date",
-        validators=[InputRequired("Please enter the date you served.")],
-        invalid_value_message="Please enter a real date, like 2025-10-09.",
+        lazy_gettext("Date"),
+        validators=[InputRequired(lazy_gettext("Please enter the date you served."))],
+        invalid_value_message=lazy_gettext("Please enter a real date, like 2025-10-09."),
     )
-    group = SelectField("Group", coerce=int, validate_choice=False)
+    group = SelectField(lazy_gettext("Group"), coerce=int, validate_choice=False)
     hours = QuarterHours(
-        "Hours",
+        lazy_gettext("Hours"),
         places=2,
-        validators=[InputRequired("Please enter the hours you served.")],
+        validators=[InputRequired(lazy_gettext("Please enter the hours you served."))],
         render_kw={"step": "0.25", "min": "0.25", "max": "24", "inputmode": "decimal"},
     )
     description = TextAreaField(
-        "What did you do?",
+        lazy_gettext("What did you do?"),
         validators=[
-            DataRequired("Please say briefly what you did."),
-            Length(max=1000, message="Please keep this under 1,000 characters."),
+            DataRequired(lazy_gettext("Please say briefly what you did.")),
+            Length(max=1000, message=lazy_gettext("Please keep this under 1,000 characters.")),
         ],
     )
 
@@ -53,13 +55,13 @@ class ServiceForm(FlaskForm):
             return  # not a date at all: that message is already beside the field
         today = to_local(utcnow(), org_zone()).date()
         if field.data > today:
-            raise ValidationError("The date cannot be in the future: record service once you have given it.")
+            raise ValidationError(gettext("The date cannot be in the future: record service once you have given it."))
         if field.data < date(2000, 1, 1):
-            raise ValidationError("Please check the year.")
+            raise ValidationError(gettext("Please check the year."))
 
     def validate_group(self, field):
         if field.data not in {value for value, _ in field.choices}:
-            raise ValidationError("Please choose one of your groups.")
+            raise ValidationError(gettext("Please choose one of your groups."))
 
     def validate_hours(self, field):
         if field.data is None:
@@ -70,9 +72,9 @@ class ServiceForm(FlaskForm):
         except InvalidOperation:
             whole = False
         if not whole:
-            raise ValidationError("Please enter the hours in quarter hours, for example 1.25, 1.5 or 1.75.")
+            raise ValidationError(gettext("Please enter the hours in quarter hours, for example 1.25, 1.5 or 1.75."))
         if not Decimal("0.25") <= field.data <= 24:
-            raise ValidationError("Please enter between 0.25 and 24 hours.")
+            raise ValidationError(gettext("Please enter between 0.25 and 24 hours."))
 
 
 def _form(user, record=None):
@@ -172,7 +174,7 @@ def service_delete(record_id):
     return done(
         "volunteer/_service_deleted.html",
         url_for("volunteer.service"),
-        "Your service project activity has been deleted.",
+        gettext("Your service project activity has been deleted."),
         target="service-records",
         records=_records(user),
     )

@@ -4,6 +4,8 @@ The rules (what a volunteer sees, who may offer for what) live in cervis.offers;
 only fetch what is asked for this user, call one of them, and answer htmx or a plain form.
 """
 
+from flask_babel import gettext
+from ..translated import lazy_gettext, plain
 from itertools import groupby
 
 from flask import abort, flash, make_response, render_template, request, url_for
@@ -20,17 +22,24 @@ from ..timeutil import parse_day, slot_when
 from . import bp
 from .signup_find import search_filters, volunteer_for
 
-SUBMITTED = Markup(
-    "<strong>Registration Request Submitted Successfully.</strong> Please check your E-mail for "
-    "additional details. If you would like to sign up for an additional opportunity, please select "
-    'one from the "Select an Available Opportunity" section below or click "Portal Home" for more '
-    "options."
-)
-NOTHING_TICKED = 'Please tick at least one slot, then click "Register".'
-NO_OPPORTUNITY = 'Please select an opportunity under "Step 2: Select an Available Opportunity Below".'
+
+def submitted():
+    """The guide's answer to Register, with its bold first sentence."""
+    return Markup(
+        gettext(
+            "<strong>Registration Request Submitted Successfully.</strong> Please check your E-mail for "
+            "additional details. If you would like to sign up for an additional opportunity, please select "
+            'one from the "Select an Available Opportunity" section below or click "Portal Home" for more '
+            "options."
+        )
+    )
+
+
+NOTHING_TICKED = lazy_gettext('Please tick at least one slot, then click "Register".')
+NO_OPPORTUNITY = lazy_gettext('Please select an opportunity under "Step 2: Select an Available Opportunity Below".')
 NOTE_TOO_LONG = f"Please keep the note under {registering.NOTE_MAX:,} characters."
-ALREADY = "You have already offered for what you selected: nothing else was needed."
-TRAINING_NEEDED = (
+ALREADY = lazy_gettext("You have already offered for what you selected: nothing else was needed.")
+TRAINING_NEEDED = lazy_gettext(
     "Some slots need training or checks you do not hold on their date: see My Training and Checks "
     "on your profile for what to do, or ask your group's leader."
 )
@@ -163,7 +172,7 @@ def signup_register():
     day = parse_day(request.form.get("day"))
     if not raw or len(note) > registering.NOTE_MAX:
         error = NOTE_TOO_LONG if raw else NOTHING_TICKED
-        flash(error, "error")
+        flash(plain(error), "error")
         answer_now(error, "error", "register")
         return _slots_answer(volunteer, opportunity, note, day, status=400, error=error, ticked=raw)
     try:
@@ -177,14 +186,14 @@ def _after_offer(volunteer, opportunity, note, day, result):
     """The answer beside Register; a plain form goes back to the list of opportunities, whose
     top banner (the guide's "section below") is then the answer."""
     if result.refused:
-        flash(_refused_message(result.refused), "error")
+        flash(plain(_refused_message(result.refused)), "error")
         answer_now(_refused_message(result.refused), "error", "register")
     if result.saved and not is_htmx():
-        return answered(url_for("volunteer.signup", volunteer=volunteer.id), SUBMITTED)
+        return answered(url_for("volunteer.signup", volunteer=volunteer.id), submitted())
     if result.saved or not result.refused:
-        flash(SUBMITTED if result.saved else ALREADY, "success")
+        flash(plain(submitted() if result.saved else ALREADY), "success")
         if not result.refused:
-            answer_now(SUBMITTED if result.saved else ALREADY, "success", "register")
+            answer_now(submitted() if result.saved else plain(ALREADY), "success", "register")
     status = 409 if result.refused and not result.saved else 200
     return _slots_answer(volunteer, opportunity, "" if result.saved else note, day, status=status)
 

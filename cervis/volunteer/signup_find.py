@@ -4,8 +4,10 @@ Registration Code" and "Search Opportunities by Interest, Location, Date or Keyw
 Each opens in place on the sign-up page (htmx), or as a page of its own without JavaScript.
 """
 
+from ..translated import lazy_gettext, plain
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from flask import abort, flash, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -21,24 +23,24 @@ from ..permissions import as_id, household_ids
 from ..timeutil import local_datetime, org_zone, to_local
 from . import bp
 
-WRONG_CODE = "That code does not match any opportunity. Please check it with your group leader."
-TOO_MANY_CODES = "Too many codes tried. Please wait an hour, or ask your group leader for the code."
+WRONG_CODE = lazy_gettext("That code does not match any opportunity. Please check it with your group leader.")
+TOO_MANY_CODES = lazy_gettext("Too many codes tried. Please wait an hour, or ask your group leader for the code.")
 CODE_WINDOW, CODE_TRIES = timedelta(hours=1), 10
 
 
 class SearchForm(Form):
     """A GET form: filters for Step 2's list, so a search can be bookmarked or shared."""
 
-    interest = SelectField("Interest", choices=[], default="")
-    group = SelectField("Location", choices=[], default="")
-    date = DateField("Date", validators=[Optional()])
-    q = StringField("Keyword", validators=[Optional(), Length(max=100), single_line])
+    interest = SelectField(lazy_gettext("Interest"), choices=[], default="")
+    group = SelectField(lazy_gettext("Location"), choices=[], default="")
+    date = DateField(lazy_gettext("Date"), validators=[Optional()])
+    q = StringField(lazy_gettext("Keyword"), validators=[Optional(), Length(max=100), single_line])
 
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "Private Registration Code",
-        validators=[DataRequired("Please enter the code you were given."), Length(max=64), single_line],
+        lazy_gettext("Private Registration Code"),
+        validators=[DataRequired(lazy_gettext("Please enter the code you were given.")), Length(max=64), single_line],
     )
 
 
@@ -55,9 +57,9 @@ def volunteer_for(user, volunteer_id):
 def search_filters(volunteer, args):
     """The search form (filled from the query string) and the filters it asks for, if valid."""
     form = SearchForm(args)
-    form.interest.choices = [("", "Any interest")] + [(str(c.id), c.name) for c in InterestCategory.ordered()]
+    form.interest.choices = [("", gettext("Any interest"))] + [(str(c.id), c.name) for c in InterestCategory.ordered()]
     groups = Group.select().where(Group.id.in_(offers.visible_group_ids(volunteer))).order_by(Group.name)
-    form.group.choices = [("", "Any location")] + [(str(g.id), g.name) for g in groups]
+    form.group.choices = [("", gettext("Any location"))] + [(str(g.id), g.name) for g in groups]
     if not any(args.get(name) for name in ("interest", "group", "date", "q")):
         return form, {}
     if not form.validate():
@@ -116,7 +118,7 @@ def signup_calendar():
     after = (month + timedelta(days=31)).replace(day=1)
     return _panel(
         "volunteer/_calendar.html",
-        "Opportunity Calendar",
+        gettext("Opportunity Calendar"),
         volunteer=volunteer,
         month=month,
         weeks=weeks,
@@ -146,7 +148,9 @@ def signup_code():
 
 
 def _code_panel(volunteer, form, status=200):
-    return _panel("volunteer/_code.html", "Use Private Registration Code", status, volunteer=volunteer, form=form)
+    return _panel(
+        "volunteer/_code.html", gettext("Use Private Registration Code"), status, volunteer=volunteer, form=form
+    )
 
 
 def _unlocked(volunteer, opportunity):
@@ -167,7 +171,7 @@ def _unlocked(volunteer, opportunity):
         return answered(
             url_for("volunteer.signup", volunteer=volunteer.id, opportunity=opportunity.id), message, target=target
         )
-    flash(message, "success")
+    flash(plain(message), "success")
     answer_now(message, "success", target)
     return vary(
         make_response(

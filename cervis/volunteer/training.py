@@ -1,5 +1,7 @@
 """My Training and Checks (on the profile), and sending in proof of a training qualification."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from datetime import date
 
 from flask import render_template, url_for
@@ -18,12 +20,15 @@ from . import bp
 
 
 class ProofForm(FlaskForm):
-    qualification = SelectField("Qualification", coerce=lambda v: as_id(v) or 0, validate_choice=False)
+    qualification = SelectField(lazy_gettext("Qualification"), coerce=lambda v: as_id(v) or 0, validate_choice=False)
     gained_on = DateField(
-        "Date gained", validators=[DataRequired("Please enter the date on the certificate, like 2026-03-31.")]
+        lazy_gettext("Date gained"),
+        validators=[DataRequired(lazy_gettext("Please enter the date on the certificate, like 2026-03-31."))],
     )
     proof = FileField(
-        f"Certificate (PDF, PNG or JPEG, at most {proof_files.MAX_BYTES // (1024 * 1024)} MB)",
+        lazy_gettext(
+            "Certificate (PDF, PNG or JPEG, at most %(value)s MB)", value=proof_files.MAX_BYTES // (1024 * 1024)
+        ),
         render_kw={"accept": proof_files.ACCEPTED},
     )
 
@@ -54,7 +59,7 @@ def training_proof_send():
     if form.validate_on_submit() and _send(form):
         return answered(
             url_for("volunteer.profile") + "#my-training",
-            "Thank you: your proof is waiting to be checked by a group leader.",
+            gettext("Thank you: your proof is waiting to be checked by a group leader."),
             target="my-training",
         )
     return render_template("volunteer/training_proof.html", form=form), 400 if form.is_submitted() else 200
