@@ -6,6 +6,8 @@ they should call their shift leader as well.
 """
 
 from collections import defaultdict
+
+from flask_babel import gettext
 from datetime import timedelta
 
 from . import calendars, emails, signed_links
@@ -123,13 +125,13 @@ def is_close(registration, now):
 def why_not_cancellable(registration, now):
     """None when the volunteer may still cancel, else the sentence that says why not."""
     if registration.status == CANCELLED:
-        return "This registration has already been cancelled."
+        return gettext("This registration has already been cancelled.")
     if registration.status == NOT_REQUIRED:
-        return "You are not required for this shift, so there is nothing to cancel."
+        return gettext("You are not required for this shift, so there is nothing to cancel.")
     if registration.slot.opportunity.cancelled_at is not None:
-        return "This opportunity has been cancelled, so there is nothing to cancel."
+        return gettext("This opportunity has been cancelled, so there is nothing to cancel.")
     if has_started(registration, now):
-        return (
+        return gettext(
             "This shift has already started, so it can no longer be cancelled here. "
             "Please contact your shift leader or group leader directly."
         )

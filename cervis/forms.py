@@ -1,6 +1,8 @@
 """Forms shared across areas. Labels keep the volunteer guide's wording."""
 
-from .translated import lazy_gettext
+from flask_babel import gettext
+
+from .translated import N_, lazy_gettext
 import unicodedata
 
 from flask_wtf import FlaskForm
@@ -10,7 +12,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from .passwords import MAX_LENGTH, TOO_LONG
 
 
-ONE_LINE = lazy_gettext("Please keep this to one line, without line breaks, tabs or other control characters.")
+# A plain string (tests and callers compare it), translated where it is raised; N_ marks it for pybabel.
+ONE_LINE = N_("Please keep this to one line, without line breaks, tabs or other control characters.")
 
 
 def has_control(text):
@@ -22,7 +25,7 @@ def has_control(text):
 def single_line(form, field):
     """The validator of every single-line field."""
     if isinstance(field.data, str) and has_control(field.data):
-        raise ValidationError(ONE_LINE)
+        raise ValidationError(gettext(ONE_LINE))
 
 
 class EmptyForm(FlaskForm):

@@ -23,3 +23,9 @@ def lazy(function, *args, **kwargs):
 def plain(value):
     """What flash() and the session can hold: a str (Markup kept as it is), never a lazy string."""
     return value if isinstance(value, str) else str(value)
+
+
+def N_(string):
+    """Marks a constant for pybabel (a default keyword) and leaves it a plain string: whoever shows
+    it translates it then, with gettext(CONSTANT)."""
+    return string

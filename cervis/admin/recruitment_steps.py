@@ -2,6 +2,7 @@
 order. A leader ticks the "manual" ones; CERVIS ticks the e-mail and reference steps itself; the DBS
 step counts only where a role in a chosen group needs a criminal-record check."""
 
+from flask_babel import gettext
 from ..translated import lazy_gettext
 from flask import render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -86,7 +87,7 @@ def recruitment_steps():
         last = RecruitmentStep.select(fn.MAX(RecruitmentStep.position)).scalar() or 0
         step = RecruitmentStep.create(name=form.name.data.strip(), kind=form.kind.data, position=last + 1)
         AuditLog.record(me(), "recruitment-step.add", step, after={"name": step.name, "kind": step.kind})
-    return _done(f"Step “{step.name}” added.")
+    return _done(gettext("Step “%(name)s” added.", name=step.name))
 
 
 @bp.post("/recruitment-steps/<int:step_id>")
@@ -103,7 +104,7 @@ def recruitment_step_rename(step_id):
             me(), "recruitment-step.rename", step, before={"name": step.name}, after={"name": form.name.data.strip()}
         )
         RecruitmentStep.update(name=form.name.data.strip()).where(RecruitmentStep.id == step.id).execute()
-    return _done("Step renamed.")
+    return _done(gettext("Step renamed."))
 
 
 @bp.post("/recruitment-steps/<int:step_id>/move")
@@ -119,7 +120,7 @@ def recruitment_step_move(step_id):
             for position, s in enumerate(steps):
                 RecruitmentStep.update(position=position).where(RecruitmentStep.id == s.id).execute()
             AuditLog.record(me(), "recruitment-step.move", step, after={"position": to})
-    return _done(f"Step “{step.name}” moved.")
+    return _done(gettext("Step “%(name)s” moved.", name=step.name))
 
 
 @bp.post("/recruitment-steps/<int:step_id>/remove")
@@ -129,4 +130,4 @@ def recruitment_step_remove(step_id):
     with write_transaction():
         AuditLog.record(me(), "recruitment-step.remove", step, before={"name": step.name, "kind": step.kind})
         step.delete_instance()  # what it recorded on applications goes with it
-    return _done(f"Step “{step.name}” removed.")
+    return _done(gettext("Step “%(name)s” removed.", name=step.name))

@@ -80,7 +80,9 @@ def slot_capacity(slot_id):
                 AuditLog.record(me(), "slot.capacity", locked, before=before, after=slot_snapshot(locked))
         if not form.capacity.errors:
             return _row_done(
-                slot.id, slots_url(slot.opportunity_id), f"Capacity changed to {form.capacity.data}: {label(slot)}."
+                slot.id,
+                slots_url(slot.opportunity_id),
+                gettext("Capacity changed to %(capacity)s: %(slot)s.", capacity=form.capacity.data, slot=label(slot)),
             )
     status = 200 if request.method == "GET" else (422 if is_htmx() else 400)
     template = "leader/_slot_row_edit.html" if is_htmx() else "leader/slot_capacity.html"

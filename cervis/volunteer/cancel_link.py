@@ -5,22 +5,21 @@ shift; only the button's POST cancels, so a mail scanner that follows links chan
 """
 
 from flask_babel import gettext
-from ..translated import lazy_gettext
+from ..translated import lazy, lazy_gettext
 from flask import render_template
 
 from .. import cancellation
 from ..db import utcnow
 from ..htmx import answer_now
 from . import bp
-from .registrations import ReasonForm
+from .registrations import ReasonForm, cancelled_message
 
 INVALID = lazy_gettext(
     "This cancellation link is not valid. Please log in and use “View or Cancel Registration "
     "for an Upcoming Opportunity”, or contact us."
 )
-CANCELLED_MESSAGE = lazy_gettext(
-    "Your registration has been cancelled. The group leader has been told, so that a reserve can be contacted."
-)
+# One registration's answer, as the portal's View or Cancel says it (one message in the catalogue).
+CANCELLED_MESSAGE = lazy(cancelled_message, 1)
 
 
 def _holder(reg):

@@ -1,6 +1,6 @@
 """View or Cancel Registration for an Upcoming Opportunity, and the past registration activity."""
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from ..translated import lazy_gettext
 from flask import abort, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -95,7 +95,7 @@ def registrations():
     return done(
         "volunteer/_registrations.html",
         url_for("volunteer.registrations", page=page if page > 1 else None),
-        _cancelled_message(cancelled),
+        cancelled_message(len(cancelled)),
         target="registrations",
         form=ReasonForm(formdata=None),
         rows=rows,
@@ -118,10 +118,13 @@ def _selected(user):
     return found
 
 
-def _cancelled_message(cancelled):
-    count = len(cancelled)
-    what = "Your registration has been cancelled" if count == 1 else f"{count} registrations have been cancelled"
-    return f"{what}. The group leader has been told, so that a reserve can be contacted."
+def cancelled_message(count):
+    return ngettext(
+        "Your registration has been cancelled. The group leader has been told, so that a reserve can be contacted.",
+        "%(num)d registrations have been cancelled. The group leader has been told, so that a reserve can be "
+        "contacted.",
+        count,
+    )
 
 
 @bp.route("/registrations/past")
