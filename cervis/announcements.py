@@ -14,7 +14,7 @@ all: a member gets one "Shift bookings launched", not three in the same minute.
 """
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 import peewee
 
@@ -38,7 +38,7 @@ from .models import (
     User,
 )
 from .models.announce import BY_HAND, LAUNCHED, MORE
-from .months import month_key, month_of
+from .months import month_key, month_name, month_of, months_named
 from .unsubscribe_links import unsubscribe_url
 from .timeutil import local_datetime, org_zone
 
@@ -55,24 +55,6 @@ class TooSoon(Exception):
     def __init__(self, last):
         super().__init__(last.at)
         self.last = last
-
-
-def month_name(month):
-    year, number = (int(part) for part in month.split("-"))
-    return f"{date(year, number, 1):%B %Y}"
-
-
-def months_named(months):
-    """'February 2027'; 'February, March and April 2027'; 'December 2026, January 2027'."""
-    years = {}
-    for month in sorted(months):
-        year, number = (int(part) for part in month.split("-"))
-        years.setdefault(year, []).append(f"{date(year, number, 1):%B}")
-    named = [
-        (" and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]) + f" {year}"
-        for year, names in years.items()
-    ]
-    return ", ".join(named)
 
 
 def open_months(opportunity, now, zone):

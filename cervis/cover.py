@@ -26,6 +26,7 @@ from .models import (
     Slot,
     User,
 )
+from .models.rota import registered_counts
 from .months import month_bounds, month_key, month_of
 from .timeutil import org_zone, slot_when, to_local, to_utc
 
@@ -225,7 +226,7 @@ def still_open(now=None):
                 continue
             request = _request(request_id)
             slot = request.slot
-            if rota.registered_counts([slot.id]).get(slot.id, 0) >= slot.capacity:
+            if registered_counts([slot.id]).get(slot.id, 0) >= slot.capacity:
                 continue  # filled on the rota board meanwhile: nothing to tell
             _tell_leaders(
                 request,
@@ -296,7 +297,7 @@ def take(ask_id, now=None):
         request = _request(request.id)
         if request.slot.starts_at <= now:
             return STARTED
-        if rota.registered_counts([request.slot_id]).get(request.slot_id, 0) >= request.slot.capacity:
+        if registered_counts([request.slot_id]).get(request.slot_id, 0) >= request.slot.capacity:
             return COVERED  # a leader filled it on the rota board meanwhile
         volunteer = ask.volunteer
         reg = rota.move_in(volunteer.id, request.slot_id, volunteer, now, "cover")

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from peewee import fn
 
 from . import cancellation, eligibility, emails, rota_emails
 from .db import database, for_update, utcnow, write_transaction
@@ -396,16 +395,3 @@ def remove(registration_id, by, reason, now=None):
 def _shift(slot):
     """What a "not required" email says of one slot."""
     return emails.Shift(slot.opportunity.name, slot.starts_at, slot.ends_at, slot.role.name)
-
-
-def registered_counts(slot_ids):
-    """{slot id: registered volunteers}, in one grouped query."""
-    if not slot_ids:
-        return {}
-    rows = (
-        Registration.select(Registration.slot, fn.COUNT(Registration.id))
-        .where(Registration.slot.in_(slot_ids), Registration.status == REGISTERED)
-        .group_by(Registration.slot)
-        .tuples()
-    )
-    return dict(rows)

@@ -275,7 +275,7 @@ def read_problem(opportunity, day, now):
     from .eligibility import eligibility
     from .models import PENDING, REGISTERED, Frequency, Profile, Registration, Role, Slot, User
     from .months import month_bounds
-    from .rota import registered_counts
+    from .models.rota import registered_counts
 
     start, end = month_bounds(day)
     slots = list(

@@ -7,6 +7,7 @@ from flask_login import current_user
 from .. import announcements
 from ..auth import leader_required
 from ..db import utcnow
+from ..months import month_name
 from ..permissions import opportunity_for_leader
 from ..timeutil import local_datetime, org_zone
 from . import bp
@@ -38,7 +39,7 @@ def announce_now(opportunity_id):
         "leader/announce.html",
         opportunity=opportunity,
         month=month,
-        months=[(key, announcements.month_name(key), len(slots)) for key, slots in months.items()],
+        months=[(key, month_name(key), len(slots)) for key, slots in months.items()],
         roles=announcements.roles(months[month]),
         slots=len(months[month]),
         people=people,
@@ -51,7 +52,7 @@ def _announce(opportunity, month, back):
         row = announcements.announce_by_hand(opportunity, month, current_user._get_current_object())
     except announcements.TooSoon as refused:
         flash(
-            f"{announcements.month_name(month)} was announced at {local_datetime(refused.last.at)}: "
+            f"{month_name(month)} was announced at {local_datetime(refused.last.at)}: "
             "an opportunity is announced at most once an hour. Please try again later.",
             "error",
         )
@@ -60,8 +61,7 @@ def _announce(opportunity, month, back):
         flash("There are no open slots to announce.", "error")
     else:
         flash(
-            f"{announcements.month_name(month)} announced to {row.recipients} "
-            f"{'person' if row.recipients == 1 else 'people'}.",
+            f"{month_name(month)} announced to {row.recipients} {'person' if row.recipients == 1 else 'people'}.",
             "success",
         )
     return redirect(back, code=303)

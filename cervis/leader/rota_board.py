@@ -397,23 +397,3 @@ def default_month(opportunity, now):
     first_offer = upcoming.join(Registration).where(Registration.status == PENDING).first()
     first = first_offer or upcoming.first()
     return month_of(first.starts_at if first else now)
-
-
-def rota_rows(opportunity, day):
-    """Every registered volunteer of the month, with slot, role and phone: print and CSV."""
-    start, end = month_bounds(day)
-    return list(
-        Registration.select(Registration, Slot, Role, User, Profile.id, Profile.mobile)
-        .join(Slot)
-        .join(Role)
-        .switch(Registration)
-        .join(User, on=Registration.volunteer)
-        .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == User.id), attr="profile")
-        .where(
-            Slot.opportunity == opportunity.id,
-            Slot.starts_at >= start,
-            Slot.starts_at < end,
-            Registration.status == REGISTERED,
-        )
-        .order_by(Slot.starts_at, Role.position, Role.name, User.first_name, User.last_name)
-    )
