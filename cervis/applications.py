@@ -61,13 +61,16 @@ def from_link(token):
 
 def apply(details, group_ids, referees):
     """One application from the form, or for an address that already has an account an e-mail saying so
-    instead: the visitor's answer is the same either way. details: first_name, last_name, email, phone,
+    instead (or, for one switched off, to contact us): the visitor's answer is the same either way. details: first_name, last_name, email, phone,
     frequency (id or None); referees: two dicts of name, email, relationship."""
     email = details["email"].strip().lower()
     with write_transaction():
         user = User.by_email(email)
         if user is not None:
-            emails.to_user("application-has-account", user, reset_link=emails.absolute("auth.reset"))
+            if user.active:
+                emails.application_has_account(user, emails.absolute("auth.reset"))
+            else:  # "log in" would not work for them; the organisation knows why it was switched off
+                emails.application_inactive_account(user)
             return None
         pending = (
             Application.select()
