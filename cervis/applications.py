@@ -3,7 +3,7 @@
 The leaders' side (the queue, the steps they tick, references, approval) builds on these functions.
 """
 
-from . import emails, references
+from . import email_kinds, emails, references
 from .db import utcnow, write_transaction
 from .models import (
     APPROVED,
@@ -68,9 +68,9 @@ def apply(details, group_ids, referees):
         user = User.by_email(email)
         if user is not None:
             if user.active:
-                emails.application_has_account(user, emails.absolute("auth.reset"))
+                email_kinds.application_has_account(user, emails.absolute("auth.reset"))
             else:  # "log in" would not work for them; the organisation knows why it was switched off
-                emails.application_inactive_account(user)
+                email_kinds.application_inactive_account(user)
             return None
         pending = (
             Application.select()
@@ -80,14 +80,7 @@ def apply(details, group_ids, referees):
         )
         if pending is None:
             pending = _new_application(dict(details, email=email), group_ids, referees)
-        emails.queue(
-            "application-confirm",
-            email,
-            pending.first_name,
-            about=pending,
-            user_first=pending.first_name,
-            link=link(pending),
-        )
+        email_kinds.application_confirm(pending, link(pending))
         return pending
 
 

@@ -154,19 +154,6 @@ def password_changed(user):
     return to_user("password-changed", user)
 
 
-# Apply to Volunteer ---------------------------------------------------------------------------------
-
-
-def application_has_account(user, reset_link):
-    """Someone applied with an active account's address: no need to apply, log in."""
-    return to_user("application-has-account", user, reset_link=reset_link)
-
-
-def application_inactive_account(user):
-    """Someone applied with a switched-off account's address: contact us (no log-in or reset link)."""
-    return to_user("application-inactive-account", user)
-
-
 # The rota board's emails, handed what they say by cervis/rota_emails.py --------------------------
 
 
