@@ -168,3 +168,39 @@ def reference_request(reference, applicant, link, key):
 
 def reference_reminder(reference, applicant, link, key):
     return _to_referee("reference-reminder", reference, applicant, link, key)
+
+
+# Shift bookings launched: hundreds at once, so each kind gives a writer whose templates are read once.
+
+
+def _announcement(kind):
+    letters = emails.Letters(kind)
+
+    def row(person, key, unsubscribe_link, context):
+        """One member's row, rendered, not saved, with their own one-click unsubscribe link."""
+        return letters.row(
+            person.email,
+            person.name,
+            user=person,
+            key=key,
+            user_first=person.first_name,
+            unsubscribe_link=unsubscribe_link,
+            **context,
+        )
+
+    return row
+
+
+def shift_bookings_launched():
+    """A month (or several) of shifts is open for offers."""
+    return _announcement("shift-bookings-launched")
+
+
+def more_shifts_added():
+    """More shifts in a month already open for offers."""
+    return _announcement("more-shifts-added")
+
+
+def offer_deadline():
+    """The offer deadline is near, naming the open months the member offered for none of."""
+    return _announcement("offer-deadline")

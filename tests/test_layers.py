@@ -85,11 +85,11 @@ def test_no_test_module_imports_another():
 
 def test_only_the_email_modules_name_a_kind_of_email():
     """The domain calls one small function per kind (cervis/email_kinds.py, emails.py), never the
-    outbox's generic queue with a kind of its own. announcements.py waits for its split (issue 15)."""
+    outbox's generic queue with a kind of its own."""
     generic = re.compile(r"emails\.(queue|to_user|once|Letters)\(")
     found = [
         str(path.relative_to(ROOT))
         for path in sorted((ROOT / "cervis").rglob("*.py"))
-        if path.name not in ("emails.py", "email_kinds.py", "announcements.py") and generic.search(path.read_text())
+        if path.name not in ("emails.py", "email_kinds.py") and generic.search(path.read_text())
     ]
     assert found == []
