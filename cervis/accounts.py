@@ -82,7 +82,7 @@ def create_volunteer(actor, email, first_name, last_name, phone="", groups=(), t
         },
     )
     add_memberships(actor, user, groups)
-    issue_temporary_password(user, kind="welcome", made=temporary)
+    issue_temporary_password(user, welcome=True, made=temporary)
     return user
 
 

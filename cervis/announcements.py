@@ -18,7 +18,7 @@ from datetime import timedelta
 
 import peewee
 
-from . import emails
+from . import email_kinds, emails
 from .db import database, utcnow, write_transaction
 from .models import (
     CANCELLED,
@@ -144,22 +144,14 @@ def _context(opportunity, months, zone):
 
 
 def _in_batches(kind, opportunity, letters):
-    """Each (person, key, context)'s email, with their own one-click unsubscribe link, BATCH to a
-    write transaction; how many these keys hold now (queued by this run or one that stopped
-    half-way), and how many this run queued. Each batch is written before the lock is taken
+    """Each (person, key, context)'s email of this kind (an email_kinds function), with their own
+    one-click unsubscribe link, BATCH to a write transaction; how many these keys hold now (queued
+    by this run or one that stopped half-way), and how many this run queued. Each batch is written before the lock is taken
     (writing is most of an email's cost), so the lock is held for the inserts alone."""
-    writer, held, queued = emails.Letters(kind), 0, 0
+    write, held, queued = kind(), 0, 0
     for start in range(0, len(letters), BATCH):
         rows = [
-            writer.row(
-                p.email,
-                p.name,
-                user=p,
-                key=key,
-                user_first=p.first_name,
-                unsubscribe_link=unsubscribe_url(p.id, opportunity.group_id),
-                **context,
-            )
+            write(p, key, unsubscribe_url(p.id, opportunity.group_id), context)
             for p, key, context in letters[start : start + BATCH]
         ]
         with write_transaction():  # which keys are taken is read under the lock: never two
@@ -169,18 +161,20 @@ def _in_batches(kind, opportunity, letters):
     return held, queued
 
 
-def _send_all(prefix, email_kind, opportunity, context):
+def _send_all(prefix, kind, opportunity, context):
     """One email per member (keyed prefix:person id); how many of them there are. A crash between
     batches loses none: each email's key lets none go twice when the next run sends the rest."""
     people = audience(opportunity)
-    return _in_batches(email_kind, opportunity, [(p, f"{prefix}:{p.id}", context) for p in people])[0]
+    return _in_batches(kind, opportunity, [(p, f"{prefix}:{p.id}", context) for p in people])[0]
 
 
 def _more(opportunity, month, slots, now):
     """'More shifts added': its emails, then its row (a crash before the row: the next run makes it)."""
     upto = max(slot_id for slot_id, _, _ in slots)
     prefix = f"more-shifts-added:{opportunity.id}:{month}:{upto}"
-    told = _send_all(prefix, "more-shifts-added", opportunity, _context(opportunity, {month: slots}, org_zone()))
+    told = _send_all(
+        prefix, email_kinds.more_shifts_added, opportunity, _context(opportunity, {month: slots}, org_zone())
+    )
     try:
         with write_transaction():
             return [
@@ -232,7 +226,9 @@ def _launch_decided(now):
         told = 0
         if months:  # the key names the months decided: the same on a restart, whatever opened since
             prefix = f"shift-bookings-launched:{opportunity.id}:{'+'.join(row.month for row in rows)}"
-            told = _send_all(prefix, "shift-bookings-launched", opportunity, _context(opportunity, months, zone))
+            told = _send_all(
+                prefix, email_kinds.shift_bookings_launched, opportunity, _context(opportunity, months, zone)
+            )
         with write_transaction():
             for row in rows:  # of two schedulers, one turns each row LAUNCHED and counts it
                 if (
@@ -307,7 +303,7 @@ def announce_by_hand(opportunity, month, by, now=None):
         )
     prefix = f"shift-bookings-launched:{opportunity.id}:{month}:by-hand-{row.id}"
     row.recipients = _send_all(
-        prefix, "shift-bookings-launched", opportunity, _context(opportunity, {month: slots}, org_zone())
+        prefix, email_kinds.shift_bookings_launched, opportunity, _context(opportunity, {month: slots}, org_zone())
     )
     with write_transaction():
         row.save(only=[Announcement.recipients])
@@ -381,7 +377,7 @@ def _remind(opportunity, now, zone):
             if todo not in contexts:
                 contexts[todo] = _context(opportunity, {m: months[m] for m in todo}, zone)
             letters.append((person, f"offer-deadline:{opportunity.id}:{stamp}:{person.id}", contexts[todo]))
-    return _in_batches("offer-deadline", opportunity, letters)[1]
+    return _in_batches(email_kinds.offer_deadline, opportunity, letters)[1]
 
 
 def remind_deadlines(now=None):

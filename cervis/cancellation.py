@@ -8,7 +8,7 @@ they should call their shift leader as well.
 from collections import defaultdict
 from datetime import timedelta
 
-from . import calendars, emails, signed_links
+from . import calendars, email_kinds, emails, signed_links
 from .calendar_links import links
 from .db import for_update, utcnow, write_transaction
 from .models import (
@@ -249,33 +249,14 @@ def _tell_leaders(cancelled, by, reason, now):
     for group, regs in by_group.items():
         shifts = [_shift_summary(reg) for reg in regs]
         urgent = any(is_close(reg, now) for reg in regs)
-        context = dict(group=group, shifts=shifts, by=by, reason=reason)
         leaders = list(group.leaders())
-        for leader in leaders:
-            if leader.email:
-                emails.queue(
-                    "cancellation-leader",
-                    leader.email,
-                    leader.name,
-                    user=leader,
-                    urgent=urgent,
-                    about=regs[0],
-                    user_first=leader.first_name,
-                    **context,
-                )
+        readers = [leader for leader in leaders if leader.email]
         if not leaders:
             # Someone must hear of it, so a reserve can be called: the charity's own address.
             org = Organisation.current()
-            if org.contact_email:
-                emails.queue(
-                    "cancellation-leader",
-                    org.contact_email,
-                    org.name,
-                    urgent=urgent,
-                    about=regs[0],
-                    user_first=org.name,
-                    **context,
-                )
+            readers = [org] if org.contact_email else []
+        for reader in readers:
+            email_kinds.cancellation_leader(reader, urgent, regs[0], group, shifts, by, reason)
 
 
 def _shift_summary(reg):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from peewee import JOIN
 
-from . import cancellation, eligibility, emails, rota, rota_emails, signed_links
+from . import cancellation, eligibility, email_kinds, emails, rota, rota_emails, signed_links
 from .db import for_update, utcnow, write_transaction
 from .models import (
     REGISTERED,
@@ -65,14 +65,7 @@ def _open(given_up, now):
         if inbox is None or volunteer.id == given_up.volunteer_id:
             continue
         ask = CoverAsk.create(request=request, volunteer=volunteer, asked_at=now, reserve=reserve)
-        emails.to_user(
-            "cover-ask",
-            inbox,
-            about=ask,
-            for_other=volunteer.name if inbox.id != volunteer.id else "",
-            link=ask_url(ask),
-            **_shift(slot),
-        )
+        email_kinds.cover_ask(inbox, volunteer, ask, ask_url(ask), _shift(slot))
     phones = dict(
         Profile.select(Profile.user, Profile.mobile)
         .where(Profile.user.in_([r.volunteer_id for r in reserves] or [0]))
@@ -180,14 +173,12 @@ def _tell_leaders(request, given_up, news, **context):
     if night_leader and night_leader.volunteer.email:
         people.setdefault(night_leader.volunteer_id, night_leader.volunteer)
     context.update(_shift(slot), news=news, group=group, board=_board_url(slot))
-    for person in people.values():
-        emails.to_user("cover-leaders", person, urgent=True, about=request, **context)
-    if not people:
+    readers = list(people.values())
+    if not readers:
         org = Organisation.current()
-        if org.contact_email:
-            emails.queue(
-                "cover-leaders", org.contact_email, org.name, urgent=True, about=request, user_first=org.name, **context
-            )
+        readers = [org] if org.contact_email else []
+    for reader in readers:
+        email_kinds.cover_leaders(reader, request, **context)
 
 
 def _board_url(slot):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import peewee
 
-from . import emails, references, training
+from . import email_kinds, emails, references, training
 from .db import database, utcnow, write_transaction
 from .models import (
     Attendance,
@@ -305,13 +305,8 @@ def monthly_reminder(app, now=None):
                     else []
                 )
                 for admin in admins:
-                    emails.to_user(
-                        "data-protection-reminder",
-                        admin,
-                        due=len(due),
-                        asked=len(asked),
-                        years=org.retention_years,
-                        link=emails.absolute("admin.data_protection"),
+                    email_kinds.data_protection_reminder(
+                        admin, len(due), len(asked), org.retention_years, emails.absolute("admin.data_protection")
                     )
         except peewee.IntegrityError:
             return 0

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import peewee
 
-from . import emails
+from . import email_kinds
 from .cancellation import cancel_url
 from .db import for_update, utcnow, write_transaction
 from .eligibility import eligibility
@@ -133,15 +133,7 @@ def acknowledge(volunteer, registrations, note=""):
     if recipient is None:
         return None
     shifts = [_shift(r) for r in sorted(registrations, key=lambda r: r.slot.starts_at)]
-    return emails.to_user(
-        "offer-acknowledgement",
-        recipient,
-        volunteer=volunteer,
-        for_family=recipient.id != volunteer.id,
-        shifts=shifts,
-        note=note,
-        about=registrations[0],
-    )
+    return email_kinds.offer_acknowledgement(recipient, volunteer, shifts, note, registrations[0])
 
 
 def _shift(registration):

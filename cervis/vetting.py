@@ -7,7 +7,7 @@ from datetime import timedelta
 import peewee
 from peewee import fn
 
-from . import accounts, emails, outbox
+from . import accounts, email_kinds, outbox
 from .db import database, utcnow, write_transaction
 from .models import (
     APPROVED,
@@ -136,14 +136,7 @@ def decline(actor, application):
     with write_transaction():
         if not _claim(application, DECLINED, actor):
             return False
-        emails.queue(
-            "application-declined",
-            application.email,
-            application.first_name,
-            about=application,
-            key=f"application-declined:{application.id}",
-            user_first=application.first_name,
-        )
+        email_kinds.application_declined(application)
         AuditLog.record(actor, "application.decline", application, after={"email": application.email})
     return True
 
