@@ -23,7 +23,9 @@ def install_icaljs():
             return
         if shutil.which("npm") is None:
             raise RuntimeError("The calendar and e-mail checks need Node and npm (to install tests/js's packages)")
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=JS, check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund"], cwd=JS, check=True, capture_output=True, timeout=300
+        )
 
 
 def read_with_icaljs(texts):
