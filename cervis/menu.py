@@ -61,6 +61,7 @@ ADMIN = [
             ("Data Protection", "admin.data_protection"),
             ("Outbox", "admin.outbox"),
             ("Emails", "admin.emails"),
+            ("API Tokens", "admin.api_tokens"),
         ],
     ),
 ]

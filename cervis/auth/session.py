@@ -126,8 +126,8 @@ def to_login():
 
 def _idle_and_forced_steps():
     """Before every request of a signed-in user: the idle timeout, then any step they must take first."""
-    if request.endpoint in (None, "static") or not current_user.is_authenticated:
-        return None
+    if request.endpoint in (None, "static") or request.blueprint == "api" or not current_user.is_authenticated:
+        return None  # the API answers its bearer token alone, never the session
     org = Organisation.current()
     now = _clock()
     ended = _ended_because(org, now)

@@ -12,6 +12,7 @@ from .applications import (
     Reference,
     StepDone,
 )
+from .api import ApiToken
 from .announce import Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut
 from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
@@ -100,6 +101,7 @@ ALL = [
     RecruitmentStep,
     StepDone,
     Reference,
+    ApiToken,
 ]
 
 __all__ = [m.__name__ for m in ALL] + [
