@@ -52,6 +52,7 @@ ADMIN = [
         [
             ("Administrator Home", "admin.home"),
             ("Organisation Settings", "admin.settings"),
+            ("Single Sign-On", "admin.single_sign_on"),
             ("Logo, Colour and Welcome", "admin.branding_page"),
             ("Lists", "admin.lists"),
             ("Recruitment Steps", "admin.recruitment_steps"),

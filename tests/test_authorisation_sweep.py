@@ -56,6 +56,8 @@ PUBLIC = {
     "auth.logout",
     "auth.strength",
     "auth.temporary_link",
+    "auth.sso_start",
+    "auth.sso_callback",
     "volunteer.cancel_link",
     "volunteer.ical",
     "volunteer.cover",

@@ -26,7 +26,7 @@ from ..db import utcnow, write_transaction
 from ..forms import LoginForm
 from ..htmx import is_background, is_htmx
 from .landing import client_address, home_for, required_step
-from ..models import Organisation, Throttle, User
+from ..models import Organisation, SingleSignOn, Throttle, User
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -247,7 +247,12 @@ def login():
                 )
     form.password.data = ""
     return render_template(
-        "auth/login.html", form=form, org=org, error=error, next=safe_next(request.args.get("next"))
+        "auth/login.html",
+        form=form,
+        org=org,
+        error=error,
+        next=safe_next(request.args.get("next")),
+        sso=SingleSignOn.current(),
     ), status
 
 

@@ -50,6 +50,7 @@ from .rota import (
     ServiceRecord,
     Slot,
 )
+from .sso import SingleSignOn
 from .unlock import OpportunityUnlock
 
 ALL = [
@@ -102,6 +103,7 @@ ALL = [
     StepDone,
     Reference,
     ApiToken,
+    SingleSignOn,
 ]
 
 __all__ = [m.__name__ for m in ALL] + [
