@@ -128,3 +128,10 @@ def test_every_api_route_but_its_description_refuses_a_request_without_a_token(a
         response = client.open(url, method=method)
         expected = 200 if endpoint in ("api.openapi", "api.docs") else 401
         assert response.status_code == expected, (method, url, response.status_code)
+
+
+def test_a_bearer_token_needs_no_csrf_token_even_with_csrf_switched_on(app, client, db):
+    app.config["WTF_CSRF_ENABLED"] = True
+    api = Api(client, make_token())
+    body = {"email": "wren@example.org", "first_name": "Wren", "last_name": "Walker"}
+    assert api.post("/api/v1/volunteers", json=body).status_code == 201

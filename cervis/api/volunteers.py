@@ -12,6 +12,7 @@ from ..leader.import_csv import check_rows
 from ..leader.volunteer_file import Row
 from ..models import AuditLog, Group, Membership, Profile, User
 from ..models.api import READ_ROTA, READ_VOLUNTEERS, WRITE_VOLUNTEERS
+from ..permissions import as_id
 from ..volunteer.history import _totals as hours_totals
 from . import bp, needs
 from .fields import by_id, iso, period
@@ -104,7 +105,7 @@ def _body():
         raise Problem(400, "Send a JSON object (Content-Type: application/json).")
     wrong = [n for n in FIELDS if not isinstance(data.get(n, ""), str)]
     groups = data.get("group_ids", [])
-    if not isinstance(groups, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in groups):
+    if not isinstance(groups, list) or not all(as_id(i) for i in groups):
         wrong.append("group_ids")
     if wrong:
         raise Problem(
