@@ -50,6 +50,7 @@ def checked(response, method, path):
     errors = list(Draft202012Validator(schema, registry=REGISTRY).iter_errors(response.get_json()))
     assert errors == [], [e.message for e in errors]
     assert not any(h.lower().startswith("access-control-") for h in response.headers.keys())
+    assert response.headers["Cache-Control"] == "no-store"
     return response
 
 

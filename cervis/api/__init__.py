@@ -49,6 +49,13 @@ def _bearer_token():
     g.api_token = row
 
 
+@bp.after_request
+def _never_cached(response):
+    # Volunteers' names and contact details: never kept by a shared cache or a proxy.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
 def needs(scope):
     """The view answers only a token holding this scope."""
 
