@@ -7,7 +7,7 @@ from datetime import timedelta
 from helpers_api import Api, checked, make_token
 
 from cervis.db import utcnow
-from cervis.models import ApiToken, AuditLog, Throttle
+from cervis.models import ApiToken, AuditLog, Throttle, User
 from cervis.models.api import READ_ROTA, READ_VOLUNTEERS, digest
 
 
@@ -67,8 +67,6 @@ def test_an_expired_token_a_wrong_one_and_none_are_refused(client, db):
 
 
 def test_a_token_whose_maker_is_no_longer_an_administrator_stops_working(client, db):
-    from cervis.models import User
-
     api = Api(client, make_token())
     User.update(is_admin=False).where(User.email == "ada@example.org").execute()
     assert api.get("/api/v1/groups").status_code == 401
@@ -98,6 +96,16 @@ def test_a_token_is_limited_to_its_requests_a_minute(app, client, db):
     assert [api.get("/api/v1/groups").status_code for _ in range(4)] == [200, 200, 200, 429]
     assert api.get("/api/v1/groups").headers["Retry-After"] == "60"
     assert Throttle.select().count() == 3  # refused requests are not counted again
+
+
+def test_requests_sent_all_at_once_get_no_more_than_the_tokens_limit(app, db, live_server):
+    from helpers_parallel import post_at_once
+
+    app.config["API_RATE_PER_MINUTE"] = 5
+    vera = User.by_email("vera@example.org")
+    headers = {"Authorization": f"Bearer {make_token()}"}
+    codes = post_at_once(f"{live_server}/api/v1/volunteers/{vera.id}/deactivate", [{}] * 16, headers=headers)
+    assert sorted(codes) == [200] * 5 + [429] * 11
 
 
 def test_the_api_sends_no_cors_headers_even_when_asked(client, db):
