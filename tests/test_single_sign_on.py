@@ -47,6 +47,12 @@ def test_a_leader_signs_in_with_their_organisation_account(client, configured):
     assert client.get("/leader/").status_code == 200
 
 
+def test_signing_in_from_a_link_opens_the_page_it_pointed_to_and_never_another_site(client, configured):
+    assert sign_in(client, "leo", start="/login/sso?next=/leader/groups").headers["Location"].endswith("/leader/groups")
+    client.post("/logout")
+    assert sign_in(client, "leo", start="/login/sso?next=//evil.example").headers["Location"].endswith("/leader/")
+
+
 def test_a_volunteer_is_refused_unless_the_organisation_allows_it(client, configured):
     answer = sign_in(client, "vera")
     assert answer.status_code == 303 and answer.headers["Location"].endswith("/login")

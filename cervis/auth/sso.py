@@ -161,7 +161,7 @@ def _matching_user(config, claims):
     # Google and most providers say email_verified; Microsoft Entra ID says xms_edov (the
     # address's domain is the organisation's own) when asked for it as an optional claim.
     verified = claims.get("email_verified") is True or claims.get("xms_edov") in (True, "1", "true")
-    if not claims.get("email") or not verified:
+    if not isinstance(claims.get("email"), str) or not claims["email"] or not verified:
         raise Refused("Your organisation account's e-mail address is not verified, so it cannot sign you in here.")
     user = account_for_email(claims["email"])
     if user is None or not user.active:
