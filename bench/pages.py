@@ -58,10 +58,38 @@ def pages(facts):
                 limits={"cpu_ms": 150},
             ),
             Page("log-in", "volunteer_20", action="login", limits={"cpu_ms": 40, "p99_ms": 100, "p99_8_ms": 500}),
+            *api_pages(facts),
         ]
         if people
         else []
     )
+
+
+def api_pages(facts):
+    """The API's lists, a page each (its default 50 rows; 200, its most, for slots), with a token
+    that may read everything; "{volunteer_500}" is that persona's id (api_path)."""
+    largest, v1 = facts["largest"], "/api/v1"
+    paths = {
+        "API opportunities": "/opportunities",
+        "API slots (200, largest opportunity)": f"/slots?opportunity_id={largest['opportunity']}&limit=200",
+        "API members (1,000-member group)": f"/groups/{facts['big_group']}/members",
+        "API registrations (500-upcoming volunteer)": "/volunteers/{volunteer_500}/registrations",
+        "API registrations of a slot": "/slots/{a_slot}/registrations",
+        "API hours (300 past shifts)": "/volunteers/{volunteer_300_past}/hours",
+    }
+    return [Page(name, "api", v1 + path, limits=GET_LIMITS) for name, path in paths.items()]
+
+
+def api_path(db_path, facts, path):
+    """The path with its persona ids filled in from the database copy."""
+    for key, email in facts["people"].items():
+        if "{" + key + "}" in path:
+            ((uid,),) = _read(db_path, "SELECT id FROM user WHERE email = ?", (email,))
+            path = path.replace("{" + key + "}", str(uid))
+    if "{a_slot}" in path:
+        sql = "SELECT slot_id FROM registration GROUP BY slot_id ORDER BY COUNT(*) DESC LIMIT 1"
+        path = path.replace("{a_slot}", str(_read(db_path, sql)[0][0]))
+    return path
 
 
 def _now():

@@ -52,6 +52,7 @@ ADMIN = [
         [
             ("Administrator Home", "admin.home"),
             ("Organisation Settings", "admin.settings"),
+            ("Single Sign-On", "admin.single_sign_on"),
             ("Logo, Colour and Welcome", "admin.branding_page"),
             ("Lists", "admin.lists"),
             ("Recruitment Steps", "admin.recruitment_steps"),
@@ -61,6 +62,7 @@ ADMIN = [
             ("Data Protection", "admin.data_protection"),
             ("Outbox", "admin.outbox"),
             ("Emails", "admin.emails"),
+            ("API Tokens", "admin.api_tokens"),
         ],
     ),
 ]

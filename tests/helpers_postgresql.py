@@ -47,15 +47,15 @@ def _die_with_parent():
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGQUIT)  # PR_SET_PDEATHSIG: immediate stop
 
 
-def _free_port():
-    for port in PORTS:
+def _free_port(ports=PORTS, what="PostgreSQL"):
+    for port in ports:
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1} for PostgreSQL")
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1} for {what}")
 
 
 def _remove_stale_folders():

@@ -20,6 +20,7 @@ from cervis.models import (
     PENDING,
     REGISTERED,
     Allergen,
+    ApiToken,
     Document,
     Email,
     Group,
@@ -55,6 +56,8 @@ PUBLIC = {
     "auth.logout",
     "auth.strength",
     "auth.temporary_link",
+    "auth.sso_start",
+    "auth.sso_callback",
     "volunteer.cancel_link",
     "volunteer.ical",
     "volunteer.cover",
@@ -84,6 +87,7 @@ SECRETS = (
     "SECRET-TRAINING",
     "SECRET-APPLICANT",
     "SECRET-REFERENCE",
+    "SECRET-INTEGRATION",
 )
 
 
@@ -142,6 +146,9 @@ def others(app, db):
         "filename": "cervis.css",
         "day": starts.date().isoformat(),
         "email_kind": "confirmation",
+        "token_id": ApiToken.issue(
+            "SECRET-INTEGRATION", ["rota:read"], utcnow() + timedelta(days=9), User.by_email("ada@example.org")
+        )[0].id,
     }
 
 
@@ -226,7 +233,8 @@ def routes(app, ids, public=False):
     """(endpoint, method, url) for every GET and POST of the URL map, arguments filled from `ids`."""
     found = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if (rule.endpoint in PUBLIC) != public:
+        # The API answers a bearer token, never the session: its refusals are tests/test_api_tokens.py's.
+        if (rule.endpoint in PUBLIC or rule.endpoint.startswith("api.")) != public:
             continue
         with app.test_request_context():
             url = url_for(rule.endpoint, **{arg: ids[arg] for arg in rule.arguments})
@@ -343,7 +351,10 @@ def test_every_post_without_the_csrf_token_is_refused_and_changes_nothing(app, a
         for headers in ({}, HTMX):
             response = client.post(url, data=form_with_their_ids(others), headers=headers)
             # RFC 8058's POST carries no CSRF token: its signed token is the proof, so a forged one is 404.
-            expected = 404 if endpoint == "unsubscribe.one_click" else 400
+            # The API takes no CSRF token and no session: without a bearer token it is 401.
+            expected = {"unsubscribe.one_click": 404, "api.create_volunteer": 401, "api.deactivate": 401}.get(
+                endpoint, 400
+            )
             assert response.status_code == expected, (url, bool(headers), response.status_code)
     assert snapshot() == before
     assert client.get("/portal/").status_code == 200  # logout was refused too

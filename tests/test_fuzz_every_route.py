@@ -33,7 +33,15 @@ from cervis.models import (
 )
 
 SEED = 20261130
-ANONYMOUS = {"auth.login", "auth.reset", "auth.temporary_link", "volunteer.cancel_link", "volunteer.ical"}
+ANONYMOUS = {
+    "auth.login",
+    "auth.reset",
+    "auth.temporary_link",
+    "auth.sso_start",
+    "auth.sso_callback",
+    "volunteer.cancel_link",
+    "volunteer.ical",
+}
 PERSONA = {"admin": "ada@example.org", "leader": "leo@example.org"}  # else Vera
 COMMON_NAMES = [
     "name",

@@ -26,7 +26,7 @@ from ..db import utcnow, write_transaction
 from ..forms import LoginForm
 from ..htmx import is_background, is_htmx
 from .landing import client_address, home_for, required_step
-from ..models import Organisation, Throttle, User
+from ..models import Organisation, SingleSignOn, Throttle, User
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -126,8 +126,8 @@ def to_login():
 
 def _idle_and_forced_steps():
     """Before every request of a signed-in user: the idle timeout, then any step they must take first."""
-    if request.endpoint in (None, "static") or not current_user.is_authenticated:
-        return None
+    if request.endpoint in (None, "static") or request.blueprint == "api" or not current_user.is_authenticated:
+        return None  # the API answers its bearer token alone, never the session
     org = Organisation.current()
     now = _clock()
     ended = _ended_because(org, now)
@@ -247,7 +247,12 @@ def login():
                 )
     form.password.data = ""
     return render_template(
-        "auth/login.html", form=form, org=org, error=error, next=safe_next(request.args.get("next"))
+        "auth/login.html",
+        form=form,
+        org=org,
+        error=error,
+        next=safe_next(request.args.get("next")),
+        sso=SingleSignOn.current(),
     ), status
 
 

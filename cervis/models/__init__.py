@@ -12,6 +12,7 @@ from .applications import (
     Reference,
     StepDone,
 )
+from .api import ApiToken
 from .announce import Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut
 from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
@@ -49,6 +50,7 @@ from .rota import (
     ServiceRecord,
     Slot,
 )
+from .sso import SingleSignOn
 from .unlock import OpportunityUnlock
 
 ALL = [
@@ -100,6 +102,8 @@ ALL = [
     RecruitmentStep,
     StepDone,
     Reference,
+    ApiToken,
+    SingleSignOn,
 ]
 
 __all__ = [m.__name__ for m in ALL] + [
