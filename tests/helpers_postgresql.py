@@ -12,8 +12,9 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from helpers_ports import worker_share
 
-PORTS = range(18850, 18900)
+PORTS = worker_share(range(18850, 18900))
 FOLDER_PREFIX = "cervis-pg-"
 SETTINGS = {
     "fsync": "off",

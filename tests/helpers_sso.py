@@ -14,8 +14,9 @@ from helpers_postgresql import _free_port
 
 from cervis.db import write_transaction
 from cervis.models import SingleSignOn
+from helpers_ports import worker_share
 
-PORTS = range(19810, 19890)
+PORTS = worker_share(range(19810, 19890))
 CLIENT_ID, CLIENT_SECRET = "cervis-tests", "a-secret-only-the-tests-know"
 APP = "http://localhost"  # the tests' BASE_URL: the redirect address is under it
 

@@ -25,9 +25,10 @@ from helpers_rota import member, night, offer
 from cervis.db import utcnow
 from cervis.models import REGISTERED, Email, Group, Membership, Opportunity, Registration, Role, Slot
 from cervis.models.mail import SENT
+from helpers_ports import worker_share
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(19500, 19600)
+PORTS = worker_share(range(19500, 19600))
 WORKERS = 3
 WAITING = 6  # emails people's actions left in the outbox
 RACERS = 6  # offers for a one-person slot, accepted at once through the three workers
