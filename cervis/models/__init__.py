@@ -15,6 +15,7 @@ from .applications import (
 from .announce import Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut
 from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
+from .away import AwayRange, VolunteerLimit
 from .branding import Branding
 from .calendar import CalendarFeed, EmailAttachment
 from .completion import RotaCompletion
@@ -100,6 +101,8 @@ ALL = [
     RecruitmentStep,
     StepDone,
     Reference,
+    AwayRange,
+    VolunteerLimit,
 ]
 
 __all__ = [m.__name__ for m in ALL] + [
