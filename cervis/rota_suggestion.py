@@ -9,8 +9,10 @@ The rules, in order (each one only chooses among the rotas that satisfy the ones
   4. then spread the shifts: fewer to who already has more this month, then in the three months
      before; the earliest offers win what is left, so the same data gives the same rota.
 Everyone already registered stays where they are, nobody gets two overlapping slots, in any
-opportunity, and nobody goes past the limits they set (a monthly cap; a gap of D days: rota_limits). The solver is OR-Tools' min-cost flow (exact, milliseconds for a month, and deterministic):
-one flow per rule, each holding the previous rules' optimum as capacities.
+opportunity, and nobody goes past the limits they set: at most N shifts a month (a capacity in the
+flow, which keeps the matroid), at least D days apart (rota_limits; there, a shift leader's place
+first may cost another place). The solver is OR-Tools' min-cost flow (exact, milliseconds for a
+month, and deterministic): one flow per rule, each holding the previous rules' optimum as capacities.
 
 `solve()` works on plain data so that it can be tested on hand-made months; suggest_rota.suggest()
 reads one opportunity's month from the database and explains the result.
