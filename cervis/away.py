@@ -119,5 +119,10 @@ def away_on(volunteer_id, day):
     )
 
 
+def away_that_day(volunteer_ids, day):
+    """The ids among these of volunteers away on this local date."""
+    return set(AwayRange.of(volunteer_ids, day, day))
+
+
 def slot_day(slot):
     return to_local(slot.starts_at, org_zone()).date()
