@@ -17,6 +17,7 @@ from .timeutil import org_zone, to_local, to_utc
 
 NOTE_MAX = 200
 LONGEST = timedelta(days=366)
+FURTHEST = timedelta(days=3 * 366)  # and so never near the last date a date can hold
 REASON = "away"  # the cancellation's reason, as the leaders' e-mail shows it
 
 
@@ -41,6 +42,8 @@ def problems(volunteer, starts_on, ends_on, now=None):
         return {"ends_on": "The last day cannot be before the first."}
     if ends_on < today(now):
         return {"ends_on": "That range is already over: choose dates from today on."}
+    if starts_on > today(now) + FURTHEST:
+        return {"starts_on": "Please choose dates within the next three years."}
     if ends_on - starts_on >= LONGEST:
         return {"ends_on": "Please keep one range to a year at most; add another for the rest."}
     clash = _overlapping(volunteer, starts_on, ends_on).first()

@@ -49,6 +49,8 @@ def save(volunteer, per_month, gap_days, by):
     with write_transaction():
         row = limits_of(volunteer) or VolunteerLimit(volunteer=volunteer)
         before = {"per_month": row.per_month, "gap_days": row.gap_days} if row.id else None
+        if (row.per_month, row.gap_days) == (per_month, gap_days):
+            return row  # nothing changed: nothing written, nothing audited
         row.per_month, row.gap_days = per_month, gap_days
         row.save()
         AuditLog.record(

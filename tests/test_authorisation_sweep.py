@@ -20,6 +20,7 @@ from cervis.models import (
     PENDING,
     REGISTERED,
     Allergen,
+    AwayRange,
     Document,
     Email,
     Group,
@@ -84,6 +85,7 @@ SECRETS = (
     "SECRET-TRAINING",
     "SECRET-APPLICANT",
     "SECRET-REFERENCE",
+    "SECRET-AWAY",
 )
 
 
@@ -121,7 +123,9 @@ def others(app, db):
     )
     grant = _grant_with_proof(sam)
     application = _southside_application()
+    away = AwayRange.create(volunteer=sam, starts_on=starts.date(), ends_on=starts.date(), note="SECRET-AWAY")
     return {
+        "away_id": away.id,
         "application_id": application.id,
         "step_id": RecruitmentStep.get(kind="manual").id,
         "group_id": south.id,

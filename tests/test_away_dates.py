@@ -151,3 +151,10 @@ def test_a_full_slot_on_an_away_date_still_says_full(auth, client, clock, db):
     page = text(slots_page(client, person(VERA), opp))
     row = page.split("Thu, Oct 16, 2025 - 6:00 PM to 9:00 PM Cook")[1].split("</tr>")[0]
     assert "Full" in row
+
+
+def test_dates_years_ahead_are_refused_beside_the_field_not_an_error(auth, client, clock, db):
+    auth.login()
+    response = client.post(AWAY_URL, data=away_form(date(9999, 12, 30), date(9999, 12, 31)))
+    assert response.status_code == 400 and AwayRange.select().count() == 0
+    assert "Please choose dates within the next three years." in response.get_data(as_text=True)
