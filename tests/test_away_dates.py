@@ -158,3 +158,18 @@ def test_dates_years_ahead_are_refused_beside_the_field_not_an_error(auth, clien
     response = client.post(AWAY_URL, data=away_form(date(9999, 12, 30), date(9999, 12, 31)))
     assert response.status_code == 400 and AwayRange.select().count() == 0
     assert "Please choose dates within the next three years." in response.get_data(as_text=True)
+
+
+def test_my_data_holds_the_away_dates_and_limits_and_erasure_leaves_none(auth, client, clock, db):
+    from cervis import erasure
+    from cervis.models import VolunteerLimit
+
+    vera = person(VERA)
+    away_from(vera, OCT_16, OCT_23, "On holiday")
+    VolunteerLimit.create(volunteer=vera, per_month=4, gap_days=7)
+    auth.login()
+    [me] = client.get("/portal/profile/my-data.json").get_json()["people"]
+    assert me["away_dates"] == [{"from": "2025-10-16", "to": "2025-10-23", "note": "On holiday"}]
+    assert me["limits"] == [{"at_most_shifts_a_month": 4, "at_least_days_apart": 7}]
+    erasure.erase(person("ada@example.org"), vera)
+    assert AwayRange.select().count() == 0 and VolunteerLimit.select().count() == 0
