@@ -24,9 +24,12 @@ def reasons(problem, chosen, names):
         other = _passed_over(problem, offer, chosen, usable)
         if other is None:
             continue
-        taken = (other.volunteer, _day(places, other)) in nights
-        why = "the other is proposed for another place that day" if taken else _why(problem, offer, other, shifts, rank)
-        found[offer.id] = f"Chosen over {names.get(other.volunteer, 'another volunteer')}: {why}."
+        me, them = (names.get(o.volunteer, "another volunteer") for o in (offer, other))
+        if (other.volunteer, _day(places, other)) in nights:
+            why = f"{_first(them)} is proposed for another place that day"
+        else:
+            why = _why(problem, offer, other, shifts, rank, _first(me), _first(them))
+        found[offer.id] = f"Chosen over {them}: {why}."
     return found
 
 
@@ -42,28 +45,36 @@ def _passed_over(problem, offer, chosen, usable):
     )
 
 
-def _why(problem, offer, other, shifts, rank):
+def _first(name):
+    return name.split()[0] if name else name
+
+
+def _why(problem, offer, other, shifts, rank, me, them):
     mine, theirs = offer.volunteer, other.volunteer
     # Shifts this month with the suggestion: this one counted for the one proposed, not the other.
     have, would = problem.this_month.get(mine, 0) + shifts[mine], problem.this_month.get(theirs, 0) + shifts[theirs]
     target_mine, target_theirs = problem.target.get(mine, 1), problem.target.get(theirs, 1)
     if have <= target_mine and would + 1 > target_theirs:
         return (
-            f"closer to their preferred frequency ({have} of {target_mine} a month, "
-            f"against {would + 1} of {target_theirs})"
+            f"closer to their preferred frequency ({me} {have} shift{_s(have)} this month, prefers {target_mine}; "
+            f"{them} would have {would + 1}, prefers {target_theirs})"
         )
     if problem.cap.get(theirs) is not None and would >= problem.cap[theirs]:
-        return f"the other has reached the limit they set ({problem.cap[theirs]} a month)"
+        return f"{them} has reached the limit they set ({problem.cap[theirs]} a month)"
     if have - 1 < would:
-        return f"fewer shifts this month ({have - 1} against {would})"
+        return f"fewer shifts this month ({me} {have - 1} besides this one, {them} {would})"
     before_mine, before_theirs = problem.history.get(mine, 0), problem.history.get(theirs, 0)
     if before_mine < before_theirs:
-        return f"fewer shifts in the last three months ({before_mine} against {before_theirs})"
+        return f"fewer shifts in the three months before ({me} {before_mine}, {them} {before_theirs})"
     if rank < problem.offers.index(other):
-        return "offered first"
+        return f"{me} offered first"
     return "it fills more of the month's places within everyone's limits"
 
 
 def _day(places, offer):
     place = places[offer.place]
     return place.day if place.day is not None else place.starts_at.date()
+
+
+def _s(n):
+    return "" if n == 1 else "s"

@@ -4,9 +4,11 @@ for a date the volunteer is away are never proposed; the limits volunteers set a
 from datetime import date
 
 from helpers_rota import LEO, YEAR, member, night, offer
-from helpers_suggestion import suggest_url
+from helpers_suggestion import offers, place, suggest_url
 
 from cervis.models import REGISTERED, AwayRange, VolunteerLimit
+from cervis.rota_fairness import reasons
+from cervis.rota_suggestion import SHIFT_LEADER, Problem, solve
 
 
 def test_the_preview_says_why_each_person_was_chosen_over_another_who_offered(auth, client, db):
@@ -22,9 +24,12 @@ def test_the_preview_says_why_each_person_was_chosen_over_another_who_offered(au
     auth.login(LEO)
     page = client.get(suggest_url()).get_data(as_text=True)
     assert f'value="{mine.id}" checked' in page
-    assert "Chosen over Cal Member: closer to their preferred frequency (1 of 1 a month, against 2 of 1)." in page
+    assert (
+        "Chosen over Cal Member: closer to their preferred frequency (Bea 1 shift this month, prefers 1; Cal would have 2, prefers 1)."
+        in page
+    )
     assert f'value="{dees.id}" checked' in page
-    assert "Chosen over Eve Member: fewer shifts in the last three months (0 against 1)." in page
+    assert "Chosen over Eve Member: fewer shifts in the three months before (Dee 0, Eve 1)." in page
 
 
 def test_an_offer_for_a_date_the_volunteer_is_away_is_never_proposed(auth, client, db):
@@ -52,3 +57,25 @@ def test_suggest_rota_keeps_the_limits_a_volunteer_set(auth, client, db):
     days = sorted(o.slot.starts_at.day for o in proposed)
     assert all(b - a >= 4 for a, b in zip(days, days[1:]))  # at least 4 days apart
     assert "every offerer is taken that night or at a limit they set" in page
+
+
+def _why_for(problem, names="ABCDE"):
+    chosen = solve(problem)
+    found = reasons(problem, chosen, {i: f"{n} Member" for i, n in enumerate(names, start=1)})
+    return [found.get(o.id) for o in problem.offers if o.id in chosen]
+
+
+def test_each_reason_in_the_solvers_own_order():
+    one = [place(1, 1)]
+    assert _why_for(Problem(one, offers((1, 1), (2, 1)), this_month={2: 1}, target={1: 4, 2: 4})) == [
+        "Chosen over B Member: fewer shifts this month (A 0 besides this one, B 1)."
+    ]
+    assert _why_for(Problem(one, offers((1, 1), (2, 1)))) == ["Chosen over B Member: A offered first."]
+    capped = Problem(one, offers((2, 1), (1, 1)), this_month={2: 2}, target={1: 4, 2: 4}, cap={2: 2})
+    assert _why_for(capped) == ["Chosen over B Member: B has reached the limit they set (2 a month)."]
+    # B is the only shift leader that night: A cooks, B leads.
+    night = [place(1, 1), place(2, 1, priority=SHIFT_LEADER)]
+    assert _why_for(Problem(night, offers((2, 1), (1, 1), (2, 2)), target={1: 2, 2: 2})) == [
+        "Chosen over B Member: B is proposed for another place that day.",
+        None,
+    ]
