@@ -111,6 +111,7 @@ class _Network:
         self.nights_of = defaultdict(set)
         for o in offers:
             self.nights_of[o.volunteer].add(self.night[o.place])
+        self.block = rota_limits.blocks(problem, self.places, offers, self.night)
 
     def free(self, volunteer):
         """Shifts a volunteer can take before going above their target."""
@@ -146,8 +147,11 @@ class _Network:
                 flow.add_arc_with_capacity_and_unit_cost(
                     pool if extra else source, node(("v", v)), 1, cost.get(costs, 0)
                 )
-            for n in sorted(self.nights_of[v]):
-                flow.add_arc_with_capacity_and_unit_cost(node(("v", v)), node(("n", v, n)), 1, 0)
+            for block in sorted({self.block[(v, n)] for n in self.nights_of[v] if (v, n) in self.block}):
+                flow.add_arc_with_capacity_and_unit_cost(node(("v", v)), node(("b", v, block)), 1, 0)
+            for n in sorted(self.nights_of[v]):  # through its D-day block, if any (rota_limits.blocks)
+                above = ("b", v, self.block[(v, n)]) if (v, n) in self.block else ("v", v)
+                flow.add_arc_with_capacity_and_unit_cost(node(above), node(("n", v, n)), 1, 0)
         arcs = {}
         for rank, o in enumerate(self.offers):
             arcs[o.id] = flow.add_arc_with_capacity_and_unit_cost(

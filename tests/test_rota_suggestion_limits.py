@@ -141,3 +141,14 @@ def test_places_filled_under_gaps_and_caps_equal_an_exhaustive_search_on_small_r
 def test_an_unqualified_offer_stays_out_under_limits_too():
     problem = Problem([place(1, 1)], [Offer(1, 1, 1, qualified=False)], cap={1: 3}, gap={1: 2})
     assert solve(problem) == set()
+
+
+def test_a_search_cut_short_still_keeps_every_limit(monkeypatch):
+    from cervis import rota_limits
+
+    monkeypatch.setattr(rota_limits, "MOST_BRANCHES", 0)  # repaired at once, as on a crowded month
+    rng = random.Random(29)
+    for _ in range(40):
+        problem = _random_month(rng, rng.randint(5, 20), rng.randint(2, 10), 80)
+        problem.gap = {v: rng.choice([2, 3, 7]) for v in range(10) if rng.random() < 0.6}
+        _never_past_a_limit(problem, solve(problem))
