@@ -138,9 +138,10 @@ def annotate(entries, slot):
         entry.limits = describe(limits.get(entry.volunteer_id))
 
 
-def at_or_over(day, volunteer_ids=None):
-    """Who has as many registered shifts in the month of `day` as they set at most, or more:
-    [(volunteer, shifts, at most)], most over first. For the statistics' "above preferred frequency"."""
+def at_or_over(day, volunteer_ids=None, within=0):
+    """Who has as many registered shifts in the month of `day` as they set at most, or more (or
+    `within` that many of it: who is close): [(volunteer, shifts, at most)], most over first.
+    For the statistics' "above preferred frequency" list."""
     start, end = month_bounds(day)
     shifts = fn.COUNT(Registration.id)
     query = (
@@ -156,7 +157,7 @@ def at_or_over(day, volunteer_ids=None):
             Slot.starts_at < end,
         )
         .group_by(User.id, VolunteerLimit.per_month)
-        .having(shifts >= VolunteerLimit.per_month)
+        .having(shifts + within >= VolunteerLimit.per_month)
     )
     if volunteer_ids is not None:
         query = query.where(User.id.in_(list(volunteer_ids) or [0]))

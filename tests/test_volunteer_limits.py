@@ -148,3 +148,6 @@ def test_who_is_at_or_over_their_monthly_limit(db):
     offer(dee, night(4, "Cook"), status=REGISTERED)
     found = volunteer_limits.at_or_over(parse_month(MONTH))
     assert [(u.first_name, shifts, most) for u, shifts, most in found] == [("Bea", 2, 1)]
+    close = volunteer_limits.at_or_over(parse_month(MONTH), within=2)
+    assert [(u.first_name, shifts, most) for u, shifts, most in close] == [("Bea", 2, 1), ("Cal", 1, 3)]
+    assert volunteer_limits.at_or_over(parse_month(MONTH), volunteer_ids=[cal.id], within=2)[0][0] == cal
