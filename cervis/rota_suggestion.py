@@ -132,26 +132,8 @@ class _Network:
         source, sink, pool = node("source"), node("sink"), node("excess")
         total = len(self.offers)
         flow.add_arc_with_capacity_and_unit_cost(source, pool, total if excess is None else excess, 0)
-        top = max(self.problem.history.values(), default=0) + 1
         for v in self.volunteers:
-            before, past = self.problem.this_month.get(v, 0), self.problem.history.get(v, 0)
-            units = len(self.nights_of[v])
-            if self.problem.cap.get(v) is not None:  # the monthly cap, shifts already registered included
-                units = min(units, max(self.problem.cap[v] - before, 0))
-            if most is not None:
-                target = self.problem.target.get(v, 1)
-                units = min(units, max(target + most - before, 0))
-            for k in range(1, units + 1):
-                extra = k > self.free(v)
-                cost = {"excess": int(extra), "spread": ((2 * (before + k) - 1) * top + past) * (total + 1) ** 2}
-                flow.add_arc_with_capacity_and_unit_cost(
-                    pool if extra else source, node(("v", v)), 1, cost.get(costs, 0)
-                )
-            for block in sorted({self.block[(v, n)] for n in self.nights_of[v] if (v, n) in self.block}):
-                flow.add_arc_with_capacity_and_unit_cost(node(("v", v)), node(("b", v, block)), 1, 0)
-            for n in sorted(self.nights_of[v]):  # through its D-day block, if any (rota_limits.blocks)
-                above = ("b", v, self.block[(v, n)]) if (v, n) in self.block else ("v", v)
-                flow.add_arc_with_capacity_and_unit_cost(node(above), node(("n", v, n)), 1, 0)
+            self._volunteer(flow, node, (source, pool), v, most, costs)
         arcs = {}
         for rank, o in enumerate(self.offers):
             arcs[o.id] = flow.add_arc_with_capacity_and_unit_cost(
@@ -179,6 +161,27 @@ class _Network:
             raise RuntimeError("the rota's flow could not be solved")  # never: an empty flow fits
         chosen = {oid for oid, arc in arcs.items() if flow.flow(arc)}
         return chosen, flow.optimal_cost()
+
+    def _volunteer(self, flow, node, sources, v, most, costs):
+        """A volunteer's arcs: one per shift they may take (each costing more than the last), then
+        one per night they offered, through its D-day block when they set a gap."""
+        source, pool = sources
+        total, top = len(self.offers), max(self.problem.history.values(), default=0) + 1
+        before, past = self.problem.this_month.get(v, 0), self.problem.history.get(v, 0)
+        units = len(self.nights_of[v])
+        if self.problem.cap.get(v) is not None:  # the monthly cap, shifts already registered included
+            units = min(units, max(self.problem.cap[v] - before, 0))
+        if most is not None:
+            units = min(units, max(self.problem.target.get(v, 1) + most - before, 0))
+        for k in range(1, units + 1):
+            extra = k > self.free(v)
+            cost = {"excess": int(extra), "spread": ((2 * (before + k) - 1) * top + past) * (total + 1) ** 2}
+            flow.add_arc_with_capacity_and_unit_cost(pool if extra else source, node(("v", v)), 1, cost.get(costs, 0))
+        for block in sorted({self.block[(v, n)] for n in self.nights_of[v] if (v, n) in self.block}):
+            flow.add_arc_with_capacity_and_unit_cost(node(("v", v)), node(("b", v, block)), 1, 0)
+        for n in sorted(self.nights_of[v]):
+            above = ("b", v, self.block[(v, n)]) if (v, n) in self.block else ("v", v)
+            flow.add_arc_with_capacity_and_unit_cost(node(above), node(("n", v, n)), 1, 0)
 
     def _room(self, priority):
         return sum(p.room for pid, p in self.places.items() if p.priority == priority)
