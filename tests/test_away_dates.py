@@ -173,3 +173,13 @@ def test_my_data_holds_the_away_dates_and_limits_and_erasure_leaves_none(auth, c
     assert me["limits"] == [{"at_most_shifts_a_month": 4, "at_least_days_apart": 7}]
     erasure.erase(person("ada@example.org"), vera)
     assert AwayRange.select().count() == 0 and VolunteerLimit.select().count() == 0
+
+
+def test_a_shift_within_48_hours_asks_to_contact_the_shift_leader_too(auth, client, clock, db):
+    from helpers_offering import local, opportunity, slot
+
+    tomorrow = slot(opportunity(), local(2025, 10, 2), "Cook")
+    Registration.create(volunteer=person(VERA), slot=tomorrow, status=REGISTERED)
+    auth.login()
+    page = client.post(AWAY_URL, data=away_form(date(2025, 10, 2), date(2025, 10, 3))).get_data(as_text=True)
+    assert "Starts within 48 hours: please also contact your shift leader." in page

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length
 
-from .. import away
+from .. import away, cancellation
 from ..db import utcnow
 from ..forms import EmptyForm, single_line
 from ..htmx import answered
@@ -57,7 +57,8 @@ def away_dates():
         return _page(user, form, 400)
     shifts = away.shifts_within(user, starts_on, ends_on, now)
     if shifts and not request.form.get("save"):
-        return _page(user, form, 200, shifts=shifts)  # say which shifts, and ask what to do with them
+        close = {r.id for r in shifts if cancellation.is_close(r, now)}
+        return _page(user, form, 200, shifts=shifts, close=close)  # say which shifts, and ask what to do
     ticked = {as_id(v) for v in request.form.getlist("registration")} if request.form.get("save") == "cancel" else set()
     try:
         added, cancelled = away.add(user, starts_on, ends_on, (form.note.data or "").strip(), ticked - {None}, now)
@@ -71,13 +72,14 @@ def away_dates():
     return answered(url_for("volunteer.away_dates"), message, target="away-list")
 
 
-def _page(user, form, status, shifts=()):
+def _page(user, form, status, shifts=(), close=()):
     return (
         render_template(
             "volunteer/away.html",
             form=form,
             ranges=away.upcoming(user),
             shifts=shifts,
+            close=close,
             describe=away.describe,
         ),
         status,
