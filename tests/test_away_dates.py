@@ -94,6 +94,7 @@ def test_the_slot_table_marks_the_dates_youre_away_and_offers_no_box(auth, clien
     oct_16 = page.split("Thu, Oct 16, 2025 - 6:00 PM to 9:00 PM Cook")[1].split("</tr>")[0]
     assert "You&#39;re away" in page.split("Thu, Oct 16, 2025 - 6:00 PM to 9:00 PM Cook")[0].rsplit("<tr", 1)[1]
     assert 'name="slot"' not in oct_16
+    assert "You told us you are away on some of these dates" in page
     assert f'name="slot" value="{slot_of(opp, OCT_9, "Cook").id}"' in page
 
 
@@ -107,6 +108,7 @@ def test_register_refuses_a_date_youre_away_with_the_reason_and_saves_the_rest(a
     response = client.post("/portal/signup/slots", data=register_form(vera, opp, [cook_9, cook_16]))
     page = text(client.get(response.headers["Location"]))
     assert "Thu, Oct 16, 2025 - 6:00 PM to 9:00 PM Cook (You&#39;re away)" in page
+    assert "You told us you are away on some of these dates" in page
     assert [r.slot_id for r in Registration.select().where(Registration.status == PENDING)] == [cook_9.id]
 
 
