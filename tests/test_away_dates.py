@@ -185,3 +185,13 @@ def test_a_shift_within_48_hours_asks_to_contact_the_shift_leader_too(auth, clie
     auth.login()
     page = client.post(AWAY_URL, data=away_form(date(2025, 10, 2), date(2025, 10, 3))).get_data(as_text=True)
     assert "Starts within 48 hours: please also contact your shift leader." in page
+
+
+def test_with_htmx_a_mistake_is_answered_in_place_and_a_saved_range_reloads_the_page(auth, client, clock, db):
+    auth.login()
+    htmx = {"HX-Request": "true"}
+    wrong = client.post(AWAY_URL, data=away_form(OCT_23, OCT_16), headers=htmx)
+    assert wrong.status_code == 200 and "The last day cannot be before the first." in wrong.get_data(as_text=True)
+    assert 'hx-post="/portal/away"' in wrong.get_data(as_text=True) and AwayRange.select().count() == 0
+    saved = client.post(AWAY_URL, data=away_form(OCT_16, OCT_23), headers=htmx)
+    assert saved.headers["HX-Redirect"].startswith(AWAY_URL) and AwayRange.select().count() == 1

@@ -5,7 +5,7 @@ offered for or registered lists them first: the volunteer saves it and cancels t
 (the normal cancellation, reason "away"), or saves it and keeps them.
 """
 
-from flask import abort, render_template, request, url_for
+from flask import abort, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length
 from .. import away, cancellation
 from ..db import utcnow
 from ..forms import EmptyForm, single_line
-from ..htmx import answered
+from ..htmx import answered, is_htmx, vary
 from ..permissions import as_id
 from ..refused import Refused
 from . import bp
@@ -73,16 +73,19 @@ def away_dates():
 
 
 def _page(user, form, status, shifts=(), close=()):
-    return (
-        render_template(
-            "volunteer/away.html",
-            form=form,
-            ranges=away.upcoming(user),
-            shifts=shifts,
-            close=close,
-            describe=away.describe,
-        ),
-        status,
+    # htmx swaps only 2xx answers: a form with a mistake comes back 200 to it, its messages inside.
+    return vary(
+        make_response(
+            render_template(
+                "volunteer/away.html",
+                form=form,
+                ranges=away.upcoming(user),
+                shifts=shifts,
+                close=close,
+                describe=away.describe,
+            ),
+            200 if is_htmx() else status,
+        )
     )
 
 
