@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from peewee import JOIN
 
-from . import cancellation, eligibility, email_kinds, emails, rota, rota_emails, signed_links
+from . import away, cancellation, eligibility, email_kinds, emails, rota, rota_emails, signed_links
 from .db import for_update, utcnow, write_transaction
 from .models import (
     REGISTERED,
@@ -83,9 +83,11 @@ def _open(given_up, now):
 
 
 def qualified(slot, people, volunteer_id):
-    """Only those with the role's training, valid that night, are asked (one query for them all)."""
+    """Only those with the role's training, valid that night, and not away that date, are asked
+    (a query for each, for them all)."""
     known = eligibility.eligibility([volunteer_id(p) for p in people], [slot.role_id])
-    return [p for p in people if not known.missing_for(volunteer_id(p), slot)]
+    gone = away.away_that_day([volunteer_id(p) for p in people], away.slot_day(slot))
+    return [p for p in people if not known.missing_for(volunteer_id(p), slot) and volunteer_id(p) not in gone]
 
 
 def _night(slot):

@@ -25,6 +25,7 @@ from .models import (
     REGISTERED,
     Application,
     AuditLog,
+    AwayRange,
     CalendarFeed,
     CoverAsk,
     Document,
@@ -42,6 +43,7 @@ from .models import (
     Slot,
     Throttle,
     User,
+    VolunteerLimit,
 )
 from .models.docs import VOLUNTEER
 from .mentions import ERASED_NAME, Mentions
@@ -211,6 +213,8 @@ def _delete_personal_rows(people, ids):
         CoverAsk.delete().where(CoverAsk.volunteer.in_(ids)),
         CalendarFeed.delete().where(CalendarFeed.user.in_(ids)),
         OpportunityUnlock.delete().where(OpportunityUnlock.user.in_(ids)),
+        AwayRange.delete().where(AwayRange.volunteer.in_(ids)),
+        VolunteerLimit.delete().where(VolunteerLimit.volunteer.in_(ids)),
     ):
         query.execute()
     for address in addresses:

@@ -9,6 +9,7 @@ VOLUNTEER = [
             ("Sign up / Apply for an Upcoming Opportunity", "volunteer.signup"),
             ("View or Cancel Registration for an Upcoming Opportunity", "volunteer.registrations"),
             ("Record or Update Service Project Activity", "volunteer.service"),
+            ("I'm Away", "volunteer.away_dates"),
         ],
     ),
     (

@@ -13,6 +13,7 @@ from . import email_kinds, emails, references, training
 from .db import database, utcnow, write_transaction
 from .models import (
     Attendance,
+    AwayRange,
     AuditLog,
     CalendarFeed,
     CoverAsk,
@@ -34,6 +35,7 @@ from .models import (
     ServiceRecord,
     Slot,
     User,
+    VolunteerLimit,
 )
 from .models.docs import VOLUNTEER
 
@@ -119,6 +121,14 @@ def _person(p):
             {"opportunity": u.opportunity.name, "at": u.at} for u in p.unlocks.order_by(OpportunityUnlock.at)
         ],
         "training_and_checks": training.held_for_export(p),
+        "away_dates": [
+            {"from": a.starts_on, "to": a.ends_on, "note": a.note}
+            for a in AwayRange.select().where(AwayRange.volunteer == p).order_by(AwayRange.starts_on)
+        ],
+        "limits": [
+            {"at_most_shifts_a_month": v.per_month, "at_least_days_apart": v.gap_days}
+            for v in VolunteerLimit.select().where(VolunteerLimit.volunteer == p)
+        ],
         "notes_by_group_leaders": [
             {"group": n.group.name, "written": n.created_at, "text": n.text}
             for n in p.leader_notes.order_by(LeaderNote.created_at)

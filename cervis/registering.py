@@ -24,7 +24,16 @@ from .models import (
     Slot,
     User,
 )
-from .offers import NotAllowed, birth_date_of, can_see, registered_column, slot_row, unlocked_ids, visible_group_ids
+from .offers import (
+    NotAllowed,
+    away_ranges,
+    birth_date_of,
+    can_see,
+    registered_column,
+    slot_row,
+    unlocked_ids,
+    visible_group_ids,
+)
 from .timeutil import org_zone, slot_when
 
 NOTE_MAX = 1000
@@ -64,8 +73,9 @@ def offer(actor, volunteer, slot_ids, note="", now=None, opportunity=None):
         # Re-read under the lock: a family member deactivated since the page was opened offers nothing.
         active = User.select(User.active).where(User.id == volunteer.id).scalar()
         qualified = eligibility([volunteer.id], {s.role_id for s in slots})  # under the lock, like the rest
+        away = away_ranges(volunteer, now)
         for slot in slots:
-            row = slot_row(volunteer, slot, now, mine.get(slot.id), birth_date, zone, qualified)
+            row = slot_row(volunteer, slot, now, mine.get(slot.id), birth_date, zone, qualified, away)
             row.why_not = row.why_not if active else f"{volunteer.name} is no longer active."
             _offer_one(actor, volunteer, row, mine.get(slot.id), note, now, result)
         if result.saved:

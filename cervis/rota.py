@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from . import cancellation, eligibility, emails, rota_emails
+from . import cancellation, eligibility, emails, rota_emails, volunteer_limits
 from .db import database, for_update, utcnow, write_transaction
 from .models import (
     CANCELLED,
@@ -105,6 +105,7 @@ def _check_room(slot, volunteer, now, ignore=()):
             f"at {other.opportunity.name} on {slot_when(other.starts_at, other.ends_at)}, "
             "which overlaps this slot."
         )
+    volunteer_limits.check(slot, volunteer, ignore)  # a leader acting: warned past a volunteer's limits
 
 
 def _change(reg, status, by, now, action, note=""):

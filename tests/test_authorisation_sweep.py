@@ -21,6 +21,7 @@ from cervis.models import (
     REGISTERED,
     Allergen,
     ApiToken,
+    AwayRange,
     Document,
     Email,
     Group,
@@ -88,6 +89,7 @@ SECRETS = (
     "SECRET-APPLICANT",
     "SECRET-REFERENCE",
     "SECRET-INTEGRATION",
+    "SECRET-AWAY",
 )
 
 
@@ -125,7 +127,9 @@ def others(app, db):
     )
     grant = _grant_with_proof(sam)
     application = _southside_application()
+    away = AwayRange.create(volunteer=sam, starts_on=starts.date(), ends_on=starts.date(), note="SECRET-AWAY")
     return {
+        "away_id": away.id,
         "application_id": application.id,
         "step_id": RecruitmentStep.get(kind="manual").id,
         "group_id": south.id,

@@ -17,6 +17,7 @@ from cervis import signed_links
 from cervis.db import utcnow
 from cervis.models import (
     PENDING,
+    AwayRange,
     Email,
     Frequency,
     Group,
@@ -150,7 +151,9 @@ def _arrange():
     food = Qualification.create(name="Food hygiene level 2", valid_months=36)
     Qualification.create(name="DBS basic", criminal_record_check=True)
     grant = QualificationGrant.create(volunteer=vic, qualification=food, gained_on=date.today(), proof_path="x.pdf")
+    away = AwayRange.create(volunteer=vera, starts_on=date.today(), ends_on=date.today() + timedelta(days=2))
     return {
+        "away_id": away.id,
         "opportunity_id": opp.id,
         "group_id": north.id,
         "grant_id": grant.id,

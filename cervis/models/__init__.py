@@ -16,6 +16,7 @@ from .api import ApiToken
 from .announce import Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut
 from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
+from .away import AwayRange, VolunteerLimit
 from .branding import Branding
 from .calendar import CalendarFeed, EmailAttachment
 from .completion import RotaCompletion
@@ -104,6 +105,8 @@ ALL = [
     Reference,
     ApiToken,
     SingleSignOn,
+    AwayRange,
+    VolunteerLimit,
 ]
 
 __all__ = [m.__name__ for m in ALL] + [

@@ -35,6 +35,8 @@ TRAINING_NEEDED = (
     "on your profile for what to do, or ask your group's leader."
 )
 
+AWAY_THEN = 'You told us you are away on some of these dates: if your plans change, remove them on "I\'m Away".'
+
 
 def opportunity_for(volunteer, opportunity_id, now):
     """An opportunity this volunteer may see; 404 otherwise, so a hidden one never shows it exists."""
@@ -141,7 +143,8 @@ def _slots_answer(volunteer, opportunity, note, day, status=200, error=None, tic
         # On the sign-up page after Step 3, Step 2a's box is above: the table sends that one.
         note_above=is_htmx() and f"note_{opportunity.id}" in request.values,
         reasons=list(dict.fromkeys(r.why_not for r in rows if r.why_not and not r.status))
-        + ([TRAINING_NEEDED] if any(r.training and not r.status for r in rows) else []),
+        + ([TRAINING_NEEDED] if any(r.training and not r.status for r in rows) else [])
+        + ([AWAY_THEN] if any(r.away and not r.status for r in rows) else []),
     )
     if is_htmx():
         return _fragment("volunteer/_slots_answer.html", **context)
@@ -194,6 +197,8 @@ def _refused_message(refused):
         f"{slot_when(slot.starts_at, slot.ends_at)} {slot.role.name} ({reason})" for slot, reason in refused
     )
     what = "this slot" if len(refused) == 1 else "these slots"
+    if all(reason == offers.YOURE_AWAY for _, reason in refused):
+        return f"Sorry, {what} could not be offered: {items}. {AWAY_THEN}"
     return (
         f"Sorry, {what} could not be offered: {items}. Slots can fill up or close while you "
         "are choosing; please choose another."
