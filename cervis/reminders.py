@@ -12,7 +12,7 @@ from flask import current_app
 from peewee import fn
 
 from . import emails
-from .cancellation import cancel_url, shift_leader
+from .cancellation import cancel_url, shift_leader, stand_in_url
 from .db import database, utcnow, write_transaction
 from .models import REGISTERED, Opportunity, Registration, RegistrationEvent, Slot, User
 
@@ -81,6 +81,7 @@ def send_reminders(now=None):
                 role=reg.slot.role,
                 leader=shift_leader(reg),
                 cancel_link=cancel_url(reg),
+                stand_in_link=stand_in_url(reg),
                 about=reg,
             )
             queued += sent is not None

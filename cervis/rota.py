@@ -275,6 +275,8 @@ def undo(registration_id, by, now=None):
         _change(reg, PENDING, by, now, "undo", note=f"Undo: was {STATUS_WORDS[was]}")
         if told:
             rota_emails.change_of_plan(reg, by)
+        if was == REGISTERED:
+            cancellation.places_freed([reg.slot_id], now)
     return Undone(reg, was, withdrawn, told)
 
 
@@ -305,6 +307,7 @@ def call_up(registration_id, slot_id, by, now=None):
         _withdraw(reserve)  # a confirmation still waiting is replaced by the call-up email
         reg = _register(volunteer, target, by, now, "call-up")
         rota_emails.called_up(reg, by)
+        cancellation.places_freed([reserve.slot_id], now)
     return reg
 
 
@@ -332,7 +335,9 @@ def move_in(volunteer_id, slot_id, by, now, action):
     for reserve in reserves:
         _change(reserve, CANCELLED, by, now, action, note=f"Covering as {target.role.name}")
         _withdraw(reserve)
-    return _register(volunteer, target, by, now, action)
+    reg = _register(volunteer, target, by, now, action)
+    cancellation.places_freed([r.slot_id for r in reserves], now)
+    return reg
 
 
 def _register(volunteer, slot, by, now, action):

@@ -50,6 +50,7 @@ from .rota import (
     Slot,
 )
 from .unlock import OpportunityUnlock
+from .waiting import StandInAsk, StandInRequest, WaitingListEntry, WaitingOffer
 
 ALL = [
     Organisation,
@@ -100,6 +101,10 @@ ALL = [
     RecruitmentStep,
     StepDone,
     Reference,
+    WaitingListEntry,
+    WaitingOffer,
+    StandInRequest,
+    StandInAsk,
 ]
 
 __all__ = [m.__name__ for m in ALL] + [

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from .. import cancellation
+from .. import cancellation, waiting_list
 from ..db import utcnow
 from ..htmx import answer_now, done, is_htmx, vary
 from ..models import Registration, Slot
@@ -52,6 +52,7 @@ def _answer(form, status=200, message=None, category="success", **context):
     page = _page()
     rows, more = _rows(user, utcnow(), page)
     context.update(form=form, rows=rows, page=page, more=more, message=message, category=category)
+    context.update(waiting=waiting_list.upcoming_for(user, utcnow()))
     answer_now(message, category, "registrations")
     if is_htmx():
         # htmx swaps only 2xx answers: a refusal still comes back 200, its banner says what went wrong.
@@ -95,6 +96,7 @@ def registrations():
         rows=rows,
         page=page,
         more=more,
+        waiting=waiting_list.upcoming_for(current_user, utcnow()),
     )
 
 
