@@ -6,16 +6,13 @@ from datetime import timedelta
 from helpers_cover import member
 from helpers_registrations import register, shift
 
-from cervis.models import Slot
 
-
-def full_cook(starts_in=timedelta(days=10), capacity=1):
+def full_cook(starts_in=timedelta(days=10), capacity=1, holder="Mo"):
     """Northside's Cook slot, Full: Mo holds its place (and Ann its second one, at capacity 2)."""
     cook = shift("Cook", starts_in=starts_in, capacity=capacity)
-    places = [register(member("mo@example.org", "Mo"), cook)]
+    places = [register(member(f"{holder.lower()}@example.org", holder), cook)]
     if capacity == 2:
         places.append(register(member("ann@example.org", "Ann"), cook))
-    Slot.update(opportunity=cook.opportunity).execute()
     return cook, places
 
 

@@ -37,6 +37,7 @@ from cervis.models import (
     Slot,
     Throttle,
     User,
+    WaitingListEntry,
 )
 from cervis.models.docs import GROUP, VOLUNTEER
 
@@ -58,6 +59,9 @@ PUBLIC = {
     "volunteer.cancel_link",
     "volunteer.ical",
     "volunteer.cover",
+    "volunteer.waiting_offer",
+    "volunteer.find_stand_in_link",
+    "volunteer.stand_in_ask",
     "volunteer.feed",
     "brand.logo",
     "brand.stylesheet",
@@ -129,6 +133,7 @@ def others(app, db):
         "opportunity_id": opportunity.id,
         "slot_id": slot.id,
         "registration_id": registration.id,
+        "entry_id": WaitingListEntry.create(slot=slot, volunteer=sam).id,  # Sam waiting for a place
         "role_id": role.id,
         "volunteer_id": sam.id,
         "member_id": kid.id,
