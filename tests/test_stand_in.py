@@ -66,7 +66,7 @@ def test_nobody_takes_it_and_24_hours_before_the_volunteer_and_leaders_are_told_
     stand_in.start(place.id)
     assert stand_in.nobody_found(cook.starts_at - timedelta(hours=25)) == 0
     at = cook.starts_at - timedelta(hours=23)
-    assert stand_in.nobody_found_job(app, at) == 1 and stand_in.nobody_found_job(app, at) == 0
+    assert stand_in.nobody_found(at) == 1 and stand_in.nobody_found(at) == 0
     told = emails_to("vera@example.org", "stand-in-volunteer")[0]
     assert told.subject.startswith("No stand-in found") and "/portal/cancel/" in told.body_text
     assert "No stand-in for Vera Volunteer" in emails_to(LEO, "stand-in-leaders")[0].subject

@@ -88,7 +88,7 @@ def test_an_offer_ignored_is_passed_to_the_next_once_whatever_runs_twice(app, db
     assert offer.expires_at - offer.offered_at == timedelta(hours=6)
     assert waiting_list.pass_on(offer.expires_at - timedelta(minutes=1)) == 0
     later = offer.expires_at + timedelta(minutes=1)
-    assert waiting_list.pass_on_job(app, later) == 1 and waiting_list.pass_on_job(app, later) == 0
+    assert waiting_list.pass_on(later) == 1 and waiting_list.pass_on(later) == 0
     assert len(emails_to("rex@example.org", "waiting-offer")) == 1
     vera_link = link_in(emails_to("vera@example.org", "waiting-offer")[0], "waiting")
     with app.test_client() as client:
