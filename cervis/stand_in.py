@@ -67,6 +67,16 @@ def open_request(reg):
     )
 
 
+def asked_for(registration_ids):
+    """The ids among these registrations with a stand-in request open (one query, for View or Cancel)."""
+    query = StandInRequest.select(StandInRequest.registration).where(
+        StandInRequest.registration.in_(list(registration_ids) or [0]),
+        StandInRequest.taken_at.is_null(),
+        StandInRequest.closed_at.is_null(),
+    )
+    return {row[0] for row in query.tuples()}
+
+
 def start(registration_id, now=None):
     """Ask for a stand-in (once: asking again while a request is open asks nobody new); the request."""
     now = now or utcnow()

@@ -36,6 +36,7 @@ def test_a_stand_in_is_found_and_takes_the_place_and_the_leaders_are_told(auth, 
     for nobody in ("bo@example.org", "cy@example.org", "vera@example.org"):
         assert emails_to(nobody, "stand-in-ask") == []
     assert fresh(place).status == REGISTERED  # still responsible until someone takes it
+    assert "Stand-in asked: you stay registered" in client.get("/portal/registrations").text
     mo_link = link_in(emails_to("mo@example.org", "stand-in-ask")[0], "stand-in/take")
     assert "I'll take it" in client.get(mo_link).text
     taken = client.post(mo_link, data={"answer": "yes"})

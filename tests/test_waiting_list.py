@@ -155,3 +155,15 @@ def test_the_link_is_dead_once_the_shift_has_started_and_a_forged_one_is_refused
     assert gone.status_code == 409 and "already started" in gone.text and registered(cook) == 0
     assert client.get(link[:-3] + "abc").status_code == 404
     assert fresh(mo_place).status == "cancelled"
+
+
+def test_erasing_a_registered_volunteer_offers_their_place_and_takes_them_off_every_list(db):
+    from cervis import erasure
+
+    cook, [mo_place] = full_cook()
+    WaitingListEntry.create(slot=cook, volunteer=vera(), joined_at=utcnow())
+    other, _ = full_cook(starts_in=timedelta(days=12), holder="Ned")
+    WaitingListEntry.create(slot=other, volunteer=mo_place.volunteer, joined_at=utcnow())
+    erasure.erase(User.by_email("ada@example.org"), mo_place.volunteer)
+    assert len(emails_to("vera@example.org", "waiting-offer")) == 1
+    assert WaitingListEntry.waiting(other.id).count() == 0

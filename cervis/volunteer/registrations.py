@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from .. import cancellation, waiting_list
+from .. import cancellation, stand_in, waiting_list
 from ..db import utcnow
 from ..htmx import answer_now, done, is_htmx, vary
 from ..models import Registration, Slot
@@ -35,12 +35,14 @@ def _page():
 def _rows(user, now, page=1):
     """One page of the list (a volunteer may have offered for hundreds of nights) and whether more follow."""
     regs = cancellation.upcoming_for(user, now, page=page, per_page=PER_PAGE)
+    asked = stand_in.asked_for([reg.id for reg in regs[:PER_PAGE]])
     return [
         {
             "reg": reg,
             "status": reg.status_label,
             "close": cancellation.is_close(reg, now),
             "started": reg.slot.starts_at <= now,
+            "stand_in": reg.id in asked,
         }
         for reg in regs[:PER_PAGE]
     ], len(regs) > PER_PAGE
