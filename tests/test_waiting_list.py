@@ -167,3 +167,12 @@ def test_erasing_a_registered_volunteer_offers_their_place_and_takes_them_off_ev
     erasure.erase(User.by_email("ada@example.org"), mo_place.volunteer)
     assert len(emails_to("vera@example.org", "waiting-offer")) == 1
     assert WaitingListEntry.waiting(other.id).count() == 0
+
+
+def test_a_leader_raising_the_capacity_offers_the_new_place_to_the_list(auth, client, db):
+    cook, _ = full_cook()
+    WaitingListEntry.create(slot=cook, volunteer=vera(), joined_at=utcnow())
+    auth.login(LEO)
+    changed = client.post(f"/leader/slots/{cook.id}/capacity", data={f"slot{cook.id}-capacity": "2"})
+    assert changed.status_code == 303 and Slot.get_by_id(cook.id).capacity == 2
+    assert len(emails_to("vera@example.org", "waiting-offer")) == 1
