@@ -275,8 +275,7 @@ def undo(registration_id, by, now=None):
         _change(reg, PENDING, by, now, "undo", note=f"Undo: was {STATUS_WORDS[was]}")
         if told:
             rota_emails.change_of_plan(reg, by)
-        if was == REGISTERED:
-            cancellation.places_freed([reg.slot_id], now)
+        cancellation.places_freed([reg.slot_id] if was == REGISTERED else [], now)
     return Undone(reg, was, withdrawn, told)
 
 
@@ -335,9 +334,8 @@ def move_in(volunteer_id, slot_id, by, now, action):
     for reserve in reserves:
         _change(reserve, CANCELLED, by, now, action, note=f"Covering as {target.role.name}")
         _withdraw(reserve)
-    reg = _register(volunteer, target, by, now, action)
-    cancellation.places_freed([r.slot_id for r in reserves], now)
-    return reg
+    cancellation.places_freed([r.slot_id for r in reserves], now)  # the Reserve places, for their waiting lists
+    return _register(volunteer, target, by, now, action)
 
 
 def _register(volunteer, slot, by, now, action):
