@@ -58,7 +58,7 @@ def _open(given_up, now):
     request = CoverRequest.create(slot=slot, registration=given_up, opened_at=now)
     reserves = qualified(slot, reserves_that_night(slot), lambda r: r.volunteer_id)
     # The slot's waiting list is asked with the Reserves: at short notice nobody waits their turn.
-    waiting = [e.volunteer for e in WaitingListEntry.waiting(slot.id).join(User) if e.volunteer.active]
+    waiting = [e.volunteer for e in WaitingListEntry.waiting(slot.id) if e.volunteer.active]
     waiting = qualified(slot, [w for w in waiting if w.id != given_up.volunteer_id], lambda w: w.id)
     asked = {given_up.volunteer_id, *(r.volunteer_id for r in reserves), *(w.id for w in waiting)}
     members = qualified(slot, free_members(slot, exclude=asked), lambda m: m.id)

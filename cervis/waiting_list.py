@@ -166,7 +166,7 @@ def offer_free_places(slot_id, now):
         .join(WaitingListEntry)
         .where(WaitingListEntry.slot == slot_id, WaitingOffer.passed_at.is_null(), WaitingOffer.taken_at.is_null())
     }
-    entries = [e for e in WaitingListEntry.waiting(slot_id).join(User) if e.id not in offered and e.volunteer.active]
+    entries = [e for e in WaitingListEntry.waiting(slot_id) if e.id not in offered and e.volunteer.active]
     entries = cover.qualified(slot, entries, lambda e: e.volunteer_id)[:free]
     for entry in entries:
         _offer(entry, slot, now)
@@ -295,7 +295,7 @@ def _close_offers(entry_id, now):
 
 def for_slot(slot_id):
     """The slot's waiting list in order, for the rota board's panel."""
-    return list(WaitingListEntry.waiting(slot_id).select_extend(User).join(User))
+    return list(WaitingListEntry.waiting(slot_id))
 
 
 def accept(entry_id, by, now=None):

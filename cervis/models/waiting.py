@@ -24,7 +24,13 @@ class WaitingListEntry(BaseModel):
 
     @classmethod
     def waiting(cls, slot_id):
-        return cls.select().where(cls.slot == slot_id, cls.left_at.is_null()).order_by(cls.joined_at, cls.id)
+        """Those still waiting, first joined first, each with their User (one query)."""
+        return (
+            cls.select(cls, User)
+            .join(User)
+            .where(cls.slot == slot_id, cls.left_at.is_null())
+            .order_by(cls.joined_at, cls.id)
+        )
 
     @classmethod
     def took_place(cls, slot_id, volunteer_id, now):
