@@ -45,6 +45,15 @@ def cancel_url(registration):
     return emails.absolute("volunteer.cancel_link", token=cancel_token(registration))
 
 
+def stand_in_url(registration):
+    """The "Find a Stand-in" link for one registered place (not a Reserve's: it needs none)."""
+    if registration.slot.role.is_reserve:
+        return ""
+    return emails.absolute(
+        "volunteer.find_stand_in_link", token=signed_links.FIND_STAND_IN.make({"r": registration.id})
+    )
+
+
 def registration_from_token(token):
     """The registration a link was made for, or None for a forged, mangled or stale token."""
     reg_id = signed_links.CANCEL.read_id(token, "r")
@@ -156,6 +165,7 @@ def shift_details(registration, leader):
         role="Reserve" if slot.role.is_reserve else slot.role.name,
         calendar=links(registration),
         cancel_link=cancel_url(registration),
+        stand_in_link=stand_in_url(registration),
         location=slot.opportunity.meeting_location(),
         leader=leader,
         leader_phone=profile.mobile if profile else "",
@@ -239,6 +249,19 @@ def places_given_up(registrations, now):
     and a leader's Remove on the rota board."""
     for listener in PLACE_GIVEN_UP:
         listener(registrations, now)
+    places_freed([reg.slot_id for reg in registrations], now)
+
+
+# Told of every slot where a registered place came free (slot ids, now), whatever freed it (a
+# cancellation, a Remove, an Undo, a Reserve called up or covering, more capacity), inside the
+# transaction that freed it, after cover has opened its request: the waiting list listens.
+PLACE_FREED = []
+
+
+def places_freed(slot_ids, now):
+    if slot_ids:
+        for listener in PLACE_FREED:
+            listener(sorted(set(slot_ids)), now)
 
 
 def _tell_leaders(cancelled, by, reason, now):
@@ -289,4 +312,6 @@ __all__ = [
     "cancel",
     "places_given_up",
     "PLACE_GIVEN_UP",
+    "places_freed",
+    "PLACE_FREED",
 ]

@@ -25,6 +25,7 @@ from .models import (
     Role,
     Slot,
     User,
+    WaitingListEntry,
 )
 from .models.rota import registered_counts
 from .months import month_bounds, month_key, month_of
@@ -57,10 +58,12 @@ def _open(given_up, now):
     slot = given_up.slot
     request = CoverRequest.create(slot=slot, registration=given_up, opened_at=now)
     reserves = qualified(slot, reserves_that_night(slot), lambda r: r.volunteer_id)
-    members = qualified(
-        slot, free_members(slot, exclude={given_up.volunteer_id, *(r.volunteer_id for r in reserves)}), lambda m: m.id
-    )
-    for volunteer, reserve in [(r.volunteer, True) for r in reserves] + [(m, False) for m in members]:
+    # The slot's waiting list is asked with the Reserves: at short notice nobody waits their turn.
+    waiting = [e.volunteer for e in WaitingListEntry.waiting(slot.id) if e.volunteer.active]
+    waiting = qualified(slot, [w for w in waiting if w.id != given_up.volunteer_id], lambda w: w.id)
+    asked = {given_up.volunteer_id, *(r.volunteer_id for r in reserves), *(w.id for w in waiting)}
+    members = qualified(slot, free_members(slot, exclude=asked), lambda m: m.id)
+    for volunteer, reserve in [(r.volunteer, True) for r in reserves] + [(m, False) for m in waiting + members]:
         inbox = volunteer.inbox
         if inbox is None or volunteer.id == given_up.volunteer_id:
             continue
@@ -166,8 +169,8 @@ def _shift(slot):
 # Telling the leaders ----------------------------------------------------------------------------
 
 
-def _tell_leaders(request, given_up, news, **context):
-    """One urgent e-mail to each of the group's leaders and the night's shift leader."""
+def _tell_leaders(request, given_up, news, tell=email_kinds.cover_leaders, **context):
+    """One urgent e-mail to each of the group's leaders and the night's shift leader (stand_in.py's too)."""
     slot = given_up.slot
     group = slot.opportunity.group
     people = {u.id: u for u in group.leaders() if u.email}
@@ -180,7 +183,7 @@ def _tell_leaders(request, given_up, news, **context):
         org = Organisation.current()
         readers = [org] if org.contact_email else []
     for reader in readers:
-        email_kinds.cover_leaders(reader, request, **context)
+        tell(reader, request, **context)
 
 
 def _board_url(slot):
@@ -288,16 +291,27 @@ def take(ask_id, now=None):
         if request.covered_at is not None:
             return TAKEN if request.covered_by_id == ask.volunteer_id else COVERED
         request = _request(request.id)
-        if request.slot.starts_at <= now:
-            return STARTED
-        if registered_counts([request.slot_id]).get(request.slot_id, 0) >= request.slot.capacity:
-            return COVERED  # a leader filled it on the rota board meanwhile
         volunteer = ask.volunteer
-        reg = rota.move_in(volunteer.id, request.slot_id, volunteer, now, "cover")
-        CoverRequest.update(covered_at=now, covered_by=volunteer).where(CoverRequest.id == request.id).execute()
-        leaders = list(request.slot.opportunity.group.leaders())
-        rota_emails.confirmation(reg, leaders[0] if leaders else None)
-        _tell_leaders(request, request.registration, "covered", volunteer=volunteer.name)
+        outcome = fill(request.slot, volunteer, now, "cover")
+        if outcome == TAKEN:
+            CoverRequest.update(covered_at=now, covered_by=volunteer).where(CoverRequest.id == request.id).execute()
+            _tell_leaders(request, request.registration, "covered", volunteer=volunteer.name)
+    return outcome
+
+
+def fill(slot, volunteer, now, action, by=None):
+    """The taking half of every first-tap-wins link (cover, the waiting list), inside the caller's
+    write transaction once it has locked its own offer: STARTED or COVERED when the place has gone
+    (a leader filled it on the rota board meanwhile), else the volunteer is registered by Call Up's
+    rules (rota.move_in: never overbooked) and sent their confirmation: TAKEN."""
+    if slot.starts_at <= now:
+        return STARTED
+    if registered_counts([slot.id]).get(slot.id, 0) >= slot.capacity:
+        return COVERED
+    reg = rota.move_in(volunteer.id, slot.id, by or volunteer, now, action)
+    WaitingListEntry.took_place(slot.id, volunteer.id, now)
+    leaders = list(slot.opportunity.group.leaders())
+    rota_emails.confirmation(reg, by or (leaders[0] if leaders else None))
     return TAKEN
 
 

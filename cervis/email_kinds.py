@@ -47,7 +47,7 @@ def cover_leaders(reader, request, **news):
     return _to("cover-leaders", reader, urgent=True, about=request, **news)
 
 
-def shift_reminder(key, recipient, registration, leader, cancel_link, send_after):
+def shift_reminder(key, recipient, registration, leader, cancel_link, send_after, stand_in_link=""):
     """The reminder before a confirmed shift, once per key; None when one was already queued."""
     slot = registration.slot
     return emails.once(
@@ -62,6 +62,7 @@ def shift_reminder(key, recipient, registration, leader, cancel_link, send_after
         role=slot.role,
         leader=leader,
         cancel_link=cancel_link,
+        stand_in_link=stand_in_link,
         about=registration,
     )
 
@@ -80,6 +81,48 @@ def leader_message(key, reader, leader, subject, message, about, links):
         reply_to=leader.email or "",
         **links,
     )
+
+
+# The waiting list and stand-ins ----------------------------------------------------------------------
+
+
+def _for_other(inbox, volunteer):
+    """The volunteer's name when a parent reads their e-mail, else nothing."""
+    return volunteer.name if inbox.id != volunteer.id else ""
+
+
+def waiting_offer(inbox, volunteer, offer, link, until, shift):
+    """A place freed: take it by the link before `until`, or it goes to the next on the list."""
+    return emails.to_user(
+        "waiting-offer", inbox, about=offer, for_other=_for_other(inbox, volunteer), link=link, until=until, **shift
+    )
+
+
+def stand_in_ask(inbox, volunteer, ask, asking, link, shift):
+    """Can you stand in for `asking` (a first name)? To a qualified member free that night."""
+    return emails.to_user(
+        "stand-in-ask", inbox, about=ask, for_other=_for_other(inbox, volunteer), volunteer=asking, link=link, **shift
+    )
+
+
+def stand_in_volunteer(inbox, volunteer, registration, news, cancel_link, leader, shift, **context):
+    """To the volunteer who asked: a stand-in was found (news "found"), or nobody by 24 hours before."""
+    return emails.to_user(
+        "stand-in-volunteer",
+        inbox,
+        about=registration,
+        news=news,
+        for_other=_for_other(inbox, volunteer),
+        cancel_link=cancel_link,
+        leader=leader,
+        **shift,
+        **context,
+    )
+
+
+def stand_in_leaders(reader, request, **news):
+    """Urgent news of a stand-in (found, not found) for a leader, the shift leader or the organisation."""
+    return _to("stand-in-leaders", reader, urgent=True, about=request, **news)
 
 
 # Training, data protection ---------------------------------------------------------------------------

@@ -122,6 +122,12 @@ def sample(kind):
         "offer-deadline": b["announcement"],
         "registration-cancelled": b["rota"],
         "cover-ask": dict(b["rota"], link="/cover/sample-link"),
+        "stand-in-ask": dict(b["rota"], volunteer="Sam", link="/portal/stand-in/take/sample-link"),
+        "stand-in-volunteer": dict(b["rota"], news="found", stand_in="Sam Southsider"),
+        "stand-in-leaders": dict(
+            b["rota"], news="found", volunteer="Sam Southsider", stand_in="Vera Volunteer", board="/leader/rota"
+        ),
+        "waiting-offer": dict(b["rota"], link="/portal/waiting/sample-link", until="Wed, Oct 8, 2025 12:00 AM"),
         "cover-leaders": dict(
             b["rota"],
             news="opened",
@@ -191,6 +197,10 @@ SAMPLED = (
     "registration-cancelled",
     "cover-ask",
     "cover-leaders",
+    "waiting-offer",
+    "stand-in-ask",
+    "stand-in-volunteer",
+    "stand-in-leaders",
     "leader-message",
     "data-protection-reminder",
     "qualification-expiring",

@@ -230,6 +230,10 @@ class Shift(NamedTuple):
     ends_at: datetime
     role: str
 
+    @classmethod
+    def of(cls, slot):
+        return cls(slot.opportunity.name, slot.starts_at, slot.ends_at, slot.role.name)
+
 
 def rota_not_required(shifts_of, about=None, send_after=None):
     """One email to each volunteer listing every slot they are not required for ({volunteer:

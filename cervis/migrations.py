@@ -134,6 +134,14 @@ def _application_retention(m):
     return [m.add_column("organisation", "application_retention_months", peewee.IntegerField(default=6))]
 
 
+def _waiting_offer_hours(m):
+    """How long a place offered from a waiting list waits for its taker (the tables are new ones)."""
+    columns = {c.name for c in m.database.get_columns("organisation")}
+    if "waiting_offer_hours" in columns:
+        return []
+    return [m.add_column("organisation", "waiting_offer_hours", peewee.IntegerField(default=6))]
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
 MIGRATIONS = [
     _rota_indexes,
@@ -144,6 +152,7 @@ MIGRATIONS = [
     _history_indexes,
     _proof_gained_on,
     _application_retention,
+    _waiting_offer_hours,
 ]
 
 

@@ -12,7 +12,7 @@ from flask import current_app
 from peewee import fn
 
 from . import email_kinds
-from .cancellation import cancel_url, shift_leader
+from .cancellation import cancel_url, shift_leader, stand_in_url
 from .db import database, utcnow, write_transaction
 from .models import REGISTERED, Opportunity, Registration, RegistrationEvent, Slot, User
 
@@ -76,6 +76,7 @@ def send_reminders(now=None):
                 leader=shift_leader(reg),
                 cancel_link=cancel_url(reg),
                 send_after=max(now, confirmed + undo),
+                stand_in_link=stand_in_url(reg),
             )
             queued += sent is not None
     return queued

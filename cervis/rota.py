@@ -201,7 +201,7 @@ def _not_required(registration_id, by, now):
         raise Refused(f"Not changed: this offer is already {STATUS_WORDS[reg.status]}.")
     reg.slot = _locked_slot(reg.slot_id)
     _change(reg, NOT_REQUIRED, by, now, "not-required")
-    emails.rota_not_required({reg.volunteer: [_shift(reg.slot)]}, about=reg, send_after=now + _undo_window())
+    emails.rota_not_required({reg.volunteer: [emails.Shift.of(reg.slot)]}, about=reg, send_after=now + _undo_window())
     return reg
 
 
@@ -275,6 +275,7 @@ def undo(registration_id, by, now=None):
         _change(reg, PENDING, by, now, "undo", note=f"Undo: was {STATUS_WORDS[was]}")
         if told:
             rota_emails.change_of_plan(reg, by)
+        cancellation.places_freed([reg.slot_id] if was == REGISTERED else [], now)
     return Undone(reg, was, withdrawn, told)
 
 
@@ -305,6 +306,7 @@ def call_up(registration_id, slot_id, by, now=None):
         _withdraw(reserve)  # a confirmation still waiting is replaced by the call-up email
         reg = _register(volunteer, target, by, now, "call-up")
         rota_emails.called_up(reg, by)
+        cancellation.places_freed([reserve.slot_id], now)
     return reg
 
 
@@ -332,6 +334,7 @@ def move_in(volunteer_id, slot_id, by, now, action):
     for reserve in reserves:
         _change(reserve, CANCELLED, by, now, action, note=f"Covering as {target.role.name}")
         _withdraw(reserve)
+    cancellation.places_freed([r.slot_id for r in reserves], now)  # the Reserve places, for their waiting lists
     return _register(volunteer, target, by, now, action)
 
 
@@ -391,8 +394,3 @@ def remove(registration_id, by, reason, now=None):
         rota_emails.removed(reg, by, reason)
         cancellation.places_given_up([reg], now)
     return reg
-
-
-def _shift(slot):
-    """What a "not required" email says of one slot."""
-    return emails.Shift(slot.opportunity.name, slot.starts_at, slot.ends_at, slot.role.name)

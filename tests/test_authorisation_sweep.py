@@ -39,6 +39,7 @@ from cervis.models import (
     Slot,
     Throttle,
     User,
+    WaitingListEntry,
 )
 from cervis.models.docs import GROUP, VOLUNTEER
 
@@ -62,6 +63,9 @@ PUBLIC = {
     "volunteer.cancel_link",
     "volunteer.ical",
     "volunteer.cover",
+    "volunteer.waiting_offer",
+    "volunteer.find_stand_in_link",
+    "volunteer.stand_in_ask",
     "volunteer.feed",
     "brand.logo",
     "brand.stylesheet",
@@ -137,6 +141,7 @@ def others(app, db):
         "opportunity_id": opportunity.id,
         "slot_id": slot.id,
         "registration_id": registration.id,
+        "entry_id": WaitingListEntry.create(slot=slot, volunteer=sam).id,  # Sam waiting for a place
         "role_id": role.id,
         "volunteer_id": sam.id,
         "member_id": kid.id,

@@ -31,6 +31,7 @@ from cervis.models import (
     ServiceRecord,
     Slot,
     User,
+    WaitingListEntry,
 )
 
 SEED = 20261130
@@ -170,6 +171,7 @@ def _arrange():
         "role_id": role.id,
         "email_id": email.id,
         "day": start.date().isoformat(),
+        "entry_id": WaitingListEntry.create(slot=slot, volunteer=vera).id,
     }
 
 
@@ -230,6 +232,9 @@ def _tokens(endpoint, number, ids):
     payloads = {
         "volunteer.cancel_link": [(signed_links.CANCEL, {"r": number})],
         "volunteer.cover": [(signed_links.COVER, {"a": number})],
+        "volunteer.waiting_offer": [(signed_links.WAITING, {"o": number})],
+        "volunteer.stand_in_ask": [(signed_links.STAND_IN, {"a": number})],
+        "volunteer.find_stand_in_link": [(signed_links.FIND_STAND_IN, {"r": number})],
         "volunteer.ical": [(signed_links.ICAL, number)],
         "volunteer.feed": [
             (signed_links.FEED, [number, None, 0]),

@@ -31,6 +31,7 @@ FIELDS = [
     "retention_years",
     "application_retention_months",
     "deadline_reminder_days",
+    "waiting_offer_hours",
 ]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -85,6 +86,12 @@ class SettingsForm(FlaskForm):
     deadline_reminder_days = IntegerField(
         "Offer deadline reminder (days before)",
         validators=[NumberRange(0, 14, "Please enter a number of days between 0 and 14 (0: no reminder).")],
+        render_kw={"inputmode": "numeric"},
+    )
+    # No InputRequired: a form sent without the field (an older page) keeps the current value.
+    waiting_offer_hours = IntegerField(
+        "Waiting list: hours to take a freed place",
+        validators=[NumberRange(1, 48, "Please enter a number of hours between 1 and 48.")],
         render_kw={"inputmode": "numeric"},
     )
     guide_password_rule = BooleanField(

@@ -53,6 +53,7 @@ from .rota import (
 )
 from .sso import SingleSignOn
 from .unlock import OpportunityUnlock
+from .waiting import StandInAsk, StandInRequest, WaitingListEntry, WaitingOffer
 
 ALL = [
     Organisation,
@@ -107,6 +108,10 @@ ALL = [
     SingleSignOn,
     AwayRange,
     VolunteerLimit,
+    WaitingListEntry,
+    WaitingOffer,
+    StandInRequest,
+    StandInAsk,
 ]
 
 __all__ = [m.__name__ for m in ALL] + [

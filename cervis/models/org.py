@@ -24,6 +24,7 @@ class Organisation(BaseModel):
     retention_years = peewee.IntegerField(default=3)  # inactive this long: listed for erasure
     deadline_reminder_days = peewee.IntegerField(default=3)  # before an offer deadline; 0 = none
     application_retention_months = peewee.IntegerField(default=6)  # declined or withdrawn: then erased
+    waiting_offer_hours = peewee.IntegerField(default=6)  # a freed place waits this long for its taker
 
     @property
     def site_name(self):

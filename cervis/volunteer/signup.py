@@ -10,7 +10,7 @@ from flask import abort, flash, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from .. import offers, registering
+from .. import offers, registering, waiting_list
 from ..db import utcnow
 from ..htmx import answer_now, answered, is_htmx, vary
 from ..models import Opportunity, OpportunityInterest
@@ -140,6 +140,7 @@ def _slots_answer(volunteer, opportunity, note, day, status=200, error=None, tic
         month=month,
         error=error,
         ticked=set(ticked),
+        waiting=waiting_list.places([volunteer.id], [r.slot.id for r in rows]),
         # On the sign-up page after Step 3, Step 2a's box is above: the table sends that one.
         note_above=is_htmx() and f"note_{opportunity.id}" in request.values,
         reasons=list(dict.fromkeys(r.why_not for r in rows if r.why_not and not r.status))
@@ -159,18 +160,18 @@ def signup_register():
     now = utcnow()
     volunteer = volunteer_for(user, request.form.get("volunteer"))
     opportunity = opportunity_for(volunteer, request.form.get("opportunity"), now)
-    raw = request.form.getlist("slot")
-    if not all(as_id(value) for value in raw):
+    raw, wait = request.form.getlist("slot"), request.form.getlist("wait")
+    if not all(as_id(value) for value in raw + wait):
         abort(400)
     note = _note(opportunity).strip()
     day = parse_day(request.form.get("day"))
-    if not raw or len(note) > registering.NOTE_MAX:
+    if not (raw or wait) or len(note) > registering.NOTE_MAX:
         error = NOTE_TOO_LONG if raw else NOTHING_TICKED
         flash(error, "error")
         answer_now(error, "error", "register")
         return _slots_answer(volunteer, opportunity, note, day, status=400, error=error, ticked=raw)
     try:
-        result = registering.offer(user, volunteer, raw, note, now, opportunity=opportunity)
+        result = registering.offer(user, volunteer, raw, note, now, opportunity=opportunity, waiting=wait)
     except offers.NotAllowed:
         abort(403)
     return _after_offer(volunteer, opportunity, note, day, result)
@@ -182,14 +183,25 @@ def _after_offer(volunteer, opportunity, note, day, result):
     if result.refused:
         flash(_refused_message(result.refused), "error")
         answer_now(_refused_message(result.refused), "error", "register")
+    success = SUBMITTED if result.saved else (_joined_message(result.waiting) if result.waiting else ALREADY)
+    if result.saved and result.waiting:
+        success = Markup(f"{SUBMITTED} {_joined_message(result.waiting)}")
     if result.saved and not is_htmx():
-        return answered(url_for("volunteer.signup", volunteer=volunteer.id), SUBMITTED)
+        return answered(url_for("volunteer.signup", volunteer=volunteer.id), success)
     if result.saved or not result.refused:
-        flash(SUBMITTED if result.saved else ALREADY, "success")
+        flash(success, "success")
         if not result.refused:
-            answer_now(SUBMITTED if result.saved else ALREADY, "success", "register")
+            answer_now(success, "success", "register")
     status = 409 if result.refused and not result.saved else 200
     return _slots_answer(volunteer, opportunity, "" if result.saved else note, day, status=status)
+
+
+def _joined_message(slots):
+    items = "; ".join(f"{slot_when(slot.starts_at, slot.ends_at)} {slot.role.name}" for slot in slots)
+    return (
+        f"You are on the waiting list for {items}. If a place comes free we will e-mail you; "
+        'see your place in "View or Cancel Registration for an Upcoming Opportunity".'
+    )
 
 
 def _refused_message(refused):
