@@ -9,12 +9,25 @@ shows, never the history: a fixed number of queries, however many years the data
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import cached_property
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
-from . import attendance, cover
-from .models import CANCELLED, PENDING, REGISTERED, Opportunity, Profile, Registration, Role, Slot, User
+from . import attendance
+from .models import (
+    CANCELLED,
+    PENDING,
+    REGISTERED,
+    CoverAsk,
+    CoverRequest,
+    Opportunity,
+    Profile,
+    Registration,
+    Role,
+    Slot,
+    User,
+)
 from .models.rota import went_ahead
 from .permissions import groups_led_by
 from .timeutil import local_time, org_zone, to_local
@@ -33,18 +46,24 @@ class Person:
 class Place:
     """One role's slot on one night, and who holds its places."""
 
-    slot: Slot
-    registered: list = field(default_factory=list)  # Person, by first name
+    id: int
+    role: Role
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    filled: int = 0
     pending: int = 0  # offers waiting for a leader's decision
-    cover: list = field(default_factory=list)  # cover.asked_for_slots' requests
+    people: list = field(default_factory=list)  # Person, by name: the shift leader's and Reserves' only
+    cover: list = field(default_factory=list)  # each request: opened_at, covered_at, covered_by, asked
+    night: object = field(default=None, repr=False)
 
     @property
     def short(self):
-        return max(self.slot.capacity - len(self.registered), 0)
+        return max(self.capacity - self.filled, 0)
 
     @property
     def times(self):
-        return f"{local_time(self.slot.starts_at)} to {local_time(self.slot.ends_at)}"
+        return f"{local_time(self.starts_at)} to {local_time(self.ends_at)}"
 
 
 @dataclass
@@ -55,21 +74,24 @@ class Night:
     late: list = field(default_factory=list)  # (Person, role name, cancelled at), latest first
     who_came: bool = False  # over, with someone registered, and attendance not recorded yet
 
-    def holders(self, which):
-        return [p for place in self.places if getattr(place.slot.role, which) for p in place.registered]
-
-    @property
+    @cached_property
     def shift_leaders(self):
-        return self.holders("is_shift_leader")
+        return [p for place in self.places if place.role.is_shift_leader for p in place.people]
 
-    @property
+    @cached_property
     def reserves(self):
-        return self.holders("is_reserve")
+        return [p for place in self.places if place.role.is_reserve for p in place.people]
 
-    @property
+    @cached_property
     def short(self):
         """Places short, Reserves aside: a night can go ahead without its standby."""
-        return sum(place.short for place in self.places if not place.slot.role.is_reserve)
+        return sum(place.short for place in self.places if not place.role.is_reserve)
+
+    @cached_property
+    def times(self):
+        """The night's hours when every role keeps them, else None (each role says its own)."""
+        shared = {(p.starts_at, p.ends_at) for p in self.places}
+        return self.places[0].times if len(shared) == 1 else None
 
     @property
     def cover(self):
@@ -110,9 +132,9 @@ def board(user, now):
     days = nights_shown(now, zone)
     groups = list(groups_led_by(user))
     venues = {g.id: Venue(g, {day: [] for day in days}) for g in groups}
-    start, end = attendance.bounds(days[0], zone)[0], attendance.bounds(days[1], zone)[1]
-    nights, places = _nights(list(venues), start, end, zone)
-    _fill(places, nights, start)
+    window = (list(venues) or [0], attendance.bounds(days[0], zone)[0], attendance.bounds(days[1], zone)[1])
+    nights, places = _nights(window, zone)
+    _fill(places, nights, window)
     for n in nights.values():
         venues[n.opportunity.group_id].nights[n.day].append(n)
     for opportunity, day in attendance.waiting(list(venues), now):
@@ -124,53 +146,114 @@ def board(user, now):
     return Board(days, [venues[g.id] for g in groups])
 
 
-def _nights(group_ids, start, end, zone):
-    """{(opportunity id, date): Night} and {slot id: Place} of the slots starting in [start, end)."""
-    slots = (
-        Slot.select(Slot, Role, Opportunity)
+def _shown(query, window):
+    """The query (of Slot, or joined to it) narrowed to the slots shown: the window's, not called off.
+    A join rather than a list of slot ids: the same rows, without building 160 parameters a query."""
+    group_ids, start, end = window
+    return query.where(Opportunity.group.in_(group_ids), Slot.starts_at >= start, Slot.starts_at < end, went_ahead())
+
+
+def _nights(window, zone):
+    """{(opportunity id, date): Night} and {slot id: Place} of the slots shown."""
+    rows = _shown(
+        Slot.select(
+            Slot.id,
+            Slot.starts_at,
+            Slot.ends_at,
+            Slot.capacity,
+            Opportunity.id,
+            Opportunity.name,
+            Opportunity.group,
+            Role.id,
+            Role.name,
+            Role.is_reserve,
+            Role.is_shift_leader,
+        )
         .join(Role)
         .switch(Slot)
-        .join(Opportunity)
-        .where(Opportunity.group.in_(group_ids or [0]), Slot.starts_at >= start, Slot.starts_at < end, went_ahead())
-        .order_by(Opportunity.name, Opportunity.id, Slot.starts_at, Role.position)
-    )
-    nights, places = {}, {}
-    for slot in slots:
-        day = to_local(slot.starts_at, zone).date()
-        night = nights.setdefault((slot.opportunity_id, day), Night(slot.opportunity, day))
-        places[slot.id] = Place(slot)
-        night.places.append(places[slot.id])
+        .join(Opportunity),
+        window,
+    ).order_by(Opportunity.name, Opportunity.id, Slot.starts_at, Role.position)
+    nights, places, opportunities, roles = {}, {}, {}, {}
+    for slot_id, starts_at, ends_at, capacity, opp_id, opp_name, group_id, role_id, *role in rows.tuples():
+        # One object a role and an opportunity, not one a slot: the wall screen's 160 slots share 80.
+        if opp_id not in opportunities:
+            opportunities[opp_id] = Opportunity(id=opp_id, name=opp_name, group=group_id)
+        if role_id not in roles:
+            roles[role_id] = Role(id=role_id, name=role[0], is_reserve=role[1], is_shift_leader=role[2])
+        day = to_local(starts_at, zone).date()
+        night = nights.setdefault((opp_id, day), Night(opportunities[opp_id], day))
+        places[slot_id] = Place(slot_id, roles[role_id], starts_at, ends_at, capacity, night=night)
+        night.places.append(places[slot_id])
     return nights, places
 
 
-def _fill(places, nights, start):
-    """Who holds, offers for and gave up each place (one query), and its cover (cover's two)."""
-    rows = (
-        Registration.select(
-            Registration.slot, Registration.status, Registration.cancelled_at, User.first_name, User.last_name
-        )
+def _fill(places, nights, window):
+    """How many hold and offer for each place; who leads, stands by and gave a place up late; cover."""
+    counted = Registration.select(Registration.slot, Registration.status, fn.COUNT(Registration.id)).join(Slot)
+    for slot_id, status, n in (
+        _shown(counted.join(Opportunity), window)
+        .where(Registration.status.in_([REGISTERED, PENDING]))
+        .group_by(Registration.slot, Registration.status)
+        .tuples()
+    ):
+        setattr(places[slot_id], "filled" if status == REGISTERED else "pending", n)
+    for slot_id, status, cancelled_at, name, mobile in _named(window).tuples():
+        place, person = places[slot_id], Person(name, mobile or "")
+        if status == REGISTERED:
+            place.people.append(person)
+        elif place.starts_at - cancelled_at <= LATE:
+            place.night.late.append((person, place.role.name, cancelled_at))
+    for night in nights.values():
+        night.late.sort(key=lambda late: late[2], reverse=True)
+    for slot_id, request in _cover(window):
+        places[slot_id].cover.append(request)
+
+
+def _named(window):
+    """The shift leaders and Reserves, with their phones, and the places given up since 48 hours before."""
+    named = Role.is_shift_leader | Role.is_reserve
+    late = (Registration.status == CANCELLED) & (Registration.cancelled_at >= window[1] - LATE)
+    query = (
+        Registration.select(Registration.slot, Registration.status, Registration.cancelled_at)
+        .join(Slot)
+        .join(Role)
+        .switch(Slot)
+        .join(Opportunity)
+        .switch(Registration)
         .join(User, on=(Registration.volunteer == User.id))
         .switch(Registration)
         .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == Registration.volunteer))
-        .select_extend(Profile.mobile)
-        .where(
-            Registration.slot.in_(list(places) or [0]),
-            Registration.status.in_([REGISTERED, PENDING])
-            | ((Registration.status == CANCELLED) & (Registration.cancelled_at >= start - LATE)),
-        )
-        .order_by(User.first_name, User.last_name)
-        .tuples()
+        .select_extend(fn.TRIM(User.first_name.concat(" ").concat(User.last_name)), Profile.mobile)
     )
-    for slot_id, status, cancelled_at, first, last, mobile in rows:
-        place, person = places[slot_id], Person(f"{first} {last}".strip(), mobile or "")
-        if status == REGISTERED:
-            place.registered.append(person)
-        elif status == PENDING:
-            place.pending += 1
-        elif place.slot.starts_at - cancelled_at <= LATE:
-            key = (place.slot.opportunity_id, to_local(place.slot.starts_at).date())
-            nights[key].late.append((person, place.slot.role.name, cancelled_at))
-    for night in nights.values():
-        night.late.sort(key=lambda late: late[2], reverse=True)
-    for slot_id, requests in cover.asked_for_slots(list(places)).items():
-        places[slot_id].cover = requests
+    return (
+        _shown(query, window)
+        .where(((Registration.status == REGISTERED) & named) | late)
+        .order_by(User.first_name, User.last_name)
+    )
+
+
+def _cover(window):
+    """(slot id, {opened_at, covered_at, covered_by, asked}) of each cover request, oldest first."""
+    coverer, asked = User.alias(), fn.COUNT(CoverAsk.id)
+    query = (
+        CoverRequest.select(
+            CoverRequest.slot,
+            CoverRequest.opened_at,
+            CoverRequest.covered_at,
+            coverer.first_name,
+            coverer.last_name,
+            asked,
+        )
+        .join(Slot)
+        .join(Opportunity)
+        .switch(CoverRequest)
+        .join(coverer, JOIN.LEFT_OUTER, on=(CoverRequest.covered_by == coverer.id))
+        .switch(CoverRequest)
+        .join(CoverAsk, JOIN.LEFT_OUTER, on=(CoverAsk.request == CoverRequest.id))
+        .group_by(CoverRequest.id, coverer.id)
+        .order_by(CoverRequest.opened_at)
+    )
+    for slot_id, opened_at, covered_at, first, last, n in _shown(query, window).tuples():
+        by = f"{first} {last}".strip() if first is not None else None
+        yield slot_id, {"opened_at": opened_at, "covered_at": covered_at, "covered_by": by, "asked": n}

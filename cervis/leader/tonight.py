@@ -38,12 +38,11 @@ def links(board):
     who_came = fast_url("leader.attendance", opportunity_id=int, day=str)
     for venue in board.venues:
         for night in (n for nights in venue.nights.values() for n in nights):
-            first = night.places[0].slot
-            night.rota = rota_link(night.opportunity.id, first.starts_at)
+            night.rota = rota_link(night.opportunity.id, night.places[0].starts_at)
             night.slots = slots(opportunity_id=night.opportunity.id)
             night.who_came_link = who_came(opportunity_id=night.opportunity.id, day=night.day.isoformat())
             for place in night.places:
-                place.link = f"{night.rota}&slot={place.slot.id}#slot-{place.slot.id}"
+                place.link = f"{night.rota}&slot={place.id}#slot-{place.id}"
         venue.earlier = [
             (opportunity, day, who_came(opportunity_id=opportunity.id, day=day.isoformat()))
             for opportunity, day in venue.earlier
