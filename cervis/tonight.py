@@ -168,6 +168,8 @@ def _nights(window, zone):
             Role.name,
             Role.is_reserve,
             Role.is_shift_leader,
+            _counted(REGISTERED),
+            _counted(PENDING),
         )
         .join(Role)
         .switch(Slot)
@@ -175,7 +177,19 @@ def _nights(window, zone):
         window,
     ).order_by(Opportunity.name, Opportunity.id, Slot.starts_at, Role.position)
     nights, places, opportunities, roles = {}, {}, {}, {}
-    for slot_id, starts_at, ends_at, capacity, opp_id, opp_name, group_id, role_id, *role in rows.tuples():
+    for (
+        slot_id,
+        starts_at,
+        ends_at,
+        capacity,
+        opp_id,
+        opp_name,
+        group_id,
+        role_id,
+        *role,
+        filled,
+        pending,
+    ) in rows.tuples():
         # One object a role and an opportunity, not one a slot: the wall screen's 160 slots share 80.
         if opp_id not in opportunities:
             opportunities[opp_id] = Opportunity(id=opp_id, name=opp_name, group=group_id)
@@ -183,22 +197,21 @@ def _nights(window, zone):
             roles[role_id] = Role(id=role_id, name=role[0], is_reserve=role[1], is_shift_leader=role[2])
         day = to_local(starts_at, zone).date()
         night = nights.setdefault((opp_id, day), Night(opportunities[opp_id], day))
-        places[slot_id] = Place(slot_id, roles[role_id], starts_at, ends_at, capacity, night=night)
+        places[slot_id] = Place(slot_id, roles[role_id], starts_at, ends_at, capacity, filled, pending, night=night)
         night.places.append(places[slot_id])
     return nights, places
 
 
+def _counted(status):
+    """How many registrations of this status the slot has: a look in the (slot, status) index."""
+    return Registration.select(fn.COUNT(Registration.id)).where(
+        Registration.slot == Slot.id, Registration.status == status
+    )
+
+
 def _fill(places, nights, window):
-    """How many hold and offer for each place; who leads, stands by and gave a place up late; cover."""
-    counted = Registration.select(Registration.slot, Registration.status, fn.COUNT(Registration.id)).join(Slot)
-    for slot_id, status, n in (
-        _shown(counted.join(Opportunity), window)
-        .where(Registration.status.in_([REGISTERED, PENDING]))
-        .group_by(Registration.slot, Registration.status)
-        .tuples()
-    ):
-        setattr(places[slot_id], "filled" if status == REGISTERED else "pending", n)
-    for slot_id, status, cancelled_at, name, mobile in _named(window).tuples():
+    """Who leads, stands by and gave a place up late; each place's cover."""
+    for slot_id, status, cancelled_at, name, mobile in _named(window):
         place, person = places[slot_id], Person(name, mobile or "")
         if status == REGISTERED:
             place.people.append(person)
@@ -211,26 +224,31 @@ def _fill(places, nights, window):
 
 
 def _named(window):
-    """The shift leaders and Reserves, with their phones, and the places given up since 48 hours before."""
-    named = Role.is_shift_leader | Role.is_reserve
-    late = (Registration.status == CANCELLED) & (Registration.cancelled_at >= window[1] - LATE)
-    query = (
-        Registration.select(Registration.slot, Registration.status, Registration.cancelled_at)
-        .join(Slot)
-        .join(Role)
-        .switch(Slot)
-        .join(Opportunity)
-        .switch(Registration)
-        .join(User, on=(Registration.volunteer == User.id))
-        .switch(Registration)
-        .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == Registration.volunteer))
-        .select_extend(fn.TRIM(User.first_name.concat(" ").concat(User.last_name)), Profile.mobile)
+    """(slot id, status, cancelled at, name, phone) of the shift leaders and Reserves, and of the
+    places given up since 48 hours before the first night, by name. Two selects in one statement,
+    each reading the (slot, status) index for its own status only."""
+
+    def registrations():
+        return (
+            Registration.select(Registration.slot, Registration.status, Registration.cancelled_at)
+            .join(Slot)
+            .join(Role)
+            .switch(Slot)
+            .join(Opportunity)
+            .switch(Registration)
+            .join(User, on=(Registration.volunteer == User.id))
+            .switch(Registration)
+            .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == Registration.volunteer))
+            .select_extend(fn.TRIM(User.first_name.concat(" ").concat(User.last_name)), Profile.mobile)
+        )
+
+    held = _shown(registrations(), window).where(
+        Registration.status == REGISTERED, Role.is_shift_leader | Role.is_reserve
     )
-    return (
-        _shown(query, window)
-        .where(((Registration.status == REGISTERED) & named) | late)
-        .order_by(User.first_name, User.last_name)
+    given_up = _shown(registrations(), window).where(
+        Registration.status == CANCELLED, Registration.cancelled_at >= window[1] - LATE
     )
+    return sorted((held + given_up).tuples(), key=lambda row: row[3])
 
 
 def _cover(window):

@@ -7,57 +7,15 @@ from datetime import timedelta
 import pytest
 from helpers_rota import ADA, LEO, OLGA, member, user
 from helpers_rota import opportunity as shelter
-from helpers_tonight import HTMX, local, on, page, section, shift, stop_clock
+from helpers_tonight import HTMX, NOW, local, on, page, section, shift, stop_clock, tonights_rota
 
 from cervis.db import database
-from cervis.models import CANCELLED, PENDING, CoverAsk, CoverRequest, Registration
-
-NOW = local(2027, 2, 9, 17)  # a Tuesday teatime: tonight is the 9th, tomorrow the 10th
+from cervis.models import Registration
 
 
 @pytest.fixture
 def clock(monkeypatch):
     return lambda now: stop_clock(monkeypatch, now)
-
-
-def tonights_rota():
-    """Tonight at Northside: Vera cooks; Rex assists (one place short, Mo offered); Sue leads; Rae
-    stands by. Bo gave up Cook last night and Vera covered; Di gave up Shift Asst this morning and
-    nobody has taken it yet; Cy cancelled a week ago. Tomorrow: a Cook place, nobody yet. Saturday
-    (three nights ago): Vera cooked, and nobody has said who came."""
-    vera, rex, sue, rae, mo, bo, cy, di = (
-        user("vera@example.org"),
-        member("Rex"),
-        member("Sue", mobile="07700 900321"),
-        member("Rae", mobile="07700 900222"),
-        member("Mo"),
-        member("Bo"),
-        member("Cy"),
-        member("Di"),
-    )
-    evening = local(2027, 2, 9, 19)
-    cook, asst = shift(evening, "Cook", capacity=1), shift(evening, "Shift Asst", capacity=2)
-    on(vera, cook)
-    on(rex, asst)
-    on(mo, asst, PENDING)
-    on(sue, shift(evening, "SL"))
-    on(rae, shift(evening, "Reserve", capacity=2))
-    bo_gave_up = on(bo, cook, CANCELLED, cancelled_at=local(2027, 2, 8, 20))
-    CoverRequest.create(
-        slot=cook,
-        registration=bo_gave_up,
-        opened_at=local(2027, 2, 8, 20),
-        covered_at=local(2027, 2, 8, 21),
-        covered_by=vera,
-    )
-    di_gave_up = on(di, asst, CANCELLED, cancelled_at=local(2027, 2, 9, 9))
-    asked = CoverRequest.create(slot=asst, registration=di_gave_up, opened_at=local(2027, 2, 9, 9))
-    for volunteer, reserve in ((rae, True), (mo, False)):
-        CoverAsk.create(request=asked, volunteer=volunteer, asked_at=local(2027, 2, 9, 9), reserve=reserve)
-    on(cy, asst, CANCELLED, cancelled_at=local(2027, 2, 1, 12))
-    tomorrow = shift(local(2027, 2, 10, 19), "Cook", capacity=1)
-    on(vera, shift(local(2027, 2, 6, 19), "Cook"))
-    return cook, tomorrow
 
 
 def test_leo_sees_tonights_places_shift_leader_reserves_cover_and_late_cancellations(auth, client, db, clock):
