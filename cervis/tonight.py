@@ -147,8 +147,7 @@ def board(user, now):
 
 
 def _shown(query, window):
-    """The query (of Slot, or joined to it) narrowed to the slots shown: the window's, not called off.
-    A join rather than a list of slot ids: the same rows, without building 160 parameters a query."""
+    """The query (of Slot, or joined to it) narrowed to the slots shown: the window's, not called off."""
     group_ids, start, end = window
     return query.where(Opportunity.group.in_(group_ids), Slot.starts_at >= start, Slot.starts_at < end, went_ahead())
 
@@ -211,7 +210,7 @@ def _counted(status):
 
 def _fill(places, nights, window):
     """Who leads, stands by and gave a place up late; each place's cover."""
-    for slot_id, status, cancelled_at, name, mobile in _named(window):
+    for slot_id, status, cancelled_at, name, mobile in _named(places, window):
         place, person = places[slot_id], Person(name, mobile or "")
         if status == REGISTERED:
             place.people.append(person)
@@ -223,29 +222,24 @@ def _fill(places, nights, window):
         places[slot_id].cover.append(request)
 
 
-def _named(window):
+def _named(places, window):
     """(slot id, status, cancelled at, name, phone) of the shift leaders and Reserves, and of the
     places given up since 48 hours before the first night, by name. Two selects in one statement,
     each reading the (slot, status) index for its own status only."""
 
-    def registrations():
+    def registrations(slot_ids):
         return (
             Registration.select(Registration.slot, Registration.status, Registration.cancelled_at)
-            .join(Slot)
-            .join(Role)
-            .switch(Slot)
-            .join(Opportunity)
-            .switch(Registration)
             .join(User, on=(Registration.volunteer == User.id))
             .switch(Registration)
             .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == Registration.volunteer))
             .select_extend(fn.TRIM(User.first_name.concat(" ").concat(User.last_name)), Profile.mobile)
+            .where(Registration.slot.in_(slot_ids or [0]))
         )
 
-    held = _shown(registrations(), window).where(
-        Registration.status == REGISTERED, Role.is_shift_leader | Role.is_reserve
-    )
-    given_up = _shown(registrations(), window).where(
+    named = [i for i, place in places.items() if place.role.is_shift_leader or place.role.is_reserve]
+    held = registrations(named).where(Registration.status == REGISTERED)
+    given_up = registrations(list(places)).where(
         Registration.status == CANCELLED, Registration.cancelled_at >= window[1] - LATE
     )
     return sorted((held + given_up).tuples(), key=lambda row: row[3])
