@@ -195,3 +195,18 @@ def test_the_page_runs_as_many_queries_after_a_winter_of_history(auth, client, d
             [{"volunteer": p.id, "slot": slot.id, "status": s} for p, s in zip(people, ["registered", "cancelled"] * 3)]
         ).execute()
     assert statements() == before <= 15
+
+
+def test_the_boards_own_refresh_is_not_activity_so_a_screen_left_on_is_still_signed_out(auth, client, db):
+    """A wall screen's session ends after the organisation's idle timeout, like any page left alone:
+    its phone numbers are not left on show to whoever walks past."""
+    refresh = {**HTMX, "X-Cervis-Background": "1"}  # what the board's hx-headers send
+    auth.login(LEO)
+    with client.session_transaction() as session:
+        session["seen"] = session["seen"] - 10 * 60
+        before = session["seen"]
+    assert client.get("/leader/tonight", headers=refresh).status_code == 200
+    with client.session_transaction() as session:
+        assert session["seen"] == before
+        session["seen"] = before - 21 * 60
+    assert client.get("/leader/tonight", headers=refresh).headers["HX-Redirect"] == "/login"
