@@ -195,7 +195,9 @@ def _nights(window, zone):
         if role_id not in roles:
             roles[role_id] = Role(id=role_id, name=role[0], is_reserve=role[1], is_shift_leader=role[2])
         day = to_local(starts_at, zone).date()
-        night = nights.setdefault((opp_id, day), Night(opportunities[opp_id], day))
+        if (opp_id, day) not in nights:
+            nights[opp_id, day] = Night(opportunities[opp_id], day)
+        night = nights[opp_id, day]
         places[slot_id] = Place(slot_id, roles[role_id], starts_at, ends_at, capacity, filled, pending, night=night)
         night.places.append(places[slot_id])
     return nights, places
@@ -210,8 +212,10 @@ def _counted(status):
 
 def _fill(places, nights, window):
     """Who leads, stands by and gave a place up late; each place's cover."""
-    for slot_id, status, cancelled_at, name, mobile in _named(places, window):
-        place, person = places[slot_id], Person(name, mobile or "")
+    for slot_id, status, cancelled_at, name, mobile in _named(window):
+        place, person = places.get(slot_id), Person(name, mobile or "")
+        if place is None:
+            continue
         if status == REGISTERED:
             place.people.append(person)
         elif place.starts_at - cancelled_at <= LATE:
@@ -222,26 +226,28 @@ def _fill(places, nights, window):
         places[slot_id].cover.append(request)
 
 
-def _named(places, window):
+def _named(window):
     """(slot id, status, cancelled at, name, phone) of the shift leaders and Reserves, and of the
-    places given up since 48 hours before the first night, by name. Two selects in one statement,
-    each reading the (slot, status) index for its own status only."""
+    places given up since 48 hours before the first night, by name; their slots may include some
+    not shown (called off), which the caller leaves out. Two selects in one statement, each by an
+    index of its own (the slots' start, the cancellations' time), with no list of slot ids to build."""
+    group_ids, start, end = window
 
-    def registrations(slot_ids):
+    def registrations():
         return (
             Registration.select(Registration.slot, Registration.status, Registration.cancelled_at)
+            .join(Slot)
+            .join(Role)
+            .switch(Registration)
             .join(User, on=(Registration.volunteer == User.id))
             .switch(Registration)
             .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == Registration.volunteer))
             .select_extend(fn.TRIM(User.first_name.concat(" ").concat(User.last_name)), Profile.mobile)
-            .where(Registration.slot.in_(slot_ids or [0]))
+            .where(Role.group.in_(group_ids), Slot.starts_at >= start, Slot.starts_at < end)
         )
 
-    named = [i for i, place in places.items() if place.role.is_shift_leader or place.role.is_reserve]
-    held = registrations(named).where(Registration.status == REGISTERED)
-    given_up = registrations(list(places)).where(
-        Registration.status == CANCELLED, Registration.cancelled_at >= window[1] - LATE
-    )
+    held = registrations().where(Registration.status == REGISTERED, Role.is_shift_leader | Role.is_reserve)
+    given_up = registrations().where(Registration.status == CANCELLED, Registration.cancelled_at >= start - LATE)
     return sorted((held + given_up).tuples(), key=lambda row: row[3])
 
 
