@@ -48,6 +48,8 @@ def pages(facts):
             ),
             Page("Leader Home", "leader", "/leader/", limits=GET_LIMITS),
             Page("rota board (largest group-month)", "leader", rota, limits=GET_LIMITS),
+            Page("Tonight (a leader's venue)", "leader", "/leader/tonight", limits=GET_LIMITS),
+            Page("Tonight (all 20 venues, administrator)", "admin", "/leader/tonight", limits=GET_LIMITS),
             Page("Register, 10 slots", "registerers", action="register", htmx=True, limits=ACTION_LIMITS),
             Page("Accept (inline)", "leader", action="accept", htmx=True, limits=ACTION_LIMITS),
             Page(

@@ -102,6 +102,18 @@ def site_name(org):
 
 @bp.route("/manifest.webmanifest")
 def manifest():
+    org = Organisation.current()
+    return _manifest("/", site_name(org), org.short_name[:12] or "CERVIS", "volunteer portal", "volunteer.home")
+
+
+@bp.route("/tonight.webmanifest")
+def tonight_manifest():
+    """Tonight on a coordinator's home screen: its own app, opening at its own short address."""
+    org = Organisation.current()
+    return _manifest("/tonight", f"Tonight · {site_name(org)}", "Tonight", "every venue tonight", "views.tonight")
+
+
+def _manifest(app_id, name, short_name, about, start):
     org, brand = Organisation.current(), Branding.face()
     icons = [
         {"src": icon_url(n, kind), "type": "image/png", "sizes": f"{n}x{n}", "purpose": kind}
@@ -113,11 +125,11 @@ def manifest():
             {"src": url_for("brand.logo", v=brand.logo_version), "type": TYPES["svg"], "sizes": "any", "purpose": "any"}
         )
     response = jsonify(
-        id="/",
-        name=site_name(org),
-        short_name=org.short_name[:12] or "CERVIS",
-        description=f"{org.name}: volunteer portal",
-        start_url=url_for("volunteer.home"),
+        id=app_id,
+        name=name,
+        short_name=short_name,
+        description=f"{org.name}: {about}",
+        start_url=url_for(start),
         scope="/",
         display="standalone",
         background_color="#ffffff",

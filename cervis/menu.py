@@ -38,6 +38,7 @@ LEADER = [
         "Group Management",
         [
             ("Leader Home", "leader.home"),
+            ("Tonight", "leader.tonight"),
             ("Groups, Roles and Members", "leader.groups"),
             ("Add Volunteer", "leader.member_new"),
             ("Import Volunteers", "leader.import_volunteers"),

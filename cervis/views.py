@@ -3,7 +3,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from . import timeutil, training
 from .auth.session import idle_delay
@@ -19,6 +19,13 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return redirect(home_for(current_user))
+
+
+@bp.route("/tonight")
+@login_required
+def tonight():
+    """Tonight's short address, to type on a phone or keep on its home screen."""
+    return redirect(url_for("leader.tonight"), code=303)
 
 
 @bp.route("/terms")
@@ -60,4 +67,5 @@ def init_app(app):
     app.jinja_env.filters["hours"] = lambda h: f"{h:g}"
     app.jinja_env.filters["local_date"] = timeutil.local_date
     app.jinja_env.filters["local_datetime"] = timeutil.local_datetime
+    app.jinja_env.filters["local_time"] = timeutil.local_time
     app.jinja_env.filters["local_day"] = lambda dt: timeutil.to_local(dt).date()

@@ -70,6 +70,7 @@ PUBLIC = {
     "brand.logo",
     "brand.stylesheet",
     "brand.manifest",
+    "brand.tonight_manifest",
     "unsubscribe.one_click",
     "apply.apply",
     "apply.sent",

@@ -55,6 +55,7 @@ ALWAYS_OPEN = {
     "brand.logo",
     "brand.stylesheet",
     "brand.manifest",
+    "brand.tonight_manifest",
     "brand.icon",
     "brand.favicon",
 }
