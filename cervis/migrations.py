@@ -4,6 +4,8 @@ Each migration is a function of a playhouse.migrate migrator; its number is kept
 the SchemaVersion table so it runs once. Append new ones to MIGRATIONS, never edit old ones.
 """
 
+from decimal import Decimal
+
 import peewee
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
@@ -134,6 +136,15 @@ def _application_retention(m):
     return [m.add_column("organisation", "application_retention_months", peewee.IntegerField(default=6))]
 
 
+def _hourly_value(m):
+    """What a volunteer hour is worth, for the statistics and the funder's report."""
+    columns = {c.name for c in m.database.get_columns("organisation")}
+    if "hourly_value" in columns:
+        return []
+    field = peewee.DecimalField(max_digits=8, decimal_places=2, default=Decimal("12.71"))
+    return [m.add_column("organisation", "hourly_value", field)]
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
 MIGRATIONS = [
     _rota_indexes,
@@ -144,6 +155,7 @@ MIGRATIONS = [
     _history_indexes,
     _proof_gained_on,
     _application_retention,
+    _hourly_value,
 ]
 
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import render_template, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DecimalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import single_line
@@ -31,6 +31,7 @@ FIELDS = [
     "retention_years",
     "application_retention_months",
     "deadline_reminder_days",
+    "hourly_value",
 ]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -86,6 +87,13 @@ class SettingsForm(FlaskForm):
         "Offer deadline reminder (days before)",
         validators=[NumberRange(0, 14, "Please enter a number of days between 0 and 14 (0: no reminder).")],
         render_kw={"inputmode": "numeric"},
+    )
+    # No InputRequired: a form sent without the field (an older page) keeps the current value.
+    hourly_value = DecimalField(
+        "Value of a volunteer hour (£)",
+        places=2,
+        validators=[NumberRange(0, 1000, "Please enter an amount in pounds between 0 and 1000, for example 12.71.")],
+        render_kw={"inputmode": "decimal"},
     )
     guide_password_rule = BooleanField(
         "Passwords must contain at least 1 uppercase character, 1 lowercase character, and 1 number "

@@ -1,5 +1,7 @@
 """The organisation's settings and the lists an administrator edits."""
 
+from decimal import Decimal
+
 import peewee
 from flask import g, has_request_context
 
@@ -24,6 +26,9 @@ class Organisation(BaseModel):
     retention_years = peewee.IntegerField(default=3)  # inactive this long: listed for erasure
     deadline_reminder_days = peewee.IntegerField(default=3)  # before an offer deadline; 0 = none
     application_retention_months = peewee.IntegerField(default=6)  # declined or withdrawn: then erased
+    # What a volunteer hour is worth in the statistics and the funder's report: by default the UK
+    # National Living Wage from April 2026.
+    hourly_value = peewee.DecimalField(max_digits=8, decimal_places=2, default=Decimal("12.71"))
 
     @property
     def site_name(self):
