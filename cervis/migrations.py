@@ -145,6 +145,17 @@ def _hourly_value(m):
     return [m.add_column("organisation", "hourly_value", field)]
 
 
+def _statistics_index(m):
+    """(slot, status) grows the volunteer: the statistics read a period's offers by volunteer from the
+    index alone (twice as fast at the benchmark's size); every query of (slot, status) still uses it."""
+    m.database.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "registration_slot_id_status_volunteer_id" ON "registration" '
+        "(slot_id, status, volunteer_id)"
+    )
+    m.database.execute_sql('DROP INDEX IF EXISTS "registration_slot_id_status"')
+    return []
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
 MIGRATIONS = [
     _rota_indexes,
@@ -156,6 +167,7 @@ MIGRATIONS = [
     _proof_gained_on,
     _application_retention,
     _hourly_value,
+    _statistics_index,
 ]
 
 

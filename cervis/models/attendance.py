@@ -6,7 +6,7 @@ import peewee
 
 from ..db import BaseModel, is_sqlite, utcnow
 from .people import User
-from .rota import REGISTERED, Opportunity, Registration, Role, ServiceRecord, Slot
+from .rota import REGISTERED, Opportunity, Registration, ServiceRecord, Slot
 
 
 class AttendanceDay(BaseModel):
@@ -68,9 +68,12 @@ def slot_minutes():
 VOLUNTEER = "volunteer"  # in served_by's columns: whoever served (the registration's or the walk-in's)
 
 
+VENUE = "venue"  # in served_by's columns: the slot's opportunity's group (one more join per row)
+
+
 def _served(now, columns, where, volunteer, *aggregates):
     """The two halves of the served shifts, the registered and the walked in, each selecting these
-    columns (VOLUNTEER: whoever served) and then the aggregates."""
+    columns (of Slot, or VOLUNTEER or VENUE) and then the aggregates; the conditions are on Slot."""
     halves = (
         (
             Registration.volunteer,
@@ -82,21 +85,19 @@ def _served(now, columns, where, volunteer, *aggregates):
         (Attendance.volunteer, Attendance.select().join(Slot).where(walked_in())),
     )
     for who, query in halves:
-        keys = [who if isinstance(c, str) else c for c in columns]  # not ==: a Field makes an expression of it
-        query = (
-            query.switch(Slot)
-            .join(Opportunity)
-            .switch(Slot)
-            .join(Role)
-            .select(*[k.alias(f"k{i}") for i, k in enumerate(keys)], *aggregates)
-            .where(Slot.ends_at <= now, *where)
-        )
+        names = {VOLUNTEER: who, VENUE: Opportunity.group}
+        # isinstance, not ==: comparing a Field makes an expression of it
+        keys = [names[c] if isinstance(c, str) else c for c in columns]
+        if VENUE in [c for c in columns if isinstance(c, str)]:
+            query = query.switch(Slot).join(Opportunity)
+        query = query.select(*[k.alias(f"k{i}") for i, k in enumerate(keys)], *aggregates)
+        query = query.where(Slot.ends_at <= now, *where)
         yield (query.where(who == volunteer) if volunteer is not None else query), keys
 
 
 def served_by(now, columns, *where, volunteer=None):
     """The shifts served (by this volunteer, or anyone) and their minutes, summed by these columns (of
-    Slot, Opportunity or Role, or VOLUNTEER): {key tuple: [shifts, minutes]}. Two aggregates, the
+    Slot, or VOLUNTEER or VENUE): {key tuple: [shifts, minutes]}. Two aggregates, the
     registered and the walked in, each one pass in SQL whatever the history."""
     totals = {}
     aggregates = (peewee.fn.COUNT(Slot.id), peewee.fn.SUM(slot_minutes()))

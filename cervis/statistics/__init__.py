@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..models import Group, Opportunity
-from ..models.attendance import volunteers_by
+from ..models import Group
+from ..models.attendance import VENUE, volunteers_by
 from .hours import SERVICE, hours_rows
 from .people import fairness, turnover
 from .period import Period
@@ -153,7 +153,7 @@ def compute(scope, period, now, zone, rate):
         ):
             figures.add({"shifts": shifts, "minutes": minutes})
     people, shifts = turnover(scope, period, now, zone)
-    by_venue_month = volunteers_by(now, [Opportunity.group, month_index(period, zone)], *slots_in(scope, start, end))
+    by_venue_month = volunteers_by(now, [VENUE, month_index(period, zone)], *slots_in(scope, start, end))
     return Statistics(
         period=period,
         scope=scope,
@@ -176,12 +176,6 @@ def compute(scope, period, now, zone, rate):
 
 
 def _names(scope):
-    names = {
-        g: name
-        for g, name in Group.select(Group.id, Group.name).where(Group.id.in_(list(scope.group_ids) or [0])).tuples()
-    }
-    opportunities = Opportunity.select(Opportunity.id, Opportunity.name).where(
-        Opportunity.group.in_(list(scope.group_ids) or [0])
-    )
-    names.update({("o", o): name for o, name in opportunities.tuples()})
+    names = dict(Group.select(Group.id, Group.name).where(Group.id.in_(list(scope.group_ids) or [0])).tuples())
+    names.update({("o", o): name for o, (_, name, _) in scope.opportunities.items()})
     return names

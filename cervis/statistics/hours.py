@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from peewee import fn
 
-from ..models import Opportunity, Role, ServiceRecord, Slot
+from ..models import ServiceRecord, Slot
 from ..models.attendance import VOLUNTEER, served_by
 from .sql import month_index, slots_in
 
@@ -14,10 +14,10 @@ SERVICE = "Service Project Activity"  # the opportunity and role column of recor
 def hours_rows(scope, period, start, end, now, zone):
     """{(group, opportunity, role, month index): [shifts, minutes]}; recorded service under
     (group or None, SERVICE, SERVICE, month index)."""
-    rows = served_by(
-        now, [Opportunity.group, Slot.opportunity, Role.name, month_index(period, zone)], *slots_in(scope, start, end)
-    )
-    rows = defaultdict(lambda: [0, 0], rows)
+    served = served_by(now, [Slot.opportunity, Slot.role, month_index(period, zone)], *slots_in(scope, start, end))
+    rows = defaultdict(lambda: [0, 0])
+    for (opportunity, role, month), counts in served.items():
+        rows[(scope.opportunities[opportunity][0], opportunity, scope.roles[role][0], month)] = counts
     if scope.takes_service:
         months = {(m.year, m.month): i for i, m in enumerate(period.months())}
         for group, day, n, minutes in _service(scope, period):

@@ -16,7 +16,7 @@ from ..models import REGISTERED, Frequency, Profile, Registration, Slot, User
 from ..models.attendance import Attendance, came, walked_in
 from ..timeutil import to_local, to_utc
 from .hours import shifts_by_volunteer
-from .sql import count_if, joined, slots_in
+from .sql import count_if, slots_in
 
 LAPSED_AFTER = 3  # months without a shift
 # How many shifts a preference allows in a period of `days` (it touches `months` months).
@@ -60,20 +60,20 @@ def _from(instant):
 
 
 def _new(scope, volunteers, start, now):
-    """Of these volunteers, those with no shift served in the scope before start."""
-    if not volunteers:
-        return []
-    earlier_registered = joined(
+    """Of these volunteers, those with no shift served in the scope before start. Each is one look
+    through their own registrations (oldest first, so a regular is answered at once); none at all
+    when the scope has no slot before start."""
+    earlier = slots_in(scope, end=start)
+    if not volunteers or not Slot.select().where(*earlier).exists():
+        return sorted(volunteers)
+    registered = (
         Registration.select(Registration.id)
         .join(Slot)
         .join(Attendance, JOIN.LEFT_OUTER, on=(Attendance.registration == Registration.id))
-    ).where(came(), Registration.volunteer == User.id, Slot.ends_at <= now, *slots_in(scope, end=start))
-    earlier_walked = joined(Attendance.select(Attendance.id).join(Slot)).where(
-        walked_in(), Attendance.volunteer == User.id, Slot.ends_at <= now, *slots_in(scope, end=start)
+        .where(came(), Registration.volunteer == User.id, Slot.ends_at <= now, *earlier)
     )
-    query = User.select(User.id).where(
-        User.id.in_(volunteers), ~fn.EXISTS(earlier_registered), ~fn.EXISTS(earlier_walked)
-    )
+    walked = Attendance.select(Attendance.id).join(Slot).where(walked_in(), Attendance.volunteer == User.id, *earlier)
+    query = User.select(User.id).where(User.id.in_(volunteers), ~fn.EXISTS(registered), ~fn.EXISTS(walked))
     return sorted(u for (u,) in query.tuples())
 
 
@@ -82,11 +82,13 @@ def fairness(scope, period, start, end, shifts):
     shifts given against the offers made, and who is above their preferred frequency."""
     counts = sorted(shifts.values(), reverse=True)
     top = counts[: math.ceil(len(counts) / 10)]
-    offers = joined(
+    offers = (
         Registration.select(
             Registration.volunteer, fn.COUNT(Registration.id), count_if(Registration.status == REGISTERED)
-        ).join(Slot)
-    ).where(*slots_in(scope, start, end))
+        )
+        .join(Slot)
+        .where(*slots_in(scope, start, end))
+    )
     given = {v: (o, r) for v, o, r in offers.group_by(Registration.volunteer).tuples()}
     return {
         "median": _median(counts),

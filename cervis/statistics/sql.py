@@ -1,13 +1,17 @@
-"""The conditions and buckets every statistic shares: which slots a scope and a period take in."""
+"""The conditions and buckets every statistic shares: which slots a scope and a period take in.
+
+Every condition is on Slot alone (its opportunity and role ids, its times): the figures then read the
+slot and the registrations' (slot, status, volunteer) index, never an opportunity or a role per row.
+"""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 from peewee import SQL, Case, fn
 
 from ..db import is_sqlite
 from ..models import Opportunity, Registration, Role, Slot
-from ..models.rota import went_ahead
 from ..months import month_bounds
 
 LATE = timedelta(hours=48)  # a cancellation this close to the start: the volunteer should also call
@@ -28,19 +32,49 @@ class Scope:
         """Service Project Activity belongs to a group at most, never to an opportunity or a role."""
         return self.opportunity_id is None and self.role is None
 
+    @cached_property
+    def opportunities(self):
+        """{opportunity id: (group id, name, cancelled_at)} of the scope's groups."""
+        query = Opportunity.select(Opportunity.id, Opportunity.group, Opportunity.name, Opportunity.cancelled_at)
+        return {o: (g, n, c) for o, g, n, c in query.where(Opportunity.group.in_(list(self.group_ids) or [0])).tuples()}
+
+    @cached_property
+    def roles(self):
+        """{role id: (name, is_shift_leader, is_reserve)} of the scope's groups."""
+        query = Role.select(Role.id, Role.name, Role.is_shift_leader, Role.is_reserve)
+        return {
+            r: (n, bool(sl), bool(reserve))
+            for r, n, sl, reserve in query.where(Role.group.in_(list(self.group_ids) or [0])).tuples()
+        }
+
+    def role_ids(self, which):
+        """The ids of the scope's roles for which which(name, is_shift_leader, is_reserve) holds."""
+        return [r for r, role in self.roles.items() if which(*role)] or [0]
+
+    @cached_property
+    def conditions(self):
+        """Conditions on Slot: in the scope, and not called off with its opportunity (went_ahead)."""
+        conditions = []
+        if self.opportunity_id is not None:
+            conditions.append(Slot.opportunity == self.opportunity_id)
+        elif len(self.opportunities) < Opportunity.select().count():
+            conditions.append(Slot.opportunity.in_(list(self.opportunities) or [0]))
+        if self.role is not None:
+            conditions.append(Slot.role.in_(self.role_ids(lambda name, *_: name == self.role)))
+        for opportunity, (_, _, cancelled) in self.opportunities.items():
+            if cancelled is not None:
+                conditions.append(~((Slot.opportunity == opportunity) & (Slot.starts_at > cancelled)))
+        return conditions
+
 
 def slots_in(scope, start=None, end=None):
-    """Conditions on Slot joined to Opportunity and Role: it starts in [start, end) (either open when
-    None), went ahead, and is in the scope."""
-    conditions = [went_ahead(), Opportunity.group.in_(list(scope.group_ids) or [0])]
+    """Conditions on Slot: it starts in [start, end) (either open when None), went ahead, and is in the
+    scope."""
+    conditions = list(scope.conditions)
     if start is not None:
         conditions.append(Slot.starts_at >= start)
     if end is not None:
         conditions.append(Slot.starts_at < end)
-    if scope.opportunity_id is not None:
-        conditions.append(Slot.opportunity == scope.opportunity_id)
-    if scope.role is not None:
-        conditions.append(Role.name == scope.role)
     return conditions
 
 
@@ -63,8 +97,3 @@ def cancelled_late():
     if is_sqlite():
         return Registration.cancelled_at >= fn.datetime(Slot.starts_at, f"-{int(LATE.total_seconds() // 3600)} hours")
     return Registration.cancelled_at >= Slot.starts_at - SQL(f"interval '{int(LATE.total_seconds())} seconds'")
-
-
-def joined(query):
-    """A query from Slot (or through it) joined to its Opportunity and Role."""
-    return query.switch(Slot).join(Opportunity).switch(Slot).join(Role)
