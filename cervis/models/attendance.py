@@ -34,9 +34,12 @@ class Attendance(BaseModel):
 
 
 def came():
-    """A condition on Registration LEFT JOIN Attendance (on the registration): registered, and not
-    marked Didn't come. With walked_in(), the one rule of who served a shift."""
-    return (Registration.status == REGISTERED) & (Attendance.attended.is_null() | (Attendance.attended == True))
+    """A condition on Registration: registered, and not marked Didn't come. With walked_in(), the one
+    rule of who served a shift. A subquery, not a join: only a registered row looks for a mark."""
+    missed = Attendance.select(Attendance.id).where(
+        Attendance.registration == Registration.id, Attendance.attended == False
+    )
+    return (Registration.status == REGISTERED) & ~peewee.fn.EXISTS(missed)
 
 
 def walked_in():
@@ -50,7 +53,6 @@ def served(volunteer, now):
     registered = (
         Registration.select(Registration.slot)
         .join(Slot)
-        .join(Attendance, peewee.JOIN.LEFT_OUTER, on=(Attendance.registration == Registration.id))
         .where(Registration.volunteer == volunteer, Slot.ends_at <= now, came())
     )
     walked = Attendance.select(Attendance.slot).where(Attendance.volunteer == volunteer, walked_in())
@@ -75,13 +77,7 @@ def _served(now, columns, where, volunteer, *aggregates):
     """The two halves of the served shifts, the registered and the walked in, each selecting these
     columns (of Slot, or VOLUNTEER or VENUE) and then the aggregates; the conditions are on Slot."""
     halves = (
-        (
-            Registration.volunteer,
-            Registration.select()
-            .join(Slot)
-            .join(Attendance, peewee.JOIN.LEFT_OUTER, on=(Attendance.registration == Registration.id))
-            .where(came()),
-        ),
+        (Registration.volunteer, Registration.select().join(Slot).where(came())),
         (Attendance.volunteer, Attendance.select().join(Slot).where(walked_in())),
     )
     for who, query in halves:

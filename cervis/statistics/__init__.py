@@ -12,7 +12,7 @@ from decimal import Decimal
 from ..models import Group
 from ..models.attendance import VENUE, volunteers_by
 from .hours import SERVICE, hours_rows
-from .people import fairness, turnover
+from .people import by_volunteer, fairness, turnover
 from .period import Period
 from .rota import nights, rota_rows
 from .sql import Scope, month_index, slots_in
@@ -152,7 +152,7 @@ def compute(scope, period, now, zone, rate):
             by_month[(venue, months[month])],
         ):
             figures.add({"shifts": shifts, "minutes": minutes})
-    people, shifts = turnover(scope, period, now, zone)
+    per_volunteer = by_volunteer(scope, period, now, zone)
     by_venue_month = volunteers_by(now, [VENUE, month_index(period, zone)], *slots_in(scope, start, end))
     return Statistics(
         period=period,
@@ -168,8 +168,8 @@ def compute(scope, period, now, zone, rate):
             for (m,), n in sorted(volunteers_by(now, [month_index(period, zone)], *slots_in(scope, start, end)).items())
         },
         active_by_venue_month={(names[g], months[m]): n for (g, m), n in by_venue_month.items()},
-        people=people,
-        fair=fairness(scope, period, start, end, shifts),
+        people=turnover(scope, period, now, zone, per_volunteer),
+        fair=fairness(period, per_volunteer),
         months=months,
         venues={g: name for g, name in names.items() if not isinstance(g, tuple)},
     )

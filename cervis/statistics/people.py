@@ -7,15 +7,13 @@ the new volunteers who are not lapsed at the period's end, nor by today.
 """
 
 import math
-from collections import defaultdict
 from datetime import date, datetime
 
-from peewee import JOIN, Case, fn
+from peewee import fn
 
 from ..models import REGISTERED, Frequency, Profile, Registration, Slot, User
 from ..models.attendance import Attendance, came, walked_in
 from ..timeutil import to_local, to_utc
-from .hours import shifts_by_volunteer
 from .sql import count_if, slots_in
 
 LAPSED_AFTER = 3  # months without a shift
@@ -37,26 +35,57 @@ def _midnight(day, zone):
     return to_utc(datetime.combine(day, datetime.min.time()), zone)
 
 
-def turnover(scope, period, now, zone):
-    """({active, new, lapsed, retained: [volunteer ids]}, {active volunteer: shifts served})."""
+# Per volunteer, in one pass over the period and the three months before it:
+COLUMNS = ("offers", "registered", "served", "before", "after_cut", "before_cut")
+
+
+def by_volunteer(scope, period, now, zone):
+    """{volunteer: {offers and registered in the period, shifts served in it, served in the three
+    months before it, served since / before the cut (three months before its end, or today)}}."""
     start, end = period.bounds(zone)
-    end = min(end, now)  # the reference day: the period's end, or today while it runs
-    cut = _midnight(months_back(to_local(end, zone).date(), LAPSED_AFTER), zone)
+    cut = _midnight(months_back(to_local(min(end, now), zone).date(), LAPSED_AFTER), zone)
     window = _midnight(months_back(period.first, LAPSED_AFTER), zone)
-    rows = shifts_by_volunteer(scope, window, end, now, _from(start), _from(cut)) if start < end else {}
-    shifts, late, early = defaultdict(int), set(), set()
-    for (volunteer, in_period, after_cut), (n, _) in rows.items():
-        if in_period:
-            shifts[volunteer] += n
-        (late if after_cut else early).add(volunteer)
-    new = _new(scope, list(shifts), start, now)
-    turnover = {"active": sorted(shifts), "new": new, "lapsed": sorted(early - late)}
-    turnover["retained"] = [v for v in new if v in late]
-    return turnover, dict(shifts)
+    inside, over = Slot.starts_at >= start, Slot.ends_at <= now
+    since = Slot.starts_at >= cut
+    # Two passes: every offer of the period, then the registered (an index range) of the wider window.
+    offers = (
+        Registration.select(
+            Registration.volunteer, fn.COUNT(Registration.id), count_if(Registration.status == REGISTERED)
+        )
+        .join(Slot)
+        .where(*slots_in(scope, start, end))
+        .group_by(Registration.volunteer)
+    )
+    rows = {v: dict(zip(COLUMNS, (o, r, 0, 0, 0, 0))) for v, o, r in offers.tuples()}
+    flags = (inside, ~inside, since, ~since)
+    registered = (
+        Registration.select(Registration.volunteer, *[count_if(came() & over & c) for c in flags])
+        .join(Slot)
+        .where(Registration.status == REGISTERED, *slots_in(scope, window, end))
+        .group_by(Registration.volunteer)
+    )
+    walked = (
+        Attendance.select(Attendance.volunteer, *[count_if(over & c) for c in flags])
+        .join(Slot)
+        .where(walked_in(), *slots_in(scope, window, end))
+        .group_by(Attendance.volunteer)
+    )
+    for v, *counts in [*registered.tuples(), *walked.tuples()]:
+        row = rows.setdefault(v, dict.fromkeys(COLUMNS, 0))
+        for name, n in zip(COLUMNS[2:], counts):
+            row[name] += n or 0
+    return rows
 
 
-def _from(instant):
-    return Case(None, [(Slot.starts_at >= instant, 1)], 0)
+def turnover(scope, period, now, zone, rows):
+    """{active, new, lapsed, retained: [volunteer ids]} from by_volunteer's rows."""
+    start, _ = period.bounds(zone)
+    active = sorted(v for v, row in rows.items() if row["served"])
+    # Served in the three months before: not new, without looking further back.
+    new = _new(scope, [v for v in active if not rows[v]["before"]], start, now)
+    late = {v for v, row in rows.items() if row["after_cut"]}
+    lapsed = sorted(v for v, row in rows.items() if row["before_cut"] and v not in late)
+    return {"active": active, "new": new, "lapsed": lapsed, "retained": [v for v in new if v in late]}
 
 
 def _new(scope, volunteers, start, now):
@@ -69,7 +98,6 @@ def _new(scope, volunteers, start, now):
     registered = (
         Registration.select(Registration.id)
         .join(Slot)
-        .join(Attendance, JOIN.LEFT_OUTER, on=(Attendance.registration == Registration.id))
         .where(came(), Registration.volunteer == User.id, Slot.ends_at <= now, *earlier)
     )
     walked = Attendance.select(Attendance.id).join(Slot).where(walked_in(), Attendance.volunteer == User.id, *earlier)
@@ -77,26 +105,18 @@ def _new(scope, volunteers, start, now):
     return sorted(u for (u,) in query.tuples())
 
 
-def fairness(scope, period, start, end, shifts):
+def fairness(period, rows):
     """Shifts per active volunteer (median; the busiest tenth's share), the Gini coefficient of the
     shifts given against the offers made, and who is above their preferred frequency."""
-    counts = sorted(shifts.values(), reverse=True)
+    counts = sorted((row["served"] for row in rows.values() if row["served"]), reverse=True)
     top = counts[: math.ceil(len(counts) / 10)]
-    offers = (
-        Registration.select(
-            Registration.volunteer, fn.COUNT(Registration.id), count_if(Registration.status == REGISTERED)
-        )
-        .join(Slot)
-        .where(*slots_in(scope, start, end))
-    )
-    given = {v: (o, r) for v, o, r in offers.group_by(Registration.volunteer).tuples()}
     return {
         "median": _median(counts),
         "top_share": sum(top) / sum(counts) if counts else 0.0,
         "top_least": top[-1] if top else 0,
         "top_count": len(top),
-        "gini": gini_against(list(given.values())),
-        "above_preference": _above_preference(given, period),
+        "gini": gini_against([(row["offers"], row["registered"]) for row in rows.values()]),
+        "above_preference": _above_preference({v: row["registered"] for v, row in rows.items()}, period),
     }
 
 
@@ -122,11 +142,12 @@ def gini_against(pairs):
     return max(0.0, 1 - area)
 
 
-def _above_preference(given, period):
+def _above_preference(registered, period):
     """[(name, preference, shifts, allowed)] of the volunteers registered for more shifts in the period
     than their preferred frequency allows, most over first."""
     days, months = (period.last - period.first).days + 1, len(period.months())
-    busy = {v: r for v, (_, r) in given.items() if r > 1}
+    least = min(rule(days, months) for rule in ALLOWED.values())  # anyone at or below it is within every preference
+    busy = {v: r for v, r in registered.items() if r > least}
     if not busy:
         return []
     query = (
