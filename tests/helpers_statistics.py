@@ -51,7 +51,7 @@ def figures(period=None, groups=None, rate=Decimal("12.71"), **scope):
     """The statistics an administrator sees for the test season (or this period), every group."""
     ids = tuple(g.id for g in Group.select()) if groups is None else tuple(groups)
     chosen = statistics.Scope(ids, ungrouped=groups is None, **scope)
-    return statistics.compute(chosen, period or periods.season(SEASON), utcnow(), ZONE, rate)
+    return statistics.compute(chosen, period or periods.season(SEASON), utcnow(), ZONE, rate, report=True)
 
 
 __all__ = ["member", "day", "slot", "served", "mark", "figures", "SEASON"]

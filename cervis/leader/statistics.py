@@ -55,11 +55,11 @@ def _scope():
     return scope, chosen, groups, roles
 
 
-def _figures():
+def _figures(report=False):
     now, zone = utcnow(), org_zone()
     scope, chosen, groups, roles = _scope()
     period, errors = statistics.period.from_args(request.args, now, zone)
-    stats = statistics.compute(scope, period, now, zone, Organisation.current().hourly_value)
+    stats = statistics.compute(scope, period, now, zone, Organisation.current().hourly_value, report)
     opportunities = list(
         Opportunity.select(Opportunity.id, Opportunity.name)
         .where(Opportunity.group.in_(list(scope.group_ids) or [0]))
@@ -90,7 +90,7 @@ def statistics_page():
 @bp.route("/statistics/report")
 @leader_required
 def funders_report():
-    stats, context = _figures()
+    stats, context = _figures(report=True)
     return render_template("leader/funders_report.html", title="Funder's Report", rows=report_rows(stats), **context)
 
 
@@ -101,12 +101,12 @@ def _download_name(stats, extension):
 @bp.route("/statistics/report.csv")
 @leader_required
 def funders_report_csv():
-    stats, _ = _figures()
+    stats, _ = _figures(report=True)
     return csv_download(_download_name(stats, "csv"), REPORT_HEADER, report_rows(stats))
 
 
 @bp.route("/statistics/report.xlsx")
 @leader_required
 def funders_report_xlsx():
-    stats, _ = _figures()
+    stats, _ = _figures(report=True)
     return xlsx_download(_download_name(stats, "xlsx"), "Funder's report", REPORT_HEADER, report_rows(stats))

@@ -123,8 +123,9 @@ class Statistics:
         return sorted({venue for venue, _ in self.hours_by_month})
 
 
-def compute(scope, period, now, zone, rate):
-    """Every figure of the Statistics page for this scope and period, in a few GROUP BYs."""
+def compute(scope, period, now, zone, rate, report=False):
+    """Every figure of the Statistics page for this scope and period, in a few GROUP BYs; with
+    report, also the volunteers active in each venue and month (the funder's report's)."""
     start, end = period.bounds(zone)
     months = period.months()
     names = _names(scope)
@@ -153,7 +154,9 @@ def compute(scope, period, now, zone, rate):
         ):
             figures.add({"shifts": shifts, "minutes": minutes})
     per_volunteer = by_volunteer(scope, period, now, zone)
-    by_venue_month = volunteers_by(now, [VENUE, month_index(period, zone)], *slots_in(scope, start, end))
+    by_venue_month = (
+        volunteers_by(now, [VENUE, month_index(period, zone)], *slots_in(scope, start, end)) if report else {}
+    )
     return Statistics(
         period=period,
         scope=scope,

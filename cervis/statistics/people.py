@@ -9,7 +9,7 @@ the new volunteers who are not lapsed at the period's end, nor by today.
 import math
 from datetime import date, datetime
 
-from peewee import fn
+from peewee import Case, fn
 
 from ..models import REGISTERED, Frequency, Profile, Registration, Slot, User
 from ..models.attendance import Attendance, came, walked_in
@@ -57,24 +57,28 @@ def by_volunteer(scope, period, now, zone):
         .group_by(Registration.volunteer)
     )
     rows = {v: dict(zip(COLUMNS, (o, r, 0, 0, 0, 0))) for v, o, r in offers.tuples()}
-    flags = (inside, ~inside, since, ~since)
+    # Grouped by whether each shift is in the period and after the cut: the rule asked once a row.
+    flags = (_flag(inside), _flag(since))
     registered = (
-        Registration.select(Registration.volunteer, *[count_if(came() & over & c) for c in flags])
+        Registration.select(Registration.volunteer, *flags, count_if(came() & over))
         .join(Slot)
         .where(Registration.status == REGISTERED, *slots_in(scope, window, end))
-        .group_by(Registration.volunteer)
     )
     walked = (
-        Attendance.select(Attendance.volunteer, *[count_if(over & c) for c in flags])
+        Attendance.select(Attendance.volunteer, *flags, count_if(over))
         .join(Slot)
         .where(walked_in(), *slots_in(scope, window, end))
-        .group_by(Attendance.volunteer)
     )
-    for v, *counts in [*registered.tuples(), *walked.tuples()]:
-        row = rows.setdefault(v, dict.fromkeys(COLUMNS, 0))
-        for name, n in zip(COLUMNS[2:], counts):
-            row[name] += n or 0
+    for query, who in ((registered, Registration.volunteer), (walked, Attendance.volunteer)):
+        for v, is_inside, is_since, n in query.group_by(who, *flags).tuples():
+            row = rows.setdefault(v, dict.fromkeys(COLUMNS, 0))
+            row["served" if is_inside else "before"] += n or 0
+            row["after_cut" if is_since else "before_cut"] += n or 0
     return rows
+
+
+def _flag(condition):
+    return Case(None, [(condition, 1)], 0)
 
 
 def turnover(scope, period, now, zone, rows):
