@@ -92,6 +92,10 @@ def test_an_administrator_sets_the_value_of_a_volunteer_hour(auth, client, db):
     assert page.status_code == 400
     assert "between 0 and 1000" in page.get_data(as_text=True)
     assert 'value="-1"' in page.get_data(as_text=True)
+    page = client.post("/admin/settings", data=settings(hourly_value="twelve"))
+    assert "Please enter an amount in pounds, for example 12.71." in page.get_data(as_text=True)
+    client.post("/admin/settings", data=settings(hourly_value="£12.90"))
+    assert Organisation.select().first().hourly_value == Decimal("12.90")
 
 
 def _agree(volunteers, period):

@@ -36,6 +36,16 @@ FIELDS = [
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+class Pounds(DecimalField):
+    """An amount of money as typed: "12.71" or "£12.71"."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata([v.strip().removeprefix("£").strip() for v in valuelist])
+        except ValueError:
+            raise ValueError("Please enter an amount in pounds, for example 12.71.") from None
+
+
 class SettingsForm(FlaskForm):
     name = StringField(
         "Organisation name",
@@ -89,7 +99,7 @@ class SettingsForm(FlaskForm):
         render_kw={"inputmode": "numeric"},
     )
     # No InputRequired: a form sent without the field (an older page) keeps the current value.
-    hourly_value = DecimalField(
+    hourly_value = Pounds(
         "Value of a volunteer hour (£)",
         places=2,
         validators=[NumberRange(0, 1000, "Please enter an amount in pounds between 0 and 1000, for example 12.71.")],
