@@ -16,7 +16,7 @@ from ..spreadsheet import csv_download, xlsx_download
 from ..statistics.period import KINDS
 from ..timeutil import org_zone
 from . import bp
-from .statistics_charts import charts
+from .statistics_charts import SERIES, charts
 from .statistics_report import REPORT_HEADER, report_rows
 
 TITLE = "Statistics"
@@ -84,7 +84,8 @@ def _figures(report=False):
 def statistics_page():
     stats, context = _figures()
     status = 400 if context["errors"] else 200
-    return render_template("leader/statistics.html", title=TITLE, charts=charts(stats), **context), status
+    page = render_template("leader/statistics.html", title=TITLE, charts=charts(stats), series=SERIES, **context)
+    return page, status
 
 
 @bp.route("/statistics/report")
