@@ -7,7 +7,7 @@ queries), so every action the driver sends is one the rules allow.
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 
 @dataclass
@@ -61,6 +61,7 @@ def pages(facts):
             ),
             Page("log-in", "volunteer_20", action="login", limits={"cpu_ms": 40, "p99_ms": 100, "p99_8_ms": 500}),
             *api_pages(facts),
+            *statistics_pages(facts),
         ]
         if people
         else []
@@ -92,6 +93,24 @@ def api_path(db_path, facts, path):
         sql = "SELECT slot_id FROM registration GROUP BY slot_id ORDER BY COUNT(*) DESC LIMIT 1"
         path = path.replace("{a_slot}", str(_read(db_path, sql)[0][0]))
     return path
+
+
+def statistics_pages(facts):
+    """Issue 18: the Statistics page for the season under way and for the data's two years, as an
+    administrator (every venue), without a cache."""
+    today = datetime.now(timezone.utc).date()
+    season = today.year if today.month >= 10 else today.year - 1
+    first = date.fromisoformat(facts["first_night"])
+    two_years = f"period=dates&from={first.isoformat()}&to={(first + timedelta(days=facts['nights'] - 1)).isoformat()}"
+    return [
+        Page(
+            "Statistics (a season)",
+            "admin",
+            f"/leader/statistics?period=season&season={season}",
+            limits={"cpu_ms": 100},
+        ),
+        Page("Statistics (two years)", "admin", f"/leader/statistics?{two_years}", limits={"cpu_ms": 300}),
+    ]
 
 
 def _now():

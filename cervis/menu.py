@@ -44,6 +44,7 @@ LEADER = [
             ("Import Volunteers", "leader.import_volunteers"),
             ("Applications", "leader.applications"),
             ("Opportunities and Slots", "leader.opportunities"),
+            ("Statistics", "leader.statistics_page"),
         ],
     ),
 ]

@@ -4,6 +4,8 @@ Each migration is a function of a playhouse.migrate migrator; its number is kept
 the SchemaVersion table so it runs once. Append new ones to MIGRATIONS, never edit old ones.
 """
 
+from decimal import Decimal
+
 import peewee
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
@@ -142,6 +144,26 @@ def _waiting_offer_hours(m):
     return [m.add_column("organisation", "waiting_offer_hours", peewee.IntegerField(default=6))]
 
 
+def _hourly_value(m):
+    """What a volunteer hour is worth, for the statistics and the funder's report."""
+    columns = {c.name for c in m.database.get_columns("organisation")}
+    if "hourly_value" in columns:
+        return []
+    field = peewee.DecimalField(max_digits=8, decimal_places=2, default=Decimal("12.71"))
+    return [m.add_column("organisation", "hourly_value", field)]
+
+
+def _statistics_index(m):
+    """(slot, status) grows the volunteer: the statistics read a period's offers by volunteer from the
+    index alone (twice as fast at the benchmark's size); every query of (slot, status) still uses it."""
+    m.database.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "registration_slot_id_status_volunteer_id" ON "registration" '
+        "(slot_id, status, volunteer_id)"
+    )
+    m.database.execute_sql('DROP INDEX IF EXISTS "registration_slot_id_status"')
+    return []
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
 MIGRATIONS = [
     _rota_indexes,
@@ -153,6 +175,8 @@ MIGRATIONS = [
     _proof_gained_on,
     _application_retention,
     _waiting_offer_hours,
+    _hourly_value,
+    _statistics_index,
 ]
 
 
