@@ -134,6 +134,16 @@ def _application_retention(m):
     return [m.add_column("organisation", "application_retention_months", peewee.IntegerField(default=6))]
 
 
+def _opt_out_dates(m):
+    """When a volunteer stopped a group's announcements or its leaders' messages (Download My Data
+    says so); those stopped before are kept without a date, since nobody knows it."""
+    return [
+        m.add_column(table, "at", peewee.DateTimeField(null=True))
+        for table in ("announcementoptout", "leadermessageoptout")
+        if "at" not in {c.name for c in m.database.get_columns(table)}
+    ]
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
 MIGRATIONS = [
     _rota_indexes,
@@ -144,6 +154,7 @@ MIGRATIONS = [
     _history_indexes,
     _proof_gained_on,
     _application_retention,
+    _opt_out_dates,
 ]
 
 
