@@ -20,6 +20,7 @@ from .models import (
     StepDone,
     User,
 )
+from .models.people import normal_email
 from .signed_links import APPLICATION
 
 # The organisation's steps until an administrator edits them: (name, kind).
@@ -63,7 +64,7 @@ def apply(details, group_ids, referees):
     """One application from the form, or for an address that already has an account an e-mail saying so
     instead (or, for one switched off, to contact us): the visitor's answer is the same either way. details: first_name, last_name, email, phone,
     frequency (id or None); referees: two dicts of name, email, relationship."""
-    email = details["email"].strip().lower()
+    email = normal_email(details["email"])
     with write_transaction():
         user = User.by_email(email)
         if user is not None:

@@ -164,6 +164,16 @@ def _statistics_index(m):
     return []
 
 
+def _opt_out_dates(m):
+    """When a volunteer stopped a group's announcements or its leaders' messages (Download My Data
+    says so); those stopped before are kept without a date, since nobody knows it."""
+    return [
+        m.add_column(table, "at", peewee.DateTimeField(null=True))
+        for table in ("announcementoptout", "leadermessageoptout")
+        if "at" not in {c.name for c in m.database.get_columns(table)}
+    ]
+
+
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
 MIGRATIONS = [
     _rota_indexes,
@@ -177,6 +187,7 @@ MIGRATIONS = [
     _waiting_offer_hours,
     _hourly_value,
     _statistics_index,
+    _opt_out_dates,
 ]
 
 

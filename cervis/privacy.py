@@ -12,6 +12,7 @@ import peewee
 from . import email_kinds, emails, references, training
 from .db import database, utcnow, write_transaction
 from .models import (
+    AnnouncementOptOut,
     Attendance,
     AwayRange,
     AuditLog,
@@ -21,6 +22,7 @@ from .models import (
     Email,
     Erasure,
     Group,
+    LeaderMessageOptOut,
     LeaderNote,
     Membership,
     Opportunity,
@@ -133,11 +135,27 @@ def _person(p):
             {"group": n.group.name, "written": n.created_at, "text": n.text}
             for n in p.leader_notes.order_by(LeaderNote.created_at)
         ],
+        "emails_stopped": _stopped(p),
         # Given in confidence: that they exist and who gave them, never what they say.
         "references_for_your_application": [
             {"given_by": r.name, "received": r.received_at} for r in references.givers(p)
         ],
     }
+
+
+STOPPED = (
+    (AnnouncementOptOut, "When a month of shifts opens, and before its offer deadline"),
+    (LeaderMessageOptOut, "Messages from the group leaders to its members"),
+)
+
+
+def _stopped(p):
+    """The e-mails this person stopped, for which group and since when (the profile or a one-click link)."""
+    return [
+        {"emails": emails, "group": row.group.name, "since": row.at}
+        for model, emails in STOPPED
+        for row in model.select(model, Group).join(Group).where(model.user == p).order_by(Group.name)
+    ]
 
 
 def _profile(profile):

@@ -116,6 +116,15 @@ def test_a_known_volunteers_address_gets_the_same_answer_and_an_email_instead(cl
     assert email.kind == "application-has-account" and "already have" in email.body_text
 
 
+def test_a_known_volunteers_address_typed_in_fullwidth_letters_is_the_same_address(client, db):
+    """ "ｖｅｒａ@example.org" is Vera's address as approving an application would see it: she is told
+    she already has an account, and no application (nor a second account) is made."""
+    client.post("/apply", data=alex(email="\uff56\uff45\uff52\uff41@example.org"))
+    assert not Application.select().exists()
+    assert [e.kind for e in Email.select()] == ["application-has-account"]
+    assert emails_to("vera@example.org")[0].kind == "application-has-account"
+
+
 def test_a_deactivated_accounts_address_gets_the_same_answer_and_an_email_to_contact_us(client, db):
     """Their account is switched off, so "log in" would not work: the e-mail asks them to contact the
     organisation (which knows why it was switched off) instead, and no application is made."""

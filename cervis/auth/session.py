@@ -27,6 +27,7 @@ from ..forms import LoginForm
 from ..htmx import is_background, is_htmx
 from .landing import client_address, home_for, required_step
 from ..models import Organisation, SingleSignOn, Throttle, User
+from ..models.people import normal_email
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -230,7 +231,7 @@ def login():
         form.remember.data = True
     error, status = None, 200
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
+        email = normal_email(form.email.data)
         account_key = f"login-email:{email}"
         blocked, reserved = Throttle.reserve(
             [(account_key, LOGIN_PER_ACCOUNT), (f"login-addr:{client_address()}", LOGIN_PER_ADDRESS)], LOGIN_WINDOW
