@@ -17,7 +17,7 @@ from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from joserfc import jwt
-from joserfc.errors import ExpiredTokenError, JoseError
+from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError
 from joserfc.jwk import KeySet
 
 from ..accounts import account_for_email
@@ -142,7 +142,14 @@ def _id_claims(id_token, meta, config, nonce):
         sub={"essential": True},
         exp={"essential": True},
     ).validate(decoded.claims)
-    return decoded.claims
+    # OpenID Connect Core 3.1.3.7: meant for this client alone, and handed to it (azp), not to another.
+    claims = decoded.claims
+    if (
+        claims["aud"] not in (config.client_id, [config.client_id])
+        or claims.get("azp", config.client_id) != config.client_id
+    ):
+        raise InvalidClaimError("aud")
+    return claims
 
 
 def _userinfo(access_token, meta, subject):
