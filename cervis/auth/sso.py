@@ -123,7 +123,8 @@ def _account(config, started):
             claims = {**_userinfo(token["access_token"], meta, claims["sub"]), **claims}
     except ExpiredTokenError:
         raise Refused(f"Your organisation's sign-in had expired. {TRY_AGAIN}") from None
-    except (AuthlibBaseError, JoseError, requests.RequestException, ValueError, KeyError):
+    # TypeError: a key set that is a JSON list or a string, not an object with its keys.
+    except (AuthlibBaseError, JoseError, requests.RequestException, ValueError, KeyError, TypeError):
         raise Refused(f"Your organisation's sign-in could not be checked. {TRY_AGAIN}") from None
     return _matching_user(config, claims)
 
