@@ -20,7 +20,7 @@ from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError
 from joserfc.jwk import KeySet
 
-from ..accounts import account_for_email
+from ..accounts import account_for_email, normal_email
 from ..models import SingleSignOn
 from .landing import home_for, required_step
 from .session import bp, safe_next, start_session
@@ -171,7 +171,10 @@ def _matching_user(config, claims):
     verified = claims.get("email_verified") is True or claims.get("xms_edov") in (True, "1", "true")
     if not isinstance(claims.get("email"), str) or not claims["email"] or not verified:
         raise Refused("Your organisation account's e-mail address is not verified, so it cannot sign you in here.")
-    user = account_for_email(claims["email"])
+    email = claims["email"].strip().lower()
+    # The provider vouches for this very mailbox: one that NFKC folds into another ("ｌｅｏ@" into
+    # "leo@") is someone else's, and the password log-in would not take it for Leo's either.
+    user = account_for_email(email) if normal_email(email) == email else None
     if user is None or not user.active:
         raise Refused(
             "There is no account here for your organisation account's e-mail address. Please contact us to be added."
