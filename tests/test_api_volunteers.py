@@ -121,3 +121,27 @@ def test_a_crm_deactivates_a_volunteer_but_never_a_leader(client, db):
     assert api.post(f"/api/v1/volunteers/{leo.id}/deactivate").status_code == 403
     assert User.get_by_id(leo.id).active
     assert api.post("/api/v1/volunteers/987654321/deactivate").status_code == 404
+
+
+def test_adding_a_volunteer_makes_no_administrator_or_leader_and_takes_no_header_tricks_or_look_alikes(client, db):
+    api = Api(client, make_token([WRITE_VOLUNTEERS, READ_VOLUNTEERS]))
+    north = _north()
+    sneaky = {"email": "wren@example.org", "first_name": "Wren", "last_name": "Walker", "group_ids": [north.id]}
+    made = api.post(
+        "/api/v1/volunteers",
+        json={**sneaky, "is_admin": True, "is_leader": True, "active": False, "groups": [{"id": north.id}]},
+    )
+    wren = User.get_by_id(made.get_json()["id"])
+    assert made.status_code == 201 and not wren.is_admin and not wren.is_leader and wren.active
+    control = "A line break or other control character in the e-mail address, name or phone"
+    for changes, message in (
+        ({"first_name": "Wren\r\nBcc: all@example.org"}, control),
+        ({"last_name": "Walker\u2028Subject: hi"}, control),
+        ({"phone": "0770\x00"}, control),
+        ({"email": "vеra@example.org"}, "Bad e-mail address: “vеra@example.org”"),  # a Cyrillic "е"
+    ):
+        refused = api.post("/api/v1/volunteers", json={**sneaky, "email": "new@example.org", **changes})
+        assert refused.status_code == 422 and message in [e["message"] for e in refused.get_json()["errors"]]
+    # Fullwidth letters are Vera's own address: hers already, no second account.
+    assert api.post("/api/v1/volunteers", json={**sneaky, "email": "ｖｅｒａ@example.org"}).status_code == 409
+    assert User.select().count() == 7

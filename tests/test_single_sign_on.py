@@ -3,7 +3,7 @@ matched by verified e-mail to an existing leader or administrator, never a new a
 volunteer unless the organisation allows it; PKCE, state and nonce checked, the session rules as
 for a password log-in."""
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from helpers_sso import APP, at_the_provider, back_at_cervis, flashed, openid_provider, set_up, sign_in
@@ -49,8 +49,16 @@ def test_a_leader_signs_in_with_their_organisation_account(client, configured):
 
 def test_signing_in_from_a_link_opens_the_page_it_pointed_to_and_never_another_site(client, configured):
     assert sign_in(client, "leo", start="/login/sso?next=/leader/groups").headers["Location"].endswith("/leader/groups")
-    client.post("/logout")
-    assert sign_in(client, "leo", start="/login/sso?next=//evil.example").headers["Location"].endswith("/leader/")
+    for elsewhere in (
+        "//evil.example",
+        "/\\evil.example",
+        "https:evil.example",
+        "/\t/evil.example",
+        "https://evil.example",
+    ):
+        client.post("/logout")
+        answer = sign_in(client, "leo", start=f"/login/sso?next={quote(elsewhere)}")
+        assert answer.headers["Location"] == "/leader/", elsewhere
 
 
 def test_a_volunteer_is_refused_unless_the_organisation_allows_it(client, configured):
@@ -134,3 +142,23 @@ def test_an_answer_naming_another_issuer_is_refused(client, configured):
     back_at_cervis(client, address.replace("iss=http", "iss=https"))
     assert "is not the one set up for this site" in flashed(client)
     assert signed_out(client, "/leader/")
+
+
+def test_an_answer_opened_in_another_browser_signs_nobody_in(app, client, configured):
+    address = at_the_provider(client.get("/login/sso").headers["Location"], "leo")
+    other = app.test_client()  # the browser a link with someone's sign-in was sent to
+    assert back_at_cervis(other, address).headers["Location"].endswith("/login")
+    assert other.get("/leader/").status_code != 200
+
+
+def test_signing_in_starts_a_new_session_and_the_one_before_opens_nothing(app, client, configured):
+    address = at_the_provider(client.get("/login/sso").headers["Location"], "leo")
+    before = client.get_cookie("session").value  # as a planted or copied cookie would be
+    back_at_cervis(client, address)
+    assert client.get_cookie("session").value != before and client.get("/leader/").status_code == 200
+    planted = app.test_client()
+    planted.set_cookie("session", before)
+    assert signed_out(planted, "/leader/")
+    # The cookie from before still holds the state: the provider takes its code only once.
+    assert back_at_cervis(planted, address).headers["Location"].endswith("/login")
+    assert signed_out(planted, "/leader/")

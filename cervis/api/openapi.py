@@ -107,12 +107,11 @@ SCHEMAS = {
         joined_at=TIME,
     ),
     "Volunteer": _obj(
-        ["id", "first_name", "last_name", "email", "phone", "active", "created_at", "groups"],
+        ["id", "first_name", "last_name", "active", "created_at", "groups"],
+        {"email": _text(nullable=True), "phone": _text()},
         id=_integer(),
         first_name=_text(),
         last_name=_text(),
-        email=_text(nullable=True),
-        phone=_text(),
         active={"type": "boolean"},
         created_at=TIME,
         groups={
@@ -252,7 +251,7 @@ PATHS = {
     },
     "/volunteers/{volunteer_id}/deactivate": {
         "post": _op(
-            "Deactivate a volunteer (never a leader or an administrator)",
+            "Deactivate a volunteer (never a leader or an administrator); e-mail and phone only with volunteers:read too",
             "volunteers:write",
             "Volunteer",
             [_id("volunteer_id", "volunteer")],

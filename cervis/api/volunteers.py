@@ -62,19 +62,21 @@ def _member(membership, contact):
     return item
 
 
-def _volunteer(user):
-    profile = Profile.get_or_none(Profile.user == user)
+def _volunteer(user, contact=True):
+    """The volunteer; their e-mail and phone only with `contact` (a write token may not read them)."""
     groups = Membership.select(Membership, Group).join(Group).where(Membership.user == user).order_by(Group.name)
-    return {
+    item = {
         "id": user.id,
         "first_name": user.first_name,
         "last_name": user.last_name,
-        "email": user.email,
-        "phone": profile.mobile if profile else "",
         "active": user.active,
         "created_at": iso(user.created_at),
         "groups": [{"id": m.group.id, "name": m.group.name, "is_leader": m.is_leader} for m in groups],
     }
+    if contact:
+        profile = Profile.get_or_none(Profile.user == user)
+        item.update(email=user.email, phone=profile.mobile if profile else "")
+    return item
 
 
 @bp.route("/v1/volunteers/<int:volunteer_id>")
@@ -155,7 +157,8 @@ def deactivate(volunteer_id):
         with write_transaction():
             accounts.set_active(_actor(), user, False)
             _audit("api.volunteer.deactivate", user)
-    return _volunteer(user)
+    # A CRM told to deactivate someone learns no address it could not already read.
+    return _volunteer(user, contact=READ_VOLUNTEERS in g.api_token.scope_set)
 
 
 def _audit(action, user):

@@ -17,10 +17,10 @@ from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from joserfc import jwt
-from joserfc.errors import ExpiredTokenError, JoseError
+from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError
 from joserfc.jwk import KeySet
 
-from ..accounts import account_for_email
+from ..accounts import account_for_email, normal_email
 from ..models import SingleSignOn
 from .landing import home_for, required_step
 from .session import bp, safe_next, start_session
@@ -123,7 +123,8 @@ def _account(config, started):
             claims = {**_userinfo(token["access_token"], meta, claims["sub"]), **claims}
     except ExpiredTokenError:
         raise Refused(f"Your organisation's sign-in had expired. {TRY_AGAIN}") from None
-    except (AuthlibBaseError, JoseError, requests.RequestException, ValueError, KeyError):
+    # TypeError: a key set that is a JSON list or a string, not an object with its keys.
+    except (AuthlibBaseError, JoseError, requests.RequestException, ValueError, KeyError, TypeError):
         raise Refused(f"Your organisation's sign-in could not be checked. {TRY_AGAIN}") from None
     return _matching_user(config, claims)
 
@@ -142,7 +143,14 @@ def _id_claims(id_token, meta, config, nonce):
         sub={"essential": True},
         exp={"essential": True},
     ).validate(decoded.claims)
-    return decoded.claims
+    # OpenID Connect Core 3.1.3.7: meant for this client alone, and handed to it (azp), not to another.
+    claims = decoded.claims
+    if (
+        claims["aud"] not in (config.client_id, [config.client_id])
+        or claims.get("azp", config.client_id) != config.client_id
+    ):
+        raise InvalidClaimError("aud")
+    return claims
 
 
 def _userinfo(access_token, meta, subject):
@@ -163,7 +171,10 @@ def _matching_user(config, claims):
     verified = claims.get("email_verified") is True or claims.get("xms_edov") in (True, "1", "true")
     if not isinstance(claims.get("email"), str) or not claims["email"] or not verified:
         raise Refused("Your organisation account's e-mail address is not verified, so it cannot sign you in here.")
-    user = account_for_email(claims["email"])
+    email = claims["email"].strip().lower()
+    # The provider vouches for this very mailbox: one that NFKC folds into another ("ｌｅｏ@" into
+    # "leo@") is someone else's, and the password log-in would not take it for Leo's either.
+    user = account_for_email(email) if normal_email(email) == email else None
     if user is None or not user.active:
         raise Refused(
             "There is no account here for your organisation account's e-mail address. Please contact us to be added."
