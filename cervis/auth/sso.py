@@ -20,8 +20,8 @@ from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError
 from joserfc.jwk import KeySet
 
-from ..accounts import account_for_email, normal_email
-from ..models import SingleSignOn
+from ..models.people import normal_email
+from ..models import SingleSignOn, User
 from .landing import home_for, required_step
 from .session import bp, safe_next, start_session
 
@@ -174,7 +174,7 @@ def _matching_user(config, claims):
     email = claims["email"].strip().lower()
     # The provider vouches for this very mailbox: one that NFKC folds into another ("ｌｅｏ@" into
     # "leo@") is someone else's, and the password log-in would not take it for Leo's either.
-    user = account_for_email(email) if normal_email(email) == email else None
+    user = User.by_email(email) if normal_email(email) == email else None
     if user is None or not user.active:
         raise Refused(
             "There is no account here for your organisation account's e-mail address. Please contact us to be added."
