@@ -9,7 +9,7 @@ needs in one query (every slot of a month, every offerer), never one query a slo
 from dataclasses import dataclass
 from datetime import date
 
-from peewee import JOIN, Query
+from peewee import JOIN, Query, fn
 
 from .models import (
     GRANTED,
@@ -168,6 +168,23 @@ class Lapsed:
         return f"{self.first_name} {self.last_name or ''}".strip()
 
 
+def may_have_lapsed():
+    """A condition on Registration joined to its Slot: some qualification the role needs is held by
+    nobody's grant valid after the slot's UTC date. That includes every place lacking training on its
+    local date (a day at most from the UTC one), so the database hands back the few such places and
+    lapsed_places() decides them exactly, not every place of the months a page covers."""
+    valid = QualificationGrant.select(QualificationGrant.id).where(
+        QualificationGrant.volunteer == Registration.volunteer,
+        QualificationGrant.qualification == RoleRequirement.qualification,
+        QualificationGrant.state == GRANTED,
+        # A date against a time: on the slot's UTC date it is the earlier (text in SQLite, midnight in PostgreSQL).
+        QualificationGrant.expires_on.is_null() | (QualificationGrant.expires_on >= Slot.starts_at),
+    )
+    return fn.EXISTS(
+        RoleRequirement.select(RoleRequirement.id).where(RoleRequirement.role == Slot.role, ~fn.EXISTS(valid))
+    )
+
+
 def lapsed_places(slots):
     """The registered places of these slots (ids or a query of them) whose holder lacks the role's
     training on the slot's date, leaving out those a leader overrode: two queries, however many."""
@@ -196,7 +213,7 @@ def lapsed_places(slots):
         .where(
             Slot.id.in_(slots),
             Registration.status == REGISTERED,
-            Slot.role.in_(RoleRequirement.select(RoleRequirement.role)),
+            may_have_lapsed(),
             Registration.id.not_in(QualificationOverride.select(QualificationOverride.registration)),
         )
         .order_by(Slot.starts_at, Role.position)
