@@ -9,6 +9,7 @@ needs in one query (every slot of a month, every offerer), never one query a slo
 from dataclasses import dataclass
 from datetime import date
 
+from flask import g
 from peewee import JOIN, Query, fn
 
 from .models import (
@@ -54,10 +55,12 @@ def slot_day(slot, zone=None):
 def eligibility(volunteers, role_ids):
     """The roles' requirements and these volunteers' grants of them, in one query.
 
-    `volunteers`: ids, or a query selecting them (a month's offerers, a group's members)."""
-    role_ids = sorted(set(role_ids))
-    if not role_ids:
-        return Eligibility({}, {})
+    `volunteers`: ids, or a query selecting them (a month's offerers, a group's members); `role_ids`
+    likewise. What the roles need is read here and nowhere else (needs_by_role: with no volunteers)."""
+    if not isinstance(role_ids, Query):
+        role_ids = sorted(set(role_ids))
+        if not role_ids:
+            return Eligibility({}, {})
     if not isinstance(volunteers, Query):
         volunteers = sorted(set(volunteers)) or [0]
     grants = (
@@ -88,6 +91,18 @@ def eligibility(volunteers, role_ids):
         if volunteer_id is not None:
             held[(volunteer_id, qid)] = expires_on or FOR_GOOD
     return Eligibility(needs, held)
+
+
+def needs_by_role(role_ids):
+    """{role id: [qualification names]}, in the list's order: what the roles need, whoever holds it."""
+    return {role_id: [name for _, name in wanted] for role_id, wanted in eligibility((), role_ids).needs.items()}
+
+
+def role_needs(role):
+    """What this role needs, for templates (the `needs` filter): every role's needs read once a request."""
+    if "role_needs" not in g:
+        g.role_needs = needs_by_role(RoleRequirement.select(RoleRequirement.role).distinct())
+    return g.role_needs.get(getattr(role, "id", role), [])
 
 
 def training_needed(missing):

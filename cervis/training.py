@@ -10,7 +10,6 @@ import calendar
 from datetime import date, timedelta
 
 import peewee
-from flask import g
 
 from . import proof_files
 from .db import utcnow, write_transaction
@@ -225,29 +224,7 @@ def proofs_waiting(group):
     )
 
 
-# What roles need ----------------------------------------------------------------------------
-
-
-def needs_by_role(role_ids):
-    """{role id: [qualification names]}, one query for all of them."""
-    needs = {}
-    rows = (
-        RoleRequirement.select(RoleRequirement.role, Qualification.name)
-        .join(Qualification)
-        .where(RoleRequirement.role.in_(role_ids if isinstance(role_ids, peewee.Query) else list(role_ids) or [0]))
-        .order_by(Qualification.position, Qualification.name)
-        .tuples()
-    )
-    for role_id, name in rows:
-        needs.setdefault(role_id, []).append(name)
-    return needs
-
-
-def role_needs(role):
-    """What this role needs, for templates: every role's needs loaded once a request."""
-    if "role_needs" not in g:
-        g.role_needs = needs_by_role(RoleRequirement.select(RoleRequirement.role).distinct())
-    return g.role_needs.get(getattr(role, "id", role), [])
+# What roles need (read by eligibility.needs_by_role) -------------------------------------------
 
 
 def set_requirements(role, qualification_ids):
