@@ -271,6 +271,13 @@ class SlotRow:
     training: str = None  # "Training needed: NAME", a link to what to do instead of a box
 
     @property
+    def parts(self):
+        """(day, start, end) of `when`: the date heading and the row's own markup (on a phone, apart)."""
+        day, _, times = self.when.partition(" - ")
+        start, _, end = times.partition(" to ")
+        return day, start, end
+
+    @property
     def refusal(self):
         """None when the box can be ticked, else what stops it."""
         return self.status or (self.state if isinstance(self.state, str) else None) or self.why_not or self.training
