@@ -276,6 +276,13 @@ class SlotRow:
     away: str = None  # "You're away": the volunteer said they are away that date (cervis/away.py)
 
     @property
+    def parts(self):
+        """(day, start, end) of `when`: the date heading and the row's own markup (on a phone, apart)."""
+        day, _, times = self.when.partition(" - ")
+        start, _, end = times.partition(" to ")
+        return day, start, end
+
+    @property
     def refusal(self):
         """None when the box can be ticked, else what stops it."""
         state = self.state if isinstance(self.state, str) else None
@@ -332,20 +339,12 @@ def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
     month, from an announcement's link), in time order."""
     zone = zone or org_zone()
     # The columns the table shows, no more: a two-month opportunity has hundreds of rows.
+    # The group's few roles are read once and shared: not a Role built for every row.
+    roles = {
+        r.id: r for r in Role.select(Role.id, Role.name, Role.is_reserve).where(Role.group == opportunity.group_id)
+    }
     query = (
-        Slot.select(
-            Slot.id,
-            Slot.opportunity,
-            Slot.role,
-            Slot.starts_at,
-            Slot.ends_at,
-            Slot.capacity,
-            Slot.closed,
-            Role.id,
-            Role.name,
-            Role.is_reserve,
-            registered_column(),
-        )
+        Slot.select(Slot.id, Slot.role, Slot.starts_at, Slot.ends_at, Slot.capacity, Slot.closed, registered_column())
         .join(Role)
         .where(Slot.opportunity == opportunity, Slot.ends_at > now)
         .order_by(Slot.starts_at, Role.position, Role.name)
@@ -369,6 +368,6 @@ def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
     qualified, away = eligibility([volunteer.id], {s.role_id for s in slots}), away_ranges(volunteer, now)
     rows = []
     for slot in slots:
-        slot.opportunity = opportunity
+        slot.opportunity, slot.role = opportunity, roles[slot.role_id]
         rows.append(slot_row(volunteer, slot, now, mine.get(slot.id), birth_date, zone, qualified, away))
     return rows

@@ -5,7 +5,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from flask_login import current_user, login_required
 
-from . import timeutil, training
+from . import eligibility, timeutil
 from .auth.session import idle_delay
 from .auth.landing import home_for
 from .menu import menus_for
@@ -63,7 +63,7 @@ def init_app(app):
         }
 
     app.jinja_env.filters["slot_when"] = lambda slot: timeutil.slot_when(slot.starts_at, slot.ends_at)
-    app.jinja_env.filters["needs"] = training.role_needs
+    app.jinja_env.filters["needs"] = eligibility.role_needs
     app.jinja_env.filters["hours"] = lambda h: f"{h:g}"
     app.jinja_env.filters["local_date"] = timeutil.local_date
     app.jinja_env.filters["local_datetime"] = timeutil.local_datetime

@@ -280,7 +280,7 @@ def serving(app, ports=(0,)):
         try:
             server = make_server("127.0.0.1", port, app, threaded=True)
             break
-        except OSError:
+        except (OSError, SystemExit):  # werkzeug exits, not raises, when the port is taken
             continue
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

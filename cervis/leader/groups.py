@@ -9,7 +9,7 @@ from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from .. import training
+from .. import eligibility, training
 from ..forms import single_line
 from ..profile_forms import MultiCheckboxField
 from ..accounts import normal_email
@@ -242,7 +242,7 @@ def _role_details(role):
         "is_reserve": role.is_reserve,
         "position": role.position,
         "group": role.group_id,
-        "needs": training.needs_by_role([role.id]).get(role.id, []),
+        "needs": eligibility.needs_by_role([role.id]).get(role.id, []),
     }
 
 

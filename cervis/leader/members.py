@@ -127,7 +127,9 @@ def members(group_id):
         .where(Membership.group == group)
         .order_by(User.first_name, User.last_name, User.id)
     )
-    page = Page(_search(query, q))
+    # Unsearched, the group's memberships alone say how many: not their users, profiles and frequencies.
+    total = None if q else Membership.select().where(Membership.group == group).count()
+    page = Page(_search(query, q), total=total)
     context = {
         "group": group,
         "q": q,

@@ -159,8 +159,9 @@ def _answer(opportunity, slot, volunteer_id, message, category="success", extra=
     target = f"slot-{slot.id}"  # the answer shows inside the slot (cervis/htmx.py)
     if not is_htmx():
         return done(None, location, message, category, target=target)
-    _, cells = rota_board.month_cells(opportunity, day)
-    changed = [c for c in cells if c.id in {slot.id, *extra}]
+    shown = {slot.id, *extra}
+    _, cells = rota_board.month_cells(opportunity, day, marked=shown)
+    changed = [c for c in cells if c.id in shown]
     return done(
         "leader/_rota_answer.html",
         location,
