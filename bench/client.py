@@ -40,11 +40,12 @@ class Answer:
 class Client:
     def __init__(self, port, accept_encoding="br, gzip"):
         self.port, self.cookies, self.csrf = port, {}, None
+        self.headers = {}  # sent with every request: the API's bearer token
         self.accept_encoding = accept_encoding
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
     def request(self, method, path, form=None, htmx=False):
-        headers = {"Accept-Encoding": self.accept_encoding, "Host": f"127.0.0.1:{self.port}"}
+        headers = {"Accept-Encoding": self.accept_encoding, "Host": f"127.0.0.1:{self.port}", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if htmx:

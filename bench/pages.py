@@ -7,7 +7,7 @@ queries), so every action the driver sends is one the rules allow.
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 
 @dataclass
@@ -48,6 +48,8 @@ def pages(facts):
             ),
             Page("Leader Home", "leader", "/leader/", limits=GET_LIMITS),
             Page("rota board (largest group-month)", "leader", rota, limits=GET_LIMITS),
+            Page("Tonight (a leader's venue)", "leader", "/leader/tonight", limits=GET_LIMITS),
+            Page("Tonight (all 20 venues, administrator)", "admin", "/leader/tonight", limits=GET_LIMITS),
             Page("Register, 10 slots", "registerers", action="register", htmx=True, limits=ACTION_LIMITS),
             Page("Accept (inline)", "leader", action="accept", htmx=True, limits=ACTION_LIMITS),
             Page(
@@ -58,10 +60,57 @@ def pages(facts):
                 limits={"cpu_ms": 150},
             ),
             Page("log-in", "volunteer_20", action="login", limits={"cpu_ms": 40, "p99_ms": 100, "p99_8_ms": 500}),
+            *api_pages(facts),
+            *statistics_pages(facts),
         ]
         if people
         else []
     )
+
+
+def api_pages(facts):
+    """The API's lists, a page each (its default 50 rows; 200, its most, for slots), with a token
+    that may read everything; "{volunteer_500}" is that persona's id (api_path)."""
+    largest, v1 = facts["largest"], "/api/v1"
+    paths = {
+        "API opportunities": "/opportunities",
+        "API slots (200, largest opportunity)": f"/slots?opportunity_id={largest['opportunity']}&limit=200",
+        "API members (1,000-member group)": f"/groups/{facts['big_group']}/members",
+        "API registrations (500-upcoming volunteer)": "/volunteers/{volunteer_500}/registrations",
+        "API registrations of a slot": "/slots/{a_slot}/registrations",
+        "API hours (300 past shifts)": "/volunteers/{volunteer_300_past}/hours",
+    }
+    return [Page(name, "api", v1 + path, limits=GET_LIMITS) for name, path in paths.items()]
+
+
+def api_path(db_path, facts, path):
+    """The path with its persona ids filled in from the database copy."""
+    for key, email in facts["people"].items():
+        if "{" + key + "}" in path:
+            ((uid,),) = _read(db_path, "SELECT id FROM user WHERE email = ?", (email,))
+            path = path.replace("{" + key + "}", str(uid))
+    if "{a_slot}" in path:
+        sql = "SELECT slot_id FROM registration GROUP BY slot_id ORDER BY COUNT(*) DESC LIMIT 1"
+        path = path.replace("{a_slot}", str(_read(db_path, sql)[0][0]))
+    return path
+
+
+def statistics_pages(facts):
+    """Issue 18: the Statistics page for the season under way and for the data's two years, as an
+    administrator (every venue), without a cache."""
+    today = datetime.now(timezone.utc).date()
+    season = today.year if today.month >= 10 else today.year - 1
+    first = date.fromisoformat(facts["first_night"])
+    two_years = f"period=dates&from={first.isoformat()}&to={(first + timedelta(days=facts['nights'] - 1)).isoformat()}"
+    return [
+        Page(
+            "Statistics (a season)",
+            "admin",
+            f"/leader/statistics?period=season&season={season}",
+            limits={"cpu_ms": 100},
+        ),
+        Page("Statistics (two years)", "admin", f"/leader/statistics?{two_years}", limits={"cpu_ms": 300}),
+    ]
 
 
 def _now():

@@ -8,7 +8,7 @@ differs between two scales runs a query per row of history somewhere.
 from contextlib import contextmanager
 
 from .build import bench_config, fresh_instance
-from .pages import accept_targets, pages, register_batches, registerers
+from .pages import accept_targets, api_path, pages, register_batches, registerers
 
 
 class Counter:
@@ -70,6 +70,10 @@ def count(bench, repeat=2, name="queries"):
                 continue
             if page.action == "complete":
                 continue  # its writes grow with the month's offers: measured by time, not counted
+            if page.who == "api":
+                path = api_path(db_path, facts, page.path)
+                result[page.name] = _api_count(app, client, counter, path, facts["people"]["admin"], repeat)
+                continue
             if page.action == "register":
                 email = registerers(db_path, facts, 1)[0]
                 targets = register_batches(db_path, facts, email)[:repeat]
@@ -93,3 +97,21 @@ def _request(client, page, target, headers):
     if page.action == "accept":
         return client.post(f"/leader/registrations/{target}/accept", headers=headers)
     return client.get(page.path, headers=headers)
+
+
+def _api_count(app, client, counter, path, admin, repeat):
+    """Statements for one API request with a token the benchmark's administrator made."""
+    from datetime import timedelta
+
+    from cervis.db import utcnow
+    from cervis.models import ApiToken, User
+
+    with app.app_context():
+        _, token = ApiToken.issue(
+            "bench", ["rota:read", "volunteers:read"], utcnow() + timedelta(days=1), User.by_email(admin)
+        )
+    for _ in range(repeat):
+        counter.n = 0
+        answer = client.get(path, headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200, (path, answer.status_code)
+    return counter.n

@@ -16,6 +16,7 @@ latest.md and cpu-by-scale.png.
 """
 
 import argparse
+import dataclasses
 import json
 import re
 import sqlite3
@@ -34,6 +35,7 @@ from bench.client import Client
 from bench.measure import FloorTask, Task, eight_clients, one_client
 from bench.pages import (
     accept_targets,
+    api_path,
     complete_targets,
     overbooked,
     pages,
@@ -102,7 +104,23 @@ class Run:
                 [Client(self.server.port) for _ in emails],
                 [Task(page, email=e, password=self.password) for e in emails],
             )
+        if page.who == "api":
+            page = dataclasses.replace(page, path=api_path(self.db, self.facts, page.path))
+            return [self.api_client() for _ in range(count)], [Task(page) for _ in range(count)]
         return self.clients(people[page.who], count), [Task(page) for _ in range(count)]
+
+    def api_client(self):
+        """A client with a bearer token an administrator made on API Tokens, and no session."""
+        if not hasattr(self, "api_token"):
+            admin = self.clients(self.facts["people"]["admin"], 1)[0]
+            admin.take_csrf(admin.get("/admin/api-tokens"))
+            day = (datetime.now(timezone.utc).date() + timedelta(days=30)).isoformat()
+            scopes = [("scopes", s) for s in ("rota:read", "volunteers:read")]
+            made = admin.post("/admin/api-tokens", [("name", "bench"), ("expires_on", day), *scopes])
+            self.api_token = re.search(r'<code class="api-token">([^<]+)</code>', made.text).group(1)
+        client = Client(self.server.port)
+        client.headers["Authorization"] = f"Bearer {self.api_token}"
+        return client
 
     def measure(self, page):
         """The page's row, or None when this scale has nothing left for its action to act on."""

@@ -41,6 +41,7 @@ class Server:
             CERVIS_INSTANCE_PATH=str(self.instance),
             CERVIS_SESSION_COOKIE_SECURE="false",
             CERVIS_BENCH_FLOOR="true",
+            CERVIS_API_RATE_PER_MINUTE="1000000",  # the API pages send hundreds a minute on one token
             CERVIS_BASE_URL=f"http://127.0.0.1:{self.port}",
             PYTHONPATH=str(ROOT),
         )

@@ -81,6 +81,9 @@ def create_app(test_config=None):
 
     app.register_blueprint(apply_pages.bp)
     app.register_blueprint(referee_pages.bp)
+    from .api import bp as api_bp
+
+    app.register_blueprint(api_bp)
 
     if app.config.get("PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -137,6 +140,10 @@ FALLBACK_PAGE = (
 
 
 def _error_page(error):
+    from .api import problems
+
+    if problems.is_api_request():
+        return problems.for_http_error(error)
     code = getattr(error, "code", 500) or 500
     try:
         return render_template("error.html", code=code, error=error), code

@@ -9,10 +9,10 @@ and takes its own.)
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
-from peewee import fn
 
 from .db import utcnow, write_transaction
 from .models import REGISTERED, AuditLog, Membership, Profile, Registration, Slot, Throttle, User
+from .models.people import normal_email
 from .temporary_passwords import issue_temporary_password, make_temporary_password  # noqa: F401 (for the import)
 
 NAME_MAX, PHONE_MAX = 100, 40
@@ -20,12 +20,6 @@ NAME_MAX, PHONE_MAX = 100, 40
 
 # Scripts that are written together in one name: Japanese mixes these three, Korean these two.
 SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK"}
-
-
-def normal_email(text):
-    """How every e-mail address is stored and compared: trimmed, lower case, and NFKC-normalised,
-    so a fullwidth "ｖｅｒａ" is the same address as "vera"."""
-    return unicodedata.normalize("NFKC", text or "").strip().lower()
 
 
 def _scripts(text):
@@ -48,11 +42,6 @@ def email_problem(text):
     if any(len(_scripts(part)) > 1 for part in [local, *domain.split(".")]):
         return "That address mixes letters of more than one alphabet: please type it again in one."
     return None
-
-
-def account_for_email(email):
-    """The account with this address, whatever its case when it was stored."""
-    return User.get_or_none(fn.LOWER(User.email) == normal_email(email))
 
 
 def create_volunteer(actor, email, first_name, last_name, phone="", groups=(), temporary=None):
@@ -82,7 +71,7 @@ def create_volunteer(actor, email, first_name, last_name, phone="", groups=(), t
         },
     )
     add_memberships(actor, user, groups)
-    issue_temporary_password(user, kind="welcome", made=temporary)
+    issue_temporary_password(user, welcome=True, made=temporary)
     return user
 
 
@@ -139,7 +128,7 @@ def coming_shifts(user):
 
 def unlock(email, actor=None):
     """Let an account locked by failed log-ins (or resets) try again now."""
-    email = email.strip().lower()
+    email = normal_email(email)
     with write_transaction():
         Throttle.clear(f"login-email:{email}")
         Throttle.clear(f"reset-email:{email}")

@@ -4,7 +4,7 @@ its offer deadline is near.
 The guide: "You'll receive an email reminder when these slots are added to the system and be
 asked to submit offers for them by a certain deadline." A month is announced once its
 opportunity is live and its slots have settled (nothing added for SETTLE); slots added to a
-month already announced make one short "more shifts added" email, at most once a day. Every
+month already announced make one short "more shifts added" email (cervis/more_shifts.py). Every
 email has a key (cervis.emails.once) and every announcement a unique row, so a second run, a
 restart or a second scheduler sends nothing twice; after the Pi was off, what is still useful
 goes (a month whose slots are still open), what is not does not (a deadline that has passed).
@@ -15,11 +15,11 @@ all: a member gets one "Shift bookings launched", not three in the same minute.
 
 from .translated import lazy_gettext
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 import peewee
 
-from . import emails
+from . import email_kinds, emails, more_shifts
 from .db import database, utcnow, write_transaction
 from .models import (
     CANCELLED,
@@ -39,12 +39,11 @@ from .models import (
     User,
 )
 from .models.announce import BY_HAND, LAUNCHED, MORE
-from .months import month_key, month_of
+from .months import month_key, month_name, month_of, months_named
 from .unsubscribe_links import unsubscribe_url
 from .timeutil import local_datetime, org_zone
 
 SETTLE = timedelta(minutes=10)  # a leader adding slots one by one gets them all into one email
-MORE_GAP = timedelta(days=1)  # "more shifts added": at most once a day
 HAND_GAP = timedelta(hours=1)  # "Announce Now": never twice within an hour
 BATCH = 200  # emails per write transaction: the lock is never held for a whole announcement
 LAUNCHING = "launching"  # an Announcement's kind while its emails are being written
@@ -56,24 +55,6 @@ class TooSoon(Exception):
     def __init__(self, last):
         super().__init__(last.at)
         self.last = last
-
-
-def month_name(month):
-    year, number = (int(part) for part in month.split("-"))
-    return f"{date(year, number, 1):%B %Y}"
-
-
-def months_named(months):
-    """'February 2027'; 'February, March and April 2027'; 'December 2026, January 2027'."""
-    years = {}
-    for month in sorted(months):
-        year, number = (int(part) for part in month.split("-"))
-        years.setdefault(year, []).append(f"{date(year, number, 1):%B}")
-    named = [
-        (" and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]) + f" {year}"
-        for year, names in years.items()
-    ]
-    return ", ".join(named)
 
 
 def open_months(opportunity, now, zone):
@@ -163,22 +144,14 @@ def _context(opportunity, months, zone):
 
 
 def _in_batches(kind, opportunity, letters):
-    """Each (person, key, context)'s email, with their own one-click unsubscribe link, BATCH to a
-    write transaction; how many these keys hold now (queued by this run or one that stopped
-    half-way), and how many this run queued. Each batch is written before the lock is taken
+    """Each (person, key, context)'s email of this kind (an email_kinds function), with their own
+    one-click unsubscribe link, BATCH to a write transaction; how many these keys hold now (queued
+    by this run or one that stopped half-way), and how many this run queued. Each batch is written before the lock is taken
     (writing is most of an email's cost), so the lock is held for the inserts alone."""
-    writer, held, queued = emails.Letters(kind), 0, 0
+    write, held, queued = kind(), 0, 0
     for start in range(0, len(letters), BATCH):
         rows = [
-            writer.row(
-                p.email,
-                p.name,
-                user=p,
-                key=key,
-                user_first=p.first_name,
-                unsubscribe_link=unsubscribe_url(p.id, opportunity.group_id),
-                **context,
-            )
+            write(p, key, unsubscribe_url(p.id, opportunity.group_id), context)
             for p, key, context in letters[start : start + BATCH]
         ]
         with write_transaction():  # which keys are taken is read under the lock: never two
@@ -188,34 +161,11 @@ def _in_batches(kind, opportunity, letters):
     return held, queued
 
 
-def _send_all(prefix, email_kind, opportunity, context):
+def _send_all(prefix, kind, opportunity, context):
     """One email per member (keyed prefix:person id); how many of them there are. A crash between
     batches loses none: each email's key lets none go twice when the next run sends the rest."""
     people = audience(opportunity)
-    return _in_batches(email_kind, opportunity, [(p, f"{prefix}:{p.id}", context) for p in people])[0]
-
-
-def _more(opportunity, month, slots, now):
-    """'More shifts added': its emails, then its row (a crash before the row: the next run makes it)."""
-    upto = max(slot_id for slot_id, _, _ in slots)
-    prefix = f"more-shifts-added:{opportunity.id}:{month}:{upto}"
-    told = _send_all(prefix, "more-shifts-added", opportunity, _context(opportunity, {month: slots}, org_zone()))
-    try:
-        with write_transaction():
-            return [
-                Announcement.create(
-                    opportunity=opportunity,
-                    month=month,
-                    kind=MORE,
-                    at=now,
-                    upto_slot=upto,
-                    key=f"more:{opportunity.id}:{month}:{upto}",
-                    slots=len(slots),
-                    recipients=told,
-                )
-            ]
-    except peewee.IntegrityError:
-        return []  # another scheduler (or an earlier run) made it
+    return _in_batches(kind, opportunity, [(p, f"{prefix}:{p.id}", context) for p in people])[0]
 
 
 def _decide_launch(opportunity, months, now):
@@ -238,25 +188,36 @@ def _decide_launch(opportunity, months, now):
         pass
 
 
-def _launch_decided(now):
-    """Send every launch decided and not yet written (this run's, or one a crash cut short)."""
+def _decided(now):
+    """Send every launch and "more shifts added" decided and not yet written (this run's, or one a
+    crash cut short): one email a member for each, naming its months."""
     pending = {}
-    for row in Announcement.select().where(Announcement.kind == LAUNCHING).order_by(Announcement.month):
-        pending.setdefault((row.opportunity_id, row.at), []).append(row)
+    for row in Announcement.select().where(Announcement.kind.in_([LAUNCHING, more_shifts.SENDING])):
+        pending.setdefault((row.opportunity_id, row.kind, row.at), []).append(row)
     made, zone = [], org_zone()
-    for (opportunity_id, _), rows in pending.items():
+    for (opportunity_id, kind, _), rows in pending.items():
+        rows.sort(key=lambda row: row.month)
         opportunity = Opportunity.select(Opportunity, Group).join(Group).where(Opportunity.id == opportunity_id).get()
         still = open_months(opportunity, now, zone) if opportunity.cancelled_at is None else {}
-        months = {row.month: still[row.month] for row in rows if row.month in still}
-        told = 0
-        if months:  # the key names the months decided: the same on a restart, whatever opened since
+        if kind == LAUNCHING:  # the key names the months decided: the same on a restart, whatever opened since
             prefix = f"shift-bookings-launched:{opportunity.id}:{'+'.join(row.month for row in rows)}"
-            told = _send_all(prefix, "shift-bookings-launched", opportunity, _context(opportunity, months, zone))
+            months, write, done = (
+                {r.month: still[r.month] for r in rows if r.month in still},
+                email_kinds.shift_bookings_launched,
+                LAUNCHED,
+            )
+        else:
+            (prefix, months), write, done = (
+                more_shifts.letter(opportunity, rows, still),
+                email_kinds.more_shifts_added,
+                MORE,
+            )
+        told = _send_all(prefix, write, opportunity, _context(opportunity, months, zone)) if months else 0
         with write_transaction():
-            for row in rows:  # of two schedulers, one turns each row LAUNCHED and counts it
+            for row in rows:  # of two schedulers, one marks each row done and counts it
                 if (
-                    Announcement.update(kind=LAUNCHED, recipients=told)
-                    .where(Announcement.id == row.id, Announcement.kind == LAUNCHING)
+                    Announcement.update(kind=done, recipients=told)
+                    .where(Announcement.id == row.id, Announcement.kind == kind)
                     .execute()
                 ):
                     made.append(row)
@@ -277,22 +238,20 @@ def _told(opportunity):
 def announce_due(now=None):
     """Announce every month that went live or got new slots; returns the announcements made."""
     now = now or utcnow()
-    zone, made = org_zone(), []
+    zone = org_zone()
     for opportunity in list(live_opportunities(now)):  # read first: no cursor open across writes
-        told, launch = _told(opportunity), {}
+        told, settled, adding = _told(opportunity), {}, False
         for month, slots in open_months(opportunity, now, zone).items():
             if max(created for _, _, created in slots) > now - SETTLE:
-                continue  # the leader may still be adding to this batch
-            if month not in told:
-                launch[month] = slots
-                continue
-            upto, last = told[month]
-            new = [slot for slot in slots if slot[0] > upto]
-            if new and last <= now - MORE_GAP:  # else nothing new, or told today: they wait for tomorrow
-                made += _more(opportunity, month, new, now)
+                adding |= month in told  # the leader may still be adding to this batch
+            else:
+                settled[month] = slots
+        launch = {month: slots for month, slots in settled.items() if month not in told}
         if launch:
             _decide_launch(opportunity, launch, now)
-    return _launch_decided(now) + made
+        if not adding:  # shifts added to several months go in one email, when the last has settled
+            more_shifts.decide(opportunity, {m: s for m, s in settled.items() if m in told}, told, now)
+    return _decided(now)
 
 
 def announce_by_hand(opportunity, month, by, now=None):
@@ -326,7 +285,7 @@ def announce_by_hand(opportunity, month, by, now=None):
         )
     prefix = f"shift-bookings-launched:{opportunity.id}:{month}:by-hand-{row.id}"
     row.recipients = _send_all(
-        prefix, "shift-bookings-launched", opportunity, _context(opportunity, {month: slots}, org_zone())
+        prefix, email_kinds.shift_bookings_launched, opportunity, _context(opportunity, {month: slots}, org_zone())
     )
     with write_transaction():
         row.save(only=[Announcement.recipients])
@@ -404,7 +363,7 @@ def _remind(opportunity, now, zone):
             if todo not in contexts:
                 contexts[todo] = _context(opportunity, {m: months[m] for m in todo}, zone)
             letters.append((person, f"offer-deadline:{opportunity.id}:{stamp}:{person.id}", contexts[todo]))
-    return _in_batches("offer-deadline", opportunity, letters)[1]
+    return _in_batches(email_kinds.offer_deadline, opportunity, letters)[1]
 
 
 def remind_deadlines(now=None):

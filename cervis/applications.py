@@ -4,7 +4,7 @@ The leaders' side (the queue, the steps they tick, references, approval) builds 
 """
 
 from .translated import lazy_gettext
-from . import emails, references
+from . import email_kinds, emails, references
 from .db import utcnow, write_transaction
 from .models import (
     APPROVED,
@@ -21,6 +21,7 @@ from .models import (
     StepDone,
     User,
 )
+from .models.people import normal_email
 from .signed_links import APPLICATION
 
 # The organisation's steps until an administrator edits them: (name, kind).
@@ -62,13 +63,16 @@ def from_link(token):
 
 def apply(details, group_ids, referees):
     """One application from the form, or for an address that already has an account an e-mail saying so
-    instead: the visitor's answer is the same either way. details: first_name, last_name, email, phone,
+    instead (or, for one switched off, to contact us): the visitor's answer is the same either way. details: first_name, last_name, email, phone,
     frequency (id or None); referees: two dicts of name, email, relationship."""
-    email = details["email"].strip().lower()
+    email = normal_email(details["email"])
     with write_transaction():
         user = User.by_email(email)
         if user is not None:
-            emails.to_user("application-has-account", user, reset_link=emails.absolute("auth.reset"))
+            if user.active:
+                email_kinds.application_has_account(user, emails.absolute("auth.reset"))
+            else:  # "log in" would not work for them; the organisation knows why it was switched off
+                email_kinds.application_inactive_account(user)
             return None
         pending = (
             Application.select()
@@ -78,14 +82,7 @@ def apply(details, group_ids, referees):
         )
         if pending is None:
             pending = _new_application(dict(details, email=email), group_ids, referees)
-        emails.queue(
-            "application-confirm",
-            email,
-            pending.first_name,
-            about=pending,
-            user_first=pending.first_name,
-            link=link(pending),
-        )
+        email_kinds.application_confirm(pending, link(pending))
         return pending
 
 

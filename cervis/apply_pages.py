@@ -15,6 +15,7 @@ from .forms import EmptyForm, _strip, single_line
 from .htmx import answered
 from .auth.landing import client_address
 from .models import Frequency, Group, Organisation, Throttle
+from .models.people import normal_email
 from .permissions import as_id
 from .profile_forms import MultiCheckboxField
 
@@ -105,12 +106,12 @@ class ApplyForm(FlaskForm):
             raise ValidationError(gettext("Please choose how often."))
 
     def validate_referee1_email(self, field):
-        if field.data.strip().lower() == (self.email.data or "").strip().lower():
+        if normal_email(field.data) == normal_email(self.email.data):
             raise ValidationError(gettext("A referee cannot be you: please give someone else's e-mail address."))
 
     def validate_referee2_email(self, field):
         self.validate_referee1_email(field)
-        if field.data.strip().lower() == (self.referee1_email.data or "").strip().lower():
+        if normal_email(field.data) == normal_email(self.referee1_email.data):
             raise ValidationError(gettext("Please give two different referees."))
 
 
@@ -130,7 +131,7 @@ def apply():
         return answered(url_for("apply.sent"))
     if not form.validate_on_submit():
         return _page(form, 400 if form.is_submitted() else 200)
-    email = form.email.data.strip().lower()
+    email = normal_email(form.email.data)
     blocked, _ = Throttle.reserve(
         [(f"apply-email:{email}", APPLY_PER_EMAIL), (f"apply-addr:{client_address()}", APPLY_PER_ADDRESS)], APPLY_WINDOW
     )

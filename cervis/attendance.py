@@ -117,7 +117,8 @@ def changeable(opportunity_id, day, now):
 
 
 def _within_the_week(day, now):
-    return now < bounds(day + CHANGEABLE)[1]
+    """now < bounds(day + CHANGEABLE)[1], without a zone sum a night: Leader Home and Tonight ask it of each."""
+    return day >= to_local(now).date() - CHANGEABLE
 
 
 def can_add(the_night):
@@ -190,6 +191,7 @@ def waiting(group_ids, now):
             went_ahead(),
             Registration.status == REGISTERED,
             Slot.starts_at >= now - WAITING,
+            Slot.starts_at < now,  # implied by the next, and it bounds the index's range: not every slot ahead
             Slot.ends_at <= now,
         )
         .distinct()

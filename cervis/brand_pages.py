@@ -103,7 +103,22 @@ def site_name(org):
 
 @bp.route("/manifest.webmanifest")
 def manifest():
-    org, brand = Organisation.current(), Branding.face()
+    org = Organisation.current()
+    about = gettext("%(name)s: volunteer portal", name=org.name)
+    return _manifest("/", site_name(org), org.short_name[:12] or "CERVIS", about, "volunteer.home")
+
+
+@bp.route("/tonight.webmanifest")
+def tonight_manifest():
+    """Tonight on a coordinator's home screen: its own app, opening at its own short address."""
+    org = Organisation.current()
+    name = gettext("Tonight · %(site)s", site=site_name(org))
+    about = gettext("%(name)s: every venue tonight", name=org.name)
+    return _manifest("/tonight", name, gettext("Tonight"), about, "views.tonight")
+
+
+def _manifest(app_id, name, short_name, description, start):
+    brand = Branding.face()
     icons = [
         {"src": icon_url(n, kind), "type": "image/png", "sizes": f"{n}x{n}", "purpose": kind}
         for kind in ("any", "maskable")
@@ -114,11 +129,11 @@ def manifest():
             {"src": url_for("brand.logo", v=brand.logo_version), "type": TYPES["svg"], "sizes": "any", "purpose": "any"}
         )
     response = jsonify(
-        id="/",
-        name=site_name(org),
-        short_name=org.short_name[:12] or "CERVIS",
-        description=gettext("%(name)s: volunteer portal", name=org.name),
-        start_url=url_for("volunteer.home"),
+        id=app_id,
+        name=name,
+        short_name=short_name,
+        description=description,
+        start_url=url_for(start),
         scope="/",
         display="standalone",
         background_color="#ffffff",

@@ -10,7 +10,7 @@ from collections import defaultdict
 from flask_babel import gettext
 from datetime import timedelta
 
-from . import calendars, emails, signed_links
+from . import calendars, email_kinds, emails, signed_links
 from .calendar_links import links
 from .db import for_update, utcnow, write_transaction
 from .models import (
@@ -45,6 +45,15 @@ def cancel_token(registration):
 def cancel_url(registration):
     """The "Cancel Registration" link for one registration: works without logging in."""
     return emails.absolute("volunteer.cancel_link", token=cancel_token(registration))
+
+
+def stand_in_url(registration):
+    """The "Find a Stand-in" link for one registered place (not a Reserve's: it needs none)."""
+    if registration.slot.role.is_reserve:
+        return ""
+    return emails.absolute(
+        "volunteer.find_stand_in_link", token=signed_links.FIND_STAND_IN.make({"r": registration.id})
+    )
 
 
 def registration_from_token(token):
@@ -158,6 +167,7 @@ def shift_details(registration, leader):
         role="Reserve" if slot.role.is_reserve else slot.role.name,
         calendar=links(registration),
         cancel_link=cancel_url(registration),
+        stand_in_link=stand_in_url(registration),
         location=slot.opportunity.meeting_location(),
         leader=leader,
         leader_phone=profile.mobile if profile else "",
@@ -241,6 +251,19 @@ def places_given_up(registrations, now):
     and a leader's Remove on the rota board."""
     for listener in PLACE_GIVEN_UP:
         listener(registrations, now)
+    places_freed([reg.slot_id for reg in registrations], now)
+
+
+# Told of every slot where a registered place came free (slot ids, now), whatever freed it (a
+# cancellation, a Remove, an Undo, a Reserve called up or covering, more capacity), inside the
+# transaction that freed it, after cover has opened its request: the waiting list listens.
+PLACE_FREED = []
+
+
+def places_freed(slot_ids, now):
+    if slot_ids:
+        for listener in PLACE_FREED:
+            listener(sorted(set(slot_ids)), now)
 
 
 def _tell_leaders(cancelled, by, reason, now):
@@ -251,33 +274,14 @@ def _tell_leaders(cancelled, by, reason, now):
     for group, regs in by_group.items():
         shifts = [_shift_summary(reg) for reg in regs]
         urgent = any(is_close(reg, now) for reg in regs)
-        context = dict(group=group, shifts=shifts, by=by, reason=reason)
         leaders = list(group.leaders())
-        for leader in leaders:
-            if leader.email:
-                emails.queue(
-                    "cancellation-leader",
-                    leader.email,
-                    leader.name,
-                    user=leader,
-                    urgent=urgent,
-                    about=regs[0],
-                    user_first=leader.first_name,
-                    **context,
-                )
+        readers = [leader for leader in leaders if leader.email]
         if not leaders:
             # Someone must hear of it, so a reserve can be called: the charity's own address.
             org = Organisation.current()
-            if org.contact_email:
-                emails.queue(
-                    "cancellation-leader",
-                    org.contact_email,
-                    org.name,
-                    urgent=urgent,
-                    about=regs[0],
-                    user_first=org.name,
-                    **context,
-                )
+            readers = [org] if org.contact_email else []
+        for reader in readers:
+            email_kinds.cancellation_leader(reader, urgent, regs[0], group, shifts, by, reason)
 
 
 def _shift_summary(reg):
@@ -310,4 +314,6 @@ __all__ = [
     "cancel",
     "places_given_up",
     "PLACE_GIVEN_UP",
+    "places_freed",
+    "PLACE_FREED",
 ]

@@ -36,7 +36,7 @@ def init_db_command():
 def create_admin(email, first_name, last_name, password):
     """Create the first administrator of a fresh install."""
     init_db()
-    email = email.strip().lower()
+    email = accounts.normal_email(email)
     with database.connection_context():
         if User.by_email(email):
             raise click.ClickException(f"There is already an account for {email}.")

@@ -26,7 +26,8 @@ from .models import (
 )
 from .models.mail import QUEUED
 from .months import month_bounds, month_key
-from .rota import CONFIRMING, HELD_BACK, registered_counts
+from .models.rota import registered_counts
+from .rota import CONFIRMING, HELD_BACK
 
 
 def _change_many(ids, status, by, now, note=""):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from peewee import JOIN
 
-from . import cancellation, eligibility, emails, rota, rota_emails, signed_links
+from . import away, cancellation, eligibility, email_kinds, emails, rota, rota_emails, signed_links
 from .db import for_update, utcnow, write_transaction
 from .models import (
     REGISTERED,
@@ -25,7 +25,9 @@ from .models import (
     Role,
     Slot,
     User,
+    WaitingListEntry,
 )
+from .models.rota import registered_counts
 from .months import month_bounds, month_key, month_of
 from .timeutil import org_zone, to_local, to_utc
 
@@ -56,22 +58,17 @@ def _open(given_up, now):
     slot = given_up.slot
     request = CoverRequest.create(slot=slot, registration=given_up, opened_at=now)
     reserves = qualified(slot, reserves_that_night(slot), lambda r: r.volunteer_id)
-    members = qualified(
-        slot, free_members(slot, exclude={given_up.volunteer_id, *(r.volunteer_id for r in reserves)}), lambda m: m.id
-    )
-    for volunteer, reserve in [(r.volunteer, True) for r in reserves] + [(m, False) for m in members]:
+    # The slot's waiting list is asked with the Reserves: at short notice nobody waits their turn.
+    waiting = [e.volunteer for e in WaitingListEntry.waiting(slot.id) if e.volunteer.active]
+    waiting = qualified(slot, [w for w in waiting if w.id != given_up.volunteer_id], lambda w: w.id)
+    asked = {given_up.volunteer_id, *(r.volunteer_id for r in reserves), *(w.id for w in waiting)}
+    members = qualified(slot, free_members(slot, exclude=asked), lambda m: m.id)
+    for volunteer, reserve in [(r.volunteer, True) for r in reserves] + [(m, False) for m in waiting + members]:
         inbox = volunteer.inbox
         if inbox is None or volunteer.id == given_up.volunteer_id:
             continue
         ask = CoverAsk.create(request=request, volunteer=volunteer, asked_at=now, reserve=reserve)
-        emails.to_user(
-            "cover-ask",
-            inbox,
-            about=ask,
-            for_other=volunteer.name if inbox.id != volunteer.id else "",
-            link=ask_url(ask),
-            **_shift(slot),
-        )
+        email_kinds.cover_ask(inbox, volunteer, ask, ask_url(ask), _shift(slot))
     phones = dict(
         Profile.select(Profile.user, Profile.mobile)
         .where(Profile.user.in_([r.volunteer_id for r in reserves] or [0]))
@@ -89,9 +86,11 @@ def _open(given_up, now):
 
 
 def qualified(slot, people, volunteer_id):
-    """Only those with the role's training, valid that night, are asked (one query for them all)."""
+    """Only those with the role's training, valid that night, and not away that date, are asked
+    (a query for each, for them all)."""
     known = eligibility.eligibility([volunteer_id(p) for p in people], [slot.role_id])
-    return [p for p in people if not known.missing_for(volunteer_id(p), slot)]
+    gone = away.away_that_day([volunteer_id(p) for p in people], away.slot_day(slot))
+    return [p for p in people if not known.missing_for(volunteer_id(p), slot) and volunteer_id(p) not in gone]
 
 
 def _night(slot):
@@ -170,8 +169,8 @@ def _shift(slot):
 # Telling the leaders ----------------------------------------------------------------------------
 
 
-def _tell_leaders(request, given_up, news, **context):
-    """One urgent e-mail to each of the group's leaders and the night's shift leader."""
+def _tell_leaders(request, given_up, news, tell=email_kinds.cover_leaders, **context):
+    """One urgent e-mail to each of the group's leaders and the night's shift leader (stand_in.py's too)."""
     slot = given_up.slot
     group = slot.opportunity.group
     people = {u.id: u for u in group.leaders() if u.email}
@@ -179,14 +178,12 @@ def _tell_leaders(request, given_up, news, **context):
     if night_leader and night_leader.volunteer.email:
         people.setdefault(night_leader.volunteer_id, night_leader.volunteer)
     context.update(_shift(slot), news=news, group=group, board=_board_url(slot))
-    for person in people.values():
-        emails.to_user("cover-leaders", person, urgent=True, about=request, **context)
-    if not people:
+    readers = list(people.values())
+    if not readers:
         org = Organisation.current()
-        if org.contact_email:
-            emails.queue(
-                "cover-leaders", org.contact_email, org.name, urgent=True, about=request, user_first=org.name, **context
-            )
+        readers = [org] if org.contact_email else []
+    for reader in readers:
+        tell(reader, request, **context)
 
 
 def _board_url(slot):
@@ -225,7 +222,7 @@ def still_open(now=None):
                 continue
             request = _request(request_id)
             slot = request.slot
-            if rota.registered_counts([slot.id]).get(slot.id, 0) >= slot.capacity:
+            if registered_counts([slot.id]).get(slot.id, 0) >= slot.capacity:
                 continue  # filled on the rota board meanwhile: nothing to tell
             _tell_leaders(
                 request,
@@ -294,16 +291,27 @@ def take(ask_id, now=None):
         if request.covered_at is not None:
             return TAKEN if request.covered_by_id == ask.volunteer_id else COVERED
         request = _request(request.id)
-        if request.slot.starts_at <= now:
-            return STARTED
-        if rota.registered_counts([request.slot_id]).get(request.slot_id, 0) >= request.slot.capacity:
-            return COVERED  # a leader filled it on the rota board meanwhile
         volunteer = ask.volunteer
-        reg = rota.move_in(volunteer.id, request.slot_id, volunteer, now, "cover")
-        CoverRequest.update(covered_at=now, covered_by=volunteer).where(CoverRequest.id == request.id).execute()
-        leaders = list(request.slot.opportunity.group.leaders())
-        rota_emails.confirmation(reg, leaders[0] if leaders else None)
-        _tell_leaders(request, request.registration, "covered", volunteer=volunteer.name)
+        outcome = fill(request.slot, volunteer, now, "cover")
+        if outcome == TAKEN:
+            CoverRequest.update(covered_at=now, covered_by=volunteer).where(CoverRequest.id == request.id).execute()
+            _tell_leaders(request, request.registration, "covered", volunteer=volunteer.name)
+    return outcome
+
+
+def fill(slot, volunteer, now, action, by=None):
+    """The taking half of every first-tap-wins link (cover, the waiting list), inside the caller's
+    write transaction once it has locked its own offer: STARTED or COVERED when the place has gone
+    (a leader filled it on the rota board meanwhile), else the volunteer is registered by Call Up's
+    rules (rota.move_in: never overbooked) and sent their confirmation: TAKEN."""
+    if slot.starts_at <= now:
+        return STARTED
+    if registered_counts([slot.id]).get(slot.id, 0) >= slot.capacity:
+        return COVERED
+    reg = rota.move_in(volunteer.id, slot.id, by or volunteer, now, action)
+    WaitingListEntry.took_place(slot.id, volunteer.id, now)
+    leaders = list(slot.opportunity.group.leaders())
+    rota_emails.confirmation(reg, by or (leaders[0] if leaders else None))
     return TAKEN
 
 

@@ -10,7 +10,8 @@ from flask_babel import gettext
 from dataclasses import dataclass
 from datetime import date
 
-from peewee import JOIN, Query
+from flask import g
+from peewee import JOIN, Query, fn
 
 from .models import (
     GRANTED,
@@ -55,10 +56,12 @@ def slot_day(slot, zone=None):
 def eligibility(volunteers, role_ids):
     """The roles' requirements and these volunteers' grants of them, in one query.
 
-    `volunteers`: ids, or a query selecting them (a month's offerers, a group's members)."""
-    role_ids = sorted(set(role_ids))
-    if not role_ids:
-        return Eligibility({}, {})
+    `volunteers`: ids, or a query selecting them (a month's offerers, a group's members); `role_ids`
+    likewise. What the roles need is read here and nowhere else (needs_by_role: with no volunteers)."""
+    if not isinstance(role_ids, Query):
+        role_ids = sorted(set(role_ids))
+        if not role_ids:
+            return Eligibility({}, {})
     if not isinstance(volunteers, Query):
         volunteers = sorted(set(volunteers)) or [0]
     grants = (
@@ -89,6 +92,18 @@ def eligibility(volunteers, role_ids):
         if volunteer_id is not None:
             held[(volunteer_id, qid)] = expires_on or FOR_GOOD
     return Eligibility(needs, held)
+
+
+def needs_by_role(role_ids):
+    """{role id: [qualification names]}, in the list's order: what the roles need, whoever holds it."""
+    return {role_id: [name for _, name in wanted] for role_id, wanted in eligibility((), role_ids).needs.items()}
+
+
+def role_needs(role):
+    """What this role needs, for templates (the `needs` filter): every role's needs read once a request."""
+    if "role_needs" not in g:
+        g.role_needs = needs_by_role(RoleRequirement.select(RoleRequirement.role).distinct())
+    return g.role_needs.get(getattr(role, "id", role), [])
 
 
 def training_needed(missing):
@@ -176,6 +191,23 @@ class Lapsed:
         return f"{self.first_name} {self.last_name or ''}".strip()
 
 
+def may_have_lapsed():
+    """A condition on Registration joined to its Slot: some qualification the role needs is held by
+    nobody's grant valid after the slot's UTC date. That includes every place lacking training on its
+    local date (a day at most from the UTC one), so the database hands back the few such places and
+    lapsed_places() decides them exactly, not every place of the months a page covers."""
+    valid = QualificationGrant.select(QualificationGrant.id).where(
+        QualificationGrant.volunteer == Registration.volunteer,
+        QualificationGrant.qualification == RoleRequirement.qualification,
+        QualificationGrant.state == GRANTED,
+        # A date against a time: on the slot's UTC date it is the earlier (text in SQLite, midnight in PostgreSQL).
+        QualificationGrant.expires_on.is_null() | (QualificationGrant.expires_on >= Slot.starts_at),
+    )
+    return fn.EXISTS(
+        RoleRequirement.select(RoleRequirement.id).where(RoleRequirement.role == Slot.role, ~fn.EXISTS(valid))
+    )
+
+
 def lapsed_places(slots):
     """The registered places of these slots (ids or a query of them) whose holder lacks the role's
     training on the slot's date, leaving out those a leader overrode: two queries, however many."""
@@ -204,7 +236,7 @@ def lapsed_places(slots):
         .where(
             Slot.id.in_(slots),
             Registration.status == REGISTERED,
-            Slot.role.in_(RoleRequirement.select(RoleRequirement.role)),
+            may_have_lapsed(),
             Registration.id.not_in(QualificationOverride.select(QualificationOverride.registration)),
         )
         .order_by(Slot.starts_at, Role.position)

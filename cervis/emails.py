@@ -156,9 +156,14 @@ def absolute(endpoint, **values):
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
-def temporary_password(user, temp, link, kind="temporary-password"):
-    """Kinds: 'temporary-password' (reset) and 'welcome' (an account the charity made)."""
-    return to_user(kind, user, temp=temp, link=link)
+def temporary_password(user, temp, link):
+    """Don't Know Password / Reset Password: the temporary password, and a link that stands in for it."""
+    return to_user("temporary-password", user, temp=temp, link=link)
+
+
+def welcome(user, temp, link):
+    """An account the charity made (added, imported or approved): its first temporary password."""
+    return to_user("welcome", user, temp=temp, link=link)
 
 
 def password_changed(user):
@@ -235,6 +240,10 @@ class Shift(NamedTuple):
     starts_at: datetime
     ends_at: datetime
     role: str
+
+    @classmethod
+    def of(cls, slot):
+        return cls(slot.opportunity.name, slot.starts_at, slot.ends_at, slot.role.name)
 
 
 def rota_not_required(shifts_of, about=None, send_after=None):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from . import outbox, training, vetting
+from . import cancellation, outbox, training, vetting
 from .db import database, is_sqlite, utcnow, write_transaction
 from .models import (
     CANCELLED,
@@ -25,6 +25,7 @@ from .models import (
     REGISTERED,
     Application,
     AuditLog,
+    AwayRange,
     CalendarFeed,
     CoverAsk,
     Document,
@@ -42,10 +43,13 @@ from .models import (
     Slot,
     Throttle,
     User,
+    VolunteerLimit,
+    WaitingListEntry,
 )
 from .models.docs import VOLUNTEER
 from .mentions import ERASED_NAME, Mentions
 from .models.people import new_token
+from .models.waiting import LEFT
 
 ERASED_FIRST, ERASED_LAST = ERASED_NAME.split()
 LOG = "erasures.log"
@@ -169,17 +173,21 @@ def _logged_person(entry):
 def _anonymise_history(ids, now):
     """Past registrations and service stay (the counts); future offers are withdrawn."""
     theirs = Registration.volunteer.in_(ids)
-    future = [
-        r.id
-        for r in Registration.select(Registration.id)
+    rows = list(
+        Registration.select(Registration.id, Registration.slot, Registration.status)
         .join(Slot)
         .where(theirs, Slot.starts_at > now, Registration.status.in_([PENDING, REGISTERED]))
-    ]
+    )
+    future = [r.id for r in rows]
+    WaitingListEntry.update(left_at=now, outcome=LEFT).where(
+        WaitingListEntry.volunteer.in_(ids), WaitingListEntry.left_at.is_null()
+    ).execute()
     if future:
         Registration.update(status=CANCELLED, cancelled_at=now, updated_at=now).where(
             Registration.id.in_(future)
         ).execute()
         RegistrationEvent.insert_many([{"registration": r, "status": CANCELLED, "at": now} for r in future]).execute()
+        cancellation.places_freed([r.slot_id for r in rows if r.status == REGISTERED], now)  # the waiting lists'
     Registration.update(note="", cancel_reason="").where(theirs).execute()
     RegistrationEvent.update(note="").where(
         RegistrationEvent.registration.in_(Registration.select(Registration.id).where(theirs))
@@ -211,6 +219,8 @@ def _delete_personal_rows(people, ids):
         CoverAsk.delete().where(CoverAsk.volunteer.in_(ids)),
         CalendarFeed.delete().where(CalendarFeed.user.in_(ids)),
         OpportunityUnlock.delete().where(OpportunityUnlock.user.in_(ids)),
+        AwayRange.delete().where(AwayRange.volunteer.in_(ids)),
+        VolunteerLimit.delete().where(VolunteerLimit.volunteer.in_(ids)),
     ):
         query.execute()
     for address in addresses:

@@ -10,6 +10,7 @@ VOLUNTEER = [
             (lazy_gettext("Sign up / Apply for an Upcoming Opportunity"), "volunteer.signup"),
             (lazy_gettext("View or Cancel Registration for an Upcoming Opportunity"), "volunteer.registrations"),
             (lazy_gettext("Record or Update Service Project Activity"), "volunteer.service"),
+            (lazy_gettext("I'm Away"), "volunteer.away_dates"),
         ],
     ),
     (
@@ -38,11 +39,13 @@ LEADER = [
         lazy_gettext("Group Management"),
         [
             (lazy_gettext("Leader Home"), "leader.home"),
+            (lazy_gettext("Tonight"), "leader.tonight"),
             (lazy_gettext("Groups, Roles and Members"), "leader.groups"),
             (lazy_gettext("Add Volunteer"), "leader.member_new"),
             (lazy_gettext("Import Volunteers"), "leader.import_volunteers"),
             (lazy_gettext("Applications"), "leader.applications"),
             (lazy_gettext("Opportunities and Slots"), "leader.opportunities"),
+            (lazy_gettext("Statistics"), "leader.statistics_page"),
         ],
     ),
 ]
@@ -53,6 +56,7 @@ ADMIN = [
         [
             (lazy_gettext("Administrator Home"), "admin.home"),
             (lazy_gettext("Organisation Settings"), "admin.settings"),
+            (lazy_gettext("Single Sign-On"), "admin.single_sign_on"),
             (lazy_gettext("Logo, Colour and Welcome"), "admin.branding_page"),
             (lazy_gettext("Lists"), "admin.lists"),
             (lazy_gettext("Recruitment Steps"), "admin.recruitment_steps"),
@@ -62,6 +66,7 @@ ADMIN = [
             (lazy_gettext("Data Protection"), "admin.data_protection"),
             (lazy_gettext("Outbox"), "admin.outbox"),
             (lazy_gettext("Emails"), "admin.emails"),
+            (lazy_gettext("API Tokens"), "admin.api_tokens"),
         ],
     ),
 ]

@@ -4,7 +4,7 @@ the leader's name on it and replies going to the leader. Rate-limited and audit-
 import hashlib
 from datetime import datetime, time, timedelta
 
-from . import emails
+from . import email_kinds, emails
 from .db import utcnow, write_transaction
 from .models import REGISTERED, AuditLog, Group, LeaderMessageOptOut, Membership, Registration, Slot, Throttle, User
 from .timeutil import org_zone, to_local, to_utc
@@ -99,17 +99,14 @@ def send(leader, volunteers, subject, message, about, now=None):
             reader
             for reader in readers.values()
             if reader.id in links
-            and emails.once(
+            and email_kinds.leader_message(
                 f"leader-message:{leader.id}:{digest}:{reader.id}",
-                "leader-message",
                 reader,
-                subject=subject,
-                message=message,
-                leader=leader,
-                about=about,
-                from_name=leader.name,
-                reply_to=leader.email or "",
-                **links[reader.id],
+                leader,
+                subject,
+                message,
+                about,
+                links[reader.id],
             )
         ]
         AuditLog.record(

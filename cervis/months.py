@@ -1,4 +1,5 @@
-"""Month arithmetic: a month is the date of its first day, in the organisation's zone."""
+"""Month arithmetic and month words: a month is the date of its first day, in the organisation's
+zone; a month key is '2027-02'."""
 
 from datetime import date, datetime
 
@@ -38,3 +39,21 @@ def month_bounds(day, zone=None):
 def month_of(dt, zone=None):
     local = to_local(dt, zone or org_zone())
     return date(local.year, local.month, 1)
+
+
+def month_name(month):
+    year, number = (int(part) for part in month.split("-"))
+    return f"{date(year, number, 1):%B %Y}"
+
+
+def months_named(months):
+    """'February 2027'; 'February, March and April 2027'; 'December 2026, January 2027'."""
+    years = {}
+    for month in sorted(months):
+        year, number = (int(part) for part in month.split("-"))
+        years.setdefault(year, []).append(f"{date(year, number, 1):%B}")
+    named = [
+        (" and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]) + f" {year}"
+        for year, names in years.items()
+    ]
+    return ", ".join(named)

@@ -19,6 +19,7 @@ from .models import (
     REGISTERED,
     Group,
     Membership,
+    AwayRange,
     Opportunity,
     OpportunityInterest,
     OpportunityUnlock,
@@ -28,6 +29,9 @@ from .models import (
     Slot,
 )
 from .timeutil import org_zone, slot_when, to_local, to_utc
+
+
+YOURE_AWAY = "You're away"
 
 
 class NotAllowed(Exception):
@@ -269,11 +273,20 @@ class SlotRow:
     why_not: str = None  # why this volunteer cannot offer (the minimum age), shown instead of a box
     when: str = ""  # 'Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM'
     training: str = None  # "Training needed: NAME", a link to what to do instead of a box
+    away: str = None  # "You're away": the volunteer said they are away that date (cervis/away.py)
+
+    @property
+    def parts(self):
+        """(day, start, end) of `when`: the date heading and the row's own markup (on a phone, apart)."""
+        day, _, times = self.when.partition(" - ")
+        start, _, end = times.partition(" to ")
+        return day, start, end
 
     @property
     def refusal(self):
         """None when the box can be ticked, else what stops it."""
-        return self.status or (self.state if isinstance(self.state, str) else None) or self.why_not or self.training
+        state = self.state if isinstance(self.state, str) else None
+        return self.status or state or self.away or self.why_not or self.training
 
 
 def birth_date_of(volunteer):
@@ -298,7 +311,14 @@ def age_refusal(volunteer, slot, birth_date, zone=None):
     return None
 
 
-def slot_row(volunteer, slot, now, registration, birth_date, zone, qualified):
+def away_ranges(volunteer, now):
+    """The volunteer's away ranges not yet over, for slot_row."""
+    return AwayRange.of([volunteer.id], to_local(now, org_zone()).date() - timedelta(days=1), date.max).get(
+        volunteer.id, []
+    )
+
+
+def slot_row(volunteer, slot, now, registration, birth_date, zone, qualified, away=()):
     status = None
     if registration is not None and registration.status != CANCELLED:
         registration.slot = slot
@@ -310,6 +330,7 @@ def slot_row(volunteer, slot, now, registration, birth_date, zone, qualified):
         age_refusal(volunteer, slot, birth_date, zone),
         slot_when(slot.starts_at, slot.ends_at, zone),
         training_needed(qualified.missing_for(volunteer.id, slot, zone)),
+        YOURE_AWAY if AwayRange.on(away, to_local(slot.starts_at, zone).date()) else None,
     )
 
 
@@ -318,20 +339,12 @@ def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
     month, from an announcement's link), in time order."""
     zone = zone or org_zone()
     # The columns the table shows, no more: a two-month opportunity has hundreds of rows.
+    # The group's few roles are read once and shared: not a Role built for every row.
+    roles = {
+        r.id: r for r in Role.select(Role.id, Role.name, Role.is_reserve).where(Role.group == opportunity.group_id)
+    }
     query = (
-        Slot.select(
-            Slot.id,
-            Slot.opportunity,
-            Slot.role,
-            Slot.starts_at,
-            Slot.ends_at,
-            Slot.capacity,
-            Slot.closed,
-            Role.id,
-            Role.name,
-            Role.is_reserve,
-            registered_column(),
-        )
+        Slot.select(Slot.id, Slot.role, Slot.starts_at, Slot.ends_at, Slot.capacity, Slot.closed, registered_column())
         .join(Role)
         .where(Slot.opportunity == opportunity, Slot.ends_at > now)
         .order_by(Slot.starts_at, Role.position, Role.name)
@@ -352,9 +365,9 @@ def slot_rows(volunteer, opportunity, now, day=None, zone=None, month=None):
         )
     }
     birth_date, slots = birth_date_of(volunteer), list(query)
-    qualified = eligibility([volunteer.id], {s.role_id for s in slots})
+    qualified, away = eligibility([volunteer.id], {s.role_id for s in slots}), away_ranges(volunteer, now)
     rows = []
     for slot in slots:
-        slot.opportunity = opportunity
-        rows.append(slot_row(volunteer, slot, now, mine.get(slot.id), birth_date, zone, qualified))
+        slot.opportunity, slot.role = opportunity, roles[slot.role_id]
+        rows.append(slot_row(volunteer, slot, now, mine.get(slot.id), birth_date, zone, qualified, away))
     return rows

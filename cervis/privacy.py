@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 
 import peewee
 
-from . import emails, references, training
+from . import email_kinds, emails, references, training
 from .db import database, utcnow, write_transaction
 from .models import (
+    AnnouncementOptOut,
     Attendance,
+    AwayRange,
     AuditLog,
     CalendarFeed,
     CoverAsk,
@@ -20,6 +22,7 @@ from .models import (
     Email,
     Erasure,
     Group,
+    LeaderMessageOptOut,
     LeaderNote,
     Membership,
     Opportunity,
@@ -34,6 +37,7 @@ from .models import (
     ServiceRecord,
     Slot,
     User,
+    VolunteerLimit,
 )
 from .models.docs import VOLUNTEER
 
@@ -119,15 +123,39 @@ def _person(p):
             {"opportunity": u.opportunity.name, "at": u.at} for u in p.unlocks.order_by(OpportunityUnlock.at)
         ],
         "training_and_checks": training.held_for_export(p),
+        "away_dates": [
+            {"from": a.starts_on, "to": a.ends_on, "note": a.note}
+            for a in AwayRange.select().where(AwayRange.volunteer == p).order_by(AwayRange.starts_on)
+        ],
+        "limits": [
+            {"at_most_shifts_a_month": v.per_month, "at_least_days_apart": v.gap_days}
+            for v in VolunteerLimit.select().where(VolunteerLimit.volunteer == p)
+        ],
         "notes_by_group_leaders": [
             {"group": n.group.name, "written": n.created_at, "text": n.text}
             for n in p.leader_notes.order_by(LeaderNote.created_at)
         ],
+        "emails_stopped": _stopped(p),
         # Given in confidence: that they exist and who gave them, never what they say.
         "references_for_your_application": [
             {"given_by": r.name, "received": r.received_at} for r in references.givers(p)
         ],
     }
+
+
+STOPPED = (
+    (AnnouncementOptOut, "When a month of shifts opens, and before its offer deadline"),
+    (LeaderMessageOptOut, "Messages from the group leaders to its members"),
+)
+
+
+def _stopped(p):
+    """The e-mails this person stopped, for which group and since when (the profile or a one-click link)."""
+    return [
+        {"emails": emails, "group": row.group.name, "since": row.at}
+        for model, emails in STOPPED
+        for row in model.select(model, Group).join(Group).where(model.user == p).order_by(Group.name)
+    ]
 
 
 def _profile(profile):
@@ -305,13 +333,8 @@ def monthly_reminder(app, now=None):
                     else []
                 )
                 for admin in admins:
-                    emails.to_user(
-                        "data-protection-reminder",
-                        admin,
-                        due=len(due),
-                        asked=len(asked),
-                        years=org.retention_years,
-                        link=emails.absolute("admin.data_protection"),
+                    email_kinds.data_protection_reminder(
+                        admin, len(due), len(asked), org.retention_years, emails.absolute("admin.data_protection")
                     )
         except peewee.IntegrityError:
             return 0

@@ -9,9 +9,9 @@ import re
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .forms import single_line
 from .models import Allergen, Frequency, Group, Membership, PlaceOfWorship, ProfileAllergen, ProfilePlace
@@ -306,3 +306,40 @@ def snapshot(profile, member):
         places=[p.name for p in profile.places()] if profile.id else [],
         groups=[g.name for g in member.groups()] if member.id else [],
     )
+
+
+class WholeNumber(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Please enter a whole number, or leave it empty for no limit.") from None
+
+
+class LimitsForm(FlaskForm):
+    """Limits that protect a volunteer, on their profile and on their member page."""
+
+    per_month = WholeNumber(
+        "At most this many shifts a month",
+        validators=[
+            Optional(),
+            NumberRange(1, 31, "Please enter a number from 1 to 31, or leave it empty for no limit."),
+        ],
+        render_kw={"inputmode": "numeric", "min": "1", "max": "31"},
+    )
+    gap_days = WholeNumber(
+        "At least this many days from one shift to the next",
+        validators=[
+            Optional(),
+            NumberRange(1, 60, "Please enter a number from 1 to 60, or leave it empty for no limit."),
+        ],
+        description="7 means at most one shift a week; 2, never two nights running.",
+        render_kw={"inputmode": "numeric", "min": "1", "max": "60"},
+    )
+
+    @classmethod
+    def of(cls, limits):
+        """Filled with the limits saved (None: none yet), unless a form was sent."""
+        return cls(
+            data={"per_month": getattr(limits, "per_month", None), "gap_days": getattr(limits, "gap_days", None)}
+        )

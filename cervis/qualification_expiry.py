@@ -8,7 +8,7 @@ so a second run, a restart or a second scheduler never sends one twice.
 
 from datetime import timedelta
 
-from . import eligibility, emails
+from . import eligibility, email_kinds, emails
 from .db import database, utcnow, write_transaction
 from .models import GRANTED, Email, Group, Membership, Opportunity, Qualification, QualificationGrant, Slot, User
 from .timeutil import org_zone, slot_when, to_local
@@ -62,16 +62,12 @@ def tell_volunteers(now=None):
         if key in already or inbox is None:
             continue
         with write_transaction():
-            sent = emails.once(
+            sent = email_kinds.qualification_expiring(
                 key,
-                "qualification-expiring",
                 inbox,
-                about=grant,
-                volunteer=grant.volunteer,
-                qualification=grant.qualification.name,
-                expires_on=grant.expires_on,
-                days=(grant.expires_on - today).days,
-                link=emails.absolute("volunteer.profile", _anchor="training"),
+                grant,
+                (grant.expires_on - today).days,
+                emails.absolute("volunteer.profile", _anchor="training"),
             )
         queued += sent is not None
     return queued
@@ -111,15 +107,13 @@ def tell_leaders(now=None):
             continue
         for leader in [u for u in group.leaders() if u.email and u.active]:
             with write_transaction():
-                sent = emails.once(
+                sent = email_kinds.qualification_digest(
                     f"qualification-digest:{group.id}:{leader.id}:{year}-W{week:02d}",
-                    "qualification-digest",
                     leader,
-                    about=group,
-                    group=group,
-                    expiring=expiring,
-                    places=places,
-                    link=emails.absolute("leader.home"),
+                    group,
+                    expiring,
+                    places,
+                    emails.absolute("leader.home"),
                 )
             queued += sent is not None
     return queued

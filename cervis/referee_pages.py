@@ -59,6 +59,8 @@ def reference(token):
             form.concerns.data == "yes",
             (form.text.data or "").strip(),
         )
+        # Read again: the thanks page tells a referee who has just answered from one who came too late.
+        found = references.from_link(token)
         return render_template("referee/thanks.html", reference=found, applicant=applicant)
     return render_template("referee/reference.html", form=form, reference=found, applicant=applicant), (
         422 if form.errors else 200

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import peewee
 
-from . import emails, signed_links
+from . import email_kinds, emails, signed_links
 from .db import database, utcnow, write_transaction
 from .models import OPEN, Application, RecruitmentStep, Reference, StepDone
 
@@ -26,21 +26,14 @@ def from_link(token):
     return Reference.select(Reference, Application).join(Application).where(Reference.id == reference_id).first()
 
 
-def _letter(kind, reference, key):
-    """Queued once per key: a second run, a restart or a second scheduler queues nothing (None)."""
+def _letter(send, reference, key):
+    """send (an email_kinds function) queued once per key: a second run, a restart or a second
+    scheduler queues nothing (None)."""
     application = reference.application
+    applicant = f"{application.first_name} {application.last_name}".strip()
     try:
         with database.atomic():
-            return emails.queue(
-                kind,
-                reference.email,
-                reference.name,
-                key=key,
-                about=reference,
-                referee=reference,
-                applicant=f"{application.first_name} {application.last_name}".strip(),
-                link=link(reference),
-            )
+            return send(reference, applicant, link(reference), key)
     except peewee.IntegrityError:
         return None
 
@@ -51,7 +44,7 @@ def ask(application):
     asked, now = 0, utcnow()
     for reference in application.references.where(Reference.requested_at.is_null()):
         reference.application = application
-        if _letter("reference-request", reference, f"reference-request:{reference.id}") is not None:
+        if _letter(email_kinds.reference_request, reference, f"reference-request:{reference.id}") is not None:
             Reference.update(requested_at=now).where(Reference.id == reference.id).execute()
             asked += 1
     return asked
@@ -83,7 +76,9 @@ def send_reminders(now=None):
                 .where(Reference.id == reference.id, Reference.reminders == stage - 1, Reference.received_at.is_null())
                 .execute()
             )
-            if claimed and _letter("reference-reminder", reference, f"reference-reminder:{reference.id}:{stage}"):
+            if claimed and _letter(
+                email_kinds.reference_reminder, reference, f"reference-reminder:{reference.id}:{stage}"
+            ):
                 sent += 1
     return sent
 

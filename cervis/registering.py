@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import peewee
 
-from . import emails
+from . import email_kinds, emails, waiting_list
 from .cancellation import cancel_url
 from .db import for_update, utcnow, write_transaction
 from .eligibility import eligibility
@@ -24,7 +24,16 @@ from .models import (
     Slot,
     User,
 )
-from .offers import NotAllowed, birth_date_of, can_see, registered_column, slot_row, unlocked_ids, visible_group_ids
+from .offers import (
+    NotAllowed,
+    away_ranges,
+    birth_date_of,
+    can_see,
+    registered_column,
+    slot_row,
+    unlocked_ids,
+    visible_group_ids,
+)
 from .timeutil import org_zone
 
 NOTE_MAX = 1000
@@ -35,19 +44,22 @@ class OfferResult:
     saved: list = field(default_factory=list)  # registrations now pending
     already: list = field(default_factory=list)  # slots offered before: pending or registered
     refused: list = field(default_factory=list)  # (slot, "Full" / "Closed" / the reason)
+    waiting: list = field(default_factory=list)  # Full slots whose waiting list they joined
     email: object = None
 
 
-def offer(actor, volunteer, slot_ids, note="", now=None, opportunity=None):
+def offer(actor, volunteer, slot_ids, note="", now=None, opportunity=None, waiting=()):
     """Offer the volunteer for these slots in one transaction, with one acknowledgement e-mail.
 
     Re-checks every slot under the write lock: one that became Full or Closed while the
     volunteer was choosing is refused and named, the others are still saved. Raises NotAllowed,
     saving nothing, when any slot is not one the volunteer can see, or (given `opportunity`,
-    the one the form names) not one of its slots.
+    the one the form names) not one of its slots. `waiting`: Full slots ticked "Join Waiting List"
+    (one that has a place again by now is offered for instead).
     """
     now = now or utcnow()
-    ids = sorted({int(i) for i in slot_ids})
+    wait = {int(i) for i in waiting}
+    ids = sorted({int(i) for i in slot_ids} | wait)
     note = (note or "").strip()[:NOTE_MAX]
     result = OfferResult()
     if not ids:
@@ -64,9 +76,14 @@ def offer(actor, volunteer, slot_ids, note="", now=None, opportunity=None):
         # Re-read under the lock: a family member deactivated since the page was opened offers nothing.
         active = User.select(User.active).where(User.id == volunteer.id).scalar()
         qualified = eligibility([volunteer.id], {s.role_id for s in slots})  # under the lock, like the rest
+        away = away_ranges(volunteer, now)
         for slot in slots:
-            row = slot_row(volunteer, slot, now, mine.get(slot.id), birth_date, zone, qualified)
+            row = slot_row(volunteer, slot, now, mine.get(slot.id), birth_date, zone, qualified, away)
             row.why_not = row.why_not if active else f"{volunteer.name} is no longer active."
+            if slot.id in wait and row.state == "Full" and not (row.status or row.why_not or row.training):
+                joined = waiting_list.join(volunteer, slot, now)
+                (result.waiting if joined else result.already).append(slot)
+                continue
             _offer_one(actor, volunteer, row, mine.get(slot.id), note, now, result)
         if result.saved:
             _join_groups(volunteer, result.saved)
@@ -133,15 +150,7 @@ def acknowledge(volunteer, registrations, note=""):
     if recipient is None:
         return None
     shifts = [_shift(r) for r in sorted(registrations, key=lambda r: r.slot.starts_at)]
-    return emails.to_user(
-        "offer-acknowledgement",
-        recipient,
-        volunteer=volunteer,
-        for_family=recipient.id != volunteer.id,
-        shifts=shifts,
-        note=note,
-        about=registrations[0],
-    )
+    return email_kinds.offer_acknowledgement(recipient, volunteer, shifts, note, registrations[0])
 
 
 def _shift(registration):

@@ -11,8 +11,8 @@ from datetime import timedelta
 from flask import current_app
 from peewee import fn
 
-from . import emails
-from .cancellation import cancel_url, shift_leader
+from . import email_kinds
+from .cancellation import cancel_url, shift_leader, stand_in_url
 from .db import database, utcnow, write_transaction
 from .models import REGISTERED, Opportunity, Registration, RegistrationEvent, Slot, User
 
@@ -69,19 +69,14 @@ def send_reminders(now=None):
             if not claimed or recipient is None:
                 continue
             # Never ahead of the confirmation, which waits out the leader's undo window.
-            sent = emails.once(
+            sent = email_kinds.shift_reminder(
                 f"shift-reminder:{reg.id}:{confirmed:%Y%m%d%H%M%S}",
-                "shift-reminder",
                 recipient,
-                send_after=max(now, confirmed + undo),
-                reg=reg,
-                slot=reg.slot,
-                volunteer=reg.volunteer,
-                opportunity=reg.slot.opportunity,
-                role=reg.slot.role,
+                reg,
                 leader=shift_leader(reg),
                 cancel_link=cancel_url(reg),
-                about=reg,
+                send_after=max(now, confirmed + undo),
+                stand_in_link=stand_in_url(reg),
             )
             queued += sent is not None
     return queued

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from peewee import fn
 
 from . import cancellation, eligibility, emails, rota_emails
-from .db import database, for_update, utcnow, write_transaction
+from .db import database, utcnow, write_transaction
 from .models import (
     CANCELLED,
     NOT_REQUIRED,
@@ -31,91 +30,12 @@ from .models import (
 )
 from .models.mail import QUEUED, SENDING, SENT, WITHDRAWN
 from .refused import Refused  # noqa: F401  (rota.Refused to every caller; eligibility raises it too)
-from .timeutil import org_zone, slot_when, to_local
+from .rota_checks import check_room, lock_volunteer, locked_registration, locked_slot, may_take  # noqa: F401  (rota.may_take)
+from .timeutil import org_zone, to_local
 
 CONFIRMING = ("confirmation", "called-up")  # the emails that tell a volunteer "we are counting on you"
 HELD_BACK = CONFIRMING + ("not-required",)  # the ones an undo withdraws while they wait to go
 STATUS_WORDS = {PENDING: "pending", REGISTERED: "registered", NOT_REQUIRED: "not required", CANCELLED: "cancelled"}
-
-
-# Checks under the lock ---------------------------------------------------------------------------
-
-
-def _locked_slot(slot_id):
-    query = Slot.select(Slot, Role, Opportunity).join(Role).switch(Slot).join(Opportunity).where(Slot.id == slot_id)
-    slot = for_update(query).first()
-    if slot is None:
-        raise Refused(gettext("That slot no longer exists."))
-    return slot
-
-
-def _locked_registration(registration_id):
-    reg = for_update(Registration.select().where(Registration.id == registration_id)).first()
-    if reg is None:
-        raise Refused(gettext("That registration no longer exists."))
-    return reg
-
-
-def _lock_volunteer(volunteer_id):
-    # PostgreSQL: one volunteer's actions queue up here, so two overlapping slots cannot both win.
-    return for_update(User.select().where(User.id == volunteer_id)).get()
-
-
-def may_take(slot, volunteer, now):
-    """Refuse an inactive volunteer, or a slot of a cancelled opportunity, closed or already started.
-    Every way onto the rota passes here at the moment of taking (under the write lock, with the
-    volunteer and slot just re-read), so a link or a page opened earlier cannot get round it."""
-    if not volunteer.active:
-        raise Refused(gettext("Not registered: %(name)s is no longer active.", name=volunteer.name))
-    if slot.opportunity.cancelled_at is not None:
-        raise Refused(gettext("Not registered: %(name)s has been cancelled.", name=slot.opportunity.name))
-    when = f"{slot.role.name} on {slot_when(slot.starts_at, slot.ends_at)}"
-    if slot.starts_at <= now:
-        raise Refused(gettext("Not registered: %(when)s has already started.", when=when))
-    if slot.closed:
-        raise Refused(gettext("Not registered: %(when)s is closed.", when=when))
-
-
-def _check_room(slot, volunteer, now, ignore=()):
-    """may_take, then refuse a Full slot, or a slot overlapping one the volunteer is already registered in."""
-    may_take(slot, volunteer, now)
-    registered = Registration.select().where(Registration.slot == slot.id, Registration.status == REGISTERED).count()
-    if registered >= slot.capacity:
-        raise Refused(
-            gettext(
-                "Not registered: %(name)s on %(slot_when)s is Full (%(registered)s / %(capacity)s).",
-                name=slot.role.name,
-                slot_when=slot_when(slot.starts_at, slot.ends_at),
-                registered=registered,
-                capacity=slot.capacity,
-            )
-        )
-    clash = (
-        Registration.select(Registration, Slot, Role, Opportunity)
-        .join(Slot)
-        .join(Role)
-        .switch(Slot)
-        .join(Opportunity)
-        .where(
-            Registration.volunteer == volunteer.id,
-            Registration.status == REGISTERED,
-            Registration.id.not_in(list(ignore) or [0]),
-            Slot.starts_at < slot.ends_at,
-            Slot.ends_at > slot.starts_at,
-        )
-        .first()
-    )
-    if clash is not None:
-        other = clash.slot
-        raise Refused(
-            gettext(
-                "Not registered: %(name)s is already registered as %(name2)s at %(name3)s on %(slot_when)s, which overlaps this slot.",
-                name=volunteer.name,
-                name2=other.role.name,
-                name3=other.opportunity.name,
-                slot_when=slot_when(other.starts_at, other.ends_at),
-            )
-        )
 
 
 def _change(reg, status, by, now, action, note=""):
@@ -173,12 +93,12 @@ def _accept(registration_id, by, now, override=None, ready=None):
     """Accept inside the caller's write transaction: the same checks for one offer or many.
     `override`: a leader's reason for accepting someone without the role's training; `ready`: the
     confirmation rendered before the lock (rota_emails.ready_confirmation)."""
-    reg = _locked_registration(registration_id)
-    reg.volunteer = volunteer = _lock_volunteer(reg.volunteer_id)
+    reg = locked_registration(registration_id)
+    reg.volunteer = volunteer = lock_volunteer(reg.volunteer_id)
     if reg.status != PENDING:
         raise Refused(gettext("Not accepted: this offer is already %(value)s.", value=STATUS_WORDS[reg.status]))
-    reg.slot = _locked_slot(reg.slot_id)
-    _check_room(reg.slot, volunteer, now, ignore=[reg.id])
+    reg.slot = locked_slot(reg.slot_id)
+    check_room(reg.slot, volunteer, now, ignore=[reg.id])
     eligibility.check_qualified(reg.slot, volunteer, reg, override, by)
     _change(reg, REGISTERED, by, now, "accept")
     rota_emails.confirmation(reg, by, send_after=now + _undo_window(), ready=ready)
@@ -206,12 +126,12 @@ def _with_shift(registration_ids):
 
 
 def _not_required(registration_id, by, now):
-    reg = _locked_registration(registration_id)
+    reg = locked_registration(registration_id)
     if reg.status != PENDING:
         raise Refused(gettext("Not changed: this offer is already %(value)s.", value=STATUS_WORDS[reg.status]))
-    reg.slot = _locked_slot(reg.slot_id)
+    reg.slot = locked_slot(reg.slot_id)
     _change(reg, NOT_REQUIRED, by, now, "not-required")
-    emails.rota_not_required({reg.volunteer: [_shift(reg.slot)]}, about=reg, send_after=now + _undo_window())
+    emails.rota_not_required({reg.volunteer: [emails.Shift.of(reg.slot)]}, about=reg, send_after=now + _undo_window())
     return reg
 
 
@@ -273,11 +193,11 @@ def undo(registration_id, by, now=None):
     after a confirmation has gone, the volunteer gets a short "change of plan" email instead."""
     now = now or utcnow()
     with write_transaction():
-        reg = _locked_registration(registration_id)
+        reg = locked_registration(registration_id)
         was = reg.status
         if was not in (REGISTERED, NOT_REQUIRED):
             raise Refused(gettext("Nothing to undo: this offer is %(value)s.", value=STATUS_WORDS[was]))
-        reg.slot = _locked_slot(reg.slot_id)
+        reg.slot = locked_slot(reg.slot_id)
         # Only the latest confirmation counts: after an earlier undo the volunteer already knows.
         latest = _emails_about(reg, CONFIRMING).order_by(Email.id.desc()).first()
         told = was == REGISTERED and latest is not None and latest.status in (SENDING, SENT)
@@ -285,6 +205,7 @@ def undo(registration_id, by, now=None):
         _change(reg, PENDING, by, now, "undo", note=f"Undo: was {STATUS_WORDS[was]}")
         if told:
             rota_emails.change_of_plan(reg, by)
+        cancellation.places_freed([reg.slot_id] if was == REGISTERED else [], now)
     return Undone(reg, was, withdrawn, told)
 
 
@@ -296,12 +217,12 @@ def call_up(registration_id, slot_id, by, now=None):
     """
     now = now or utcnow()
     with write_transaction():
-        reserve = _locked_registration(registration_id)
-        volunteer = _lock_volunteer(reserve.volunteer_id)
-        reserve.slot = _locked_slot(reserve.slot_id)
+        reserve = locked_registration(registration_id)
+        volunteer = lock_volunteer(reserve.volunteer_id)
+        reserve.slot = locked_slot(reserve.slot_id)
         if reserve.status != REGISTERED or not reserve.slot.role.is_reserve:
             raise Refused(gettext("Only a registered Reserve can be called up."))
-        target = _locked_slot(slot_id)
+        target = locked_slot(slot_id)
         zone = org_zone()
         if (
             target.opportunity_id != reserve.slot.opportunity_id
@@ -309,20 +230,21 @@ def call_up(registration_id, slot_id, by, now=None):
             or to_local(target.starts_at, zone).date() != to_local(reserve.slot.starts_at, zone).date()
         ):
             raise Refused(gettext("A Reserve can only be called up to a role slot on the same date."))
-        _check_room(target, volunteer, now, ignore=[reserve.id])
+        check_room(target, volunteer, now, ignore=[reserve.id])
         eligibility.check_qualified(target, volunteer)
         _change(reserve, CANCELLED, by, now, "call-up", note=f"Called up as {target.role.name}")
         _withdraw(reserve)  # a confirmation still waiting is replaced by the call-up email
         reg = _register(volunteer, target, by, now, "call-up")
         rota_emails.called_up(reg, by)
+        cancellation.places_freed([reserve.slot_id], now)
     return reg
 
 
 def move_in(volunteer_id, slot_id, by, now, action):
     """Register a volunteer in a role slot by Call Up's rules, inside the caller's write transaction:
     never overbooked, never two overlapping shifts; their Reserve place that night is given up for it."""
-    volunteer = _lock_volunteer(volunteer_id)
-    target = _locked_slot(slot_id)
+    volunteer = lock_volunteer(volunteer_id)
+    target = locked_slot(slot_id)
     zone = org_zone()
     near = (
         Registration.select(Registration, Slot)
@@ -337,11 +259,12 @@ def move_in(volunteer_id, slot_id, by, now, action):
         )
     )
     reserves = [r for r in near if to_local(r.slot.starts_at, zone).date() == to_local(target.starts_at, zone).date()]
-    _check_room(target, volunteer, now, ignore=[r.id for r in reserves])
+    check_room(target, volunteer, now, ignore=[r.id for r in reserves])
     eligibility.check_qualified(target, volunteer)
     for reserve in reserves:
         _change(reserve, CANCELLED, by, now, action, note=f"Covering as {target.role.name}")
         _withdraw(reserve)
+    cancellation.places_freed([r.slot_id for r in reserves], now)  # the Reserve places, for their waiting lists
     return _register(volunteer, target, by, now, action)
 
 
@@ -365,8 +288,8 @@ def add_to_slot(slot_id, volunteer_id, by, now=None, override=None):
         volunteer = User.get_or_none(User.id == volunteer_id, User.active == True)
         if volunteer is None:
             raise Refused(gettext("Choose a member of the group."))
-        volunteer = _lock_volunteer(volunteer.id)
-        slot = _locked_slot(slot_id)
+        volunteer = lock_volunteer(volunteer.id)
+        slot = locked_slot(slot_id)
         if (
             not Membership.select()
             .where(Membership.user == volunteer.id, Membership.group == slot.opportunity.group_id)
@@ -376,7 +299,7 @@ def add_to_slot(slot_id, volunteer_id, by, now=None, override=None):
         existing = Registration.get_or_none(Registration.volunteer == volunteer.id, Registration.slot == slot.id)
         if existing is not None and existing.status == REGISTERED:
             raise Refused(gettext("%(name)s is already registered in this slot.", name=volunteer.name))
-        _check_room(slot, volunteer, now)
+        check_room(slot, volunteer, now)
         if not (override or "").strip():
             eligibility.check_qualified(slot, volunteer)
         reg = _register(volunteer, slot, by, now, "add")
@@ -392,32 +315,14 @@ def remove(registration_id, by, reason, now=None):
     if not reason:
         raise Refused(gettext("Please give a reason: the volunteer is told it."))
     with write_transaction():
-        reg = _locked_registration(registration_id)
+        reg = locked_registration(registration_id)
         if reg.status != REGISTERED:
             raise Refused(
                 gettext("Not removed: this volunteer is %(value)s, not registered.", value=STATUS_WORDS[reg.status])
             )
-        reg.slot = _locked_slot(reg.slot_id)
+        reg.slot = locked_slot(reg.slot_id)
         _withdraw(reg)
         _change(reg, CANCELLED, by, now, "remove", note=reason)
         rota_emails.removed(reg, by, reason)
         cancellation.places_given_up([reg], now)
     return reg
-
-
-def _shift(slot):
-    """What a "not required" email says of one slot."""
-    return emails.Shift(slot.opportunity.name, slot.starts_at, slot.ends_at, slot.role.name)
-
-
-def registered_counts(slot_ids):
-    """{slot id: registered volunteers}, in one grouped query."""
-    if not slot_ids:
-        return {}
-    rows = (
-        Registration.select(Registration.slot, fn.COUNT(Registration.id))
-        .where(Registration.slot.in_(slot_ids), Registration.status == REGISTERED)
-        .group_by(Registration.slot)
-        .tuples()
-    )
-    return dict(rows)

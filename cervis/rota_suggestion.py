@@ -8,18 +8,22 @@ The rules, in order (each one only chooses among the rotas that satisfy the ones
   3. then as little excess in all as possible,
   4. then spread the shifts: fewer to who already has more this month, then in the three months
      before; the earliest offers win what is left, so the same data gives the same rota.
-Everyone already registered stays where they are, and nobody gets two overlapping slots, in any
-opportunity. The solver is OR-Tools' min-cost flow (exact, milliseconds for a month, and deterministic):
-one flow per rule, each holding the previous rules' optimum as capacities.
+Everyone already registered stays where they are, nobody gets two overlapping slots, in any
+opportunity, and nobody goes past the limits they set: at most N shifts a month (a capacity in the
+flow, which keeps the matroid), at least D days apart (rota_limits; there, a shift leader's place
+first may cost another place). The solver is OR-Tools' min-cost flow (exact, milliseconds for a
+month, and deterministic): one flow per rule, each holding the previous rules' optimum as capacities.
 
-`solve()` works on plain data so that it can be tested on hand-made months; `suggest()` reads
-one opportunity's month from the database and explains the result.
+`solve()` works on plain data so that it can be tested on hand-made months; suggest_rota.suggest()
+reads one opportunity's month from the database and explains the result.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from time import perf_counter
+from datetime import timedelta
+from functools import partial
+
+from . import rota_limits
 
 SHIFT_LEADER, ROLE, RESERVE = 2, 1, 0  # a place's priority
 NO_QUALIFIED = "no qualified offers"
@@ -34,6 +38,7 @@ class Place:
     ends_at: object
     room: int
     priority: int = ROLE
+    day: object = None  # the local date it starts on (rota_limits.place_day)
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,9 @@ class Problem:
     this_month: dict = field(default_factory=dict)  # volunteer -> shifts registered this month
     history: dict = field(default_factory=dict)  # volunteer -> shifts in the three months before
     target: dict = field(default_factory=dict)  # volunteer -> shifts a month they would like (default 1)
+    cap: dict = field(default_factory=dict)  # volunteer -> at most this many shifts a month, in all
+    gap: dict = field(default_factory=dict)  # volunteer -> at least this many days from shift to shift
+    busy_days: dict = field(default_factory=dict)  # volunteer -> local dates of shifts registered near the month
 
 
 def _overlaps(a_start, a_end, b_start, b_end):
@@ -59,7 +67,8 @@ def _overlaps(a_start, a_end, b_start, b_end):
 
 
 def usable_offers(problem):
-    """Offers for a place with room, from a qualified volunteer who is free at that time."""
+    """Offers for a place with room, from a qualified volunteer who is free at that time (and
+    not within their gap of a shift they already have)."""
     places = {p.id: p for p in problem.places if p.room > 0}
     usable = []
     for offer in problem.offers:
@@ -68,7 +77,8 @@ def usable_offers(problem):
             continue
         if any(_overlaps(place.starts_at, place.ends_at, s, e) for s, e in problem.busy.get(offer.volunteer, ())):
             continue
-        usable.append(offer)
+        if not rota_limits.too_close(problem, offer, place):
+            usable.append(offer)
     return usable
 
 
@@ -101,14 +111,16 @@ class _Network:
         self.nights_of = defaultdict(set)
         for o in offers:
             self.nights_of[o.volunteer].add(self.night[o.place])
+        self.block = rota_limits.blocks(problem, self.places, offers, self.night)
 
     def free(self, volunteer):
         """Shifts a volunteer can take before going above their target."""
         return max(self.problem.target.get(volunteer, 1) - self.problem.this_month.get(volunteer, 0), 0)
 
-    def solve(self, most=None, classes=None, excess=None, costs=None):
+    def solve(self, most=None, classes=None, excess=None, costs=None, banned=frozenset()):
         """A max flow of least cost. most: the largest excess allowed anyone; classes: places to
-        fill per priority; excess: the month's excess in all; costs: "fill", "excess" or "spread"."""
+        fill per priority; excess: the month's excess in all; costs: "fill", "excess" or "spread";
+        banned: offers left out (a branch of rota_limits), whose arcs stay so that costs compare."""
         from ortools.graph.python import min_cost_flow
 
         flow = min_cost_flow.SimpleMinCostFlow()
@@ -120,25 +132,15 @@ class _Network:
         source, sink, pool = node("source"), node("sink"), node("excess")
         total = len(self.offers)
         flow.add_arc_with_capacity_and_unit_cost(source, pool, total if excess is None else excess, 0)
-        top = max(self.problem.history.values(), default=0) + 1
         for v in self.volunteers:
-            before, past = self.problem.this_month.get(v, 0), self.problem.history.get(v, 0)
-            units = len(self.nights_of[v])
-            if most is not None:
-                target = self.problem.target.get(v, 1)
-                units = min(units, max(target + most - before, 0))
-            for k in range(1, units + 1):
-                extra = k > self.free(v)
-                cost = {"excess": int(extra), "spread": ((2 * (before + k) - 1) * top + past) * (total + 1) ** 2}
-                flow.add_arc_with_capacity_and_unit_cost(
-                    pool if extra else source, node(("v", v)), 1, cost.get(costs, 0)
-                )
-            for n in sorted(self.nights_of[v]):
-                flow.add_arc_with_capacity_and_unit_cost(node(("v", v)), node(("n", v, n)), 1, 0)
+            self._volunteer(flow, node, (source, pool), v, most, costs)
         arcs = {}
         for rank, o in enumerate(self.offers):
             arcs[o.id] = flow.add_arc_with_capacity_and_unit_cost(
-                node(("n", o.volunteer, self.night[o.place])), node(("p", o.place)), 1, rank if costs == "spread" else 0
+                node(("n", o.volunteer, self.night[o.place])),
+                node(("p", o.place)),
+                0 if o.id in banned else 1,
+                rank if costs == "spread" else 0,
             )
         weight = {RESERVE: -1, ROLE: -(self._room(RESERVE) + 1)}
         weight[SHIFT_LEADER] = weight[ROLE] * (self._room(ROLE) + 1)
@@ -160,6 +162,27 @@ class _Network:
         chosen = {oid for oid, arc in arcs.items() if flow.flow(arc)}
         return chosen, flow.optimal_cost()
 
+    def _volunteer(self, flow, node, sources, v, most, costs):
+        """A volunteer's arcs: one per shift they may take (each costing more than the last), then
+        one per night they offered, through its D-day block when they set a gap."""
+        source, pool = sources
+        total, top = len(self.offers), max(self.problem.history.values(), default=0) + 1
+        before, past = self.problem.this_month.get(v, 0), self.problem.history.get(v, 0)
+        units = len(self.nights_of[v])
+        if self.problem.cap.get(v) is not None:  # the monthly cap, shifts already registered included
+            units = min(units, max(self.problem.cap[v] - before, 0))
+        if most is not None:
+            units = min(units, max(self.problem.target.get(v, 1) + most - before, 0))
+        for k in range(1, units + 1):
+            extra = k > self.free(v)
+            cost = {"excess": int(extra), "spread": ((2 * (before + k) - 1) * top + past) * (total + 1) ** 2}
+            flow.add_arc_with_capacity_and_unit_cost(pool if extra else source, node(("v", v)), 1, cost.get(costs, 0))
+        for block in sorted({self.block[(v, n)] for n in self.nights_of[v] if (v, n) in self.block}):
+            flow.add_arc_with_capacity_and_unit_cost(node(("v", v)), node(("b", v, block)), 1, 0)
+        for n in sorted(self.nights_of[v]):
+            above = ("b", v, self.block[(v, n)]) if (v, n) in self.block else ("v", v)
+            flow.add_arc_with_capacity_and_unit_cost(node(above), node(("n", v, n)), 1, 0)
+
     def _room(self, priority):
         return sum(p.room for pid, p in self.places.items() if p.priority == priority)
 
@@ -172,22 +195,29 @@ class _Network:
 
 
 def solve(problem):
-    """The chosen offer ids, following the rules in the module's docstring."""
+    """The chosen offer ids, following the rules in the module's docstring, within every volunteer's
+    limits: the monthly cap in the flow, the gap between shifts by rota_limits' branches."""
     offers = usable_offers(problem)
     if not offers:
         return set()
     network = _Network(problem, offers)
-    best, _ = network.solve(costs="fill")  # rule 1
+    clash = partial(rota_limits.first_clash, problem, network.places, offers)
+    return rota_limits.best_within_gaps(partial(_ruled, network), clash)
+
+
+def _ruled(network, banned):
+    """The rules in turn, without the banned offers; and the rota's scores, rule by rule."""
+    best, filled = network.solve(costs="fill", banned=banned)  # rule 1
     classes = network.classes(best)
     most = 0  # rule 2: the smallest largest excess that still fills as many places of each kind
     while True:
-        chosen, _ = network.solve(most=most, classes=classes)
+        chosen, _ = network.solve(most=most, classes=classes, banned=banned)
         if len(chosen) == len(best):
             break
         most += 1
-    _, excess = network.solve(most=most, classes=classes, costs="excess")  # rule 3
-    chosen, _ = network.solve(most=most, classes=classes, excess=excess, costs="spread")  # rule 4
-    return chosen
+    _, excess = network.solve(most=most, classes=classes, costs="excess", banned=banned)  # rule 3
+    chosen, spread = network.solve(most=most, classes=classes, excess=excess, costs="spread", banned=banned)  # rule 4
+    return chosen, (filled, most, excess, spread)
 
 
 def first_come(problem):
@@ -229,158 +259,3 @@ def spread(problem, chosen):
         count[offers[offer_id].volunteer] += 1
     gaps = [problem.this_month.get(v, 0) + count[v] - problem.target.get(v, 1) for v in volunteers]
     return max(gaps) - min(gaps)
-
-
-# One opportunity's month, from the database ------------------------------------------------------
-
-
-@dataclass
-class Suggestion:
-    proposed: dict  # slot id -> [(registration id, name)]
-    places: int  # places in the month
-    registered: int  # places already filled
-    short: list  # (slot, places missing, why)
-    over: list  # (name, shifts this month with the suggestion, target)
-    seconds: float
-
-    @property
-    def unqualified_short(self):
-        """Places left short because nobody who offered for them holds the role's training."""
-        return sum(missing for _, missing, why in self.short if why == NO_QUALIFIED)
-
-    @property
-    def count(self):
-        return sum(len(names) for names in self.proposed.values())
-
-    @property
-    def filled(self):
-        return self.registered + self.count
-
-
-def _priority(role):
-    return SHIFT_LEADER if role.is_shift_leader else RESERVE if role.is_reserve else ROLE
-
-
-def _months_before(day, n):
-    year, month = day.year, day.month - n
-    while month < 1:
-        year, month = year - 1, month + 12
-    return date(year, month, 1)
-
-
-def read_problem(opportunity, day, now):
-    """The month's open places and pending offers, and what the offerers already have."""
-    from peewee import JOIN, fn
-
-    from .eligibility import eligibility
-    from .models import PENDING, REGISTERED, Frequency, Profile, Registration, Role, Slot, User
-    from .months import month_bounds
-    from .rota import registered_counts
-
-    start, end = month_bounds(day)
-    slots = list(
-        Slot.select(Slot, Role)
-        .join(Role)
-        .where(Slot.opportunity == opportunity.id, Slot.starts_at >= start, Slot.starts_at < end)
-        .order_by(Slot.starts_at, Role.position, Role.name)
-    )
-    registered = registered_counts([s.id for s in slots])
-    places = [
-        Place(s.id, s.starts_at, s.ends_at, max(s.capacity - registered.get(s.id, 0), 0), _priority(s.role))
-        for s in slots
-        if s.starts_at > now and not s.closed
-    ]  # what Accept would take
-    rows = (
-        Registration.select(
-            Registration.id, Registration.volunteer, Registration.slot, User.first_name, User.last_name, Frequency.name
-        )
-        .join(User, on=Registration.volunteer)
-        .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == User.id))
-        .join(Frequency, JOIN.LEFT_OUTER, on=(Profile.frequency == Frequency.id))
-        .where(
-            Registration.slot.in_([p.id for p in places] or [0]), Registration.status == PENDING, User.active == True
-        )
-        .order_by(Registration.created_at, Registration.id)
-        .tuples()
-    )
-    offers, names, target = [], {}, {}
-    rows = list(rows)
-    known = eligibility({v for _, v, *_ in rows}, {s.role_id for s in slots})  # one query for the month
-    by_id = {s.id: s for s in slots}
-    for reg_id, volunteer, slot_id, first, last, frequency in rows:
-        offers.append(Offer(reg_id, volunteer, slot_id, not known.missing_for(volunteer, by_id[slot_id])))
-        names[volunteer] = f"{first} {last or ''}".strip()
-        target[volunteer] = monthly_target(frequency, day)
-    problem = Problem(places, offers, target=target)
-    volunteers = list(names)
-    if volunteers:
-        theirs = (
-            Slot.select(Registration.volunteer, Slot.starts_at, Slot.ends_at)
-            .join(Registration)
-            .where(
-                Registration.volunteer.in_(volunteers),
-                Registration.status == REGISTERED,
-                Slot.starts_at >= start - timedelta(days=1),
-                Slot.starts_at < end + timedelta(days=1),
-            )
-        )
-        for volunteer, starts_at, ends_at in theirs.tuples():
-            problem.busy.setdefault(volunteer, []).append((starts_at, ends_at))
-            if start <= starts_at < end:
-                problem.this_month[volunteer] = problem.this_month.get(volunteer, 0) + 1
-        history_start = month_bounds(_months_before(day, 3))[0]
-        problem.history = dict(
-            Registration.select(Registration.volunteer, fn.COUNT(Registration.id))
-            .join(Slot)
-            .where(
-                Registration.volunteer.in_(volunteers),
-                Registration.status == REGISTERED,
-                Slot.starts_at >= history_start,
-                Slot.starts_at < start,
-            )
-            .group_by(Registration.volunteer)
-            .tuples()
-        )
-    return problem, slots, registered, names
-
-
-def suggest(opportunity, day, now):
-    """Suggest Rota for one opportunity and month, with the figures the leader checks it by."""
-    began = perf_counter()
-    problem, slots, registered, names = read_problem(opportunity, day, now)
-    chosen = solve(problem)
-    seconds = perf_counter() - began
-    proposed = defaultdict(list)
-    count = defaultdict(int)
-    for offer in problem.offers:  # in the order they came, as the cells list them
-        if offer.id in chosen:
-            proposed[offer.place].append((offer.id, names[offer.volunteer]))
-            count[offer.volunteer] += 1
-    offered = {o.place for o in problem.offers if o.qualified}
-    asked = {o.place for o in problem.offers}
-    short = []
-    open_ids = {p.id for p in problem.places}
-    for slot in slots:
-        missing = slot.capacity - registered.get(slot.id, 0) - len(proposed.get(slot.id, ()))
-        if missing > 0 and slot.id in open_ids:
-            why = (
-                "every offerer is taken that night"
-                if slot.id in offered
-                else NO_QUALIFIED
-                if slot.id in asked
-                else "no offers"
-            )
-            short.append((slot, missing, why))
-    over = sorted(
-        (names[v], problem.this_month.get(v, 0) + n, problem.target.get(v, 1))
-        for v, n in count.items()
-        if problem.this_month.get(v, 0) + n > problem.target.get(v, 1)
-    )
-    return Suggestion(
-        dict(proposed),
-        sum(s.capacity for s in slots),
-        sum(min(registered.get(s.id, 0), s.capacity) for s in slots),
-        short,
-        over,
-        seconds,
-    )

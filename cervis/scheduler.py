@@ -20,7 +20,19 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from playhouse.pool import PooledDatabase
 
-from . import announcements, backups, cover, outbox, privacy, qualification_expiry, references, reminders, vetting
+from . import (
+    announcements,
+    backups,
+    cover,
+    outbox,
+    privacy,
+    qualification_expiry,
+    references,
+    reminders,
+    stand_in,
+    vetting,
+    waiting_list,
+)
 from .db import database, is_sqlite, utcnow, write_transaction
 
 log = logging.getLogger(__name__)
@@ -63,6 +75,8 @@ def cover_still_open(app, now=None):
 # The jobs of other modules: the scheduler imports them, they never import the scheduler.
 JOBS.append((announcements.announce, 300))  # months newly open, more shifts, offer deadlines near
 JOBS.append((reminders.remind, 600))  # the day-before reminder of each shift
+JOBS.append((waiting_list.pass_on_job, 300))  # a freed place not taken in time: offered to the next on the list
+JOBS.append((stand_in.nobody_found_job, 600))  # no stand-in 24 hours before: the volunteer and leaders are told
 # Hourly: each finds for itself whether its work is due (tonight's backup, this month's reminder).
 JOBS.append((backups.nightly, 3600))
 JOBS.append((privacy.monthly_reminder, 3600))

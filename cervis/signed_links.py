@@ -64,4 +64,19 @@ TEMPORARY_PASSWORD = SignedLink("temporary-password", timed=True)  # {"u": user 
 UNSUBSCRIBE = SignedLink("one-click-unsubscribe")  # [user id, group id] or [user id, group id, what]
 APPLICATION = SignedLink("application")  # {"a": application id}: the applicant's own page
 REFERENCE = SignedLink("reference-request")  # {"r": reference id}
-KINDS = (CANCEL, COVER, ICAL, FEED, TEMPORARY_PASSWORD, UNSUBSCRIBE, APPLICATION, REFERENCE)
+WAITING = SignedLink("waiting-list-offer")  # {"o": waiting offer id}: "Take this place"
+STAND_IN = SignedLink("stand-in-ask")  # {"a": stand-in ask id}: "I'll take it"
+FIND_STAND_IN = SignedLink("find-stand-in")  # {"r": registration id}: "Find a Stand-in"
+KINDS = (
+    CANCEL,
+    COVER,
+    ICAL,
+    FEED,
+    TEMPORARY_PASSWORD,
+    UNSUBSCRIBE,
+    APPLICATION,
+    REFERENCE,
+    WAITING,
+    STAND_IN,
+    FIND_STAND_IN,
+)

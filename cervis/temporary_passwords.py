@@ -20,17 +20,18 @@ def make_temporary_password():
     return temp, passwords.hash_password(temp)
 
 
-def issue_temporary_password(user, kind="temporary-password", valid=None, made=None):
-    """Store a temporary password's hash (`made` before, or made now) and queue the email that carries it.
+def issue_temporary_password(user, welcome=False, valid=None, made=None):
+    """Store a temporary password's hash (`made` before, or made now) and queue the email that carries
+    it: the reset's, or the welcome to an account the charity made.
 
     It lasts `valid`; by default one hour, or WELCOME_VALID for a welcome (its e-mail says so).
     """
-    valid = valid or (WELCOME_VALID if kind == "welcome" else TEMP_VALID)
+    valid = valid or (WELCOME_VALID if welcome else TEMP_VALID)
     temp, user.temp_password_hash = made or make_temporary_password()
     user.temp_password_expires = utcnow() + valid
     user.save()
     link = emails.absolute("auth.temporary_link", token=_link_token(user))
-    emails.temporary_password(user, temp, link, kind=kind)
+    (emails.welcome if welcome else emails.temporary_password)(user, temp, link)
 
 
 def _fingerprint(temp_hash):

@@ -100,6 +100,11 @@ def _day(d, language="en"):
     return f"{d:%a}, {d:%b} {d.day}, {d.year}"
 
 
+def local_time(dt, zone=None) -> str:
+    """'6:00 PM' in the organisation's zone."""
+    return _hm(to_local(dt, zone))
+
+
 def slot_when(starts_at, ends_at, zone=None) -> str:
     """'Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM', as the guide writes it."""
     return _slot_when(starts_at, ends_at, zone or org_zone(), _language())

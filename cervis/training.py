@@ -11,7 +11,6 @@ import calendar
 from datetime import date, timedelta
 
 import peewee
-from flask import g
 
 from . import proof_files
 from .db import utcnow, write_transaction
@@ -216,37 +215,17 @@ def decide(actor, grant, approve):
 
 def proofs_waiting(group):
     """How many of this group's members have proof waiting to be checked."""
-    members = Membership.select(Membership.user).where(Membership.group == group)
+    # From the proofs waiting (their own small index), each checked for membership: not every
+    # member's grants (a join or IN would let the planner start from the members).
+    member = Membership.select().where(Membership.user == QualificationGrant.volunteer, Membership.group == group)
     return (
         QualificationGrant.select()
-        .where(QualificationGrant.volunteer.in_(members), QualificationGrant.proof_path.is_null(False))
+        .where(QualificationGrant.proof_path.is_null(False), peewee.fn.EXISTS(member))
         .count()
     )
 
 
-# What roles need ----------------------------------------------------------------------------
-
-
-def needs_by_role(role_ids):
-    """{role id: [qualification names]}, one query for all of them."""
-    needs = {}
-    rows = (
-        RoleRequirement.select(RoleRequirement.role, Qualification.name)
-        .join(Qualification)
-        .where(RoleRequirement.role.in_(role_ids if isinstance(role_ids, peewee.Query) else list(role_ids) or [0]))
-        .order_by(Qualification.position, Qualification.name)
-        .tuples()
-    )
-    for role_id, name in rows:
-        needs.setdefault(role_id, []).append(name)
-    return needs
-
-
-def role_needs(role):
-    """What this role needs, for templates: every role's needs loaded once a request."""
-    if "role_needs" not in g:
-        g.role_needs = needs_by_role(RoleRequirement.select(RoleRequirement.role).distinct())
-    return g.role_needs.get(getattr(role, "id", role), [])
+# What roles need (read by eligibility.needs_by_role) -------------------------------------------
 
 
 def set_requirements(role, qualification_ids):

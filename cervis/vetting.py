@@ -7,7 +7,7 @@ from datetime import timedelta
 import peewee
 from peewee import fn
 
-from . import accounts, emails, outbox
+from . import accounts, email_kinds, outbox
 from .db import database, utcnow, write_transaction
 from .models import (
     APPROVED,
@@ -29,6 +29,7 @@ from .models import (
     Role,
     RoleRequirement,
     StepDone,
+    User,
 )
 
 ABANDONED_AFTER = timedelta(days=7)  # never confirmed: erased
@@ -93,7 +94,7 @@ def approve(actor, application):
     temporary = accounts.make_temporary_password()  # the slow hash, before the write lock
     with write_transaction():
         # Someone already holds the address (they joined meanwhile): the leader adds them to the groups instead.
-        if accounts.account_for_email(application.email) is not None or not _claim(application, APPROVED, actor):
+        if User.by_email(application.email) is not None or not _claim(application, APPROVED, actor):
             return None
         groups = list(Group.select().where(Group.id.in_(group_ids(application) or [0])))
         user = accounts.create_volunteer(
@@ -136,14 +137,7 @@ def decline(actor, application):
     with write_transaction():
         if not _claim(application, DECLINED, actor):
             return False
-        emails.queue(
-            "application-declined",
-            application.email,
-            application.first_name,
-            about=application,
-            key=f"application-declined:{application.id}",
-            user_first=application.first_name,
-        )
+        email_kinds.application_declined(application)
         AuditLog.record(actor, "application.decline", application, after={"email": application.email})
     return True
 

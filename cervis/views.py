@@ -4,9 +4,9 @@ from flask_babel import gettext
 from flask import Blueprint, redirect, render_template, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from flask_login import current_user
+from flask_login import current_user, login_required
 
-from . import timeutil, training
+from . import eligibility, timeutil
 from .auth.session import idle_delay
 from .auth.landing import home_for
 from .menu import menus_for
@@ -20,6 +20,13 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return redirect(home_for(current_user))
+
+
+@bp.route("/tonight")
+@login_required
+def tonight():
+    """Tonight's short address, to type on a phone or keep on its home screen."""
+    return redirect(url_for("leader.tonight"), code=303)
 
 
 @bp.route("/terms")
@@ -61,10 +68,11 @@ def init_app(app):
         }
 
     app.jinja_env.filters["slot_when"] = lambda slot: timeutil.slot_when(slot.starts_at, slot.ends_at)
-    app.jinja_env.filters["needs"] = training.role_needs
+    app.jinja_env.filters["needs"] = eligibility.role_needs
     app.jinja_env.filters["hours"] = lambda h: f"{h:g}"
     app.jinja_env.filters["local_date"] = timeutil.local_date
     app.jinja_env.filters["local_datetime"] = timeutil.local_datetime
+    app.jinja_env.filters["local_time"] = timeutil.local_time
     app.jinja_env.filters["local_day"] = lambda dt: timeutil.to_local(dt).date()
     app.jinja_env.filters["day_label"] = timeutil.day_label
     app.jinja_env.filters["short_day"] = timeutil.short_day

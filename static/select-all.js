@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   function boxes(all) {
-    return all.closest("table").querySelectorAll("tbody input[type=checkbox]:not(:disabled)");
+    // A Full slot's "Join Waiting List" box is not an open slot: it is ticked on purpose, one by one.
+    return all.closest("table").querySelectorAll("tbody input[name=slot]:not(:disabled)");
   }
   function reveal(root) {
     root.querySelectorAll("input[data-select-all][hidden]").forEach(function (all) {

@@ -55,3 +55,22 @@ def three_months(deadline=None):
     for month in (3, 4):
         add_slots(opp, (1,), NOW - timedelta(days=1), month=month)
     return opp
+
+
+def crash_on_the_second_email(app, monkeypatch, at=GO_LIVE + timedelta(minutes=5)):
+    """The power goes as the job's second batch (of one email) is written; then it comes back."""
+    monkeypatch.setattr(announcements, "BATCH", 1)
+    real_row, calls = announcements.emails.Letters.row, []
+
+    def crash_on_the_second(*args, **kw):
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+        return real_row(*args, **kw)
+
+    with monkeypatch.context() as power:
+        power.setattr(announcements.emails.Letters, "row", crash_on_the_second)
+        try:
+            run(app, at)
+        except RuntimeError:
+            pass

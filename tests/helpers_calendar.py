@@ -1,6 +1,7 @@
 """Calendar files read as clients read them: Mozilla's ical.js (through Node) and Python's
 icalendar with the file's own VTIMEZONE, each event's UTC times compared with zoneinfo's."""
 
+import fcntl
 import json
 import shutil
 import subprocess
@@ -13,13 +14,18 @@ JS = Path(__file__).parent / "js"
 
 
 def install_icaljs():
-    """tests/js/node_modules (git-ignored): ical.js and mailparser, installed from tests/js/package.json
-    when either is missing."""
-    if all((JS / "node_modules" / name).is_dir() for name in ("ical.js", "mailparser")):
-        return
-    if shutil.which("npm") is None:
-        raise RuntimeError("The calendar and e-mail checks need Node and npm (to install tests/js's packages)")
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=JS, check=True, capture_output=True, timeout=300)
+    """tests/js/node_modules (git-ignored): ical.js, mailparser and oidc-provider, installed from
+    tests/js/package.json when any is missing."""
+    # pytest-xdist's workers may all ask at once: one installs, the others wait for it.
+    with open(JS / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if all((JS / "node_modules" / name).is_dir() for name in ("ical.js", "mailparser", "oidc-provider")):
+            return
+        if shutil.which("npm") is None:
+            raise RuntimeError("The calendar and e-mail checks need Node and npm (to install tests/js's packages)")
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund"], cwd=JS, check=True, capture_output=True, timeout=300
+        )
 
 
 def read_with_icaljs(texts):

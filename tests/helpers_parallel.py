@@ -16,9 +16,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(_NoRedirect)  # a 303 is an answer to count, not to follow
 
 
-def post_at_once(url, forms, cookie=None):
+def post_at_once(url, forms, cookie=None, headers=None):
     """POST every form at the same moment, one thread each (to `url`, or to url[i] when it is a
-    list: each to a server of its own); the status codes."""
+    list: each to a server of its own), with these extra headers; the status codes."""
     barrier, codes = threading.Barrier(len(forms)), []
     urls = url if isinstance(url, list) else [url] * len(forms)
 
@@ -26,6 +26,8 @@ def post_at_once(url, forms, cookie=None):
         request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), method="POST")
         if cookie:
             request.add_header("Cookie", cookie)
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
         barrier.wait()
         try:
             with OPENER.open(request, timeout=60) as response:

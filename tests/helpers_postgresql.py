@@ -12,8 +12,9 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from helpers_ports import worker_share
 
-PORTS = range(18850, 18900)
+PORTS = worker_share(range(18850, 18900))
 FOLDER_PREFIX = "cervis-pg-"
 SETTINGS = {
     "fsync": "off",
@@ -47,20 +48,34 @@ def _die_with_parent():
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGQUIT)  # PR_SET_PDEATHSIG: immediate stop
 
 
-def _free_port():
-    for port in PORTS:
+def _free_port(ports=PORTS, what="PostgreSQL"):
+    for port in ports:
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1} for PostgreSQL")
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1} for {what}")
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _remove_stale_folders():
-    """A run killed outright leaves its server's folder behind (the server itself has stopped)."""
+    """A run killed outright leaves its server's folder behind (the server itself has stopped). Each folder
+    names the test process that made it, so one xdist worker never takes another's folder mid-initdb."""
     for folder in Path(tempfile.gettempdir()).glob(FOLDER_PREFIX + "*"):
+        owner = folder.name[len(FOLDER_PREFIX) :].split("-")[0]
+        if owner.isdigit() and _alive(int(owner)):
+            continue
         if not (folder / "data" / "postmaster.pid").exists():
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -70,7 +85,7 @@ class Server:
 
     def __init__(self):
         _remove_stale_folders()
-        self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
         owner, data = _owner(), self.folder / "data"
         if owner:
             os.chown(self.folder, owner["user"], owner["group"])

@@ -24,9 +24,13 @@ def opportunity(group="Northside", name="Night Shelter", location="The HUB\nEast
 
 def night(day, role="Shift Asst", capacity=None, start=18, hours=3, group="Northside", month=2):
     """A slot on `day` of the test month, from `start` o'clock local time."""
+    return slot_at(to_utc(datetime(YEAR, month, day, start), ZONE), role, capacity, hours, group)
+
+
+def slot_at(starts, role="Shift Asst", capacity=None, hours=3, group="Northside"):
+    """A slot of the group's Night Shelter from `starts` (UTC)."""
     opp = opportunity(group)
     role = Role.get(Role.group == opp.group, Role.name == role)
-    starts = to_utc(datetime(YEAR, month, day, start), ZONE)
     return Slot.create(
         opportunity=opp,
         role=role,

@@ -76,7 +76,7 @@ def test_a_fresh_install_names_cervis_once_in_every_email(app, db):
                 assert "CERVIS CERVIS" not in part and "{{" not in part, (kind, part)
         assert email_previews.preview("welcome")[0] == "Welcome to CERVIS"
         vera, leo = User.by_email("vera@example.org"), User.by_email("leo@example.org")
-        welcome = emails.temporary_password(vera, "Temp2345abc", "http://localhost/x", kind="welcome")
+        welcome = emails.welcome(vera, "Temp2345abc", "http://localhost/x")
         message = emails.to_user(
             "leader-message", vera, subject="Hi", message="Hello", leader=leo, from_name=leo.name, reply_to=leo.email
         )

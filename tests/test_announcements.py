@@ -21,7 +21,7 @@ from cervis.models import (
     User,
 )
 from conftest import _user, emails_to
-from helpers_announcements import GO_LIVE, NOW, add_slots, night_shelter, run, three_months
+from helpers_announcements import GO_LIVE, NOW, add_slots, crash_on_the_second_email, night_shelter, run, three_months
 
 LAUNCHED = "shift-bookings-launched"
 
@@ -157,25 +157,6 @@ def test_the_scheduler_runs_the_announcement_job(app):
     import cervis.announcements  # noqa: F401
 
     assert announcements.announce in [fn for fn, _ in scheduler.JOBS]
-
-
-def crash_on_the_second_email(app, monkeypatch):
-    """The power goes as the go-live's second batch (of one email) is written; then it comes back."""
-    monkeypatch.setattr(announcements, "BATCH", 1)
-    real_row, calls = announcements.emails.Letters.row, []
-
-    def crash_on_the_second(*args, **kw):
-        calls.append(args)
-        if len(calls) == 2:
-            raise RuntimeError("power cut")
-        return real_row(*args, **kw)
-
-    with monkeypatch.context() as power:
-        power.setattr(announcements.emails.Letters, "row", crash_on_the_second)
-        try:
-            run(app, GO_LIVE + timedelta(minutes=5))
-        except RuntimeError:
-            pass
 
 
 def test_a_crash_half_way_keeps_the_batches_written_and_a_restart_sends_the_rest_once(app, db, monkeypatch):

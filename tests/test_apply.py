@@ -19,7 +19,9 @@ from cervis.models import (
     Group,
     Reference,
     StepDone,
+    Organisation,
     Throttle,
+    User,
 )
 
 ALEX = "alex@example.net"
@@ -112,6 +114,30 @@ def test_a_known_volunteers_address_gets_the_same_answer_and_an_email_instead(cl
     assert not Application.select().where(Application.email == "vera@example.org").exists()
     [email] = emails_to("vera@example.org")
     assert email.kind == "application-has-account" and "already have" in email.body_text
+
+
+def test_a_known_volunteers_address_typed_in_fullwidth_letters_is_the_same_address(client, db):
+    """ "ｖｅｒａ@example.org" is Vera's address as approving an application would see it: she is told
+    she already has an account, and no application (nor a second account) is made."""
+    client.post("/apply", data=alex(email="\uff56\uff45\uff52\uff41@example.org"))
+    assert not Application.select().exists()
+    assert [e.kind for e in Email.select()] == ["application-has-account"]
+    assert emails_to("vera@example.org")[0].kind == "application-has-account"
+
+
+def test_a_deactivated_accounts_address_gets_the_same_answer_and_an_email_to_contact_us(client, db):
+    """Their account is switched off, so "log in" would not work: the e-mail asks them to contact the
+    organisation (which knows why it was switched off) instead, and no application is made."""
+    User.update(active=False).where(User.email == "vera@example.org").execute()
+    Organisation.update(contact_email="volunteer.enquiries@example.org").execute()
+    unknown = client.post("/apply", data=alex())
+    known = client.post("/apply", data=alex(email="vera@example.org"))
+    assert (known.status_code, known.headers["Location"]) == (unknown.status_code, unknown.headers["Location"])
+    assert not Application.select().where(Application.email == "vera@example.org").exists()
+    [email] = emails_to("vera@example.org")
+    assert email.kind == "application-inactive-account" and "no longer active" in email.body_text
+    assert "volunteer.enquiries@example.org" in email.body_text and "viewport" in email.body_html
+    assert "log in" not in email.body_text.lower() and "/reset" not in email.body_text
 
 
 def test_applying_again_before_confirming_sends_the_same_link_again(client, db):

@@ -20,6 +20,8 @@ from cervis.models import (
     PENDING,
     REGISTERED,
     Allergen,
+    ApiToken,
+    AwayRange,
     Document,
     Email,
     Group,
@@ -37,6 +39,7 @@ from cervis.models import (
     Slot,
     Throttle,
     User,
+    WaitingListEntry,
 )
 from cervis.models.docs import GROUP, VOLUNTEER
 
@@ -55,13 +58,19 @@ PUBLIC = {
     "auth.logout",
     "auth.strength",
     "auth.temporary_link",
+    "auth.sso_start",
+    "auth.sso_callback",
     "volunteer.cancel_link",
     "volunteer.ical",
     "volunteer.cover",
+    "volunteer.waiting_offer",
+    "volunteer.find_stand_in_link",
+    "volunteer.stand_in_ask",
     "volunteer.feed",
     "brand.logo",
     "brand.stylesheet",
     "brand.manifest",
+    "brand.tonight_manifest",
     "unsubscribe.one_click",
     "apply.apply",
     "apply.sent",
@@ -85,6 +94,8 @@ SECRETS = (
     "SECRET-TRAINING",
     "SECRET-APPLICANT",
     "SECRET-REFERENCE",
+    "SECRET-INTEGRATION",
+    "SECRET-AWAY",
 )
 
 
@@ -122,7 +133,9 @@ def others(app, db):
     )
     grant = _grant_with_proof(sam)
     application = _southside_application()
+    away = AwayRange.create(volunteer=sam, starts_on=starts.date(), ends_on=starts.date(), note="SECRET-AWAY")
     return {
+        "away_id": away.id,
         "application_id": application.id,
         "step_id": RecruitmentStep.get(kind="manual").id,
         "group_id": south.id,
@@ -130,6 +143,7 @@ def others(app, db):
         "opportunity_id": opportunity.id,
         "slot_id": slot.id,
         "registration_id": registration.id,
+        "entry_id": WaitingListEntry.create(slot=slot, volunteer=sam).id,  # Sam waiting for a place
         "role_id": role.id,
         "volunteer_id": sam.id,
         "member_id": kid.id,
@@ -144,6 +158,9 @@ def others(app, db):
         "day": starts.date().isoformat(),
         "email_kind": "confirmation",
         "code": "cy",
+        "token_id": ApiToken.issue(
+            "SECRET-INTEGRATION", ["rota:read"], utcnow() + timedelta(days=9), User.by_email("ada@example.org")
+        )[0].id,
     }
 
 
@@ -228,7 +245,8 @@ def routes(app, ids, public=False):
     """(endpoint, method, url) for every GET and POST of the URL map, arguments filled from `ids`."""
     found = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if (rule.endpoint in PUBLIC) != public:
+        # The API answers a bearer token, never the session: its refusals are tests/test_api_tokens.py's.
+        if (rule.endpoint in PUBLIC or rule.endpoint.startswith("api.")) != public:
             continue
         with app.test_request_context():
             url = url_for(rule.endpoint, **{arg: ids[arg] for arg in rule.arguments})
@@ -345,7 +363,10 @@ def test_every_post_without_the_csrf_token_is_refused_and_changes_nothing(app, a
         for headers in ({}, HTMX):
             response = client.post(url, data=form_with_their_ids(others), headers=headers)
             # RFC 8058's POST carries no CSRF token: its signed token is the proof, so a forged one is 404.
-            expected = 404 if endpoint == "unsubscribe.one_click" else 400
+            # The API takes no CSRF token and no session: without a bearer token it is 401.
+            expected = {"unsubscribe.one_click": 404, "api.create_volunteer": 401, "api.deactivate": 401}.get(
+                endpoint, 400
+            )
             assert response.status_code == expected, (url, bool(headers), response.status_code)
     assert snapshot() == before
     assert client.get("/portal/").status_code == 200  # logout was refused too

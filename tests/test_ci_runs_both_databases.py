@@ -22,7 +22,9 @@ def test_ci_runs_exactly_the_readmes_test_command():
 
 def test_the_test_command_runs_the_suite_on_sqlite_then_on_postgresql():
     command = _test_command()
-    assert command.endswith(".venv/bin/python -m pytest -q && .venv/bin/python -m pytest -q --database postgresql")
+    assert command.endswith(
+        ".venv/bin/python -m pytest -q -n 2 && .venv/bin/python -m pytest -q -n 2 --database postgresql"
+    )
     assert re.search(r"apt-get install -y -qq [^;}]*\bpostgresql\b", command)  # Debian's package, when missing
     assert "/usr/lib/postgresql/*/bin/postgres" in command  # where Debian puts it: off the PATH
 

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from cervis import demo, proof_files, training
+from cervis import demo, eligibility, proof_files
 from cervis.models import WAITING, Group, Qualification, QualificationGrant, RecordCheck, Role, User
 
 
@@ -16,7 +16,7 @@ def test_the_demo_has_qualifications_roles_that_need_them_and_volunteers_with_an
         "DBS enhanced": (36, True),
     }
     roles = list(Role.select().join(Group).where(Group.name.in_([v[0] for v in demo.VENUES])))
-    needs = training.needs_by_role([r.id for r in roles])
+    needs = eligibility.needs_by_role([r.id for r in roles])
     assert len(roles) == 8
     for role in roles:
         expected = {"SL": ["Safeguarding", "Shift leader training"], "Cook": ["Food hygiene level 2"]}

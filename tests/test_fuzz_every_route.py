@@ -17,6 +17,7 @@ from cervis import signed_links
 from cervis.db import utcnow
 from cervis.models import (
     PENDING,
+    AwayRange,
     Email,
     Frequency,
     Group,
@@ -30,10 +31,19 @@ from cervis.models import (
     ServiceRecord,
     Slot,
     User,
+    WaitingListEntry,
 )
 
 SEED = 20261130
-ANONYMOUS = {"auth.login", "auth.reset", "auth.temporary_link", "volunteer.cancel_link", "volunteer.ical"}
+ANONYMOUS = {
+    "auth.login",
+    "auth.reset",
+    "auth.temporary_link",
+    "auth.sso_start",
+    "auth.sso_callback",
+    "volunteer.cancel_link",
+    "volunteer.ical",
+}
 PERSONA = {"admin": "ada@example.org", "leader": "leo@example.org"}  # else Vera
 COMMON_NAMES = [
     "name",
@@ -142,7 +152,9 @@ def _arrange():
     food = Qualification.create(name="Food hygiene level 2", valid_months=36)
     Qualification.create(name="DBS basic", criminal_record_check=True)
     grant = QualificationGrant.create(volunteer=vic, qualification=food, gained_on=date.today(), proof_path="x.pdf")
+    away = AwayRange.create(volunteer=vera, starts_on=date.today(), ends_on=date.today() + timedelta(days=2))
     return {
+        "away_id": away.id,
         "opportunity_id": opp.id,
         "group_id": north.id,
         "grant_id": grant.id,
@@ -159,6 +171,7 @@ def _arrange():
         "role_id": role.id,
         "email_id": email.id,
         "day": start.date().isoformat(),
+        "entry_id": WaitingListEntry.create(slot=slot, volunteer=vera).id,
     }
 
 
@@ -219,6 +232,9 @@ def _tokens(endpoint, number, ids):
     payloads = {
         "volunteer.cancel_link": [(signed_links.CANCEL, {"r": number})],
         "volunteer.cover": [(signed_links.COVER, {"a": number})],
+        "volunteer.waiting_offer": [(signed_links.WAITING, {"o": number})],
+        "volunteer.stand_in_ask": [(signed_links.STAND_IN, {"a": number})],
+        "volunteer.find_stand_in_link": [(signed_links.FIND_STAND_IN, {"r": number})],
         "volunteer.ical": [(signed_links.ICAL, number)],
         "volunteer.feed": [
             (signed_links.FEED, [number, None, 0]),

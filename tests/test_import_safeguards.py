@@ -1,6 +1,7 @@
 """Import Volunteers tells a leader nothing about accounts outside their groups, refuses look-alike
 addresses, and never holds the write lock long enough to stall the site."""
 
+import gc
 import threading
 
 import pytest
@@ -93,4 +94,12 @@ def test_an_import_of_300_rows_never_holds_the_write_lock_long_enough_to_stall_t
     importer.join()
     assert imported == [303] and answers and 500 not in answers
     assert person("p299@example.org") is not None
-    assert WriteLockClock.longest < 0.1, f"the write lock was held for {WriteLockClock.longest * 1000:.0f} ms"
+    assert WriteLockClock.longest < 0.1, (
+        f"the write lock was held for {WriteLockClock.longest * 1000:.0f} ms ({WriteLockClock.by_what})"
+    )
+
+
+def test_the_test_process_freezes_what_start_up_made_as_the_service_does():
+    """app.py freezes start-up's objects so the collector's full passes do not walk them; the test
+    process does the same, or a full pass over every imported module lands in some test's write lock."""
+    assert gc.get_freeze_count() > 10_000

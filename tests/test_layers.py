@@ -3,6 +3,7 @@ pyproject.toml, function-local imports included), and ruff's lint and format ove
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -79,4 +80,16 @@ def test_no_test_module_imports_another():
                 else ([a.name for a in node.names] if isinstance(node, ast.Import) else [])
             )
             found += [f"{path.relative_to(ROOT)}:{node.lineno} {n}" for n in names if n.startswith("test_")]
+    assert found == []
+
+
+def test_only_the_email_modules_name_a_kind_of_email():
+    """The domain calls one small function per kind (cervis/email_kinds.py, emails.py), never the
+    outbox's generic queue with a kind of its own."""
+    generic = re.compile(r"emails\.(queue|to_user|once|Letters)\(")
+    found = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "cervis").rglob("*.py"))
+        if path.name not in ("emails.py", "email_kinds.py") and generic.search(path.read_text())
+    ]
     assert found == []

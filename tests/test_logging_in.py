@@ -2,6 +2,10 @@
 
 from conftest import PASSWORD
 
+from cervis.auth.session import LOGIN_PER_ACCOUNT
+
+FULLWIDTH_VERA = "\uff56\uff45\uff52\uff41@example.org"  # "ｖｅｒａ": the same address, typed in fullwidth letters
+
 
 def test_login_page_uses_the_guides_words(client):
     page = client.get("/login").get_data(as_text=True)
@@ -24,6 +28,20 @@ def test_volunteer_logs_in_with_email_and_reaches_portal_home(auth, client):
     home = client.get("/portal/").get_data(as_text=True)
     assert "Volunteer Portal Home" in home
     assert "Hours" in home and "Activities" in home and "Days" in home
+
+
+def test_an_address_typed_in_fullwidth_letters_logs_in_as_its_plain_letters(auth, client):
+    response = auth.login(FULLWIDTH_VERA)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/portal/")
+    assert "Volunteer Portal Home" in client.get("/portal/").get_data(as_text=True)
+
+
+def test_guesses_typed_in_fullwidth_letters_count_against_the_same_account(auth):
+    """A look-alike spelling of the address is no way round the account's limit of wrong guesses."""
+    for n in range(LOGIN_PER_ACCOUNT):
+        auth.login(FULLWIDTH_VERA if n % 2 else "vera@example.org", password="not the password at all")
+    assert auth.login(FULLWIDTH_VERA).status_code == 429
+    assert auth.login("vera@example.org").status_code == 429
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(auth):

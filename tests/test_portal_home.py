@@ -6,7 +6,7 @@ from datetime import timedelta
 from helpers_rota import opportunity, user
 
 from cervis.db import utcnow
-from cervis.models import PENDING, REGISTERED, Registration, Role, Slot
+from cervis.models import PENDING, REGISTERED, Membership, Registration, Role, Slot
 
 
 def booked_in(hours_ahead, status=REGISTERED):
@@ -49,3 +49,15 @@ def test_the_meeting_location_names_the_venue_above_its_address_once(db):
     assert opp.meeting_location() == "Northside\n1 North Street"  # only the street: the venue's name above it
     opp.location = ""
     assert opp.meeting_location() == "Northside\n1 North Street"
+
+
+def test_portal_home_lists_the_volunteers_groups(auth, client, db):
+    auth.login("leo@example.org")
+    assert "Your groups: Northside." in client.get("/portal/").get_data(as_text=True)
+
+
+def test_portal_home_says_how_to_join_a_group_when_the_volunteer_has_none(auth, client, db):
+    Membership.delete().where(Membership.user == user("vera@example.org")).execute()
+    auth.login()
+    page = client.get("/portal/").get_data(as_text=True)
+    assert "You are not in a group yet" in page and "Your groups:" not in page

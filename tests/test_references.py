@@ -37,6 +37,7 @@ def test_a_referee_answers_and_the_step_is_done(app, client, db):
         url, data={"known_for": "3 years", "capacity": "Employer", "concerns": "no", "text": "Reliable and kind."}
     )
     assert response.status_code == 200 and "Thank You" in response.get_data(as_text=True)
+    assert "Your reference for Alex Applicant has been received" in response.get_data(as_text=True)
     rita = Reference.get(number=1)
     assert rita.received_at and rita.known_for == "3 years" and rita.concerns is False
     assert [d.step.name for d in StepDone.select()] == ["Reference 1 received"]

@@ -2,13 +2,10 @@
 
 from datetime import date
 
+from helpers_suggestion import suggest_url
 from helpers_rota import LEO, MONTH, OLGA, YEAR, board, fresh, member, night, offer, opportunity, user
 
 from cervis.models import CANCELLED, PENDING, REGISTERED, Email, Registration
-
-
-def suggest_url(opp=None):
-    return f"/leader/opportunities/{(opp or opportunity()).id}/rota/suggest?month={MONTH}"
 
 
 def accept_url(opp=None):

@@ -2,39 +2,23 @@
 months against an independent maximum-flow count (networkx)."""
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import networkx as nx
 import pytest
+from helpers_suggestion import FIRST, chosen_pairs, offers, place
 
 from cervis.rota_suggestion import (
     RESERVE,
     ROLE,
     SHIFT_LEADER,
     Offer,
-    Place,
     Problem,
     first_come,
     monthly_target,
     solve,
     usable_offers,
 )
-
-FIRST = datetime(2027, 2, 1, 18)
-
-
-def place(pid, day, room=1, priority=ROLE, start=0, hours=3):
-    starts = FIRST + timedelta(days=day - 1, hours=start)
-    return Place(pid, starts, starts + timedelta(hours=hours), room, priority)
-
-
-def offers(*pairs):
-    """(volunteer, place) pairs, in the order they were made."""
-    return [Offer(i, v, p) for i, (v, p) in enumerate(pairs, start=1)]
-
-
-def chosen_pairs(problem, chosen):
-    return sorted((o.volunteer, o.place) for o in problem.offers if o.id in chosen)
 
 
 def test_more_offers_than_places_fills_every_place_once():

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from conftest import on_postgresql
+from helpers_ports import worker_share
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(18200, 18300)
+PORTS = worker_share(range(18200, 18300))
 pytestmark = pytest.mark.skipif(on_postgresql(), reason="SQLite's files and locks")
 
 
@@ -23,7 +24,7 @@ def _free_port():
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)):
                 return port
-    raise RuntimeError("no free port in 18200-18299")
+    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def _env(instance):

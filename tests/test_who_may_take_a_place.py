@@ -140,7 +140,7 @@ def test_the_rota_board_says_why_accept_is_refused_beside_the_offer(auth, client
 
 def test_suggest_rota_never_proposes_a_closed_slot(db):
     from cervis.months import month_of
-    from cervis.rota_suggestion import suggest
+    from cervis.suggest_rota import suggest
 
     slot, reg = _offer()
     close(slot)

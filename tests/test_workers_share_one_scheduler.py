@@ -25,9 +25,10 @@ from helpers_rota import member, night, offer
 from cervis.db import utcnow
 from cervis.models import REGISTERED, Email, Group, Membership, Opportunity, Registration, Role, Slot
 from cervis.models.mail import SENT
+from helpers_ports import worker_share
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(19500, 19600)
+PORTS = worker_share(range(19500, 19600))
 WORKERS = 3
 WAITING = 6  # emails people's actions left in the outbox
 RACERS = 6  # offers for a one-person slot, accepted at once through the three workers
@@ -174,3 +175,10 @@ def test_three_workers_run_one_scheduler_fill_a_slot_once_and_send_each_email_on
     assert codes == [303] * RACERS  # accepted, or refused with the reason: never an error
     assert Registration.select().where(Registration.slot == cook.id, Registration.status == REGISTERED).count() == 1
     assert Email.select().where(Email.kind == "confirmation").count() == 1
+
+
+def test_the_waiting_list_and_stand_in_jobs_are_the_schedulers():
+    from cervis import scheduler, stand_in, waiting_list
+
+    jobs = [fn for fn, _ in scheduler.JOBS]
+    assert waiting_list.pass_on_job in jobs and stand_in.nobody_found_job in jobs

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import render_template, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import single_line
@@ -35,8 +35,20 @@ FIELDS = [
     "application_retention_months",
     "deadline_reminder_days",
     "language",
+    "waiting_offer_hours",
+    "hourly_value",
 ]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Pounds(DecimalField):
+    """An amount of money as typed: "12.71" or "£12.71"."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata([v.strip().removeprefix("£").strip() for v in valuelist])
+        except ValueError:
+            raise ValueError("Please enter an amount in pounds, for example 12.71.") from None
 
 
 class SettingsForm(FlaskForm):
@@ -94,6 +106,18 @@ class SettingsForm(FlaskForm):
             NumberRange(0, 14, lazy_gettext("Please enter a number of days between 0 and 14 (0: no reminder)."))
         ],
         render_kw={"inputmode": "numeric"},
+    )
+    # No InputRequired: a form sent without the field (an older page) keeps the current value.
+    waiting_offer_hours = IntegerField(
+        "Waiting list: hours to take a freed place",
+        validators=[NumberRange(1, 48, "Please enter a number of hours between 1 and 48.")],
+        render_kw={"inputmode": "numeric"},
+    )
+    hourly_value = Pounds(
+        "Value of a volunteer hour (£)",
+        places=2,
+        validators=[NumberRange(0, 1000, "Please enter an amount in pounds between 0 and 1000, for example 12.71.")],
+        render_kw={"inputmode": "decimal"},
     )
     guide_password_rule = BooleanField(
         lazy_gettext(

@@ -17,6 +17,7 @@ from ..forms import ChangePasswordForm, NewPasswordForm, ResetForm
 from ..htmx import answered
 from .landing import client_address, next_page
 from ..models import Organisation, Throttle, User
+from ..models.people import normal_email
 from ..temporary_passwords import issue_temporary_password, user_from_link
 
 RESET_WINDOW = timedelta(hours=1)
@@ -32,7 +33,7 @@ def reset():
     org = Organisation.current()
     form = ResetForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
+        email = normal_email(form.email.data)
         blocked, _ = Throttle.reserve(
             [(f"reset-email:{email}", RESET_PER_ACCOUNT), (f"reset-addr:{client_address()}", RESET_PER_ADDRESS)],
             RESET_WINDOW,

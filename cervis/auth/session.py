@@ -28,7 +28,8 @@ from ..db import utcnow, write_transaction
 from ..forms import LoginForm
 from ..htmx import is_background, is_htmx
 from .landing import client_address, home_for, required_step
-from ..models import Organisation, Throttle, User
+from ..models import Organisation, SingleSignOn, Throttle, User
+from ..models.people import normal_email
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -59,6 +60,7 @@ ALWAYS_OPEN = {
     "brand.logo",
     "brand.stylesheet",
     "brand.manifest",
+    "brand.tonight_manifest",
     "brand.icon",
     "brand.favicon",
 }
@@ -130,8 +132,8 @@ def to_login():
 
 def _idle_and_forced_steps():
     """Before every request of a signed-in user: the idle timeout, then any step they must take first."""
-    if request.endpoint in (None, "static") or not current_user.is_authenticated:
-        return None
+    if request.endpoint in (None, "static") or request.blueprint == "api" or not current_user.is_authenticated:
+        return None  # the API answers its bearer token alone, never the session
     org = Organisation.current()
     now = _clock()
     ended = _ended_because(org, now)
@@ -233,7 +235,7 @@ def login():
         form.remember.data = True
     error, status = None, 200
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
+        email = normal_email(form.email.data)
         account_key = f"login-email:{email}"
         blocked, reserved = Throttle.reserve(
             [(account_key, LOGIN_PER_ACCOUNT), (f"login-addr:{client_address()}", LOGIN_PER_ADDRESS)], LOGIN_WINDOW
@@ -251,7 +253,12 @@ def login():
                 )
     form.password.data = ""
     return render_template(
-        "auth/login.html", form=form, org=org, error=error, next=safe_next(request.args.get("next"))
+        "auth/login.html",
+        form=form,
+        org=org,
+        error=error,
+        next=safe_next(request.args.get("next")),
+        sso=SingleSignOn.current(),
     ), status
 
 

@@ -15,7 +15,7 @@ from ..auth import leader_required
 from ..db import write_transaction
 from ..forms import single_line
 from ..htmx import answered
-from ..models import Group
+from ..models import Group, User
 from ..permissions import as_id, groups_led_by
 from . import bp
 
@@ -57,7 +57,7 @@ def _volunteer_refused(form):
     """Why this account cannot be made, written onto the fields; False if it can."""
     if form.email.data and not form.email.errors:
         problem = accounts.email_problem(form.email.data)
-        if problem is None and accounts.account_for_email(form.email.data) is not None:
+        if problem is None and User.by_email(form.email.data) is not None:
             problem = "There is already an account with this e-mail address."
         if problem:
             form.email.errors.append(problem)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from .. import announcements
 from ..auth import leader_required
 from ..db import utcnow
+from ..months import month_name
 from ..permissions import opportunity_for_leader
 from ..timeutil import local_datetime, org_zone
 from . import bp
@@ -41,7 +42,7 @@ def announce_now(opportunity_id):
         "leader/announce.html",
         opportunity=opportunity,
         month=month,
-        months=[(key, announcements.month_name(key), len(slots)) for key, slots in months.items()],
+        months=[(key, month_name(key), len(slots)) for key, slots in months.items()],
         roles=announcements.roles(months[month]),
         slots=len(months[month]),
         people=people,
@@ -56,7 +57,7 @@ def _announce(opportunity, month, back):
         flash(
             gettext(
                 "%(month_name)s was announced at %(local_datetime)s: an opportunity is announced at most once an hour. Please try again later.",
-                month_name=announcements.month_name(month),
+                month_name=month_name(month),
                 local_datetime=local_datetime(refused.last.at),
             ),
             "error",
@@ -68,7 +69,7 @@ def _announce(opportunity, month, back):
         flash(
             gettext(
                 "%(month_name)s announced to %(recipients)s %(value)s.",
-                month_name=announcements.month_name(month),
+                month_name=month_name(month),
                 recipients=row.recipients,
                 value="person" if row.recipients == 1 else "people",
             ),

@@ -11,14 +11,14 @@ from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from .. import training
+from .. import eligibility, training
 from ..forms import single_line
 from ..profile_forms import MultiCheckboxField
-from ..accounts import account_for_email, normal_email
+from ..accounts import normal_email
 from ..auth import admin_required, leader_required
 from ..db import utcnow, write_transaction
 from ..htmx import answer_now, answered, done, is_htmx
-from ..models import AuditLog, Group, Membership, Qualification, Role, Slot
+from ..models import AuditLog, Group, Membership, Qualification, Role, Slot, User
 from ..permissions import as_id, group_for_leader, groups_led_by, role_for_leader
 from . import bp
 
@@ -79,7 +79,7 @@ def _leader_accounts(form):
     """The accounts named in the leaders field, or None with the field's errors set."""
     accounts, missing = [], []
     for email in dict.fromkeys(normal_email(e) for e in form.leaders.data.replace(",", "\n").split("\n")):
-        account = account_for_email(email) if email else None
+        account = User.by_email(email) if email else None
         if account is not None and account.active:
             accounts.append(account)
         elif email:
@@ -251,7 +251,7 @@ def _role_details(role):
         "is_reserve": role.is_reserve,
         "position": role.position,
         "group": role.group_id,
-        "needs": training.needs_by_role([role.id]).get(role.id, []),
+        "needs": eligibility.needs_by_role([role.id]).get(role.id, []),
     }
 
 

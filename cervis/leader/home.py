@@ -43,9 +43,22 @@ def _live(query, group_ids, now):
 
 def coming_opportunities(group_ids, now):
     """Per group: each opportunity with slots in the next eight weeks, and how full they are."""
-    window = _live(
-        Slot.select(Slot.starts_at, Slot.capacity, Slot.opportunity).join(Opportunity), group_ids, now
-    ).where(Slot.starts_at <= now + COMING)
+    # One row an opportunity, summed in the database: not one a slot (eight weeks of nights).
+    window = (
+        _live(
+            Slot.select(
+                Slot.opportunity,
+                fn.MIN(Slot.starts_at),
+                fn.MAX(Slot.starts_at),
+                fn.COUNT(Slot.id),
+                fn.SUM(Slot.capacity),
+            ).join(Opportunity),
+            group_ids,
+            now,
+        )
+        .where(Slot.starts_at <= now + COMING)
+        .group_by(Slot.opportunity)
+    )
     statuses = (
         _live(
             Registration.select(Slot.opportunity, Registration.status, fn.COUNT(Registration.id))
@@ -58,12 +71,11 @@ def coming_opportunities(group_ids, now):
         .group_by(Slot.opportunity, Registration.status)
     )
     counts = {(opp, status): n for opp, status, n in statuses.tuples()}
-    rows = {}
-    for starts_at, capacity, opp_id in window.tuples():
-        row = rows.setdefault(opp_id, {"first": starts_at, "last": starts_at, "slots": 0, "capacity": 0})
-        row["first"], row["last"] = min(row["first"], starts_at), max(row["last"], starts_at)
-        row["slots"] += 1
-        row["capacity"] += capacity
+    as_time = Slot.starts_at.python_value  # an aggregate comes back from SQLite as text
+    rows = {
+        opp_id: {"first": as_time(first), "last": as_time(last), "slots": slots, "capacity": capacity}
+        for opp_id, first, last, slots, capacity in window.tuples()
+    }
     by_group = defaultdict(list)
     for opp in Opportunity.select().where(Opportunity.id.in_(list(rows) or [0])).order_by(Opportunity.name):
         row = rows[opp.id]

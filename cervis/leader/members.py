@@ -11,7 +11,7 @@ from peewee import JOIN, Case, fn
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from .. import accounts, attendance, training
+from .. import accounts, attendance, away, training, volunteer_limits
 from ..admin.paging import Page
 from ..auth import leader_required
 from ..db import utcnow, write_transaction
@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..models.attendance import volunteer_totals
 from ..permissions import group_for_leader, leads, member_for_leader
+from ..profile_forms import LimitsForm
 from ..timeutil import org_zone, to_local, to_utc
 from . import bp
 from .training import member_training
@@ -130,7 +131,9 @@ def members(group_id):
         .where(Membership.group == group)
         .order_by(User.first_name, User.last_name, User.id)
     )
-    page = Page(_search(query, q))
+    # Unsearched, the group's memberships alone say how many: not their users, profiles and frequencies.
+    total = None if q else Membership.select().where(Membership.group == group).count()
+    page = Page(_search(query, q), total=total)
     context = {
         "group": group,
         "q": q,
@@ -268,8 +271,18 @@ def _service_records(volunteer):
     return list(_only(query, ServiceRecord.group, _visible_groups(current_user)))
 
 
+def away_and_limits(volunteer, form=None):
+    limits = volunteer_limits.limits_of(volunteer)
+    return {
+        "away_ranges": [(away.describe(r), r.note) for r in away.upcoming(volunteer)],
+        "limits_said": volunteer_limits.describe(limits),
+        "limits_form": form or LimitsForm.of(limits),
+    }
+
+
 def member_page_with(volunteer, **override):
     context = {
+        **away_and_limits(volunteer),
         "registrations": _registrations(volunteer),
         "service_records": _service_records(volunteer),
         "totals": volunteer_totals(volunteer.id, utcnow(), org_zone()),

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from .. import eligibility
+from .. import eligibility, volunteer_limits
 from .. import rota as rules
 from ..auth import leader_required
 from ..db import utcnow
@@ -21,7 +21,7 @@ from ..models import RotaCompletion
 from ..months import month_key, month_of, next_month, parse_month, previous_month
 from ..permissions import as_id, opportunity_for_leader, registration_for_leader, slot_for_leader
 from ..timeutil import slot_when
-from . import bp, rota_board
+from . import bp, past_limits, rota_board
 
 NO_REASON = lazy_gettext("Please give a reason: the volunteer is told it.")
 
@@ -107,6 +107,8 @@ def _cells_context(opportunity, day, show=None):
 
 def _panel(opportunity, slot_id):
     views = rota_board.slot_views(opportunity, [slot_id])
+    if views:  # what the leader should know before accepting: away that day, limits they set
+        volunteer_limits.annotate(views[0].registered + views[0].pending, views[0].slot)
     return views[0] if views else None
 
 
@@ -160,8 +162,9 @@ def _answer(opportunity, slot, volunteer_id, message, category="success", extra=
     target = f"slot-{slot.id}"  # the answer shows inside the slot (cervis/htmx.py)
     if not is_htmx():
         return done(None, location, message, category, target=target)
-    _, cells = rota_board.month_cells(opportunity, day)
-    changed = [c for c in cells if c.id in {slot.id, *extra}]
+    shown = {slot.id, *extra}
+    _, cells = rota_board.month_cells(opportunity, day, marked=shown)
+    changed = [c for c in cells if c.id in shown]
     return done(
         "leader/_rota_answer.html",
         location,
@@ -181,9 +184,11 @@ def _act(reg, work, success):
     """Run one rota rule on a registration the leader may touch, and answer."""
     opportunity = reg.slot.opportunity
     try:
-        result = work()
+        with past_limits.acting(current_user._get_current_object()):
+            result = work()
     except rules.Refused as refusal:
-        return _answer(opportunity, reg.slot, reg.volunteer_id, str(refusal), "error")
+        message = past_limits.message(refusal, f"slot-{reg.slot_id}")
+        return _answer(opportunity, reg.slot, reg.volunteer_id, message, "error")
     message, extra = success(result)
     return _answer(opportunity, reg.slot, reg.volunteer_id, message, extra=extra)
 
@@ -291,14 +296,16 @@ def rota_add(slot_id):
     if form.validate_on_submit():
         if as_id(form.volunteer.data):
             try:
-                reg = rules.add_to_slot(
-                    slot.id,
-                    form.volunteer.data,
-                    current_user._get_current_object(),
-                    override=form.override.data if "override" in form else None,
-                )
+                with past_limits.acting(current_user._get_current_object()):
+                    reg = rules.add_to_slot(
+                        slot.id,
+                        form.volunteer.data,
+                        current_user._get_current_object(),
+                        override=form.override.data if "override" in form else None,
+                    )
             except rules.Refused as refusal:
-                return _answer(slot.opportunity, slot, form.volunteer.data, str(refusal), "error")
+                message = past_limits.message(refusal, f"slot-{slot.id}")
+                return _answer(slot.opportunity, slot, form.volunteer.data, message, "error")
             return _answer(
                 slot.opportunity,
                 slot,

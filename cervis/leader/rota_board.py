@@ -190,7 +190,7 @@ def build(opportunity, day, only=None, around=None):
     for other in _their_shifts(list({e.volunteer_id for e in entries}), day):
         shifts[other["volunteer_id"]].append(other)
     start, end = month_bounds(day)
-    _qualifications(entries, views, zone)
+    known = _qualifications(entries, views, {s.role_id for s in slots}, zone)
     for entry in entries:
         view, mine = views[entry.slot_id], shifts[entry.volunteer_id]
         entry.month_shifts = sum(1 for o in mine if start <= o["starts_at"] < end)
@@ -203,7 +203,7 @@ def build(opportunity, day, only=None, around=None):
             CANCELLED: view.cancelled,
         }[entry.status].append(entry)
     _call_up_targets(slots, views, zone)
-    _call_up_training(views, zone)
+    _call_up_training(views, known, zone)
     if only is not None:  # a slot opened in place: who was asked to cover it, and when
         for slot_id, asked in cover.asked_for_slots(list(views)).items():
             views[slot_id].cover = asked
@@ -215,16 +215,19 @@ def build(opportunity, day, only=None, around=None):
     return list(days.values())
 
 
-def _qualifications(entries, views, zone):
-    """Each pending or registered entry's missing training, and the overrides: two queries in all."""
+def _qualifications(entries, views, role_ids, zone):
+    """Each pending or registered entry's missing training, and the overrides: two queries in all.
+    `role_ids`: every role of the slots read, so the answer also says which of the night's slots a
+    registered Reserve may be called up to (_call_up_training)."""
     live = [e for e in entries if e.status in (PENDING, REGISTERED)]
-    known = eligibility.eligibility({e.volunteer_id for e in live}, {v.slot.role_id for v in views.values()})
+    known = eligibility.eligibility({e.volunteer_id for e in live}, role_ids)
     reasons = eligibility.overridden([e.id for e in live if e.status == REGISTERED]) if known.needs else {}
     for entry in live:
         entry.training = (
             eligibility.training_needed(known.missing_for(entry.volunteer_id, views[entry.slot_id].slot, zone)) or ""
         )
         entry.override = reasons.get(entry.id, "")
+    return known
 
 
 def _call_up_targets(slots, views, zone):
@@ -237,14 +240,9 @@ def _call_up_targets(slots, views, zone):
             view.targets = [(t, _is_full(t, views)) for t in by_date[to_local(view.slot.starts_at, zone).date()]]
 
 
-def _call_up_training(views, zone):
-    """Each registered Reserve's Call Up list marks the roles they lack the training for: one query."""
+def _call_up_training(views, known, zone):
+    """Each registered Reserve's Call Up list marks the roles they lack the training for."""
     reserves = [(view, entry) for view in views.values() if view.targets for entry in view.registered]
-    if not reserves:
-        return
-    known = eligibility.eligibility(
-        {e.volunteer_id for _, e in reserves}, {t.role_id for view, _ in reserves for t, _ in view.targets}
-    )
     for view, entry in reserves:
         entry.untrained = {t.id for t, _ in view.targets if known.missing_for(entry.volunteer_id, t, zone)}
 
@@ -293,8 +291,9 @@ class Cell:
 FILTERS = {"short": lambda c: c.registered < c.capacity, "offers": lambda c: c.pending > 0}
 
 
-def month_cells(opportunity, day, show=None):
-    """The month's dates, each with a cell per slot, in two grouped queries whatever it holds."""
+def month_cells(opportunity, day, show=None, marked=None):
+    """The month's dates, each with a cell per slot, in two grouped queries whatever it holds.
+    `marked`: the ids of the only cells an answer shows, the only ones checked for lapsed training."""
     zone = org_zone()
     start, end = month_bounds(day)
     month = Slot.select(Slot.id).where(
@@ -322,7 +321,7 @@ def month_cells(opportunity, day, show=None):
         .where(CoverRequest.slot.in_(month), CoverRequest.covered_at.is_null())
         .tuples()
     }
-    lapsed = {p.slot_id for p in eligibility.lapsed_places(month)}
+    lapsed = {p.slot_id for p in eligibility.lapsed_places(month if marked is None else list(marked))}
     keep = FILTERS.get(show, lambda c: True)
     days = {}
     for slot_id, starts_at, capacity, role in slots:  # plain values: no model per cell
@@ -397,23 +396,3 @@ def default_month(opportunity, now):
     first_offer = upcoming.join(Registration).where(Registration.status == PENDING).first()
     first = first_offer or upcoming.first()
     return month_of(first.starts_at if first else now)
-
-
-def rota_rows(opportunity, day):
-    """Every registered volunteer of the month, with slot, role and phone: print and CSV."""
-    start, end = month_bounds(day)
-    return list(
-        Registration.select(Registration, Slot, Role, User, Profile.id, Profile.mobile)
-        .join(Slot)
-        .join(Role)
-        .switch(Registration)
-        .join(User, on=Registration.volunteer)
-        .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == User.id), attr="profile")
-        .where(
-            Slot.opportunity == opportunity.id,
-            Slot.starts_at >= start,
-            Slot.starts_at < end,
-            Registration.status == REGISTERED,
-        )
-        .order_by(Slot.starts_at, Role.position, Role.name, User.first_name, User.last_name)
-    )

@@ -7,14 +7,15 @@ from datetime import timedelta
 from flask import make_response, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from peewee import JOIN
 from wtforms import BooleanField, HiddenField
 
 from .. import complete_rota
 from ..auth import leader_required
 from ..db import write_transaction
 from ..htmx import done, is_htmx, vary
-from ..models import AuditLog
-from ..months import month_key
+from ..models import REGISTERED, AuditLog, Profile, Registration, Role, Slot, User
+from ..months import month_bounds, month_key
 from ..permissions import opportunity_for_leader
 from ..spreadsheet import csv_download
 from ..timeutil import org_zone, slot_when, to_local
@@ -105,7 +106,7 @@ def _by_week(rows):
 def rota_print(opportunity_id):
     opportunity = opportunity_for_leader(current_user, opportunity_id)
     day = month_arg(opportunity)
-    rows = rota_board.rota_rows(opportunity, day)
+    rows = rota_rows(opportunity, day)
     with write_transaction():
         AuditLog.record(
             current_user._get_current_object(),
@@ -127,7 +128,7 @@ def rota_print(opportunity_id):
 def rota_csv(opportunity_id):
     opportunity = opportunity_for_leader(current_user, opportunity_id)
     day = month_arg(opportunity)
-    rows = rota_board.rota_rows(opportunity, day)
+    rows = rota_rows(opportunity, day)
     zone = org_zone()
     table = []
     for reg in rows:
@@ -142,3 +143,23 @@ def rota_csv(opportunity_id):
             after={"month": month_key(day), "rows": len(rows)},
         )
     return csv_download(f"rota-{opportunity.id}-{month_key(day)}.csv", ["Date", "Time", "Role", "Name", "Phone"], table)
+
+
+def rota_rows(opportunity, day):
+    """Every registered volunteer of the month, with slot, role and phone: print and CSV."""
+    start, end = month_bounds(day)
+    return list(
+        Registration.select(Registration, Slot, Role, User, Profile.id, Profile.mobile)
+        .join(Slot)
+        .join(Role)
+        .switch(Registration)
+        .join(User, on=Registration.volunteer)
+        .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == User.id), attr="profile")
+        .where(
+            Slot.opportunity == opportunity.id,
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+            Registration.status == REGISTERED,
+        )
+        .order_by(Slot.starts_at, Role.position, Role.name, User.first_name, User.last_name)
+    )

@@ -14,7 +14,7 @@ from ..auth import leader_required
 from ..models import Registration, Role, Slot, User
 from ..permissions import as_id, slot_for_leader
 from ..timeutil import slot_when
-from . import bp
+from . import bp, past_limits
 from .rota import _answer
 
 
@@ -111,7 +111,8 @@ def rota_act(slot_id):
     if len(regs) != len(ids) or any(r.slot_id != slot.id for r in regs):
         abort(404)  # an offer of another slot, or another group's: never acted on from here
     try:
-        message, extra = ACTIONS[action](regs, current_user._get_current_object(), slot)
+        with past_limits.acting(current_user._get_current_object()):
+            message, extra = ACTIONS[action](regs, current_user._get_current_object(), slot)
     except rules.Refused as refusal:
-        return _answer(slot.opportunity, slot, None, str(refusal), "error")
+        return _answer(slot.opportunity, slot, None, past_limits.message(refusal, f"slot-{slot.id}"), "error")
     return _answer(slot.opportunity, slot, None, message, extra=extra)

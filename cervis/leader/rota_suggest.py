@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import rota as rules
-from .. import rota_suggestion
+from .. import suggest_rota
 from ..auth import leader_required
 from ..db import utcnow
 from ..models import Registration, Slot
@@ -22,7 +22,7 @@ def rota_suggest(opportunity_id):
     """Nothing changes here: the suggestion is computed afresh and only shown."""
     opportunity = opportunity_for_leader(current_user, opportunity_id)
     day = month_arg(opportunity)
-    suggestion = rota_suggestion.suggest(opportunity, day, utcnow())
+    suggestion = suggest_rota.suggest(opportunity, day, utcnow())
     days, cells = rota_board.month_cells(opportunity, day)
     return render_template(
         "leader/rota_suggestion.html",

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from .. import cancellation
 from ..auth import leader_required
 from ..db import for_update, utcnow, write_transaction
 from ..htmx import done, is_htmx, vary
@@ -78,6 +79,8 @@ def slot_capacity(slot_id):
                 locked.capacity = form.capacity.data
                 locked.save()
                 AuditLog.record(me(), "slot.capacity", locked, before=before, after=slot_snapshot(locked))
+                if locked.capacity > before["capacity"]:
+                    cancellation.places_freed([locked.id], utcnow())  # room for the waiting list
         if not form.capacity.errors:
             return _row_done(
                 slot.id,

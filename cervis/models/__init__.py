@@ -12,9 +12,11 @@ from .applications import (
     Reference,
     StepDone,
 )
+from .api import ApiToken
 from .announce import Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut
 from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
+from .away import AwayRange, VolunteerLimit
 from .branding import Branding
 from .calendar import CalendarFeed, EmailAttachment
 from .completion import RotaCompletion
@@ -49,7 +51,9 @@ from .rota import (
     ServiceRecord,
     Slot,
 )
+from .sso import SingleSignOn
 from .unlock import OpportunityUnlock
+from .waiting import StandInAsk, StandInRequest, WaitingListEntry, WaitingOffer
 
 ALL = [
     Organisation,
@@ -100,6 +104,14 @@ ALL = [
     RecruitmentStep,
     StepDone,
     Reference,
+    ApiToken,
+    SingleSignOn,
+    AwayRange,
+    VolunteerLimit,
+    WaitingListEntry,
+    WaitingOffer,
+    StandInRequest,
+    StandInAsk,
 ]
 
 __all__ = [m.__name__ for m in ALL] + [

@@ -29,6 +29,7 @@ class AnnouncementOptOut(BaseModel):
 
     user = peewee.ForeignKeyField(User, backref="+", on_delete="CASCADE")
     group = peewee.ForeignKeyField(Group, backref="+", on_delete="CASCADE")
+    at = peewee.DateTimeField(default=utcnow, null=True)  # for Download My Data; None if stopped before it was kept
 
     class Meta:
         indexes = ((("user", "group"), True),)
@@ -39,6 +40,7 @@ class LeaderMessageOptOut(BaseModel):
 
     user = peewee.ForeignKeyField(User, backref="+", on_delete="CASCADE")
     group = peewee.ForeignKeyField(Group, backref="+", on_delete="CASCADE")
+    at = peewee.DateTimeField(default=utcnow, null=True)  # as AnnouncementOptOut's
 
     class Meta:
         indexes = ((("user", "group"), True),)

@@ -1,5 +1,7 @@
 """The organisation's settings and the lists an administrator edits."""
 
+from decimal import Decimal
+
 import peewee
 from flask import g, has_request_context
 
@@ -25,6 +27,10 @@ class Organisation(BaseModel):
     deadline_reminder_days = peewee.IntegerField(default=3)  # before an offer deadline; 0 = none
     application_retention_months = peewee.IntegerField(default=6)  # declined or withdrawn: then erased
     language = peewee.CharField(default="en")  # for pages before log-in and people who chose none
+    waiting_offer_hours = peewee.IntegerField(default=6)  # a freed place waits this long for its taker
+    # What a volunteer hour is worth in the statistics and the funder's report: by default the UK
+    # National Living Wage from April 2026.
+    hourly_value = peewee.DecimalField(max_digits=8, decimal_places=2, default=Decimal("12.71"))
 
     @property
     def site_name(self):

@@ -1,6 +1,7 @@
 """People: accounts, volunteer profiles, groups (venues) and who belongs to them."""
 
 import secrets
+import unicodedata
 from datetime import date
 
 import peewee
@@ -8,6 +9,12 @@ from flask_login import UserMixin
 
 from ..db import BaseModel, utcnow
 from .org import Allergen, Frequency, Organisation, PlaceOfWorship
+
+
+def normal_email(text):
+    """How every e-mail address is stored, and every address someone typed is looked up: trimmed,
+    lower case and NFKC-normalised, so a fullwidth "ｖｅｒａ" is the same address as "vera"."""
+    return unicodedata.normalize("NFKC", text or "").strip().lower()
 
 
 def new_token():
@@ -91,7 +98,8 @@ class User(UserMixin, BaseModel):
 
     @classmethod
     def by_email(cls, email):
-        return cls.get_or_none(cls.email == (email or "").strip().lower())
+        """The account with the address someone typed, by normal_email's one rule."""
+        return cls.get_or_none(cls.email == normal_email(email))
 
 
 class Group(BaseModel):

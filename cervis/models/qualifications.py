@@ -58,6 +58,14 @@ class QualificationGrant(BaseModel):
         indexes = ((("volunteer", "qualification"), True),)
 
 
+# Proof waiting to be checked, and only that: the member list counts it without reading every grant.
+QualificationGrant.add_index(
+    QualificationGrant.index(QualificationGrant.volunteer, name="qualificationgrant_proof_waiting").where(
+        QualificationGrant.proof_path.is_null(False)
+    )
+)
+
+
 class RecordCheck(BaseModel):
     """What UK guidance allows a charity to keep of a criminal-record check, never its content."""
 

@@ -11,13 +11,12 @@ from peewee import JOIN
 from ..permissions import as_id
 from ..spreadsheet import csv_download
 from ..models import Group, Opportunity, Role, ServiceRecord, Slot
-from ..models.attendance import served
+from ..models.attendance import served, served_by
 from ..timeutil import org_zone, parse_day, slot_when, to_local, to_utc, utcnow
 from . import bp
 
 TITLE = lazy_gettext("View or Print Volunteer Activity History")
 MAX_PAGE = 100_000
-# A spreadsheet runs a cell that starts with one of these as a formula.
 
 
 @dataclass
@@ -35,13 +34,18 @@ class Activity:
 PER_PAGE = 50
 
 
-def _shift_query(user, now, start, end, *columns):
-    query = Slot.select(*columns).where(served(user, now))
+def _within(start, end):
+    """Conditions on Slot: it starts on a local date from start to end (either may be None)."""
+    conditions = []
     if start:
-        query = query.where(Slot.starts_at >= to_utc(datetime.combine(start, datetime.min.time())))
+        conditions.append(Slot.starts_at >= to_utc(datetime.combine(start, datetime.min.time())))
     if end:
-        query = query.where(Slot.starts_at < to_utc(datetime.combine(end + timedelta(days=1), datetime.min.time())))
-    return query
+        conditions.append(Slot.starts_at < to_utc(datetime.combine(end + timedelta(days=1), datetime.min.time())))
+    return conditions
+
+
+def _shift_query(user, now, start, end, *columns):
+    return Slot.select(*columns).where(served(user, now), *_within(start, end))
 
 
 def _service_query(user, start, end, *columns):
@@ -98,14 +102,15 @@ def _service(user, start, end, limit):
 
 
 def _totals(user, now, start, end):
-    """Hours, activities, and days = distinct local dates served, over the whole period: from two
-    narrow queries, whatever the page shows."""
+    """Hours, activities, and days = distinct local dates served, over the whole period: the shifts
+    by the portal home's rule (served_by), and the service recorded, whatever the page shows."""
     zone = org_zone()
-    shifts = list(_shift_query(user, now, start, end, Slot.starts_at, Slot.ends_at).tuples())
+    shifts = served_by(now, [Slot.starts_at], *_within(start, end), volunteer=user)
     service = list(_service_query(user, start, end, ServiceRecord.day, ServiceRecord.minutes).tuples())
-    hours = sum((e - s).total_seconds() for s, e in shifts) / 3600 + sum(m for _, m in service) / 60
-    days = {to_local(s, zone).date() for s, _ in shifts} | {d for d, _ in service}
-    return {"hours": round(hours, 2), "activities": len(shifts) + len(service), "days": len(days)}
+    minutes = sum(m for _, m in shifts.values()) + sum(m for _, m in service)
+    days = {to_local(s, zone).date() for (s,) in shifts} | {d for d, _ in service}
+    activities = sum(n for n, _ in shifts.values()) + len(service)
+    return {"hours": round(minutes / 60, 2), "activities": activities, "days": len(days)}
 
 
 def activity_history(user, now, start=None, end=None, page=None, per_page=PER_PAGE):

@@ -16,4 +16,5 @@ def home():
     now = utcnow()
     totals = volunteer_totals(current_user.id, now, org_zone())
     led = attendance.with_links(attendance.led_nights(current_user, now))  # nights they led: "Who came?"
-    return render_template("volunteer/home.html", totals=totals, attendance_waiting=led)
+    groups = [g.name for g in current_user.groups()]  # a new volunteer sees the approval took them in
+    return render_template("volunteer/home.html", totals=totals, attendance_waiting=led, groups=groups)

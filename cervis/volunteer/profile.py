@@ -4,12 +4,13 @@ from flask_babel import gettext
 from flask import render_template, request
 from flask_login import current_user, login_required
 
+from .. import volunteer_limits
 from ..translated import lazy_gettext
 from ..auth.landing import home_for
 from ..db import utcnow, write_transaction
 from ..htmx import answered
 from ..models import AuditLog, Organisation, Profile, User
-from ..profile_forms import ProfileForm, profile_data, save_lists, set_places, snapshot
+from ..profile_forms import LimitsForm, ProfileForm, profile_data, save_lists, set_places, snapshot
 from . import bp
 from .announcement_settings import announcement_choices
 from .feeds import feeds_for
@@ -48,6 +49,7 @@ def profile():
         family=family_of(user),
         feeds=[] if verifying else feeds_for(user),
         announce=announcement_choices(user),
+        limits_form=None if verifying else LimitsForm.of(volunteer_limits.limits_of(user)),
         **my_training(user),
     ), status
 

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from .. import cancellation
+from .. import cancellation, stand_in, waiting_list
 from ..db import utcnow
 from ..htmx import answer_now, done, is_htmx, vary
 from ..models import Registration, Slot
@@ -39,12 +39,14 @@ def _page():
 def _rows(user, now, page=1):
     """One page of the list (a volunteer may have offered for hundreds of nights) and whether more follow."""
     regs = cancellation.upcoming_for(user, now, page=page, per_page=PER_PAGE)
+    asked = stand_in.asked_for([reg.id for reg in regs[:PER_PAGE]])
     return [
         {
             "reg": reg,
             "status": reg.status_label,
             "close": cancellation.is_close(reg, now),
             "started": reg.slot.starts_at <= now,
+            "stand_in": reg.id in asked,
         }
         for reg in regs[:PER_PAGE]
     ], len(regs) > PER_PAGE
@@ -56,6 +58,7 @@ def _answer(form, status=200, message=None, category="success", **context):
     page = _page()
     rows, more = _rows(user, utcnow(), page)
     context.update(form=form, rows=rows, page=page, more=more, message=message, category=category)
+    context.update(waiting=waiting_list.upcoming_for(user, utcnow()))
     answer_now(message, category, "registrations")
     if is_htmx():
         # htmx swaps only 2xx answers: a refusal still comes back 200, its banner says what went wrong.
@@ -101,6 +104,7 @@ def registrations():
         rows=rows,
         page=page,
         more=more,
+        waiting=waiting_list.upcoming_for(current_user, utcnow()),
     )
 
 

@@ -12,7 +12,7 @@ from flask import abort, flash, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from .. import offers, registering
+from .. import offers, registering, waiting_list
 from ..db import utcnow
 from ..htmx import answer_now, answered, is_htmx, vary
 from ..models import Opportunity, OpportunityInterest
@@ -43,6 +43,8 @@ TRAINING_NEEDED = lazy_gettext(
     "Some slots need training or checks you do not hold on their date: see My Training and Checks "
     "on your profile for what to do, or ask your group's leader."
 )
+
+AWAY_THEN = 'You told us you are away on some of these dates: if your plans change, remove them on "I\'m Away".'
 
 
 def opportunity_for(volunteer, opportunity_id, now):
@@ -147,10 +149,12 @@ def _slots_answer(volunteer, opportunity, note, day, status=200, error=None, tic
         month=month,
         error=error,
         ticked=set(ticked),
+        waiting=waiting_list.places([volunteer.id], [r.slot.id for r in rows]),
         # On the sign-up page after Step 3, Step 2a's box is above: the table sends that one.
         note_above=is_htmx() and f"note_{opportunity.id}" in request.values,
         reasons=list(dict.fromkeys(r.why_not for r in rows if r.why_not and not r.status))
-        + ([TRAINING_NEEDED] if any(r.training and not r.status for r in rows) else []),
+        + ([TRAINING_NEEDED] if any(r.training and not r.status for r in rows) else [])
+        + ([AWAY_THEN] if any(r.away and not r.status for r in rows) else []),
     )
     if is_htmx():
         return _fragment("volunteer/_slots_answer.html", **context)
@@ -165,18 +169,18 @@ def signup_register():
     now = utcnow()
     volunteer = volunteer_for(user, request.form.get("volunteer"))
     opportunity = opportunity_for(volunteer, request.form.get("opportunity"), now)
-    raw = request.form.getlist("slot")
-    if not all(as_id(value) for value in raw):
+    raw, wait = request.form.getlist("slot"), request.form.getlist("wait")
+    if not all(as_id(value) for value in raw + wait):
         abort(400)
     note = _note(opportunity).strip()
     day = parse_day(request.form.get("day"))
-    if not raw or len(note) > registering.NOTE_MAX:
+    if not (raw or wait) or len(note) > registering.NOTE_MAX:
         error = NOTE_TOO_LONG if raw else NOTHING_TICKED
         flash(plain(error), "error")
         answer_now(error, "error", "register")
         return _slots_answer(volunteer, opportunity, note, day, status=400, error=error, ticked=raw)
     try:
-        result = registering.offer(user, volunteer, raw, note, now, opportunity=opportunity)
+        result = registering.offer(user, volunteer, raw, note, now, opportunity=opportunity, waiting=wait)
     except offers.NotAllowed:
         abort(403)
     return _after_offer(volunteer, opportunity, note, day, result)
@@ -188,14 +192,26 @@ def _after_offer(volunteer, opportunity, note, day, result):
     if result.refused:
         flash(plain(_refused_message(result.refused)), "error")
         answer_now(_refused_message(result.refused), "error", "register")
+    joined = _joined_message(result.waiting) if result.waiting else None
+    success = submitted() if result.saved else (joined or plain(ALREADY))
+    if result.saved and joined:
+        success = Markup(" ").join([submitted(), joined])
     if result.saved and not is_htmx():
-        return answered(url_for("volunteer.signup", volunteer=volunteer.id), submitted())
+        return answered(url_for("volunteer.signup", volunteer=volunteer.id), success)
     if result.saved or not result.refused:
-        flash(plain(submitted() if result.saved else ALREADY), "success")
+        flash(plain(success), "success")
         if not result.refused:
-            answer_now(submitted() if result.saved else plain(ALREADY), "success", "register")
+            answer_now(success, "success", "register")
     status = 409 if result.refused and not result.saved else 200
     return _slots_answer(volunteer, opportunity, "" if result.saved else note, day, status=status)
+
+
+def _joined_message(slots):
+    items = "; ".join(f"{slot_when(slot.starts_at, slot.ends_at)} {slot.role.name}" for slot in slots)
+    return (
+        f"You are on the waiting list for {items}. If a place comes free we will e-mail you; "
+        'see your place in "View or Cancel Registration for an Upcoming Opportunity".'
+    )
 
 
 def _refused_message(refused):
@@ -203,6 +219,8 @@ def _refused_message(refused):
         f"{slot_when(slot.starts_at, slot.ends_at)} {slot.role.name} ({reason})" for slot, reason in refused
     )
     what = "this slot" if len(refused) == 1 else "these slots"
+    if all(reason == offers.YOURE_AWAY for _, reason in refused):
+        return f"Sorry, {what} could not be offered: {items}. {AWAY_THEN}"
     return (
         f"Sorry, {what} could not be offered: {items}. Slots can fill up or close while you "
         "are choosing; please choose another."

@@ -1,6 +1,6 @@
 """The leader's month on a phone (360 x 740): open it, Suggest Rota, Accept Suggestion, Complete Rota."""
 
-from cervis import demo, rota_suggestion
+from cervis import demo, rota_suggestion, suggest_rota
 from cervis.db import database, utcnow
 from cervis.models import REGISTERED, Opportunity, Registration, RotaCompletion, Slot
 from cervis.months import parse_month
@@ -39,7 +39,7 @@ def test_a_leader_builds_the_demo_month_in_at_most_ten_taps(app, phone):
     with app.app_context(), database.connection_context():
         opportunity = Opportunity.get_by_id(opportunity_id)
         # Filled as far as the offers allow: pending offers remain, yet none can fill another place.
-        problem, *_ = rota_suggestion.read_problem(opportunity, parse_month(month), utcnow())
+        problem, *_ = suggest_rota.read_problem(opportunity, parse_month(month), utcnow())
         assert (
             Registration.select()
             .join(Slot)

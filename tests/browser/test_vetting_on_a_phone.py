@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from helpers_applications import an_application, the_steps
 
-from cervis import references, vetting
+from cervis import applications, references, vetting
 from cervis.db import utcnow
 from cervis.models import Email, Reference, StepDone, User
 from conftest import log_in
@@ -22,7 +22,17 @@ def test_the_emails_fit_a_phone(app, browser, db):
     references.send_reminders(utcnow() + timedelta(days=8))
     vetting.approve(User.get(User.email == "ada@example.org"), application)
     vetting.decline(User.get(User.email == "ada@example.org"), an_application(first="Dee", email="dee@example.net"))
-    kinds = {"reference-request", "reference-reminder", "welcome", "application-declined"}
+    User.update(active=False).where(User.email == "sam@example.org").execute()
+    for known in ("vera@example.org", "sam@example.org"):  # an account, and one switched off
+        applications.apply(dict(first_name="A", last_name="B", email=known, phone="", frequency=None), [], [])
+    kinds = {
+        "reference-request",
+        "reference-reminder",
+        "welcome",
+        "application-declined",
+        "application-has-account",
+        "application-inactive-account",
+    }
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     for email in Email.select().where(Email.kind.in_(kinds)):

@@ -1,0 +1,90 @@
+"""The rota's figures: places offered, filled and short, offers, cancellations, no-shows and nights.
+
+Each is one GROUP BY in SQL over the period's slots; Python only adds up the grouped rows.
+"""
+
+from collections import defaultdict
+
+from peewee import fn
+
+from ..models import CANCELLED, REGISTERED, Registration, Slot
+from ..models.attendance import Attendance
+from ..timeutil import to_local
+from .sql import cancelled_late, count_if, slots_in, sum_if
+
+KEY = (Slot.opportunity, Slot.role)
+ROTA_FIELDS = ("slots", "places", "offers", "filled", "cancelled", "late", "recorded", "no_shows")
+
+
+def rota_rows(scope, start, end):
+    """{(group, opportunity, role name): {field: count}} for ROTA_FIELDS. The offers are counted from
+    the registrations' (slot, status, volunteer) index alone; the few cancelled and recorded rows apart."""
+    rows = defaultdict(lambda: dict.fromkeys(ROTA_FIELDS, 0))
+    where = slots_in(scope, start, end)
+
+    def row(opportunity, role):
+        return rows[(scope.opportunities[opportunity][0], opportunity, scope.roles[role][0])]
+
+    places = Slot.select(*KEY, fn.COUNT(Slot.id), fn.SUM(Slot.capacity)).where(*where).group_by(*KEY)
+    for opportunity, role, slots, capacity in places.tuples():
+        row(opportunity, role).update(slots=slots, places=capacity or 0)
+    status = Registration.status
+    offers = (
+        Registration.select(*KEY, fn.COUNT(status), count_if(status == REGISTERED), count_if(status == CANCELLED))
+        .join(Slot)
+        .where(*where)
+        .group_by(*KEY)
+    )
+    late = (
+        Registration.select(*KEY, fn.COUNT(Registration.id))
+        .join(Slot)
+        .where(status == CANCELLED, cancelled_late(), *where)
+    )
+    marks = (
+        Attendance.select(*KEY, fn.COUNT(Attendance.id), count_if(Attendance.attended == False))
+        .join(Slot)
+        .where(Attendance.registration.is_null(False), *where)
+    )
+    for opportunity, role, offered, filled, cancelled in offers.tuples():
+        _add(row(opportunity, role), offers=offered, filled=filled, cancelled=cancelled)
+    for opportunity, role, n in late.group_by(*KEY).tuples():
+        _add(row(opportunity, role), late=n)
+    for opportunity, role, recorded, missed in marks.group_by(*KEY).tuples():
+        _add(row(opportunity, role), recorded=recorded, no_shows=missed)
+    return dict(rows)
+
+
+def _add(row, **counts):
+    for name, n in counts.items():
+        row[name] += n or 0
+
+
+NIGHT_KEY = (Slot.opportunity, Slot.starts_at)
+NIGHT_FIELDS = ("places", "filled", "core_places", "core_filled", "leaders")
+
+
+def nights(scope, start, end, zone):
+    """{(group, opportunity, local date): {places, filled, core_places, core_filled, leaders}}: a night is
+    one opportunity's slots starting on one local date, as "Who came?" has it; core: not Reserve."""
+    out = defaultdict(lambda: dict.fromkeys(NIGHT_FIELDS, 0))
+    days = {}  # one time zone conversion per distinct start, not per row
+
+    def night(opportunity, starts_at):
+        if starts_at not in days:
+            days[starts_at] = to_local(starts_at, zone).date()
+        return out[(scope.opportunities[opportunity][0], opportunity, days[starts_at])]
+
+    core = Slot.role.not_in(scope.role_ids(lambda name, leader, reserve: reserve))
+    leader = Slot.role.in_(scope.role_ids(lambda name, leader, reserve: leader))
+    where = slots_in(scope, start, end)
+    places = Slot.select(*NIGHT_KEY, fn.SUM(Slot.capacity), sum_if(core, Slot.capacity)).where(*where)
+    for opportunity, starts_at, capacity, core_capacity in places.group_by(*NIGHT_KEY).tuples():
+        _add(night(opportunity, starts_at), places=capacity, core_places=core_capacity)
+    filled = (
+        Registration.select(*NIGHT_KEY, fn.COUNT(Registration.id), count_if(core), count_if(leader))
+        .join(Slot)
+        .where(Registration.status == REGISTERED, *where)
+    )
+    for opportunity, starts_at, n, core_n, leaders in filled.group_by(*NIGHT_KEY).tuples():
+        _add(night(opportunity, starts_at), filled=n, core_filled=core_n, leaders=leaders)
+    return dict(out)
