@@ -320,20 +320,20 @@ class LimitsForm(FlaskForm):
     """Limits that protect a volunteer, on their profile and on their member page."""
 
     per_month = WholeNumber(
-        "At most this many shifts a month",
+        lazy_gettext("At most this many shifts a month"),
         validators=[
             Optional(),
-            NumberRange(1, 31, "Please enter a number from 1 to 31, or leave it empty for no limit."),
+            NumberRange(1, 31, lazy_gettext("Please enter a number from 1 to 31, or leave it empty for no limit.")),
         ],
         render_kw={"inputmode": "numeric", "min": "1", "max": "31"},
     )
     gap_days = WholeNumber(
-        "At least this many days from one shift to the next",
+        lazy_gettext("At least this many days from one shift to the next"),
         validators=[
             Optional(),
-            NumberRange(1, 60, "Please enter a number from 1 to 60, or leave it empty for no limit."),
+            NumberRange(1, 60, lazy_gettext("Please enter a number from 1 to 60, or leave it empty for no limit.")),
         ],
-        description="7 means at most one shift a week; 2, never two nights running.",
+        description=lazy_gettext("7 means at most one shift a week; 2, never two nights running."),
         render_kw={"inputmode": "numeric", "min": "1", "max": "60"},
     )
 

@@ -101,8 +101,14 @@ def _day(d, language="en"):
 
 
 def local_time(dt, zone=None) -> str:
-    """'6:00 PM' in the organisation's zone."""
-    return _hm(to_local(dt, zone))
+    """'6:00 PM' in the organisation's zone; '18:00' in Welsh and Polish."""
+    return _hm(to_local(dt, zone), _language())
+
+
+def dated_as(d, english, pattern):
+    """d written with strftime's `english` in English, with Babel's `pattern` in another language."""
+    language = _language()
+    return d.strftime(english) if language == "en" else format_date(d, pattern, locale=language)
 
 
 def slot_when(starts_at, ends_at, zone=None) -> str:

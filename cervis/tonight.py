@@ -8,6 +8,7 @@ shows the night of the date 12 hours ago and the night after it. Its cost follow
 shows, never the history: a fixed number of queries, however many years the database holds.
 """
 
+from flask_babel import gettext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -63,7 +64,7 @@ class Place:
 
     @property
     def times(self):
-        return f"{local_time(self.starts_at)} to {local_time(self.ends_at)}"
+        return gettext("%(first)s to %(last)s", first=local_time(self.starts_at), last=local_time(self.ends_at))
 
 
 @dataclass
@@ -111,7 +112,7 @@ class Board:
     venues: list
 
     def label(self, day):
-        return "Tonight" if day == self.days[0] else "Tomorrow"
+        return gettext("Tonight") if day == self.days[0] else gettext("Tomorrow")
 
     def places_short(self, day):
         return sum(n.short for v in self.venues for n in v.nights[day])

@@ -77,5 +77,6 @@ def init_app(app):
     app.jinja_env.filters["day_label"] = timeutil.day_label
     app.jinja_env.filters["short_day"] = timeutil.short_day
     app.jinja_env.filters["dated"] = timeutil.dated
+    app.jinja_env.filters["dated_as"] = timeutil.dated_as
     app.jinja_env.filters["month_label"] = timeutil.month_label
     app.jinja_env.globals["weekdays"] = timeutil.weekdays

@@ -7,6 +7,7 @@ place freed another way (an Undo, more capacity) is offered here one at a time, 
 Taking uses cover's first-tap-wins (cover.fill): never overbooked, and each offer taken once.
 """
 
+from flask_babel import gettext
 from datetime import timedelta
 
 from . import cancellation, cover, email_kinds, emails, rota, signed_links
@@ -299,13 +300,13 @@ def accept(entry_id, by, now=None):
     with write_transaction():
         entry = for_update(WaitingListEntry.select().where(WaitingListEntry.id == entry_id)).first()
         if entry is None or entry.left_at is not None:
-            raise rota.Refused("Not registered: they are no longer on the waiting list.")
+            raise rota.Refused(gettext("Not registered: they are no longer on the waiting list."))
         slot = _slot(entry.slot_id)
         outcome = cover.fill(slot, entry.volunteer, now, "waiting-list", by=by)
         if outcome == STARTED:
-            raise rota.Refused("Not registered: this shift has already started.")
+            raise rota.Refused(gettext("Not registered: this shift has already started."))
         if outcome == COVERED:
-            raise rota.Refused("Not registered: the slot is Full. Undo or Remove someone to make room.")
+            raise rota.Refused(gettext("Not registered: the slot is Full. Undo or Remove someone to make room."))
         _close_offers(entry.id, now)
     return Registration.get(Registration.slot == slot.id, Registration.volunteer == entry.volunteer_id)
 

@@ -130,9 +130,13 @@ PERSONAS = {"admin.": "admin@example.org", "leader.": "leader@example.org"}
 
 
 def _pages(app):
-    """(endpoint, address) of every page that needs nothing but a log-in to draw."""
+    """(endpoint, address) of every page that needs nothing but a log-in to draw. Not the API's: its
+    reference (/api/docs) is drawn from the OpenAPI document, written in English for integrators like
+    the JSON's own field names."""
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static" and "brand." not in rule.endpoint:
+        if rule.endpoint == "static" or "brand." in rule.endpoint or rule.endpoint.startswith("api."):
+            continue
+        if "GET" in rule.methods and not rule.arguments:
             yield rule.endpoint, rule.rule
 
 

@@ -1,6 +1,8 @@
 """API Tokens: a key for each of the charity's other systems (a CRM, a spreadsheet), with what it may
 read or change and when it stops working; shown once, kept only as its digest, revocable."""
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from datetime import datetime, timedelta
 
 from flask import render_template, url_for
@@ -26,19 +28,28 @@ LONGEST = timedelta(days=730)
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "Integration name",
-        validators=[DataRequired("Please name the system this token is for."), Length(max=100), single_line],
+        lazy_gettext("Integration name"),
+        validators=[
+            DataRequired(lazy_gettext("Please name the system this token is for.")),
+            Length(max=100),
+            single_line,
+        ],
     )
-    scopes = MultiCheckboxField("It may", coerce=str, choices=[SelectChoice(k, v) for k, v in SCOPES.items()])
-    expires_on = DateField("Stops working on", validators=[DataRequired("Please enter a date, like 2027-03-31.")])
+    scopes = MultiCheckboxField(
+        lazy_gettext("It may"), coerce=str, choices=[SelectChoice(k, v) for k, v in SCOPES.items()]
+    )
+    expires_on = DateField(
+        lazy_gettext("Stops working on"),
+        validators=[DataRequired(lazy_gettext("Please enter a date, like 2027-03-31."))],
+    )
 
     def validate_scopes(self, field):
         if not field.data:
-            raise ValidationError("Please choose at least one thing this token may do.")
+            raise ValidationError(gettext("Please choose at least one thing this token may do."))
 
     def validate_expires_on(self, field):
         if not today() < field.data <= today() + LONGEST:
-            raise ValidationError("Please choose a date after today and within two years.")
+            raise ValidationError(gettext("Please choose a date after today and within two years."))
 
 
 def _page(form, token=None, status=200):
@@ -70,10 +81,15 @@ def api_tokens():
 def api_token_revoke(token_id):
     row = ApiToken.get_or_none(ApiToken.id == as_id(token_id))
     if row is None or not EmptyForm().validate_on_submit():
-        return answered(url_for("admin.api_tokens"), "That token could not be revoked. Please try again.", "error")
+        return answered(
+            url_for("admin.api_tokens"), gettext("That token could not be revoked. Please try again."), "error"
+        )
     if row.revoked_at is None:
         with write_transaction():
             row.revoked_at = utcnow()
             row.save()
             AuditLog.record(me(), "api-token.revoke", row, after={"name": row.name})
-    return answered(url_for("admin.api_tokens"), f"The token for {row.name} has been revoked: it no longer works.")
+    return answered(
+        url_for("admin.api_tokens"),
+        gettext("The token for %(name)s has been revoked: it no longer works.", name=row.name),
+    )

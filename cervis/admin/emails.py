@@ -3,6 +3,7 @@ an administrator may rewrite (kept with who changed it and when; the audit log h
 
 from flask_babel import gettext
 from ..translated import lazy_gettext
+from ..email_kind_names import KIND_NAMES
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -34,7 +35,7 @@ def kind_or_404(kind):
 @admin_required
 def emails():
     openings = {row.kind: row for row in EmailOpening.select()}
-    return render_template("admin/emails.html", kinds=email_previews.kinds(), openings=openings)
+    return render_template("admin/emails.html", kinds=email_previews.kinds(), openings=openings, names=KIND_NAMES)
 
 
 @bp.route("/emails/<email_kind>", methods=["GET", "POST"])
@@ -49,7 +50,7 @@ def email_kind(email_kind):
         _save(kind, row, (form.text.data or "").strip())
         return redirect(url_for("admin.email_kind", email_kind=kind), code=303)
     return render_template(
-        "admin/email_kind.html", kind=kind, row=row, form=form, preview=email_previews.preview(kind)
+        "admin/email_kind.html", kind=kind, row=row, form=form, preview=email_previews.preview(kind), names=KIND_NAMES
     ), 400 if request.method == "POST" else 200
 
 

@@ -109,14 +109,18 @@ class SettingsForm(FlaskForm):
     )
     # No InputRequired: a form sent without the field (an older page) keeps the current value.
     waiting_offer_hours = IntegerField(
-        "Waiting list: hours to take a freed place",
-        validators=[NumberRange(1, 48, "Please enter a number of hours between 1 and 48.")],
+        lazy_gettext("Waiting list: hours to take a freed place"),
+        validators=[NumberRange(1, 48, lazy_gettext("Please enter a number of hours between 1 and 48."))],
         render_kw={"inputmode": "numeric"},
     )
     hourly_value = Pounds(
-        "Value of a volunteer hour (£)",
+        lazy_gettext("Value of a volunteer hour (£)"),
         places=2,
-        validators=[NumberRange(0, 1000, "Please enter an amount in pounds between 0 and 1000, for example 12.71.")],
+        validators=[
+            NumberRange(
+                0, 1000, lazy_gettext("Please enter an amount in pounds between 0 and 1000, for example 12.71.")
+            )
+        ],
         render_kw={"inputmode": "decimal"},
     )
     guide_password_rule = BooleanField(

@@ -7,6 +7,7 @@ makes one, and a volunteer who leads nothing is refused unless the organisation 
 that it is a session like a password log-in's: the same idle timeout and absolute lifetime.
 """
 
+from flask_babel import gettext
 import hmac
 import secrets
 import time
@@ -29,7 +30,6 @@ _clock = time.time  # the ID token's clock, which tests move on
 TIMEOUT = 10  # seconds for each call to the provider
 LEEWAY = 30  # seconds of clock difference allowed with the provider
 ALGORITHMS = ["RS256", "PS256", "ES256"]
-TRY_AGAIN = "Please try again, or log in with your e-mail address and password."
 
 
 class Refused(Exception):
@@ -48,14 +48,22 @@ def _provider(issuer):
         answer.raise_for_status()
         meta = answer.json()
     except (requests.RequestException, ValueError):
-        raise Refused(f"Your organisation's sign-in service could not be reached. {TRY_AGAIN}") from None
+        raise Refused(
+            gettext(
+                "Your organisation's sign-in service could not be reached. Please try again, or log in with your e-mail address and password."
+            )
+        ) from None
     endpoints = ("authorization_endpoint", "token_endpoint", "jwks_uri")
     if (
         not isinstance(meta, dict)
         or meta.get("issuer") != issuer
         or not all(isinstance(meta.get(e), str) for e in endpoints)
     ):
-        raise Refused(f"Your organisation's sign-in service is not the one set up for this site. {TRY_AGAIN}")
+        raise Refused(
+            gettext(
+                "Your organisation's sign-in service is not the one set up for this site. Please try again, or log in with your e-mail address and password."
+            )
+        )
     return meta
 
 
@@ -107,12 +115,24 @@ def sso_callback():
 def _account(config, started):
     state = request.args.get("state", "")
     if not started or not hmac.compare_digest(state.encode(), started["state"].encode()):
-        raise Refused(f"That sign-in had expired or was already used. {TRY_AGAIN}")
+        raise Refused(
+            gettext(
+                "That sign-in had expired or was already used. Please try again, or log in with your e-mail address and password."
+            )
+        )
     # RFC 9207: a provider that names itself in its answer must be the one set up (a mix-up otherwise).
     if request.args.get("iss", config.issuer) != config.issuer:
-        raise Refused(f"Your organisation's sign-in service is not the one set up for this site. {TRY_AGAIN}")
+        raise Refused(
+            gettext(
+                "Your organisation's sign-in service is not the one set up for this site. Please try again, or log in with your e-mail address and password."
+            )
+        )
     if request.args.get("error") or not request.args.get("code"):
-        raise Refused(f"Your organisation account did not sign you in. {TRY_AGAIN}")
+        raise Refused(
+            gettext(
+                "Your organisation account did not sign you in. Please try again, or log in with your e-mail address and password."
+            )
+        )
     meta, client = _provider(config.issuer), _client(config)
     try:
         token = client.fetch_token(
@@ -122,10 +142,18 @@ def _account(config, started):
         if "email" not in claims and meta.get("userinfo_endpoint"):
             claims = {**_userinfo(token["access_token"], meta, claims["sub"]), **claims}
     except ExpiredTokenError:
-        raise Refused(f"Your organisation's sign-in had expired. {TRY_AGAIN}") from None
+        raise Refused(
+            gettext(
+                "Your organisation's sign-in had expired. Please try again, or log in with your e-mail address and password."
+            )
+        ) from None
     # TypeError: a key set that is a JSON list or a string, not an object with its keys.
     except (AuthlibBaseError, JoseError, requests.RequestException, ValueError, KeyError, TypeError):
-        raise Refused(f"Your organisation's sign-in could not be checked. {TRY_AGAIN}") from None
+        raise Refused(
+            gettext(
+                "Your organisation's sign-in could not be checked. Please try again, or log in with your e-mail address and password."
+            )
+        ) from None
     return _matching_user(config, claims)
 
 
@@ -170,15 +198,21 @@ def _matching_user(config, claims):
     # address's domain is the organisation's own) when asked for it as an optional claim.
     verified = claims.get("email_verified") is True or claims.get("xms_edov") in (True, "1", "true")
     if not isinstance(claims.get("email"), str) or not claims["email"] or not verified:
-        raise Refused("Your organisation account's e-mail address is not verified, so it cannot sign you in here.")
+        raise Refused(
+            gettext("Your organisation account's e-mail address is not verified, so it cannot sign you in here.")
+        )
     email = claims["email"].strip().lower()
     # The provider vouches for this very mailbox: one that NFKC folds into another ("ｌｅｏ@" into
     # "leo@") is someone else's, and the password log-in would not take it for Leo's either.
     user = User.by_email(email) if normal_email(email) == email else None
     if user is None or not user.active:
         raise Refused(
-            "There is no account here for your organisation account's e-mail address. Please contact us to be added."
+            gettext(
+                "There is no account here for your organisation account's e-mail address. Please contact us to be added."
+            )
         )
     if not (user.is_admin or user.is_leader or config.volunteers_allowed):
-        raise Refused("Signing in with an organisation account is for staff. Please log in with your e-mail address.")
+        raise Refused(
+            gettext("Signing in with an organisation account is for staff. Please log in with your e-mail address.")
+        )
     return user

@@ -1,6 +1,7 @@
 """A member's away dates and limits on their page: the leader sees both and may set the limits
 (after a conversation with the volunteer, say); the volunteer sees the change on their profile."""
 
+from flask_babel import gettext
 from flask import url_for
 from flask_login import current_user
 
@@ -23,6 +24,6 @@ def member_limits(volunteer_id):
     volunteer_limits.save(volunteer, form.per_month.data, form.gap_days.data, by=current_user._get_current_object())
     return answered(
         url_for("leader.member", volunteer_id=volunteer.id, _anchor="limits"),
-        f"Limits saved for {volunteer.name}.",
+        gettext("Limits saved for %(name)s.", name=volunteer.name),
         target="limits",
     )

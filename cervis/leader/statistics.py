@@ -4,6 +4,8 @@ The figures come from cervis.statistics alone; another group's or opportunity's 
 (403) whatever the link asks for.
 """
 
+from flask_babel import gettext
+from ..translated import N_
 from flask import abort, render_template, request
 from flask_login import current_user
 
@@ -19,7 +21,7 @@ from . import bp
 from .statistics_charts import SERIES, charts
 from .statistics_report import REPORT_HEADER, report_rows
 
-TITLE = "Statistics"
+TITLE = N_("Statistics")
 
 
 def _scope():
@@ -84,7 +86,9 @@ def _figures(report=False):
 def statistics_page():
     stats, context = _figures()
     status = 400 if context["errors"] else 200
-    page = render_template("leader/statistics.html", title=TITLE, charts=charts(stats), series=SERIES, **context)
+    page = render_template(
+        "leader/statistics.html", title=gettext(TITLE), charts=charts(stats), series=SERIES, **context
+    )
     return page, status
 
 
@@ -92,7 +96,9 @@ def statistics_page():
 @leader_required
 def funders_report():
     stats, context = _figures(report=True)
-    return render_template("leader/funders_report.html", title="Funder's Report", rows=report_rows(stats), **context)
+    return render_template(
+        "leader/funders_report.html", title=gettext("Funder's Report"), rows=report_rows(stats), **context
+    )
 
 
 def _download_name(stats, extension):

@@ -5,7 +5,10 @@ no JavaScript, nothing to install on a Raspberry Pi, and presentation attributes
 that the strict CSP allows. Each series has a pattern as well as a colour, and a table beside it.
 """
 
+from flask_babel import gettext
 from dataclasses import dataclass, field
+
+from ..timeutil import dated_as
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 240, 48, 40, 12
 # Dark enough against white for 3:1 (WCAG 1.4.11), each with its own pattern (templates/leader/_chart.html).
@@ -76,7 +79,7 @@ def bar_chart(id, title, unit, columns, series_names, fmt="{:g}"):
 def charts(stats):
     """Fill rate by night, hours by month and venue, active volunteers by month."""
     nights = [
-        (f"{d:%-d %b}", [round(100 * filled / places, 1) if places else 0])
+        (dated_as(d, "%-d %b", "d MMM"), [round(100 * filled / places, 1) if places else 0])
         for d, places, filled in stats.night_series()
     ]
     venues = stats.venue_names()
@@ -87,10 +90,23 @@ def charts(stats):
         for venue in venues:
             figures = stats.hours_by_month.get((venue, month))
             values[venue if venue in values else OTHERS] += round(figures.hours, 2) if figures else 0
-        hours.append((f"{month:%b %Y}", list(values.values())))
-    active = [(f"{m:%b %Y}", [stats.active_by_month.get(m, 0)]) for m in stats.months]
+        hours.append((dated_as(month, "%b %Y", "LLL y"), list(values.values())))
+    active = [(dated_as(m, "%b %Y", "LLL y"), [stats.active_by_month.get(m, 0)]) for m in stats.months]
     return [
-        bar_chart("fill-rate", "Fill rate by night", "% of places filled", nights, ["Fill rate"], "{:g}"),
-        bar_chart("hours", "Volunteer hours by month and venue", "hours", hours, shown),
-        bar_chart("active", "Active volunteers by month", "volunteers", active, ["Active volunteers"]),
-    ], {"nights": nights, "hours": hours, "hours_series": shown, "active": active}
+        bar_chart(
+            "fill-rate",
+            gettext("Fill rate by night"),
+            gettext("% of places filled"),
+            nights,
+            [gettext("Fill rate")],
+            "{:g}",
+        ),
+        bar_chart(gettext("hours"), gettext("Volunteer hours by month and venue"), gettext("hours"), hours, shown),
+        bar_chart(
+            "active",
+            gettext("Active volunteers by month"),
+            gettext("volunteers"),
+            active,
+            [gettext("Active volunteers")],
+        ),
+    ], {"nights": nights, gettext("hours"): hours, "hours_series": shown, "active": active}

@@ -1,6 +1,10 @@
 """The funder's report: hours and their value per venue and month, volunteers active and new, nights
 covered. One set of rows for the printable page, the CSV and the XLSX, all from cervis.statistics."""
 
+from flask_babel import gettext
+from ..timeutil import dated_as
+from ..translated import N_
+
 REPORT_HEADER = [
     "Venue",
     "Month",
@@ -11,7 +15,7 @@ REPORT_HEADER = [
     "Nights",
     "Nights covered",
 ]
-ALL = "All venues"
+ALL = N_("All venues")
 
 
 def report_rows(stats):
@@ -26,7 +30,7 @@ def report_rows(stats):
         rows.append(
             [
                 venue,
-                f"{month:%B %Y}",
+                dated_as(month, "%B %Y", "LLLL y"),
                 round(figures.hours, 2) if figures else 0,
                 float(figures.value) if figures else 0.0,
                 stats.active_by_venue_month.get((venue, month), 0),
@@ -38,7 +42,7 @@ def report_rows(stats):
     summary = stats.nights_summary()
     rows.append(
         [
-            ALL,
+            gettext(ALL),
             stats.period.label,
             round(stats.total.hours, 2),
             float(stats.total.value),

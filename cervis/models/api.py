@@ -1,5 +1,6 @@
 """Keys for the charity's other systems (a CRM, a spreadsheet): one per integration, made by an administrator."""
 
+from ..translated import lazy_gettext
 import hashlib
 import secrets
 
@@ -10,9 +11,9 @@ from .people import User
 
 READ_VOLUNTEERS, READ_ROTA, WRITE_VOLUNTEERS = "volunteers:read", "rota:read", "volunteers:write"
 SCOPES = {
-    READ_VOLUNTEERS: "Read volunteers (names, e-mail addresses, phones, hours)",
-    READ_ROTA: "Read the rota (opportunities, slots, registrations)",
-    WRITE_VOLUNTEERS: "Write volunteers (add one, deactivate one)",
+    READ_VOLUNTEERS: lazy_gettext("Read volunteers (names, e-mail addresses, phones, hours)"),
+    READ_ROTA: lazy_gettext("Read the rota (opportunities, slots, registrations)"),
+    WRITE_VOLUNTEERS: lazy_gettext("Write volunteers (add one, deactivate one)"),
 }
 PREFIX = "cervis_"
 

@@ -4,13 +4,20 @@ A season is the shelter's winter: 1 October to 31 March (the six months most UK 
 open), named by the year it starts in ("2025-26").
 """
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..months import next_month, parse_month
-from ..timeutil import parse_day, to_local, to_utc
+from ..timeutil import month_label, parse_day, to_local, to_utc
 
-KINDS = {"month": "A month", "season": "A season (October to March)", "year": "A year", "dates": "Two dates"}
+KINDS = {
+    "month": lazy_gettext("A month"),
+    "season": lazy_gettext("A season (October to March)"),
+    "year": lazy_gettext("A year"),
+    "dates": lazy_gettext("Two dates"),
+}
 SEASON_STARTS = 10  # October
 LONGEST = timedelta(days=3660)  # ten years: enough for any report, and the page's work stays bounded
 
@@ -24,12 +31,16 @@ class Period:
     @property
     def label(self):
         if self.kind == "month":
-            return f"{self.first:%B %Y}"
+            return month_label(self.first)
         if self.kind == "season":
-            return f"Season {self.first.year}-{(self.first.year + 1) % 100:02d} (October to March)"
+            return gettext(
+                "Season %(first)s-%(second)s (October to March)",
+                first=self.first.year,
+                second=f"{(self.first.year + 1) % 100:02d}",
+            )
         if self.kind == "year":
             return str(self.first.year)
-        return f"{self.first:%-d %B %Y} to {self.last:%-d %B %Y}"
+        return gettext("%(first)s to %(last)s", first=f"{self.first:%-d %B %Y}", last=f"{self.last:%-d %B %Y}")
 
     def bounds(self, zone):
         """Its first and last instants, as naive UTC: local midnight to local midnight."""

@@ -5,6 +5,8 @@ offered for or registered lists them first: the volunteer saves it and cancels t
 (the normal cancellation, reason "away"), or saves it and keeps them.
 """
 
+from flask_babel import gettext
+from ..translated import lazy_gettext
 from flask import abort, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -19,27 +21,30 @@ from ..permissions import as_id
 from ..refused import Refused
 from . import bp
 
-REAL_DATE = "Please enter a real date, like 2027-02-08."
+REAL_DATE = lazy_gettext("Please enter a real date, like 2027-02-08.")
 
 
 class AwayForm(FlaskForm):
     starts_on = DateField(
-        "First Day Away",
-        validators=[InputRequired("Please enter the first day you are away.")],
+        lazy_gettext("First Day Away"),
+        validators=[InputRequired(lazy_gettext("Please enter the first day you are away."))],
         invalid_value_message=REAL_DATE,
     )
     ends_on = DateField(
-        "Last Day Away",
-        validators=[InputRequired("Please enter the last day you are away.")],
+        lazy_gettext("Last Day Away"),
+        validators=[InputRequired(lazy_gettext("Please enter the last day you are away."))],
         invalid_value_message=REAL_DATE,
     )
     note = StringField(
-        "Note (Optional)",
+        lazy_gettext("Note (Optional)"),
         validators=[
-            Length(max=away.NOTE_MAX, message=f"Please keep the note under {away.NOTE_MAX} characters."),
+            Length(
+                max=away.NOTE_MAX,
+                message=lazy_gettext("Please keep the note under %(most)s characters.", most=away.NOTE_MAX),
+            ),
             single_line,
         ],
-        description='Your group\'s leaders see it, for example "On holiday".',
+        description=lazy_gettext('Your group\'s leaders see it, for example "On holiday".'),
     )
 
 
@@ -96,4 +101,4 @@ def away_remove(away_id):
         abort(400)
     if not away.remove(current_user._get_current_object(), away_id):
         abort(404)  # another volunteer's range, or one already removed: never touched from here
-    return answered(url_for("volunteer.away_dates"), "Away dates removed.", target="away-list")
+    return answered(url_for("volunteer.away_dates"), gettext("Away dates removed."), target="away-list")

@@ -5,6 +5,7 @@ Opening the link only shows the place; the button's POST takes it, so a mail sca
 follows links changes nothing.
 """
 
+from flask_babel import gettext
 from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -65,6 +66,6 @@ def leave_waiting_list(entry_id):
     return done(
         None,
         url_for("volunteer.registrations", _anchor="waiting-list"),
-        "You have left the waiting list. You can join it again from the slot table while the slot is Full.",
+        gettext("You have left the waiting list. You can join it again from the slot table while the slot is Full."),
         target="waiting-list",
     )

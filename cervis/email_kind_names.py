@@ -1,0 +1,38 @@
+"""Each e-mail kind's name on Emails, in the reader's language (the kind itself is a file name)."""
+
+from .translated import N_
+
+KIND_NAMES = {
+    "application-confirm": N_("Application confirm"),
+    "application-declined": N_("Application declined"),
+    "application-has-account": N_("Application has account"),
+    "application-inactive-account": N_("Application inactive account"),
+    "called-up": N_("Called up"),
+    "cancellation-leader": N_("Cancellation leader"),
+    "confirmation": N_("Confirmation"),
+    "confirmation-withdrawn": N_("Confirmation withdrawn"),
+    "cover-ask": N_("Cover ask"),
+    "cover-leaders": N_("Cover leaders"),
+    "data-protection-reminder": N_("Data protection reminder"),
+    "leader-message": N_("Leader message"),
+    "more-shifts-added": N_("More shifts added"),
+    "not-required": N_("Not required"),
+    "offer-acknowledgement": N_("Offer acknowledgement"),
+    "offer-deadline": N_("Offer deadline"),
+    "opportunity-cancelled": N_("Opportunity cancelled"),
+    "password-changed": N_("Password changed"),
+    "qualification-digest": N_("Qualification digest"),
+    "qualification-expiring": N_("Qualification expiring"),
+    "reference-reminder": N_("Reference reminder"),
+    "reference-request": N_("Reference request"),
+    "registration-cancelled": N_("Registration cancelled"),
+    "removed": N_("Removed"),
+    "shift-bookings-launched": N_("Shift bookings launched"),
+    "shift-reminder": N_("Shift reminder"),
+    "stand-in-ask": N_("Stand in ask"),
+    "stand-in-leaders": N_("Stand in leaders"),
+    "stand-in-volunteer": N_("Stand in volunteer"),
+    "temporary-password": N_("Temporary password"),
+    "waiting-offer": N_("Waiting offer"),
+    "welcome": N_("Welcome"),
+}
