@@ -7,13 +7,14 @@ volunteer may cancel them with it, through the normal cancellation (reason "away
 transaction.
 """
 
+from flask_babel import gettext
 from datetime import datetime, time, timedelta
 
 from .cancellation import ACTIVE, cancel, with_shift
 from .db import for_update, utcnow, write_transaction
 from .models import AuditLog, AwayRange, Opportunity, Registration, Slot, User
 from .refused import Refused
-from .timeutil import org_zone, to_local, to_utc
+from .timeutil import day_label, org_zone, short_day, to_local, to_utc
 
 NOTE_MAX = 200
 LONGEST = timedelta(days=366)
@@ -39,17 +40,20 @@ def problems(volunteer, starts_on, ends_on, now=None):
     if starts_on is None or ends_on is None:
         return {}  # the form says which date is missing
     if ends_on < starts_on:
-        return {"ends_on": "The last day cannot be before the first."}
+        return {"ends_on": gettext("The last day cannot be before the first.")}
     if ends_on < today(now):
-        return {"ends_on": "That range is already over: choose dates from today on."}
+        return {"ends_on": gettext("That range is already over: choose dates from today on.")}
     if starts_on > today(now) + FURTHEST:
-        return {"starts_on": "Please choose dates within the next three years."}
+        return {"starts_on": gettext("Please choose dates within the next three years.")}
     if ends_on - starts_on >= LONGEST:
-        return {"ends_on": "Please keep one range to a year at most; add another for the rest."}
+        return {"ends_on": gettext("Please keep one range to a year at most; add another for the rest.")}
     clash = _overlapping(volunteer, starts_on, ends_on).first()
     if clash is not None:
         return {
-            "starts_on": f"You are already away on {describe(clash)}: remove that range first, or choose other dates."
+            "starts_on": gettext(
+                "You are already away on %(dates)s: remove that range first, or choose other dates.",
+                dates=describe(clash),
+            )
         }
     return {}
 
@@ -63,10 +67,10 @@ def _overlapping(volunteer, starts_on, ends_on):
 def describe(away):
     """'Mon, Feb 8 - Wed, Feb 10, 2027', as the slot table writes dates."""
     a, b = away.starts_on, away.ends_on
-    last = f"{b:%a}, {b:%b} {b.day}, {b.year}"
+    last = day_label(b)
     if a == b:
         return last
-    return f"{a:%a}, {a:%b} {a.day}" + (f", {a.year}" if a.year != b.year else "") + f" - {last}"
+    return (day_label(a) if a.year != b.year else short_day(a)) + f" - {last}"
 
 
 def _window(starts_on, ends_on):

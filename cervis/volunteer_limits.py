@@ -9,6 +9,7 @@ a context, not a parameter, so that every way onto the rota gets it without each
 growing; a volunteer taking a place themselves (a cover link) is not warned of their own limits.
 """
 
+from flask_babel import gettext, ngettext
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
@@ -65,9 +66,15 @@ def describe(limits):
         return ""
     said = []
     if limits.per_month:
-        said.append(f"at most {limits.per_month} shift{'' if limits.per_month == 1 else 's'} a month")
+        said.append(ngettext("at most %(num)s shift a month", "at most %(num)s shifts a month", limits.per_month))
     if limits.gap_days:
-        said.append(f"at least {limits.gap_days} day{'' if limits.gap_days == 1 else 's'} from one shift to the next")
+        said.append(
+            ngettext(
+                "at least %(num)s day from one shift to the next",
+                "at least %(num)s days from one shift to the next",
+                limits.gap_days,
+            )
+        )
     return "; ".join(said).capitalize()
 
 
@@ -79,7 +86,9 @@ def past_limits(slot, volunteer, ignore=()):
     found = []
     away = AwayRange.on(AwayRange.of([volunteer.id], day, day).get(volunteer.id, ()), day)
     if away is not None:
-        found.append(f"{volunteer.name} is away that day{f' ({away.note})' if away.note else ''}")
+        found.append(
+            gettext("%(name)s is away that day", name=volunteer.name) + (f" ({away.note})" if away.note else "")
+        )
     limits = limits_of(volunteer)
     if limits is None:
         return found
@@ -97,7 +106,12 @@ def past_limits(slot, volunteer, ignore=()):
         n = theirs.where(Slot.starts_at >= start, Slot.starts_at < end).count()
         if n + 1 > limits.per_month:
             found.append(
-                f"this would be shift {n + 1} this month; {volunteer.first_name} set at most {limits.per_month}"
+                gettext(
+                    "this would be shift %(n)s this month; %(name)s set at most %(most)s",
+                    n=n + 1,
+                    name=volunteer.first_name,
+                    most=limits.per_month,
+                )
             )
     if limits.gap_days:
         reach = timedelta(days=limits.gap_days + 1)
@@ -107,7 +121,13 @@ def past_limits(slot, volunteer, ignore=()):
             apart = abs((to_local(starts_at, zone).date() - day).days)
             if apart < limits.gap_days:
                 found.append(
-                    f"{volunteer.first_name} has a shift {apart} day{'' if apart == 1 else 's'} away; they set at least {limits.gap_days}"
+                    ngettext(
+                        "%(name)s has a shift %(num)s day away; they set at least %(least)s",
+                        "%(name)s has a shift %(num)s days away; they set at least %(least)s",
+                        apart,
+                        name=volunteer.first_name,
+                        least=limits.gap_days,
+                    )
                 )
                 break
     return found
@@ -123,7 +143,7 @@ def check(slot, volunteer, ignore=()):
         return
     by, confirmed = acting
     if not confirmed:
-        raise PastLimit(f"Not yet: {'; '.join(found)}.")
+        raise PastLimit(gettext("Not yet: %(found)s.", found="; ".join(found)))
     AuditLog.record(by, "rota.past-limit", volunteer, after={"slot": slot.id, "volunteer": volunteer.id, "past": found})
 
 
@@ -134,7 +154,11 @@ def annotate(entries, slot):
     ranges, limits = AwayRange.of(ids, day, day), VolunteerLimit.of(ids)
     for entry in entries:
         gone = AwayRange.on(ranges.get(entry.volunteer_id, ()), day)
-        entry.away = f"Away {away.describe(gone)}" + (f": {gone.note}" if gone and gone.note else "") if gone else ""
+        entry.away = (
+            gettext("Away %(dates)s", dates=away.describe(gone)) + (f": {gone.note}" if gone.note else "")
+            if gone
+            else ""
+        )
         entry.limits = describe(limits.get(entry.volunteer_id))
 
 

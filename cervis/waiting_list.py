@@ -27,6 +27,7 @@ from .models.rota import registered_counts
 from .models.waiting import LEFT, PASSED
 from .permissions import household_ids
 from .timeutil import local_datetime
+from .translated import lazy
 
 TAKEN, COVERED, STARTED, LAPSED = cover.TAKEN, cover.COVERED, cover.STARTED, "lapsed"
 SHORTEST = timedelta(minutes=15)
@@ -181,7 +182,7 @@ def _offer(entry, slot, now):
     inbox = volunteer.inbox
     if inbox is not None:
         email_kinds.waiting_offer(
-            inbox, volunteer, offer, offer_url(offer), local_datetime(offer.expires_at), cover._shift(slot)
+            inbox, volunteer, offer, offer_url(offer), lazy(local_datetime, offer.expires_at), cover._shift(slot)
         )
     return offer
 

@@ -1,5 +1,6 @@
 """Opportunities (activities), slots (shifts) and registrations (offers and assignments)."""
 
+from ..translated import N_
 from ..translated import lazy_gettext
 import peewee
 
@@ -106,9 +107,9 @@ class Slot(BaseModel):
     def state(self, now, registered=None):
         """'Closed', 'Full' or the number of spots left, as the "Spots Available" column shows it."""
         if self.is_closed(now):
-            return "Closed"
+            return N_("Closed")  # a plain string: templates translate it as they show it
         left = self.capacity - (self.registered_count() if registered is None else registered)
-        return "Full" if left <= 0 else left
+        return N_("Full") if left <= 0 else left
 
 
 def registered_counts(slot_ids):

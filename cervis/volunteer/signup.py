@@ -4,7 +4,7 @@ The rules (what a volunteer sees, who may offer for what) live in cervis.offers;
 only fetch what is asked for this user, call one of them, and answer htmx or a plain form.
 """
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from ..translated import lazy_gettext, plain
 from itertools import groupby
 
@@ -37,14 +37,16 @@ def submitted():
 
 NOTHING_TICKED = lazy_gettext('Please tick at least one slot, then click "Register".')
 NO_OPPORTUNITY = lazy_gettext('Please select an opportunity under "Step 2: Select an Available Opportunity Below".')
-NOTE_TOO_LONG = f"Please keep the note under {registering.NOTE_MAX:,} characters."
+NOTE_TOO_LONG = lazy_gettext("Please keep the note under %(most)s characters.", most=f"{registering.NOTE_MAX:,}")
 ALREADY = lazy_gettext("You have already offered for what you selected: nothing else was needed.")
 TRAINING_NEEDED = lazy_gettext(
     "Some slots need training or checks you do not hold on their date: see My Training and Checks "
     "on your profile for what to do, or ask your group's leader."
 )
 
-AWAY_THEN = 'You told us you are away on some of these dates: if your plans change, remove them on "I\'m Away".'
+AWAY_THEN = lazy_gettext(
+    'You told us you are away on some of these dates: if your plans change, remove them on "I\'m Away".'
+)
 
 
 def opportunity_for(volunteer, opportunity_id, now):
@@ -208,9 +210,10 @@ def _after_offer(volunteer, opportunity, note, day, result):
 
 def _joined_message(slots):
     items = "; ".join(f"{slot_when(slot.starts_at, slot.ends_at)} {slot.role.name}" for slot in slots)
-    return (
-        f"You are on the waiting list for {items}. If a place comes free we will e-mail you; "
-        'see your place in "View or Cancel Registration for an Upcoming Opportunity".'
+    return gettext(
+        "You are on the waiting list for %(items)s. If a place comes free we will e-mail you; "
+        'see your place in "View or Cancel Registration for an Upcoming Opportunity".',
+        items=items,
     )
 
 
@@ -218,10 +221,19 @@ def _refused_message(refused):
     items = "; ".join(
         f"{slot_when(slot.starts_at, slot.ends_at)} {slot.role.name} ({reason})" for slot, reason in refused
     )
-    what = "this slot" if len(refused) == 1 else "these slots"
     if all(reason == offers.YOURE_AWAY for _, reason in refused):
-        return f"Sorry, {what} could not be offered: {items}. {AWAY_THEN}"
-    return (
-        f"Sorry, {what} could not be offered: {items}. Slots can fill up or close while you "
-        "are choosing; please choose another."
+        sorry = ngettext(
+            "Sorry, this slot could not be offered: %(items)s.",
+            "Sorry, these slots could not be offered: %(items)s.",
+            len(refused),
+            items=items,
+        )
+        return f"{sorry} {AWAY_THEN}"
+    return ngettext(
+        "Sorry, this slot could not be offered: %(items)s. Slots can fill up or close while you are choosing; "
+        "please choose another.",
+        "Sorry, these slots could not be offered: %(items)s. Slots can fill up or close while you are choosing; "
+        "please choose another.",
+        len(refused),
+        items=items,
     )
