@@ -151,3 +151,35 @@ def test_who_is_at_or_over_their_monthly_limit(db):
     close = volunteer_limits.at_or_over(parse_month(MONTH), within=2)
     assert [(u.first_name, shifts, most) for u, shifts, most in close] == [("Bea", 2, 1), ("Cal", 1, 3)]
     assert volunteer_limits.at_or_over(parse_month(MONTH), volunteer_ids=[cal.id], within=2)[0][0] == cal
+
+
+def _statistics(client, month=MONTH):
+    return client.get(f"/leader/statistics?period=month&month={month}").get_data(as_text=True)
+
+
+def test_the_statistics_list_who_is_at_or_close_to_their_own_monthly_limit(auth, client, db):
+    bea, cal, dee, eve = member("Bea"), member("Cal"), member("Dee"), member("Eve", group="Southside")
+    for who, most in ((bea, 1), (cal, 3), (dee, 4), (eve, 1)):
+        VolunteerLimit.create(volunteer=who, per_month=most)
+    for day in (2, 9):
+        offer(bea, night(day, "Cook"), status=REGISTERED)  # over: 2 of at most 1
+    for day in (3, 10):
+        offer(cal, night(day, "Cook"), status=REGISTERED)  # close: one more and Cal is at 3
+    offer(dee, night(4, "Cook"), status=REGISTERED)  # 1 of 4: not close
+    offer(eve, night(5, "Cook", group="Southside"), status=REGISTERED)  # at: Southside's, not Leo's
+    auth.login(LEO)
+    page = _statistics(client)
+    assert "At or close to their own limit" in page
+    table = page.split('id="near-limits"')[1].split("</table>")[0]
+    assert table.index("Bea Member") < table.index("Cal Member")
+    assert "Over by 1" in table and "One shift from it" in table
+    assert "Dee Member" not in table and "Eve Member" not in table  # not close; another group's
+    assert f"February {YEAR}" in table
+    auth.logout()
+    auth.login("ada@example.org")
+    assert "Eve Member" in _statistics(client).split('id="near-limits"')[1]  # administrators see all
+
+
+def test_nobody_near_their_limit_shows_no_list(auth, client, db):
+    auth.login(LEO)
+    assert 'id="near-limits"' not in _statistics(client)
