@@ -237,7 +237,7 @@ def not_required_selected(registration_ids, by, now=None):
 def accept_suggestion(registration_ids, by, now=None):
     """Accept a suggested rota in one transaction: each offer through the same rules as Accept.
     An offer that changed since the suggestion was made (withdrawn, or its slot filled) is left
-    out and named; the rest are accepted. Returns (accepted, [(registration, reason)])."""
+    out and named; the rest are accepted. Returns (accepted, [(registration, its Refused)])."""
     now = now or utcnow()
     accepted, refused, ready = [], [], _ready(registration_ids, by, now)
     with write_transaction():
@@ -246,7 +246,7 @@ def accept_suggestion(registration_ids, by, now=None):
                 with database.atomic():  # a savepoint: a refusal undoes only its own offer
                     accepted.append(_accept(registration_id, by, now, ready=ready.get(registration_id)))
             except Refused as refusal:
-                refused.append((_with_shift([registration_id]).first(), str(refusal)))
+                refused.append((_with_shift([registration_id]).first(), refusal))
     return accepted, refused
 
 

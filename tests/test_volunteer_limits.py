@@ -183,3 +183,29 @@ def test_the_statistics_list_who_is_at_or_close_to_their_own_monthly_limit(auth,
 def test_nobody_near_their_limit_shows_no_list(auth, client, db):
     auth.login(LEO)
     assert 'id="near-limits"' not in _statistics(client)
+
+
+def test_accept_suggestion_rechecks_the_limits_at_the_moment_of_accepting(auth, client, db):
+    from helpers_suggestion import suggest_url
+
+    bea, cal = member("Bea"), member("Cal")
+    VolunteerLimit.create(volunteer=bea, per_month=1)
+    beas, cals = offer(bea, night(5, "Cook")), offer(cal, night(6, "Cook"))
+    auth.login(LEO)
+    page = client.get(suggest_url()).get_data(as_text=True)
+    assert f'name="offer" value="{beas.id}" checked' in page  # within her limit when suggested
+    offer(bea, night(7, "Cook", group="Southside"), status=REGISTERED)  # Olga took her meanwhile
+    url = f"/leader/opportunities/{beas.slot.opportunity_id}/rota/suggestion?month={MONTH}"
+    page = client.post(url, data={"offer": [beas.id, cals.id]}, follow_redirects=True).get_data(as_text=True)
+    assert "Suggestion accepted: 1 offer accepted." in page and fresh(cals).status == REGISTERED
+    assert "Not yet accepted, past their limits: Bea Member (Cook," in page
+    assert "this would be shift 2 this month; Bea set at most 1" in page and fresh(beas).status == PENDING
+    assert not AuditLog.select().where(AuditLog.action == "rota.past-limit").exists()
+    confirm = page.split('class="past-limits"')[0].rsplit("<form", 1)[1]
+    assert f'action="{url}"' in confirm.replace("&amp;", "&")
+    page = page.split('class="past-limits"')[1].split("</form>")[0]
+    assert f'name="offer" value="{beas.id}"' in page and f'value="{cals.id}"' not in page  # only the one past
+    again = client.post(url, data={"offer": [beas.id], "past_limits": "1"}, follow_redirects=True)
+    assert "Suggestion accepted: 1 offer accepted." in again.get_data(as_text=True)
+    assert fresh(beas).status == REGISTERED
+    assert AuditLog.select().where(AuditLog.action == "rota.past-limit").count() == 1
