@@ -152,6 +152,9 @@ def near_limits(months, volunteers=None, within=CLOSE):
     Their shifts in every group count, as Accept's warning counts them; `volunteers` (ids, or a query
     of them) says whose. One query, whatever the number of volunteers or months."""
     ends = [month_bounds(m)[1] for m in months]
+    # Asked once before any row is read: with no monthly limit anywhere, no registration is read.
+    anyone = VolunteerLimit.alias()
+    someone = anyone.select(SQL("1")).where(anyone.per_month.is_null(False))
     month = Case(None, [(Slot.starts_at < end, i) for i, end in enumerate(ends)], len(ends))
     each = (
         Registration.select(Registration.volunteer.alias("v"), month.alias("m"), VolunteerLimit.per_month.alias("most"))
@@ -163,6 +166,7 @@ def near_limits(months, volunteers=None, within=CLOSE):
             Registration.status == REGISTERED,
             Slot.starts_at >= month_bounds(months[0])[0],
             Slot.starts_at < ends[-1],
+            fn.EXISTS(someone),
         )
     )
     if volunteers is not None:
