@@ -4,14 +4,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import rota as rules
-from .. import suggest_rota
+from .. import suggest_rota, volunteer_limits
 from ..auth import leader_required
 from ..db import utcnow
 from ..models import Registration, Slot
 from ..months import month_bounds, month_key
 from ..permissions import as_id, opportunity_for_leader
 from ..timeutil import slot_when
-from . import bp, rota_board
+from . import bp, past_limits, rota_board
 from .rota import month_arg, month_context
 
 
@@ -62,7 +62,9 @@ def rota_accept_suggestion(opportunity_id):
     )
     if len(ours) != len(ids):
         abort(404)  # an offer of another opportunity, month or group is never accepted from here
-    accepted, refused = rules.accept_suggestion(sorted(ids), current_user._get_current_object())
+    by = current_user._get_current_object()
+    with past_limits.acting(by):  # as Accept: a limit gone past since the preview is asked again
+        accepted, refused = rules.accept_suggestion(sorted(ids), by)
     if accepted:
         flash(
             f"Suggestion accepted: {len(accepted)} offer{'' if len(accepted) == 1 else 's'} accepted. "
@@ -70,10 +72,18 @@ def rota_accept_suggestion(opportunity_id):
             "nothing is sent.",
             "success",
         )
-    if refused:
+    past = [(reg, why) for reg, why in refused if isinstance(why, volunteer_limits.PastLimit)]
+    changed = [(reg, why) for reg, why in refused if (reg, why) not in past]
+    if changed:
         flash(
             "Not accepted, because it changed since the suggestion was made: "
-            + "; ".join(_refusal(reg, reason) for reg, reason in refused),
+            + "; ".join(_refusal(reg, reason) for reg, reason in changed),
             "error",
         )
+    if past:
+        words = "Not yet accepted, past their limits: " + "; ".join(
+            _refusal(reg, str(why).removeprefix("Not yet: ")) for reg, why in past
+        )
+        again = url_for("leader.rota_accept_suggestion", opportunity_id=opportunity.id, month=month_key(day))
+        flash(past_limits.confirmation(words, [("offer", reg.id) for reg, _ in past], again), "error")
     return redirect(board, code=303)

@@ -7,10 +7,10 @@ The figures come from cervis.statistics alone; another group's or opportunity's 
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from .. import statistics
+from .. import statistics, volunteer_limits
 from ..auth import leader_required
 from ..db import utcnow
-from ..models import Opportunity, Organisation, Role
+from ..models import Membership, Opportunity, Organisation, Role
 from ..permissions import as_id, groups_led_by
 from ..spreadsheet import csv_download, xlsx_download
 from ..statistics.period import KINDS
@@ -84,8 +84,23 @@ def _figures(report=False):
 def statistics_page():
     stats, context = _figures()
     status = 400 if context["errors"] else 200
-    page = render_template("leader/statistics.html", title=TITLE, charts=charts(stats), series=SERIES, **context)
+    page = render_template(
+        "leader/statistics.html",
+        title=TITLE,
+        charts=charts(stats),
+        series=SERIES,
+        near_limits=_near_limits(stats),
+        **context,
+    )
     return page, status
+
+
+def _near_limits(stats):
+    """Who is at or close to their own monthly limit in the period's months: the scope's members (an
+    administrator's whole picture: everyone)."""
+    scope = stats.scope
+    members = Membership.select(Membership.user).where(Membership.group.in_(list(scope.group_ids) or [0]))
+    return volunteer_limits.near_limits(stats.period.months(), None if scope.ungrouped else members)
 
 
 @bp.route("/statistics/report")
