@@ -72,8 +72,15 @@ def rota_accept_suggestion(opportunity_id):
             "nothing is sent.",
             "success",
         )
+    _say_refused(refused, url_for("leader.rota_accept_suggestion", opportunity_id=opportunity.id, month=month_key(day)))
+    return redirect(board, code=303)
+
+
+def _say_refused(refused, again):
+    """Name the offers left out: changed since the preview, or past a volunteer's limits (with the
+    button that accepts those, confirmed, at `again`)."""
     past = [(reg, why) for reg, why in refused if isinstance(why, volunteer_limits.PastLimit)]
-    changed = [(reg, why) for reg, why in refused if (reg, why) not in past]
+    changed = [(reg, why) for reg, why in refused if not isinstance(why, volunteer_limits.PastLimit)]
     if changed:
         flash(
             "Not accepted, because it changed since the suggestion was made: "
@@ -84,6 +91,4 @@ def rota_accept_suggestion(opportunity_id):
         words = "Not yet accepted, past their limits: " + "; ".join(
             _refusal(reg, str(why).removeprefix("Not yet: ")) for reg, why in past
         )
-        again = url_for("leader.rota_accept_suggestion", opportunity_id=opportunity.id, month=month_key(day))
         flash(past_limits.confirmation(words, [("offer", reg.id) for reg, _ in past], again), "error")
-    return redirect(board, code=303)
