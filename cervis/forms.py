@@ -14,6 +14,13 @@ from .passwords import MAX_LENGTH, TOO_LONG
 
 # A plain string (tests and callers compare it), translated where it is raised; N_ marks it for pybabel.
 ONE_LINE = N_("Please keep this to one line, without line breaks, tabs or other control characters.")
+HIDDEN_DIRECTION = N_(
+    "Please take out the hidden character that changes the direction of the text: it can make a name or a "
+    "subject read as something else."
+)
+# Unicode's embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): "Eve\u202egnp.exe"
+# shows as "Eveexe.png". The joiners (U+200C, U+200D) stay: Persian, Indic names and emoji need them.
+DIRECTION_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
 
 
 def has_control(text):
@@ -22,10 +29,17 @@ def has_control(text):
     return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text or "")
 
 
+def changes_direction(text):
+    """A hidden character that makes the text read in another order than it is written."""
+    return not DIRECTION_CONTROLS.isdisjoint(text or "")
+
+
 def single_line(form, field):
     """The validator of every single-line field."""
     if isinstance(field.data, str) and has_control(field.data):
         raise ValidationError(gettext(ONE_LINE))
+    if isinstance(field.data, str) and changes_direction(field.data):
+        raise ValidationError(gettext(HIDDEN_DIRECTION))
 
 
 class EmptyForm(FlaskForm):

@@ -185,20 +185,6 @@ def _languages(m):
 
 
 # e.g. lambda m: [m.add_column("user", "pronouns", peewee.CharField(null=True))]
-def _member_list_indexes(m):
-    """The member list's Last Shift reads a member's registered shifts by (volunteer, status, slot), and
-    counts proof waiting from a partial index of the grants that carry a file."""
-    m.database.execute_sql(
-        'CREATE INDEX IF NOT EXISTS "registration_volunteer_id_status_slot_id" ON "registration" '
-        "(volunteer_id, status, slot_id)"
-    )
-    m.database.execute_sql(
-        'CREATE INDEX IF NOT EXISTS "qualificationgrant_proof_waiting" ON "qualificationgrant" '
-        "(volunteer_id) WHERE proof_path IS NOT NULL"
-    )
-    return []
-
-
 MIGRATIONS = [
     _rota_indexes,
     _retention_years,
@@ -212,7 +198,6 @@ MIGRATIONS = [
     _hourly_value,
     _statistics_index,
     _opt_out_dates,
-    _member_list_indexes,
     _languages,
 ]
 

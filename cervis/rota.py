@@ -39,11 +39,12 @@ STATUS_WORDS = {PENDING: "pending", REGISTERED: "registered", NOT_REQUIRED: "not
 
 
 def _change(reg, status, by, now, action, note=""):
-    """Move a registration to a new status, with its history row and the audit entry."""
+    """A registration's new status, with its history row and audit entry; cancelled, its waiting emails withdrawn."""
     before = reg.status
     reg.status, reg.updated_at = status, now
     if status == CANCELLED:
         reg.cancelled_by, reg.cancelled_at, reg.cancel_reason = by, now, note
+        _withdraw(reg)
     reg.save()
     RegistrationEvent.create(registration=reg, status=status, at=now, by=by, note=note)
     AuditLog.record(
@@ -167,7 +168,7 @@ def not_required_selected(registration_ids, by, now=None):
 def accept_suggestion(registration_ids, by, now=None):
     """Accept a suggested rota in one transaction: each offer through the same rules as Accept.
     An offer that changed since the suggestion was made (withdrawn, or its slot filled) is left
-    out and named; the rest are accepted. Returns (accepted, [(registration, reason)])."""
+    out and named; the rest are accepted. Returns (accepted, [(registration, its Refused)])."""
     now = now or utcnow()
     accepted, refused, ready = [], [], _ready(registration_ids, by, now)
     with write_transaction():
@@ -176,7 +177,7 @@ def accept_suggestion(registration_ids, by, now=None):
                 with database.atomic():  # a savepoint: a refusal undoes only its own offer
                     accepted.append(_accept(registration_id, by, now, ready=ready.get(registration_id)))
             except Refused as refusal:
-                refused.append((_with_shift([registration_id]).first(), str(refusal)))
+                refused.append((_with_shift([registration_id]).first(), refusal))
     return accepted, refused
 
 
@@ -233,7 +234,6 @@ def call_up(registration_id, slot_id, by, now=None):
         check_room(target, volunteer, now, ignore=[reserve.id])
         eligibility.check_qualified(target, volunteer)
         _change(reserve, CANCELLED, by, now, "call-up", note=f"Called up as {target.role.name}")
-        _withdraw(reserve)  # a confirmation still waiting is replaced by the call-up email
         reg = _register(volunteer, target, by, now, "call-up")
         rota_emails.called_up(reg, by)
         cancellation.places_freed([reserve.slot_id], now)
@@ -263,9 +263,14 @@ def move_in(volunteer_id, slot_id, by, now, action):
     eligibility.check_qualified(target, volunteer)
     for reserve in reserves:
         _change(reserve, CANCELLED, by, now, action, note=f"Covering as {target.role.name}")
-        _withdraw(reserve)
     cancellation.places_freed([r.slot_id for r in reserves], now)  # the Reserve places, for their waiting lists
     return _register(volunteer, target, by, now, action)
+
+
+def hand_over(reg, stand_in, now):
+    """Inside the caller's write transaction: the place is the stand-in's by move_in's rules, or (refused) stays."""
+    _change(reg, CANCELLED, stand_in, now, "stand-in", note=f"Stand-in: {stand_in.name}")
+    return move_in(stand_in.id, reg.slot_id, stand_in, now, "stand-in")
 
 
 def _register(volunteer, slot, by, now, action):
@@ -321,7 +326,6 @@ def remove(registration_id, by, reason, now=None):
                 gettext("Not removed: this volunteer is %(value)s, not registered.", value=STATUS_WORDS[reg.status])
             )
         reg.slot = locked_slot(reg.slot_id)
-        _withdraw(reg)
         _change(reg, CANCELLED, by, now, "remove", note=reason)
         rota_emails.removed(reg, by, reason)
         cancellation.places_given_up([reg], now)

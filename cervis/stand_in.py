@@ -188,9 +188,7 @@ def take(ask_id, now=None):
         if request.closed_at is not None or reg.status != REGISTERED:
             return CLOSED
         stand_in = ask.volunteer
-        rota._change(reg, CANCELLED, stand_in, now, "stand-in", note=f"Stand-in: {stand_in.name}")
-        rota._withdraw(reg)  # a confirmation still waiting to go is not news any more
-        new = rota.move_in(stand_in.id, reg.slot_id, stand_in, now, "stand-in")
+        new = rota.hand_over(reg, stand_in, now)
         StandInRequest.update(taken_at=now, taken_by=stand_in).where(StandInRequest.id == request.id).execute()
         leaders = list(reg.slot.opportunity.group.leaders())
         rota_emails.confirmation(new, leaders[0] if leaders else None)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
 
-from peewee import fn
+from peewee import SQL, Case, Select, fn
 
 from . import away
 from .db import write_transaction
@@ -24,6 +24,7 @@ from .refused import Refused
 from .timeutil import org_zone, to_local
 
 MOST_PER_MONTH, MOST_GAP = 31, 60
+CLOSE = 1  # near a limit: one more shift and they are at it
 _acting = ContextVar("limits_leader", default=None)
 
 
@@ -164,26 +165,46 @@ def annotate(entries, slot):
 
 def at_or_over(day, volunteer_ids=None, within=0):
     """Who has as many registered shifts in the month of `day` as they set at most, or more (or
-    `within` that many of it: who is close): [(volunteer, shifts, at most)], most over first.
-    For the statistics' "above preferred frequency" list."""
-    start, end = month_bounds(day)
-    shifts = fn.COUNT(Registration.id)
-    query = (
-        User.select(User, shifts.alias("shifts"), VolunteerLimit.per_month.alias("most"))
-        .join(VolunteerLimit, on=(VolunteerLimit.volunteer == User.id))
-        .switch(User)
-        .join(Registration, on=(Registration.volunteer == User.id))
+    `within` that many of it: who is close): [(volunteer, shifts, at most)], most over first."""
+    return [(v, shifts, most) for v, _, shifts, most in near_limits([day], volunteer_ids, within)]
+
+
+def near_limits(months, volunteers=None, within=CLOSE):
+    """The statistics' list beside "above preferred frequency": [(volunteer, month, shifts, at most)]
+    for each of these months in which a volunteer has as many registered shifts as they set at most,
+    or more, or `within` that many of it (close: one more shift and they are at it); most over first.
+    Their shifts in every group count, as Accept's warning counts them; `volunteers` (ids, or a query
+    of them) says whose. One query, whatever the number of volunteers or months."""
+    ends = [month_bounds(m)[1] for m in months]
+    # Asked once before any row is read: with no monthly limit anywhere, no registration is read.
+    anyone = VolunteerLimit.alias()
+    someone = anyone.select(SQL("1")).where(anyone.per_month.is_null(False))
+    month = Case(None, [(Slot.starts_at < end, i) for i, end in enumerate(ends)], len(ends))
+    each = (
+        Registration.select(Registration.volunteer.alias("v"), month.alias("m"), VolunteerLimit.per_month.alias("most"))
         .join(Slot)
+        .switch(Registration)
+        .join(VolunteerLimit, on=(VolunteerLimit.volunteer == Registration.volunteer))
         .where(
             VolunteerLimit.per_month.is_null(False),
             Registration.status == REGISTERED,
-            Slot.starts_at >= start,
-            Slot.starts_at < end,
+            Slot.starts_at >= month_bounds(months[0])[0],
+            Slot.starts_at < ends[-1],
+            fn.EXISTS(someone),
         )
-        .group_by(User.id, VolunteerLimit.per_month)
-        .having(shifts + within >= VolunteerLimit.per_month)
     )
-    if volunteer_ids is not None:
-        query = query.where(User.id.in_(list(volunteer_ids) or [0]))
-    rows = [(u, u.shifts, u.most) for u in query.objects()]
-    return sorted(rows, key=lambda r: (r[2] - r[1], r[0].first_name, r[0].id))
+    if volunteers is not None:
+        each = each.where(
+            Registration.volunteer.in_(volunteers if isinstance(volunteers, Select) else list(volunteers) or [0])
+        )
+    each = each.alias("each")
+    shifts = fn.COUNT(SQL("*"))
+    query = (
+        User.select(User, each.c.m, shifts.alias("shifts"), each.c.most)
+        .from_(each)
+        .join(User, on=(User.id == each.c.v))
+        .group_by(User.id, each.c.m, each.c.most)
+        .having(shifts + within >= each.c.most)
+    )
+    rows = [(u, months[u.m], u.shifts, u.most) for u in query.objects()]
+    return sorted(rows, key=lambda r: (r[3] - r[2], r[1], r[0].first_name, r[0].id))

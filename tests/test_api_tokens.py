@@ -2,12 +2,16 @@
 works only with its scopes, until it expires, a limited number of times a minute, and never the
 session cookie in its place."""
 
+import threading
 from datetime import timedelta
+
+import pytest
 
 from helpers_api import Api, checked, make_token
 
-from cervis.db import utcnow
-from cervis.models import ApiToken, AuditLog, Throttle, User
+from cervis.api import rate
+from cervis.db import database, utcnow
+from cervis.models import ApiRate, ApiToken, AuditLog, Throttle, User
 from cervis.models.api import READ_ROTA, READ_VOLUNTEERS, digest
 
 
@@ -90,15 +94,34 @@ def test_the_session_cookie_counts_for_nothing_on_the_api(auth, client, db):
     assert "Set-Cookie" not in response.headers
 
 
-def test_a_token_is_limited_to_its_requests_a_minute(app, client, db):
+@pytest.fixture
+def one_minute(monkeypatch):
+    """Every request in one and the same minute: the count starts again at the next."""
+    now = utcnow().replace(second=30)
+    monkeypatch.setattr(rate, "_clock", lambda: now)
+    return now
+
+
+def test_a_token_is_limited_to_its_requests_a_minute(app, client, db, one_minute, monkeypatch):
     app.config["API_RATE_PER_MINUTE"] = 3
     api = Api(client, make_token())
     assert [api.get("/api/v1/groups").status_code for _ in range(4)] == [200, 200, 200, 429]
     assert api.get("/api/v1/groups").headers["Retry-After"] == "60"
-    assert Throttle.select().count() == 3  # refused requests are not counted again
+    assert [r.used for r in ApiRate.select()] == [3] and not Throttle.select().exists()
+    monkeypatch.setattr(rate, "_clock", lambda: one_minute + timedelta(minutes=1))
+    assert api.get("/api/v1/groups").status_code == 200  # the next minute
+    assert ApiRate.select().count() == 1  # the minute before is gone
 
 
-def test_requests_sent_all_at_once_get_no_more_than_the_tokens_limit(app, db, live_server):
+def test_most_requests_write_nothing(app, client, db, one_minute, monkeypatch):
+    api, writes, take = Api(client, make_token()), [], rate.take_block
+    monkeypatch.setattr(rate, "take_block", lambda *args: writes.append(args) or take(*args))
+    assert {api.get("/api/v1/groups").status_code for _ in range(40)} == {200}
+    assert len(writes) == 40 // rate.BLOCK  # one write a block of requests, not one a request
+    assert ApiRate.get().used == 40
+
+
+def test_requests_sent_all_at_once_get_no_more_than_the_tokens_limit(app, db, live_server, one_minute):
     from helpers_parallel import post_at_once
 
     app.config["API_RATE_PER_MINUTE"] = 5
@@ -106,6 +129,25 @@ def test_requests_sent_all_at_once_get_no_more_than_the_tokens_limit(app, db, li
     headers = {"Authorization": f"Bearer {make_token()}"}
     codes = post_at_once(f"{live_server}/api/v1/volunteers/{vera.id}/deactivate", [{}] * 16, headers=headers)
     assert sorted(codes) == [200] * 5 + [429] * 11
+
+
+def test_a_burst_at_two_processes_at_once_gets_no_more_than_the_limit_between_them(app, db, one_minute):
+    make_token()
+    token, processes = ApiToken.get(), [rate.Leases(), rate.Leases()]  # each process's own
+    barrier, admitted = threading.Barrier(24), []
+
+    def request(leases):
+        with app.app_context(), database.connection_context():
+            barrier.wait()
+            admitted.append(leases.admit(token.id, 10, one_minute))
+
+    threads = [threading.Thread(target=request, args=(processes[i % 2],)) for i in range(24)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(admitted) == [False] * 14 + [True] * 10
+    assert ApiRate.get().used == 10
 
 
 def test_the_api_sends_no_cors_headers_even_when_asked(client, db):

@@ -9,7 +9,7 @@ from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
 from cervis import outbox
 from cervis.db import utcnow
-from cervis.forms import ONE_LINE, single_line
+from cervis.forms import HIDDEN_DIRECTION, ONE_LINE, single_line
 from cervis.models import Email, Group, Opportunity, Organisation, Role, User
 from cervis.models.mail import FAILED, SENT
 from helpers_settings import settings
@@ -124,3 +124,59 @@ def test_outbox_fails_an_email_it_cannot_build_at_once_and_shows_why(app, auth, 
     auth.login(ADA)
     page = client.get("/admin/outbox").get_data(as_text=True)
     assert "could not be built" in page
+
+
+# Text-direction overrides and isolates: "Eve\u202egnp.exe" reads as "Eveexe.png", a name can be made
+# to read as another's. Refused beside the field; the joiners Persian and Indic names need are not.
+SPOOFED = "Leo \u202eredaeL"
+
+
+@pytest.mark.parametrize(
+    "mark", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+)
+def test_a_text_direction_override_is_refused_in_a_single_line_field(app, mark):
+    class Form(FlaskForm):
+        name = StringField("Name", validators=[single_line])
+
+    with app.test_request_context(method="POST", data={"name": f"Eve{mark}gnp.exe"}):
+        form = Form(meta={"csrf": False})
+        assert not form.validate() and form.name.errors == [HIDDEN_DIRECTION]
+
+
+def test_a_subject_that_reads_backwards_is_refused_beside_the_field_and_kept(auth, client, db):
+    north = Group.get(Group.name == "Northside")
+    vera = User.by_email("vera@example.org")
+    auth.login(LEO)
+    response = client.post(
+        f"/leader/groups/{north.id}/message",
+        data={"action": "send", "volunteer": [str(vera.id)], "subject": SPOOFED, "message": "Hello all"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code in (200, 400) and HIDDEN_DIRECTION in page
+    assert "Hello all" in page and not Email.select().where(Email.kind == "leader-message").exists()
+
+
+def test_a_new_volunteers_name_with_an_isolate_is_refused_and_a_persian_name_is_not(auth, client, db):
+    auth.login(LEO)
+    data = {"email": "eve@example.org", "last_name": "Evans", "phone": "", "groups": [str(group("Northside").id)]}
+    refused = client.post("/leader/volunteers/new", data={**data, "first_name": "Eve\u2067"})
+    assert refused.status_code == 400 and HIDDEN_DIRECTION in refused.get_data(as_text=True)
+    assert person("eve@example.org") is None
+    client.post("/leader/volunteers/new", data={**data, "first_name": "نرگس\u200cبانو"})  # a joiner the name needs
+    assert person("eve@example.org").first_name == "نرگس\u200cبانو"
+
+
+def test_an_imported_or_api_name_with_an_override_is_refused(auth, client, db):
+    from helpers_api import Api, make_token
+
+    from cervis.models.api import WRITE_VOLUNTEERS
+
+    said = "A hidden character that changes the direction of the text"
+    api = Api(client, make_token([WRITE_VOLUNTEERS]))
+    added = api.post("/api/v1/volunteers", json={"email": "eve@example.org", "first_name": SPOOFED, "last_name": "E"})
+    assert added.status_code == 422 and said in added.text
+    auth.login(LEO)
+    text = f"e-mail,first name,last name,phone,groups\neve@example.org,{SPOOFED},Evans,,Northside\n"
+    response = confirm_import(client, text)
+    assert response.status_code == 400 and said in response.text
+    assert person("eve@example.org") is None

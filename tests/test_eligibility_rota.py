@@ -77,7 +77,7 @@ def test_accept_suggestion_leaves_out_an_unqualified_offer_and_names_it(db, sl_r
     accepted, refused = rota.accept_suggestion([good.id, bad.id], user(LEO))
     assert [r.id for r in accepted] == [good.id]
     [(reg, reason)] = refused
-    assert reg.id == bad.id and REFUSAL in reason
+    assert reg.id == bad.id and REFUSAL in str(reason)
 
 
 def test_call_up_refuses_an_unqualified_reserve(auth, client, sl_rules):

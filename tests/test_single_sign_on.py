@@ -162,3 +162,35 @@ def test_signing_in_starts_a_new_session_and_the_one_before_opens_nothing(app, c
     # The cookie from before still holds the state: the provider takes its code only once.
     assert back_at_cervis(planted, address).headers["Location"].endswith("/login")
     assert signed_out(planted, "/leader/")
+
+
+def _discovery_fetches(monkeypatch):
+    fetched, real = [], sso.requests.get
+
+    def get(url, *args, **kwargs):
+        if url.endswith("/.well-known/openid-configuration"):
+            fetched.append(url)
+        return real(url, *args, **kwargs)
+
+    monkeypatch.setattr(sso.requests, "get", get)
+    return fetched
+
+
+def test_two_log_ins_fetch_the_providers_settings_once_and_again_after_an_hour(client, configured, monkeypatch):
+    fetched = _discovery_fetches(monkeypatch)
+    for _ in range(2):
+        assert sign_in(client, "leo").headers["Location"] == "/leader/"
+        client.post("/logout")
+    assert fetched == [configured + "/.well-known/openid-configuration"]
+    later = sso._now() + sso.DISCOVERY_SECONDS
+    monkeypatch.setattr(sso, "_now", lambda: later)
+    assert sign_in(client, "leo").headers["Location"] == "/leader/"
+    assert len(fetched) == 2
+
+
+def test_settings_that_could_not_be_fetched_are_asked_for_again(client, configured, monkeypatch):
+    set_up(configured.replace("127.0.0.1", "localhost"))  # names another issuer: refused, not kept
+    client.get("/login/sso")
+    fetched = _discovery_fetches(monkeypatch)
+    client.get("/login/sso")
+    assert len(fetched) == 1

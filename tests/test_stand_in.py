@@ -1,7 +1,10 @@
 """Finding a stand-in: a registered volunteer asks the free, qualified members; the first to tap
 "I'll take it" takes the place, and the volunteer is released only then."""
 
+import inspect
 from datetime import timedelta
+
+import pytest
 
 from conftest import emails_to
 from helpers_cover import tomorrows_rota
@@ -10,8 +13,9 @@ from helpers_rota import race
 from helpers_waiting import link_in
 
 from cervis import cancellation, rota, rota_emails, stand_in
-from cervis.db import utcnow
-from cervis.models import CANCELLED, REGISTERED, CoverRequest, Registration, Slot, StandInAsk, User
+from cervis.db import utcnow, write_transaction
+from cervis.models import CANCELLED, REGISTERED, CoverRequest, Email, Registration, Slot, StandInAsk, User
+from cervis.models.mail import WITHDRAWN
 
 LEO = "leo@example.org"
 IN_THREE_DAYS = timedelta(days=3)
@@ -131,3 +135,24 @@ def test_within_24_hours_or_for_a_reserve_there_is_no_stand_in_to_find(auth, cli
     answer = ask(auth, client, place)
     assert answer.status_code == 409 and "too soon to find a stand-in" in answer.text
     assert StandInAsk.select().count() == 0
+
+
+def test_handing_a_place_over_releases_the_volunteer_only_when_the_stand_in_is_in(db):
+    cook, place = tomorrows_rota(starts_in=IN_THREE_DAYS)
+    rota_emails.confirmation(place, None, send_after=utcnow() + timedelta(hours=1))  # still waiting to go
+    mo = User.by_email("mo@example.org")
+    with write_transaction():
+        new = rota.hand_over(place, mo, utcnow())
+    assert [r.volunteer.first_name for r in registered(cook)] == ["Mo"] and new.volunteer_id == mo.id
+    assert fresh(place).status == CANCELLED and fresh(place).cancel_reason == "Stand-in: Mo Member"
+    waiting = Email.select().where(Email.subject_id == place.id, Email.kind == "confirmation")
+    assert [e.status for e in waiting] == [WITHDRAWN]  # not news any more
+    assert "rota._" not in inspect.getsource(stand_in)  # the hand-over is rota's own, by its name
+
+
+def test_a_stand_in_who_cannot_come_in_leaves_the_volunteer_registered(db):
+    cook, place = tomorrows_rota(starts_in=IN_THREE_DAYS)
+    bo = User.by_email("bo@example.org")  # already on that night as Shift Asst
+    with pytest.raises(rota.Refused, match="overlaps"), write_transaction():
+        rota.hand_over(place, bo, utcnow())
+    assert fresh(place).status == REGISTERED and [r.volunteer_id for r in registered(cook)] == [place.volunteer_id]

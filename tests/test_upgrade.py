@@ -73,3 +73,17 @@ def _the_old_schema():
         database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
     database.drop_tables([Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut])
     migrations.SchemaVersion.update(version=0).execute()
+
+
+def test_init_db_gives_an_older_database_the_indexes_its_models_name_without_a_migration_of_their_own(app):
+    def names():
+        return {i.name for i in database.get_indexes("registration") + database.get_indexes("qualificationgrant")}
+
+    with app.app_context():
+        with database.connection_context():
+            database.execute_sql('DROP INDEX "registration_volunteer_id_status_slot_id"')
+            database.execute_sql('DROP INDEX "qualificationgrant_proof_waiting"')
+            assert "qualificationgrant_proof_waiting" not in names()
+        init_db()
+        with database.connection_context():
+            assert {"registration_volunteer_id_status_slot_id", "qualificationgrant_proof_waiting"} <= names()

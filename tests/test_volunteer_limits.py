@@ -151,3 +151,61 @@ def test_who_is_at_or_over_their_monthly_limit(db):
     close = volunteer_limits.at_or_over(parse_month(MONTH), within=2)
     assert [(u.first_name, shifts, most) for u, shifts, most in close] == [("Bea", 2, 1), ("Cal", 1, 3)]
     assert volunteer_limits.at_or_over(parse_month(MONTH), volunteer_ids=[cal.id], within=2)[0][0] == cal
+
+
+def _statistics(client, month=MONTH):
+    return client.get(f"/leader/statistics?period=month&month={month}").get_data(as_text=True)
+
+
+def test_the_statistics_list_who_is_at_or_close_to_their_own_monthly_limit(auth, client, db):
+    bea, cal, dee, eve = member("Bea"), member("Cal"), member("Dee"), member("Eve", group="Southside")
+    for who, most in ((bea, 1), (cal, 3), (dee, 4), (eve, 1)):
+        VolunteerLimit.create(volunteer=who, per_month=most)
+    for day in (2, 9):
+        offer(bea, night(day, "Cook"), status=REGISTERED)  # over: 2 of at most 1
+    for day in (3, 10):
+        offer(cal, night(day, "Cook"), status=REGISTERED)  # close: one more and Cal is at 3
+    offer(dee, night(4, "Cook"), status=REGISTERED)  # 1 of 4: not close
+    offer(eve, night(5, "Cook", group="Southside"), status=REGISTERED)  # at: Southside's, not Leo's
+    auth.login(LEO)
+    page = _statistics(client)
+    assert "At or close to their own limit" in page
+    table = page.split('id="near-limits"')[1].split("</table>")[0]
+    assert table.index("Bea Member") < table.index("Cal Member")
+    assert "Over by 1" in table and "One shift from it" in table
+    assert "Dee Member" not in table and "Eve Member" not in table  # not close; another group's
+    assert f"February {YEAR}" in table
+    auth.logout()
+    auth.login("ada@example.org")
+    assert "Eve Member" in _statistics(client).split('id="near-limits"')[1]  # administrators see all
+
+
+def test_nobody_near_their_limit_shows_no_list(auth, client, db):
+    auth.login(LEO)
+    assert 'id="near-limits"' not in _statistics(client)
+
+
+def test_accept_suggestion_rechecks_the_limits_at_the_moment_of_accepting(auth, client, db):
+    from helpers_suggestion import suggest_url
+
+    bea, cal = member("Bea"), member("Cal")
+    VolunteerLimit.create(volunteer=bea, per_month=1)
+    beas, cals = offer(bea, night(5, "Cook")), offer(cal, night(6, "Cook"))
+    auth.login(LEO)
+    page = client.get(suggest_url()).get_data(as_text=True)
+    assert f'name="offer" value="{beas.id}" checked' in page  # within her limit when suggested
+    offer(bea, night(7, "Cook", group="Southside"), status=REGISTERED)  # Olga took her meanwhile
+    url = f"/leader/opportunities/{beas.slot.opportunity_id}/rota/suggestion?month={MONTH}"
+    page = client.post(url, data={"offer": [beas.id, cals.id]}, follow_redirects=True).get_data(as_text=True)
+    assert "Suggestion accepted: 1 offer accepted." in page and fresh(cals).status == REGISTERED
+    assert "Not yet accepted, past their limits: Bea Member (Cook," in page
+    assert "this would be shift 2 this month; Bea set at most 1" in page and fresh(beas).status == PENDING
+    assert not AuditLog.select().where(AuditLog.action == "rota.past-limit").exists()
+    confirm = page.split('class="past-limits"')[0].rsplit("<form", 1)[1]
+    assert f'action="{url}"' in confirm.replace("&amp;", "&")
+    page = page.split('class="past-limits"')[1].split("</form>")[0]
+    assert f'name="offer" value="{beas.id}"' in page and f'value="{cals.id}"' not in page  # only the one past
+    again = client.post(url, data={"offer": [beas.id], "past_limits": "1"}, follow_redirects=True)
+    assert "Suggestion accepted: 1 offer accepted." in again.get_data(as_text=True)
+    assert fresh(beas).status == REGISTERED
+    assert AuditLog.select().where(AuditLog.action == "rota.past-limit").count() == 1

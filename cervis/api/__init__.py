@@ -7,20 +7,19 @@ site cannot make a signed-in browser act (no CSRF), and no Access-Control-* head
 
 import importlib
 import pkgutil
-from datetime import timedelta
 from functools import wraps
 
 from flask import Blueprint, current_app, g, request
 
 from ..db import utcnow
-from ..models import ApiToken, Throttle
+from ..models import ApiToken
 from ..security import csrf
+from . import rate
 from .problems import Problem
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
 
-RATE_WINDOW = timedelta(minutes=1)
 RATE_PER_MINUTE = 120  # a token's requests a minute; API_RATE_PER_MINUTE in the config overrides it
 OPEN = {"api.openapi", "api.docs"}  # the description of the API, no data
 
@@ -41,8 +40,7 @@ def _bearer_token():
             {"WWW-Authenticate": 'Bearer realm="cervis"'},
         )
     limit = current_app.config.get("API_RATE_PER_MINUTE", RATE_PER_MINUTE)
-    blocked, _ = Throttle.reserve([(f"api-token:{row.id}", limit)], RATE_WINDOW)
-    if blocked:
+    if not rate.leases(current_app).admit(row.id, limit):
         raise Problem(
             429, f"This token may make {limit} requests a minute. Please wait a minute.", {"Retry-After": "60"}
         )

@@ -10,6 +10,7 @@ that it is a session like a password log-in's: the same idle timeout and absolut
 from flask_babel import gettext
 import hmac
 import secrets
+import threading
 import time
 
 import requests
@@ -27,6 +28,9 @@ from .landing import home_for, required_step
 from .session import bp, safe_next, start_session
 
 _clock = time.time  # the ID token's clock, which tests move on
+_now = time.monotonic  # the settings' age, which tests move on
+_kept = threading.Lock()
+DISCOVERY_SECONDS = 3600  # a provider's published settings are kept an hour (per process, per issuer)
 TIMEOUT = 10  # seconds for each call to the provider
 LEEWAY = 30  # seconds of clock difference allowed with the provider
 ALGORITHMS = ["RS256", "PS256", "ES256"]
@@ -42,6 +46,24 @@ def redirect_address():
 
 
 def _provider(issuer):
+    """The provider's published settings, kept an hour: two log-ins (four requests) ask for them once."""
+    with _kept:
+        kept = current_app.extensions.setdefault("sso_discovery", {})  # {issuer: (when fetched, settings)}
+        fetched_at, meta = kept.get(issuer, (None, None))
+    if fetched_at is not None and _now() - fetched_at < DISCOVERY_SECONDS:
+        return meta
+    meta = _discover(issuer)  # outside the lock: a slow provider holds up only its own log-ins
+    with _kept:
+        kept[issuer] = (_now(), meta)
+    return meta
+
+
+def _forget(issuer):
+    with _kept:
+        current_app.extensions.get("sso_discovery", {}).pop(issuer, None)
+
+
+def _discover(issuer):
     """The provider's published settings, which must name this very issuer (a mix-up otherwise)."""
     try:
         answer = requests.get(issuer.rstrip("/") + "/.well-known/openid-configuration", timeout=TIMEOUT)
@@ -149,6 +171,7 @@ def _account(config, started):
         ) from None
     # TypeError: a key set that is a JSON list or a string, not an object with its keys.
     except (AuthlibBaseError, JoseError, requests.RequestException, ValueError, KeyError, TypeError):
+        _forget(config.issuer)  # moved endpoints or a changed provider: the next log-in asks afresh
         raise Refused(
             gettext(
                 "Your organisation's sign-in could not be checked. Please try again, or log in with your e-mail address and password."

@@ -22,7 +22,7 @@ from wtforms import HiddenField
 from .. import accounts
 from ..auth import leader_required
 from ..db import write_transaction
-from ..forms import has_control
+from ..forms import changes_direction, has_control
 from ..htmx import answered
 from ..models import AuditLog, Group, Membership, Qualification, User
 from ..permissions import groups_led_by
@@ -61,6 +61,10 @@ def _row_problems(row, known, led, is_admin):
         problems.append("Name or phone too long")
     if any(has_control(value) for value in (row.email, row.first_name, row.last_name, row.phone)):
         problems.append("A line break or other control character in the e-mail address, name or phone")
+    if any(changes_direction(value) for value in (row.email, row.first_name, row.last_name, row.phone)):
+        problems.append(
+            "A hidden character that changes the direction of the text in the e-mail address, name or phone"
+        )
     for name in row.group_names:
         group = known.get(name.lower())
         if group is None:

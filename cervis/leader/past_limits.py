@@ -19,8 +19,13 @@ def message(refusal, target=None):
     if not isinstance(refusal, volunteer_limits.PastLimit):
         return str(refusal)
     fields = [(k, v) for k, values in request.form.lists() for v in values if k not in ("csrf_token", CONFIRMED)]
+    return confirmation(str(refusal), fields, target=target)
+
+
+def confirmation(words, fields, action=None, target=None):
+    """These words, and the button that sends these fields again to `action` (this page), confirmed."""
     return Markup(
         render_template(
-            "leader/_past_limits.html", message=str(refusal), fields=fields, action=request.path, target=target
+            "leader/_past_limits.html", message=words, fields=fields, action=action or request.path, target=target
         )
     )

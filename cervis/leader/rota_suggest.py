@@ -5,14 +5,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import rota as rules
-from .. import suggest_rota
+from .. import suggest_rota, volunteer_limits
 from ..auth import leader_required
 from ..db import utcnow
 from ..models import Registration, Slot
 from ..months import month_bounds, month_key
 from ..permissions import as_id, opportunity_for_leader
 from ..timeutil import slot_when
-from . import bp, rota_board
+from . import bp, past_limits, rota_board
 from .rota import month_arg, month_context
 
 
@@ -63,7 +63,9 @@ def rota_accept_suggestion(opportunity_id):
     )
     if len(ours) != len(ids):
         abort(404)  # an offer of another opportunity, month or group is never accepted from here
-    accepted, refused = rules.accept_suggestion(sorted(ids), current_user._get_current_object())
+    by = current_user._get_current_object()
+    with past_limits.acting(by):  # as Accept: a limit gone past since the preview is asked again
+        accepted, refused = rules.accept_suggestion(sorted(ids), by)
     if accepted:
         flash(
             gettext(
@@ -74,10 +76,23 @@ def rota_accept_suggestion(opportunity_id):
             ),
             "success",
         )
-    if refused:
+    _say_refused(refused, url_for("leader.rota_accept_suggestion", opportunity_id=opportunity.id, month=month_key(day)))
+    return redirect(board, code=303)
+
+
+def _say_refused(refused, again):
+    """Name the offers left out: changed since the preview, or past a volunteer's limits (with the
+    button that accepts those, confirmed, at `again`)."""
+    past = [(reg, why) for reg, why in refused if isinstance(why, volunteer_limits.PastLimit)]
+    changed = [(reg, why) for reg, why in refused if not isinstance(why, volunteer_limits.PastLimit)]
+    if changed:
         flash(
             "Not accepted, because it changed since the suggestion was made: "
-            + "; ".join(_refusal(reg, reason) for reg, reason in refused),
+            + "; ".join(_refusal(reg, reason) for reg, reason in changed),
             "error",
         )
-    return redirect(board, code=303)
+    if past:
+        words = "Not yet accepted, past their limits: " + "; ".join(
+            _refusal(reg, str(why).removeprefix("Not yet: ")) for reg, why in past
+        )
+        flash(past_limits.confirmation(words, [("offer", reg.id) for reg, _ in past], again), "error")

@@ -9,10 +9,10 @@ from ..translated import N_
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from .. import statistics
+from .. import statistics, volunteer_limits
 from ..auth import leader_required
 from ..db import utcnow
-from ..models import Opportunity, Organisation, Role
+from ..models import Membership, Opportunity, Organisation, Role
 from ..permissions import as_id, groups_led_by
 from ..spreadsheet import csv_download, xlsx_download
 from ..statistics.period import KINDS
@@ -87,9 +87,22 @@ def statistics_page():
     stats, context = _figures()
     status = 400 if context["errors"] else 200
     page = render_template(
-        "leader/statistics.html", title=gettext(TITLE), charts=charts(stats), series=SERIES, **context
+        "leader/statistics.html",
+        title=gettext(TITLE),
+        charts=charts(stats),
+        series=SERIES,
+        near_limits=_near_limits(stats),
+        **context,
     )
     return page, status
+
+
+def _near_limits(stats):
+    """Who is at or close to their own monthly limit in the period's months: the scope's members (an
+    administrator's whole picture: everyone)."""
+    scope = stats.scope
+    members = Membership.select(Membership.user).where(Membership.group.in_(list(scope.group_ids) or [0]))
+    return volunteer_limits.near_limits(stats.period.months(), None if scope.ungrouped else members)
 
 
 @bp.route("/statistics/report")

@@ -12,7 +12,7 @@ from .applications import (
     Reference,
     StepDone,
 )
-from .api import ApiToken
+from .api import ApiRate, ApiToken
 from .announce import Announcement, AnnouncementOptOut, EmailOpening, LeaderMessageOptOut
 from .attendance import Attendance, AttendanceDay
 from .audit import AuditLog, Throttle
@@ -105,6 +105,7 @@ ALL = [
     StepDone,
     Reference,
     ApiToken,
+    ApiRate,
     SingleSignOn,
     AwayRange,
     VolunteerLimit,

@@ -65,3 +65,14 @@ class ApiToken(BaseModel):
         if self.revoked_at is not None:
             return "Revoked"
         return "Expired" if self.expires_at <= now else "Active"
+
+
+class ApiRate(BaseModel):
+    """A token's requests in one minute, handed out to the processes serving it in blocks (cervis.api.rate)."""
+
+    token = peewee.ForeignKeyField(ApiToken, backref="+", on_delete="CASCADE")
+    minute = peewee.DateTimeField()  # the minute's start, naive UTC
+    used = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("token", "minute"), True),)
