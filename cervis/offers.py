@@ -6,7 +6,7 @@ opportunity of their groups, ticks slots and clicks "Register". An offer is a pe
 registration: it uses up no spot until a group leader accepts it.
 """
 
-from .translated import N_
+from .translated import lazy_gettext
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -32,7 +32,7 @@ from .models import (
 from .timeutil import org_zone, slot_when, to_local, to_utc
 
 
-YOURE_AWAY = N_("You're away")  # translated where shown
+YOURE_AWAY = lazy_gettext("You're away")  # escaped as HTML, in the language of the page
 
 
 class NotAllowed(Exception):
