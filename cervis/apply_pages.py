@@ -118,7 +118,7 @@ class ApplyForm(FlaskForm):
 def _form():
     form = ApplyForm()
     form.groups.choices = [SelectChoice(g.id, g.name) for g in Group.select().order_by(Group.name)]
-    form.frequency.choices = [("", "Please select")] + [(str(f.id), f.name) for f in Frequency.ordered()]
+    form.frequency.choices = [("", gettext("Please select"))] + [(str(f.id), f.name) for f in Frequency.ordered()]
     return form
 
 

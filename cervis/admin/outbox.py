@@ -1,5 +1,6 @@
 """Outbox: every email CERVIS has written, newest first; read one, send a failed one again."""
 
+from ..translated import lazy_gettext
 from flask_babel import gettext
 import re
 
@@ -15,7 +16,13 @@ from ..permissions import email_or_404
 from . import bp
 from .paging import Page, me
 
-STATUSES = [(QUEUED, "Queued"), (SENDING, "Sending"), (SENT, "Sent"), (FAILED, "Failed"), (WITHDRAWN, "Withdrawn")]
+STATUSES = [
+    (QUEUED, lazy_gettext("Queued")),
+    (SENDING, lazy_gettext("Sending")),
+    (SENT, lazy_gettext("Sent")),
+    (FAILED, lazy_gettext("Failed")),
+    (WITHDRAWN, lazy_gettext("Withdrawn")),
+]
 LABELS = dict(STATUSES)
 # An administrator reads emails to see what went out, not to borrow a volunteer's way in.
 SECRETS = [
