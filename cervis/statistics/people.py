@@ -14,7 +14,7 @@ from peewee import Case, Value, fn
 from ..models import REGISTERED, Frequency, Profile, Registration, Slot, User
 from ..models.attendance import Attendance, came, walked_in
 from ..timeutil import to_local, to_utc
-from .sql import count_if, slots_in
+from .sql import count_if, raw_rows, slots_in
 
 LAPSED_AFTER = 3  # months without a shift
 # How many shifts a preference allows in a period of `days` (it touches `months` months).
@@ -55,7 +55,7 @@ def by_volunteer(scope, period, now, zone):
         .where(*slots_in(scope, start, end))
         .group_by(Registration.volunteer)
     )
-    rows = {v: dict(zip(COLUMNS, (o, 0, 0, 0, 0, 0))) for v, o in offers.tuples()}
+    rows = {v: dict(zip(COLUMNS, (o, 0, 0, 0, 0, 0))) for v, o in raw_rows(offers)}
     # Grouped by whether each shift is in the period and after the cut: the rule asked once a row.
     flags = (_flag(inside), _flag(since))
     registered = (
@@ -69,7 +69,7 @@ def by_volunteer(scope, period, now, zone):
         .where(walked_in(), *slots_in(scope, window, end))
     )
     for query, who in ((registered, Registration.volunteer), (walked, Attendance.volunteer)):
-        for v, is_inside, is_since, n, booked in query.group_by(who, *flags).tuples():
+        for v, is_inside, is_since, n, booked in raw_rows(query.group_by(who, *flags)):
             row = rows.setdefault(v, dict.fromkeys(COLUMNS, 0))
             row["served" if is_inside else "before"] += n or 0
             row["after_cut" if is_since else "before_cut"] += n or 0
