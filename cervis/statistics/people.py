@@ -9,12 +9,12 @@ the new volunteers who are not lapsed at the period's end, nor by today.
 import math
 from datetime import date, datetime
 
-from peewee import Case, fn
+from peewee import Case, Value, fn
 
 from ..models import REGISTERED, Frequency, Profile, Registration, Slot, User
 from ..models.attendance import Attendance, came, walked_in
 from ..timeutil import to_local, to_utc
-from .sql import count_if, slots_in
+from .sql import count_if, raw_rows, slots_in
 
 LAPSED_AFTER = 3  # months without a shift
 # How many shifts a preference allows in a period of `days` (it touches `months` months).
@@ -47,33 +47,33 @@ def by_volunteer(scope, period, now, zone):
     window = _midnight(months_back(period.first, LAPSED_AFTER), zone)
     inside, over = Slot.starts_at >= start, Slot.ends_at <= now
     since = Slot.starts_at >= cut
-    # Two passes: every offer of the period, then the registered (an index range) of the wider window.
+    # Two passes: every offer of the period, counted and nothing more (the status would be read from
+    # every row of it), then the registered (an index range) of the wider window.
     offers = (
-        Registration.select(
-            Registration.volunteer, fn.COUNT(Registration.id), count_if(Registration.status == REGISTERED)
-        )
+        Registration.select(Registration.volunteer, fn.COUNT(Registration.id))
         .join(Slot)
         .where(*slots_in(scope, start, end))
         .group_by(Registration.volunteer)
     )
-    rows = {v: dict(zip(COLUMNS, (o, r, 0, 0, 0, 0))) for v, o, r in offers.tuples()}
+    rows = {v: dict(zip(COLUMNS, (o, 0, 0, 0, 0, 0))) for v, o in raw_rows(offers)}
     # Grouped by whether each shift is in the period and after the cut: the rule asked once a row.
     flags = (_flag(inside), _flag(since))
     registered = (
-        Registration.select(Registration.volunteer, *flags, count_if(came() & over))
+        Registration.select(Registration.volunteer, *flags, count_if(came() & over), fn.COUNT(Registration.id))
         .join(Slot)
         .where(Registration.status == REGISTERED, *slots_in(scope, window, end))
     )
     walked = (
-        Attendance.select(Attendance.volunteer, *flags, count_if(over))
+        Attendance.select(Attendance.volunteer, *flags, count_if(over), Value(0))
         .join(Slot)
         .where(walked_in(), *slots_in(scope, window, end))
     )
     for query, who in ((registered, Registration.volunteer), (walked, Attendance.volunteer)):
-        for v, is_inside, is_since, n in query.group_by(who, *flags).tuples():
+        for v, is_inside, is_since, n, booked in raw_rows(query.group_by(who, *flags)):
             row = rows.setdefault(v, dict.fromkeys(COLUMNS, 0))
             row["served" if is_inside else "before"] += n or 0
             row["after_cut" if is_since else "before_cut"] += n or 0
+            row["registered"] += booked if is_inside else 0
     return rows
 
 
