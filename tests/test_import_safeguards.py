@@ -94,9 +94,10 @@ def test_an_import_of_300_rows_never_holds_the_write_lock_long_enough_to_stall_t
     importer.join()
     assert imported == [303] and answers and 500 not in answers
     assert person("p299@example.org") is not None
-    assert WriteLockClock.longest < 0.1, (
-        f"the write lock was held for {WriteLockClock.longest * 1000:.0f} ms ({WriteLockClock.by_what})"
-    )
+    # The import's own holds: a log-in's few statements, waiting for the interpreter while the import's
+    # thread computes, can read 150 ms on a machine busy with a second test process (seen in CI's -n 2).
+    held = WriteLockClock.by_what["leader.import_confirm"]
+    assert held < 0.1, f"the import held the write lock for {held * 1000:.0f} ms ({WriteLockClock.by_what})"
 
 
 def test_the_test_process_freezes_what_start_up_made_as_the_service_does():
