@@ -216,3 +216,15 @@ def test_no_python_message_reaches_a_reader_without_gettext():
         for line, text in _bare_messages(path)
     ]
     assert not found, "Wrap these in gettext():\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("days", [None, 0, 1, 5])
+def test_the_portal_counters_are_translated_whatever_the_next_shift(app, pseudo, days):
+    """The demo's next shift moves with the calendar, so the page sweep above sees one of these."""
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    with app.test_request_context("/portal/"):
+        html = render_template("_counters.html", totals=SimpleNamespace(hours=3.0, activities=2, days=days))
+    assert not untranslated(visible_text(html), pseudo)
