@@ -7,6 +7,7 @@ import urllib.request
 from pathlib import Path
 
 import waitress
+from waitress import wasyncore
 from waitress.adjustments import Adjustments
 
 from cervis.models import Frequency, Group
@@ -42,14 +43,24 @@ def test_no_server_header_names_the_server_when_served_as_the_readme_says(app):
     options.update(host="127.0.0.1", port=0)
     options.pop("help"), options.pop("call")
     server = waitress.create_server(app, **options)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve():
+        # The loop's own thread closes the sockets: closed from here, a select() still waiting on
+        # them fails with EBADF, an exception in a thread that fails the test.
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
         host, port = server.socket.getsockname()[:2]
         with urllib.request.urlopen(f"http://{host}:{port}/login", timeout=30) as response:
             headers = {k.lower(): v for k, v in response.headers.items()}
     finally:
-        server.close()
+        stop.set()
         thread.join(timeout=5)
     assert response.status == 200
     assert "server" not in headers and "via" not in headers
