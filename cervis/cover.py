@@ -74,7 +74,7 @@ def _open(given_up, now):
         .where(Profile.user.in_([r.volunteer_id for r in reserves] or [0]))
         .tuples()
     )
-    _tell_leaders(
+    tell_leaders(
         request,
         given_up,
         "opened",
@@ -169,7 +169,7 @@ def _shift(slot):
 # Telling the leaders ----------------------------------------------------------------------------
 
 
-def _tell_leaders(request, given_up, news, tell=email_kinds.cover_leaders, **context):
+def tell_leaders(request, given_up, news, tell=email_kinds.cover_leaders, **context):
     """One urgent e-mail to each of the group's leaders and the night's shift leader (stand_in.py's too)."""
     slot = given_up.slot
     group = slot.opportunity.group
@@ -224,7 +224,7 @@ def still_open(now=None):
             slot = request.slot
             if registered_counts([slot.id]).get(slot.id, 0) >= slot.capacity:
                 continue  # filled on the rota board meanwhile: nothing to tell
-            _tell_leaders(
+            tell_leaders(
                 request,
                 request.registration,
                 "still-open",
@@ -295,7 +295,7 @@ def take(ask_id, now=None):
         outcome = fill(request.slot, volunteer, now, "cover")
         if outcome == TAKEN:
             CoverRequest.update(covered_at=now, covered_by=volunteer).where(CoverRequest.id == request.id).execute()
-            _tell_leaders(request, request.registration, "covered", volunteer=volunteer.name)
+            tell_leaders(request, request.registration, "covered", volunteer=volunteer.name)
     return outcome
 
 

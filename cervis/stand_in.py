@@ -193,7 +193,7 @@ def take(ask_id, now=None):
         leaders = list(reg.slot.opportunity.group.leaders())
         rota_emails.confirmation(new, leaders[0] if leaders else None)
         _tell_volunteer(reg, "found", stand_in=stand_in.name)
-        cover._tell_leaders(
+        cover.tell_leaders(
             request,
             reg,
             "found",
@@ -250,7 +250,7 @@ def nobody_found(now=None):
             if reg.status != REGISTERED or reg.slot.starts_at <= now:
                 continue
             _tell_volunteer(reg, "not-found")
-            cover._tell_leaders(
+            cover.tell_leaders(
                 request, reg, "not-found", tell=email_kinds.stand_in_leaders, volunteer=reg.volunteer.name
             )
             told += 1
