@@ -34,12 +34,16 @@ def backoff(attempts):
 POLICY = email.policy.SMTP.clone(refold_source="none")
 WRITTEN_BY_A_PERSON = {"leader-message"}
 CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# Unicode's direction embeddings, overrides and isolates: the forms refuse them, but a name saved
+# before they did still holds them, and "Leo \u202eredaeL" would read as another person's name.
+DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def one_line(value):
     """A header's text, refused (the email fails at once, with why) if it holds a line break: the
-    forms refuse them, so one here came round them."""
-    value = (value or "").strip()
+    forms refuse them, so one here came round them. Direction marks are dropped, not refused: the
+    e-mail still goes, reading as its characters are stored."""
+    value = DIRECTION.sub("", value or "").strip()
     if CONTROL.search(value):
         raise ValueError(f"a header may not contain a linefeed or other control character: {value!r}")
     return value

@@ -180,3 +180,27 @@ def test_an_imported_or_api_name_with_an_override_is_refused(auth, client, db):
     response = confirm_import(client, text)
     assert response.status_code == 400 and said in response.text
     assert person("eve@example.org") is None
+
+
+def test_a_name_stored_before_the_rule_reaches_no_header_with_its_override(app, db):
+    """Names and subjects saved before the forms refused direction marks still go out, without them."""
+    from email import message_from_bytes, policy
+
+    old = Email.create(
+        kind="leader-message",
+        to_addr="eve@example.org",
+        to_name=SPOOFED,
+        from_name="Ada \u2067Admin",
+        reply_to="ada@example.org",
+        subject="Rota \u202echange",
+        body_text="Hello",
+        message_id="<old@example.org>",
+        send_after=utcnow(),
+    )
+    with app.test_request_context():
+        raw = bytes(outbox.build_message(old, Organisation.current()))
+    parsed = message_from_bytes(raw, policy=policy.default)
+    for header in ("To", "Reply-To", "Subject"):
+        assert not set(str(parsed[header])) & {"\u202e", "\u2067"}, header
+    assert str(parsed["Subject"]).endswith("Rota change")
+    assert "Leo redaeL" in str(parsed["To"])
