@@ -1,4 +1,5 @@
-"""The Statistics page's charts as plain SVG geometry: the template draws rectangles and text from these.
+"""The Statistics page's charts as plain SVG geometry: the template draws the axes and legend from
+these, and the bars come ready-made (Chart.bars_svg): two years' fill rate is 730 of them.
 
 Plain SVG from a Jinja macro rather than a charting library: three bar charts need a few dozen lines,
 no JavaScript, nothing to install on a Raspberry Pi, and presentation attributes (fill=, not style=)
@@ -8,6 +9,8 @@ that the strict CSP allows. Each series has a pattern as well as a colour, and a
 from flask_babel import gettext
 from dataclasses import dataclass, field
 
+from markupsafe import Markup, escape
+
 from ..timeutil import dated_as, dates_as
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 240, 48, 40, 12
@@ -16,19 +19,20 @@ SERIES = [("#1f4e79", "solid"), ("#8a3b00", "stripes"), ("#2e6b30", "dots"), ("#
 OTHERS = "Other venues"
 
 
+RECT = (
+    '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{}-p{})" stroke="#1a1a1a" stroke-width="0.3">'
+    "<title>{}</title></rect>"
+)
+
+
 @dataclass
 class Bar:
-    """A bar's geometry rounded here, once, rather than by four filters a bar in the template."""
-
     x: float
     y: float
     width: float
     height: float
     series: int
     title: str
-
-    def __post_init__(self):
-        self.x, self.y, self.width, self.height = (round(v, 2) for v in (self.x, self.y, self.width, self.height))
 
 
 @dataclass
@@ -42,6 +46,15 @@ class Chart:
     legend: list = field(default_factory=list)  # (series, name)
     width: int = WIDTH
     height: int = HEIGHT
+
+    def bars_svg(self):
+        """Every bar as SVG, in one join: a loop in the template spent more on a bar's filters and
+        attributes than the page on its figures."""
+        chart = escape(self.id)
+        return Markup("\n  ").join(
+            Markup(RECT.format(*(round(v, 2) for v in (b.x, b.y, b.width, b.height)), chart, b.series, escape(b.title)))
+            for b in self.bars
+        )
 
 
 def _scale(top):
