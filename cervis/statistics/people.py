@@ -9,7 +9,7 @@ the new volunteers who are not lapsed at the period's end, nor by today.
 import math
 from datetime import date, datetime
 
-from peewee import Case, Value, fn
+from peewee import JOIN, Case, Value, fn
 
 from ..models import REGISTERED, Frequency, Profile, Registration, Slot, User
 from ..models.attendance import Attendance, came, walked_in
@@ -82,7 +82,15 @@ def _offers(scope, start, end):
     if scope.conditions or inside.count() * 2 <= Slot.select().count():
         return dict(raw_rows(per_volunteer.join(Slot).where(*slots_in(scope, start, end))))
     counts = dict(raw_rows(per_volunteer))
-    for volunteer, n in raw_rows(per_volunteer.join(Slot).where((Slot.starts_at < start) | (Slot.starts_at >= end))):
+    # Slots first (SQLite keeps a CROSS JOIN's order): the few outside are two ranges of starts_at's
+    # index, where by the registrations SQLite would read every one of them to find none.
+    outside = (
+        Slot.select(Registration.volunteer, fn.COUNT(Registration.id))
+        .join(Registration, JOIN.CROSS)
+        .where(Registration.slot == Slot.id, (Slot.starts_at < start) | (Slot.starts_at >= end))
+        .group_by(Registration.volunteer)
+    )
+    for volunteer, n in raw_rows(outside):
         counts[volunteer] -= n
     return counts
 
