@@ -111,6 +111,14 @@ def dated_as(d, english, pattern):
     return d.strftime(english) if language == "en" else format_date(d, pattern, locale=language)
 
 
+def dates_as(days, english, pattern):
+    """[dated_as(d, english, pattern) for d in days], the language looked up once, not once a day."""
+    language = _language()
+    if language == "en":
+        return [d.strftime(english) for d in days]
+    return [format_date(d, pattern, locale=language) for d in days]
+
+
 def slot_when(starts_at, ends_at, zone=None) -> str:
     """'Thu, Oct 9, 2025 - 6:00 PM to 9:00 PM', as the guide writes it."""
     return _slot_when(starts_at, ends_at, zone or org_zone(), _language())

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from helpers_statistics import SEASON, day, figures, mark, member, served, slot
 
-from cervis import erasure
+from cervis import erasure, statistics
 from cervis.db import utcnow
-from cervis.models import CANCELLED, PENDING, REGISTERED, Organisation, Registration, User
+from cervis.models import CANCELLED, PENDING, REGISTERED, Group, Organisation, Registration, User
 from cervis.models.attendance import volunteer_totals
 from cervis.statistics import period as periods
-from cervis.statistics.people import gini_against
+from cervis.statistics.people import by_volunteer, gini_against
 from helpers_rota import ZONE
 
 
@@ -159,3 +159,18 @@ def test_a_period_is_a_month_a_season_a_year_or_two_dates():
     assert errors == {"to": "Please enter a last date on or after the first."}
     chosen, errors = periods.from_args({"period": "month", "month": "2026-02"}, utcnow(), ZONE)
     assert (chosen.label, errors) == ("February 2026", {})
+
+
+def test_a_volunteers_offers_are_the_periods_whether_most_slots_are_in_it_or_not(db):
+    sue = member("Sue")
+    for n in (3, 10, 17):
+        Registration.create(volunteer=sue, slot=slot(day(1, n)), status=PENDING)
+    served(sue, day(1, 24))
+    Registration.create(volunteer=sue, slot=slot(day(9, 1)), status=PENDING)  # after the season
+    season = periods.season(SEASON)
+    everyone = statistics.Scope(tuple(g.id for g in Group.select()), ungrouped=True)
+    northside = statistics.Scope((Group.get(Group.name == "Northside").id,))
+    for scope in (everyone, northside):
+        rows = by_volunteer(scope, season, utcnow(), ZONE)  # most slots in it: every offer less the others
+        assert rows[sue.id]["offers"] == 4
+        assert by_volunteer(scope, periods.month(day(9, 1)), utcnow(), ZONE)[sue.id]["offers"] == 1

@@ -87,7 +87,8 @@ def _served(now, columns, where, volunteer, *aggregates):
         if VENUE in [c for c in columns if isinstance(c, str)]:
             query = query.switch(Slot).join(Opportunity)
         query = query.select(*[k.alias(f"k{i}") for i, k in enumerate(keys)], *aggregates)
-        query = query.where(Slot.ends_at <= now, *where)
+        # starts_at <= now follows from ends_at <= now: said too, it bounds the range read of starts_at's index
+        query = query.where(Slot.ends_at <= now, Slot.starts_at <= now, *where)
         yield (query.where(who == volunteer) if volunteer is not None else query), keys
 
 
@@ -106,12 +107,12 @@ def served_by(now, columns, *where, volunteer=None):
 
 
 def volunteers_by(now, columns, *where):
-    """How many different people served, by these columns: {key tuple: count}. One UNION in SQL,
-    so someone registered one night and walked in the next counts once."""
+    """How many different people served, by these columns: {key tuple: count}. One query in SQL,
+    counting distinct people, so someone registered one night and walked in the next counts once."""
     registered, walked = (query for query, _ in _served(now, [VOLUNTEER, *columns], where, None))
-    both = registered.union(walked).alias("served")
+    both = registered.union_all(walked).alias("served")
     keys = [getattr(both.c, f"k{i + 1}") for i in range(len(columns))]
-    query = peewee.Select([both], [*keys, peewee.fn.COUNT(peewee.SQL("*"))])
+    query = peewee.Select([both], [*keys, peewee.fn.COUNT(both.c.k0.distinct())])
     query = query.group_by(*keys) if keys else query
     return {tuple(key): n for *key, n in query.bind(Slot._meta.database).tuples()}
 

@@ -9,7 +9,7 @@ the new volunteers who are not lapsed at the period's end, nor by today.
 import math
 from datetime import date, datetime
 
-from peewee import Case, Value, fn
+from peewee import JOIN, Case, Value, fn
 
 from ..models import REGISTERED, Frequency, Profile, Registration, Slot, User
 from ..models.attendance import Attendance, came, walked_in
@@ -49,13 +49,7 @@ def by_volunteer(scope, period, now, zone):
     since = Slot.starts_at >= cut
     # Two passes: every offer of the period, counted and nothing more (the status would be read from
     # every row of it), then the registered (an index range) of the wider window.
-    offers = (
-        Registration.select(Registration.volunteer, fn.COUNT(Registration.id))
-        .join(Slot)
-        .where(*slots_in(scope, start, end))
-        .group_by(Registration.volunteer)
-    )
-    rows = {v: dict(zip(COLUMNS, (o, 0, 0, 0, 0, 0))) for v, o in raw_rows(offers)}
+    rows = {v: dict(zip(COLUMNS, (o, 0, 0, 0, 0, 0))) for v, o in _offers(scope, start, end).items() if o}
     # Grouped by whether each shift is in the period and after the cut: the rule asked once a row.
     flags = (_flag(inside), _flag(since))
     registered = (
@@ -75,6 +69,30 @@ def by_volunteer(scope, period, now, zone):
             row["after_cut" if is_since else "before_cut"] += n or 0
             row["registered"] += booked if is_inside else 0
     return rows
+
+
+def _offers(scope, start, end):
+    """{volunteer: offers for the scope's slots in [start, end)}. Each offer counted costs a look at its
+    slot; when the scope is every slot and most of them are in the period, fewer are looked at by
+    counting every offer (the volunteers' index alone) less those outside the period."""
+    per_volunteer = Registration.select(Registration.volunteer, fn.COUNT(Registration.id)).group_by(
+        Registration.volunteer
+    )
+    inside = Slot.select().where(*slots_in(scope, start, end))
+    if scope.conditions or inside.count() * 2 <= Slot.select().count():
+        return dict(raw_rows(per_volunteer.join(Slot).where(*slots_in(scope, start, end))))
+    counts = dict(raw_rows(per_volunteer))
+    # Slots first (SQLite keeps a CROSS JOIN's order): the few outside are two ranges of starts_at's
+    # index, where by the registrations SQLite would read every one of them to find none.
+    outside = (
+        Slot.select(Registration.volunteer, fn.COUNT(Registration.id))
+        .join(Registration, JOIN.CROSS)
+        .where(Registration.slot == Slot.id, (Slot.starts_at < start) | (Slot.starts_at >= end))
+        .group_by(Registration.volunteer)
+    )
+    for volunteer, n in raw_rows(outside):
+        counts[volunteer] -= n
+    return counts
 
 
 def _flag(condition):
@@ -155,17 +173,11 @@ def _above_preference(registered, period):
     days, months = (period.last - period.first).days + 1, len(period.months())
     least = min(rule(days, months) for rule in ALLOWED.values())  # anyone at or below it is within every preference
     busy = {v: r for v, r in registered.items() if r > least}
-    query = (
-        Profile.select(User.id, User.first_name, User.last_name, Frequency.name)
-        .join(User)
-        .switch(Profile)
-        .join(Frequency)
-        .where(Profile.user.in_(list(busy) or [0]))
-        .tuples()
-    )
+    # Every profile, filtered here: a list of the busy thousands in SQL cost more to write than this to read.
+    query = Profile.select(User.id, User.first_name, User.last_name, Frequency.name).join(User).switch(Profile)
     out = []
-    for uid, first, last, preference in query:
+    for uid, first, last, preference in raw_rows(query.join(Frequency)):
         rule = ALLOWED.get(preference)
-        if rule is not None and busy[uid] > rule(days, months):
+        if uid in busy and rule is not None and busy[uid] > rule(days, months):
             out.append((f"{first} {last}".strip(), preference, busy[uid], rule(days, months)))
     return sorted(out, key=lambda row: (row[3] - row[2], row[0]))
