@@ -8,7 +8,6 @@ shows the night of the date 12 hours ago and the night after it. Its cost follow
 shows, never the history: a fixed number of queries, however many years the database holds.
 """
 
-from flask_babel import gettext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -31,7 +30,7 @@ from .models import (
 )
 from .models.rota import went_ahead
 from .permissions import groups_led_by
-from .timeutil import local_time, org_zone, to_local
+from .timeutil import org_zone, to_local
 
 NIGHT_TURNS = timedelta(hours=12)  # until noon, "tonight" is the night that began yesterday evening
 LATE = timedelta(hours=48)  # a cancellation this close to the shift is late (when the reminder goes)
@@ -62,10 +61,6 @@ class Place:
     def short(self):
         return max(self.capacity - self.filled, 0)
 
-    @property
-    def times(self):
-        return gettext("%(first)s to %(last)s", first=local_time(self.starts_at), last=local_time(self.ends_at))
-
 
 @dataclass
 class Night:
@@ -89,10 +84,10 @@ class Night:
         return sum(place.short for place in self.places if not place.role.is_reserve)
 
     @cached_property
-    def times(self):
-        """The night's hours when every role keeps them, else None (each role says its own)."""
+    def hours(self):
+        """(starts at, ends at) of the night when every role keeps them, else None (each role says its own)."""
         shared = {(p.starts_at, p.ends_at) for p in self.places}
-        return self.places[0].times if len(shared) == 1 else None
+        return shared.pop() if len(shared) == 1 else None
 
     @property
     def cover(self):
@@ -110,9 +105,6 @@ class Venue:
 class Board:
     days: tuple  # tonight's date, tomorrow's
     venues: list
-
-    def label(self, day):
-        return gettext("Tonight") if day == self.days[0] else gettext("Tomorrow")
 
     def places_short(self, day):
         return sum(n.short for v in self.venues for n in v.nights[day])

@@ -5,6 +5,7 @@ or found, late cancellations, and "Who came?" still to do."""
 from datetime import timedelta
 
 import pytest
+from flask_babel import Domain
 from helpers_rota import ADA, LEO, OLGA, member, user
 from helpers_rota import opportunity as shelter
 from helpers_tonight import HTMX, NOW, local, on, page, section, shift, stop_clock, tonights_rota
@@ -195,6 +196,29 @@ def test_the_page_runs_as_many_queries_after_a_winter_of_history(auth, client, d
             [{"volunteer": p.id, "slot": slot.id, "status": s} for p, s in zip(people, ["registered", "cancelled"] * 3)]
         ).execute()
     assert statements() == before <= 15
+
+
+def test_the_page_finds_its_language_once_however_many_nights_it_shows(auth, client, db, clock, monkeypatch):
+    """A wall screen shows 20 venues' nights: its phrases are looked up in the catalogue once a page
+    (Flask-Babel finds the catalogue again at each gettext), not once a role or a night."""
+    seen = []
+    real = Domain.get_translations
+    monkeypatch.setattr(Domain, "get_translations", lambda self: seen.append(1) or real(self))
+
+    def lookups():
+        seen.clear()
+        page(client)
+        return len(seen)
+
+    clock(NOW)
+    tonights_rota()
+    auth.login(ADA)
+    before = lookups()
+    for day in (9, 10):
+        for role in ("SL", "Cook", "Shift Asst"):
+            on(member(f"{role[:2]}{day}", group="Southside"), shift(local(2027, 2, day, 19), role, group="Southside"))
+            shift(local(2027, 2, day, 20), role, group="Northside")
+    assert lookups() == before
 
 
 def test_the_boards_own_refresh_is_not_activity_so_a_screen_left_on_is_still_signed_out(auth, client, db):

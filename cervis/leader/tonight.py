@@ -1,16 +1,22 @@
 """Tonight: every venue's night at a glance, for administrators and leaders (their groups only).
 
-One address answers the page, or (to htmx's once-a-minute refresh) the board alone.
+One address answers the page, or (to htmx's once-a-minute refresh) the board alone. A wall screen
+shows 20 venues' nights, so what repeats is worked out once a page, not once a row: the language's
+catalogue, each day's and each time's words, each link's address.
 """
 
+from functools import cache
+
 from flask import current_app, g, make_response, render_template, url_for
+from flask_babel import get_translations
 from flask_login import current_user
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 from .. import tonight as rules
 from ..auth import leader_required
 from ..db import utcnow
 from ..htmx import is_htmx, vary
-from ..timeutil import local_time
+from ..timeutil import local_time, short_day
 from . import bp
 from .home import rota_link
 
@@ -50,14 +56,37 @@ def links(board):
     return board
 
 
+def words(board, catalogue):
+    """Each day's heading and date, each night's (or role's) hours, as this page's language writes them."""
+    day_name, clock, to = cache(short_day), cache(local_time), catalogue.ugettext("%(first)s to %(last)s")
+    hours = cache(lambda starts, ends: to % {"first": clock(starts), "last": clock(ends)})
+    tonight, tomorrow = board.days
+    board.headings = [(tonight, catalogue.ugettext("Tonight"), day_name(tonight))]
+    board.headings.append((tomorrow, catalogue.ugettext("Tomorrow"), day_name(tomorrow)))
+    for venue in board.venues:
+        for night in (n for nights in venue.nights.values() for n in nights):
+            night.times = hours(*night.hours) if night.hours else None
+            for place in night.places:
+                place.times = hours(place.starts_at, place.ends_at)
+        venue.earlier = [(opportunity, day_name(day), link) for opportunity, day, link in venue.earlier]
+    return board
+
+
+def translations(catalogue):
+    """The templates' gettext and ngettext from the catalogue found once (Flask-Babel's own find it
+    again at each phrase: 500 on a wall screen)."""
+    return {"gettext": _make_new_gettext(catalogue.ugettext), "ngettext": _make_new_ngettext(catalogue.ungettext)}
+
+
 @bp.route("/tonight")
 @leader_required
 def tonight():
-    now = utcnow()
+    now, catalogue = utcnow(), get_translations()
     context = {
-        "board": links(rules.board(current_user, now)),
+        "board": words(links(rules.board(current_user, now)), catalogue),
         "updated": local_time(now),
         "refresh": current_app.config.get("TONIGHT_REFRESH_SECONDS", REFRESH_SECONDS),
+        **translations(catalogue),
     }
     template = "leader/_tonight.html" if is_htmx() else "leader/tonight.html"
     return vary(make_response(render_template(template, **context)))
