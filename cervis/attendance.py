@@ -118,7 +118,17 @@ def changeable(opportunity_id, day, now):
 
 def _within_the_week(day, now):
     """now < bounds(day + CHANGEABLE)[1], without a zone sum a night: Leader Home and Tonight ask it of each."""
-    return day >= to_local(now).date() - CHANGEABLE
+    return day >= _first_changeable(now)
+
+
+def _first_changeable(now):
+    return to_local(now).date() - CHANGEABLE
+
+
+def _in_the_week(nights, now):
+    """The nights of a set still within the week (the week's first day found once, not once a night)."""
+    first = _first_changeable(now)
+    return {n for n in nights if n[1] >= first}
 
 
 def can_add(the_night):
@@ -198,7 +208,7 @@ def waiting(group_ids, now):
         .tuples()
     )
     nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}
-    return _unrecorded({n for n in nights if _within_the_week(n[1], now)})
+    return _unrecorded(_in_the_week(nights, now))
 
 
 def led_nights(user, now):
@@ -220,7 +230,7 @@ def led_nights(user, now):
         .tuples()
     )
     nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}
-    return _unrecorded({n for n in nights if _within_the_week(n[1], now)})
+    return _unrecorded(_in_the_week(nights, now))
 
 
 def _unrecorded(nights):
