@@ -188,8 +188,9 @@ def _add(the_night, volunteer_id, slot_id):
 
 
 def waiting(group_ids, now):
-    """Nights of the last week in these groups, over and with someone registered, whose attendance
-    is not recorded yet: [(opportunity, local date)], oldest first. Bounded by the week, not history."""
+    """Nights of the last week in these groups (None: every group), over and with someone registered,
+    whose attendance is not recorded yet: [(opportunity, local date)], oldest first. Bounded by the
+    week, not history."""
     zone = org_zone()
     rows = (
         Slot.select(Slot.opportunity, Slot.starts_at)
@@ -197,7 +198,6 @@ def waiting(group_ids, now):
         .switch(Slot)
         .join(Opportunity)
         .where(
-            Opportunity.group.in_(list(group_ids) or [0]),
             went_ahead(),
             Registration.status == REGISTERED,
             Slot.starts_at >= now - WAITING,
@@ -205,8 +205,10 @@ def waiting(group_ids, now):
             Slot.ends_at <= now,
         )
         .distinct()
-        .tuples()
     )
+    if group_ids is not None:
+        rows = rows.where(Opportunity.group.in_(list(group_ids) or [0]))
+    rows = rows.tuples()
     nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}
     return _unrecorded(_in_the_week(nights, now))
 

@@ -125,12 +125,13 @@ def board(user, now):
     days = nights_shown(now, zone)
     groups = list(groups_led_by(user))
     venues = {g.id: Venue(g, {day: [] for day in days}) for g in groups}
-    window = (list(venues) or [0], attendance.bounds(days[0], zone)[0], attendance.bounds(days[1], zone)[1])
+    scope = None if user.is_admin else list(venues) or [0]  # None: every group, without a list of them
+    window = (scope, attendance.bounds(days[0], zone)[0], attendance.bounds(days[1], zone)[1])
     nights, places = _nights(window, zone)
     _fill(places, nights, window)
     for n in nights.values():
         venues[n.opportunity.group_id].nights[n.day].append(n)
-    for opportunity, day in attendance.waiting(list(venues), now):
+    for opportunity, day in attendance.waiting(scope, now):
         shown = nights.get((opportunity.id, day))
         if shown is not None:
             shown.who_came = True
@@ -141,8 +142,14 @@ def board(user, now):
 
 def _shown(query, window):
     """The query (of Slot, or joined to it) narrowed to the slots shown: the window's, not called off."""
+    return _within(query, window, Opportunity.group).where(went_ahead())
+
+
+def _within(query, window, group):
+    """The query narrowed to the window's slots, in its groups (all of them: no condition)."""
     group_ids, start, end = window
-    return query.where(Opportunity.group.in_(group_ids), Slot.starts_at >= start, Slot.starts_at < end, went_ahead())
+    query = query.where(Slot.starts_at >= start, Slot.starts_at < end)
+    return query if group_ids is None else query.where(group.in_(group_ids))
 
 
 def _nights(window, zone):
@@ -224,10 +231,10 @@ def _named(window):
     places given up since 48 hours before the first night, by name; their slots may include some
     not shown (called off), which the caller leaves out. Two selects in one statement, each by an
     index of its own (the slots' start, the cancellations' time), with no list of slot ids to build."""
-    group_ids, start, end = window
+    start = window[1]
 
     def registrations():
-        return (
+        query = (
             Registration.select(Registration.slot, Registration.status, Registration.cancelled_at)
             .join(Slot)
             .join(Role)
@@ -236,8 +243,8 @@ def _named(window):
             .switch(Registration)
             .join(Profile, JOIN.LEFT_OUTER, on=(Profile.user == Registration.volunteer))
             .select_extend(fn.TRIM(User.first_name.concat(" ").concat(User.last_name)), Profile.mobile)
-            .where(Role.group.in_(group_ids), Slot.starts_at >= start, Slot.starts_at < end)
         )
+        return _within(query, window, Role.group)
 
     held = registrations().where(Registration.status == REGISTERED, Role.is_shift_leader | Role.is_reserve)
     given_up = registrations().where(Registration.status == CANCELLED, Registration.cancelled_at >= start - LATE)

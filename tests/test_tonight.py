@@ -198,6 +198,24 @@ def test_the_page_runs_as_many_queries_after_a_winter_of_history(auth, client, d
     assert statements() == before <= 15
 
 
+def test_an_administrators_board_asks_for_every_group_without_listing_them(auth, client, db, clock, monkeypatch):
+    """20 venues' ids in each statement, for the one reader who sees them all, are 20 values to
+    send and check for nothing; a leader's statements keep to their groups."""
+    seen = []
+    real = database.obj.execute_sql
+    monkeypatch.setattr(database.obj, "execute_sql", lambda sql, *a, **k: seen.append(sql) or real(sql, *a, **k))
+    clock(NOW)
+    tonights_rota()
+    auth.login(ADA)
+    page(client)
+    assert not [sql for sql in seen if '"group_id" IN' in sql]
+    auth.logout()
+    auth.login(LEO)
+    seen.clear()
+    page(client)
+    assert len([sql for sql in seen if '"group_id" IN' in sql]) >= 4
+
+
 def test_the_page_finds_its_language_once_however_many_nights_it_shows(auth, client, db, clock, monkeypatch):
     """A wall screen shows 20 venues' nights: its phrases are looked up in the catalogue once a page
     (Flask-Babel finds the catalogue again at each gettext), not once a role or a night."""
