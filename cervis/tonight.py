@@ -41,6 +41,11 @@ class Person:
     name: str
     phone: str
 
+    @property
+    def dial(self):
+        """The number as a tel: link dials it."""
+        return self.phone.replace(" ", "")
+
 
 @dataclass
 class Place:
