@@ -216,6 +216,22 @@ def test_an_administrators_board_asks_for_every_group_without_listing_them(auth,
     assert len([sql for sql in seen if '"group_id" IN' in sql]) >= 4
 
 
+def test_the_nights_statements_are_built_once_while_the_night_lasts(auth, client, db, clock, monkeypatch):
+    """The slots, the named people and the cover of the nights shown depend on the nights alone:
+    peewee builds their SQL for the first page of the night, and the next pages run it again."""
+    ran, built = [], []
+    real_sql, real_execute = database.obj.execute_sql, database.obj.execute
+    monkeypatch.setattr(database.obj, "execute_sql", lambda sql, *a, **k: ran.append(sql) or real_sql(sql, *a, **k))
+    monkeypatch.setattr(database.obj, "execute", lambda query, **k: built.append(query) or real_execute(query, **k))
+    clock(NOW)
+    tonights_rota()
+    auth.login(LEO)
+    page(client)
+    ran.clear(), built.clear()
+    page(client)
+    assert len(ran) - len(built) >= 3
+
+
 def test_the_page_finds_its_language_once_however_many_nights_it_shows(auth, client, db, clock, monkeypatch):
     """A wall screen shows 20 venues' nights: its phrases are looked up in the catalogue once a page
     (Flask-Babel finds the catalogue again at each gettext), not once a role or a night."""
