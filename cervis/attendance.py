@@ -187,10 +187,10 @@ def _add(the_night, volunteer_id, slot_id):
 # Leader Home and the member page ----------------------------------------------------------------
 
 
-def waiting(group_ids, now):
+def waiting(group_ids, now, known=()):
     """Nights of the last week in these groups (None: every group), over and with someone registered,
     whose attendance is not recorded yet: [(opportunity, local date)], oldest first. Bounded by the
-    week, not history."""
+    week, not history. The opportunities `known` (the caller has them already) are not read again."""
     zone = org_zone()
     rows = (
         Slot.select(Slot.opportunity, Slot.starts_at)
@@ -210,7 +210,7 @@ def waiting(group_ids, now):
         rows = rows.where(Opportunity.group.in_(list(group_ids) or [0]))
     rows = rows.tuples()
     nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}
-    return _unrecorded(_in_the_week(nights, now))
+    return _unrecorded(_in_the_week(nights, now), known)
 
 
 def led_nights(user, now):
@@ -235,15 +235,20 @@ def led_nights(user, now):
     return _unrecorded(_in_the_week(nights, now))
 
 
-def _unrecorded(nights):
+def _unrecorded(nights, known=()):
     if not nights:
         return []
+    ids = {o for o, _ in nights}
     done = set(
         AttendanceDay.select(AttendanceDay.opportunity, AttendanceDay.day)
-        .where(AttendanceDay.opportunity.in_({o for o, _ in nights}), AttendanceDay.day >= min(d for _, d in nights))
+        .where(AttendanceDay.opportunity.in_(ids), AttendanceDay.day >= min(d for _, d in nights))
         .tuples()
     )
-    opportunities = {o.id: o for o in Opportunity.select().where(Opportunity.id.in_({o for o, _ in nights}))}
+    opportunities = {o.id: o for o in known if o.id in ids}
+    if ids - opportunities.keys():
+        opportunities.update(
+            {o.id: o for o in Opportunity.select().where(Opportunity.id.in_(ids - opportunities.keys()))}
+        )
     return [(opportunities[o], d) for o, d in sorted(nights - done, key=lambda n: (n[1], n[0]))]
 
 

@@ -137,7 +137,7 @@ def board(user, now):
     _fill(places, nights, window)
     for n in nights.values():
         venues[n.opportunity.group_id].nights[n.day].append(n)
-    for opportunity, day in attendance.waiting(scope, now):
+    for opportunity, day in attendance.waiting(scope, now, {n.opportunity for n in nights.values()}):
         shown = nights.get((opportunity.id, day))
         if shown is not None:
             shown.who_came = True

@@ -19,6 +19,15 @@ def clock(monkeypatch):
     return lambda now: stop_clock(monkeypatch, now)
 
 
+@pytest.fixture
+def statements(monkeypatch):
+    """The SQL of each statement run from here on: a list that grows."""
+    seen = []
+    real = database.obj.execute_sql
+    monkeypatch.setattr(database.obj, "execute_sql", lambda sql, *a, **k: seen.append(sql) or real(sql, *a, **k))
+    return seen
+
+
 def test_leo_sees_tonights_places_shift_leader_reserves_cover_and_late_cancellations(auth, client, db, clock):
     clock(NOW)
     cook, _ = tonights_rota()
@@ -176,34 +185,29 @@ def test_the_night_the_clocks_go_forward_turns_at_noon_local_time(auth, client, 
 # Its cost ---------------------------------------------------------------------------------------
 
 
-def test_the_page_runs_as_many_queries_after_a_winter_of_history(auth, client, db, clock, monkeypatch):
-    def statements():
-        seen = []
-        real = database.obj.execute_sql
-        monkeypatch.setattr(database.obj, "execute_sql", lambda sql, *a, **k: seen.append(sql) or real(sql, *a, **k))
+def test_the_page_runs_as_many_queries_after_a_winter_of_history(auth, client, db, clock, statements):
+    def counted():
+        statements.clear()
         page(client)
-        monkeypatch.setattr(database.obj, "execute_sql", real)
-        return len(seen)
+        return len(statements)
 
     clock(NOW)
     tonights_rota()
     auth.login(ADA)
-    before = statements()
+    before = counted()
     people = [member(f"Past{i}") for i in range(5)]
     for night in range(1, 60):
         slot = shift(NOW - timedelta(days=night), "Shift Asst", capacity=5)
         Registration.insert_many(
             [{"volunteer": p.id, "slot": slot.id, "status": s} for p, s in zip(people, ["registered", "cancelled"] * 3)]
         ).execute()
-    assert statements() == before <= 15
+    assert counted() == before <= 15
 
 
-def test_an_administrators_board_asks_for_every_group_without_listing_them(auth, client, db, clock, monkeypatch):
+def test_an_administrators_board_asks_for_every_group_without_listing_them(auth, client, db, clock, statements):
     """20 venues' ids in each statement, for the one reader who sees them all, are 20 values to
     send and check for nothing; a leader's statements keep to their groups."""
-    seen = []
-    real = database.obj.execute_sql
-    monkeypatch.setattr(database.obj, "execute_sql", lambda sql, *a, **k: seen.append(sql) or real(sql, *a, **k))
+    seen = statements
     clock(NOW)
     tonights_rota()
     auth.login(ADA)
@@ -216,12 +220,10 @@ def test_an_administrators_board_asks_for_every_group_without_listing_them(auth,
     assert len([sql for sql in seen if '"group_id" IN' in sql]) >= 4
 
 
-def test_the_nights_statements_are_built_once_while_the_night_lasts(auth, client, db, clock, monkeypatch):
+def test_the_nights_statements_are_built_once_while_the_night_lasts(auth, client, db, clock, statements, monkeypatch):
     """The slots, the named people and the cover of the nights shown depend on the nights alone:
     peewee builds their SQL for the first page of the night, and the next pages run it again."""
-    ran, built = [], []
-    real_sql, real_execute = database.obj.execute_sql, database.obj.execute
-    monkeypatch.setattr(database.obj, "execute_sql", lambda sql, *a, **k: ran.append(sql) or real_sql(sql, *a, **k))
+    ran, built, real_execute = statements, [], database.obj.execute
     monkeypatch.setattr(database.obj, "execute", lambda query, **k: built.append(query) or real_execute(query, **k))
     clock(NOW)
     tonights_rota()
@@ -230,6 +232,15 @@ def test_the_nights_statements_are_built_once_while_the_night_lasts(auth, client
     ran.clear(), built.clear()
     page(client)
     assert len(ran) - len(built) >= 3
+
+
+def test_who_came_still_to_do_reads_no_opportunity_the_board_has_already(auth, client, db, clock, statements):
+    seen = statements
+    clock(NOW)
+    tonights_rota()
+    auth.login(LEO)
+    assert "“Who came?” still to do: " in page(client)  # Saturday's, at the Night Shelter shown tonight
+    assert not [sql for sql in seen if 'FROM "opportunity" AS "t1" WHERE ("t1"."id" IN' in sql]
 
 
 def test_the_page_finds_its_language_once_however_many_nights_it_shows(auth, client, db, clock, monkeypatch):
