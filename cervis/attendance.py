@@ -118,7 +118,17 @@ def changeable(opportunity_id, day, now):
 
 def _within_the_week(day, now):
     """now < bounds(day + CHANGEABLE)[1], without a zone sum a night: Leader Home and Tonight ask it of each."""
-    return day >= to_local(now).date() - CHANGEABLE
+    return day >= _first_changeable(now)
+
+
+def _first_changeable(now):
+    return to_local(now).date() - CHANGEABLE
+
+
+def _in_the_week(nights, now):
+    """The nights of a set still within the week (the week's first day found once, not once a night)."""
+    first = _first_changeable(now)
+    return {n for n in nights if n[1] >= first}
 
 
 def can_add(the_night):
@@ -177,9 +187,10 @@ def _add(the_night, volunteer_id, slot_id):
 # Leader Home and the member page ----------------------------------------------------------------
 
 
-def waiting(group_ids, now):
-    """Nights of the last week in these groups, over and with someone registered, whose attendance
-    is not recorded yet: [(opportunity, local date)], oldest first. Bounded by the week, not history."""
+def waiting(group_ids, now, known=()):
+    """Nights of the last week in these groups (None: every group), over and with someone registered,
+    whose attendance is not recorded yet: [(opportunity, local date)], oldest first. Bounded by the
+    week, not history. The opportunities `known` (the caller has them already) are not read again."""
     zone = org_zone()
     rows = (
         Slot.select(Slot.opportunity, Slot.starts_at)
@@ -187,7 +198,6 @@ def waiting(group_ids, now):
         .switch(Slot)
         .join(Opportunity)
         .where(
-            Opportunity.group.in_(list(group_ids) or [0]),
             went_ahead(),
             Registration.status == REGISTERED,
             Slot.starts_at >= now - WAITING,
@@ -195,10 +205,12 @@ def waiting(group_ids, now):
             Slot.ends_at <= now,
         )
         .distinct()
-        .tuples()
     )
+    if group_ids is not None:
+        rows = rows.where(Opportunity.group.in_(list(group_ids) or [0]))
+    rows = rows.tuples()
     nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}
-    return _unrecorded({n for n in nights if _within_the_week(n[1], now)})
+    return _unrecorded(_in_the_week(nights, now), known)
 
 
 def led_nights(user, now):
@@ -220,18 +232,23 @@ def led_nights(user, now):
         .tuples()
     )
     nights = {(opp_id, to_local(starts_at, zone).date()) for opp_id, starts_at in rows}
-    return _unrecorded({n for n in nights if _within_the_week(n[1], now)})
+    return _unrecorded(_in_the_week(nights, now))
 
 
-def _unrecorded(nights):
+def _unrecorded(nights, known=()):
     if not nights:
         return []
+    ids = {o for o, _ in nights}
     done = set(
         AttendanceDay.select(AttendanceDay.opportunity, AttendanceDay.day)
-        .where(AttendanceDay.opportunity.in_({o for o, _ in nights}), AttendanceDay.day >= min(d for _, d in nights))
+        .where(AttendanceDay.opportunity.in_(ids), AttendanceDay.day >= min(d for _, d in nights))
         .tuples()
     )
-    opportunities = {o.id: o for o in Opportunity.select().where(Opportunity.id.in_({o for o, _ in nights}))}
+    opportunities = {o.id: o for o in known if o.id in ids}
+    if ids - opportunities.keys():
+        opportunities.update(
+            {o.id: o for o in Opportunity.select().where(Opportunity.id.in_(ids - opportunities.keys()))}
+        )
     return [(opportunities[o], d) for o, d in sorted(nights - done, key=lambda n: (n[1], n[0]))]
 
 

@@ -1,21 +1,30 @@
 """Tonight: every venue's night at a glance, for administrators and leaders (their groups only).
 
-One address answers the page, or (to htmx's once-a-minute refresh) the board alone.
+One address answers the page, or (to htmx's once-a-minute refresh) the board alone. A wall screen
+shows 20 venues' nights, so what repeats is worked out once a page, not once a row: the language's
+catalogue, each day's and each time's words, each link's address.
 """
 
+from functools import cache
+
 from flask import current_app, g, make_response, render_template, url_for
+from flask_babel import get_translations
 from flask_login import current_user
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
+from markupsafe import Markup
 
 from .. import tonight as rules
 from ..auth import leader_required
 from ..db import utcnow
 from ..htmx import is_htmx, vary
-from ..timeutil import local_time
+from ..timeutil import local_time, short_day
+from ..translated import N_
 from . import bp
 from .home import rota_link
 
 REFRESH_SECONDS = 60
 ANY_ID = 2147483647
+DAYS = (N_("Tonight"), N_("Tomorrow"))
 
 
 def fast_url(endpoint, **args):
@@ -50,14 +59,67 @@ def links(board):
     return board
 
 
+class Phrases:
+    """What the page says, written once for each distinct value (the wall screen's 160 roles say a
+    dozen things), in the words its template used to write at each role."""
+
+    def __init__(self, catalogue):
+        self.catalogue = catalogue
+        self.day, self.clock = cache(short_day), cache(local_time)
+        self.hours, self.filled, self.state = cache(self._hours), cache(self._filled), cache(self._state)
+
+    def say(self, text, **values):
+        return Markup(self.catalogue.ugettext(text)) % values
+
+    def _hours(self, starts, ends):
+        return self.catalogue.ugettext("%(first)s to %(last)s") % {
+            "first": self.clock(starts),
+            "last": self.clock(ends),
+        }
+
+    def _filled(self, filled, capacity):
+        return self.say("%(filled)s of %(capacity)s", filled=filled, capacity=capacity)
+
+    def _state(self, short, pending):
+        if not short:
+            return self.say("Full")
+        if not pending:
+            return self.say("%(short)s short", short=short)
+        waiting = Markup(self.catalogue.ungettext("%(count)s offer waiting", "%(count)s offers waiting", pending))
+        return self.say("%(short)s short", short=short) + Markup(", ") + waiting % {"count": pending, "num": pending}
+
+
+def words(board, catalogue):
+    """Each day's heading and date, each night's (or role's) hours and places, as this page's language writes them."""
+    said = Phrases(catalogue)
+    board.headings = [(day, catalogue.ugettext(label), said.day(day)) for day, label in zip(board.days, DAYS)]
+    for venue in board.venues:
+        for night in (n for nights in venue.nights.values() for n in nights):
+            night.times = said.hours(*night.hours) if night.hours else None
+            for place in night.places:
+                place.times = None if night.times else said.hours(place.starts_at, place.ends_at)
+                place.figures = said.filled(place.filled, place.capacity)
+                place.state = said.state(place.short, place.pending)
+        venue.named = len({opportunity.id for opportunity, *_ in venue.earlier}) > 1
+        venue.earlier = [(opportunity, said.day(day), link) for opportunity, day, link in venue.earlier]
+    return board
+
+
+def translations(catalogue):
+    """The templates' gettext and ngettext from the catalogue found once (Flask-Babel's own find it
+    again at each phrase: 500 on a wall screen)."""
+    return {"gettext": _make_new_gettext(catalogue.ugettext), "ngettext": _make_new_ngettext(catalogue.ungettext)}
+
+
 @bp.route("/tonight")
 @leader_required
 def tonight():
-    now = utcnow()
+    now, catalogue = utcnow(), get_translations()
     context = {
-        "board": links(rules.board(current_user, now)),
+        "board": words(links(rules.board(current_user, now)), catalogue),
         "updated": local_time(now),
         "refresh": current_app.config.get("TONIGHT_REFRESH_SECONDS", REFRESH_SECONDS),
+        **translations(catalogue),
     }
     template = "leader/_tonight.html" if is_htmx() else "leader/tonight.html"
     return vary(make_response(render_template(template, **context)))
