@@ -78,15 +78,17 @@ class Phrases:
         }
 
     def _filled(self, filled, capacity):
-        return self.say("%(filled)s of %(capacity)s", filled=filled, capacity=capacity)
+        return self.say(N_("%(filled)s of %(capacity)s"), filled=filled, capacity=capacity)
 
     def _state(self, short, pending):
         if not short:
-            return self.say("Full")
+            return self.say(N_("Full"))
         if not pending:
-            return self.say("%(short)s short", short=short)
+            return self.say(N_("%(short)s short"), short=short)
         waiting = Markup(self.catalogue.ungettext("%(count)s offer waiting", "%(count)s offers waiting", pending))
-        return self.say("%(short)s short", short=short) + Markup(", ") + waiting % {"count": pending, "num": pending}
+        return (
+            self.say(N_("%(short)s short"), short=short) + Markup(", ") + waiting % {"count": pending, "num": pending}
+        )
 
 
 def words(board, catalogue):
