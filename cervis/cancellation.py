@@ -111,14 +111,14 @@ def past_status(registration, now, household):
     """(status, detail) for the past activity list; a reason shows only when the household gave it."""
     reg = registration
     if reg.status == CANCELLED:
-        detail = f"Cancelled {local_datetime(reg.cancelled_at)}" if reg.cancelled_at else ""
+        detail = gettext("Cancelled %(when)s", when=local_datetime(reg.cancelled_at)) if reg.cancelled_at else ""
         if reg.cancel_reason and reg.cancelled_by_id in household:
-            detail += f". Reason: {reg.cancel_reason}"
-        return "Cancelled", detail
+            detail += ". " + gettext("Reason: %(reason)s", reason=reg.cancel_reason)
+        return gettext("Cancelled"), detail
     if reg.slot.called_off():
-        return "Opportunity Cancelled", ""
+        return gettext("Opportunity Cancelled"), ""
     if reg.status == PENDING and reg.slot.ends_at <= now:
-        return "Pending", "Your offer was not confirmed before the shift."
+        return gettext("Pending"), gettext("Your offer was not confirmed before the shift.")
     return reg.status_label, ""
 
 

@@ -95,6 +95,19 @@ def test_the_catalogue_template_holds_every_marked_string():
     assert not found - shipped, f"not in messages.pot: {sorted(found - shipped)[:20]}"
 
 
+def test_the_catalogue_template_holds_nothing_the_code_no_longer_marks():
+    """A message still shown but marked nowhere (handed to gettext in a variable) would be dropped by
+    the next `pybabel update`, and shown in English from then on. The README's extraction: Babel's
+    default keywords and lazy_gettext."""
+    from babel.messages.extract import DEFAULT_KEYWORDS
+
+    method_map = [("cervis/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
+    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "ngettext": (1, 2)}
+    found = {m[2] if isinstance(m[2], str) else m[2][0] for m in extract_from_dir(ROOT, method_map, keywords=keywords)}
+    shipped = {i if isinstance(i, str) else i[0] for i in _template_ids()}
+    assert not shipped - found, f"marked nowhere: {sorted(shipped - found)[:20]}"
+
+
 # The pseudo-language: every page and e-mail, with every word outside ⟦ ⟧ named ----------------------
 
 
@@ -228,3 +241,26 @@ def test_the_portal_counters_are_translated_whatever_the_next_shift(app, pseudo,
     with app.test_request_context("/portal/"):
         html = render_template("_counters.html", totals=SimpleNamespace(hours=3.0, activities=2, days=days))
     assert not untranslated(visible_text(html), pseudo)
+
+
+@pytest.mark.parametrize("case", ["cancelled", "called off", "never confirmed"])
+def test_a_past_offers_status_is_translated_whatever_became_of_it(app, pseudo, case):
+    """The demo's past list holds whichever of these the calendar has reached: each is drawn here."""
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from cervis.cancellation import past_status
+    from cervis.models import CANCELLED, PENDING
+
+    now = datetime(2026, 1, 10, 12)
+    slot = SimpleNamespace(called_off=lambda: case == "called off", ends_at=datetime(2026, 1, 9, 22))
+    reg = SimpleNamespace(
+        status=CANCELLED if case == "cancelled" else PENDING,
+        cancelled_at=datetime(2026, 1, 8, 9),
+        cancel_reason="Ill",
+        cancelled_by_id=1,
+        slot=slot,
+    )
+    with app.test_request_context("/portal/registrations/past"):
+        words = " ".join(past_status(reg, now, household={1}))
+    assert not untranslated(words.replace("Ill", ""), pseudo)
