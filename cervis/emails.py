@@ -45,9 +45,9 @@ class Letters:
         """(subject, text, html) of one email, in the recipient's language (the organisation's if
         nobody in particular)."""
         with force_locale(language or languages.of(None)):
-            subject, text, html = (
-                t.render({**self.shared, "to_name": to_name, "urgent": urgent, **context}) for t in self.templates
-            )
+            # The shared values were taken in one language; the catalogue is the recipient's.
+            shared = {**self.shared, **languages.catalogue_once(), "to_name": to_name, "urgent": urgent}
+            subject, text, html = (t.render({**shared, **context}) for t in self.templates)
             subject = subject.strip()
             return fit_subject(gettext("URGENT: %(subject)s", subject=subject) if urgent else subject), text, html
 

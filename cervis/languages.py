@@ -4,8 +4,9 @@ page's switch, else the browser's Accept-Language, else the organisation's defau
 from pathlib import Path
 
 from flask import current_app, has_request_context, request
-from flask_babel import Babel
+from flask_babel import Babel, get_translations
 from flask_login import current_user
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 from .models import Organisation
 
@@ -20,6 +21,15 @@ def init_app(app):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=choose)
     app.jinja_env.globals["language_names"] = offered
+    app.context_processor(catalogue_once)
+
+
+def catalogue_once():
+    """The templates' gettext and ngettext from the catalogue found once a render: Flask-Babel's own
+    find it again at each phrase (a wall screen says 500, every page's menu 70). Jinja's own wrappers,
+    so its escaping and formatting of a phrase stay as they were."""
+    catalogue = get_translations()
+    return {"gettext": _make_new_gettext(catalogue.ugettext), "ngettext": _make_new_ngettext(catalogue.ungettext)}
 
 
 def offered():

@@ -10,7 +10,6 @@ from functools import cache
 from flask import current_app, g, make_response, render_template, url_for
 from flask_babel import get_translations
 from flask_login import current_user
-from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from markupsafe import Markup
 
 from .. import tonight as rules
@@ -107,12 +106,6 @@ def words(board, catalogue):
     return board
 
 
-def translations(catalogue):
-    """The templates' gettext and ngettext from the catalogue found once (Flask-Babel's own find it
-    again at each phrase: 500 on a wall screen)."""
-    return {"gettext": _make_new_gettext(catalogue.ugettext), "ngettext": _make_new_ngettext(catalogue.ungettext)}
-
-
 @bp.route("/tonight")
 @leader_required
 def tonight():
@@ -121,7 +114,6 @@ def tonight():
         "board": words(links(rules.board(current_user, now)), catalogue),
         "updated": local_time(now),
         "refresh": current_app.config.get("TONIGHT_REFRESH_SECONDS", REFRESH_SECONDS),
-        **translations(catalogue),
     }
     template = "leader/_tonight.html" if is_htmx() else "leader/tonight.html"
     return vary(make_response(render_template(template, **context)))
