@@ -97,25 +97,21 @@ def test_an_imported_name_with_a_line_break_marks_its_row(auth, client, db):
     assert person("eve@example.org") is None
 
 
+def queued(name, to_name, **fields):
+    """An e-mail in the outbox, due now, as one stored before today's rules would be."""
+    fields = {"kind": "welcome", "subject": "Welcome", **fields}
+    return Email.create(
+        to_addr=f"{name}@example.org",
+        to_name=to_name,
+        body_text="Hello",
+        message_id=f"<{name}@example.org>",
+        send_after=utcnow(),
+        **fields,
+    )
+
+
 def test_outbox_fails_an_email_it_cannot_build_at_once_and_shows_why(app, auth, client, db):
-    stuck = Email.create(
-        kind="welcome",
-        to_addr="eve@example.org",
-        to_name=BROKEN,
-        subject="Welcome",
-        body_text="Hello",
-        message_id="<stuck@example.org>",
-        send_after=utcnow(),
-    )
-    fine = Email.create(
-        kind="welcome",
-        to_addr="sam@example.org",
-        to_name="Sam",
-        subject="Welcome",
-        body_text="Hello",
-        message_id="<fine@example.org>",
-        send_after=utcnow(),
-    )
+    stuck, fine = queued("eve", BROKEN), queued("sam", "Sam")
     with app.test_request_context():
         assert outbox.send_due() == 1
     stuck, fine = Email.get_by_id(stuck.id), Email.get_by_id(fine.id)
@@ -186,16 +182,13 @@ def test_a_name_stored_before_the_rule_reaches_no_header_with_its_override(app, 
     """Names and subjects saved before the forms refused direction marks still go out, without them."""
     from email import message_from_bytes, policy
 
-    old = Email.create(
+    old = queued(
+        "eve",
+        SPOOFED,
         kind="leader-message",
-        to_addr="eve@example.org",
-        to_name=SPOOFED,
         from_name="Ada \u2067Admin",
         reply_to="ada@example.org",
         subject="Rota \u202echange",
-        body_text="Hello",
-        message_id="<old@example.org>",
-        send_after=utcnow(),
     )
     with app.test_request_context():
         raw = bytes(outbox.build_message(old, Organisation.current()))
