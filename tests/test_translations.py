@@ -182,9 +182,11 @@ def test_no_email_says_a_word_that_was_not_marked_for_translation(app, pseudo):
     _compare_with_ledger(found, "e-mail")
 
 
-# Dates move with the day the demo is built: in the ledger each number, day and month is "#".
+# Dates move with the day the demo is built: in the ledger each number, day and month is "#", in
+# English and in the pseudo-language's own (Esperanto's) weekdays, "lu, 7 Dec".
 DATE_WORDS = re.compile(
     r"\d+|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+    r"|\b(?:lundo|mardo|merkredo|ĵaŭdo|vendredo|sabato|dimanĉo)\b|\b(?:lu|ma|me|ĵa|ve|sa|di)(?=,)"
 )
 
 
