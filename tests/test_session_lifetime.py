@@ -7,8 +7,9 @@ from playhouse.migrate import SqliteMigrator, migrate
 
 from cervis import migrations
 from cervis.auth import session as auth_module
-from cervis.db import database, is_sqlite  # noqa: F401  (named by the skipif condition, read when the test runs)
+from cervis.db import database
 from cervis.models import Organisation
+from conftest import on_postgresql
 from helpers_settings import settings
 
 
@@ -74,7 +75,7 @@ def test_administrators_set_the_session_lifetime(auth, client, db, clock):
     assert client.get("/admin/").status_code == 303
 
 
-@pytest.mark.skipif("not is_sqlite()", reason="the SQLite file of an older release")
+@pytest.mark.skipif(on_postgresql(), reason="the SQLite file of an older release")
 def test_an_older_database_gains_the_session_lifetime_at_twelve_hours(app, db):
     migrate(SqliteMigrator(database).drop_column("organisation", "session_lifetime"))
     migrations.SchemaVersion.update(version=0).execute()
