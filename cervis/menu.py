@@ -1,7 +1,9 @@
 """The portal menus, in the guide's words. An item shows only once its page exists: never a dead link."""
 
+from flask import current_app, request, url_for
+from flask_babel import get_locale
+
 from .translated import lazy_gettext
-from flask import current_app
 
 VOLUNTEER = [
     (
@@ -82,10 +84,26 @@ def _existing(sections):
     return shown
 
 
-def menus_for(user):
+def _sections(leads, administers):
     sections = _existing(VOLUNTEER)
-    if user.is_leader or user.is_admin:
+    if leads or administers:
         sections += _existing(LEADER)
-    if user.is_admin:
+    if administers:
         sections += _existing(ADMIN)
     return sections
+
+
+def menus_for(user):
+    """[(title, [(label, address)])] of this person's menus. They depend only on which menus the
+    person has, the language and where the app is mounted, so each such set is worked out once per
+    app: every page draws the bar twice (some thirty links for an administrator), the portal home a
+    third time, and resolving each label and address was a millisecond of every page."""
+    leads, administers = bool(user.is_leader or user.is_admin), bool(user.is_admin)
+    key = (leads, administers, str(get_locale()), request.script_root)
+    known = current_app.extensions.setdefault("cervis.menus", {})
+    if key not in known:
+        known[key] = [
+            (str(title), [(str(label), url_for(endpoint)) for label, endpoint in items])
+            for title, items in _sections(leads, administers)
+        ]
+    return known[key]
