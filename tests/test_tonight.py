@@ -258,6 +258,7 @@ def test_the_page_finds_its_language_once_however_many_nights_it_shows(auth, cli
     clock(NOW)
     tonights_rota()
     auth.login(ADA)
+    lookups()  # the app's first page also words its menus (once for each language: tests/test_menus.py)
     before = lookups()
     for day in (9, 10):
         for role in ("SL", "Cook", "Shift Asst"):
