@@ -20,6 +20,7 @@ from ..timeutil import local_time, short_day
 from ..translated import N_
 from . import bp
 from .home import rota_link
+from .tonight_cards import cards
 
 REFRESH_SECONDS = 60
 ANY_ID = 2147483647
@@ -111,7 +112,7 @@ def words(board, catalogue):
 def tonight():
     now, catalogue = utcnow(), get_translations()
     context = {
-        "board": words(links(rules.board(current_user, now)), catalogue),
+        "board": cards(words(links(rules.board(current_user, now)), catalogue), catalogue),
         "updated": local_time(now),
         "refresh": current_app.config.get("TONIGHT_REFRESH_SECONDS", REFRESH_SECONDS),
     }
