@@ -19,7 +19,7 @@ from .models.attendance import Attendance, AttendanceDay
 from .models.rota import went_ahead
 from .permissions import leads
 from .rota import Refused
-from .timeutil import org_zone, to_local, to_utc
+from .timeutil import local_days, org_zone, to_local, to_utc
 
 CHANGEABLE = timedelta(days=7)  # after the night's date: then the record stands
 NOT_CHANGEABLE = lazy_gettext(
@@ -208,11 +208,8 @@ def waiting(group_ids, now, known=()):
     )
     if group_ids is not None:
         rows = rows.where(Opportunity.group.in_(list(group_ids) or [0]))
-    nights, days = set(), {}
-    for opp_id, starts_at in database.execute(rows):  # as the driver gives them: a week's nights share a few starts
-        if starts_at not in days:
-            days[starts_at] = to_local(Slot.starts_at.python_value(starts_at), zone).date()
-        nights.add((opp_id, days[starts_at]))
+    day = local_days(zone, Slot.starts_at.python_value)
+    nights = {(opp_id, day(starts_at)) for opp_id, starts_at in database.execute(rows)}  # as the driver gives them
     return _unrecorded(_in_the_week(nights, now), known)
 
 

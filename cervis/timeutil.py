@@ -35,6 +35,19 @@ def to_local(dt: datetime, zone=None) -> datetime:
     return dt.replace(tzinfo=timezone.utc).astimezone(zone or org_zone())
 
 
+def local_days(zone, read=None):
+    """A function giving the local date a UTC time falls on (after read(value), as a field reads the
+    driver's text), each distinct value worked out once: a page's rows share a handful of starts."""
+    days = {}
+
+    def day(value):
+        if value not in days:
+            days[value] = to_local(read(value) if read else value, zone).date()
+        return days[value]
+
+    return day
+
+
 def to_utc(local: datetime, zone=None) -> datetime:
     """A naive wall-clock time in the organisation's zone, as naive UTC."""
     aware = local.replace(tzinfo=zone or org_zone())

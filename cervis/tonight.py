@@ -31,7 +31,7 @@ from .models import (
 )
 from .models.rota import went_ahead
 from .permissions import groups_led_by
-from .timeutil import org_zone, to_local
+from .timeutil import local_days, org_zone, to_local
 
 NIGHT_TURNS = timedelta(hours=12)  # until noon, "tonight" is the night that began yesterday evening
 LATE = timedelta(hours=48)  # a cancellation this close to the shift is late (when the reminder goes)
@@ -184,7 +184,7 @@ def _nights_query(window):
 
 def _nights(window, zone):
     """{(opportunity id, date): Night} and {slot id: Place} of the slots shown."""
-    nights, places, opportunities, roles, days = {}, {}, {}, {}, {}
+    nights, places, opportunities, roles, local_day = {}, {}, {}, {}, local_days(zone)
     for (
         slot_id,
         starts_at,
@@ -203,9 +203,7 @@ def _nights(window, zone):
             opportunities[opp_id] = Opportunity(id=opp_id, name=opp_name, group=group_id)
         if role_id not in roles:
             roles[role_id] = Role(id=role_id, name=role[0], is_reserve=bool(role[1]), is_shift_leader=bool(role[2]))
-        day = days.get(starts_at)
-        if day is None:  # 160 slots, a handful of starts
-            day = days[starts_at] = to_local(starts_at, zone).date()
+        day = local_day(starts_at)
         if (opp_id, day) not in nights:
             nights[opp_id, day] = Night(opportunities[opp_id], day)
         night = nights[opp_id, day]

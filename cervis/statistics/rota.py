@@ -10,7 +10,7 @@ from peewee import JOIN, fn
 
 from ..models import CANCELLED, REGISTERED, Registration, Slot
 from ..models.attendance import Attendance
-from ..timeutil import to_local
+from ..timeutil import local_days
 from .sql import LATE, cancelled_late, count_if, raw_rows, slots_in, sum_if
 
 KEY = (Slot.opportunity, Slot.role)
@@ -78,12 +78,9 @@ def nights(scope, start, end, zone):
     night's counts written as one dict, not gathered in lists first (a fifth of what was left)."""
     places, filled = _night_rows(scope, start, end)
     group = {o: g for o, (g, _, _) in scope.opportunities.items()}
-    out, days, none = {}, {}, (0, 0, 0)
+    out, local_day, none = {}, local_days(zone, Slot.starts_at.python_value), (0, 0, 0)
     for opportunity, starts_at, capacity, core_capacity in places:
-        day = days.get(starts_at)
-        if day is None:
-            day = days[starts_at] = to_local(Slot.starts_at.python_value(starts_at), zone).date()
-        key = (group[opportunity], opportunity, day)
+        key = (group[opportunity], opportunity, local_day(starts_at))
         # a registration's slot is one of the places'
         n, core_n, leaders = filled.get((opportunity, starts_at), none)
         found = out.get(key)
